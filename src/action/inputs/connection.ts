@@ -1,0 +1,93 @@
+// Inputs shared by every command: where the content lives, credentials and transport.
+import { isValidRegistry, parseReference, type Reference } from '../../oci/reference.js';
+import { OciError } from '../../oci/errors.js';
+import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
+import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import { InputError } from '../input-error.js';
+import { readBoolean, readSecret, readString } from './read.js';
+
+const REFERENCE_EXPECTED =
+  'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
+
+/** `registry` + `reference` (or a full `reference`) → a parsed reference. */
+export function readReference(referenceInput = 'reference', registryInput = 'registry'): Reference {
+  const registry = readString(registryInput);
+  const reference = readString(referenceInput);
+  if (registry !== '' && !isValidRegistry(registry)) {
+    throw new InputError(
+      registryInput,
+      registry,
+      'a registry host[:port], such as ghcr.io or localhost:5000',
+    );
+  }
+  if (reference === '') throw new InputError(referenceInput, '', REFERENCE_EXPECTED);
+  try {
+    if (registry === '') return parseReference(reference);
+    const parsed = parseReference(reference, { defaultRegistry: registry });
+    // "my.org/app" under registry "localhost:5000" is a repository path, not a second host.
+    return parsed.registry === registry ? parsed : parseReference(`${registry}/${reference}`);
+  } catch (error) {
+    if (error instanceof OciError) {
+      throw new InputError(referenceInput, reference, `${REFERENCE_EXPECTED} (${error.message})`);
+    }
+    throw error;
+  }
+}
+
+export function readCredentials(
+  usernameInput = 'username',
+  passwordInput = 'password',
+): Credentials | undefined {
+  const password = readSecret(passwordInput);
+  const username = readString(usernameInput);
+  if (username === '' && password === '') return undefined;
+  if (password === '')
+    throw new InputError(passwordInput, '', `a password or token, since "${usernameInput}" is set`);
+  if (username === '') {
+    throw new InputError(usernameInput, '', `a user name, since "${passwordInput}" is set`);
+  }
+  return { kind: 'basic', username, password };
+}
+
+/** Transport and credential options for the registry named by the inputs. */
+export function readRemoteOptions(credentialInputs?: {
+  username: string;
+  password: string;
+}): RemoteOptions {
+  const githubToken = readSecret('github-token');
+  const credentials = readCredentials(credentialInputs?.username, credentialInputs?.password);
+  const caFile = readString('ca-file');
+  const options: RemoteOptions = {
+    plainHttp: readBoolean('plain-http', false),
+    insecure: readBoolean('insecure', false),
+    userAgent: 'oci-artifact-action',
+    fallbackCredentials: (registry) =>
+      registry === 'ghcr.io' && githubToken !== ''
+        ? {
+            kind: 'basic',
+            username: process.env['GITHUB_ACTOR'] || 'github-actions',
+            password: githubToken,
+          }
+        : undefined,
+  };
+  if (credentials) options.credentials = credentials;
+  if (caFile !== '') options.caFile = caFile;
+  return options;
+}
+
+/** `layout` when given, else `registry` + `reference`. */
+export function readTargetSpec(): TargetSpec {
+  const layout = readString('layout');
+  if (layout !== '') return readLayoutSpec(layout);
+  const spec: RemoteTargetSpec = {
+    kind: 'remote',
+    reference: readReference(),
+    options: readRemoteOptions(),
+  };
+  return spec;
+}
+
+function readLayoutSpec(path: string): LayoutTargetSpec {
+  const selector = readString('reference');
+  return selector === '' ? { kind: 'layout', path } : { kind: 'layout', path, selector };
+}

@@ -1,0 +1,66 @@
+// The only functions that read inputs; each returns a typed value or throws an InputError.
+import * as core from '@actions/core';
+import { InputError } from '../input-error.js';
+
+export const readString = (name: string): string => core.getInput(name);
+
+export function readRequired(name: string, expected: string): string {
+  const value = core.getInput(name);
+  if (value === '') throw new InputError(name, '', expected);
+  return value;
+}
+
+/** Non-empty lines, trimmed, without `#` comments. */
+export function readLines(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export function readBoolean(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name);
+  if (value === '') return fallback;
+  if (/^(true|True|TRUE)$/.test(value)) return true;
+  if (/^(false|False|FALSE)$/.test(value)) return false;
+  throw new InputError(name, value, 'true or false');
+}
+
+export function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = core.getInput(name);
+  if (value === '') return fallback;
+  const choice = choices.find((c) => c === value.toLowerCase());
+  if (choice === undefined) throw new InputError(name, value, `one of ${choices.join(', ')}`);
+  return choice;
+}
+
+export function readInteger(name: string, min: number, max: number, fallback: number): number {
+  const value = core.getInput(name);
+  if (value === '') return fallback;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) {
+    throw new InputError(name, value, `a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** `key=value` per line; the first `=` splits. */
+export function readKeyValues(name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readLines(name)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new InputError(name, line, 'one key=value per line');
+    const key = line.slice(0, eq).trim();
+    if (key in out) throw new InputError(name, line, `each key once, but "${key}" repeats`);
+    out[key] = line.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** A secret input, masked before anything could print it. */
+export function readSecret(name: string): string {
+  const value = core.getInput(name);
+  if (value !== '') core.setSecret(value);
+  return value;
+}

@@ -1,0 +1,19 @@
+import type { Reference } from '../oci/reference.js';
+import type { RemoteOptions } from '../oci/remote/options.js';
+
+/** Where a command reads or writes: a repository in a registry, or an OCI image layout folder. */
+export type TargetSpec = RemoteTargetSpec | LayoutTargetSpec;
+
+export interface RemoteTargetSpec {
+  kind: 'remote';
+  reference: Reference;
+  options: RemoteOptions;
+}
+
+export interface LayoutTargetSpec {
+  kind: 'layout';
+  /** The layout folder. */
+  path: string;
+  /** Tag (`org.opencontainers.image.ref.name`) or digest inside the layout, when given. */
+  selector?: string;
+}

@@ -1,0 +1,8 @@
+// Annotation keys from the image-spec and the ORAS conventions.
+export const TITLE = 'org.opencontainers.image.title';
+export const CREATED = 'org.opencontainers.image.created';
+export const REF_NAME = 'org.opencontainers.image.ref.name';
+/** sha256 of the uncompressed tar of a folder layer (ORAS). */
+export const ORAS_CONTENT_DIGEST = 'io.deis.oras.content.digest';
+/** "true" when a layer is a folder to be extracted on pull (ORAS). */
+export const ORAS_CONTENT_UNPACK = 'io.deis.oras.content.unpack';

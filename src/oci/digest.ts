@@ -1,0 +1,128 @@
+// Digests and streams that verify what they carry.
+// https://github.com/opencontainers/image-spec/blob/v1.1.0/descriptor.md#digests
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { OciError } from './errors.js';
+
+/** `algorithm:encoded`, checked by parseDigest. */
+export type Digest = `${string}:${string}` & { readonly __brand?: 'Digest' };
+
+const ENCODED_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
+const DIGEST_PATTERN = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+
+export function parseDigest(value: string): Digest {
+  const match = DIGEST_PATTERN.exec(value);
+  if (!match) {
+    throw new OciError(
+      'INVALID_DIGEST',
+      `invalid digest "${value}": expected algorithm:hex, for example sha256:<64 lowercase hex digits>`,
+    );
+  }
+  const [, algorithm = '', encoded = ''] = match;
+  const length = ENCODED_LENGTH[algorithm];
+  if (length === undefined) {
+    throw new OciError(
+      'INVALID_DIGEST',
+      `unsupported digest algorithm "${algorithm}" in "${value}": expected sha256 or sha512`,
+    );
+  }
+  if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
+    throw new OciError(
+      'INVALID_DIGEST',
+      `invalid ${algorithm} digest "${value}": expected ${length} lowercase hex digits`,
+    );
+  }
+  return value as Digest;
+}
+
+export const isDigest = (value: string): boolean => {
+  try {
+    parseDigest(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const digestAlgorithm = (digest: Digest): string => digest.slice(0, digest.indexOf(':'));
+export const digestHex = (digest: Digest): string => digest.slice(digest.indexOf(':') + 1);
+/** `sha256:0123456789ab` for log lines. */
+export const shortDigest = (digest: Digest): string => digest.slice(0, digest.indexOf(':') + 13);
+
+export function newHash(algorithm = 'sha256'): Hash {
+  return createHash(algorithm);
+}
+
+export function digestBytes(bytes: Uint8Array | string, algorithm = 'sha256'): Digest {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}` as Digest;
+}
+
+/** Hashes a file by streaming it; never holds it in memory. */
+export async function digestFile(
+  path: string,
+  algorithm = 'sha256',
+): Promise<{ digest: Digest; size: number }> {
+  const hash = createHash(algorithm);
+  let size = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { digest: `${algorithm}:${hash.digest('hex')}` as Digest, size };
+}
+
+/**
+ * Passes bytes through while hashing them; fails at the end when the size or digest differs
+ * from what was expected, and as soon as more bytes than expected arrive.
+ */
+export class VerifyingStream extends Transform {
+  private readonly hash: Hash;
+  private received = 0;
+
+  constructor(
+    private readonly expected: { digest: Digest; size: number },
+    private readonly what = expected.digest,
+  ) {
+    super();
+    this.hash = createHash(digestAlgorithm(expected.digest));
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.received += chunk.length;
+    if (this.received > this.expected.size) {
+      done(
+        new OciError(
+          'SIZE_MISMATCH',
+          `${this.what}: received more than the expected ${this.expected.size} bytes`,
+        ),
+      );
+      return;
+    }
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.received !== this.expected.size) {
+      done(
+        new OciError(
+          'SIZE_MISMATCH',
+          `${this.what}: received ${this.received} bytes, expected ${this.expected.size}`,
+        ),
+      );
+      return;
+    }
+    const actual = `${digestAlgorithm(this.expected.digest)}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected.digest) {
+      done(
+        new OciError(
+          'DIGEST_MISMATCH',
+          `${this.what}: content digest is ${actual}, expected ${this.expected.digest}`,
+        ),
+      );
+      return;
+    }
+    done();
+  }
+}

@@ -1,0 +1,81 @@
+// Errors as values with a stable kind, so callers branch on `code`, never on message text.
+
+export type OciErrorCode =
+  | 'INVALID_REFERENCE'
+  | 'INVALID_DIGEST'
+  | 'INVALID_MANIFEST'
+  | 'NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'UNSUPPORTED'
+  | 'DIGEST_MISMATCH'
+  | 'SIZE_MISMATCH'
+  | 'SIZE_LIMIT_EXCEEDED'
+  | 'REGISTRY_ERROR'
+  | 'NETWORK_ERROR'
+  | 'CREDENTIALS_ERROR'
+  | 'LAYOUT_ERROR';
+
+export class OciError extends Error {
+  readonly code: OciErrorCode;
+
+  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OciError';
+    this.code = code;
+  }
+}
+
+/** One entry of the registry's `{"errors": [...]}` body. */
+export interface RegistryErrorDetail {
+  code: string;
+  message?: string;
+  detail?: unknown;
+}
+
+export interface RegistryErrorInit {
+  /** What we were doing, e.g. "push blob sha256:ab12…" or "resolve". */
+  operation: string;
+  /** The reference or URL the operation was about. */
+  reference: string;
+  status?: number;
+  errors?: RegistryErrorDetail[];
+  /** What the user can do about it, when we know. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** A request the registry refused for good (after retries, where retrying made sense). */
+export class RegistryError extends OciError {
+  readonly operation: string;
+  readonly reference: string;
+  readonly status: number | undefined;
+  readonly errors: RegistryErrorDetail[];
+  readonly hint: string | undefined;
+
+  constructor(code: OciErrorCode, init: RegistryErrorInit) {
+    super(code, RegistryError.describe(init), { cause: init.cause });
+    this.name = 'RegistryError';
+    this.operation = init.operation;
+    this.reference = init.reference;
+    this.status = init.status;
+    this.errors = init.errors ?? [];
+    this.hint = init.hint;
+  }
+
+  /** The registry's first error code, e.g. NAME_UNKNOWN. */
+  get registryCode(): string | undefined {
+    return this.errors[0]?.code;
+  }
+
+  private static describe(init: RegistryErrorInit): string {
+    const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
+    const details = (init.errors ?? [])
+      .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
+      .join('; ');
+    const cause = details === '' && init.cause instanceof Error ? `: ${init.cause.message}` : '';
+    const registry = details === '' ? '' : `: ${details}`;
+    const hint = init.hint ? `. ${init.hint}` : '';
+    return `${init.operation} ${init.reference} failed${status}${registry}${cause}${hint}`;
+  }
+}

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { actionDefaults } from './action-defaults.js';
 import { makeTempDir } from './temp.js';
 
-export const DIST_ENTRY = join(import.meta.dirname, '..', '..', 'dist', 'index.js');
+// OCI_ACTION_ENTRY lets a developer test a bundle built elsewhere (parallel work).
+export const DIST_ENTRY =
+  process.env['OCI_ACTION_ENTRY'] ?? join(import.meta.dirname, '..', '..', 'dist', 'index.js');
 
 export interface RunOptions {
   /** Extra environment (wins over the runner's own variables). */

@@ -1,0 +1,15 @@
+// The one place that turns a TargetSpec into a Target.
+import { OciLayout } from '../oci/layout/store.js';
+import { RemoteRepository } from '../oci/remote/repository.js';
+import type { Target } from '../oci/target.js';
+import type { TargetSpec } from './target-spec.js';
+
+export interface OpenOptions {
+  /** Create the layout folder when missing (writers); readers need it to exist. */
+  create?: boolean;
+}
+
+export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): Promise<Target> {
+  if (spec.kind === 'layout') return OciLayout.open(spec.path, { create: options.create ?? false });
+  return new RemoteRepository(spec.reference, spec.options);
+}

@@ -1,6 +1,7 @@
 import type { Log } from '../../src/commands/log.js';
 import { progressReporter } from '../../src/commands/progress.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
+import type { Digest } from '../../src/oci/digest.js';
 
 const MiB = 1024 * 1024;
 
@@ -18,7 +19,7 @@ function recordingLog(): Log & { lines: string[] } {
 
 const blob = (size: number): Descriptor => ({
   mediaType: 'application/octet-stream',
-  digest: `sha256:${'a'.repeat(64)}`,
+  digest: `sha256:${'a'.repeat(64)}` as Digest,
   size,
   annotations: { 'org.opencontainers.image.title': 'big.bin' },
 });

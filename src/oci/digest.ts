@@ -82,7 +82,7 @@ export class VerifyingStream extends Transform {
 
   constructor(
     private readonly expected: { digest: Digest; size: number },
-    private readonly what = expected.digest,
+    private readonly what: string = expected.digest,
   ) {
     super();
     this.hash = createHash(digestAlgorithm(expected.digest));

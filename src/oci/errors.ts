@@ -73,7 +73,9 @@ export class RegistryError extends OciError {
     const details = (init.errors ?? [])
       .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
       .join('; ');
-    const cause = details === '' && init.cause instanceof Error ? `: ${init.cause.message}` : '';
+    // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
+    const causeMessage = (init.cause as { message?: unknown } | undefined)?.message;
+    const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
     const registry = details === '' ? '' : `: ${details}`;
     const hint = init.hint ? `. ${init.hint}` : '';
     return `${init.operation} ${init.reference} failed${status}${registry}${cause}${hint}`;

@@ -80,10 +80,11 @@ export function parseReference(value: string, options: ParseOptions = {}): Refer
     try {
       digest = parseDigest(digestPart);
     } catch (error) {
-      throw invalid(
-        value,
-        `the digest "${digestPart}" ${(error as Error).message.replace(/^[^:]*: /, '')}`,
-      );
+      // parseDigest says `… "<digest>": <what was expected>`; keep the expectation only (the
+      // digest itself may contain ':' so split at the quote).
+      const message = (error as Error).message;
+      const expected = message.slice(message.lastIndexOf('": ') + 3);
+      throw invalid(value, `the digest "${digestPart}" is not valid: ${expected}`);
     }
     rest = rest.slice(0, at);
   }

@@ -35,4 +35,9 @@ export interface RemoteOptions {
   retry?: RetryOptions;
   logger?: ClientLogger;
   userAgent?: string;
+  /**
+   * Get bearer tokens with the OAuth2 password grant (POST) for username/password too;
+   * by default only identity (refresh) tokens use OAuth2 and passwords use GET with Basic.
+   */
+  forceOAuth2?: boolean;
 }

@@ -1,0 +1,219 @@
+import type { ImageIndex } from '../../../src/oci/descriptor.js';
+import { digestHex } from '../../../src/oci/digest.js';
+import { OCI_INDEX } from '../../../src/oci/media-types.js';
+import { parseReference } from '../../../src/oci/reference.js';
+import type { RemoteOptions } from '../../../src/oci/remote/options.js';
+import { referrersTag } from '../../../src/oci/remote/referrers.js';
+import { RemoteRepository } from '../../../src/oci/remote/repository.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { startRegistry, type Registry } from '../../support/registry.js';
+import { blob, emptyConfig, manifest, type Manifest } from './content.js';
+
+const SIGNATURE = 'application/vnd.test.signature';
+const SBOM = 'application/vnd.test.sbom';
+
+describe('referrers on a registry without the referrers API (tag schema)', () => {
+  let registry: Registry;
+  let proxy: FaultProxy;
+  const options: RemoteOptions = {
+    dockerConfigDir: '/nonexistent',
+    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  };
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    proxy = await startFaultProxy(registry.url);
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await registry?.stop();
+  });
+  beforeEach(() => proxy.setRules([]));
+
+  const open = (name: string): RemoteRepository =>
+    new RemoteRepository(parseReference(`${proxy.host}/${name}`), options);
+
+  async function pushSubject(repo: RemoteRepository, text: string): Promise<Manifest> {
+    const layer = blob(text);
+    await repo.pushBlob(layer.descriptor, layer.source);
+    await repo.pushBlob(emptyConfig.descriptor, emptyConfig.source);
+    const subject = manifest([layer.descriptor]);
+    await repo.pushManifest(subject.descriptor, subject.bytes, 'subject');
+    return subject;
+  }
+
+  async function pushReferrer(
+    repo: RemoteRepository,
+    subject: Manifest,
+    artifactType: string,
+    note: string,
+  ): Promise<Manifest> {
+    const referrer = manifest([], {
+      artifactType,
+      subject: subject.descriptor,
+      annotations: { note },
+    });
+    expect(await repo.pushManifest(referrer.descriptor, referrer.bytes)).toEqual({
+      subjectHandled: false,
+    });
+    return referrer;
+  }
+
+  it('maintains the sha256-<hex> index when pushing manifests with a subject', async () => {
+    const repo = open('refs/app');
+    const subject = await pushSubject(repo, 'subject one');
+    const signature = await pushReferrer(repo, subject, SIGNATURE, 'signed');
+    const sbom = await pushReferrer(repo, subject, SBOM, 'listed');
+    await repo.pushManifest(signature.descriptor, signature.bytes); // again: no duplicate
+
+    const tag = `sha256-${digestHex(subject.descriptor.digest)}`;
+    expect(referrersTag(subject.descriptor)).toBe(tag);
+    const fetched = await repo.fetchManifest(tag);
+    expect(fetched.descriptor.mediaType).toBe(OCI_INDEX);
+    const index = JSON.parse(fetched.bytes.toString()) as ImageIndex;
+    expect(index.manifests).toEqual([
+      { ...signature.descriptor, artifactType: SIGNATURE, annotations: { note: 'signed' } },
+      { ...sbom.descriptor, artifactType: SBOM, annotations: { note: 'listed' } },
+    ]);
+
+    const all = await repo.referrers(subject.descriptor);
+    expect(all.map((d) => d.digest)).toEqual([signature.descriptor.digest, sbom.descriptor.digest]);
+    const filtered = await repo.referrers(subject.descriptor, SBOM);
+    expect(filtered.map((d) => d.digest)).toEqual([sbom.descriptor.digest]);
+    // The API was tried first and found missing (404 on distribution 2.8).
+    expect(
+      proxy.requests.some((r) => r.path.startsWith('/v2/refs/app/referrers/') && r.status === 404),
+    ).toBe(true);
+  });
+
+  it('lists no referrers for a subject without any', async () => {
+    const repo = open('refs/none');
+    const subject = await pushSubject(repo, 'lonely');
+    expect(await repo.referrers(subject.descriptor)).toEqual([]);
+  });
+
+  it('keeps every referrer when several are pushed at once', async () => {
+    const repo = open('refs/concurrent');
+    const subject = await pushSubject(repo, 'popular');
+    const referrers = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((note) => pushReferrer(repo, subject, SIGNATURE, note)),
+    );
+    const listed = await repo.referrers(subject.descriptor);
+    expect(listed.map((d) => d.digest).sort()).toEqual(
+      referrers.map((r) => r.descriptor.digest).sort(),
+    );
+  });
+
+  it('does not take a tag that resolves to the subject itself for an index', async () => {
+    const repo = open('refs/gitlab');
+    const subject = await pushSubject(repo, 'gitlab-like');
+    const tag = referrersTag(subject.descriptor);
+    proxy.setRules([
+      {
+        method: 'GET',
+        path: new RegExp(`/manifests/${tag}$`),
+        fault: {
+          kind: 'status',
+          status: 200,
+          headers: { 'content-type': subject.descriptor.mediaType },
+          body: subject.bytes.toString(),
+        },
+      },
+    ]);
+    expect(await repo.referrers(subject.descriptor)).toEqual([]);
+  });
+
+  it('uses the referrers API when the registry answers with an index, filtering on the client', async () => {
+    const repo = open('refs/api');
+    const subject = await pushSubject(repo, 'api subject');
+    const listed = [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: blob('r1').descriptor.digest,
+        size: 1,
+        artifactType: SIGNATURE,
+      },
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: blob('r2').descriptor.digest,
+        size: 2,
+        artifactType: SBOM,
+      },
+    ];
+    const answer = (headers: Record<string, string> = {}) => ({
+      kind: 'status' as const,
+      status: 200,
+      headers: { 'content-type': OCI_INDEX, ...headers },
+      body: JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: listed }),
+    });
+    proxy.setRules([{ method: 'GET', path: /\/referrers\//, fault: answer(), times: 1 }]);
+    expect((await repo.referrers(subject.descriptor, SBOM)).map((d) => d.digest)).toEqual([
+      listed[1]!.digest,
+    ]);
+    const asked = proxy.requests.filter((r) => r.path.includes('/referrers/')).at(-1);
+    expect(asked?.path).toBe(
+      `/v2/refs/api/referrers/${subject.descriptor.digest}?artifactType=${encodeURIComponent(SBOM)}`,
+    );
+    // When the server says it filtered, its answer stands as is.
+    proxy.setRules([
+      {
+        method: 'GET',
+        path: /\/referrers\//,
+        fault: answer({ 'oci-filters-applied': 'artifactType' }),
+        times: 1,
+      },
+    ]);
+    expect(await repo.referrers(subject.descriptor, SBOM)).toHaveLength(2);
+    // No tag-schema lookups happened.
+    expect(
+      proxy.requests.some((r) => r.path.includes(`/manifests/${referrersTag(subject.descriptor)}`)),
+    ).toBe(false);
+  });
+
+  it('falls back to the tag schema when the referrers path answers something else (HTML)', async () => {
+    const repo = open('refs/html');
+    const subject = await pushSubject(repo, 'html subject');
+    const signature = await pushReferrer(repo, subject, SIGNATURE, 'x');
+    proxy.setRules([
+      {
+        method: 'GET',
+        path: /\/referrers\//,
+        fault: {
+          kind: 'status',
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+          body: '<html></html>',
+        },
+      },
+    ]);
+    expect((await repo.referrers(subject.descriptor)).map((d) => d.digest)).toEqual([
+      signature.descriptor.digest,
+    ]);
+  });
+
+  it('leaves the index alone when the registry answers OCI-Subject', async () => {
+    const repo = open('refs/subject-aware');
+    const subject = await pushSubject(repo, 'aware');
+    const referrer = manifest([], { artifactType: SIGNATURE, subject: subject.descriptor });
+    proxy.setRules([
+      {
+        method: 'PUT',
+        path: /\/manifests\//,
+        fault: {
+          kind: 'status',
+          status: 201,
+          headers: { 'oci-subject': subject.descriptor.digest },
+        },
+        times: 1,
+      },
+    ]);
+    expect(await repo.pushManifest(referrer.descriptor, referrer.bytes)).toEqual({
+      subjectHandled: true,
+    });
+    expect(
+      proxy.requests.filter(
+        (r) => r.method === 'PUT' && r.path.startsWith('/v2/refs/subject-aware/manifests/sha256-'),
+      ),
+    ).toHaveLength(0);
+  });
+});

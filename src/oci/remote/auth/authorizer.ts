@@ -1,0 +1,173 @@
+// The Authorization header for a registry request: remembers the registry's challenge (some
+// registries send it only once, on the ping), resolves credentials once, and caches bearer tokens
+// by the scopes they grant.
+import { isIP } from 'node:net';
+import { OciError } from '../../errors.js';
+import type { Credentials, RemoteOptions } from '../options.js';
+import type { Transport } from '../transport.js';
+import { pickChallenge, type Challenge } from './challenge.js';
+import { resolveCredentials } from './credentials.js';
+import { covers, normalizeScopes } from './scopes.js';
+import { fetchToken, type Token } from './token.js';
+
+interface CachedToken {
+  scopes: string[];
+  token: Promise<Token>;
+}
+
+export class Authorizer {
+  private challenge: Challenge | undefined;
+  private credentials: Promise<Credentials | undefined> | undefined;
+  private tokens: CachedToken[] = [];
+  private readonly refusedRealms = new Set<string>();
+
+  constructor(
+    private readonly registry: string,
+    private readonly options: RemoteOptions,
+    private readonly transport: Transport,
+  ) {}
+
+  /** Keeps the challenge of a 401; later 401s without one reuse it. */
+  learn(challenges: Challenge[]): void {
+    const picked = pickChallenge(challenges);
+    if (picked !== undefined) this.challenge = picked;
+  }
+
+  get scheme(): string | undefined {
+    return this.challenge?.scheme;
+  }
+
+  resolvedCredentials(): Promise<Credentials | undefined> {
+    this.credentials ??= resolveCredentials(this.registry, this.options, this.transport.logger);
+    return this.credentials;
+  }
+
+  /** The header value for a request to the registry needing `scopes`, or undefined. */
+  async authorization(
+    scopes: readonly string[],
+    registryUrl: URL,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    const challenge = this.challenge;
+    if (challenge === undefined) return undefined;
+    const credentials = await this.resolvedCredentials();
+    if (credentials?.kind === 'registry-token') return `Bearer ${credentials.token}`;
+    if (challenge.scheme === 'basic') {
+      return credentials?.kind === 'basic'
+        ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+        : undefined;
+    }
+    if (challenge.scheme !== 'bearer') return undefined;
+    const token = await this.token(
+      challenge,
+      normalizeScopes(scopes),
+      credentials,
+      registryUrl,
+      signal,
+    );
+    return `Bearer ${token.value}`;
+  }
+
+  /** Forgets tokens for these scopes (the registry refused one). */
+  invalidate(scopes: readonly string[]): void {
+    const wanted = normalizeScopes(scopes);
+    this.tokens = this.tokens.filter((t) => !covers(t.scopes, wanted));
+  }
+
+  private async token(
+    challenge: Challenge,
+    scopes: string[],
+    credentials: Credentials | undefined,
+    registryUrl: URL,
+    signal?: AbortSignal,
+  ): Promise<Token> {
+    const now = Date.now();
+    for (const cached of this.tokens) {
+      if (!covers(cached.scopes, scopes)) continue;
+      try {
+        const token = await cached.token;
+        if (token.expiresAt > now) return token;
+      } catch {
+        // A failed fetch is dropped below and fetched anew.
+      }
+    }
+    this.tokens = this.tokens.filter((t) => !covers(scopes, t.scopes) || !covers(t.scopes, scopes));
+    const realm = realmUrl(challenge, registryUrl);
+    const sendCredentials = credentials !== undefined && mayReceiveCredentials(realm, registryUrl);
+    if (credentials !== undefined && !sendCredentials && !this.refusedRealms.has(realm.origin)) {
+      this.refusedRealms.add(realm.origin);
+      this.transport.logger.warning(
+        `not sending the credentials for ${this.registry} to the token service ${realm.origin}: it is on another host and not HTTPS (or a private address); asking for an anonymous token`,
+      );
+    }
+    const entry: CachedToken = {
+      scopes,
+      token: fetchToken(this.transport, {
+        realm,
+        ...(challenge.params['service'] !== undefined
+          ? { service: challenge.params['service'] }
+          : {}),
+        scopes,
+        ...(sendCredentials ? { credentials } : {}),
+        ...(this.options.forceOAuth2 ? { forceOAuth2: true } : {}),
+        registry: this.registry,
+        ...(signal ? { signal } : {}),
+      }),
+    };
+    this.tokens.push(entry);
+    try {
+      return await entry.token;
+    } catch (error) {
+      this.tokens = this.tokens.filter((t) => t !== entry);
+      throw error;
+    }
+  }
+}
+
+function realmUrl(challenge: Challenge, registryUrl: URL): URL {
+  const realm = challenge.params['realm'];
+  if (realm === undefined || realm === '') {
+    throw new OciError(
+      'UNAUTHORIZED',
+      `${registryUrl.host} asks for a bearer token but names no token service (realm)`,
+    );
+  }
+  try {
+    // A relative realm is resolved against the registry.
+    return new URL(realm, registryUrl);
+  } catch {
+    throw new OciError(
+      'UNAUTHORIZED',
+      `${registryUrl.host} names an invalid token realm "${realm}"`,
+    );
+  }
+}
+
+/**
+ * Registry credentials go to the token service only over HTTPS or to the registry's own host, and
+ * never to a loopback or private address unless the registry itself lives there.
+ */
+export function mayReceiveCredentials(realm: URL, registryUrl: URL): boolean {
+  const sameHost = realm.hostname === registryUrl.hostname;
+  if (sameHost) return true;
+  if (realm.protocol !== 'https:') return false;
+  if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname)) return false;
+  return true;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  return LOOPBACK_NAMES.has(bare) || /^127\./.test(bare) || bare.endsWith('.localhost');
+}
+
+export function isPrivateHost(hostname: string): boolean {
+  if (isLoopbackHost(hostname)) return true;
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  if (isIP(bare) === 4) {
+    return /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(bare);
+  }
+  if (isIP(bare) === 6) return /^(fc|fd|fe80)/i.test(bare);
+  return false;
+}

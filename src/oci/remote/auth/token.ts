@@ -1,0 +1,159 @@
+// Bearer tokens from a registry's token service.
+// GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
+// OAuth2 POST (refresh token or password grant): https://distribution.github.io/distribution/spec/auth/oauth/
+import { OciError, RegistryError } from '../../errors.js';
+import { readErrorBody, registryError } from '../errors.js';
+import type { Credentials } from '../options.js';
+import { header, type Transport } from '../transport.js';
+
+export interface Token {
+  value: string;
+  /** Epoch ms after which the token is not used any more. */
+  expiresAt: number;
+}
+
+export interface TokenRequest {
+  realm: URL;
+  service?: string;
+  scopes: string[];
+  credentials?: Credentials;
+  /** Use the OAuth2 password grant for username/password too (normally only refresh tokens). */
+  forceOAuth2?: boolean;
+  /** For hints: the registry the token is for. */
+  registry: string;
+  signal?: AbortSignal;
+}
+
+/** Default lifetime when the service does not say (the token spec's minimum). */
+const DEFAULT_EXPIRES_IN_S = 60;
+const CLIENT_ID = 'oci-artifact-action';
+
+export async function fetchToken(transport: Transport, req: TokenRequest): Promise<Token> {
+  const credentials = req.credentials;
+  const useOAuth2 =
+    credentials?.kind === 'identity-token' || (credentials?.kind === 'basic' && req.forceOAuth2);
+  try {
+    if (useOAuth2) {
+      const posted = await postOAuth2(transport, req);
+      if (posted !== 'not-found') return posted;
+    }
+    return await getToken(transport, req);
+  } catch (error) {
+    if (error instanceof OciError) throw error;
+    // Already retried: a network failure here is final (no retries around retries).
+    throw new RegistryError('NETWORK_ERROR', {
+      operation: 'get a token from',
+      reference: req.realm.origin,
+      cause: error,
+    });
+  }
+}
+
+/** `POST <realm>` form-encoded; 'not-found' when the service has no OAuth2 endpoint (404). */
+async function postOAuth2(transport: Transport, req: TokenRequest): Promise<Token | 'not-found'> {
+  const form = new URLSearchParams();
+  const credentials = req.credentials;
+  if (credentials?.kind === 'identity-token') {
+    form.set('grant_type', 'refresh_token');
+    form.set('refresh_token', credentials.token);
+  } else if (credentials?.kind === 'basic') {
+    form.set('grant_type', 'password');
+    form.set('username', credentials.username);
+    form.set('password', credentials.password);
+  }
+  if (req.service !== undefined) form.set('service', req.service);
+  form.set('client_id', CLIENT_ID);
+  if (req.scopes.length > 0) form.set('scope', req.scopes.join(' '));
+  const body = form.toString();
+  const response = await transport.sendRetrying(
+    {
+      method: 'POST',
+      url: req.realm,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: () => body,
+      ...(req.signal ? { signal: req.signal } : {}),
+    },
+    `token from ${req.realm.origin}`,
+  );
+  if (response.statusCode === 404) {
+    await response.body.dump();
+    return 'not-found';
+  }
+  return readToken(response, req);
+}
+
+async function getToken(transport: Transport, req: TokenRequest): Promise<Token> {
+  const url = new URL(req.realm);
+  if (req.service !== undefined) url.searchParams.append('service', req.service);
+  for (const scope of req.scopes) url.searchParams.append('scope', scope);
+  const headers: Record<string, string> = {};
+  const basic = basicPair(req.credentials);
+  if (basic !== undefined) {
+    headers['authorization'] = `Basic ${Buffer.from(basic).toString('base64')}`;
+  }
+  const response = await transport.sendRetrying(
+    { method: 'GET', url, headers, ...(req.signal ? { signal: req.signal } : {}) },
+    `token from ${req.realm.origin}`,
+  );
+  return readToken(response, req);
+}
+
+/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
+function basicPair(credentials: Credentials | undefined): string | undefined {
+  if (credentials?.kind === 'basic') return `${credentials.username}:${credentials.password}`;
+  if (credentials?.kind === 'identity-token') return `<token>:${credentials.token}`;
+  return undefined;
+}
+
+async function readToken(
+  response: Awaited<ReturnType<Transport['send']>>,
+  req: TokenRequest,
+): Promise<Token> {
+  const what = {
+    operation: 'get a token for',
+    reference: `${req.registry} (${req.scopes.join(' ')})`,
+  };
+  const context = { registry: req.registry, authenticated: req.credentials !== undefined };
+  if (response.statusCode !== 200) {
+    const body = await readErrorBody(response.body);
+    throw registryError(what, { status: response.statusCode, body }, context, {
+      code:
+        response.statusCode === 401
+          ? 'UNAUTHORIZED'
+          : response.statusCode === 403
+            ? 'DENIED'
+            : 'REGISTRY_ERROR',
+    });
+  }
+  let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+  try {
+    parsed = (await response.body.json()) as typeof parsed;
+  } catch (error) {
+    throw new RegistryError('REGISTRY_ERROR', {
+      ...what,
+      status: 200,
+      hint: `the token service answered something other than JSON (${header(response, 'content-type') ?? 'no content type'})`,
+      cause: error,
+    });
+  }
+  const value =
+    typeof parsed.token === 'string' && parsed.token !== ''
+      ? parsed.token
+      : typeof parsed.access_token === 'string'
+        ? parsed.access_token
+        : '';
+  if (value === '') {
+    throw new RegistryError('REGISTRY_ERROR', {
+      ...what,
+      status: 200,
+      hint: 'the token service answered without a token',
+    });
+  }
+  const expiresIn =
+    typeof parsed.expires_in === 'number' && parsed.expires_in > 0
+      ? parsed.expires_in
+      : DEFAULT_EXPIRES_IN_S;
+  // Renew a little early so a token does not expire in flight.
+  const margin = Math.min(10, expiresIn / 2);
+  return { value, expiresAt: Date.now() + (expiresIn - margin) * 1000 };
+}

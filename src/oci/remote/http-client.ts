@@ -1,0 +1,274 @@
+// Requests to one registry: finds the scheme (HTTPS, or plain HTTP when asked or when a loopback
+// registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
+// without leaking credentials, and turns refusals into RegistryErrors.
+import { OciError, RegistryError } from '../errors.js';
+import { apiHost } from '../reference.js';
+import { parseChallenges } from './auth/challenge.js';
+import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
+import { readErrorBody, registryError, type Operation } from './errors.js';
+import type { RemoteOptions } from './options.js';
+import {
+  errorChain,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+} from './retry.js';
+import { header, type Body, type Method, type Response, type Transport } from './transport.js';
+
+export interface RegistryRequest {
+  method: Method;
+  /** `/v2/…` under the registry, or an absolute URL (an upload `Location`). */
+  url: string | URL;
+  headers?: Record<string, string>;
+  /** Opens the body afresh; called again when the request is resent. */
+  body?: () => Body;
+  /** Token scopes the request needs. */
+  scopes: readonly string[];
+  /** Safe to repeat on network errors and retryable statuses (GET, HEAD, manifest PUT, …). */
+  repeatable: boolean;
+  /** Follow 3xx (blob downloads to storage, referrers); never with credentials to another origin. */
+  followRedirects?: boolean;
+  signal?: AbortSignal;
+  what: Operation;
+}
+
+export interface RegistryResponse {
+  response: Response;
+  status: number;
+  /** The URL that answered, after redirects: relative `Location`s resolve against it. */
+  url: URL;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+export class RegistryClient {
+  readonly authorizer: Authorizer;
+  private base: Promise<URL> | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    /** host[:port] as in the reference (`docker.io` for Docker Hub). */
+    readonly registry: string,
+    readonly transport: Transport,
+    private readonly options: RemoteOptions,
+  ) {
+    this.authorizer = new Authorizer(registry, options, transport);
+  }
+
+  /** `https://host` or `http://host`, decided by the first ping. */
+  baseUrl(signal?: AbortSignal): Promise<URL> {
+    this.base ??= this.ping(signal).catch((error: unknown) => {
+      this.base = undefined;
+      throw error;
+    });
+    return this.base;
+  }
+
+  async send(req: RegistryRequest): Promise<RegistryResponse> {
+    const base = await this.baseUrl(req.signal);
+    const url = typeof req.url === 'string' ? new URL(req.url, base) : req.url;
+    const policy = this.transport.policy;
+    let reauthenticated = false;
+    for (let attempt = 1; ; attempt++) {
+      let answer: RegistryResponse;
+      try {
+        answer = await this.dispatch(req, url, base);
+      } catch (error) {
+        if (error instanceof OciError || req.signal?.aborted) throw error;
+        const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
+        if (!retry) throw this.networkError(req.what, error, attempt);
+        await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
+        continue;
+      }
+      const { response, status } = answer;
+      if (status === 401 && !reauthenticated) {
+        // Learn (or refresh) the challenge, drop the refused token, and try once more.
+        await response.body.dump();
+        this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
+        this.authorizer.invalidate(req.scopes);
+        reauthenticated = true;
+        attempt--;
+        continue;
+      }
+      if (req.repeatable && isRetryableStatus(status) && attempt < policy.attempts) {
+        await response.body.dump();
+        const retryAfter = parseRetryAfter(header(response, 'retry-after'));
+        await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
+        continue;
+      }
+      this.reportWarnings(response);
+      return answer;
+    }
+  }
+
+  /** Reads the error body and throws the RegistryError it describes. */
+  async fail(answer: RegistryResponse, what: Operation & { repository?: string }): Promise<never> {
+    const { response, status } = answer;
+    const body = await readErrorBody(response.body);
+    const challenge = parseChallenges(response.headers['www-authenticate']).find(
+      (c) => c.scheme === 'bearer',
+    );
+    const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
+    const retried = isRetryableStatus(status)
+      ? `the registry kept answering HTTP ${status}; gave up after ${this.transport.policy.attempts} attempts`
+      : undefined;
+    throw registryError(
+      { operation: what.operation, reference: what.reference },
+      {
+        status,
+        body,
+        ...(challenge?.params['error'] ? { challengeError: challenge.params['error'] } : {}),
+      },
+      {
+        registry: this.registry,
+        ...(what.repository ? { repository: what.repository } : {}),
+        authenticated: credentials !== undefined,
+      },
+      retried ? { hint: retried } : {},
+    );
+  }
+
+  /** Throws unless the status is one of `ok`; returns the answer otherwise. */
+  async expect(
+    answer: RegistryResponse,
+    ok: readonly number[],
+    what: Operation & { repository?: string },
+  ): Promise<RegistryResponse> {
+    if (!ok.includes(answer.status)) await this.fail(answer, what);
+    return answer;
+  }
+
+  networkError(what: Operation, error: unknown, attempts = 1): RegistryError {
+    const certificate = isCertificateError(error);
+    const hint = certificate
+      ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
+      : attempts > 1
+        ? `gave up after ${attempts} attempts`
+        : undefined;
+    return new RegistryError('NETWORK_ERROR', {
+      ...what,
+      cause: error,
+      ...(hint ? { hint } : {}),
+    });
+  }
+
+  /** One request, following redirects when asked; Authorization only to the registry origin. */
+  private async dispatch(req: RegistryRequest, first: URL, base: URL): Promise<RegistryResponse> {
+    let url = first;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { ...req.headers };
+      if (url.origin === base.origin) {
+        const authorization = await this.authorizer.authorization(req.scopes, base, req.signal);
+        if (authorization !== undefined) headers['authorization'] = authorization;
+      }
+      const response = await this.transport.send({
+        method: req.method,
+        url,
+        headers,
+        ...(hop === 0 && req.body ? { body: req.body } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      const location = header(response, 'location');
+      const follow = req.followRedirects === true && REDIRECTS.has(response.statusCode) && location;
+      if (!follow) return { response, status: response.statusCode, url };
+      await response.body.dump();
+      if (hop >= MAX_REDIRECTS) {
+        throw new RegistryError('REGISTRY_ERROR', {
+          ...req.what,
+          status: response.statusCode,
+          hint: `more than ${MAX_REDIRECTS} redirects`,
+        });
+      }
+      url = new URL(location, url);
+    }
+  }
+
+  private async ping(signal?: AbortSignal): Promise<URL> {
+    const host = apiHost(this.registry);
+    const what = { operation: 'connect to', reference: this.registry };
+    if (this.options.plainHttp) {
+      const base = new URL(`http://${host}`);
+      await this.pingAt(base, what, signal);
+      return base;
+    }
+    const secure = new URL(`https://${host}`);
+    try {
+      await this.pingAt(secure, what, signal);
+      return secure;
+    } catch (error) {
+      // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
+      // A certificate problem proves the server does speak TLS: that error stands.
+      if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
+        throw error instanceof RegistryError ? error : this.networkError(what, error);
+      }
+      const plain = new URL(`http://${host}`);
+      try {
+        await this.pingAt(plain, what, signal, true);
+      } catch {
+        throw error instanceof RegistryError ? error : this.networkError(what, error);
+      }
+      this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+      return plain;
+    }
+  }
+
+  /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
+  private async pingAt(
+    base: URL,
+    what: Operation,
+    signal: AbortSignal | undefined,
+    strict = false,
+  ): Promise<void> {
+    const response = await this.transport.sendRetrying(
+      { method: 'GET', url: new URL('/v2/', base), ...(signal ? { signal } : {}) },
+      `ping ${base.origin}`,
+    );
+    const status = response.statusCode;
+    if (status === 401)
+      this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
+    this.reportWarnings(response);
+    if (status === 200 || status === 401) {
+      await response.body.dump();
+      return;
+    }
+    if (strict || isRetryableStatus(status)) {
+      await this.fail({ response, status, url: base }, what);
+    }
+    // Some registries answer /v2/ oddly (404); the real requests will tell.
+    await response.body.dump();
+  }
+
+  /** Registry `Warning: 299 - "…"` headers go to the user, once each. */
+  private reportWarnings(response: Response): void {
+    const raw = response.headers['warning'];
+    if (raw === undefined) return;
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      for (const match of value.matchAll(/(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"/g)) {
+        const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
+        if (match[1] !== '299' || this.warned.has(text)) continue;
+        this.warned.add(text);
+        this.transport.logger.warning(`${this.registry}: ${text}`);
+      }
+    }
+  }
+}
+
+function describeFailure(req: RegistryRequest, failure: unknown): string {
+  const why = typeof failure === 'number' ? `HTTP ${failure}` : (failure as Error).message;
+  return `${req.what.operation} ${req.what.reference}: ${why}`;
+}
+
+const CERTIFICATE_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_.*|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
+
+/** The server spoke TLS but its certificate did not verify. */
+export function isCertificateError(error: unknown): boolean {
+  return [...errorChain(error)].some(
+    (e) => typeof e.code === 'string' && CERTIFICATE_CODES.test(e.code),
+  );
+}
+
+function isRefused(error: unknown): boolean {
+  return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}

@@ -1,0 +1,124 @@
+// A repository in a registry as a Target: a thin composition of the per-concern modules.
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../descriptor.js';
+import { isManifestType } from '../media-types.js';
+import type { Reference } from '../reference.js';
+import type {
+  BlobSource,
+  FetchedManifest,
+  FetchOptions,
+  PushBlobOptions,
+  PushBlobOutcome,
+  PushManifestResult,
+  Target,
+} from '../target.js';
+import { Readable as NodeReadable } from 'node:stream';
+import { exists, fetchBlob } from './blobs.js';
+import { sharedClient } from './client-cache.js';
+import type { RepositoryContext } from './context.js';
+import type { RegistryClient } from './http-client.js';
+import { deleteManifest, fetchManifest, putManifest, resolveManifest } from './manifests.js';
+import type { RemoteOptions } from './options.js';
+import { listAll } from './pagination.js';
+import { pullScope, pushScope } from './auth/scopes.js';
+import { addToTagSchema, listReferrers, referrerDescriptor } from './referrers.js';
+import { pushBlob } from './upload.js';
+
+/**
+ * `host/repo` over the distribution API. Repositories created with the same options object (or
+ * through one RemoteRegistry) share connections, the auth challenge and the token cache.
+ */
+export class RemoteRepository implements Target {
+  readonly reference: Reference;
+  readonly location: string;
+  private readonly ctx: RepositoryContext;
+
+  constructor(reference: Reference, options?: RemoteOptions, client?: RegistryClient) {
+    this.reference = reference;
+    this.location = `${reference.registry}/${reference.repository}`;
+    this.ctx = {
+      client: client ?? sharedClient(reference.registry, options),
+      name: reference.repository,
+      location: this.location,
+      options: options ?? {},
+    };
+  }
+
+  resolve(reference: string): Promise<Descriptor> {
+    return resolveManifest(this.ctx, reference);
+  }
+
+  async fetch(descriptor: Descriptor, options: FetchOptions = {}): Promise<Readable> {
+    if (!isManifestType(descriptor.mediaType)) return fetchBlob(this.ctx, descriptor, options);
+    // Manifests are small and verified whole.
+    const { bytes } = await fetchManifest(this.ctx, descriptor);
+    options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
+    return NodeReadable.from([bytes]);
+  }
+
+  fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
+    return fetchManifest(this.ctx, reference);
+  }
+
+  exists(descriptor: Descriptor): Promise<boolean> {
+    return exists(this.ctx, descriptor);
+  }
+
+  pushBlob(
+    descriptor: Descriptor,
+    source: BlobSource,
+    options?: PushBlobOptions,
+  ): Promise<PushBlobOutcome> {
+    return pushBlob(this.ctx, descriptor, source, options);
+  }
+
+  async pushManifest(
+    descriptor: Descriptor,
+    bytes: Uint8Array,
+    tag?: string,
+  ): Promise<PushManifestResult> {
+    const result = await putManifest(this.ctx, descriptor, bytes, tag);
+    if (result.subject !== undefined) return { subjectHandled: true };
+    const subject = subjectOf(bytes);
+    if (subject !== undefined) {
+      await addToTagSchema(this.ctx, subject, referrerDescriptor(descriptor, bytes));
+    }
+    return { subjectHandled: false };
+  }
+
+  async tag(descriptor: Descriptor, tag: string): Promise<void> {
+    const { bytes } = await fetchManifest(this.ctx, descriptor, [pushScope(this.ctx.name)]);
+    await putManifest(this.ctx, descriptor, bytes, tag);
+  }
+
+  tags(): Promise<string[]> {
+    return listAll(
+      this.ctx.client,
+      `/v2/${this.ctx.name}/tags/list`,
+      'tags',
+      [pullScope(this.ctx.name)],
+      {
+        operation: 'list tags of',
+        reference: this.location,
+        repository: this.ctx.name,
+      },
+    );
+  }
+
+  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    return listReferrers(this.ctx, subject, artifactType);
+  }
+
+  delete(descriptor: Descriptor): Promise<void> {
+    return deleteManifest(this.ctx, descriptor);
+  }
+}
+
+function subjectOf(bytes: Uint8Array): Descriptor | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { subject?: Descriptor };
+    return parsed.subject && typeof parsed.subject.digest === 'string' ? parsed.subject : undefined;
+  } catch {
+    return undefined;
+  }
+}

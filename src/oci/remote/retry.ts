@@ -1,0 +1,119 @@
+// When and how long to wait before trying a request again.
+// Retryable: network errors, 408, 429, 5xx except 501 (not implemented never heals).
+import type { RetryOptions } from './options.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_BASE_DELAY_MS = 500;
+const DEFAULT_MAX_DELAY_MS = 30_000;
+
+export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
+  const positive = (value: number | undefined, fallback: number): number =>
+    value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+  const baseDelayMs =
+    options.baseDelayMs !== undefined && options.baseDelayMs >= 0
+      ? options.baseDelayMs
+      : DEFAULT_BASE_DELAY_MS;
+  return {
+    attempts: Math.floor(positive(options.attempts, DEFAULT_ATTEMPTS)),
+    baseDelayMs,
+    maxDelayMs:
+      options.maxDelayMs !== undefined && options.maxDelayMs >= 0
+        ? options.maxDelayMs
+        : DEFAULT_MAX_DELAY_MS,
+  };
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status !== 501);
+}
+
+/**
+ * `Retry-After` as seconds or an HTTP date, in milliseconds from now; undefined when absent or
+ * unreadable. https://www.rfc-editor.org/rfc/rfc9110#name-retry-after
+ */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/**
+ * The wait before attempt `attempt + 1` (attempt counts from 1): the server's `Retry-After` when
+ * given, else exponential backoff with full jitter; never more than the cap.
+ */
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
+  const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
+  // Half fixed, half random: spreads clients apart without collapsing the wait to zero.
+  const jittered = exponential / 2 + (exponential / 2) * random();
+  return Math.min(jittered, policy.maxDelayMs);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RESPONSE_STATUS_CODE',
+]);
+
+/** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
+export function* errorChain(error: unknown): Generator<{ code?: unknown; message: string }> {
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    yield { code, message: typeof message === 'string' ? message : '' };
+    e = cause;
+  }
+}
+
+/** A transport failure worth another try (reset, refused, timeout), not a TLS or usage error. */
+export function isRetryableNetworkError(error: unknown): boolean {
+  for (const e of errorChain(error)) {
+    if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return true;
+    if (/other side closed|socket hang up|terminated/i.test(e.message)) return true;
+  }
+  return false;
+}

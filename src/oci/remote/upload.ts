@@ -1,0 +1,220 @@
+// Blob upload: existence check, optional cross-repository mount, then one upload session —
+// monolithic POST+PUT by default, chunked PATCH when asked. A failed session is abandoned and the
+// whole upload starts over from the source (after another existence check): a session is not
+// safely resumable across registries.
+// https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Descriptor } from '../descriptor.js';
+import { VerifyingStream } from '../digest.js';
+import { RegistryError } from '../errors.js';
+import type { BlobSource, PushBlobOptions, PushBlobOutcome } from '../target.js';
+import { pullScope, pushScope } from './auth/scopes.js';
+import { exists } from './blobs.js';
+import { uploadChunked } from './chunked-upload.js';
+import {
+  sessionFrom,
+  UploadSessionLost,
+  withQuery,
+  type UploadSession,
+  type UploadWhat,
+} from './upload-session.js';
+import { repoPath, type RepositoryContext } from './context.js';
+import { isRetryableStatus } from './retry.js';
+
+export async function pushBlob(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  source: BlobSource,
+  options: PushBlobOptions = {},
+): Promise<PushBlobOutcome> {
+  const what: UploadWhat = {
+    operation: 'push blob',
+    reference: `${ctx.location}@${descriptor.digest}`,
+    repository: ctx.name,
+  };
+  const transport = ctx.client.transport;
+  let mountFrom =
+    options.mountFrom !== undefined && options.mountFrom !== ctx.name
+      ? options.mountFrom
+      : undefined;
+  for (let attempt = 1; ; attempt++) {
+    // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
+    if (await exists(ctx, descriptor, [pushScope(ctx.name)])) return 'exists';
+    let session: UploadSession | undefined;
+    try {
+      const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
+      if (started === 'mounted') return 'mounted';
+      if (started.mountRefused) mountFrom = undefined;
+      session = started.session;
+      const chunkSize = ctx.options.chunkSize ?? 0;
+      if (chunkSize > 0) {
+        await uploadChunked(
+          ctx,
+          session,
+          descriptor,
+          () => openBody(descriptor, source, options),
+          chunkSize,
+          what,
+          options.signal,
+        );
+      } else {
+        await uploadMonolithic(ctx, session, descriptor, source, options, what);
+      }
+      return 'uploaded';
+    } catch (error) {
+      if (session !== undefined) await cancel(ctx, session, what);
+      if (!isRetryableUploadFailure(error) || options.signal?.aborted) throw error;
+      if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
+      await transport.pause(
+        attempt,
+        undefined,
+        `${what.operation} ${what.reference}: ${(error as Error).message}`,
+        options.signal,
+      );
+    }
+  }
+}
+
+/** Network errors, 5xx/408/429 and lost sessions start the upload over; anything else is final. */
+function isRetryableUploadFailure(error: unknown): boolean {
+  if (error instanceof UploadSessionLost) return true;
+  if (!(error instanceof RegistryError)) return false;
+  if (error.code === 'NETWORK_ERROR') return !/certificate/i.test(error.hint ?? '');
+  return error.status !== undefined && isRetryableStatus(error.status);
+}
+
+function finalError(error: unknown, what: UploadWhat, attempts: number): unknown {
+  if (!(error instanceof UploadSessionLost)) return error;
+  const failure = error.failure;
+  return new RegistryError(failure?.code ?? 'REGISTRY_ERROR', {
+    operation: what.operation,
+    reference: what.reference,
+    ...(failure?.status !== undefined ? { status: failure.status } : {}),
+    ...(failure ? { errors: failure.errors } : {}),
+    hint: `${error.message}; gave up after ${attempts} attempts`,
+    cause: error,
+  });
+}
+
+async function startSession(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  what: UploadWhat,
+  mountFrom: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<'mounted' | { session: UploadSession; mountRefused?: boolean }> {
+  let mountRefused = false;
+  if (mountFrom !== undefined) {
+    // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#mounting-a-blob-from-another-repository
+    const query = `?mount=${encodeURIComponent(descriptor.digest)}&from=${encodeURIComponent(mountFrom)}`;
+    const answer = await ctx.client.send({
+      method: 'POST',
+      url: repoPath(ctx, `blobs/uploads/${query}`),
+      headers: { 'content-length': '0' },
+      scopes: [pushScope(ctx.name), pullScope(mountFrom)],
+      repeatable: true,
+      ...(signal ? { signal } : {}),
+      what: { ...what, operation: `mount blob from ${mountFrom}` },
+    });
+    if (answer.status === 201) {
+      await answer.response.body.dump();
+      return 'mounted';
+    }
+    if (answer.status === 202) {
+      // The registry could not mount and opened an ordinary session instead: use it.
+      await answer.response.body.dump();
+      return { session: sessionFrom(answer.response, answer.url, what) };
+    }
+    if (answer.status !== 401 && answer.status !== 403 && answer.status !== 404) {
+      await ctx.client.fail(answer, what);
+    }
+    // No read access to the source (or no such source): upload instead.
+    await answer.response.body.dump();
+    ctx.client.transport.logger.debug(
+      `cannot mount ${descriptor.digest} from ${mountFrom} (HTTP ${answer.status}); uploading it`,
+    );
+    mountRefused = true;
+  }
+  const answer = await ctx.client.send({
+    method: 'POST',
+    url: repoPath(ctx, 'blobs/uploads/'),
+    headers: { 'content-length': '0' },
+    scopes: [pushScope(ctx.name)],
+    repeatable: true,
+    ...(signal ? { signal } : {}),
+    what,
+  });
+  await ctx.client.expect(answer, [202], what);
+  await answer.response.body.dump();
+  return { session: sessionFrom(answer.response, answer.url, what), mountRefused };
+}
+
+async function uploadMonolithic(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  descriptor: Descriptor,
+  source: BlobSource,
+  options: PushBlobOptions,
+  what: UploadWhat,
+): Promise<void> {
+  const answer = await ctx.client.send({
+    method: 'PUT',
+    url: withQuery(session.location, 'digest', descriptor.digest),
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-length': String(descriptor.size),
+    },
+    body: () => openBody(descriptor, source, options),
+    scopes: [pushScope(ctx.name)],
+    repeatable: false,
+    ...(options.signal ? { signal: options.signal } : {}),
+    what,
+  });
+  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
+  await answer.response.body.dump();
+}
+
+/** The source, verified against the descriptor and counted for progress. */
+export function openBody(
+  descriptor: Descriptor,
+  source: BlobSource,
+  options: PushBlobOptions,
+): Readable {
+  let done = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      done += chunk.length;
+      callback(null, chunk);
+      options.onProgress?.({ descriptor, done, total: descriptor.size });
+    },
+  });
+  options.onProgress?.({ descriptor, done: 0, total: descriptor.size });
+  return pipeline(
+    source.open(),
+    new VerifyingStream(descriptor, `blob ${descriptor.digest}`),
+    counter,
+    () => {
+      // Errors reach the consumer through `counter`.
+    },
+  );
+}
+
+/** Best effort: free the session on the registry; some registries never allow it. */
+async function cancel(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  what: UploadWhat,
+): Promise<void> {
+  try {
+    const answer = await ctx.client.send({
+      method: 'DELETE',
+      url: session.location,
+      scopes: [pushScope(ctx.name)],
+      repeatable: false,
+      what: { ...what, operation: 'cancel upload of' },
+    });
+    await answer.response.body.dump();
+  } catch {
+    // Nothing to do: the session expires on its own.
+  }
+}

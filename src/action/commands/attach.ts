@@ -1,6 +1,36 @@
+import { attachArtifact } from '../../commands/attach.js';
+import { openTarget } from '../../commands/open-target.js';
 import { InputError } from '../input-error.js';
+import { actionLog } from '../log.js';
+import { readPushInputs } from '../inputs/push.js';
+import { asInputError } from './push.js';
+import { reportPush } from './push-report.js';
 
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 export async function runAttach(): Promise<void> {
-  throw new InputError('command', 'attach', 'a command this build implements (not yet: attach)');
+  const { target: spec, options, selector } = await readPushInputs();
+  const { artifactType } = options;
+  if (artifactType === undefined) {
+    throw new InputError(
+      'artifact-type',
+      '',
+      'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)',
+    );
+  }
+  if (options.imageSpec !== 'v1.1') {
+    throw new InputError(
+      'image-spec',
+      options.imageSpec,
+      'v1.1: only it has the subject field attach needs',
+    );
+  }
+  const target = await openTarget(spec, { create: false });
+  const result = await asInputError(() =>
+    attachArtifact(
+      target,
+      { ...options, artifactType, subjectReference: selector ?? 'latest' },
+      actionLog,
+    ),
+  );
+  await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
 }

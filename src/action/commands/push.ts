@@ -1,6 +1,33 @@
+import { pushArtifact } from '../../commands/push/push.js';
+import { openTarget } from '../../commands/open-target.js';
+import { SpecError } from '../../commands/pack/spec-error.js';
 import { InputError } from '../input-error.js';
+import { actionLog } from '../log.js';
+import { readPushInputs, readPushTag } from '../inputs/push.js';
+import { reportPush } from './push-report.js';
 
 /** Reads the inputs of `command: push`, runs it, and writes its outputs and job summary. */
 export async function runPush(): Promise<void> {
-  throw new InputError('command', 'push', 'a command this build implements (not yet: push)');
+  const inputs = await readPushInputs();
+  const tag = readPushTag(inputs);
+  const result = await asInputError(() =>
+    pushArtifact(
+      () => openTarget(inputs.target, { create: true }),
+      { ...inputs.options, tag },
+      actionLog,
+    ),
+  );
+  await reportPush(inputs.target, result, 'Pushed');
+}
+
+/** A SpecError from packing is bad input: report it as the input it names. */
+export async function asInputError<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof SpecError) {
+      throw new InputError(error.input, error.given, error.expected);
+    }
+    throw error;
+  }
 }

@@ -1,0 +1,71 @@
+// A push whose upload fails for good tags nothing: the manifest goes last. The registry is real;
+// a fault-injecting proxy in front of it refuses one blob's upload.
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { runAction } from '../support/run-action.js';
+import { makeTempDir } from '../support/temp.js';
+import { sha256, writeTree } from './push-support.js';
+
+describe('push when an upload fails', () => {
+  let registry: Registry;
+  let proxy: FaultProxy;
+  let ws: string;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    registry = await startRegistry();
+    proxy = await startFaultProxy(registry.url);
+    const dir = await makeTempDir('oci-push-fail-');
+    cleanups.push(dir.remove);
+    ws = dir.path;
+    await writeTree(ws, { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' });
+  });
+  afterAll(async () => {
+    await Promise.all(cleanups.map((c) => c()));
+    await proxy?.stop();
+    await registry?.stop();
+  });
+
+  it('fails with exit code 1, pushes no manifest and tags nothing', async () => {
+    const refused = encodeURIComponent(sha256('b\n'));
+    proxy.setRules([
+      {
+        method: 'PUT',
+        path: new RegExp(`digest=${refused}`),
+        fault: {
+          kind: 'status',
+          status: 400,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            errors: [{ code: 'BLOB_UPLOAD_INVALID', message: 'refused by test' }],
+          }),
+        },
+      },
+    ]);
+    const run = await runAction(
+      {
+        command: 'push',
+        registry: proxy.host,
+        'plain-http': 'true',
+        reference: 'fails/x:v1',
+        tags: 'more',
+        files: '*.txt',
+        concurrency: '1',
+      },
+      { workspace: ws },
+    );
+    cleanups.push(run.cleanup);
+    expect(run.exitCode).toBe(1);
+    expect(run.errors[0]).toContain('BLOB_UPLOAD_INVALID');
+    expect(
+      proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')),
+    ).toEqual([]);
+    const tags = await fetch(`${registry.url}/v2/fails/x/tags/list`);
+    const body = (await tags.json()) as { tags?: string[] | null };
+    expect(tags.status === 404 || (body.tags ?? []).length === 0).toBe(true);
+    // concurrency 1: after the failure no further blob was started.
+    const posts = proxy.requests.filter(
+      (r) => r.method === 'POST' && r.path.includes('/blobs/uploads/'),
+    );
+    expect(posts.length).toBeLessThanOrEqual(3);
+  });
+});

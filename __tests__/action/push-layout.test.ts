@@ -1,0 +1,144 @@
+// `command: push` into an OCI image layout folder (no network), read back by skopeo and copied
+// by skopeo into a real registry with the digest unchanged.
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startRegistry, type Registry } from '../support/registry.js';
+import { runAction, type ActionRun } from '../support/run-action.js';
+import { makeTempDir } from '../support/temp.js';
+import { parseManifest, sha256, skopeoRaw, writeTree } from './push-support.js';
+
+const run = promisify(execFile);
+
+describe('push into an OCI layout folder', () => {
+  let registry: Registry;
+  let ws: string;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    registry = await startRegistry();
+    const dir = await makeTempDir('oci-layout-ws-');
+    cleanups.push(dir.remove);
+    ws = dir.path;
+    await writeTree(ws, {
+      'a.txt': 'a\n',
+      'site/index.html': '<h1>hi</h1>\n',
+      'site/tool': { content: '#!/bin/sh\n', mode: 0o755 },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(cleanups.map((c) => c()));
+    await registry?.stop();
+  });
+
+  const push = async (inputs: Record<string, string>): Promise<ActionRun> => {
+    const result = await runAction({ command: 'push', ...inputs }, { workspace: ws });
+    cleanups.push(result.cleanup);
+    if (result.exitCode !== 0) throw new Error(`push failed:\n${result.stdout}\n${result.stderr}`);
+    return result;
+  };
+
+  it('writes a layout skopeo reads, tagged latest by default, with the layout path in the outputs', async () => {
+    const pushed = await push({ layout: 'out/layout', files: 'a.txt\nsite' });
+    const digest = pushed.outputs['digest']!;
+    expect(pushed.outputs['reference']).toBe(`out/layout@${digest}`);
+    expect(JSON.parse(pushed.outputs['tags']!)).toEqual(['out/layout:latest']);
+
+    const layout = join(ws, 'out', 'layout');
+    const { stdout } = await run('skopeo', ['inspect', '--raw', `oci:${layout}:latest`], {
+      encoding: 'buffer',
+    });
+    expect(sha256(stdout)).toBe(digest);
+    const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+      manifests: { digest: string; annotations?: Record<string, string> }[];
+    };
+    expect(index.manifests).toContainEqual(
+      expect.objectContaining({
+        digest,
+        annotations: { 'org.opencontainers.image.ref.name': 'latest' },
+      }),
+    );
+    for (const layer of parseManifest(stdout).layers) {
+      const blob = await readFile(join(layout, 'blobs', 'sha256', layer.digest.slice(7)));
+      expect(sha256(blob)).toBe(layer.digest);
+    }
+    expect(pushed.summary).toContain(`    layout: out/layout\n    reference: ${digest}\n`);
+  });
+
+  it('tags inside the layout with reference and tags; skopeo copies it into a registry unchanged', async () => {
+    const pushed = await push({
+      layout: 'copy/layout',
+      reference: 'v2',
+      tags: 'stable',
+      files: 'site',
+    });
+    const digest = pushed.outputs['digest']!;
+    expect(JSON.parse(pushed.outputs['tags']!)).toEqual(['copy/layout:v2', 'copy/layout:stable']);
+    await run('skopeo', [
+      'copy',
+      '--dest-tls-verify=false',
+      `oci:${join(ws, 'copy', 'layout')}:stable`,
+      `docker://${registry.host}/copied/site:v2`,
+    ]);
+    expect(sha256(await skopeoRaw(`${registry.host}/copied/site:v2`))).toBe(digest);
+
+    // The same content pushed straight to the registry gives the same digest.
+    const direct = await push({
+      registry: registry.host,
+      'plain-http': 'true',
+      reference: 'direct/site:v2',
+      files: 'site',
+    });
+    expect(direct.outputs['digest']).toBe(digest);
+  });
+
+  it('attaches to an artifact in the layout, listed by digest, untagged', async () => {
+    const subject = await push({ layout: 'att/layout', reference: 'v1', files: 'a.txt' });
+    const attached = await runAction(
+      {
+        command: 'attach',
+        layout: 'att/layout',
+        reference: 'v1',
+        'artifact-type': 'application/vnd.example.note',
+        files: 'site/index.html',
+      },
+      { workspace: ws },
+    );
+    cleanups.push(attached.cleanup);
+    expect(attached.exitCode).toBe(0);
+    expect(attached.outputs['tags']).toBe('[]');
+    const digest = attached.outputs['digest']!;
+    const layout = join(ws, 'att', 'layout');
+    const raw = await readFile(join(layout, 'blobs', 'sha256', digest.slice(7)));
+    expect(sha256(raw)).toBe(digest);
+    expect(parseManifest(raw).subject?.digest).toBe(subject.outputs['digest']);
+    const { stdout } = await run('skopeo', ['inspect', '--raw', `oci:${layout}:v1`]);
+    expect(sha256(stdout)).toBe(subject.outputs['digest']);
+  });
+
+  it('refuses a digest as the reference inside the layout', async () => {
+    const refused = await runAction(
+      {
+        command: 'push',
+        layout: 'bad/layout',
+        reference: `sha256:${'a'.repeat(64)}`,
+        files: 'a.txt',
+      },
+      { workspace: ws },
+    );
+    cleanups.push(refused.cleanup);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.errors[0]).toContain('Input "reference": got "sha256:aaaa');
+    expect(refused.errors[0]).toContain('expected a tag inside the layout');
+    await expect(stat(join(ws, 'bad'))).rejects.toThrow('ENOENT');
+
+    const badFiles = await runAction(
+      { command: 'push', layout: 'bad/layout', files: 'missing.txt' },
+      { workspace: ws },
+    );
+    cleanups.push(badFiles.cleanup);
+    expect(badFiles.exitCode).toBe(1);
+    expect(badFiles.errors[0]).toContain('Input "files": got "missing.txt"');
+    await expect(stat(join(ws, 'bad'))).rejects.toThrow('ENOENT');
+  });
+});

@@ -1,0 +1,145 @@
+// The inputs of `push` and `attach`, read once into typed options for src/commands.
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseFileSpecs, splitMediaType } from '../../commands/pack/file-spec.js';
+import { IF_NO_FILES_FOUND } from '../../commands/pack/expand-files.js';
+import { IMAGE_SPECS } from '../../commands/pack/manifest.js';
+import type { PushOptions } from '../../commands/push/push.js';
+import type { TargetSpec } from '../../commands/target-spec.js';
+import { isValidMediaType } from '../../oci/media-types.js';
+import { formatReference, isValidTag } from '../../oci/reference.js';
+import { isDigest } from '../../oci/digest.js';
+import { InputError } from '../input-error.js';
+import { readTargetSpec } from './connection.js';
+import {
+  readBoolean,
+  readChoice,
+  readInteger,
+  readKeyValues,
+  readLines,
+  readString,
+} from './read.js';
+
+const MEDIA_TYPE_EXPECTED =
+  'a media type type/subtype, such as application/vnd.example.report.v1+json';
+const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+
+/** What the push command needs, minus the target, plus how outputs name the target. */
+export interface PushInputs {
+  target: TargetSpec;
+  options: Omit<PushOptions, 'tag'>;
+  /** The reference as read, for attach's subject: tag or digest inside the target. */
+  selector?: string;
+}
+
+/** `host/repo` for a registry, the path as given for a layout folder. */
+export function targetName(spec: TargetSpec): string {
+  return spec.kind === 'layout'
+    ? spec.path
+    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
+}
+
+export async function readPushInputs(): Promise<PushInputs> {
+  const target = readTargetSpec();
+  const selector =
+    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const config = readString('config');
+  const annotationFile = readString('annotation-file');
+  const artifactType = readString('artifact-type');
+  if (artifactType !== '' && !isValidMediaType(artifactType)) {
+    throw new InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
+  }
+  const options: Omit<PushOptions, 'tag'> = {
+    name: targetName(target),
+    files: parseFileSpecs(readLines('files')),
+    workingDirectory: await readWorkingDirectory(),
+    ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
+    imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+    annotations: readAnnotations(),
+    reproducible: readBoolean('reproducible', true),
+    mtime: readSourceDateEpoch(),
+    compressionLevel: readInteger('compression-level', 0, 9, 6),
+    concurrency: readInteger('concurrency', 1, 64, 5),
+    tags: readTags(),
+    tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
+  };
+  if (artifactType !== '') options.artifactType = artifactType;
+  if (config !== '') options.config = readConfigSpec(config);
+  if (annotationFile !== '') options.annotationFile = annotationFile;
+  return selector === undefined ? { target, options } : { target, options, selector };
+}
+
+/** The tag a push writes: the reference's tag, `latest` when none is given. */
+export function readPushTag(inputs: PushInputs): string {
+  const { selector } = inputs;
+  if (selector === undefined) return 'latest';
+  if (isDigest(selector)) {
+    throw new InputError(
+      'reference',
+      readString('reference'),
+      inputs.target.kind === 'layout'
+        ? 'a tag inside the layout (push computes the digest), or nothing for "latest"'
+        : 'repo[:tag] without a digest: push computes the digest',
+    );
+  }
+  if (!isValidTag(selector)) throw new InputError('reference', selector, TAG_EXPECTED);
+  return selector;
+}
+
+async function readWorkingDirectory(): Promise<string> {
+  const given = readString('working-directory');
+  const path = resolve(given || process.env['GITHUB_WORKSPACE'] || process.cwd());
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    throw new InputError(
+      'working-directory',
+      given || path,
+      'an existing folder (default: GITHUB_WORKSPACE, else the current folder)',
+    );
+  }
+  return path;
+}
+
+function readConfigSpec(value: string): { path: string; mediaType?: string } {
+  const { path, mediaType } = splitMediaType(value);
+  return mediaType === undefined ? { path } : { path, mediaType };
+}
+
+function readAnnotations(): Record<string, string> {
+  const annotations = readKeyValues('annotations');
+  for (const key of Object.keys(annotations)) {
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      throw new InputError(
+        'annotations',
+        key,
+        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
+      );
+    }
+  }
+  return annotations;
+}
+
+function readTags(): string[] {
+  const tags = readLines('tags');
+  for (const tag of tags) {
+    if (!isValidTag(tag))
+      throw new InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
+  }
+  return tags;
+}
+
+/** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */
+function readSourceDateEpoch(): number {
+  const value = process.env['SOURCE_DATE_EPOCH'];
+  if (value === undefined || value === '') return 0;
+  if (!/^\d+$/.test(value)) {
+    throw new Error(
+      `SOURCE_DATE_EPOCH is ${JSON.stringify(value)}; expected a whole number of seconds since 1970-01-01 UTC, or unset`,
+    );
+  }
+  return Number(value);
+}

@@ -1,0 +1,50 @@
+// `attach`: an artifact whose manifest names another one as its `subject` (an SBOM, a
+// signature). Pushed by digest; the target keeps the referrers index when the registry has no
+// referrers API.
+// https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests-with-subject
+import type { Descriptor } from '../oci/descriptor.js';
+import { OciError } from '../oci/errors.js';
+import type { Target } from '../oci/target.js';
+import type { Log } from './log.js';
+import { pushArtifact, type PushOptions, type PushResult } from './push/push.js';
+
+export interface AttachOptions extends Omit<PushOptions, 'subject' | 'tag' | 'artifactType'> {
+  /** Tag or digest of the subject in the target. */
+  subjectReference: string;
+  /** Required: what a `discover` filters on. */
+  artifactType: string;
+}
+
+export interface AttachResult extends PushResult {
+  subject: Descriptor;
+}
+
+export async function attachArtifact(
+  target: Target,
+  options: AttachOptions,
+  log: Log,
+): Promise<AttachResult> {
+  const resolved = await target.resolve(options.subjectReference).catch((error: unknown) => {
+    if (error instanceof OciError && error.code === 'NOT_FOUND') {
+      throw new OciError(
+        'NOT_FOUND',
+        `the subject ${options.name}${options.subjectReference.includes(':') ? '@' : ':'}${options.subjectReference} does not exist; attach needs an existing manifest to refer to`,
+        { cause: error },
+      );
+    }
+    throw error;
+  });
+  const subject: Descriptor = {
+    mediaType: resolved.mediaType,
+    digest: resolved.digest,
+    size: resolved.size,
+  };
+  log.info(`Subject ${options.name}@${subject.digest}`);
+  const result = await pushArtifact(target, { ...options, subject }, log);
+  if (!result.subjectHandled) {
+    log.debug(
+      `${target.location} has no referrers API: the client updated the tag ${subject.digest.replace(':', '-')} (referrers tag schema)`,
+    );
+  }
+  return { ...result, subject };
+}

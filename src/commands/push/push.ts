@@ -1,0 +1,73 @@
+// `push`: files, globs and folders → one artifact in a Target (registry or layout folder).
+// Order matters: every blob first, the manifest last (so a failure tags nothing), then the
+// extra tags.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shortDigest } from '../../oci/digest.js';
+import type { Target } from '../../oci/target.js';
+import { formatBytes } from '../format.js';
+import type { Log } from '../log.js';
+import { packArtifact, type ArtifactSpec, type PackedArtifact } from '../pack/pack-artifact.js';
+import { uploadBlobs, type UploadedBlob } from './upload-blobs.js';
+
+export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
+  /** The manifest's tag; undefined pushes it by digest only (attach). */
+  tag?: string;
+  /** More tags, applied after the manifest is in. */
+  tags: readonly string[];
+  /** The target as users write it, for log lines: `host/repo` or the layout path. */
+  name: string;
+  /** Where packed folders are written (RUNNER_TEMP); a fresh folder inside is removed after. */
+  tempRoot: string;
+}
+
+export interface PushResult extends PackedArtifact {
+  /** Every tag the manifest now has, the main one first. */
+  tags: string[];
+  uploads: UploadedBlob[];
+  /** False when the target had no referrers API and the client kept the tag index itself. */
+  subjectHandled: boolean;
+}
+
+/**
+ * A target, or how to open it: opened only once the artifact is packed, so bad input never
+ * leaves a new, empty layout folder behind.
+ */
+export type TargetSource = Target | (() => Promise<Target>);
+
+export async function pushArtifact(
+  targetSource: TargetSource,
+  options: PushOptions,
+  log: Log,
+): Promise<PushResult> {
+  const title = options.tag === undefined ? options.name : `${options.name}:${options.tag}`;
+  await mkdir(options.tempRoot, { recursive: true });
+  const tempDir = await mkdtemp(join(options.tempRoot, 'oci-push-'));
+  try {
+    const result = await log.group(`Push ${title}`, async () => {
+      const artifact = await packArtifact({ ...options, tempDir }, log);
+      const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
+      const uploads = await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+      const { subjectHandled } = await target.pushManifest(
+        artifact.descriptor,
+        artifact.bytes,
+        options.tag,
+      );
+      log.info(
+        `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
+      );
+      const tags = options.tag === undefined ? [] : [options.tag];
+      for (const tag of options.tags) {
+        if (tags.includes(tag)) continue;
+        await target.tag(artifact.descriptor, tag);
+        log.info(`Tagged ${tag}`);
+        tags.push(tag);
+      }
+      return { ...artifact, tags, uploads, subjectHandled };
+    });
+    log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
+    return result;
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}

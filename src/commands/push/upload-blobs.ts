@@ -1,0 +1,68 @@
+// Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
+// target already has, with one log line per blob and progress for the big ones.
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { shortDigest } from '../../oci/digest.js';
+import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
+import { formatBytes } from '../format.js';
+import type { Log } from '../log.js';
+import type { BlobToPush } from '../pack/pack-artifact.js';
+import { mapLimit } from '../pack/limit.js';
+import { progressReporter } from '../progress.js';
+
+/** Blobs above this size get an `Uploading` line and progress lines. */
+const BIG_BLOB = 8 * 1024 * 1024;
+
+export interface UploadedBlob {
+  blob: BlobToPush;
+  outcome: PushBlobOutcome;
+}
+
+const VERB: Record<PushBlobOutcome, string> = {
+  uploaded: 'Uploaded',
+  exists: 'Exists  ',
+  mounted: 'Mounted ',
+};
+
+/** Re-opened for every attempt, so a retried upload never reads a used stream. */
+function blobSource(blob: BlobToPush): BlobSource {
+  const { source } = blob;
+  return 'path' in source
+    ? { open: () => createReadStream(source.path) }
+    : { open: () => Readable.from([source.bytes]) };
+}
+
+export async function uploadBlobs(
+  target: Target,
+  blobs: readonly BlobToPush[],
+  concurrency: number,
+  log: Log,
+): Promise<UploadedBlob[]> {
+  const onProgress = progressReporter(log, 'Uploading');
+  // The first failure stops the uploads still running instead of letting them finish.
+  const abort = new AbortController();
+  const line = (verb: string, blob: BlobToPush): string =>
+    `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
+  return mapLimit(blobs, concurrency, async (blob) => {
+    try {
+      // pushBlob checks existence itself; a big blob is checked first only so that its
+      // `Uploading` line is not printed for nothing.
+      const big = blob.descriptor.size > BIG_BLOB;
+      let outcome: PushBlobOutcome;
+      if (big && (await target.exists(blob.descriptor))) {
+        outcome = 'exists';
+      } else {
+        if (big) log.info(line('Uploading', blob));
+        outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+          onProgress,
+          signal: abort.signal,
+        });
+      }
+      log.info(line(VERB[outcome], blob));
+      return { blob, outcome };
+    } catch (error) {
+      abort.abort(error);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,81 @@
+// Content appears at its final path whole and verified, or not at all: it is written into a
+// temporary file next to its destination (same folder, same file system) and renamed into place.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Descriptor } from '../descriptor.js';
+import { VerifyingStream } from '../digest.js';
+import type { ProgressListener } from '../target.js';
+
+/** `.<name>.<random>.tmp` in the destination's folder; dot-named so no reader mistakes it. */
+export function tempPathFor(destination: string): string {
+  return join(
+    dirname(destination),
+    `.${basename(destination)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+/**
+ * Streams `source` into `destination`, checking size and digest against `expected` on the way.
+ * On any failure (mismatch, read error, abort) the temporary file is removed and nothing changes.
+ */
+export async function writeVerified(
+  destination: string,
+  source: Readable,
+  expected: Descriptor,
+  options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
+): Promise<void> {
+  const temp = tempPathFor(destination);
+  try {
+    const stages: (Readable | Transform)[] = [source];
+    if (options.onProgress) stages.push(progressTap(expected, options.onProgress));
+    stages.push(new VerifyingStream(expected));
+    // `flush` syncs the file before it is closed, so a renamed blob is on disk whole.
+    const file = createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
+    await pipeline([...stages, file], options.signal ? { signal: options.signal } : {});
+    await rename(temp, destination);
+  } catch (error) {
+    source.destroy();
+    await removeQuietly(temp);
+    throw error;
+  }
+}
+
+/** Writes small content (index.json) whole, through a temporary file and a rename. */
+export async function writeWhole(destination: string, bytes: Uint8Array | string): Promise<void> {
+  const temp = tempPathFor(destination);
+  try {
+    const file = await open(temp, 'wx', 0o644);
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, destination);
+  } catch (error) {
+    await removeQuietly(temp);
+    throw error;
+  }
+}
+
+/** Reports bytes passed so far for one blob. */
+export function progressTap(descriptor: Descriptor, onProgress: ProgressListener): Transform {
+  let done = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+      done += chunk.length;
+      onProgress({ descriptor, done, total: descriptor.size });
+      callback(null, chunk);
+    },
+  });
+}
+
+export const readableOf = (bytes: Uint8Array): Readable => Readable.from([Buffer.from(bytes)]);

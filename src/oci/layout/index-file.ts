@@ -1,0 +1,135 @@
+// `index.json` of an OCI image layout: the entry point listing the manifests, tags as
+// `org.opencontainers.image.ref.name` annotations.
+// https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REF_NAME } from '../annotations.js';
+import type { Descriptor, ImageIndex } from '../descriptor.js';
+import { OciError } from '../errors.js';
+import { OCI_INDEX } from '../media-types.js';
+import { writeWhole } from './atomic-file.js';
+
+export const INDEX_FILE = 'index.json';
+
+export function emptyIndex(): ImageIndex {
+  return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
+}
+
+export const refNameOf = (d: Descriptor): string | undefined => d.annotations?.[REF_NAME];
+
+/** The descriptor as a caller should see it: without the layout's own ref.name annotation. */
+export function withoutRefName(d: Descriptor): Descriptor {
+  if (d.annotations === undefined || !(REF_NAME in d.annotations)) return d;
+  const { [REF_NAME]: _dropped, ...rest } = d.annotations;
+  const out: Descriptor = { ...d };
+  if (Object.keys(rest).length > 0) out.annotations = rest;
+  else delete out.annotations;
+  return out;
+}
+
+export function withRefName(d: Descriptor, name: string): Descriptor {
+  const plain = withoutRefName(d);
+  return { ...plain, annotations: { ...plain.annotations, [REF_NAME]: name } };
+}
+
+// One queue per layout folder in this process, so concurrent read-modify-write cycles of
+// index.json never lose each other's entries.
+const queues = new Map<string, Promise<unknown>>();
+
+function serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  const settled = next.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return next;
+}
+
+export class IndexFile {
+  private readonly path: string;
+
+  constructor(private readonly root: string) {
+    this.path = join(root, INDEX_FILE);
+  }
+
+  async read(): Promise<ImageIndex> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: cannot read ${INDEX_FILE}`, {
+        cause: error,
+      });
+    }
+    let index: unknown;
+    try {
+      index = JSON.parse(text);
+    } catch (error) {
+      throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not JSON`, {
+        cause: error,
+      });
+    }
+    if (!isIndex(index)) {
+      throw new OciError(
+        'LAYOUT_ERROR',
+        `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`,
+      );
+    }
+    return index;
+  }
+
+  /** Applies `change` to the current entries and saves the result atomically, one at a time. */
+  update(change: (manifests: Descriptor[]) => Descriptor[]): Promise<void> {
+    return serialise(this.root, async () => {
+      const index = await this.read();
+      index.manifests = change(index.manifests);
+      await writeWhole(this.path, JSON.stringify(index));
+    });
+  }
+
+  static async create(root: string): Promise<void> {
+    await writeWhole(join(root, INDEX_FILE), JSON.stringify(emptyIndex()));
+  }
+}
+
+function isIndex(value: unknown): value is ImageIndex {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v['schemaVersion'] === 2 &&
+    Array.isArray(v['manifests']) &&
+    v['manifests'].every(
+      (d: unknown) =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof (d as Descriptor).digest === 'string' &&
+        typeof (d as Descriptor).mediaType === 'string' &&
+        typeof (d as Descriptor).size === 'number',
+    )
+  );
+}
+
+/** Entries with `tag` on `descriptor`: the tag leaves any other entry, an untagged duplicate goes. */
+export function setTag(manifests: Descriptor[], descriptor: Descriptor, tag: string): Descriptor[] {
+  const kept = manifests.filter(
+    (d) => refNameOf(d) !== tag && !(refNameOf(d) === undefined && d.digest === descriptor.digest),
+  );
+  return [...kept, withRefName(entryOf(descriptor), tag)];
+}
+
+/** Lists `descriptor` by digest so it stays reachable, unless it is listed already. */
+export function addUntagged(manifests: Descriptor[], descriptor: Descriptor): Descriptor[] {
+  if (manifests.some((d) => d.digest === descriptor.digest)) return manifests;
+  return [...manifests, withoutRefName(entryOf(descriptor))];
+}
+
+/** The descriptor fields an index.json entry carries. */
+function entryOf(d: Descriptor): Descriptor {
+  const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+  if (d.artifactType !== undefined) out.artifactType = d.artifactType;
+  if (d.annotations !== undefined) out.annotations = d.annotations;
+  if (d.platform !== undefined) out.platform = d.platform;
+  return out;
+}

@@ -1,6 +1,60 @@
-import { InputError } from '../input-error.js';
+import { rm, stat } from 'node:fs/promises';
+import { formatBytes } from '../../commands/format.js';
+import { openTarget } from '../../commands/open-target.js';
+import { copyArtifact } from '../../commands/registry/copy.js';
+import { describe } from '../../commands/registry/resolve.js';
+import { readCopyInputs } from '../inputs/registry.js';
+import { actionLog } from '../log.js';
+import { setOutputs } from '../outputs.js';
+import { code, factsMarkdown } from '../summary/registry.js';
+import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 export async function runCopy(): Promise<void> {
-  throw new InputError('command', 'copy', 'a command this build implements (not yet: copy)');
+  const inputs = readCopyInputs();
+  const { destination } = inputs;
+  // A layout folder this copy creates is removed again if the copy fails.
+  const createdLayout =
+    destination.kind === 'layout' && !(await stat(destination.path).catch(() => undefined))
+      ? destination.path
+      : undefined;
+  let result;
+  try {
+    result = await copyArtifact(
+      await openTarget(inputs.source.target),
+      () => openTarget(destination, { create: true }),
+      {
+        selector: inputs.source.selector,
+        recursive: inputs.recursive,
+        concurrency: inputs.concurrency,
+        sourceName: inputs.source.name,
+        destinationName: inputs.destinationName,
+        ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
+        ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+      },
+      actionLog,
+    );
+  } catch (error) {
+    if (createdLayout !== undefined) await rm(createdLayout, { recursive: true, force: true });
+    throw error;
+  }
+  const digest = result.root.digest;
+  const reference = `${inputs.destinationName}@${digest}`;
+  setOutputs({ digest, reference });
+  const { uploaded, exists, mounted } = result.blobs;
+  const facts: [string, string][] = [
+    ['From', code(describe(inputs.source.name, inputs.source.selector))],
+    ['Reference', code(reference)],
+    ['Digest', code(digest)],
+    ['Media type', code(result.root.mediaType)],
+    [
+      'Blobs',
+      `${uploaded} copied (${formatBytes(result.bytesUploaded)}), ${mounted} mounted, ${exists} already there`,
+    ],
+    ['Manifests', `${result.manifests.copied} copied, ${result.manifests.exists} already there`],
+  ];
+  if (inputs.recursive) facts.push(['Referrers', 'copied (recursive)']);
+  const target =
+    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
+  await writeSummary(factsMarkdown(`Copied to ${code(target)}`, facts));
 }

@@ -1,6 +1,29 @@
-import { InputError } from '../input-error.js';
+import { formatBytes } from '../../commands/format.js';
+import { openTarget } from '../../commands/open-target.js';
+import { describe, resolveManifest } from '../../commands/registry/resolve.js';
+import { readSelectedTarget } from '../inputs/registry.js';
+import { actionLog } from '../log.js';
+import { setOutputs } from '../outputs.js';
+import { code, factsMarkdown } from '../summary/registry.js';
+import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: resolve`, runs it, and writes its outputs and job summary. */
 export async function runResolve(): Promise<void> {
-  throw new InputError('command', 'resolve', 'a command this build implements (not yet: resolve)');
+  const { target, selector, name } = readSelectedTarget();
+  const descriptor = await resolveManifest(await openTarget(target), selector, name, actionLog);
+  const reference = `${name}@${descriptor.digest}`;
+  setOutputs({
+    digest: descriptor.digest,
+    reference,
+    'media-type': descriptor.mediaType,
+    size: descriptor.size,
+  });
+  await writeSummary(
+    factsMarkdown(`Resolved ${code(describe(name, selector))}`, [
+      ['Reference', code(reference)],
+      ['Digest', code(descriptor.digest)],
+      ['Media type', code(descriptor.mediaType)],
+      ['Size', `${formatBytes(descriptor.size)} (${descriptor.size} bytes)`],
+    ]),
+  );
 }

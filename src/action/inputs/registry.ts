@@ -1,0 +1,200 @@
+// The inputs of the registry commands (repo-ls, repo-tags, resolve, tag, copy, discover,
+// delete), read once into typed values for src/commands.
+import { isDigest } from '../../oci/digest.js';
+import { isValidMediaType } from '../../oci/media-types.js';
+import {
+  formatReference,
+  isValidRegistry,
+  isValidTag,
+  parseReference,
+} from '../../oci/reference.js';
+import type { RemoteOptions } from '../../oci/remote/options.js';
+import { OciError } from '../../oci/errors.js';
+import type { TargetSpec } from '../../commands/target-spec.js';
+import { InputError } from '../input-error.js';
+import { readRemoteOptions, readTargetSpec } from './connection.js';
+import { readBoolean, readInteger, readLines, readString } from './read.js';
+
+const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+
+/** A target with the tag or digest the command works on. */
+export interface SelectedTarget {
+  target: TargetSpec;
+  /** Tag or digest inside the target. */
+  selector: string;
+  /** `host/repo` or the layout path as given. */
+  name: string;
+}
+
+/** `host/repo` for a registry, the path as given for a layout folder. */
+export function nameOf(spec: TargetSpec): string {
+  return spec.kind === 'layout'
+    ? spec.path
+    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
+}
+
+function selectorOf(spec: TargetSpec): string | undefined {
+  return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
+}
+
+/**
+ * `registry` + `reference` (or `layout` + `reference`) naming one manifest. Without a tag or
+ * digest, `latest` unless the command needs one spelled out (delete).
+ */
+export function readSelectedTarget(options: { requireSelector?: string } = {}): SelectedTarget {
+  const target = readTargetSpec();
+  const given = selectorOf(target);
+  if (given === undefined && options.requireSelector !== undefined) {
+    throw new InputError('reference', readString('reference'), options.requireSelector);
+  }
+  return { target, selector: given ?? 'latest', name: nameOf(target) };
+}
+
+/** `registry` alone, for repo-ls. */
+export function readRegistry(): { registry: string; options: RemoteOptions } {
+  if (readString('layout') !== '') {
+    throw new InputError(
+      'layout',
+      readString('layout'),
+      'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have',
+    );
+  }
+  const registry = readString('registry');
+  if (registry === '' || !isValidRegistry(registry)) {
+    throw new InputError(
+      'registry',
+      registry,
+      'a registry host[:port], such as ghcr.io or localhost:5000',
+    );
+  }
+  return { registry, options: readRemoteOptions() };
+}
+
+/** A repository (or layout folder) without a tag or digest, for repo-tags. */
+export function readRepository(): { target: TargetSpec; name: string } {
+  const target = readTargetSpec();
+  if (selectorOf(target) !== undefined) {
+    throw new InputError(
+      'reference',
+      readString('reference'),
+      target.kind === 'layout'
+        ? 'nothing with "layout": repo-tags lists every tag of the folder'
+        : 'a repository without tag or digest, such as org/app',
+    );
+  }
+  return { target, name: nameOf(target) };
+}
+
+/** `tags`: one tag per line, at least one. */
+export function readTagList(): string[] {
+  const tags = readLines('tags');
+  if (tags.length === 0)
+    throw new InputError('tags', '', `one or more tags, one per line (${TAG_EXPECTED})`);
+  for (const tag of tags) {
+    if (!isValidTag(tag)) throw new InputError('tags', tag, TAG_EXPECTED);
+  }
+  return tags;
+}
+
+/** `artifact-type` as a filter; undefined when empty. */
+export function readArtifactTypeFilter(): string | undefined {
+  const value = readString('artifact-type');
+  if (value === '') return undefined;
+  if (!isValidMediaType(value)) {
+    throw new InputError(
+      'artifact-type',
+      value,
+      'a media type type/subtype, such as application/spdx+json',
+    );
+  }
+  return value;
+}
+
+export interface CopyInputs {
+  source: SelectedTarget;
+  destination: TargetSpec;
+  destinationName: string;
+  /** The destination's tag: its reference's, else the source's tag; none copies by digest. */
+  tag?: string;
+  recursive: boolean;
+  concurrency: number;
+  /** Set when source and destination are repositories of one registry. */
+  mountFrom?: string;
+}
+
+const SOURCE_EXPECTED =
+  'a full reference host/repo[:tag][@digest], or with "source-layout" a tag or digest in that folder';
+
+export function readCopyInputs(): CopyInputs {
+  const source = readCopySource();
+  const destination = readTargetSpec();
+  const destinationSelector = selectorOf(destination);
+  if (destinationSelector !== undefined && isDigest(destinationSelector)) {
+    throw new InputError(
+      'reference',
+      readString('reference'),
+      'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest',
+    );
+  }
+  // Reading the same registry with the destination's explicit login is what users mean when no
+  // source credentials are given.
+  if (
+    source.target.kind === 'remote' &&
+    destination.kind === 'remote' &&
+    source.target.options.credentials === undefined &&
+    destination.options.credentials !== undefined &&
+    source.target.reference.registry === destination.reference.registry
+  ) {
+    source.target.options.credentials = destination.options.credentials;
+  }
+  const tag = destinationSelector ?? (isDigest(source.selector) ? undefined : source.selector);
+  const inputs: CopyInputs = {
+    source,
+    destination,
+    destinationName: nameOf(destination),
+    recursive: readBoolean('recursive', false),
+    concurrency: readInteger('concurrency', 1, 64, 5),
+  };
+  if (tag !== undefined) inputs.tag = tag;
+  if (
+    source.target.kind === 'remote' &&
+    destination.kind === 'remote' &&
+    source.target.reference.registry === destination.reference.registry &&
+    source.target.reference.repository !== destination.reference.repository
+  ) {
+    inputs.mountFrom = source.target.reference.repository;
+  }
+  return inputs;
+}
+
+function readCopySource(): SelectedTarget {
+  const layout = readString('source-layout');
+  const source = readString('source');
+  if (layout !== '') {
+    if (source !== '' && !isDigest(source) && !isValidTag(source)) {
+      throw new InputError('source', source, 'a tag or digest inside "source-layout"');
+    }
+    const target: TargetSpec = { kind: 'layout', path: layout };
+    return { target, selector: source || 'latest', name: layout };
+  }
+  if (source === '') throw new InputError('source', '', SOURCE_EXPECTED);
+  let reference;
+  try {
+    reference = parseReference(source);
+  } catch (error) {
+    if (error instanceof OciError) {
+      throw new InputError('source', source, `${SOURCE_EXPECTED} (${error.message})`);
+    }
+    throw error;
+  }
+  const target: TargetSpec = {
+    kind: 'remote',
+    reference,
+    options: readRemoteOptions({ username: 'source-username', password: 'source-password' }),
+  };
+  return {
+    target,
+    selector: reference.digest ?? reference.tag ?? 'latest',
+    name: nameOf(target),
+  };
+}

@@ -1,0 +1,70 @@
+// `copy`: a whole graph (index, manifests, blobs, and with `recursive` the referrers) from one
+// registry or layout to another, byte for byte so the digest stays the same.
+import { copyGraph, type CopyResult } from '../../oci/copy.js';
+import { shortDigest } from '../../oci/digest.js';
+import type { PushBlobOutcome, Target } from '../../oci/target.js';
+import { formatBytes } from '../format.js';
+import type { Log } from '../log.js';
+import { progressReporter } from '../progress.js';
+import { describe, resolveSelected } from './resolve.js';
+
+export interface CopyArtifactOptions {
+  /** Tag or digest in the source. */
+  selector: string;
+  /** Tag for the copy in the destination; by digest only when unset. */
+  tag?: string;
+  recursive: boolean;
+  concurrency: number;
+  /** Source repository, when source and destination share a registry: blobs are mounted. */
+  mountFrom?: string;
+  /** `host/repo` or layout paths, for the log. */
+  sourceName: string;
+  destinationName: string;
+}
+
+const VERB: Record<PushBlobOutcome, string> = {
+  uploaded: 'Copied ',
+  exists: 'Exists ',
+  mounted: 'Mounted',
+};
+
+/**
+ * The destination is opened only once the source resolved, so a wrong source leaves no new
+ * layout folder behind.
+ */
+export async function copyArtifact(
+  source: Target,
+  openDestination: () => Promise<Target>,
+  options: CopyArtifactOptions,
+  log: Log,
+): Promise<CopyResult> {
+  const from = describe(options.sourceName, options.selector);
+  const to =
+    options.tag === undefined
+      ? options.destinationName
+      : `${options.destinationName}:${options.tag}`;
+  return log.group(`Copy ${from} to ${to}`, async () => {
+    const root = await resolveSelected(source, options.selector, options.sourceName);
+    log.info(`Source manifest ${root.digest} (${root.mediaType})`);
+    const destination = await openDestination();
+    const result = await copyGraph(source, destination, root, {
+      concurrency: options.concurrency,
+      recursive: options.recursive,
+      ...(options.tag === undefined ? {} : { tag: options.tag }),
+      ...(options.mountFrom === undefined ? {} : { mountFrom: options.mountFrom }),
+      onProgress: progressReporter(log, 'Copying'),
+      onBlob: (d, outcome) =>
+        log.info(`${VERB[outcome]} ${shortDigest(d.digest)} (${formatBytes(d.size)})`),
+      onManifest: (d, outcome) =>
+        log.info(
+          `${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${d.mediaType})`,
+        ),
+    });
+    const { uploaded, exists, mounted } = result.blobs;
+    log.info(
+      `Copied ${options.destinationName}@${root.digest}: ${result.manifests.copied + result.manifests.exists} manifest(s), ` +
+        `${uploaded} blob(s) copied (${formatBytes(result.bytesUploaded)}), ${mounted} mounted, ${exists} already there`,
+    );
+    return result;
+  });
+}

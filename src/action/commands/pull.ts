@@ -1,6 +1,71 @@
-import { InputError } from '../input-error.js';
+// `command: pull`: inputs → the pull command → outputs and job summary.
+import * as core from '@actions/core';
+import { openTarget } from '../../commands/open-target.js';
+import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
+import { pull, type PullResult } from '../../commands/pull/pull.js';
+import { isDigest } from '../../oci/digest.js';
+import { actionLog } from '../log.js';
+import { setJsonOutput, setOutputs } from '../outputs.js';
+import { targetName } from '../inputs/push.js';
+import { readPullInputs, type PullInputs } from '../inputs/pull.js';
+import { pullSummaryMarkdown } from '../summary/pull.js';
 
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 export async function runPull(): Promise<void> {
-  throw new InputError('command', 'pull', 'a command this build implements (not yet: pull)');
+  const inputs = readPullInputs();
+  const source = await openTarget(inputs.target);
+  const cache = inputs.cache ? toolCache() : undefined;
+  const result = await pull({
+    source,
+    selector: inputs.selector,
+    ...inputs.options,
+    ...(cache ? { cache } : {}),
+    log: actionLog,
+  });
+  await report(inputs, result);
+}
+
+/** The runner's tool cache, when the runner has one. */
+function toolCache(): ArtifactCache | undefined {
+  if (process.env['RUNNER_TOOL_CACHE']) return runnerToolCache;
+  core.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
+  return undefined;
+}
+
+async function report(inputs: PullInputs, result: PullResult): Promise<void> {
+  const name = targetName(inputs.target);
+  const digest = result.descriptor.digest;
+  const reference = `${name}@${digest}`;
+  setOutputs({
+    digest,
+    reference,
+    path: result.outputDir,
+    'media-type': result.descriptor.mediaType,
+    'artifact-type': result.artifactType,
+    size: result.descriptor.size,
+    // The exact bytes whose digest is `digest`.
+    manifest: result.manifest.toString('utf8'),
+  });
+  setJsonOutput(
+    'files',
+    result.files.map(({ path, title, mediaType, digest, size }) => ({
+      path,
+      title,
+      mediaType,
+      digest,
+      size,
+    })),
+  );
+  const markdown = pullSummaryMarkdown({
+    source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
+    reference,
+    digest,
+    artifactType: result.artifactType,
+    outputDir: result.outputDir,
+    files: result.files,
+    skipped: result.skipped,
+    downloaded: result.downloaded,
+    fromCache: result.fromCache,
+  });
+  await core.summary.addRaw(markdown).write();
 }

@@ -1,0 +1,82 @@
+// The manifest a pull reads: an image manifest (OCI or Docker schema 2). An index is refused
+// with the digests it lists, so the user can pick one.
+import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
+import { parseDigest } from '../../oci/digest.js';
+import { OciError } from '../../oci/errors.js';
+import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
+import { PullError } from './errors.js';
+
+export function parseImageManifest(bytes: Buffer, where: string): ImageManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new OciError('INVALID_MANIFEST', `${where}: the manifest is not JSON`, { cause: error });
+  }
+  if (!isObject(json)) throw invalid(where, 'it is not a JSON object');
+  const mediaType = typeof json['mediaType'] === 'string' ? json['mediaType'] : undefined;
+  if ((mediaType !== undefined && isIndexType(mediaType)) || Array.isArray(json['manifests'])) {
+    throw indexRefused(where, json['manifests']);
+  }
+  if (!Array.isArray(json['layers'])) throw invalid(where, 'it has no "layers" array');
+  const layers = json['layers'].map((layer, i) => descriptorAt(layer, `layers[${i}]`, where));
+  const config = descriptorAt(json['config'], 'config', where);
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: mediaType ?? OCI_MANIFEST,
+    config,
+    layers,
+  };
+  if (typeof json['artifactType'] === 'string') manifest.artifactType = json['artifactType'];
+  if (isObject(json['annotations'])) manifest.annotations = stringMap(json['annotations']);
+  return manifest;
+}
+
+function descriptorAt(value: unknown, field: string, where: string): Descriptor {
+  if (!isObject(value)) throw invalid(where, `${field} is not a descriptor`);
+  const { mediaType, digest, size } = value;
+  if (typeof mediaType !== 'string' || typeof digest !== 'string') {
+    throw invalid(where, `${field} needs a mediaType and a digest`);
+  }
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw invalid(where, `${field} has no valid size`);
+  }
+  let parsed;
+  try {
+    parsed = parseDigest(digest);
+  } catch (error) {
+    throw invalid(where, `${field}: ${(error as Error).message}`);
+  }
+  const descriptor: Descriptor = { mediaType, digest: parsed, size };
+  if (isObject(value['annotations'])) descriptor.annotations = stringMap(value['annotations']);
+  return descriptor;
+}
+
+function indexRefused(where: string, manifests: unknown): PullError {
+  const listed = Array.isArray(manifests) ? manifests.filter(isObject) : [];
+  const choices = listed.slice(0, 10).map((m) => {
+    const platform = isObject(m['platform'])
+      ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
+      : '';
+    return `${String(m['digest'])}${platform}`;
+  });
+  const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
+  return new PullError(
+    'UNSUPPORTED_MANIFEST',
+    `${where} is an image index, and pulling an index is not supported: pull one of its ` +
+      `manifests by digest instead` +
+      (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'),
+  );
+}
+
+const invalid = (where: string, why: string): OciError =>
+  new OciError('INVALID_MANIFEST', `${where}: invalid manifest: ${why}`);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function stringMap(value: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) if (typeof v === 'string') out[key] = v;
+  return out;
+}

@@ -1,0 +1,108 @@
+// Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
+// either by its name (`..`, an absolute path) or through a symlink that already exists there.
+// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
+import { lstat, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { PullError } from './errors.js';
+
+/** True when `path` is `root` or below it (both absolute and normalised). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/** The absolute target of a title, checked by name only (no filesystem access). */
+export function titleTarget(outputDir: string, title: string, allowTraversal: boolean): string {
+  if (title === '' || title.includes('\0')) {
+    throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
+  }
+  const target = resolve(outputDir, title);
+  // Never lifted: replacing the output folder or a folder holding it would replace the pull's
+  // own work folder, and everything else in there.
+  if (isInside(target, outputDir)) {
+    throw new PullError(
+      'UNSAFE_PATH',
+      `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`,
+    );
+  }
+  if (allowTraversal) return target;
+  if (isAbsolute(title)) {
+    throw new PullError(
+      'UNSAFE_PATH',
+      `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`,
+    );
+  }
+  if (!isInside(outputDir, target)) {
+    throw new PullError(
+      'UNSAFE_PATH',
+      `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`,
+    );
+  }
+  return target;
+}
+
+/**
+ * Checks the folders that already exist between the output folder and the target: each must
+ * be a folder (or a symlink to one) and, unless traversal is allowed, none may lead outside the
+ * output folder. Run before downloading and again right before moving into place.
+ */
+export async function checkExistingPath(
+  outputDir: string,
+  target: string,
+  title: string,
+  allowTraversal: boolean,
+): Promise<void> {
+  if (!isInside(outputDir, target)) return; // only reachable with allowTraversal
+  const rootReal = await realpathOrUndefined(outputDir);
+  if (rootReal === undefined) return; // nothing exists yet
+  const parts = relative(outputDir, target).split(sep);
+  let current = outputDir;
+  for (const part of parts.slice(0, -1)) {
+    current = join(current, part);
+    const stats = await lstatOrUndefined(current);
+    if (stats === undefined) return; // the rest will be created
+    if (stats.isSymbolicLink()) {
+      const real = await realpathOrUndefined(current);
+      if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
+        throw new PullError(
+          'UNSAFE_PATH',
+          `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
+            `outside the output folder (or nowhere); refused unless allow-path-traversal is true`,
+        );
+      }
+      const target = real === undefined ? undefined : await lstat(real);
+      if (target !== undefined && !target.isDirectory()) throw notAFolder(title, current);
+    } else if (!stats.isDirectory()) {
+      throw notAFolder(title, current);
+    }
+  }
+}
+
+function notAFolder(title: string, path: string): PullError {
+  return new PullError(
+    'UNSAFE_PATH',
+    `layer "${title}" needs ${path} to be a folder, but something else is there`,
+  );
+}
+
+async function lstatOrUndefined(path: string) {
+  try {
+    return await lstat(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+async function realpathOrUndefined(path: string): Promise<string | undefined> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export const isMissing = (error: unknown): boolean =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ||
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ENOTDIR';

@@ -1,0 +1,185 @@
+// Extracts a folder layer (a gzipped tar, ORAS convention) into a staging folder that does not
+// exist yet, hashing the uncompressed tar on the way for the `io.deis.oras.content.digest` check.
+// The compressed stream is expected to verify itself (size and digest) and fail at its end.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
+import { digestAlgorithm, type Digest } from '../../oci/digest.js';
+import type { Log } from '../log.js';
+import { PullError } from './errors.js';
+import { LayerWriter } from './layer-writer.js';
+import { archivePrefix, entrySegments } from './tar-paths.js';
+
+export interface ExtractOptions {
+  /** The layer title; entries must be it or below it. */
+  title: string;
+  /** The staging folder to create and fill: the layer folder until it is moved into place. */
+  root: string;
+  /** From `io.deis.oras.content.digest`, when the layer carries it. */
+  expectedDigest?: Digest;
+  log: Log;
+}
+
+export interface ExtractResult {
+  /** Digest and size of the uncompressed tar. */
+  digest: Digest;
+  size: number;
+  /** Regular files and hard links written. */
+  files: number;
+  /** Entries skipped with a warning (devices, FIFOs, …). */
+  skipped: number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+
+export async function extractTarGzip(
+  compressed: Readable,
+  options: ExtractOptions,
+): Promise<ExtractResult> {
+  const { title, log } = options;
+  const algorithm = options.expectedDigest ? digestAlgorithm(options.expectedDigest) : 'sha256';
+  const hash = createHash(algorithm);
+  const prefix = archivePrefix(title);
+  const writer = await LayerWriter.create(options.root, title, prefix);
+  let size = 0;
+  let skipped = 0;
+  let failure: Error | undefined;
+  let sawEnd = false;
+
+  // Entries are handled strictly one after another: a link must exist before a later entry
+  // could try to write through it, and the parser waits while an entry's body is unread.
+  let chain: Promise<void> = Promise.resolve();
+  const parser = new Parser({ strict: true, brotli: false, zstd: false });
+  const fail = (error: Error): void => {
+    failure ??= error;
+    sink.destroy(failure);
+  };
+  parser.on('entry', (entry: ReadEntry) => {
+    chain = chain
+      .then(async () => {
+        if (failure) return void entry.resume();
+        if (!(await handleEntry(entry))) skipped++;
+      })
+      .catch((error: Error) => {
+        entry.resume();
+        fail(error);
+      });
+  });
+  parser.on('eof', () => (sawEnd = true));
+  const parsed = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', (error: Error) =>
+      reject(
+        new PullError(
+          'BAD_ARCHIVE',
+          `folder layer "${title}" is not a valid tar: ${error.message}`,
+        ),
+      ),
+    );
+  });
+  parsed.catch(fail);
+
+  const handleEntry = async (entry: ReadEntry): Promise<boolean> => {
+    const segments = entrySegments(entry.path, prefix, title);
+    const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
+    const atRoot = segments.length === 0;
+    // Only a file's body is read; every other entry is let go at once, or the parser waits.
+    if (!FILE_TYPES.has(entry.type)) entry.resume();
+    switch (entry.type) {
+      case 'File':
+      case 'OldFile':
+      case 'ContiguousFile':
+        if (atRoot) throw notInside(entry.path);
+        await writer.file(segments, entry.mode, mtime, entry);
+        return true;
+      case 'Directory':
+        await writer.folder(segments, entry.mode, mtime);
+        return true;
+      case 'SymbolicLink':
+        if (atRoot) throw notInside(entry.path);
+        await writer.symlink(segments, entry.linkpath ?? '');
+        return true;
+      case 'Link':
+        if (atRoot) throw notInside(entry.path);
+        await writer.hardLink(segments, linkSource(entry));
+        return true;
+      default:
+        log.warning(
+          `folder layer "${title}": skipped tar entry "${entry.path}" of type ${entry.type} ` +
+            `(only files, folders and links are extracted)`,
+        );
+        return false;
+    }
+  };
+  /** A hard link names an archive path, under the same prefix rule as entries. */
+  const linkSource = (entry: ReadEntry): string[] => {
+    try {
+      return entrySegments(entry.linkpath ?? '', prefix, title);
+    } catch {
+      throw new PullError(
+        'UNSAFE_ARCHIVE',
+        `folder layer "${title}": tar entry "${entry.path}" is a hard link to "${entry.linkpath}", ` +
+          `which is outside the layer folder; refused`,
+      );
+    }
+  };
+  const notInside = (path: string): PullError =>
+    new PullError(
+      'UNSAFE_ARCHIVE',
+      `folder layer "${title}": tar entry "${path}" names the layer folder itself but is not a folder; refused`,
+    );
+
+  const sink: Writable = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (size === 0 && chunk.length >= 2 && GZIP_MAGIC.every((b, i) => chunk[i] === b)) {
+        done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
+        return;
+      }
+      hash.update(chunk);
+      size += chunk.length;
+      // Padding or junk after the end-of-archive blocks is hashed, not parsed.
+      if (sawEnd || parser.write(chunk)) done();
+      else parser.once('drain', () => done());
+    },
+    final(done) {
+      parser.end();
+      parsed.then(() => chain).then(() => done(failure), done);
+    },
+  });
+
+  try {
+    await pipeline(compressed, createGunzip(), sink);
+  } catch (error) {
+    throw failure ?? gzipError(error, title);
+  }
+  if (failure) throw failure;
+  await writer.finish();
+
+  const digest = `${algorithm}:${hash.digest('hex')}` as Digest;
+  if (options.expectedDigest && digest !== options.expectedDigest) {
+    throw new PullError(
+      'BAD_ARCHIVE',
+      `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
+        `io.deis.oras.content.digest annotation says ${options.expectedDigest}`,
+    );
+  }
+  return { digest, size, files: writer.files, skipped };
+}
+
+function gzipError(error: unknown, title: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new PullError(
+      'BAD_ARCHIVE',
+      `folder layer "${title}" is not valid gzip: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return error;
+}

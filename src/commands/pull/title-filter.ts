@@ -1,0 +1,28 @@
+// The `files` input on pull: globs on layer titles, `!` excludes, last match wins.
+import { globToRegExp } from './glob.js';
+
+interface Rule {
+  include: boolean;
+  pattern: RegExp;
+}
+
+/** Whether a title is selected. */
+export type TitleFilter = (title: string) => boolean;
+
+/**
+ * Patterns are read in order and the last one that matches a title decides (as in .gitignore
+ * and @actions/glob). With no pattern, every title is selected; with only `!` patterns, every
+ * title they do not match is.
+ */
+export function titleFilter(patterns: readonly string[]): TitleFilter {
+  const rules: Rule[] = patterns.map((line) => {
+    const include = !line.startsWith('!');
+    return { include, pattern: globToRegExp(include ? line : line.slice(1)) };
+  });
+  const selectedByDefault = !rules.some((r) => r.include);
+  return (title) => {
+    let selected = selectedByDefault;
+    for (const rule of rules) if (rule.pattern.test(title)) selected = rule.include;
+    return selected;
+  };
+}

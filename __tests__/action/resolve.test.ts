@@ -80,7 +80,7 @@ describe('command: resolve (bundled action, real registry)', () => {
     );
     expect(tag).toBe(
       `${registry.host}/team/known:nope not found: the repository has no tag "nope" (its tags: v1): ` +
-        `resolve ${registry.host}/team/known:nope failed (HTTP 404)`,
+        `fetch manifest ${registry.host}/team/known:nope failed (HTTP 404): MANIFEST_UNKNOWN: manifest unknown`,
     );
     const repo = failure(
       await act({ command: 'resolve', registry: registry.host, reference: 'no/such:v1' }),

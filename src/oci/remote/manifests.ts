@@ -47,7 +47,7 @@ export async function resolveManifest(
   const selector = manifestSelector(ctx, reference);
   const what = {
     operation: 'resolve',
-    reference: `${ctx.location}:${selector}`,
+    reference: `${ctx.location}${isDigest(selector) ? '@' : ':'}${selector}`,
     repository: ctx.name,
   };
   const answer = await ctx.client.send({
@@ -58,6 +58,12 @@ export async function resolveManifest(
     repeatable: true,
     what,
   });
+  if (answer.status === 404) {
+    // A HEAD answer has no body, so no registry error code: the GET tells MANIFEST_UNKNOWN
+    // from NAME_UNKNOWN.
+    await answer.response.body.dump();
+    return (await fetchManifest(ctx, selector, scopes)).descriptor;
+  }
   if (answer.status !== 200) await ctx.client.fail(answer, what);
   await answer.response.body.dump();
   const digest = header(answer.response, 'docker-content-digest');

@@ -55,6 +55,8 @@ export interface TokenServer {
 }
 
 const SERVICE = 'test-registry';
+/** The real clock, taken at load: a test may move `Date.now` to age the client's tokens. */
+const wallClock = Date.now;
 const ISSUER = 'test-token-issuer';
 
 export async function startTokenServer(
@@ -67,7 +69,7 @@ export async function startTokenServer(
   const requests: TokenRequestRecord[] = [];
 
   const sign = (subject: string, access: TokenRequestRecord['granted']): string => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(wallClock() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c };
     const claims = {
       iss: ISSUER,

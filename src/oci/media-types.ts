@@ -15,6 +15,12 @@ export const UNKNOWN_ARTIFACT = 'application/vnd.unknown.artifact.v1';
 /** The config media type ORAS uses for image-spec v1.0 artifacts without a type. */
 export const UNKNOWN_CONFIG = 'application/vnd.unknown.config.v1+json';
 
+/**
+ * The most a manifest or index may weigh, held whole in memory: distribution caps manifest
+ * bodies at 4 MiB, and so does every store here, on read and on write.
+ */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
 /** Sent on every manifest GET/HEAD: some registries answer 404 when a type is missing. */
 export const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];
 

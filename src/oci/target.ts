@@ -81,7 +81,14 @@ export interface Tagger {
 }
 
 export interface TagLister {
-  /** Every tag, every page followed, sorted and de-duplicated. */
+  /**
+   * Every tag, every page followed, sorted and de-duplicated.
+   *
+   * A registry rejects with an OciError NOT_FOUND when the repository is unknown *or* holds no
+   * tag (only untagged manifests): distribution answers NAME_UNKNOWN for both and cannot tell
+   * them apart, while other registries answer an empty list. Callers that mean "no tags" map
+   * NOT_FOUND to `[]` themselves. An OCI layout answers `[]` when nothing is tagged.
+   */
   tags(): Promise<string[]>;
 }
 

@@ -12,7 +12,7 @@ import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import type { PushBlobOutcome } from '../../../src/oci/target.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
 import { makeTempDir } from '../../support/temp.js';
-import { artifact, image, indexOf, pushGraph, readAll } from '../layout/content.js';
+import { artifact, image, indexOf, pushGraph, readAll } from '../content.js';
 
 const run = promisify(execFile);
 

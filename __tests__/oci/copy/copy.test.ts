@@ -5,7 +5,7 @@ import type { Descriptor } from '../../../src/oci/descriptor.js';
 import { OciLayout } from '../../../src/oci/layout/store.js';
 import type { PushBlobOutcome } from '../../../src/oci/target.js';
 import { makeTempDir } from '../../support/temp.js';
-import { artifact, indexOf, pushGraph, readAll, sourceOf, type Graph } from '../layout/content.js';
+import { artifact, indexOf, pushGraph, readAll, sourceOf, type Graph } from '../content.js';
 import { recording } from './recording-target.js';
 
 describe('copyGraph between OCI layouts', () => {

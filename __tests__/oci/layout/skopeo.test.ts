@@ -8,7 +8,7 @@ import { digestBytes } from '../../../src/oci/digest.js';
 import { OciLayout } from '../../../src/oci/layout/store.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
 import { makeTempDir } from '../../support/temp.js';
-import { artifact, image, indexOf, pushGraph, readAll, type Graph } from './content.js';
+import { artifact, image, indexOf, pushGraph, readAll, type Graph } from '../content.js';
 
 const run = promisify(execFile);
 

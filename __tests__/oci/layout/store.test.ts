@@ -6,7 +6,7 @@ import { digestBytes } from '../../../src/oci/digest.js';
 import { OCI_LAYER_TAR } from '../../../src/oci/media-types.js';
 import type { ProgressEvent } from '../../../src/oci/target.js';
 import { makeTempDir } from '../../support/temp.js';
-import { artifact, blobOf, pushGraph, readAll, sourceOf } from './content.js';
+import { artifact, blob, pushGraph, readAll, sourceOf } from '../content.js';
 
 describe('OciLayout', () => {
   let temp: { path: string; remove: () => Promise<void> };
@@ -140,7 +140,7 @@ describe('OciLayout', () => {
       await expect(layout.delete(graph.root.descriptor)).rejects.toMatchObject({
         code: 'NOT_FOUND',
       });
-      const ghost = blobOf('application/vnd.oci.image.manifest.v1+json', '{"ghost":1}');
+      const ghost = blob('{"ghost":1}', 'application/vnd.oci.image.manifest.v1+json');
       await expect(layout.tag(ghost.descriptor, 'x')).rejects.toMatchObject({
         code: 'NOT_FOUND',
       });
@@ -161,14 +161,14 @@ describe('OciLayout', () => {
 
     it('reports progress up to the full size', async () => {
       const layout = await OciLayout.open(temp.path, { create: true });
-      const blob = blobOf(OCI_LAYER_TAR, Buffer.alloc(300_000, 7));
+      const layer = blob(Buffer.alloc(300_000, 7), OCI_LAYER_TAR);
       const pushed: ProgressEvent[] = [];
-      await layout.pushBlob(blob.descriptor, sourceOf(blob.bytes), {
+      await layout.pushBlob(layer.descriptor, sourceOf(layer.bytes), {
         onProgress: (e) => pushed.push(e),
       });
       expect(pushed.at(-1)).toMatchObject({ done: 300_000, total: 300_000 });
       const fetched: ProgressEvent[] = [];
-      await readAll(await layout.fetch(blob.descriptor, { onProgress: (e) => fetched.push(e) }));
+      await readAll(await layout.fetch(layer.descriptor, { onProgress: (e) => fetched.push(e) }));
       expect(fetched.at(-1)).toMatchObject({ done: 300_000, total: 300_000 });
     });
   });
@@ -176,22 +176,22 @@ describe('OciLayout', () => {
   describe('atomicity and integrity', () => {
     it('leaves no file behind when the content does not match its digest', async () => {
       const layout = await OciLayout.open(temp.path, { create: true });
-      const blob = blobOf(OCI_LAYER_TAR, 'expected bytes');
+      const layer = blob('expected bytes', OCI_LAYER_TAR);
       const wrong = sourceOf(Buffer.from('other  bytes!!'));
-      await expect(layout.pushBlob(blob.descriptor, wrong)).rejects.toMatchObject({
+      await expect(layout.pushBlob(layer.descriptor, wrong)).rejects.toMatchObject({
         code: 'DIGEST_MISMATCH',
       });
       const longer = sourceOf(Buffer.from('expected bytes and more'));
-      await expect(layout.pushBlob(blob.descriptor, longer)).rejects.toMatchObject({
+      await expect(layout.pushBlob(layer.descriptor, longer)).rejects.toMatchObject({
         code: 'SIZE_MISMATCH',
       });
       expect(await filesIn(temp.path)).toEqual(['index.json', 'oci-layout']);
-      expect(await layout.exists(blob.descriptor)).toBe(false);
+      expect(await layout.exists(layer.descriptor)).toBe(false);
     });
 
     it('leaves no file behind when the source fails half way', async () => {
       const layout = await OciLayout.open(temp.path, { create: true });
-      const blob = blobOf(OCI_LAYER_TAR, Buffer.alloc(100_000, 1));
+      const layer = blob(Buffer.alloc(100_000, 1), OCI_LAYER_TAR);
       const failing = {
         open: () =>
           Readable.from(
@@ -201,26 +201,26 @@ describe('OciLayout', () => {
             })(),
           ),
       };
-      await expect(layout.pushBlob(blob.descriptor, failing)).rejects.toThrow('disk on fire');
+      await expect(layout.pushBlob(layer.descriptor, failing)).rejects.toThrow('disk on fire');
       expect(await filesIn(temp.path)).toEqual(['index.json', 'oci-layout']);
     });
 
     it('fails the fetch stream when a blob was altered at rest', async () => {
       const layout = await OciLayout.open(temp.path, { create: true });
-      const blob = blobOf(OCI_LAYER_TAR, 'original');
-      await layout.pushBlob(blob.descriptor, sourceOf(blob.bytes));
+      const layer = blob('original', OCI_LAYER_TAR);
+      await layout.pushBlob(layer.descriptor, sourceOf(layer.bytes));
       await writeFile(
-        join(temp.path, 'blobs', 'sha256', blob.descriptor.digest.slice(7)),
+        join(temp.path, 'blobs', 'sha256', layer.descriptor.digest.slice(7)),
         'tampere',
       );
-      await expect(readAll(await layout.fetch(blob.descriptor))).rejects.toMatchObject({
+      await expect(readAll(await layout.fetch(layer.descriptor))).rejects.toMatchObject({
         code: 'SIZE_MISMATCH',
       });
       await writeFile(
-        join(temp.path, 'blobs', 'sha256', blob.descriptor.digest.slice(7)),
+        join(temp.path, 'blobs', 'sha256', layer.descriptor.digest.slice(7)),
         'tampered',
       );
-      await expect(readAll(await layout.fetch(blob.descriptor))).rejects.toMatchObject({
+      await expect(readAll(await layout.fetch(layer.descriptor))).rejects.toMatchObject({
         code: 'DIGEST_MISMATCH',
       });
     });
@@ -229,14 +229,14 @@ describe('OciLayout', () => {
       const layout = await OciLayout.open(temp.path, { create: true });
       const secret = join(temp.path, 'secret');
       await writeFile(secret, 'not yours');
-      const blob = blobOf(OCI_LAYER_TAR, 'not yours');
+      const layer = blob('not yours', OCI_LAYER_TAR);
       await mkdir(join(temp.path, 'blobs', 'sha256'), { recursive: true });
-      await symlink(secret, join(temp.path, 'blobs', 'sha256', blob.descriptor.digest.slice(7)));
-      await expect(layout.fetch(blob.descriptor)).rejects.toMatchObject({
+      await symlink(secret, join(temp.path, 'blobs', 'sha256', layer.descriptor.digest.slice(7)));
+      await expect(layout.fetch(layer.descriptor)).rejects.toMatchObject({
         code: 'LAYOUT_ERROR',
         message: expect.stringContaining('symbolic link'),
       });
-      expect(await layout.exists(blob.descriptor)).toBe(false);
+      expect(await layout.exists(layer.descriptor)).toBe(false);
     });
 
     it('refuses a manifest larger than 4 MiB', async () => {
@@ -274,11 +274,11 @@ describe('OciLayout', () => {
 
     it('writes one blob once when the same digest is pushed concurrently', async () => {
       const layout = await OciLayout.open(temp.path, { create: true });
-      const blob = blobOf(OCI_LAYER_TAR, Buffer.alloc(200_000, 3));
+      const layer = blob(Buffer.alloc(200_000, 3), OCI_LAYER_TAR);
       let opened = 0;
-      const source = { open: () => (opened++, Readable.from([blob.bytes])) };
+      const source = { open: () => (opened++, Readable.from([layer.bytes])) };
       const outcomes = await Promise.all(
-        Array.from({ length: 5 }, () => layout.pushBlob(blob.descriptor, source)),
+        Array.from({ length: 5 }, () => layout.pushBlob(layer.descriptor, source)),
       );
       expect(outcomes.sort()).toEqual(['exists', 'exists', 'exists', 'exists', 'uploaded']);
       expect(opened).toBe(1);

@@ -17,7 +17,7 @@ import {
 } from '../../support/docker-config.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
 import { makeTempDir } from '../../support/temp.js';
-import { blob } from './content.js';
+import { blob } from '../content.js';
 
 describe('credentials from the Docker config', () => {
   let registry: Registry;

@@ -1,18 +1,15 @@
 import { request } from 'undici';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
-import { startRegistry, type Registry } from '../../support/registry.js';
+import type { FaultProxy } from '../../support/fault-proxy.js';
+import { startProxiedRegistry, type ProxiedRegistry } from '../../support/proxied-registry.js';
 
 describe('fault proxy fixture', () => {
-  let registry: Registry;
+  let fixture: ProxiedRegistry;
   let proxy: FaultProxy;
   beforeAll(async () => {
-    registry = await startRegistry();
-    proxy = await startFaultProxy(registry.url);
+    fixture = await startProxiedRegistry();
+    proxy = fixture.proxy;
   });
-  afterAll(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-  });
+  afterAll(async () => fixture?.stop());
 
   it('forwards to the registry and rewrites upload locations to itself', async () => {
     const ping = await request(`${proxy.url}/v2/`);
@@ -52,5 +49,22 @@ describe('fault proxy fixture', () => {
     proxy.setRules([{ path: /^\/v2\/$/, fault: { kind: 'truncate', afterBytes: 1 } }]);
     const response = await request(`${proxy.url}/v2/`);
     await expect(response.body.text()).rejects.toThrow();
+  });
+
+  it('adds headers to a forwarded answer, and tells listeners of each request', async () => {
+    const heard: string[] = [];
+    const stop = proxy.onRequest((r) => heard.push(`${r.method} ${r.path}`));
+    proxy.setRules([
+      { path: /^\/v2\/$/, fault: { kind: 'headers', headers: { 'OCI-Chunk-Min-Length': '42' } } },
+    ]);
+    const response = await request(`${proxy.url}/v2/`);
+    await response.body.dump();
+    stop();
+    const after = await request(`${proxy.url}/v2/`);
+    await after.body.dump();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['oci-chunk-min-length']).toBe('42');
+    expect(response.headers['docker-distribution-api-version']).toBe('registry/2.0');
+    expect(heard).toEqual(['GET /v2/']);
   });
 });

@@ -1,40 +1,12 @@
 // Faults injected between the client and the real registry.
 import { RegistryError } from '../../../src/oci/errors.js';
-import { parseReference } from '../../../src/oci/reference.js';
-import type { RemoteOptions } from '../../../src/oci/remote/options.js';
-import { RemoteRepository } from '../../../src/oci/remote/repository.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
-import { startRegistry, type Registry } from '../../support/registry.js';
-import { blob, emptyConfig, manifest, randomBytes, readAll } from './content.js';
+import type { RemoteRepository } from '../../../src/oci/remote/repository.js';
+import { blob, emptyConfig, manifest, randomBytes, readAll } from '../content.js';
+import { useProxiedRegistry } from './proxied-repositories.js';
 
 describe('faults between client and registry', () => {
-  let registry: Registry;
-  let proxy: FaultProxy;
-  let debug: string[];
-  let options: RemoteOptions;
-
-  beforeAll(async () => {
-    registry = await startRegistry();
-    proxy = await startFaultProxy(registry.url);
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-  });
-  beforeEach(() => {
-    proxy.setRules([]);
-    debug = [];
-    options = {
-      dockerConfigDir: '/nonexistent',
-      retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 20 },
-      logger: { debug: (m) => debug.push(m), warning: () => {} },
-    };
-  });
-
-  const open = (name: string, extra: RemoteOptions = {}): RemoteRepository =>
-    new RemoteRepository(parseReference(`${proxy.host}/${name}`), { ...options, ...extra });
-  const seen = (method: string, path: RegExp): typeof proxy.requests =>
-    proxy.requests.filter((r) => r.method === method && path.test(r.path));
+  const fx = useProxiedRegistry();
+  const { open, seen } = fx;
 
   async function pushTagged(repo: RemoteRepository, tag: string, content: Buffer | string) {
     const layer = blob(content);
@@ -48,18 +20,18 @@ describe('faults between client and registry', () => {
   it('retries a 503 and succeeds', async () => {
     const repo = open('faults/503');
     const { m } = await pushTagged(repo, 'v1', 'x');
-    const mark = proxy.requests.length;
-    proxy.setRules([
+    const mark = fx.proxy.requests.length;
+    fx.proxy.setRules([
       { method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'status', status: 503 }, times: 2 },
     ]);
     expect((await repo.fetchManifest('v1')).descriptor).toEqual(m.descriptor);
-    expect(proxy.requests.slice(mark).map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(fx.proxy.requests.slice(mark).map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
   it('waits as Retry-After says on 429 (seconds or date), within the cap', async () => {
     const repo = open('faults/429');
     const { m } = await pushTagged(repo, 'v1', 'y');
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'HEAD',
         path: /\/manifests\/v1$/,
@@ -78,14 +50,14 @@ describe('faults between client and registry', () => {
       },
     ]);
     expect(await repo.resolve('v1')).toEqual(m.descriptor);
-    const waits = debug.filter((d) => /HTTP 429/.test(d));
+    const waits = fx.debug.filter((d) => /HTTP 429/.test(d));
     expect(waits[0]).toMatch(/retrying in 20 ms/);
     expect(waits[1]).toMatch(/retrying in 0 ms/);
   });
 
   it('does not retry 501', async () => {
     const repo = open('faults/501');
-    proxy.setRules([
+    fx.proxy.setRules([
       { method: 'HEAD', path: /\/manifests\//, fault: { kind: 'status', status: 501 } },
     ]);
     await expect(repo.resolve('v1')).rejects.toMatchObject({ status: 501 });
@@ -97,7 +69,7 @@ describe('faults between client and registry', () => {
     const layer = blob(randomBytes(200 * 1024, 3));
     let opened = 0;
     const source = { open: () => (opened++, layer.source.open()) };
-    proxy.setRules([
+    fx.proxy.setRules([
       { method: 'PUT', path: /\/blobs\/uploads\//, fault: { kind: 'drop' }, times: 1 },
     ]);
     expect(await repo.pushBlob(layer.descriptor, source)).toBe('uploaded');
@@ -109,7 +81,7 @@ describe('faults between client and registry', () => {
   it('finds an upload that landed although its answer was lost', async () => {
     const repo = open('faults/lost-answer');
     const layer = blob('landed');
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'PUT',
         path: /\/blobs\/uploads\//,
@@ -121,30 +93,10 @@ describe('faults between client and registry', () => {
     expect(seen('POST', /faults\/lost-answer\/blobs\/uploads\/$/)).toHaveLength(1);
   });
 
-  it('resumes a blob download cut half way with Range, and yields identical bytes', async () => {
-    const repo = open('faults/resume');
-    const layer = blob(randomBytes(512 * 1024, 9));
-    await repo.pushBlob(layer.descriptor, layer.source);
-    const path = new RegExp(`/blobs/${layer.descriptor.digest}$`);
-    proxy.setRules([
-      { method: 'GET', path, fault: { kind: 'truncate', afterBytes: 256 * 1024 }, times: 1 },
-      { method: 'GET', path, fault: { kind: 'truncate', afterBytes: 100 * 1024 }, times: 1 },
-    ]);
-    const bytes = await readAll(await repo.fetch(layer.descriptor));
-    expect(bytes.equals(layer.bytes)).toBe(true);
-    const gets = seen('GET', path);
-    expect(gets.map((r) => r.headers['range'])).toEqual([
-      undefined,
-      `bytes=${256 * 1024}-`,
-      `bytes=${356 * 1024}-`,
-    ]);
-    expect(gets.slice(1).every((r) => r.status === 206)).toBe(true);
-  });
-
   it('retries a dropped connection on manifest requests', async () => {
     const repo = open('faults/drop-get');
     const { m } = await pushTagged(repo, 'v1', 'z');
-    proxy.setRules([
+    fx.proxy.setRules([
       { method: 'GET', path: /\/manifests\/v1$/, fault: { kind: 'drop' }, times: 2 },
     ]);
     expect((await repo.fetchManifest('v1')).bytes.equals(m.bytes)).toBe(true);
@@ -153,7 +105,7 @@ describe('faults between client and registry', () => {
   it('gives a clear error and leaves no manifest or tag when the registry keeps failing', async () => {
     const repo = open('faults/forever');
     const layer = blob('never stored');
-    proxy.setRules([
+    fx.proxy.setRules([
       { method: 'PUT', fault: { kind: 'status', status: 503, body: 'down for maintenance' } },
     ]);
     const error = (await repo
@@ -162,7 +114,7 @@ describe('faults between client and registry', () => {
     expect(error).toBeInstanceOf(RegistryError);
     expect(error.status).toBe(503);
     expect(error.message).toContain(
-      `push blob ${proxy.host}/faults/forever@${layer.descriptor.digest} failed (HTTP 503)`,
+      `push blob ${fx.proxy.host}/faults/forever@${layer.descriptor.digest} failed (HTTP 503)`,
     );
     expect(error.message).toMatch(/down for maintenance/);
     expect(error.message).toMatch(/gave up after 4 attempts/);
@@ -171,15 +123,49 @@ describe('faults between client and registry', () => {
     await expect(repo.pushManifest(m.descriptor, m.bytes, 'v1')).rejects.toMatchObject({
       status: 503,
     });
-    proxy.setRules([]);
+    fx.proxy.setRules([]);
     expect(await repo.exists(layer.descriptor)).toBe(false);
     expect(await repo.exists(m.descriptor)).toBe(false);
     await expect(repo.resolve('v1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('does not retry around retries: a session start that keeps failing is tried `attempts` times', async () => {
+    const repo = open('faults/post-forever');
+    const layer = blob('never started');
+    fx.proxy.setRules([
+      { method: 'POST', path: /faults\/post-forever\//, fault: { kind: 'status', status: 503 } },
+    ]);
+    await expect(repo.pushBlob(layer.descriptor, layer.source)).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/^push blob .*faults\/post-forever@sha256:.* \(HTTP 503\)/),
+    });
+    expect(seen('POST', /faults\/post-forever\/blobs\/uploads\//)).toHaveLength(4);
+  });
+
+  it('sends the full Accept list on every manifest request, and PUTs with the exact type', async () => {
+    const repo = open('faults/accept');
+    const { m } = await pushTagged(repo, 'v1', 'accept');
+    await repo.resolve('v1');
+    await repo.fetchManifest(m.descriptor);
+    await repo.exists(m.descriptor);
+    const asked = fx.proxy.requests.filter((r) => /faults\/accept\/manifests\//.test(r.path));
+    expect(asked.map((r) => r.method).sort()).toEqual(['GET', 'HEAD', 'HEAD', 'PUT']);
+    expect(asked.find((r) => r.method === 'PUT')?.headers['content-type']).toBe(
+      m.descriptor.mediaType,
+    );
+    for (const r of asked.filter((q) => q.method !== 'PUT')) {
+      expect(String(r.headers['accept']).split(/,\s*/).sort()).toEqual([
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+      ]);
+    }
+  });
+
   it('reports NETWORK_ERROR after retries when connections keep dropping', async () => {
     const repo = open('faults/drop-forever');
-    proxy.setRules([{ path: /faults\/drop-forever/, fault: { kind: 'drop' } }]);
+    fx.proxy.setRules([{ path: /faults\/drop-forever/, fault: { kind: 'drop' } }]);
     const error = (await repo.resolve('v1').catch((e: unknown) => e)) as RegistryError;
     expect(error).toMatchObject({ code: 'NETWORK_ERROR' });
     expect(error.message).toMatch(
@@ -187,54 +173,11 @@ describe('faults between client and registry', () => {
     );
   });
 
-  it('uploads in chunks, and after a dropped chunk resyncs (GET status) before resending it', async () => {
-    const repo = open('faults/chunked', { chunkSize: 64 * 1024 });
-    const layer = blob(randomBytes(200 * 1024, 5));
-    proxy.setRules([{ method: 'PATCH', skip: 1, fault: { kind: 'drop' }, times: 1 }]);
-    expect(await repo.pushBlob(layer.descriptor, layer.source)).toBe('uploaded');
-    const patches = seen('PATCH', /faults\/chunked\/blobs\/uploads\//);
-    expect(patches.map((p) => p.headers['content-range'])).toEqual([
-      '0-65535',
-      '65536-131071',
-      '65536-131071',
-      '131072-196607',
-      '196608-204799',
-    ]);
-    expect(seen('GET', /faults\/chunked\/blobs\/uploads\//)).toHaveLength(1);
-    expect(seen('POST', /faults\/chunked\/blobs\/uploads\/$/)).toHaveLength(1);
-    expect((await readAll(await repo.fetch(layer.descriptor))).equals(layer.bytes)).toBe(true);
-  });
-
-  it('starts a chunked upload over when the session is lost after an unanswered chunk', async () => {
-    // The chunk lands but its answer is lost; distribution 2.8 then refuses (and cancels) the
-    // session when asked with the outdated state, so the upload must start again from the source.
-    const repo = open('faults/chunked-lost', { chunkSize: 64 * 1024 });
-    const layer = blob(randomBytes(150 * 1024, 6));
-    proxy.setRules([
-      { method: 'PATCH', skip: 1, fault: { kind: 'truncate', afterBytes: 0 }, times: 1 },
-    ]);
-    expect(await repo.pushBlob(layer.descriptor, layer.source)).toBe('uploaded');
-    expect(seen('POST', /faults\/chunked-lost\/blobs\/uploads\/$/)).toHaveLength(2);
-    expect((await readAll(await repo.fetch(layer.descriptor))).equals(layer.bytes)).toBe(true);
-  });
-
-  it('uploads in chunks against the registry with no faults at all', async () => {
-    const repo = open('faults/chunked-clean', { chunkSize: 10_000 });
-    const layer = blob(randomBytes(35_000, 8));
-    const done: number[] = [];
-    expect(
-      await repo.pushBlob(layer.descriptor, layer.source, { onProgress: (e) => done.push(e.done) }),
-    ).toBe('uploaded');
-    expect(seen('PATCH', /faults\/chunked-clean\//)).toHaveLength(4);
-    expect(done.at(-1)).toBe(35_000);
-    expect((await readAll(await repo.fetch(layer.descriptor))).equals(layer.bytes)).toBe(true);
-  });
-
   it('follows relative Link pagination for tags, sorted and de-duplicated', async () => {
     const repo = open('faults/pages');
     const { m } = await pushTagged(repo, 'b', 'pages');
     await repo.tag(m.descriptor, 'a');
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'GET',
         path: /faults\/pages\/tags\/list$/,
@@ -259,7 +202,7 @@ describe('faults between client and registry', () => {
     const repo = open('faults/warn', {
       logger: { debug: () => {}, warning: (w) => warnings.push(w) },
     });
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         path: /faults\/warn\/tags\/list/,
         fault: {
@@ -274,13 +217,13 @@ describe('faults between client and registry', () => {
       },
     ]);
     expect(await repo.tags()).toEqual([]);
-    expect(warnings).toEqual([`${proxy.host}: this repository is deprecated`]);
+    expect(warnings).toEqual([`${fx.proxy.host}: this repository is deprecated`]);
   });
 
   it('resolves with a GET when HEAD tells no digest', async () => {
     const repo = open('faults/head');
     const { m } = await pushTagged(repo, 'v1', 'head');
-    proxy.setRules([
+    fx.proxy.setRules([
       { method: 'HEAD', path: /\/manifests\/v1$/, fault: { kind: 'status', status: 200 } },
     ]);
     expect(await repo.resolve('v1')).toEqual(m.descriptor);
@@ -297,14 +240,16 @@ describe('faults between client and registry', () => {
       headers: { 'content-type': m.descriptor.mediaType, 'docker-content-digest': digest },
       body: other.bytes.toString(),
     });
-    proxy.setRules([{ method: 'GET', path: /\/manifests\//, fault: forged(m.descriptor.digest) }]);
+    fx.proxy.setRules([
+      { method: 'GET', path: /\/manifests\//, fault: forged(m.descriptor.digest) },
+    ]);
     await expect(repo.fetchManifest('v1')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
     await expect(repo.fetchManifest(m.descriptor)).rejects.toMatchObject({
       code: 'DIGEST_MISMATCH',
     });
     await expect(repo.fetch(m.descriptor)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
     // Without a header, by tag, the bytes are taken as they come and their own digest reported.
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'GET',
         path: /\/manifests\/v1$/,
@@ -322,7 +267,7 @@ describe('faults between client and registry', () => {
   it('takes a redirect on a blob HEAD as existence without following it', async () => {
     const repo = open('faults/head-redirect');
     const layer = blob('somewhere else');
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'HEAD',
         path: /\/blobs\//,
@@ -335,7 +280,7 @@ describe('faults between client and registry', () => {
   it('caps manifests at 4 MiB, on read and on write', async () => {
     const repo = open('faults/big');
     const big = Buffer.alloc(4 * 1024 * 1024 + 1, 0x20);
-    proxy.setRules([
+    fx.proxy.setRules([
       {
         method: 'GET',
         path: /faults\/big\/manifests\/huge$/,

@@ -1,4 +1,5 @@
 // The pure pieces of the protocol: challenge parsing, retry timing, scopes, links, error mapping.
+import { isLoopbackHost, isPrivateHost } from '../../../src/oci/remote/auth/authorizer.js';
 import { parseChallenges, pickChallenge } from '../../../src/oci/remote/auth/challenge.js';
 import { covers, normalizeScopes } from '../../../src/oci/remote/auth/scopes.js';
 import { codeFor, hintFor, parseErrorBody, registryError } from '../../../src/oci/remote/errors.js';
@@ -180,5 +181,31 @@ describe('registry errors', () => {
     );
     expect(error.code).toBe('DENIED');
     expect(error.message).toContain('insufficient_scope');
+  });
+});
+
+describe('loopback and private hosts', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['registry.localhost', true],
+    ['[::1]', true],
+    ['::1', true],
+    ['10.0.0.1', false],
+    ['ghcr.io', false],
+  ])('%s is loopback (plain HTTP fallback allowed): %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+
+  it.each([
+    ['10.1.2.3', true],
+    ['192.168.0.1', true],
+    ['172.16.0.1', true],
+    ['[fd00::1]', true],
+    ['172.32.0.1', false],
+    ['auth.example', false],
+  ])('%s is private: %s', (host, expected) => {
+    expect(isPrivateHost(host)).toBe(expected);
   });
 });

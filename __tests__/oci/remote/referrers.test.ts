@@ -5,15 +5,15 @@ import { parseReference } from '../../../src/oci/reference.js';
 import type { RemoteOptions } from '../../../src/oci/remote/options.js';
 import { referrersTag } from '../../../src/oci/remote/referrers.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
-import { startRegistry, type Registry } from '../../support/registry.js';
-import { blob, emptyConfig, manifest, type Manifest } from './content.js';
+import type { FaultProxy } from '../../support/fault-proxy.js';
+import { startProxiedRegistry, type ProxiedRegistry } from '../../support/proxied-registry.js';
+import { blob, emptyConfig, manifest, type Manifest } from '../content.js';
 
 const SIGNATURE = 'application/vnd.test.signature';
 const SBOM = 'application/vnd.test.sbom';
 
 describe('referrers on a registry without the referrers API (tag schema)', () => {
-  let registry: Registry;
+  let fixture: ProxiedRegistry;
   let proxy: FaultProxy;
   const options: RemoteOptions = {
     dockerConfigDir: '/nonexistent',
@@ -21,13 +21,10 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
   };
 
   beforeAll(async () => {
-    registry = await startRegistry();
-    proxy = await startFaultProxy(registry.url);
+    fixture = await startProxiedRegistry();
+    proxy = fixture.proxy;
   });
-  afterAll(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-  });
+  afterAll(async () => fixture?.stop());
   beforeEach(() => proxy.setRules([]));
 
   const open = (name: string): RemoteRepository =>
@@ -195,21 +192,19 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
     const repo = open('refs/subject-aware');
     const subject = await pushSubject(repo, 'aware');
     const referrer = manifest([], { artifactType: SIGNATURE, subject: subject.descriptor });
+    // The real registry stores the manifest; the proxy adds what a referrers-aware one answers.
     proxy.setRules([
       {
         method: 'PUT',
-        path: /\/manifests\//,
-        fault: {
-          kind: 'status',
-          status: 201,
-          headers: { 'oci-subject': subject.descriptor.digest },
-        },
+        path: /\/manifests\/sha256:/,
+        fault: { kind: 'headers', headers: { 'OCI-Subject': subject.descriptor.digest } },
         times: 1,
       },
     ]);
     expect(await repo.pushManifest(referrer.descriptor, referrer.bytes)).toEqual({
       subjectHandled: true,
     });
+    expect(await repo.resolve(referrer.descriptor.digest)).toEqual(referrer.descriptor);
     expect(
       proxy.requests.filter(
         (r) => r.method === 'PUT' && r.path.startsWith('/v2/refs/subject-aware/manifests/sha256-'),

@@ -3,7 +3,7 @@ import { RemoteRegistry } from '../../../src/oci/remote/registry.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import { startFaultProxy } from '../../support/fault-proxy.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
-import { emptyConfig, manifest } from './content.js';
+import { emptyConfig, manifest } from '../content.js';
 
 const options = { dockerConfigDir: '/nonexistent', retry: { attempts: 2, baseDelayMs: 1 } };
 

@@ -3,7 +3,7 @@ import { parseReference } from '../../../src/oci/reference.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import type { ProgressEvent } from '../../../src/oci/target.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
-import { blob, emptyConfig, manifest, randomBytes, readAll } from './content.js';
+import { blob, emptyConfig, manifest, randomBytes, readAll } from '../content.js';
 
 const quick = { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 } };
 
@@ -62,6 +62,14 @@ describe('RemoteRepository over plain HTTP, anonymous', () => {
     await repo.pushManifest(m.descriptor, m.bytes);
     expect(await repo.resolve(m.descriptor.digest)).toEqual(m.descriptor);
     await expect(repo.resolve('latest')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // No tag at all: distribution answers NAME_UNKNOWN, as for an unknown repository (TagLister).
+    await expect(repo.tags()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      status: 404,
+      message: expect.stringContaining(
+        `list tags of ${repo.location} failed (HTTP 404): NAME_UNKNOWN`,
+      ),
+    });
   });
 
   it('reports unknown manifests, blobs and repositories as NOT_FOUND with context', async () => {

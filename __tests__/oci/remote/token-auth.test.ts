@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { RegistryError } from '../../../src/oci/errors.js';
 import { parseReference } from '../../../src/oci/reference.js';
 import type { RemoteOptions } from '../../../src/oci/remote/options.js';
@@ -8,7 +9,7 @@ import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
 import { makeTempDir } from '../../support/temp.js';
 import { startTokenServer, type TokenServer } from '../../support/token-server.js';
-import { blob, emptyConfig, manifest, readAll } from './content.js';
+import { blob, emptyConfig, manifest, readAll } from '../content.js';
 
 describe('bearer token auth against a registry with auth.token', () => {
   let dir: Awaited<ReturnType<typeof makeTempDir>>;
@@ -179,6 +180,24 @@ describe('bearer token auth against a registry with auth.token', () => {
       delete tokens.options.expiresIn;
       await transport.close();
     }
+  });
+
+  it('asks for a new token once the cached one expires', async () => {
+    await pushSample(repo('team/app', writer), 'expiry', 'expiry content');
+    const target = repo('team/app', reader);
+    const before = tokens.requests.length;
+    await target.resolve('expiry');
+    await target.resolve('expiry');
+    expect(tokens.requests.length - before).toBe(1);
+    // An hour on: the 60 s default lifetime is long over.
+    const later = Date.now() + 3_600_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      await target.resolve('expiry');
+    } finally {
+      clock.mockRestore();
+    }
+    expect(tokens.requests.length - before).toBe(2);
   });
 
   it('sends a registry token as is, without asking the token service', async () => {

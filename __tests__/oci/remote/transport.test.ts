@@ -4,7 +4,7 @@ import type { RemoteOptions } from '../../../src/oci/remote/options.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
-import { blob, emptyConfig, manifest } from './content.js';
+import { blob, emptyConfig, manifest, readAll } from '../content.js';
 
 const quick: RemoteOptions = {
   dockerConfigDir: '/nonexistent',
@@ -115,7 +115,6 @@ describe('redirects', () => {
         fault: { kind: 'redirect', location: `${storage.url}${path}?sig=1` },
       },
     ]);
-    const { readAll } = await import('./content.js');
     expect((await readAll(await repo.fetch(layer.descriptor))).toString()).toBe('stored elsewhere');
     const atProxy = proxy.requests.filter((r) => r.path === path);
     expect(atProxy.at(-1)?.headers['authorization']).toMatch(/^Basic /);

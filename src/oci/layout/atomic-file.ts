@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '../descriptor.js';
 import { VerifyingStream } from '../digest.js';
+import { progressTap } from '../progress-tap.js';
 import type { ProgressListener } from '../target.js';
 
 /** `.<name>.<random>.tmp` in the destination's folder; dot-named so no reader mistakes it. */
@@ -64,18 +65,6 @@ export async function writeWhole(destination: string, bytes: Uint8Array | string
     await removeQuietly(temp);
     throw error;
   }
-}
-
-/** Reports bytes passed so far for one blob. */
-export function progressTap(descriptor: Descriptor, onProgress: ProgressListener): Transform {
-  let done = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-      done += chunk.length;
-      onProgress({ descriptor, done, total: descriptor.size });
-      callback(null, chunk);
-    },
-  });
 }
 
 export const readableOf = (bytes: Uint8Array): Readable => Readable.from([Buffer.from(bytes)]);

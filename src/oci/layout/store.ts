@@ -7,6 +7,7 @@ import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
 import { isDigest, parseDigest, VerifyingStream, type Digest } from '../digest.js';
 import { OciError } from '../errors.js';
+import { MAX_MANIFEST_BYTES } from '../media-types.js';
 import {
   isManifestDescriptor,
   parseManifestLinks,
@@ -22,13 +23,11 @@ import type {
   PushManifestResult,
   Target,
 } from '../target.js';
-import { progressTap, readableOf, writeVerified } from './atomic-file.js';
+import { progressTap } from '../progress-tap.js';
+import { readableOf, writeVerified } from './atomic-file.js';
 import { blobDir, blobPath } from './blob-path.js';
 import { addUntagged, IndexFile, refNameOf, setTag, withoutRefName } from './index-file.js';
 import { prepareLayout } from './layout-marker.js';
-
-/** Manifests are the only content held whole; registries cap them at 4 MiB too. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 // A ref.name as the image-layout spec allows it (tags, and also full names such as skopeo's).
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file

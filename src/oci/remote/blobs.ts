@@ -23,7 +23,7 @@ export async function exists(
 ): Promise<boolean> {
   const kind = isManifestType(descriptor.mediaType) ? 'manifests' : 'blobs';
   const what = {
-    operation: 'check',
+    operation: kind === 'manifests' ? 'check manifest' : 'check blob',
     reference: `${ctx.location}@${descriptor.digest}`,
     repository: ctx.name,
   };
@@ -49,9 +49,17 @@ export async function exists(
 }
 
 /**
+ * A connection that delivered at least this much before it was cut counts as progress: the
+ * resume budget starts afresh. Less counts against it, so a server that sends a few bytes per
+ * connection fails after `attempts` cuts instead of looping for the length of the blob.
+ */
+export const RESUME_PROGRESS_BYTES = 1024 * 1024;
+
+/**
  * A stream of the blob that is verified against the descriptor. A connection cut mid-body is
  * resumed with `Range` from the byte reached (restarted from the start if the server ignores
- * Range), at most as many times as the retry policy allows.
+ * Range). The retry policy's `attempts` bounds the cuts in a row that each delivered less than
+ * RESUME_PROGRESS_BYTES, so a long download over a flaky link goes on while it moves.
  */
 export async function fetchBlob(
   ctx: RepositoryContext,
@@ -70,9 +78,11 @@ export async function fetchBlob(
   async function* body(): AsyncGenerator<Buffer> {
     let current: RegistryResponse | undefined = first;
     let done = 0;
-    let resumes = 0;
+    /** Cuts in a row without RESUME_PROGRESS_BYTES of progress between them. */
+    let stalls = 0;
     try {
       while (current !== undefined) {
+        const startedAt = done;
         let skip = current.status === 206 ? 0 : done;
         try {
           for await (const chunk of current.response.body as AsyncIterable<Buffer>) {
@@ -89,17 +99,26 @@ export async function fetchBlob(
           }
           current = undefined;
         } catch (error) {
-          if (options.signal?.aborted || !isRetryableNetworkError(error) || done >= total) {
-            throw error;
+          if (options.signal?.aborted || error instanceof OciError) throw error;
+          // Every byte arrived before the cut: the verifier has the last word.
+          if (done >= total) {
+            current = undefined;
+            continue;
           }
-          resumes++;
-          if (resumes >= policy.attempts) {
-            throw ctx.client.networkError(what, error, resumes);
+          if (!isRetryableNetworkError(error)) throw ctx.client.networkError(what, error);
+          stalls = done - startedAt >= RESUME_PROGRESS_BYTES ? 1 : stalls + 1;
+          if (stalls >= policy.attempts) {
+            throw ctx.client.networkError(
+              what,
+              error,
+              stalls,
+              `the connection was cut at byte ${done} of ${total}`,
+            );
           }
           await ctx.client.transport.pause(
-            resumes,
+            stalls,
             undefined,
-            `${what.operation} ${what.reference} cut at byte ${done}`,
+            `${what.operation} ${what.reference} cut at byte ${done} of ${total}`,
             options.signal,
           );
           current = await request(ctx, descriptor, done, options.signal, what);
@@ -111,7 +130,7 @@ export async function fetchBlob(
     }
   }
 
-  const verifier = new VerifyingStream(descriptor, `${what.reference}`);
+  const verifier = new VerifyingStream(descriptor, `${what.operation} ${what.reference}`);
   pipeline(Readable.from(body(), { objectMode: false }), verifier, () => {
     // Errors reach the consumer through `verifier`, which pipeline destroys with them.
   });
@@ -153,7 +172,7 @@ async function request(
     await answer.response.body.dump();
     throw new OciError(
       'SIZE_MISMATCH',
-      `${what.reference}: the registry offers ${length} bytes, the descriptor says ${descriptor.size}`,
+      `${what.operation} ${what.reference}: the registry offers ${length} bytes, the descriptor says ${descriptor.size}`,
     );
   }
   return answer;

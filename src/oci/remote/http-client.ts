@@ -139,13 +139,13 @@ export class RegistryClient {
     return answer;
   }
 
-  networkError(what: Operation, error: unknown, attempts = 1): RegistryError {
+  /** A transport failure as a RegistryError; `detail` says where it happened, when known. */
+  networkError(what: Operation, error: unknown, attempts = 1, detail?: string): RegistryError {
     const certificate = isCertificateError(error);
+    const gaveUp = attempts > 1 ? `gave up after ${attempts} attempts` : undefined;
     const hint = certificate
       ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
-      : attempts > 1
-        ? `gave up after ${attempts} attempts`
-        : undefined;
+      : [detail, gaveUp].filter((part) => part !== undefined).join('; ');
     return new RegistryError('NETWORK_ERROR', {
       ...what,
       cause: error,

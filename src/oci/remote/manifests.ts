@@ -4,15 +4,13 @@
 import type { Descriptor } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, isDigest, parseDigest, type Digest } from '../digest.js';
 import { OciError, RegistryError } from '../errors.js';
-import { MANIFEST_ACCEPT } from '../media-types.js';
+import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isValidTag } from '../reference.js';
 import type { FetchedManifest } from '../target.js';
 import { deleteScope, pullScope, pushScope } from './auth/scopes.js';
+import type { Operation } from './errors.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { header } from './transport.js';
-
-/** distribution caps manifests at 4 MiB; so do we, on both read and write. */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 export function manifestSelector(ctx: RepositoryContext, reference: string): string {
@@ -73,7 +71,7 @@ export async function resolveManifest(
     if (isDigest(selector) && digest !== selector) {
       throw new OciError(
         'DIGEST_MISMATCH',
-        `${what.reference}: the registry answered digest ${digest} for ${selector}`,
+        `${what.operation} ${what.reference}: the registry answered digest ${digest}`,
       );
     }
     return { mediaType, digest: digest as Digest, size: length };
@@ -94,9 +92,7 @@ export async function fetchManifest(
     reference: `${ctx.location}${isDigest(selector) ? '@' : ':'}${selector}`,
     repository: ctx.name,
   };
-  if (expected && expected.size > MAX_MANIFEST_BYTES) {
-    throw tooBig(what.reference, expected.size);
-  }
+  if (expected && expected.size > MAX_MANIFEST_BYTES) throw tooBig(what, expected.size);
   const answer = await ctx.client.send({
     method: 'GET',
     url: repoPath(ctx, `manifests/${selector}`),
@@ -109,9 +105,9 @@ export async function fetchManifest(
   const declared = Number(header(answer.response, 'content-length'));
   if (Number.isFinite(declared) && declared > MAX_MANIFEST_BYTES) {
     await answer.response.body.dump();
-    throw tooBig(what.reference, declared);
+    throw tooBig(what, declared);
   }
-  const bytes = await readCapped(answer.response.body, what.reference);
+  const bytes = await readCapped(answer.response.body, what);
 
   // By digest, the bytes must hash to it; by tag, to what the registry says (when it says).
   const headerDigest = header(answer.response, 'docker-content-digest');
@@ -124,13 +120,13 @@ export async function fetchManifest(
   if (wanted !== undefined && digest !== wanted) {
     throw new OciError(
       'DIGEST_MISMATCH',
-      `${what.reference}: manifest content digest is ${digest}, expected ${wanted}`,
+      `${what.operation} ${what.reference}: content digest is ${digest}, expected ${wanted}`,
     );
   }
   if (expected && bytes.length !== expected.size) {
     throw new OciError(
       'SIZE_MISMATCH',
-      `${what.reference}: manifest is ${bytes.length} bytes, expected ${expected.size}`,
+      `${what.operation} ${what.reference}: ${bytes.length} bytes, expected ${expected.size}`,
     );
   }
   const mediaType =
@@ -138,7 +134,10 @@ export async function fetchManifest(
     mediaTypeInside(bytes) ??
     expected?.mediaType;
   if (mediaType === undefined) {
-    throw new OciError('INVALID_MANIFEST', `${what.reference}: the manifest names no media type`);
+    throw new OciError(
+      'INVALID_MANIFEST',
+      `${what.operation} ${what.reference}: the registry sent no Content-Type and the manifest names no mediaType`,
+    );
   }
   return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
 }
@@ -154,7 +153,7 @@ function mediaTypeInside(bytes: Buffer): string | undefined {
 
 async function readCapped(
   body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
-  what: string,
+  what: Operation,
 ): Promise<Buffer> {
   const parts: Buffer[] = [];
   let length = 0;
@@ -169,10 +168,10 @@ async function readCapped(
   return Buffer.concat(parts);
 }
 
-function tooBig(what: string, size: number): OciError {
+function tooBig(what: Operation, size: number): OciError {
   return new OciError(
     'SIZE_LIMIT_EXCEEDED',
-    `${what}: the manifest is ${size} bytes, more than the ${MAX_MANIFEST_BYTES} (4 MiB) a manifest may have`,
+    `${what.operation} ${what.reference}: the manifest is ${size} bytes, more than the ${MAX_MANIFEST_BYTES} (4 MiB) a manifest may have`,
   );
 }
 
@@ -195,20 +194,23 @@ export async function putManifest(
     repository: ctx.name,
   };
   if (tag !== undefined && !isValidTag(tag)) {
-    throw new OciError('INVALID_REFERENCE', `${ctx.location}: "${tag}" is not a valid tag`);
+    throw new OciError(
+      'INVALID_REFERENCE',
+      `${what.operation} ${ctx.location}: "${tag}" is not a valid tag (1-128 letters, digits, '_', '.', '-', not starting with '.' or '-')`,
+    );
   }
-  if (bytes.length > MAX_MANIFEST_BYTES) throw tooBig(what.reference, bytes.length);
+  if (bytes.length > MAX_MANIFEST_BYTES) throw tooBig(what, bytes.length);
   if (bytes.length !== descriptor.size) {
     throw new OciError(
       'SIZE_MISMATCH',
-      `${what.reference}: manifest is ${bytes.length} bytes, the descriptor says ${descriptor.size}`,
+      `${what.operation} ${what.reference}: the manifest is ${bytes.length} bytes, the descriptor says ${descriptor.size}`,
     );
   }
   const actual = digestBytes(bytes, digestAlgorithm(descriptor.digest));
   if (actual !== descriptor.digest) {
     throw new OciError(
       'DIGEST_MISMATCH',
-      `${what.reference}: manifest content digest is ${actual}, the descriptor says ${descriptor.digest}`,
+      `${what.operation} ${what.reference}: content digest is ${actual}, the descriptor says ${descriptor.digest}`,
     );
   }
   const answer = await ctx.client.send({

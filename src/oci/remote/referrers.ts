@@ -2,10 +2,10 @@
 // which the client maintains itself when pushing a manifest with a subject.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-referrers
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
-import type { Descriptor, ImageIndex, ImageManifest } from '../descriptor.js';
+import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, digestHex } from '../digest.js';
 import { OciError } from '../errors.js';
-import { OCI_EMPTY, OCI_INDEX, isIndexType } from '../media-types.js';
+import { OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { fetchManifest, putManifest } from './manifests.js';
@@ -93,25 +93,6 @@ async function tagSchemaIndex(
   } catch {
     return undefined;
   }
-}
-
-/** The descriptor a referrers list holds for a manifest: its artifact type and annotations. */
-export function referrerDescriptor(descriptor: Descriptor, bytes: Uint8Array): Descriptor {
-  const manifest = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<ImageManifest>;
-  const artifactType =
-    manifest.artifactType ??
-    (manifest.config && manifest.config.mediaType !== OCI_EMPTY
-      ? manifest.config.mediaType
-      : undefined);
-  return {
-    mediaType: descriptor.mediaType,
-    digest: descriptor.digest,
-    size: descriptor.size,
-    ...(artifactType ? { artifactType } : {}),
-    ...(manifest.annotations && Object.keys(manifest.annotations).length > 0
-      ? { annotations: manifest.annotations }
-      : {}),
-  };
 }
 
 // One update at a time per subject in this process: read-modify-write of the same index.

@@ -1,6 +1,7 @@
 // A repository in a registry as a Target: a thin composition of the per-concern modules.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
+import { parseManifestLinks, referrerDescriptor, type ManifestLinks } from '../manifest-graph.js';
 import { isManifestType } from '../media-types.js';
 import type { Reference } from '../reference.js';
 import type {
@@ -12,7 +13,6 @@ import type {
   PushManifestResult,
   Target,
 } from '../target.js';
-import { Readable as NodeReadable } from 'node:stream';
 import { exists, fetchBlob } from './blobs.js';
 import { sharedClient } from './client-cache.js';
 import type { RepositoryContext } from './context.js';
@@ -21,7 +21,7 @@ import { deleteManifest, fetchManifest, putManifest, resolveManifest } from './m
 import type { RemoteOptions } from './options.js';
 import { listAll } from './pagination.js';
 import { pullScope, pushScope } from './auth/scopes.js';
-import { addToTagSchema, listReferrers, referrerDescriptor } from './referrers.js';
+import { addToTagSchema, listReferrers } from './referrers.js';
 import { pushBlob } from './upload.js';
 
 /**
@@ -53,7 +53,7 @@ export class RemoteRepository implements Target {
     // Manifests are small and verified whole.
     const { bytes } = await fetchManifest(this.ctx, descriptor);
     options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
-    return NodeReadable.from([bytes]);
+    return Readable.from([bytes]);
   }
 
   fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
@@ -79,9 +79,10 @@ export class RemoteRepository implements Target {
   ): Promise<PushManifestResult> {
     const result = await putManifest(this.ctx, descriptor, bytes, tag);
     if (result.subject !== undefined) return { subjectHandled: true };
-    const subject = subjectOf(bytes);
-    if (subject !== undefined) {
-      await addToTagSchema(this.ctx, subject, referrerDescriptor(descriptor, bytes));
+    // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
+    const links = linksOf(bytes);
+    if (links?.subject !== undefined) {
+      await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
     }
     return { subjectHandled: false };
   }
@@ -114,10 +115,10 @@ export class RemoteRepository implements Target {
   }
 }
 
-function subjectOf(bytes: Uint8Array): Descriptor | undefined {
+/** The manifest's links; undefined for what the registry accepted but we cannot follow. */
+function linksOf(bytes: Uint8Array): ManifestLinks | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { subject?: Descriptor };
-    return parsed.subject && typeof parsed.subject.digest === 'string' ? parsed.subject : undefined;
+    return parseManifestLinks(bytes, 'manifest');
   } catch {
     return undefined;
   }

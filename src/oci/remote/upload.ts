@@ -3,10 +3,11 @@
 // whole upload starts over from the source (after another existence check): a session is not
 // safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
 import { VerifyingStream } from '../digest.js';
 import { RegistryError } from '../errors.js';
+import { progressTap } from '../progress-tap.js';
 import type { BlobSource, PushBlobOptions, PushBlobOutcome } from '../target.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { exists } from './blobs.js';
@@ -40,19 +41,20 @@ export async function pushBlob(
   for (let attempt = 1; ; attempt++) {
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
     if (await exists(ctx, descriptor, [pushScope(ctx.name)])) return 'exists';
-    let session: UploadSession | undefined;
+    // Starting a session (POST) is safe to repeat, so the client has retried it already: a
+    // failure here is final. Only the transfer itself starts the whole upload over.
+    const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
+    if (started === 'mounted') return 'mounted';
+    if (started.mountRefused) mountFrom = undefined;
+    const session = started.session;
     try {
-      const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
-      if (started === 'mounted') return 'mounted';
-      if (started.mountRefused) mountFrom = undefined;
-      session = started.session;
       const chunkSize = ctx.options.chunkSize ?? 0;
       if (chunkSize > 0) {
         await uploadChunked(
           ctx,
           session,
           descriptor,
-          () => openBody(descriptor, source, options),
+          () => openBody(descriptor, source, options, what),
           chunkSize,
           what,
           options.signal,
@@ -62,7 +64,7 @@ export async function pushBlob(
       }
       return 'uploaded';
     } catch (error) {
-      if (session !== undefined) await cancel(ctx, session, what);
+      await cancel(ctx, session, what);
       if (!isRetryableUploadFailure(error) || options.signal?.aborted) throw error;
       if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
       await transport.pause(
@@ -83,17 +85,31 @@ function isRetryableUploadFailure(error: unknown): boolean {
   return error.status !== undefined && isRetryableStatus(error.status);
 }
 
+/** The last failure, saying that the upload was tried `attempts` times. */
 function finalError(error: unknown, what: UploadWhat, attempts: number): unknown {
-  if (!(error instanceof UploadSessionLost)) return error;
-  const failure = error.failure;
-  return new RegistryError(failure?.code ?? 'REGISTRY_ERROR', {
-    operation: what.operation,
-    reference: what.reference,
-    ...(failure?.status !== undefined ? { status: failure.status } : {}),
-    ...(failure ? { errors: failure.errors } : {}),
-    hint: `${error.message}; gave up after ${attempts} attempts`,
-    cause: error,
-  });
+  const gaveUp = `gave up after ${attempts} attempts`;
+  if (error instanceof UploadSessionLost) {
+    const failure = error.failure;
+    return new RegistryError(failure?.code ?? 'REGISTRY_ERROR', {
+      operation: what.operation,
+      reference: what.reference,
+      ...(failure?.status !== undefined ? { status: failure.status } : {}),
+      ...(failure ? { errors: failure.errors } : {}),
+      hint: `${error.message}; ${gaveUp}`,
+      cause: error,
+    });
+  }
+  if (error instanceof RegistryError && !(error.hint ?? '').includes('gave up')) {
+    return new RegistryError(error.code, {
+      operation: error.operation,
+      reference: error.reference,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      errors: error.errors,
+      hint: error.hint ? `${error.hint}; ${gaveUp}` : gaveUp,
+      cause: error.cause,
+    });
+  }
+  return error;
 }
 
 async function startSession(
@@ -164,7 +180,7 @@ async function uploadMonolithic(
       'content-type': 'application/octet-stream',
       'content-length': String(descriptor.size),
     },
-    body: () => openBody(descriptor, source, options),
+    body: () => openBody(descriptor, source, options, what),
     scopes: [pushScope(ctx.name)],
     repeatable: false,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -175,29 +191,24 @@ async function uploadMonolithic(
 }
 
 /** The source, verified against the descriptor and counted for progress. */
-export function openBody(
+function openBody(
   descriptor: Descriptor,
   source: BlobSource,
   options: PushBlobOptions,
+  what: UploadWhat,
 ): Readable {
-  let done = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      done += chunk.length;
-      callback(null, chunk);
-      options.onProgress?.({ descriptor, done, total: descriptor.size });
-    },
-  });
-  options.onProgress?.({ descriptor, done: 0, total: descriptor.size });
-  return pipeline(
-    source.open(),
-    new VerifyingStream(descriptor, `blob ${descriptor.digest}`),
-    counter,
-    () => {
-      // Errors reach the consumer through `counter`.
-    },
+  const verifier = new VerifyingStream(
+    descriptor,
+    `${what.operation} ${what.reference}, reading the source`,
   );
+  const onProgress = options.onProgress;
+  if (onProgress === undefined) return pipeline(source.open(), verifier, ignore);
+  onProgress({ descriptor, done: 0, total: descriptor.size });
+  return pipeline(source.open(), verifier, progressTap(descriptor, onProgress), ignore);
 }
+
+/** Errors reach the consumer through the last stream of a pipeline. */
+const ignore = (): void => undefined;
 
 /** Best effort: free the session on the registry; some registries never allow it. */
 async function cancel(

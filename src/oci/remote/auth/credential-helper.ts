@@ -18,9 +18,10 @@ export async function runCredentialHelper(
   const { code, stdout, stderr } = await run(program, server);
   if (code !== 0) {
     if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr)) return undefined;
+    const said = helperMessage(stderr) ?? helperMessage(stdout);
     throw new OciError(
       'CREDENTIALS_ERROR',
-      `${program} get failed for ${server} (exit code ${code}): ${(stderr || stdout).trim()}`,
+      `${program} get failed for ${server} (exit code ${code})${said ? `: ${said}` : ''}`,
     );
   }
   let parsed: { Username?: unknown; Secret?: unknown };
@@ -34,6 +35,16 @@ export async function runCredentialHelper(
   if (secret === '') return undefined;
   if (username === TOKEN_USERNAME) return { kind: 'identity-token', token: secret };
   return { kind: 'basic', username, password: secret };
+}
+
+/**
+ * The first line of what a failing helper printed, for the error message; nothing when it looks
+ * like credentials (JSON, or mentions a secret) so a half-working helper cannot leak them.
+ */
+function helperMessage(output: string): string | undefined {
+  const line = output.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
+  if (line === '' || line.startsWith('{') || /secret|password|token/i.test(line)) return undefined;
+  return line;
 }
 
 function run(

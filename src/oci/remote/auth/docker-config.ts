@@ -60,9 +60,11 @@ async function readConfig(dir: string): Promise<DockerConfig | undefined> {
     const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null ? (parsed as DockerConfig) : {};
   } catch (error) {
+    // Only the position: V8's message quotes the text around it, which may be a secret.
+    const at = /position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message);
     throw new OciError(
       'CREDENTIALS_ERROR',
-      `the Docker config ${file} is not valid JSON: ${(error as Error).message}`,
+      `the Docker config ${file} is not valid JSON${at ? ` (at ${at[0]})` : ''}`,
     );
   }
 }

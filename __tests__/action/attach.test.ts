@@ -1,40 +1,20 @@
 // `command: attach` against a real registry without the referrers API: the manifest names its
 // subject, and the client keeps the `sha256-<hex>` tag index that lists the referrers.
 import type { ImageIndex } from '../../src/oci/descriptor.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { runAction } from '../support/run-action.js';
-import { makeTempDir } from '../support/temp.js';
-import { parseManifest, sha256, skopeoRaw, skopeoTags, writeTree } from './push-support.js';
+import { parseManifest, sha256, skopeoRaw, skopeoTags, useTestBed } from './push-support.js';
 
 describe('attach to an artifact in a registry', () => {
-  let registry: Registry;
-  let ws: string;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-    const dir = await makeTempDir('oci-attach-ws-');
-    cleanups.push(dir.remove);
-    ws = dir.path;
-    await writeTree(ws, {
+  const bed = useTestBed({
+    registry: {},
+    tree: {
       'app.bin': 'the app\n',
       'sbom.spdx.json': '{"spdxVersion":"SPDX-2.3"}\n',
       'sig.json': '{"sig":1}\n',
       'ann.json': JSON.stringify({ 'sbom.spdx.json': { kind: 'sbom' } }),
-    });
+    },
+    defaults: (registry) => ({ registry: registry!.host, 'plain-http': 'true' }),
   });
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await registry?.stop();
-  });
-
-  const action = async (inputs: Record<string, string>) => {
-    const run = await runAction(
-      { registry: registry.host, 'plain-http': 'true', ...inputs },
-      { workspace: ws },
-    );
-    cleanups.push(run.cleanup);
-    return run;
-  };
+  const action = (inputs: Record<string, string>) => bed.run(inputs);
 
   it('pushes a manifest with the subject by digest and lists it in the referrers tag index', async () => {
     const subject = await action({ command: 'push', reference: 'app/x:v1', files: 'app.bin' });
@@ -51,11 +31,20 @@ describe('attach to an artifact in a registry', () => {
     });
     expect(sbom.exitCode).toBe(0);
     const digest = sbom.outputs['digest']!;
-    expect(sbom.outputs['reference']).toBe(`${registry.host}/app/x@${digest}`);
+    expect(sbom.outputs['reference']).toBe(`${bed.registry.host}/app/x@${digest}`);
     expect(sbom.outputs['tags']).toBe('[]');
     expect(sbom.outputs['artifact-type']).toBe('application/spdx+json');
+    // The log: one group naming the subject, the fallback said, the pushed reference last.
+    const lines = sbom.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::debug::'));
+    expect(lines.filter((l) => l.startsWith('::group::'))).toEqual([
+      `::group::Attach to ${bed.registry.host}/app/x@${subjectDigest}`,
+    ]);
+    expect(lines).toContain(
+      `${bed.registry.host}/app/x has no referrers API: the referrers index tagged ${subjectDigest.replace(':', '-')} now lists this artifact`,
+    );
+    expect(lines.at(-1)).toBe(`Pushed ${bed.registry.host}/app/x@${digest}`);
 
-    const raw = await skopeoRaw(`${registry.host}/app/x@${digest}`);
+    const raw = await skopeoRaw(`${bed.registry.host}/app/x@${digest}`);
     expect(sha256(raw)).toBe(digest);
     const manifest = parseManifest(raw);
     expect(manifest.subject).toEqual({
@@ -79,12 +68,12 @@ describe('attach to an artifact in a registry', () => {
       tags: 'signature',
     });
     expect(sig.exitCode).toBe(0);
-    expect(JSON.parse(sig.outputs['tags']!)).toEqual([`${registry.host}/app/x:signature`]);
+    expect(JSON.parse(sig.outputs['tags']!)).toEqual([`${bed.registry.host}/app/x:signature`]);
 
     const indexTag = subjectDigest.replace(':', '-');
-    expect(await skopeoTags(`${registry.host}/app/x`)).toEqual([indexTag, 'signature', 'v1']);
+    expect(await skopeoTags(`${bed.registry.host}/app/x`)).toEqual([indexTag, 'signature', 'v1']);
     const index = JSON.parse(
-      (await skopeoRaw(`${registry.host}/app/x:${indexTag}`)).toString(),
+      (await skopeoRaw(`${bed.registry.host}/app/x:${indexTag}`)).toString(),
     ) as ImageIndex;
     expect(
       index.manifests
@@ -95,7 +84,7 @@ describe('attach to an artifact in a registry', () => {
       [sig.outputs['digest'], 'application/vnd.example.sig'],
     ]);
     expect(sbom.summary).toContain(
-      `| Subject | <code>${registry.host}/app/x@${subjectDigest}</code> |`,
+      `| Subject | <code>${bed.registry.host}/app/x@${subjectDigest}</code> |`,
     );
   });
 
@@ -117,7 +106,7 @@ describe('attach to an artifact in a registry', () => {
     });
     expect(old.exitCode).toBe(1);
     expect(old.errors[0]).toContain('Input "image-spec": got "v1.0"; expected v1.1');
-    expect(await skopeoTags(`${registry.host}/req/x`)).toEqual(['v1']);
+    expect(await skopeoTags(`${bed.registry.host}/req/x`)).toEqual(['v1']);
   });
 
   it('fails clearly when the subject does not exist', async () => {
@@ -129,7 +118,7 @@ describe('attach to an artifact in a registry', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.errors[0]).toContain(
-      `the subject ${registry.host}/req/x:nope does not exist; attach needs an existing manifest`,
+      `the subject ${bed.registry.host}/req/x:nope does not exist; attach needs an existing manifest`,
     );
   });
 });

@@ -2,34 +2,29 @@
 // expected, and nothing in the registry (not even a started repository) nor in RUNNER_TEMP.
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { runAction } from '../support/run-action.js';
-import { makeTempDir } from '../support/temp.js';
-import { catalog, writeTree } from './push-support.js';
+import { catalog, useTestBed } from './push-support.js';
 
 describe('push with bad input', () => {
-  let registry: Registry;
-  let ws: string;
-  let runnerTemp: string;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-    const dir = await makeTempDir('oci-push-bad-');
-    cleanups.push(dir.remove);
-    ws = join(dir.path, 'ws');
-    runnerTemp = join(dir.path, 'runner-temp');
-    await mkdir(runnerTemp);
-    await writeTree(ws, {
+  const bed = useTestBed({
+    registry: {},
+    tree: {
       'a.txt': 'a',
       'dist/x.js': 'x',
       'bad.json': '{"$manifest": {"k": 1}}',
       'typo.json': '{"b.txt": {"k": "v"}}',
       'config.json': '{}',
-    });
+    },
+    defaults: (registry) => ({
+      command: 'push',
+      registry: registry!.host,
+      'plain-http': 'true',
+      reference: 'bad/input:v1',
+      files: 'a.txt\ndist',
+    }),
   });
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await registry?.stop();
+  const runnerTemp = () => join(bed.dir, 'runner-temp');
+  beforeAll(async () => {
+    await mkdir(runnerTemp());
   });
 
   it.each<[string, Record<string, string>, string]>([
@@ -42,6 +37,11 @@ describe('push with bad input', () => {
       'an invalid reference',
       { reference: 'Bad Repo:tag' },
       'Input "reference": got "Bad Repo:tag"; expected repo[:tag]',
+    ],
+    [
+      'an invalid registry',
+      { registry: 'bad host' },
+      'Input "registry": got "bad host"; expected a registry host[:port]',
     ],
     [
       'a reference with a digest',
@@ -62,6 +62,11 @@ describe('push with bad input', () => {
       'a files entry that matches nothing',
       { files: 'a.txt\nnope/*.bin' },
       'Input "files": got "nope/*.bin"; expected an existing file or folder, or a glob that matches at least one file',
+    ],
+    [
+      'a files entry whose media type is not one',
+      { files: 'a.txt:text/not valid' },
+      '"text/not valid" is not a valid media type, so it was read as part of the path',
     ],
     [
       'a path outside working-directory',
@@ -87,6 +92,11 @@ describe('push with bad input', () => {
       'a malformed annotation',
       { annotations: 'ok=1\nno-equals-sign' },
       'Input "annotations": got "no-equals-sign"; expected one key=value per line',
+    ],
+    [
+      'an annotation key with a space',
+      { annotations: 'bad key=1' },
+      'Input "annotations": got "bad key"; expected key=value per line, the key printable ASCII without spaces',
     ],
     [
       'a repeated annotation',
@@ -139,22 +149,11 @@ describe('push with bad input', () => {
       'Input "working-directory": got "nowhere"; expected an existing folder',
     ],
   ])('fails on %s', async (_what, inputs, message) => {
-    const run = await runAction(
-      {
-        command: 'push',
-        registry: registry.host,
-        'plain-http': 'true',
-        reference: 'bad/input:v1',
-        files: 'a.txt\ndist',
-        ...inputs,
-      },
-      { workspace: ws, env: { RUNNER_TEMP: runnerTemp } },
-    );
-    cleanups.push(run.cleanup);
+    const run = await bed.run(inputs, { env: { RUNNER_TEMP: runnerTemp() } });
     expect(run.exitCode).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain(message);
-    expect(await catalog(registry.url)).toEqual([]);
-    expect(await readdir(runnerTemp)).toEqual([]);
+    expect(await catalog(bed.registry.url)).toEqual([]);
+    expect(await readdir(runnerTemp())).toEqual([]);
   });
 });

@@ -1,28 +1,17 @@
 // A push whose upload fails for good tags nothing: the manifest goes last. The registry is real;
 // a fault-injecting proxy in front of it refuses one blob's upload.
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { runAction } from '../support/run-action.js';
-import { makeTempDir } from '../support/temp.js';
-import { sha256, writeTree } from './push-support.js';
+import { sha256, useTestBed } from './push-support.js';
 
 describe('push when an upload fails', () => {
-  let registry: Registry;
-  let proxy: FaultProxy;
-  let ws: string;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-    proxy = await startFaultProxy(registry.url);
-    const dir = await makeTempDir('oci-push-fail-');
-    cleanups.push(dir.remove);
-    ws = dir.path;
-    await writeTree(ws, { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' });
+  const bed = useTestBed({
+    registry: {},
+    tree: { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' },
   });
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await proxy?.stop();
-    await registry?.stop();
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(bed.registry.url);
+    bed.defer(() => proxy.stop());
   });
 
   it('fails with exit code 1, pushes no manifest and tags nothing', async () => {
@@ -41,25 +30,21 @@ describe('push when an upload fails', () => {
         },
       },
     ]);
-    const run = await runAction(
-      {
-        command: 'push',
-        registry: proxy.host,
-        'plain-http': 'true',
-        reference: 'fails/x:v1',
-        tags: 'more',
-        files: '*.txt',
-        concurrency: '1',
-      },
-      { workspace: ws },
-    );
-    cleanups.push(run.cleanup);
+    const run = await bed.run({
+      command: 'push',
+      registry: proxy.host,
+      'plain-http': 'true',
+      reference: 'fails/x:v1',
+      tags: 'more',
+      files: '*.txt',
+      concurrency: '1',
+    });
     expect(run.exitCode).toBe(1);
     expect(run.errors[0]).toContain('BLOB_UPLOAD_INVALID');
     expect(
       proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')),
     ).toEqual([]);
-    const tags = await fetch(`${registry.url}/v2/fails/x/tags/list`);
+    const tags = await fetch(`${bed.registry.url}/v2/fails/x/tags/list`);
     const body = (await tags.json()) as { tags?: string[] | null };
     expect(tags.status === 404 || (body.tags ?? []).length === 0).toBe(true);
     // concurrency 1: after the failure no further blob was started.

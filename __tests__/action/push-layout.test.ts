@@ -4,39 +4,23 @@ import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { runAction, type ActionRun } from '../support/run-action.js';
-import { makeTempDir } from '../support/temp.js';
-import { parseManifest, sha256, skopeoRaw, writeTree } from './push-support.js';
+import type { ActionRun } from '../support/run-action.js';
+import { parseManifest, sha256, skopeoRaw, succeeded, useTestBed } from './push-support.js';
 
 const run = promisify(execFile);
 
 describe('push into an OCI layout folder', () => {
-  let registry: Registry;
-  let ws: string;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-    const dir = await makeTempDir('oci-layout-ws-');
-    cleanups.push(dir.remove);
-    ws = dir.path;
-    await writeTree(ws, {
+  const bed = useTestBed({
+    registry: {},
+    tree: {
       'a.txt': 'a\n',
       'site/index.html': '<h1>hi</h1>\n',
       'site/tool': { content: '#!/bin/sh\n', mode: 0o755 },
-    });
-  });
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await registry?.stop();
+    },
   });
 
-  const push = async (inputs: Record<string, string>): Promise<ActionRun> => {
-    const result = await runAction({ command: 'push', ...inputs }, { workspace: ws });
-    cleanups.push(result.cleanup);
-    if (result.exitCode !== 0) throw new Error(`push failed:\n${result.stdout}\n${result.stderr}`);
-    return result;
-  };
+  const push = async (inputs: Record<string, string>): Promise<ActionRun> =>
+    succeeded(await bed.run({ command: 'push', ...inputs }));
 
   it('writes a layout skopeo reads, tagged latest by default, with the layout path in the outputs', async () => {
     const pushed = await push({ layout: 'out/layout', files: 'a.txt\nsite' });
@@ -44,7 +28,7 @@ describe('push into an OCI layout folder', () => {
     expect(pushed.outputs['reference']).toBe(`out/layout@${digest}`);
     expect(JSON.parse(pushed.outputs['tags']!)).toEqual(['out/layout:latest']);
 
-    const layout = join(ws, 'out', 'layout');
+    const layout = join(bed.ws, 'out', 'layout');
     const { stdout } = await run('skopeo', ['inspect', '--raw', `oci:${layout}:latest`], {
       encoding: 'buffer',
     });
@@ -77,14 +61,14 @@ describe('push into an OCI layout folder', () => {
     await run('skopeo', [
       'copy',
       '--dest-tls-verify=false',
-      `oci:${join(ws, 'copy', 'layout')}:stable`,
-      `docker://${registry.host}/copied/site:v2`,
+      `oci:${join(bed.ws, 'copy', 'layout')}:stable`,
+      `docker://${bed.registry.host}/copied/site:v2`,
     ]);
-    expect(sha256(await skopeoRaw(`${registry.host}/copied/site:v2`))).toBe(digest);
+    expect(sha256(await skopeoRaw(`${bed.registry.host}/copied/site:v2`))).toBe(digest);
 
     // The same content pushed straight to the registry gives the same digest.
     const direct = await push({
-      registry: registry.host,
+      registry: bed.registry.host,
       'plain-http': 'true',
       reference: 'direct/site:v2',
       files: 'site',
@@ -94,21 +78,17 @@ describe('push into an OCI layout folder', () => {
 
   it('attaches to an artifact in the layout, listed by digest, untagged', async () => {
     const subject = await push({ layout: 'att/layout', reference: 'v1', files: 'a.txt' });
-    const attached = await runAction(
-      {
-        command: 'attach',
-        layout: 'att/layout',
-        reference: 'v1',
-        'artifact-type': 'application/vnd.example.note',
-        files: 'site/index.html',
-      },
-      { workspace: ws },
-    );
-    cleanups.push(attached.cleanup);
+    const attached = await bed.run({
+      command: 'attach',
+      layout: 'att/layout',
+      reference: 'v1',
+      'artifact-type': 'application/vnd.example.note',
+      files: 'site/index.html',
+    });
     expect(attached.exitCode).toBe(0);
     expect(attached.outputs['tags']).toBe('[]');
     const digest = attached.outputs['digest']!;
-    const layout = join(ws, 'att', 'layout');
+    const layout = join(bed.ws, 'att', 'layout');
     const raw = await readFile(join(layout, 'blobs', 'sha256', digest.slice(7)));
     expect(sha256(raw)).toBe(digest);
     expect(parseManifest(raw).subject?.digest).toBe(subject.outputs['digest']);
@@ -117,28 +97,20 @@ describe('push into an OCI layout folder', () => {
   });
 
   it('refuses a digest as the reference inside the layout', async () => {
-    const refused = await runAction(
-      {
-        command: 'push',
-        layout: 'bad/layout',
-        reference: `sha256:${'a'.repeat(64)}`,
-        files: 'a.txt',
-      },
-      { workspace: ws },
-    );
-    cleanups.push(refused.cleanup);
+    const refused = await bed.run({
+      command: 'push',
+      layout: 'bad/layout',
+      reference: `sha256:${'a'.repeat(64)}`,
+      files: 'a.txt',
+    });
     expect(refused.exitCode).toBe(1);
     expect(refused.errors[0]).toContain('Input "reference": got "sha256:aaaa');
     expect(refused.errors[0]).toContain('expected a tag inside the layout');
-    await expect(stat(join(ws, 'bad'))).rejects.toThrow('ENOENT');
+    await expect(stat(join(bed.ws, 'bad'))).rejects.toThrow('ENOENT');
 
-    const badFiles = await runAction(
-      { command: 'push', layout: 'bad/layout', files: 'missing.txt' },
-      { workspace: ws },
-    );
-    cleanups.push(badFiles.cleanup);
+    const badFiles = await bed.run({ command: 'push', layout: 'bad/layout', files: 'missing.txt' });
     expect(badFiles.exitCode).toBe(1);
     expect(badFiles.errors[0]).toContain('Input "files": got "missing.txt"');
-    await expect(stat(join(ws, 'bad'))).rejects.toThrow('ENOENT');
+    await expect(stat(join(bed.ws, 'bad'))).rejects.toThrow('ENOENT');
   });
 });

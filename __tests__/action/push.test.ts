@@ -1,7 +1,6 @@
 // `command: push` against a real registry, through the bundled action, checked with skopeo.
 import { join } from 'node:path';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { runAction, type ActionRun } from '../support/run-action.js';
+import type { ActionRun } from '../support/run-action.js';
 import { makeTempDir } from '../support/temp.js';
 import {
   fetchBlob,
@@ -9,8 +8,11 @@ import {
   sha256,
   skopeoRaw,
   skopeoTags,
+  succeeded,
   tarListing,
+  useTestBed,
   writeTree,
+  type Tree,
 } from './push-support.js';
 
 const TREE = {
@@ -23,33 +25,21 @@ const TREE = {
 };
 
 describe('push to a registry', () => {
-  let registry: Registry;
-  const cleanups: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await registry?.stop();
+  const bed = useTestBed({
+    registry: {},
+    defaults: (registry) => ({ command: 'push', registry: registry!.host, 'plain-http': 'true' }),
   });
 
-  async function workspace(files: Parameters<typeof writeTree>[1] = TREE, mtime?: number) {
+  /** A workspace of its own, so tests can give the same files other mtimes. */
+  async function workspace(files: Tree = TREE, mtime?: number) {
     const dir = await makeTempDir('oci-push-ws-');
-    cleanups.push(dir.remove);
+    bed.defer(dir.remove);
     await writeTree(dir.path, files, mtime);
     return dir.path;
   }
 
-  async function push(inputs: Record<string, string>, ws?: string, env?: Record<string, string>) {
-    const run = await runAction(
-      { command: 'push', registry: registry.host, 'plain-http': 'true', ...inputs },
-      { ...(ws === undefined ? {} : { workspace: ws }), ...(env === undefined ? {} : { env }) },
-    );
-    cleanups.push(run.cleanup);
-    if (run.exitCode !== 0)
-      throw new Error(`push failed (${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
-    return run;
-  }
+  const push = async (inputs: Record<string, string>, ws: string, env?: Record<string, string>) =>
+    succeeded(await bed.run(inputs, { workspace: ws, ...(env === undefined ? {} : { env }) }));
 
   it('pushes a file, a folder and a glob; skopeo reads the manifest whose digest is the output', async () => {
     const ws = await workspace();
@@ -70,17 +60,21 @@ describe('push to a registry', () => {
       ws,
     );
     const { outputs } = run;
-    const raw = await skopeoRaw(`${registry.host}/team/build:v1`);
+    const raw = await skopeoRaw(`${bed.registry.host}/team/build:v1`);
     expect(sha256(raw)).toBe(outputs['digest']);
     expect(outputs['manifest']).toBe(raw.toString());
-    expect(outputs['reference']).toBe(`${registry.host}/team/build@${outputs['digest']}`);
+    expect(outputs['reference']).toBe(`${bed.registry.host}/team/build@${outputs['digest']}`);
     expect(JSON.parse(outputs['tags']!)).toEqual(
-      ['v1', 'latest', 'sha-abc'].map((t) => `${registry.host}/team/build:${t}`),
+      ['v1', 'latest', 'sha-abc'].map((t) => `${bed.registry.host}/team/build:${t}`),
     );
     expect(outputs['media-type']).toBe('application/vnd.oci.image.manifest.v1+json');
     expect(outputs['artifact-type']).toBe('application/vnd.example.build.v1');
     expect(Number(outputs['size'])).toBe(raw.length);
-    expect(await skopeoTags(`${registry.host}/team/build`)).toEqual(['latest', 'sha-abc', 'v1']);
+    expect(await skopeoTags(`${bed.registry.host}/team/build`)).toEqual([
+      'latest',
+      'sha-abc',
+      'v1',
+    ]);
 
     const manifest = parseManifest(raw);
     expect(manifest.artifactType).toBe('application/vnd.example.build.v1');
@@ -106,13 +100,13 @@ describe('push to a registry', () => {
     ]);
     const report = manifest.layers[0]!;
     expect(report.digest).toBe(sha256(TREE['report.json']));
-    expect((await fetchBlob(registry.url, 'team/build', report.digest)).toString()).toBe(
+    expect((await fetchBlob(bed.registry.url, 'team/build', report.digest)).toString()).toBe(
       TREE['report.json'],
     );
 
     // The folder layer: ORAS annotations, entries prefixed with the title, modes kept.
     const folder = manifest.layers[1]!;
-    const archive = await fetchBlob(registry.url, 'team/build', folder.digest);
+    const archive = await fetchBlob(bed.registry.url, 'team/build', folder.digest);
     expect(sha256(archive)).toBe(folder.digest);
     const { gunzipSync } = await import('node:zlib');
     expect(folder.annotations).toEqual({
@@ -148,18 +142,20 @@ describe('push to a registry', () => {
     ]);
 
     // One group, a line per file, the pinned reference at the end.
-    expect(run.stdout).toContain(`::group::Push ${registry.host}/team/build:v1`);
+    expect(run.stdout).toContain(`::group::Push ${bed.registry.host}/team/build:v1`);
     expect(run.stdout).toMatch(/Uploaded report\.json sha256:[0-9a-f]{12} \(12 B\)/);
     expect(run.stdout).toMatch(/Uploaded logs\/a\.log sha256:[0-9a-f]{12} \(2 B\)/);
-    expect(run.stdout).toContain(`Pushed ${registry.host}/team/build@${outputs['digest']}`);
+    expect(run.stdout).toContain(`Pushed ${bed.registry.host}/team/build@${outputs['digest']}`);
 
     // The summary: a table of files and a step that pulls this exact digest.
-    expect(run.summary).toContain(`<code>${registry.host}/team/build@${outputs['digest']}</code>`);
+    expect(run.summary).toContain(
+      `<code>${bed.registry.host}/team/build@${outputs['digest']}</code>`,
+    );
     expect(run.summary).toContain(
       '| <code>dist</code> | <code>application/vnd.oci.image.layer.v1.tar+gzip</code> |',
     );
     expect(run.summary).toContain(
-      `    command: pull\n    registry: ${registry.host}\n    reference: team/build@${outputs['digest']}\n`,
+      `    command: pull\n    registry: ${bed.registry.host}\n    reference: team/build@${outputs['digest']}\n`,
     );
   });
 
@@ -191,7 +187,10 @@ describe('push to a registry', () => {
     });
     expect(dated.outputs['digest']).not.toBe(a.outputs['digest']);
     const folder = parseManifest(dated.outputs['manifest']!).layers[0]!;
-    const listing = await tarListing(await fetchBlob(registry.url, 'repro/a', folder.digest), ws);
+    const listing = await tarListing(
+      await fetchBlob(bed.registry.url, 'repro/a', folder.digest),
+      ws,
+    );
     expect(listing[0]).toBe('drwxr-xr-x 0/0               0 2023-11-14 22:13:20 dist/');
   });
 
@@ -204,7 +203,7 @@ describe('push to a registry', () => {
     expect(created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Date.parse(created)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     const listing = await tarListing(
-      await fetchBlob(registry.url, 'oras/like', manifest.layers[0]!.digest),
+      await fetchBlob(bed.registry.url, 'oras/like', manifest.layers[0]!.digest),
       ws,
     );
     expect(listing[1]).toBe('-rw-r--r-- 0/0              15 2020-09-13 12:26:40 dist/app.js');
@@ -230,7 +229,7 @@ describe('push to a registry', () => {
       },
       ws,
     );
-    const old = parseManifest(await skopeoRaw(`${registry.host}/spec/v10:x`));
+    const old = parseManifest(await skopeoRaw(`${bed.registry.host}/spec/v10:x`));
     expect(old.artifactType).toBeUndefined();
     expect(old.config).toEqual({
       mediaType: 'application/vnd.example.old+json',
@@ -254,7 +253,7 @@ describe('push to a registry', () => {
       },
       ws,
     );
-    const configured = parseManifest(await skopeoRaw(`${registry.host}/spec/v11:x`));
+    const configured = parseManifest(await skopeoRaw(`${bed.registry.host}/spec/v11:x`));
     expect(configured.config).toEqual({
       mediaType: 'application/vnd.example.config+json',
       digest: sha256('{"tool":"x"}'),
@@ -269,7 +268,7 @@ describe('push to a registry', () => {
         data: 'e30=',
       },
     ]);
-    expect((await fetchBlob(registry.url, 'spec/v11', sha256('{}'))).toString()).toBe('{}');
+    expect((await fetchBlob(bed.registry.url, 'spec/v11', sha256('{}'))).toString()).toBe('{}');
   });
 
   it('packs relative to working-directory, at the compression level asked for, pushing to latest', async () => {
@@ -297,7 +296,7 @@ describe('push to a registry', () => {
     expect(size(stored)).toBeGreaterThan(100_000);
     expect(size(best)).toBeLessThan(1_000);
     expect(JSON.parse(stored.outputs['files']!)[0].title).toBe('data');
-    expect(JSON.parse(stored.outputs['tags']!)).toEqual([`${registry.host}/levels/x:latest`]);
+    expect(JSON.parse(stored.outputs['tags']!)).toEqual([`${bed.registry.host}/levels/x:latest`]);
   });
 
   it('warns about an entry that matches nothing when if-no-files-found is warn, and pushes the rest', async () => {

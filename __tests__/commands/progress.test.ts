@@ -1,21 +1,9 @@
-import type { Log } from '../../src/commands/log.js';
 import { progressReporter } from '../../src/commands/progress.js';
 import type { Descriptor } from '../../src/oci/descriptor.js';
 import type { Digest } from '../../src/oci/digest.js';
+import { memoryLog } from '../support/memory-log.js';
 
 const MiB = 1024 * 1024;
-
-function recordingLog(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    notice: (m) => lines.push(m),
-    warning: (m) => lines.push(m),
-    debug: () => {},
-    group: (_t, body) => body(),
-  };
-}
 
 const blob = (size: number): Descriptor => ({
   mediaType: 'application/octet-stream',
@@ -26,7 +14,7 @@ const blob = (size: number): Descriptor => ({
 
 describe('progressReporter', () => {
   it('stays silent for blobs of 8 MiB or less', () => {
-    const log = recordingLog();
+    const log = memoryLog();
     const report = progressReporter(log, 'Uploading', { now: () => 0 });
     const d = blob(8 * MiB);
     report({ descriptor: d, done: 4 * MiB, total: d.size });
@@ -35,7 +23,7 @@ describe('progressReporter', () => {
   });
 
   it('reports every tenth of the way and at the end, with throughput', () => {
-    const log = recordingLog();
+    const log = memoryLog();
     let clock = 0;
     const report = progressReporter(log, 'Uploading', { now: () => clock });
     const d = blob(100 * MiB);
@@ -49,7 +37,7 @@ describe('progressReporter', () => {
   });
 
   it('reports at least every interval when progress is slow', () => {
-    const log = recordingLog();
+    const log = memoryLog();
     let clock = 0;
     const report = progressReporter(log, 'Downloading', { now: () => clock, intervalMs: 5000 });
     const d = blob(1000 * MiB);

@@ -130,26 +130,22 @@ try {
     reference: push.outputs.digest,
     path: join(dir, 'pulled'),
   });
-  if (pull.status !== 0) {
-    printLog(pull.log);
-    console.log('\n   pull is not available in this build yet: the demo stops after the push.');
-  } else {
-    printLog(pull.log);
-    const pushed = await snapshot(workspace);
-    const pulled = await snapshot(join(dir, 'pulled'));
-    for (const name of Object.keys(pushed)) {
-      if (name.startsWith('layout')) delete pushed[name];
-    }
-    const differences = [...new Set([...Object.keys(pushed), ...Object.keys(pulled)])].filter(
-      (name) => pushed[name] !== pulled[name],
-    );
-    if (differences.length > 0) {
-      throw new Error(`pulled files differ from the pushed ones: ${differences.join(', ')}`);
-    }
-    console.log(
-      `\n   ${Object.keys(pulled).length} files pulled back, identical in content and mode (site/serve.sh still executable).`,
-    );
+  printLog(pull.log);
+  if (pull.status !== 0) throw new Error(`pull failed with exit code ${pull.status}`);
+  const pushed = await snapshot(workspace);
+  const pulled = await snapshot(join(dir, 'pulled'));
+  for (const name of Object.keys(pushed)) {
+    if (name.startsWith('layout')) delete pushed[name];
   }
+  const differences = [...new Set([...Object.keys(pushed), ...Object.keys(pulled)])].filter(
+    (name) => pushed[name] !== pulled[name],
+  );
+  if (differences.length > 0) {
+    throw new Error(`pulled files differ from the pushed ones: ${differences.join(', ')}`);
+  }
+  console.log(
+    `\n   ${Object.keys(pulled).length} files pulled back, identical in content and mode (site/serve.sh still executable).`,
+  );
   console.log('\nDone.');
 } finally {
   await rm(dir, { recursive: true, force: true });

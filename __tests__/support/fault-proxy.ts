@@ -1,6 +1,7 @@
 // A loopback HTTP proxy in front of the real registry that injects faults on chosen requests
-// (status answers, dropped connections, cut bodies, redirects) and forwards everything else,
-// streaming both ways. The registry stays real; only the network between is made unreliable.
+// (status answers, dropped connections, cut bodies, redirects, extra response headers) and
+// forwards everything else, streaming both ways. The registry stays real; only the network
+// between is made unreliable (or a header the real registry never sends is added to its answer).
 import {
   Agent,
   createServer,
@@ -11,6 +12,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { pipeline, Transform } from 'node:stream';
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
@@ -19,7 +21,22 @@ export type Fault =
   /** Forward the upstream response but cut the body after N bytes (0: drop the answer entirely). */
   | { kind: 'truncate'; afterBytes: number }
   /** Answer 307 Location. */
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /**
+   * Forward to the registry and add (or replace) these headers on its answer, e.g.
+   * `OCI-Chunk-Min-Length` or `OCI-Subject`, which distribution 2.8 never sends.
+   */
+  | { kind: 'headers'; headers: Record<string, string> }
+  /**
+   * Forward with the request's path and query replaced, as a registry that answers less than was
+   * asked would (e.g. a catalog page smaller than `n`). `SeenRequest.path` keeps the original.
+   */
+  | { kind: 'rewrite'; path: (path: string) => string }
+  /**
+   * Forward, but hold the answer's body after N bytes until `until` settles: orders events across
+   * requests (an upload that must start while this download is still unfinished).
+   */
+  | { kind: 'hold'; afterBytes: number; until: Promise<unknown> };
 
 export interface FaultRule {
   method?: string;
@@ -49,6 +66,11 @@ export interface FaultProxy {
   setRules(rules: FaultRule[]): void;
   /** Every request seen: method, path (with query), status answered, request headers. */
   readonly requests: SeenRequest[];
+  /**
+   * Calls `listener` as each request's headers arrive (before its body is read); returns a
+   * function that removes it. Lets a test act at the moment a request reaches the registry.
+   */
+  onRequest(listener: (request: SeenRequest) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -74,6 +96,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const agent = new Agent({ keepAlive: true });
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
+  const listeners = new Set<(request: SeenRequest) => void>();
   let rules: ActiveRule[] = [];
   let proxyOrigin = '';
 
@@ -104,9 +127,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       headers: { ...req.headers },
     };
     requests.push(seen);
+    for (const listener of listeners) listener(seen);
     const fault = takeFault(req);
     if (fault === undefined) {
-      forward(req, res, seen, undefined);
+      forward(req, res, seen, {});
       return;
     }
     switch (fault.kind) {
@@ -114,7 +138,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         req.socket.destroy();
         return;
       case 'truncate':
-        forward(req, res, seen, fault.afterBytes);
+        forward(req, res, seen, { cutAfter: fault.afterBytes });
+        return;
+      case 'headers':
+        forward(req, res, seen, { extraHeaders: fault.headers });
+        return;
+      case 'rewrite':
+        forward(req, res, seen, { path: fault.path(req.url ?? '/') });
+        return;
+      case 'hold':
+        forward(req, res, seen, { hold: fault });
         return;
       case 'status':
         answerAfterBody(req, () => {
@@ -140,11 +173,19 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.resume();
   };
 
+  /** How a forwarded exchange is altered: path replaced, body cut or held, headers added. */
+  interface Alteration {
+    path?: string;
+    cutAfter?: number;
+    hold?: { afterBytes: number; until: Promise<unknown> };
+    extraHeaders?: Record<string, string>;
+  }
+
   const forward = (
     req: IncomingMessage,
     res: ServerResponse,
     seen: SeenRequest,
-    cutAfter: number | undefined,
+    alteration: Alteration,
   ): void => {
     const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
     headers['host'] = upstreamUrl.host;
@@ -154,11 +195,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         hostname: upstreamUrl.hostname,
         port: upstreamUrl.port,
         method: req.method,
-        path: req.url,
+        path: alteration.path ?? req.url,
         headers,
         agent,
       },
-      (upstreamRes) => relay(upstreamRes, res, seen, cutAfter),
+      (upstreamRes) => relay(upstreamRes, res, seen, alteration),
     );
     outgoing.on('error', () => {
       if (!res.headersSent) {
@@ -177,13 +218,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     upstreamRes: IncomingMessage,
     res: ServerResponse,
     seen: SeenRequest,
-    cutAfter: number | undefined,
+    { cutAfter, hold, extraHeaders }: Alteration,
   ): void => {
     const status = upstreamRes.statusCode ?? 502;
     const headers = withoutHopByHop(upstreamRes.headers);
     const location = upstreamRes.headers['location'];
     if (typeof location === 'string' && location.startsWith(upstreamUrl.origin)) {
       headers['location'] = proxyOrigin + location.slice(upstreamUrl.origin.length);
+    }
+    for (const [name, value] of Object.entries(extraHeaders ?? {})) {
+      headers[name.toLowerCase()] = value;
     }
     if (cutAfter === 0) {
       // The upstream did the work; the client never hears about it.
@@ -193,6 +237,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     }
     seen.status = status;
     res.writeHead(status, headers);
+    if (hold !== undefined) {
+      pipeline(upstreamRes, holdAfter(hold.afterBytes, hold.until), res, () => undefined);
+      return;
+    }
     if (cutAfter === undefined) {
       upstreamRes.pipe(res);
       upstreamRes.on('error', () => res.destroy());
@@ -234,6 +282,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     url: proxyOrigin,
     host,
     requests,
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     setRules(next) {
       rules = next.map((rule) => ({ rule, left: rule.times ?? Infinity, skip: rule.skip ?? 0 }));
     },
@@ -244,6 +296,29 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Passes N bytes on, then the rest only once `until` settled (backpressure holds the sender). */
+function holdAfter(afterBytes: number, until: Promise<unknown>): Transform {
+  let passed = 0;
+  let held = false;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const room = afterBytes - passed;
+      passed += chunk.length;
+      if (held || room > chunk.length) {
+        done(null, chunk);
+        return;
+      }
+      held = true;
+      this.push(chunk.subarray(0, room));
+      const rest = chunk.subarray(room);
+      until.then(
+        () => done(null, rest),
+        () => done(null, rest),
+      );
+    },
+  });
 }
 
 function withoutHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {

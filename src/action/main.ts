@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { InputError } from './input-error.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
+import { maskSecretInputs } from './inputs/read.js';
 import { formatError } from './format-error.js';
 import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
@@ -38,6 +39,7 @@ function readCommand(): CommandName {
 
 export async function run(): Promise<void> {
   try {
+    maskSecretInputs();
     await RUNNERS[readCommand()]();
   } catch (error) {
     core.setFailed(formatError(error));

@@ -8,7 +8,10 @@ import type { Target } from '../oci/target.js';
 import type { Log } from './log.js';
 import { pushArtifact, type PushOptions, type PushResult } from './push/push.js';
 
-export interface AttachOptions extends Omit<PushOptions, 'subject' | 'tag' | 'artifactType'> {
+export interface AttachOptions extends Omit<
+  PushOptions,
+  'subject' | 'tag' | 'artifactType' | 'groupTitle'
+> {
   /** Tag or digest of the subject in the target. */
   subjectReference: string;
   /** Required: what a `discover` filters on. */
@@ -39,12 +42,10 @@ export async function attachArtifact(
     digest: resolved.digest,
     size: resolved.size,
   };
-  log.info(`Subject ${options.name}@${subject.digest}`);
-  const result = await pushArtifact(target, { ...options, subject }, log);
-  if (!result.subjectHandled) {
-    log.debug(
-      `${target.location} has no referrers API: the client updated the tag ${subject.digest.replace(':', '-')} (referrers tag schema)`,
-    );
-  }
+  const result = await pushArtifact(
+    target,
+    { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` },
+    log,
+  );
   return { ...result, subject };
 }

@@ -77,7 +77,8 @@ export class RegistryError extends OciError {
     const causeMessage = (init.cause as { message?: unknown } | undefined)?.message;
     const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
     const registry = details === '' ? '' : `: ${details}`;
-    const hint = init.hint ? `. ${init.hint}` : '';
-    return `${init.operation} ${init.reference} failed${status}${registry}${cause}${hint}`;
+    const message = `${init.operation} ${init.reference} failed${status}${registry}${cause}`;
+    // Registry messages often end with a full stop already.
+    return init.hint ? `${message.replace(/\.+$/, '')}. ${init.hint}` : message;
   }
 }

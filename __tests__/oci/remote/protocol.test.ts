@@ -1,4 +1,5 @@
 // The pure pieces of the protocol: challenge parsing, retry timing, scopes, links, error mapping.
+import { RegistryError } from '../../../src/oci/errors.js';
 import { isLoopbackHost, isPrivateHost } from '../../../src/oci/remote/auth/authorizer.js';
 import { parseChallenges, pickChallenge } from '../../../src/oci/remote/auth/challenge.js';
 import { covers, normalizeScopes } from '../../../src/oci/remote/auth/scopes.js';
@@ -207,5 +208,20 @@ describe('loopback and private hosts', () => {
     ['auth.example', false],
   ])('%s is private: %s', (host, expected) => {
     expect(isPrivateHost(host)).toBe(expected);
+  });
+});
+
+describe('RegistryError message', () => {
+  it('joins a registry message ending in a full stop and a hint with one full stop', () => {
+    const error = new RegistryError('UNSUPPORTED', {
+      operation: 'delete',
+      reference: 'localhost:5000/a@sha256:x',
+      status: 405,
+      errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }],
+      hint: 'deletion is disabled on this registry',
+    });
+    expect(error.message).toBe(
+      'delete localhost:5000/a@sha256:x failed (HTTP 405): UNSUPPORTED: The operation is unsupported. deletion is disabled on this registry',
+    );
   });
 });

@@ -2,8 +2,10 @@ import { rm, stat } from 'node:fs/promises';
 import { formatBytes } from '../../commands/format.js';
 import { openTarget } from '../../commands/open-target.js';
 import { copyArtifact } from '../../commands/registry/copy.js';
-import { describe } from '../../commands/registry/resolve.js';
-import { readCopyInputs } from '../inputs/registry.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { selectedName } from '../../commands/registry/resolve.js';
+import type { CopyResult } from '../../oci/copy.js';
+import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
 import { code, factsMarkdown } from '../summary/registry.js';
@@ -21,13 +23,12 @@ export async function runCopy(): Promise<void> {
   let result;
   try {
     result = await copyArtifact(
-      await openTarget(inputs.source.target),
+      await openNamedTarget(inputs.source.target, actionLog),
       () => openTarget(destination, { create: true }),
       {
         selector: inputs.source.selector,
         recursive: inputs.recursive,
         concurrency: inputs.concurrency,
-        sourceName: inputs.source.name,
         destinationName: inputs.destinationName,
         ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
         ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
@@ -38,14 +39,17 @@ export async function runCopy(): Promise<void> {
     if (createdLayout !== undefined) await rm(createdLayout, { recursive: true, force: true });
     throw error;
   }
-  const digest = result.root.digest;
-  const reference = `${inputs.destinationName}@${digest}`;
-  setOutputs({ digest, reference });
+  const reference = `${inputs.destinationName}@${result.root.digest}`;
+  setOutputs({ digest: result.root.digest, reference });
+  await writeSummary(copySummary(inputs, result, reference));
+}
+
+function copySummary(inputs: CopyInputs, result: CopyResult, reference: string): string[] {
   const { uploaded, exists, mounted } = result.blobs;
   const facts: [string, string][] = [
-    ['From', code(describe(inputs.source.name, inputs.source.selector))],
+    ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
     ['Reference', code(reference)],
-    ['Digest', code(digest)],
+    ['Digest', code(result.root.digest)],
     ['Media type', code(result.root.mediaType)],
     [
       'Blobs',
@@ -56,5 +60,5 @@ export async function runCopy(): Promise<void> {
   if (inputs.recursive) facts.push(['Referrers', 'copied (recursive)']);
   const target =
     inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-  await writeSummary(factsMarkdown(`Copied to ${code(target)}`, facts));
+  return factsMarkdown(`Copied to ${code(target)}`, facts);
 }

@@ -1,6 +1,6 @@
-import { openTarget } from '../../commands/open-target.js';
 import { deleteManifest } from '../../commands/registry/delete.js';
-import { describe } from '../../commands/registry/resolve.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { selectedName } from '../../commands/registry/resolve.js';
 import { readSelectedTarget } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
@@ -13,10 +13,11 @@ export async function runDelete(): Promise<void> {
     requireSelector:
       'the tag or digest of the manifest to delete, such as repo:tag or repo@sha256:… (delete never assumes latest)',
   });
-  const descriptor = await deleteManifest(await openTarget(target), selector, name, actionLog);
+  const store = await openNamedTarget(target, actionLog);
+  const descriptor = await deleteManifest(store, selector, actionLog);
   setOutputs({ digest: descriptor.digest });
   await writeSummary(
-    factsMarkdown(`Deleted ${code(describe(name, selector))}`, [
+    factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
       ['Digest', code(descriptor.digest)],
       ['Media type', code(descriptor.mediaType)],
     ]),

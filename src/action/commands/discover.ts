@@ -1,6 +1,6 @@
-import { openTarget } from '../../commands/open-target.js';
 import { discoverReferrers } from '../../commands/registry/discover.js';
-import { describe } from '../../commands/registry/resolve.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { selectedName } from '../../commands/registry/resolve.js';
 import { readArtifactTypeFilter, readSelectedTarget } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setJsonOutput } from '../outputs.js';
@@ -11,12 +11,8 @@ import { writeSummary } from '../summary/write.js';
 export async function runDiscover(): Promise<void> {
   const { target, selector, name } = readSelectedTarget();
   const artifactType = readArtifactTypeFilter();
-  const result = await discoverReferrers(
-    await openTarget(target),
-    selector,
-    artifactType === undefined ? { name } : { name, artifactType },
-    actionLog,
-  );
+  const store = await openNamedTarget(target, actionLog);
+  const result = await discoverReferrers(store, selector, artifactType, actionLog);
   setJsonOutput('referrers', result.referrers);
   const facts: [string, string][] = [
     ['Subject', code(`${name}@${result.subject.digest}`)],
@@ -24,7 +20,7 @@ export async function runDiscover(): Promise<void> {
   ];
   if (artifactType !== undefined) facts.push(['Artifact type filter', code(artifactType)]);
   await writeSummary([
-    ...factsMarkdown(`Referrers of ${code(describe(name, selector))}`, facts),
+    ...factsMarkdown(`Referrers of ${code(selectedName(name, selector))}`, facts),
     ...referrersMarkdown(result.referrers),
   ]);
 }

@@ -1,10 +1,11 @@
-// Outputs, job summary lines for push and attach: the same shape for both.
-import * as core from '@actions/core';
+// Outputs and job summary of push and attach: the same shape for both.
 import type { PushResult } from '../../commands/push/push.js';
 import type { TargetSpec } from '../../commands/target-spec.js';
 import { artifactTypeOf } from '../../commands/pack/manifest.js';
-import { setJsonOutput, setOutputs } from '../outputs.js';
+import { warnAboutLargeOutputs } from '../output-size.js';
+import { setOutputs } from '../outputs.js';
 import { actionUses, pushSummaryMarkdown } from '../summary/push.js';
+import { writeSummary } from '../summary/write.js';
 import { targetName } from '../inputs/push.js';
 
 export async function reportPush(
@@ -17,38 +18,52 @@ export async function reportPush(
   const digest = result.descriptor.digest;
   const reference = `${name}@${digest}`;
   const artifactType = artifactTypeOf(result.manifest);
+  // Compact JSON, so later steps can fromJSON() it.
+  const files = JSON.stringify(result.files);
+  // The exact bytes whose digest is `digest`.
+  const manifest = result.bytes.toString('utf8');
   setOutputs({
     digest,
     reference,
     'media-type': result.descriptor.mediaType,
     'artifact-type': artifactType,
     size: result.descriptor.size,
-    // The exact bytes whose digest is `digest`.
-    manifest: result.bytes.toString('utf8'),
+    manifest,
+    tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
+    files,
   });
-  setJsonOutput(
-    'tags',
-    result.tags.map((tag) => `${name}:${tag}`),
-  );
-  setJsonOutput('files', result.files);
+  warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
 
-  const markdown = pushSummaryMarkdown({
-    verb,
-    target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
-    reference,
-    digest,
-    artifactType,
-    tags: result.tags,
-    files: result.files,
-    ...(subject === undefined ? {} : { subject }),
-    pull:
-      spec.kind === 'layout'
-        ? { layout: spec.path, reference: digest }
-        : {
-            registry: spec.reference.registry,
-            reference: `${spec.reference.repository}@${digest}`,
-          },
-    uses: actionUses(),
-  });
-  await core.summary.addRaw(markdown).write();
+  await writeSummary(
+    pushSummaryMarkdown({
+      verb,
+      target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+      reference,
+      digest,
+      artifactType,
+      tags: result.tags,
+      files: result.files,
+      ...(subject === undefined ? {} : { subject }),
+      pullWith: pullInputs(spec, digest),
+      uses: actionUses(),
+    }),
+  );
+}
+
+/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
+function pullInputs(spec: TargetSpec, digest: string): [string, string][] {
+  if (spec.kind === 'layout') {
+    return [
+      ['layout', spec.path],
+      ['reference', digest],
+    ];
+  }
+  const inputs: [string, string][] = [
+    ['registry', spec.reference.registry],
+    ['reference', `${spec.reference.repository}@${digest}`],
+  ];
+  if (spec.options.plainHttp) inputs.push(['plain-http', 'true']);
+  if (spec.options.insecure) inputs.push(['insecure', 'true']);
+  if (spec.options.caFile !== undefined) inputs.push(['ca-file', spec.options.caFile]);
+  return inputs;
 }

@@ -1,5 +1,5 @@
-import { openTarget } from '../../commands/open-target.js';
 import { listTags } from '../../commands/registry/list-tags.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { readBoolean } from '../inputs/read.js';
 import { readRepository } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
@@ -9,12 +9,13 @@ import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: repo-tags`, runs it, and writes its outputs and job summary. */
 export async function runRepoTags(): Promise<void> {
-  const { target, name } = readRepository();
+  const target = readRepository();
   const includeDigestTags = readBoolean('include-digest-tags', false);
-  const tags = await listTags(await openTarget(target), { name, includeDigestTags }, actionLog);
+  const store = await openNamedTarget(target, actionLog);
+  const tags = await listTags(store, includeDigestTags, actionLog);
   setJsonOutput('tags', tags);
   await writeSummary([
-    ...factsMarkdown(`Tags of ${code(name)}`, [['Tags', String(tags.length)]]),
+    ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
     ...namesMarkdown('Tag', tags),
   ]);
 }

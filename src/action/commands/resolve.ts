@@ -1,6 +1,6 @@
 import { formatBytes } from '../../commands/format.js';
-import { openTarget } from '../../commands/open-target.js';
-import { describe, resolveManifest } from '../../commands/registry/resolve.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { resolveManifest, selectedName } from '../../commands/registry/resolve.js';
 import { readSelectedTarget } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
@@ -10,7 +10,8 @@ import { writeSummary } from '../summary/write.js';
 /** Reads the inputs of `command: resolve`, runs it, and writes its outputs and job summary. */
 export async function runResolve(): Promise<void> {
   const { target, selector, name } = readSelectedTarget();
-  const descriptor = await resolveManifest(await openTarget(target), selector, name, actionLog);
+  const store = await openNamedTarget(target, actionLog);
+  const descriptor = await resolveManifest(store, selector, actionLog);
   const reference = `${name}@${descriptor.digest}`;
   setOutputs({
     digest: descriptor.digest,
@@ -19,7 +20,7 @@ export async function runResolve(): Promise<void> {
     size: descriptor.size,
   });
   await writeSummary(
-    factsMarkdown(`Resolved ${code(describe(name, selector))}`, [
+    factsMarkdown(`Resolved ${code(selectedName(name, selector))}`, [
       ['Reference', code(reference)],
       ['Digest', code(descriptor.digest)],
       ['Media type', code(descriptor.mediaType)],

@@ -1,5 +1,5 @@
-import { openTarget } from '../../commands/open-target.js';
-import { describe } from '../../commands/registry/resolve.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { selectedName } from '../../commands/registry/resolve.js';
 import { tagManifest } from '../../commands/registry/tag.js';
 import { readSelectedTarget, readTagList } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
@@ -11,13 +11,14 @@ import { writeSummary } from '../summary/write.js';
 export async function runTag(): Promise<void> {
   const { target, selector, name } = readSelectedTarget();
   const tags = readTagList();
-  const result = await tagManifest(await openTarget(target), selector, tags, name, actionLog);
+  const store = await openNamedTarget(target, actionLog);
+  const result = await tagManifest(store, selector, tags, actionLog);
   const references = result.tags.map((tag) => `${name}:${tag}`);
   const reference = `${name}@${result.descriptor.digest}`;
   setOutputs({ digest: result.descriptor.digest, reference });
   setJsonOutput('tags', references);
   await writeSummary([
-    ...factsMarkdown(`Tagged ${code(describe(name, selector))}`, [
+    ...factsMarkdown(`Tagged ${code(selectedName(name, selector))}`, [
       ['Reference', code(reference)],
       ['Digest', code(result.descriptor.digest)],
     ]),

@@ -58,9 +58,28 @@ export function readKeyValues(name: string): Record<string, string> {
   return out;
 }
 
+/** Every input that holds a secret. */
+export const SECRET_INPUTS = ['password', 'source-password', 'github-token'] as const;
+
+const masked = new Set<string>();
+
+function mask(value: string): void {
+  if (value === '' || masked.has(value)) return;
+  masked.add(value);
+  core.setSecret(value);
+}
+
+/**
+ * Masks every secret input. Called first thing, before any input is checked, so no message
+ * (not even one about another input, nor a debug line) can show a secret unmasked.
+ */
+export function maskSecretInputs(): void {
+  for (const name of SECRET_INPUTS) mask(core.getInput(name));
+}
+
 /** A secret input, masked before anything could print it. */
 export function readSecret(name: string): string {
   const value = core.getInput(name);
-  if (value !== '') core.setSecret(value);
+  mask(value);
   return value;
 }

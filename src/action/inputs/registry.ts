@@ -2,15 +2,11 @@
 // delete), read once into typed values for src/commands.
 import { isDigest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
-import {
-  formatReference,
-  isValidRegistry,
-  isValidTag,
-  parseReference,
-} from '../../oci/reference.js';
+import { isValidRegistry, isValidTag, parseReference } from '../../oci/reference.js';
 import type { RemoteOptions } from '../../oci/remote/options.js';
 import { OciError } from '../../oci/errors.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { nameOf } from '../../commands/registry/named-target.js';
+import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
 import { readRemoteOptions, readTargetSpec } from './connection.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
@@ -24,13 +20,6 @@ export interface SelectedTarget {
   selector: string;
   /** `host/repo` or the layout path as given. */
   name: string;
-}
-
-/** `host/repo` for a registry, the path as given for a layout folder. */
-export function nameOf(spec: TargetSpec): string {
-  return spec.kind === 'layout'
-    ? spec.path
-    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
 }
 
 function selectorOf(spec: TargetSpec): string | undefined {
@@ -71,7 +60,7 @@ export function readRegistry(): { registry: string; options: RemoteOptions } {
 }
 
 /** A repository (or layout folder) without a tag or digest, for repo-tags. */
-export function readRepository(): { target: TargetSpec; name: string } {
+export function readRepository(): TargetSpec {
   const target = readTargetSpec();
   if (selectorOf(target) !== undefined) {
     throw new InputError(
@@ -82,7 +71,7 @@ export function readRepository(): { target: TargetSpec; name: string } {
         : 'a repository without tag or digest, such as org/app',
     );
   }
-  return { target, name: nameOf(target) };
+  return target;
 }
 
 /** `tags`: one tag per line, at least one. */
@@ -136,17 +125,6 @@ export function readCopyInputs(): CopyInputs {
       'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest',
     );
   }
-  // Reading the same registry with the destination's explicit login is what users mean when no
-  // source credentials are given.
-  if (
-    source.target.kind === 'remote' &&
-    destination.kind === 'remote' &&
-    source.target.options.credentials === undefined &&
-    destination.options.credentials !== undefined &&
-    source.target.reference.registry === destination.reference.registry
-  ) {
-    source.target.options.credentials = destination.options.credentials;
-  }
   const tag = destinationSelector ?? (isDigest(source.selector) ? undefined : source.selector);
   const inputs: CopyInputs = {
     source,
@@ -156,15 +134,31 @@ export function readCopyInputs(): CopyInputs {
     concurrency: readInteger('concurrency', 1, 64, 5),
   };
   if (tag !== undefined) inputs.tag = tag;
-  if (
-    source.target.kind === 'remote' &&
-    destination.kind === 'remote' &&
-    source.target.reference.registry === destination.reference.registry &&
-    source.target.reference.repository !== destination.reference.repository
-  ) {
-    inputs.mountFrom = source.target.reference.repository;
+  const shared = sameRegistry(source.target, destination);
+  if (shared !== undefined) {
+    const [from, to] = shared;
+    // Reading the same registry with the destination's explicit login is what users mean when
+    // no source credentials are given.
+    if (from.options.credentials === undefined && to.options.credentials !== undefined) {
+      from.options.credentials = to.options.credentials;
+    }
+    // Blobs are mounted between repositories of one registry (uploaded only where refused).
+    if (from.reference.repository !== to.reference.repository) {
+      inputs.mountFrom = from.reference.repository;
+    }
   }
   return inputs;
+}
+
+/** Source and destination when both are repositories of one registry. */
+function sameRegistry(
+  source: TargetSpec,
+  destination: TargetSpec,
+): [RemoteTargetSpec, RemoteTargetSpec] | undefined {
+  if (source.kind !== 'remote' || destination.kind !== 'remote') return undefined;
+  return source.reference.registry === destination.reference.registry
+    ? [source, destination]
+    : undefined;
 }
 
 function readCopySource(): SelectedTarget {

@@ -1,7 +1,9 @@
 // The job summary of a push or attach: what was pushed where, the files, and a step that pulls
 // this exact digest in a later job.
+import { isAbsolute, relative, sep } from 'node:path';
 import { formatBytes } from '../../commands/format.js';
 import type { PushedFile } from '../../commands/pack/pack-artifact.js';
+import { code, factsMarkdown, tableMarkdown } from './markdown.js';
 
 export interface PushSummary {
   /** "Pushed" or "Attached". */
@@ -16,68 +18,84 @@ export interface PushSummary {
   files: readonly PushedFile[];
   /** For attach: what the artifact refers to. */
   subject?: string;
-  /** The inputs of the pull step. */
-  pull: { registry: string; reference: string } | { layout: string; reference: string };
+  /**
+   * The `with:` inputs of the pull step after `command: pull`, in order: where (registry or
+   * layout), the pinned reference, and the transport inputs the push needed.
+   */
+  pullWith: readonly (readonly [string, string])[];
   /** `owner/repo@ref` of this action, as a workflow would write it. */
   uses: string;
 }
 
-/** `uses:` for the pull step: this action as the workflow named it. */
-export function actionUses(env: NodeJS.ProcessEnv = process.env): string {
-  const repository = env['GITHUB_ACTION_REPOSITORY'] || 'oci-artifact-action';
-  const ref = env['GITHUB_ACTION_REF'] || 'main';
-  return `${repository}@${ref}`;
+/** Shown when the action cannot tell how the workflow named it. */
+export const USES_PLACEHOLDER = '<owner>/oci-artifact-action@v1';
+
+/**
+ * `uses:` for the pull step: this action as the workflow named it. A remote action has
+ * GITHUB_ACTION_REPOSITORY; a local one (`uses: ./…`) has none, but its bundle
+ * (`<action>/dist/index.js`) lies inside the workspace.
+ */
+export function actionUses(
+  env: NodeJS.ProcessEnv = process.env,
+  entry: string | undefined = process.argv[1],
+): string {
+  const repository = env['GITHUB_ACTION_REPOSITORY'];
+  if (repository) return `${repository}@${env['GITHUB_ACTION_REF'] || 'main'}`;
+  const workspace = env['GITHUB_WORKSPACE'];
+  if (workspace && entry) {
+    const actionRoot = relative(workspace, `${entry}/../..`);
+    if (actionRoot === '') return './';
+    if (actionRoot !== '..' && !actionRoot.startsWith(`..${sep}`) && !isAbsolute(actionRoot)) {
+      return `./${actionRoot.split(sep).join('/')}`;
+    }
+  }
+  return USES_PLACEHOLDER;
 }
 
-/** Text safe inside a Markdown table cell or inline code. */
-const cell = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-const code = (text: string): string => `<code>${cell(text)}</code>`;
-
-/** YAML scalar that needs no quoting for what we write (refs, paths), quoted otherwise. */
+/** A YAML plain scalar where that is safe for what we write (refs, paths), quoted otherwise. */
 const yamlValue = (text: string): string =>
-  /^[\w./@:+-]+$/.test(text) && !/^[-:@]/.test(text) ? text : JSON.stringify(text);
+  /^[\w./@:+<>-]+$/.test(text) && !/^[-:@>]/.test(text) && !text.endsWith(':')
+    ? text
+    : JSON.stringify(text);
 
 export function pushSummaryMarkdown(summary: PushSummary): string {
-  const lines = [
-    `### ${summary.verb} ${code(summary.target)}`,
-    '',
-    '| | |',
-    '| --- | --- |',
-    `| Reference | ${code(summary.reference)} |`,
-    `| Digest | ${code(summary.digest)} |`,
-    `| Artifact type | ${code(summary.artifactType)} |`,
+  const facts: [string, string][] = [
+    ['Reference', code(summary.reference)],
+    ['Digest', code(summary.digest)],
+    ['Artifact type', code(summary.artifactType)],
   ];
-  if (summary.subject !== undefined) lines.push(`| Subject | ${code(summary.subject)} |`);
-  lines.push(
-    `| Tags | ${summary.tags.length === 0 ? 'none (by digest only)' : summary.tags.map(code).join(' ')} |`,
-  );
-  lines.push('');
-  if (summary.files.length === 0) {
-    lines.push('No files: the manifest alone.', '');
-  } else {
-    lines.push('| File | Media type | Size | Digest |', '| --- | --- | --- | --- |');
-    for (const file of summary.files) {
-      lines.push(
-        `| ${code(file.title)} | ${code(file.mediaType)} | ${formatBytes(file.size)} | ${code(file.digest.slice(0, 19))} |`,
-      );
-    }
-    lines.push('');
-  }
-  const pull = summary.pull;
-  lines.push(
+  if (summary.subject !== undefined) facts.push(['Subject', code(summary.subject)]);
+  facts.push([
+    'Tags',
+    summary.tags.length === 0 ? 'none (by digest only)' : summary.tags.map(code).join(' '),
+  ]);
+  const total = summary.files.reduce((sum, file) => sum + file.size, 0);
+  facts.push([
+    'Files',
+    summary.files.length === 0
+      ? 'none: the manifest alone'
+      : `${summary.files.length} (${formatBytes(total)})`,
+  ]);
+  return [
+    ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+    ...tableMarkdown(
+      ['File', 'Media type', 'Size', 'Digest'],
+      summary.files.map((file) => [
+        code(file.title),
+        code(file.mediaType),
+        formatBytes(file.size),
+        code(file.digest.slice(0, 19)),
+      ]),
+      { more: (n) => `… and ${n} more files: every one is in the \`files\` output` },
+    ),
     'Pull this exact artifact in a later job:',
     '',
     '```yaml',
     `- uses: ${yamlValue(summary.uses)}`,
     '  with:',
     '    command: pull',
-    ...('registry' in pull
-      ? [`    registry: ${yamlValue(pull.registry)}`]
-      : [`    layout: ${yamlValue(pull.layout)}`]),
-    `    reference: ${yamlValue(pull.reference)}`,
+    ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
     '```',
     '',
-  );
-  return lines.join('\n');
+  ].join('\n');
 }

@@ -9,7 +9,7 @@ import type { Log } from '../log.js';
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
 import { packFolder } from './folder-layer.js';
-import { mapLimit } from './limit.js';
+import { mapLimit } from '../concurrency.js';
 
 export interface PreparedLayer {
   entry: LayerEntry;
@@ -34,7 +34,7 @@ export async function prepareLayers(
   entries: readonly LayerEntry[],
   options: PrepareOptions,
 ): Promise<PreparedLayer[]> {
-  return mapLimit(entries, options.concurrency, async (entry, index) => {
+  return mapLimit(entries, options.concurrency, async (entry, { index }) => {
     if (entry.kind === 'file') {
       const { digest, size } = await digestFile(entry.path);
       return {

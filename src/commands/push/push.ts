@@ -19,14 +19,14 @@ export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   name: string;
   /** Where packed folders are written (RUNNER_TEMP); a fresh folder inside is removed after. */
   tempRoot: string;
+  /** Title of the log group; default `Push <name>[:<tag>]`. */
+  groupTitle?: string;
 }
 
 export interface PushResult extends PackedArtifact {
   /** Every tag the manifest now has, the main one first. */
   tags: string[];
   uploads: UploadedBlob[];
-  /** False when the target had no referrers API and the client kept the tag index itself. */
-  subjectHandled: boolean;
 }
 
 /**
@@ -40,11 +40,13 @@ export async function pushArtifact(
   options: PushOptions,
   log: Log,
 ): Promise<PushResult> {
-  const title = options.tag === undefined ? options.name : `${options.name}:${options.tag}`;
+  const title =
+    options.groupTitle ??
+    `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
   await mkdir(options.tempRoot, { recursive: true });
   const tempDir = await mkdtemp(join(options.tempRoot, 'oci-push-'));
   try {
-    const result = await log.group(`Push ${title}`, async () => {
+    const result = await log.group(title, async () => {
       const artifact = await packArtifact({ ...options, tempDir }, log);
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
       const uploads = await uploadBlobs(target, artifact.blobs, options.concurrency, log);
@@ -56,6 +58,11 @@ export async function pushArtifact(
       log.info(
         `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
       );
+      if (options.subject !== undefined && !subjectHandled) {
+        log.info(
+          `${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`,
+        );
+      }
       const tags = options.tag === undefined ? [] : [options.tag];
       for (const tag of options.tags) {
         if (tags.includes(tag)) continue;
@@ -63,7 +70,7 @@ export async function pushArtifact(
         log.info(`Tagged ${tag}`);
         tags.push(tag);
       }
-      return { ...artifact, tags, uploads, subjectHandled };
+      return { ...artifact, tags, uploads };
     });
     log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
     return result;

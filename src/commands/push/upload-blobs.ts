@@ -7,10 +7,10 @@ import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import type { BlobToPush } from '../pack/pack-artifact.js';
-import { mapLimit } from '../pack/limit.js';
+import { mapLimit } from '../concurrency.js';
 import { progressReporter } from '../progress.js';
 
-/** Blobs above this size get an `Uploading` line and progress lines. */
+/** Blobs above this size get an `Uploading` line and progress lines; smaller ones are quick. */
 const BIG_BLOB = 8 * 1024 * 1024;
 
 export interface UploadedBlob {
@@ -38,31 +38,22 @@ export async function uploadBlobs(
   concurrency: number,
   log: Log,
 ): Promise<UploadedBlob[]> {
-  const onProgress = progressReporter(log, 'Uploading');
-  // The first failure stops the uploads still running instead of letting them finish.
-  const abort = new AbortController();
+  const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
   const line = (verb: string, blob: BlobToPush): string =>
     `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
-  return mapLimit(blobs, concurrency, async (blob) => {
-    try {
-      // pushBlob checks existence itself; a big blob is checked first only so that its
-      // `Uploading` line is not printed for nothing.
-      const big = blob.descriptor.size > BIG_BLOB;
-      let outcome: PushBlobOutcome;
-      if (big && (await target.exists(blob.descriptor))) {
-        outcome = 'exists';
-      } else {
-        if (big) log.info(line('Uploading', blob));
-        outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
-          onProgress,
-          signal: abort.signal,
-        });
-      }
-      log.info(line(VERB[outcome], blob));
-      return { blob, outcome };
-    } catch (error) {
-      abort.abort(error);
-      throw error;
+  // The shared signal stops the uploads still running at the first failure.
+  return mapLimit(blobs, concurrency, async (blob, { signal }) => {
+    // pushBlob checks existence itself; a big blob is checked first only so that its
+    // `Uploading` line is not printed for nothing.
+    const big = blob.descriptor.size > BIG_BLOB;
+    let outcome: PushBlobOutcome;
+    if (big && (await target.exists(blob.descriptor))) {
+      outcome = 'exists';
+    } else {
+      if (big) log.info(line('Uploading', blob));
+      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
     }
+    log.info(line(VERB[outcome], blob));
+    return { blob, outcome };
   });
 }

@@ -1,12 +1,14 @@
 // `copy`: a whole graph (index, manifests, blobs, and with `recursive` the referrers) from one
-// registry or layout to another, byte for byte so the digest stays the same.
+// registry or layout to another, byte for byte so the digest stays the same. Blobs stream from
+// the source's fetch into the destination's upload (src/oci/copy.ts): none is held whole.
 import { copyGraph, type CopyResult } from '../../oci/copy.js';
 import { shortDigest } from '../../oci/digest.js';
 import type { PushBlobOutcome, Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
-import { describe, resolveSelected } from './resolve.js';
+import type { NamedTarget } from './named-target.js';
+import { resolveSelected, selectedName } from './resolve.js';
 
 export interface CopyArtifactOptions {
   /** Tag or digest in the source. */
@@ -17,8 +19,7 @@ export interface CopyArtifactOptions {
   concurrency: number;
   /** Source repository, when source and destination share a registry: blobs are mounted. */
   mountFrom?: string;
-  /** `host/repo` or layout paths, for the log. */
-  sourceName: string;
+  /** `host/repo` or the layout path of the destination, for the log. */
   destinationName: string;
 }
 
@@ -33,21 +34,21 @@ const VERB: Record<PushBlobOutcome, string> = {
  * layout folder behind.
  */
 export async function copyArtifact(
-  source: Target,
+  source: NamedTarget,
   openDestination: () => Promise<Target>,
   options: CopyArtifactOptions,
   log: Log,
 ): Promise<CopyResult> {
-  const from = describe(options.sourceName, options.selector);
+  const from = selectedName(source.name, options.selector);
   const to =
     options.tag === undefined
       ? options.destinationName
       : `${options.destinationName}:${options.tag}`;
   return log.group(`Copy ${from} to ${to}`, async () => {
-    const root = await resolveSelected(source, options.selector, options.sourceName);
+    const root = await resolveSelected(source, options.selector);
     log.info(`Source manifest ${root.digest} (${root.mediaType})`);
     const destination = await openDestination();
-    const result = await copyGraph(source, destination, root, {
+    const result = await copyGraph(source.target, destination, root, {
       concurrency: options.concurrency,
       recursive: options.recursive,
       ...(options.tag === undefined ? {} : { tag: options.tag }),

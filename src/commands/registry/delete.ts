@@ -1,25 +1,25 @@
 // `delete`: removes a manifest. A registry deletes by digest, so every tag of that manifest goes.
 import type { Descriptor } from '../../oci/descriptor.js';
-import type { Deleter, Resolver, TagLister } from '../../oci/target.js';
 import { isDigest } from '../../oci/digest.js';
+import type { Deleter, Resolver, TagLister } from '../../oci/target.js';
 import type { Log } from '../log.js';
-import { describe, resolveSelected } from './resolve.js';
+import type { NamedTarget } from './named-target.js';
+import { resolveSelected, selectedName } from './resolve.js';
 
 export async function deleteManifest(
-  target: Resolver & Deleter & TagLister,
+  store: NamedTarget<Resolver & Deleter & TagLister>,
   selector: string,
-  name: string,
   log: Log,
 ): Promise<Descriptor> {
-  return log.group(`Delete ${describe(name, selector)}`, async () => {
-    const descriptor = await resolveSelected(target, selector, name);
+  return log.group(`Delete ${selectedName(store.name, selector)}`, async () => {
+    const descriptor = await resolveSelected(store, selector);
     if (!isDigest(selector)) {
       log.info(
         `${selector} is ${descriptor.digest}; every tag of that manifest is removed with it`,
       );
     }
-    await target.delete(descriptor);
-    log.info(`Deleted ${name}@${descriptor.digest}`);
+    await store.target.delete(descriptor);
+    log.info(`Deleted ${store.name}@${descriptor.digest}`);
     return descriptor;
   });
 }

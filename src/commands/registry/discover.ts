@@ -5,11 +5,12 @@ import { shortDigest } from '../../oci/digest.js';
 import type { ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
-import { describe, resolveSelected } from './resolve.js';
+import type { NamedTarget } from './named-target.js';
+import { resolveSelected, selectedName } from './resolve.js';
 
 /** One referrer as the `referrers` output lists it: every key always present. */
 export interface Referrer {
-  digest: string;
+  digest: Descriptor['digest'];
   mediaType: string;
   /** Empty when the manifest declares none. */
   artifactType: string;
@@ -19,26 +20,28 @@ export interface Referrer {
 
 export interface DiscoverResult {
   subject: Descriptor;
+  /** Sorted by digest, so the output is the same whichever way the registry listed them. */
   referrers: Referrer[];
 }
 
 export async function discoverReferrers(
-  target: Resolver & ReferrerLister & TagLister,
+  store: NamedTarget<Resolver & ReferrerLister & TagLister>,
   selector: string,
-  options: { name: string; artifactType?: string },
+  /** Only referrers of this artifact type; all when undefined. */
+  artifactType: string | undefined,
   log: Log,
 ): Promise<DiscoverResult> {
-  return log.group(`Discover referrers of ${describe(options.name, selector)}`, async () => {
-    const subject = await resolveSelected(target, selector, options.name);
+  return log.group(`Discover referrers of ${selectedName(store.name, selector)}`, async () => {
+    const subject = await resolveSelected(store, selector);
     log.info(`Subject ${subject.digest}`);
-    const found = await target.referrers(subject, options.artifactType);
+    const found = await store.target.referrers(subject, artifactType);
     const referrers = found.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
     for (const r of referrers) {
       log.info(
-        `${shortDigest(r.digest as Descriptor['digest'])} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`,
+        `${shortDigest(r.digest)} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`,
       );
     }
-    const filter = options.artifactType === undefined ? '' : ` of type ${options.artifactType}`;
+    const filter = artifactType === undefined ? '' : ` of type ${artifactType}`;
     log.info(`${referrers.length} referrer${referrers.length === 1 ? '' : 's'}${filter}`);
     return { subject, referrers };
   });

@@ -6,15 +6,16 @@ import type { Resolver, TagLister } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { isDigestTag } from './list-tags.js';
+import type { NamedTarget } from './named-target.js';
+import { readTagListing } from './tag-listing.js';
 
 export async function resolveManifest(
-  target: Resolver & TagLister,
+  store: NamedTarget<Resolver & TagLister>,
   selector: string,
-  name: string,
   log: Log,
 ): Promise<Descriptor> {
-  return log.group(`Resolve ${describe(name, selector)}`, async () => {
-    const descriptor = await resolveSelected(target, selector, name);
+  return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
+    const descriptor = await resolveSelected(store, selector);
     log.info(`Digest:     ${descriptor.digest}`);
     log.info(`Media type: ${descriptor.mediaType}`);
     log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
@@ -27,43 +28,42 @@ export async function resolveManifest(
  * that says what is missing: the repository, or the tag (with the tags there are) or digest.
  */
 export async function resolveSelected(
-  target: Resolver & TagLister,
+  store: NamedTarget<Resolver & TagLister>,
   selector: string,
-  name: string,
 ): Promise<Descriptor> {
   try {
-    return await target.resolve(selector);
+    return await store.target.resolve(selector);
   } catch (error) {
     if (!(error instanceof RegistryError) || error.code !== 'NOT_FOUND') throw error;
     throw new OciError(
       'NOT_FOUND',
-      `${describe(name, selector)} not found: ${await whyMissing(target, selector, name, error)}`,
+      `${selectedName(store.name, selector)} not found: ${await whyMissing(store, selector, error)}`,
       { cause: error },
     );
   }
 }
 
 async function whyMissing(
-  target: TagLister,
+  store: NamedTarget<Resolver & TagLister>,
   selector: string,
-  name: string,
   error: RegistryError,
 ): Promise<string> {
-  const unknownRepository = `the repository ${name} does not exist`;
+  const unknownRepository = `the repository ${store.name} does not exist`;
   if (error.registryCode === 'NAME_UNKNOWN') return unknownRepository;
-  // One more request, only on failure, tells a missing repository from a missing tag.
-  const listed = await target
-    .tags()
-    .catch((listing: unknown) =>
-      listing instanceof RegistryError && listing.registryCode === 'NAME_UNKNOWN'
-        ? null
-        : undefined,
-    );
-  if (listed === null) return unknownRepository;
-  const tags = listed?.filter((tag) => !isDigestTag(tag));
-  if (isDigest(selector)) return `the repository has no manifest with that digest`;
-  if (tags === undefined) return `the repository has no tag "${selector}"`;
-  if (tags.length === 0) return `the repository has no tags at all`;
+  // More requests, only on failure, tell a missing repository from a missing tag. A listing that
+  // fails for another reason (rights, network) leaves the plain answer.
+  const listing = await readTagListing(store.target, store.inCatalog).catch(() => undefined);
+  const byDigest = isDigest(selector);
+  if (listing?.kind === 'unknown-repository') return unknownRepository;
+  if (listing?.kind === 'unknown-or-untagged') {
+    return byDigest
+      ? `the repository ${store.name} has no manifest with that digest, or does not exist`
+      : `the repository ${store.name} has no tags, or does not exist (the registry answers alike for both)`;
+  }
+  if (byDigest) return 'the repository has no manifest with that digest';
+  if (listing === undefined) return `the repository has no tag "${selector}"`;
+  const tags = listing.kind === 'untagged' ? [] : listing.tags.filter((tag) => !isDigestTag(tag));
+  if (tags.length === 0) return 'the repository has no tags at all';
   const shown = tags.slice(0, MAX_TAGS_SHOWN).join(', ');
   const more = tags.length > MAX_TAGS_SHOWN ? `, … (${tags.length} in all)` : '';
   return `the repository has no tag "${selector}" (its tags: ${shown}${more})`;
@@ -72,6 +72,6 @@ async function whyMissing(
 const MAX_TAGS_SHOWN = 10;
 
 /** `host/repo:tag` or `host/repo@sha256:…` (a layout path likewise). */
-export function describe(name: string, selector: string): string {
+export function selectedName(name: string, selector: string): string {
   return isDigest(selector) ? `${name}@${selector}` : `${name}:${selector}`;
 }

@@ -2,7 +2,8 @@
 import type { Descriptor } from '../../oci/descriptor.js';
 import type { Resolver, Tagger, TagLister } from '../../oci/target.js';
 import type { Log } from '../log.js';
-import { describe, resolveSelected } from './resolve.js';
+import type { NamedTarget } from './named-target.js';
+import { resolveSelected, selectedName } from './resolve.js';
 
 export interface TagResult {
   descriptor: Descriptor;
@@ -11,19 +12,18 @@ export interface TagResult {
 }
 
 export async function tagManifest(
-  target: Resolver & Tagger & TagLister,
+  store: NamedTarget<Resolver & Tagger & TagLister>,
   selector: string,
   tags: readonly string[],
-  name: string,
   log: Log,
 ): Promise<TagResult> {
-  return log.group(`Tag ${describe(name, selector)}`, async () => {
-    const descriptor = await resolveSelected(target, selector, name);
+  return log.group(`Tag ${selectedName(store.name, selector)}`, async () => {
+    const descriptor = await resolveSelected(store, selector);
     log.info(`Manifest ${descriptor.digest}`);
     const written: string[] = [];
     for (const tag of new Set(tags)) {
-      await target.tag(descriptor, tag);
-      log.info(`Tagged ${name}:${tag}`);
+      await store.target.tag(descriptor, tag);
+      log.info(`Tagged ${store.name}:${tag}`);
       written.push(tag);
     }
     return { descriptor, tags: written };

@@ -1,14 +1,12 @@
 // `command: pull` refusing hostile artifacts, through the bundled action against a real
-// registry: each case fails with a clear message, writes nothing outside `path` and leaves
-// nothing unverified inside it (the workspace holds exactly what it held before).
-import { readFile, writeFile } from 'node:fs/promises';
+// registry: each case fails with a clear message naming the layer, writes nothing outside `path`
+// and leaves nothing unverified inside it (the workspace holds exactly what it held before).
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestBytes } from '../../src/oci/digest.js';
 import { OCI_MANIFEST } from '../../src/oci/media-types.js';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { startRegistry, type Registry } from '../support/registry.js';
-import { makeTempDir } from '../support/temp.js';
 import {
+  alteredGzip,
   EMPTY_CONFIG,
   fileLayer,
   folderLayer,
@@ -16,47 +14,16 @@ import {
   type LayerSpec,
 } from '../commands/pull/fixtures.js';
 import type { TarEntry } from '../commands/pull/tar-builder.js';
-import { tree } from '../commands/pull/helpers.js';
-import { failed, listing, pullRunner, repository } from './pull-support.js';
+import { failed, listing, pullFixture, repository, succeeded, tree } from './pull-support.js';
 
 describe('pull refuses hostile content', () => {
-  // Modes below assume the usual umask; the action (a child process) inherits it.
-  let umask: number;
-  beforeAll(() => {
-    umask = process.umask(0o022);
-  });
-  afterAll(() => {
-    process.umask(umask);
-  });
-  let registry: Registry;
-  let proxy: FaultProxy;
-  const cleanups: (() => Promise<void>)[] = [];
-  const pull = pullRunner(() => registry.host);
-  const pullViaProxy = pullRunner(() => proxy.host);
+  const fixture = pullFixture();
+  const { pull, pullViaProxy } = fixture;
   let count = 0;
-  beforeAll(async () => {
-    registry = await startRegistry();
-    proxy = await startFaultProxy(registry.url);
-  });
-  afterEach(() => proxy.setRules([]));
-  afterAll(async () => {
-    await Promise.all(cleanups.map((c) => c()));
-    await pull.cleanup();
-    await pullViaProxy.cleanup();
-    await proxy?.stop();
-    await registry?.stop();
-  });
-
-  /** A fresh workspace: `out` is the pull's path, `outside` a folder next to it. */
-  async function workspace(): Promise<{ ws: string; out: string }> {
-    const dir = await makeTempDir('oci-pull-hostile-');
-    cleanups.push(dir.remove);
-    return { ws: dir.path, out: join(dir.path, 'out') };
-  }
 
   async function pushed(layers: LayerSpec[]): Promise<string> {
     const name = `hostile/case${++count}`;
-    await pushArtifact(repository(registry.host, name), layers, 'v1');
+    await pushArtifact(repository(fixture.registry.host, name), layers, 'v1');
     return `${name}:v1`;
   }
 
@@ -65,7 +32,7 @@ describe('pull refuses hostile content', () => {
     ['a deeper title with ..', () => 'a/../../escaped.txt'],
     ['an absolute title', (ws) => join(ws, 'escaped.txt')],
   ])('refuses %s', async (_what, title) => {
-    const { ws } = await workspace();
+    const ws = await fixture.tempDir();
     const reference = await pushed([fileLayer(title(ws), 'evil')]);
     const message = failed(await pull({ reference, path: 'out' }, { workspace: ws }));
     expect(message).toMatch(/layer title ".*" (leaves the output folder|is an absolute path)/);
@@ -73,9 +40,17 @@ describe('pull refuses hostile content', () => {
     expect(await listing(ws)).toEqual([]);
   });
 
+  it('writes a title with .. beside the output folder when allow-path-traversal is true', async () => {
+    const ws = await fixture.tempDir();
+    const reference = await pushed([fileLayer('../beside.txt', 'allowed')]);
+    succeeded(
+      await pull({ reference, path: 'out', 'allow-path-traversal': 'true' }, { workspace: ws }),
+    );
+    expect(await tree(ws)).toEqual({ 'beside.txt': 'file 644 allowed', out: 'dir 755' });
+  });
+
   it('refuses a path through a symlink in the output folder that leads out', async () => {
-    const { ws } = await workspace();
-    const { symlink, mkdir } = await import('node:fs/promises');
+    const ws = await fixture.tempDir();
     await mkdir(join(ws, 'out'));
     await mkdir(join(ws, 'elsewhere'));
     await symlink('../elsewhere', join(ws, 'out/docs'));
@@ -89,6 +64,7 @@ describe('pull refuses hostile content', () => {
     });
   });
 
+  // `path` is three folders deep: the ones the pull made are removed again.
   it.each<[string, TarEntry[], RegExp]>([
     [
       'a tar entry with ..',
@@ -130,48 +106,59 @@ describe('pull refuses hostile content', () => {
       /tar entry "d\/passwd" is a hard link to ".*etc\/passwd", which is outside the layer folder/,
     ],
   ])('refuses %s in a folder layer', async (_what, entries, message) => {
-    const { ws } = await workspace();
+    const ws = await fixture.tempDir();
     const reference = await pushed([fileLayer('first.txt', 'fine'), folderLayer('d', entries)]);
-    expect(failed(await pull({ reference, path: 'out' }, { workspace: ws }))).toMatch(message);
+    const error = failed(await pull({ reference, path: 'a/b/out' }, { workspace: ws }));
+    expect(error).toMatch(/^folder layer "d": /);
+    expect(error).toMatch(message);
     expect(await listing(ws)).toEqual([]);
     await expect(readFile('/tmp/oci-pull-escaped.txt')).rejects.toThrow();
   });
 
-  it.each([
+  it.each<[string, LayerSpec, (stored: Buffer) => Buffer, RegExp]>([
     [
-      'bytes were',
-      (b: Buffer) => Buffer.from(b.toString('utf8').toUpperCase()),
-      /content digest is sha256:\w+, expected sha256:/,
+      'a file whose bytes were',
+      fileLayer('b.txt', 'second layer'),
+      (b) => Buffer.from(b.toString('utf8').toUpperCase()),
+      /^layer "b\.txt" \(sha256:\w{12}\): fetch blob .* content digest is sha256:\w+, expected sha256:/,
     ],
     [
-      'size was',
-      (b: Buffer) => Buffer.concat([b, Buffer.from('more')]),
-      /the registry offers 16 bytes, the descriptor says 12/,
+      'a file whose size was',
+      fileLayer('b.txt', 'second layer'),
+      (b) => Buffer.concat([b, Buffer.from('more')]),
+      /^layer "b\.txt" \(sha256:\w{12}\): .*the registry offers 16 bytes, the descriptor says 12/,
     ],
-  ])('fails on a blob whose %s altered at rest, writing nothing', async (_what, alter, message) => {
-    const { ws } = await workspace();
-    const name = `hostile/altered-${_what.split(' ')[0]}`;
+    [
+      // Still valid gzip of the same tar: only the blob digest check can catch it.
+      'a folder whose gzip header was',
+      folderLayer('site', [{ name: 'site/index.html', body: '<h1>hi</h1>' }]),
+      alteredGzip,
+      /^layer "site" \(sha256:\w{12}\): fetch blob .* content digest is sha256:\w+, expected sha256:/,
+    ],
+  ])('fails on %s altered at rest, writing nothing', async (_what, layer, alter, message) => {
+    const ws = await fixture.tempDir();
+    const name = `hostile/altered${++count}`;
     const artifact = await pushArtifact(
-      repository(registry.host, name),
-      [fileLayer('a.txt', 'first'), fileLayer('b.txt', 'second layer')],
+      repository(fixture.registry.host, name),
+      [fileLayer('a.txt', 'first'), layer],
       'v1',
     );
-    const file = registry.blobPath(artifact.layers[1]!.digest);
+    const file = fixture.registry.blobPath(artifact.layers[1]!.digest);
     await writeFile(file, alter(await readFile(file)));
-    expect(failed(await pull({ reference: `${name}:v1`, path: 'out' }, { workspace: ws }))).toMatch(
-      message,
-    );
+    const error = failed(await pull({ reference: `${name}:v1`, path: 'out' }, { workspace: ws }));
+    expect(error).toMatch(message);
     expect(await listing(ws)).toEqual([]);
   });
 
   it('fails on a download cut every time it resumes, writing nothing', async () => {
-    const { ws } = await workspace();
+    const ws = await fixture.tempDir();
+    const { proxy } = fixture;
     const reference = await pushed([fileLayer('big.bin', Buffer.alloc(256 * 1024, 'x'))]);
     proxy.setRules([
       { method: 'GET', path: /\/blobs\/sha256:/, fault: { kind: 'truncate', afterBytes: 4096 } },
     ]);
     const message = failed(await pullViaProxy({ reference, path: 'out' }, { workspace: ws }));
-    expect(message).toMatch(/fetch blob .*sha256:\w+ failed/);
+    expect(message).toMatch(/^layer "big\.bin" \(sha256:\w{12}\): fetch blob .*sha256:\w+ failed/);
     const gets = proxy.requests.filter((r) => r.method === 'GET' && /\/blobs\//.test(r.path));
     expect(gets.length).toBeGreaterThan(1);
     expect(gets.slice(1).every((r) => /^bytes=\d+-$/.test(String(r.headers['range'])))).toBe(true);
@@ -179,7 +166,7 @@ describe('pull refuses hostile content', () => {
   });
 
   it('fails on a manifest over 4 MiB (served through the proxy: the registry refuses to store one)', async () => {
-    const { ws } = await workspace();
+    const ws = await fixture.tempDir();
     const big = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
@@ -189,7 +176,7 @@ describe('pull refuses hostile content', () => {
         annotations: { padding: 'x'.repeat(5 * 1024 * 1024) },
       }),
     );
-    proxy.setRules([
+    fixture.proxy.setRules([
       {
         path: /\/manifests\/v1$/,
         fault: {

@@ -49,6 +49,27 @@ export function folderLayer(title: string, archive: TarEntry[] | Buffer): LayerS
   };
 }
 
+/**
+ * Layers for the filter tests: titled files under `docs/` and `bin/`, one with its own media
+ * type, and an untitled layer of the type `application/vnd.test.raw` holding `untitled`.
+ */
+export const filterLayers = (): LayerSpec[] => [
+  fileLayer('docs/a.md', 'a'),
+  fileLayer('docs/private/b.md', 'b'),
+  fileLayer('bin/tool', 't', 'application/vnd.test.tool'),
+  { bytes: 'untitled', mediaType: 'application/vnd.test.raw' },
+];
+
+/**
+ * A gzip stream with one header byte changed (the OS field): it still decompresses to the same
+ * tar, with the same uncompressed digest, so only the blob's own digest check can tell.
+ */
+export function alteredGzip(gzipped: Buffer): Buffer {
+  const out = Buffer.from(gzipped);
+  out[9] = out[9] === 3 ? 255 : 3;
+  return out;
+}
+
 export interface PushedArtifact {
   descriptor: Descriptor;
   manifest: Buffer;

@@ -1,26 +1,50 @@
+// Test setup shared by the pull tests, command-level and end-to-end.
 import { lstat, readdir, readlink, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Log } from '../../../src/commands/log.js';
+import { removeTree } from '../../../src/commands/pull/remove-tree.js';
+import { makeTempDir } from '../../support/temp.js';
 
-export interface MemoryLog extends Log {
-  lines: string[];
-  notices: string[];
-  warnings: string[];
+export { memoryLog, type MemoryLog } from '../../support/memory-log.js';
+
+/**
+ * Runs the tests of the enclosing describe block under `mask` (modes in their expectations
+ * assume it; the action, a child process, inherits it) and restores the umask after.
+ */
+export function useUmask(mask = 0o022): void {
+  let saved: number;
+  beforeAll(() => {
+    saved = process.umask(mask);
+  });
+  afterAll(() => {
+    process.umask(saved);
+  });
 }
 
-export function memoryLog(): MemoryLog {
-  const lines: string[] = [];
-  const notices: string[] = [];
-  const warnings: string[] = [];
+/**
+ * A fresh temporary folder, removed with what a pull leaves there: read-only folders too, which
+ * a plain recursive rm cannot empty unless it runs as root.
+ */
+export async function pullTempDir(
+  prefix: string,
+): Promise<{ path: string; remove: () => Promise<void> }> {
+  const { path } = await makeTempDir(prefix);
+  return { path, remove: () => removeTree(path) };
+}
+
+/** A fresh pullTempDir() for each test of the enclosing block, removed after it. */
+export function useTempDirEach(prefix: string): { readonly path: string } {
+  let dir: { path: string; remove: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    dir = await pullTempDir(prefix);
+  });
+  afterEach(async () => {
+    await dir?.remove();
+  });
   return {
-    lines,
-    notices,
-    warnings,
-    info: (m) => lines.push(m),
-    notice: (m) => notices.push(m),
-    warning: (m) => warnings.push(m),
-    debug: () => {},
-    group: (_title, body) => body(),
+    get path() {
+      if (dir === undefined) throw new Error('useTempDirEach: only inside a test');
+      return dir.path;
+    },
   };
 }
 
@@ -46,3 +70,5 @@ export async function tree(root: string): Promise<Record<string, string>> {
   await walk(root, '');
   return out;
 }
+
+export const listing = async (dir: string): Promise<string[]> => (await readdir(dir)).sort();

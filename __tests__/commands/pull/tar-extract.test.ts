@@ -1,3 +1,4 @@
+// Extraction of folder layers on its own: entries, modes, links, refusals and the disk reserve.
 import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,41 +7,20 @@ import { gzipSync } from 'node:zlib';
 import { digestBytes } from '../../../src/oci/digest.js';
 import { extractTarGzip } from '../../../src/commands/pull/tar-extract.js';
 import { PullError } from '../../../src/commands/pull/errors.js';
-import type { Log } from '../../../src/commands/log.js';
-import { makeTempDir } from '../../support/temp.js';
+import { memoryLog, useTempDirEach, useUmask } from './helpers.js';
 import { tarBytes, tarGzip, type TarEntry } from './tar-builder.js';
 
-function memoryLog(): Log & { warnings: string[] } {
-  const warnings: string[] = [];
-  return {
-    warnings,
-    info: () => {},
-    notice: () => {},
-    debug: () => {},
-    warning: (m) => warnings.push(m),
-    group: (_t, body) => body(),
-  };
-}
-
 describe('extractTarGzip', () => {
-  let umask: number;
-  beforeAll(() => {
-    umask = process.umask(0o022);
-  });
-  afterAll(() => {
-    process.umask(umask);
-  });
-  let tmp: { path: string; remove: () => Promise<void> };
+  useUmask();
+  const tmp = useTempDirEach('pull-extract-');
   let outside: string;
   let root: string;
   beforeEach(async () => {
-    tmp = await makeTempDir('pull-extract-');
     outside = join(tmp.path, 'outside');
     await mkdir(outside);
     root = join(tmp.path, 'work', 'layer');
     await mkdir(join(tmp.path, 'work'));
   });
-  afterEach(() => tmp.remove());
 
   const extract = (entries: TarEntry[] | Buffer, title = 'dir', log = memoryLog()) =>
     extractTarGzip(Readable.from([Array.isArray(entries) ? tarGzip(entries) : entries]), {
@@ -63,6 +43,7 @@ describe('extractTarGzip', () => {
       { name: 'dir/hard', type: '1', linkname: 'dir/readme.md' },
       { name: 'dir/implicit/deep.txt', body: 'deep' },
       { name: 'dir/fifo', type: '6' },
+      { name: 'dir/tty', type: '3' },
     ]);
     const result = await extractTarGzip(Readable.from([gzipSync(tar)]), {
       title: 'dir',
@@ -74,7 +55,7 @@ describe('extractTarGzip', () => {
       digest: digestBytes(tar),
       size: tar.length,
       files: 4,
-      skipped: 1,
+      skipped: 2,
     });
     expect(await readFile(join(root, 'readme.md'), 'utf8')).toBe('hello');
     expect((await stat(join(root, 'readme.md'))).mode & 0o7777).toBe(0o600);
@@ -88,7 +69,9 @@ describe('extractTarGzip', () => {
     expect(await readFile(join(root, 'implicit/deep.txt'), 'utf8')).toBe('deep');
     expect(log.warnings).toEqual([
       expect.stringContaining('skipped tar entry "dir/fifo" of type FIFO'),
+      expect.stringContaining('skipped tar entry "dir/tty" of type CharacterDevice'),
     ]);
+    expect(await readdir(root)).not.toContain('tty');
   });
 
   it('reads a tar written by GNU tar with entries in another order', async () => {
@@ -207,5 +190,33 @@ describe('extractTarGzip', () => {
     ]);
     expect((await stat(join(root, 'ro'))).mode & 0o777).toBe(0o555);
     expect(await readFile(join(root, 'ro/f'), 'utf8')).toBe('f');
+  });
+
+  it('stops before the filesystem would drop below the disk reserve, leaving its folders removable', async () => {
+    const tar = tarBytes([
+      { name: 'dir/ro/', type: '5', mode: 0o555 },
+      { name: 'dir/ro/big', body: Buffer.alloc(64 * 1024) },
+    ]);
+    const error = await extractTarGzip(Readable.from([gzipSync(tar)]), {
+      title: 'dir',
+      root,
+      log: memoryLog(),
+      // More free space than any disk has: the first look at the filesystem refuses.
+      reserve: { bytes: Number.MAX_SAFE_INTEGER, inodes: 0, checkEvery: 32 * 1024 },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PullError);
+    expect(error).toMatchObject({ code: 'DISK_RESERVE' });
+    expect((error as Error).message).toMatch(
+      /^folder layer "dir": extraction stopped after \d+(\.\d)? KiB of tar: the output filesystem has .* free, less than the .* a pull leaves free/,
+    );
+    expect((await stat(join(root, 'ro'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('extracts past the disk reserve checks when there is room', async () => {
+    const result = await extractTarGzip(
+      Readable.from([tarGzip([{ name: 'dir/a', body: Buffer.alloc(64 * 1024) }])]),
+      { title: 'dir', root, log: memoryLog(), reserve: { bytes: 0, inodes: 0, checkEvery: 1 } },
+    );
+    expect(result.files).toBe(1);
   });
 });

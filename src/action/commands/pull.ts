@@ -5,10 +5,12 @@ import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifac
 import { pull, type PullResult } from '../../commands/pull/pull.js';
 import { isDigest } from '../../oci/digest.js';
 import { actionLog } from '../log.js';
-import { setJsonOutput, setOutputs } from '../outputs.js';
+import { warnAboutLargeOutputs } from '../output-size.js';
+import { setOutputs } from '../outputs.js';
 import { targetName } from '../inputs/push.js';
 import { readPullInputs, type PullInputs } from '../inputs/pull.js';
 import { pullSummaryMarkdown } from '../summary/pull.js';
+import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 export async function runPull(): Promise<void> {
@@ -36,18 +38,8 @@ async function report(inputs: PullInputs, result: PullResult): Promise<void> {
   const name = targetName(inputs.target);
   const digest = result.descriptor.digest;
   const reference = `${name}@${digest}`;
-  setOutputs({
-    digest,
-    reference,
-    path: result.outputDir,
-    'media-type': result.descriptor.mediaType,
-    'artifact-type': result.artifactType,
-    size: result.descriptor.size,
-    // The exact bytes whose digest is `digest`.
-    manifest: result.manifest.toString('utf8'),
-  });
-  setJsonOutput(
-    'files',
+  // Compact JSON, so later steps can fromJSON() it.
+  const files = JSON.stringify(
     result.files.map(({ path, title, mediaType, digest, size }) => ({
       path,
       title,
@@ -56,16 +48,30 @@ async function report(inputs: PullInputs, result: PullResult): Promise<void> {
       size,
     })),
   );
-  const markdown = pullSummaryMarkdown({
-    source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
-    reference,
+  // The exact bytes whose digest is `digest`.
+  const manifest = result.manifest.toString('utf8');
+  setOutputs({
     digest,
-    artifactType: result.artifactType,
-    outputDir: result.outputDir,
-    files: result.files,
-    skipped: result.skipped,
-    downloaded: result.downloaded,
-    fromCache: result.fromCache,
+    reference,
+    path: result.outputDir,
+    'media-type': result.descriptor.mediaType,
+    'artifact-type': result.artifactType,
+    size: result.descriptor.size,
+    manifest,
+    files,
   });
-  await core.summary.addRaw(markdown).write();
+  warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
+  await writeSummary(
+    pullSummaryMarkdown({
+      source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
+      reference,
+      digest,
+      artifactType: result.artifactType,
+      outputDir: result.outputDir,
+      files: result.files,
+      skipped: result.skipped,
+      downloaded: result.downloaded,
+      fromCache: result.fromCache,
+    }),
+  );
 }

@@ -1,7 +1,10 @@
-// The job summary of a pull: what was pulled, from where, and each file written.
+// The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
+// the files with their sizes, digests and where each was written, and the layers left out.
 import { formatBytes } from '../../commands/format.js';
-import type { PulledFile } from '../../commands/pull/pull.js';
 import type { SkippedLayer } from '../../commands/pull/plan.js';
+import type { PulledFile } from '../../commands/pull/pull.js';
+import { shortDigest } from '../../oci/digest.js';
+import { code, factsMarkdown, tableMarkdown } from './markdown.js';
 
 export interface PullSummary {
   /** `host/repo:tag`, or the layout path with its tag or digest. */
@@ -17,53 +20,45 @@ export interface PullSummary {
   fromCache: number;
 }
 
-/** Text safe inside a Markdown table cell or inline code. */
-const cell = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-const code = (text: string): string => `<code>${cell(text)}</code>`;
+const SKIP_REASONS: Record<SkippedLayer['reason'], string> = {
+  untitled: 'no title',
+  files: `not selected by ${code('files')}`,
+  'media-types': `not selected by ${code('media-types')}`,
+};
 
 export function pullSummaryMarkdown(summary: PullSummary): string {
   const total = summary.files.reduce((sum, f) => sum + f.size, 0);
-  const lines = [
-    `### Pulled ${code(summary.source)}`,
-    '',
-    '| | |',
-    '| --- | --- |',
-    `| Reference | ${code(summary.reference)} |`,
-    `| Digest | ${code(summary.digest)} |`,
-    `| Artifact type | ${code(summary.artifactType)} |`,
-    `| Output folder | ${code(summary.outputDir)} |`,
-    `| Layers | ${summary.files.length} written (${formatBytes(total)}); ` +
-      `${summary.downloaded} blob(s) downloaded, ${summary.fromCache} from the runner's cache |`,
-    '',
+  const facts: [string, string][] = [
+    ['Reference', code(summary.reference)],
+    ['Digest', code(summary.digest)],
+    ['Artifact type', code(summary.artifactType)],
+    ['Output folder', code(summary.outputDir)],
+    [
+      'Files',
+      `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+        `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
+    ],
   ];
-  if (summary.files.length > 0) {
-    lines.push(
-      '| File | Media type | Size | Digest | Written to |',
-      '| --- | --- | --- | --- | --- |',
-    );
-    for (const file of summary.files) {
-      const name = file.title ?? '(untitled)';
-      const kind = file.unpacked ? ' (folder)' : '';
-      lines.push(
-        `| ${code(name)}${kind} | ${code(file.mediaType)} | ${formatBytes(file.size)} | ` +
-          `${code(file.digest.slice(0, 19))} | ${code(file.path)} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (summary.skipped.length > 0) {
-    lines.push(
-      '| Skipped layer | Media type | Why |',
-      '| --- | --- | --- |',
-      ...summary.skipped.map(
-        (s) =>
-          `| ${code(s.name)} | ${code(s.descriptor.mediaType)} | ${
-            s.reason === 'untitled' ? 'no title' : `not selected by ${code(s.reason)}`
-          } |`,
-      ),
-      '',
-    );
-  }
-  return lines.join('\n');
+  return [
+    ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
+    ...tableMarkdown(
+      ['File', 'Media type', 'Size', 'Digest', 'Written to'],
+      summary.files.map((file) => [
+        `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
+        code(file.mediaType),
+        formatBytes(file.size),
+        code(shortDigest(file.digest)),
+        code(file.path),
+      ]),
+      { more: (n) => `… and ${n} more files: every one is in the \`files\` output` },
+    ),
+    ...tableMarkdown(
+      ['Skipped layer', 'Media type', 'Why'],
+      summary.skipped.map((s) => [
+        code(s.name),
+        code(s.descriptor.mediaType),
+        SKIP_REASONS[s.reason],
+      ]),
+    ),
+  ].join('\n');
 }

@@ -1,5 +1,7 @@
 // Why a pull refused to go on. The client's OciError covers transport and content; these cover
 // what the pull itself decides (unsafe paths, archives, existing files).
+import { shortDigest, type Digest } from '../../oci/digest.js';
+import { OciError } from '../../oci/errors.js';
 
 export type PullErrorCode =
   /** A layer title leaves the output folder, or a path goes through a symlink that does. */
@@ -15,7 +17,9 @@ export type PullErrorCode =
   /** The reference resolved to another digest than the expected one. */
   | 'UNEXPECTED_DIGEST'
   /** An index, or a manifest this command cannot read. */
-  | 'UNSUPPORTED_MANIFEST';
+  | 'UNSUPPORTED_MANIFEST'
+  /** Extracting a folder layer would leave the output filesystem almost full. */
+  | 'DISK_RESERVE';
 
 export class PullError extends Error {
   readonly code: PullErrorCode;
@@ -25,4 +29,20 @@ export class PullError extends Error {
     this.name = 'PullError';
     this.code = code;
   }
+}
+
+/**
+ * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
+ * and short digest, so a user of a many-file artifact sees which file failed. The kind (class
+ * and `code`) is kept; a message that names the layer already is left as it is.
+ */
+export function layerFailure(error: unknown, name: string, digest: Digest): unknown {
+  // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
+  const message = (error as { message?: unknown } | undefined)?.message;
+  if (typeof message !== 'string' || message.includes(`"${name}"`)) return error;
+  const named = `layer "${name}" (${shortDigest(digest)}): ${message}`;
+  if (error instanceof PullError) return new PullError(error.code, named, { cause: error });
+  if (error instanceof OciError) return new OciError(error.code, named, { cause: error });
+  const code = (error as { code?: unknown }).code;
+  return Object.assign(new Error(named, { cause: error }), code === undefined ? {} : { code });
 }

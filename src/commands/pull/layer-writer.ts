@@ -1,6 +1,13 @@
 // Writes the entries of one folder layer into its staging folder, one at a time, never through a
 // symlink and never outside the folder. Modes come from the entries, within the umask and without
 // setuid, setgid or sticky bits; folders stay writable for us until finish() sets their modes.
+//
+// The staging folder is made empty by create(), and only this writer changes what is inside, so
+// it remembers which folders it made or checked (`realFolders`) and asks the filesystem again
+// only about what it does not know: a layer of 10,000 files costs a few system calls per file,
+// not one per path segment. New entries are created with O_EXCL (symlinks and hard links fail on
+// an existing name too), so an earlier entry at the same name is found by the kernel, not by a
+// look beforehand, and is then replaced as tar does.
 import { constants, type Stats } from 'node:fs';
 import {
   chmod,
@@ -15,7 +22,7 @@ import {
   utimes,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { FileWrites } from './file-writes.js';
 import { checkLinkChains } from './link-chains.js';
 import { checkSymlinkTarget, unsafe } from './tar-paths.js';
 
@@ -31,7 +38,10 @@ interface FolderMeta {
 export class LayerWriter {
   /** Final modes of the folders, applied deepest first by finish(). */
   private readonly folders = new Map<string, FolderMeta>();
+  /** Folders known to be real folders (made or checked by this writer), '' for the root. */
+  private readonly realFolders = new Set<string>(['']);
   private readonly links: string[][] = [];
+  private readonly writes = new FileWrites();
   files = 0;
 
   private constructor(
@@ -56,36 +66,45 @@ export class LayerWriter {
     return writer;
   }
 
+  /** Returns once the body is read; the write may go on until finish() (see FileWrites). */
   async file(
     segments: string[],
     mode: number | undefined,
     mtime: Date | undefined,
+    size: number,
     body: AsyncIterable<Buffer>,
   ) {
-    const path = await this.prepare(segments, 'a file');
-    const handle = await open(path, FILE_FLAGS, (mode ?? 0o644) & PERMISSION_BITS & ~this.umask);
-    await pipeline(body, handle.createWriteStream());
-    if (mtime) await utimes(path, mtime, mtime);
+    const fileMode = (mode ?? 0o644) & PERMISSION_BITS & ~this.umask;
+    const handle = await this.create(segments, (path) => open(path, FILE_FLAGS, fileMode));
     this.files++;
+    await this.writes.write(handle, size, body, mtime);
   }
 
   async folder(segments: string[], mode: number | undefined, mtime: Date | undefined) {
     const key = segments.join('/');
     const meta: FolderMeta = { mode: (mode ?? 0o755) & PERMISSION_BITS & ~this.umask };
     if (mtime) meta.mtime = mtime;
-    if (segments.length > 0) {
-      const path = await this.prepare(segments, 'a folder');
-      await mkdir(path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error; // kept by prepare() because it is a folder
-      });
+    if (!this.realFolders.has(key)) {
+      await this.parents(segments);
+      const path = join(this.root, ...segments);
+      const make = (): Promise<unknown> => mkdir(path, { mode: 0o700 });
+      const made = await make().then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+          return false;
+        },
+      );
+      // An earlier folder entry stays (and keeps what is in it); a file or link is replaced.
+      if (!made && !(await lstat(path)).isDirectory()) await this.create(segments, make);
+      this.realFolders.add(key);
     }
     this.folders.set(key, meta);
   }
 
   async symlink(segments: string[], target: string) {
     checkSymlinkTarget(segments, target, this.title, this.name(segments));
-    const path = await this.prepare(segments, 'a link');
-    await symlink(target, path);
+    await this.create(segments, (path) => symlink(target, path));
     this.links.push(segments);
   }
 
@@ -100,13 +119,13 @@ export class LayerWriter {
       );
     }
     if (source.join('/') === segments.join('/')) return;
-    const path = await this.prepare(segments, 'a link');
-    await link(join(this.root, ...source), path);
+    await this.create(segments, (path) => link(join(this.root, ...source), path));
     this.files++;
   }
 
-  /** Checks link chains, then sets folder modes and times, deepest first. */
+  /** Waits for the file writes, checks link chains, then sets folder modes and times. */
   async finish(): Promise<void> {
+    await this.writes.settle();
     await checkLinkChains(this.root, this.links, this.title, this.prefix);
     const byDepth = [...this.folders.entries()].sort(
       ([a], [b]) => b.split('/').length - a.split('/').length || b.length - a.length,
@@ -121,46 +140,66 @@ export class LayerWriter {
   }
 
   /**
-   * Makes the parent folders (refusing any symlink or file on the way) and clears the entry's
-   * own path, so a later entry replaces an earlier one as tar does.
+   * Makes the parent folders (refusing any symlink or file on the way), then the entry with
+   * `make`, which must fail with EEXIST when the name is taken. A taken name is cleared (a folder
+   * with all it holds) and made again: a later entry replaces an earlier one, as tar does.
    */
-  private async prepare(segments: string[], kind: string): Promise<string> {
-    const name = segments.join('/');
-    const shown = this.name(segments);
+  private async create<T>(segments: string[], make: (path: string) => Promise<T>): Promise<T> {
+    await this.parents(segments);
+    const path = join(this.root, ...segments);
+    try {
+      return await make(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if ((await lstat(path)).isDirectory()) await rm(path, { recursive: true, force: true });
+    else await unlink(path);
+    this.forget(segments.join('/'));
+    return make(path);
+  }
+
+  /** Every parent of the entry is a real folder of the layer, made when missing. */
+  private async parents(segments: string[]): Promise<void> {
     let path = this.root;
     for (let i = 0; i < segments.length - 1; i++) {
       path = join(path, segments[i] as string);
+      const key = segments.slice(0, i + 1).join('/');
+      if (this.realFolders.has(key)) continue;
       const stats = await lstatOrUndefined(path);
       if (stats === undefined) {
         await mkdir(path, { mode: 0o700 });
-        const key = segments.slice(0, i + 1).join('/');
         if (!this.folders.has(key)) this.folders.set(key, { mode: 0o777 & ~this.umask });
       } else if (stats.isSymbolicLink()) {
         throw unsafe(
           this.title,
-          shown,
+          this.name(segments),
           `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`,
         );
       } else if (!stats.isDirectory()) {
         throw unsafe(
           this.title,
-          shown,
+          this.name(segments),
           `needs "${this.name(segments.slice(0, i + 1))}" to be a folder, but it is not one`,
         );
       }
+      this.realFolders.add(key);
     }
-    path = join(this.root, ...segments);
-    const existing = await lstatOrUndefined(path);
-    if (existing?.isDirectory()) {
-      if (kind === 'a folder') return path;
-      await rm(path, { recursive: true, force: true });
-      for (const key of this.folders.keys()) {
-        if (key === name || key.startsWith(`${name}/`)) this.folders.delete(key);
-      }
-    } else if (existing !== undefined) {
-      await unlink(path);
+  }
+
+  /** A name was cleared: what this writer knew about it and below it no longer holds. */
+  private forget(name: string): void {
+    const below = `${name}/`;
+    for (const key of this.realFolders) {
+      if (key === name || key.startsWith(below)) this.realFolders.delete(key);
     }
-    return path;
+    for (const key of this.folders.keys()) {
+      if (key === name || key.startsWith(below)) this.folders.delete(key);
+    }
+  }
+
+  /** Waits for the file writes still running, failed or not: before the folder is removed. */
+  idle(): Promise<void> {
+    return this.writes.idle();
   }
 
   /** Stats of an entry reached without any symlink on the way, or undefined. */

@@ -42,19 +42,30 @@ export function titleTarget(outputDir: string, title: string, allowTraversal: bo
 }
 
 /**
- * Checks the folders that already exist between the output folder and the target: each must
+ * Checks the folders that already exist between the output folder and each target: each must
  * be a folder (or a symlink to one) and, unless traversal is allowed, none may lead outside the
  * output folder. Run before downloading and again right before moving into place.
  */
-export async function checkExistingPath(
+export async function checkExistingPaths(
   outputDir: string,
+  targets: readonly { target: string; name: string }[],
+  allowTraversal: boolean,
+): Promise<void> {
+  const rootReal = await realpathOrUndefined(outputDir);
+  if (rootReal === undefined) return; // nothing exists yet
+  for (const { target, name } of targets) {
+    if (!isInside(outputDir, target)) continue; // only reachable with allowTraversal
+    await checkExistingPath(outputDir, rootReal, target, name, allowTraversal);
+  }
+}
+
+async function checkExistingPath(
+  outputDir: string,
+  rootReal: string,
   target: string,
   title: string,
   allowTraversal: boolean,
 ): Promise<void> {
-  if (!isInside(outputDir, target)) return; // only reachable with allowTraversal
-  const rootReal = await realpathOrUndefined(outputDir);
-  if (rootReal === undefined) return; // nothing exists yet
   const parts = relative(outputDir, target).split(sep);
   let current = outputDir;
   for (const part of parts.slice(0, -1)) {

@@ -1,9 +1,10 @@
 // Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
 // moves them on the same filesystem) and how verified ones reach their final path.
 import { randomUUID } from 'node:crypto';
-import { cp, lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { cp, lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isMissing } from './output-path.js';
+import { removeTree } from './remove-tree.js';
 
 export const WORK_PREFIX = '.oci-pull-';
 
@@ -23,7 +24,7 @@ export class WorkArea {
   }
 
   remove(): Promise<void> {
-    return rm(this.path, { recursive: true, force: true });
+    return removeTree(this.path);
   }
 }
 
@@ -51,7 +52,7 @@ export async function moveIntoPlace(staged: string, target: string): Promise<voi
     await rename(aside, target).catch(() => undefined);
     throw error;
   }
-  await rm(aside, { recursive: true, force: true });
+  await removeTree(aside);
 }
 
 /** rename(), or when the target is on another filesystem, a copy next to it and a rename. */
@@ -73,7 +74,7 @@ async function renameAcross(from: string, to: string): Promise<void> {
     });
     await rename(near, to);
   } catch (error) {
-    await rm(near, { recursive: true, force: true });
+    await removeTree(near);
     throw error;
   }
 }

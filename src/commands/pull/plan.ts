@@ -1,9 +1,9 @@
 // Which layers a pull writes and where: filters, names, targets, and conflicts between them,
 // all decided before a byte is downloaded.
-import { sep } from 'node:path';
-import { ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
+import { dirname } from 'node:path';
+import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { digestAlgorithm, digestHex } from '../../oci/digest.js';
+import { digestAlgorithm, digestHex, parseDigest, type Digest } from '../../oci/digest.js';
 import { OCI_EMPTY } from '../../oci/media-types.js';
 import { PullError } from './errors.js';
 import { titleTarget } from './output-path.js';
@@ -19,6 +19,8 @@ export interface PlannedLayer {
   target: string;
   /** A folder layer to extract (else the blob is written as one file). */
   unpack: boolean;
+  /** For a folder layer to extract: its uncompressed tar's digest, when annotated. */
+  tarDigest?: Digest;
 }
 
 export type SkipReason = 'untitled' | 'files' | 'media-types';
@@ -63,15 +65,18 @@ export function planLayers(manifest: ImageManifest, options: PlanOptions): Plan 
     } else if (!options.files(name)) {
       skipped.push({ descriptor, name, reason: 'files' });
     } else {
+      const unpack =
+        options.unpack &&
+        title !== undefined &&
+        descriptor.annotations?.[ORAS_CONTENT_UNPACK] === 'true';
+      const tarDigest = unpack ? annotatedTarDigest(descriptor, name) : undefined;
       layers.push({
         descriptor,
         title,
         name,
         target: titleTarget(options.outputDir, name, options.allowPathTraversal),
-        unpack:
-          options.unpack &&
-          title !== undefined &&
-          descriptor.annotations?.[ORAS_CONTENT_UNPACK] === 'true',
+        unpack,
+        ...(tarDigest ? { tarDigest } : {}),
       });
     }
   }
@@ -79,22 +84,40 @@ export function planLayers(manifest: ImageManifest, options: PlanOptions): Plan 
   return { layers, skipped };
 }
 
-/** Two layers at one path, or one inside another, would overwrite each other in some order. */
+/** `io.deis.oras.content.digest`, refused before any download when it is not a digest. */
+function annotatedTarDigest(descriptor: Descriptor, name: string): Digest | undefined {
+  const value = descriptor.annotations?.[ORAS_CONTENT_DIGEST];
+  if (value === undefined) return undefined;
+  try {
+    return parseDigest(value);
+  } catch (error) {
+    throw new PullError(
+      'BAD_ARCHIVE',
+      `folder layer "${name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * Two layers at one path, or one inside another, would overwrite each other in some order.
+ * Checked through each target's parents, so thousands of layers cost no more than their depth.
+ */
 function refuseConflicts(layers: PlannedLayer[]): void {
-  const sorted = [...layers].sort((a, b) => (a.target < b.target ? -1 : 1));
-  for (let i = 1; i < sorted.length; i++) {
-    const before = sorted[i - 1] as PlannedLayer;
-    const after = sorted[i] as PlannedLayer;
-    if (after.target === before.target) {
+  const byTarget = new Map<string, PlannedLayer>();
+  for (const layer of layers) {
+    const other = byTarget.get(layer.target);
+    if (other !== undefined) {
       throw new PullError(
         'CONFLICTING_TITLES',
-        `layers ${before.descriptor.digest} and ${after.descriptor.digest} both go to ${after.target} ("${after.name}")`,
+        `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} ("${layer.name}")`,
       );
     }
+    byTarget.set(layer.target, layer);
   }
-  for (const outer of layers) {
-    for (const inner of layers) {
-      if (inner.target.startsWith(outer.target + sep)) {
+  for (const inner of layers) {
+    for (let dir = dirname(inner.target); dir !== dirname(dir); dir = dirname(dir)) {
+      const outer = byTarget.get(dir);
+      if (outer !== undefined) {
         throw new PullError(
           'CONFLICTING_TITLES',
           `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`,

@@ -3,24 +3,23 @@
 // folder, then move the verified results into place. On failure the work folder goes away and
 // no final path holds anything unverified.
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
-import { isDigest, shortDigest, type Digest } from '../../oci/digest.js';
+import { isDigest, type Digest } from '../../oci/digest.js';
 import type { Fetcher, Resolver } from '../../oci/target.js';
-import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import { BlobSources } from './blob-sources.js';
 import { saveToCache } from './cache-save.js';
+import { downloadLayers } from './download-layers.js';
 import { PullError } from './errors.js';
 import { parseImageManifest } from './manifest.js';
-import { checkExistingPath, isMissing } from './output-path.js';
+import { checkExistingPaths, isInside, isMissing } from './output-path.js';
 import { moveIntoPlace, WorkArea } from './placement.js';
 import { planLayers, type PlannedLayer, type SkippedLayer } from './plan.js';
+import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
 import { readManifest } from './read-manifest.js';
-import { runLimited } from './run-limited.js';
-import { stageLayer, type StagedLayer } from './stage-layer.js';
 import { titleFilter } from './title-filter.js';
 
 export interface PullSource extends Resolver, Fetcher {
@@ -62,6 +61,8 @@ export interface PulledFile {
   size: number;
   /** A folder layer that was extracted. */
   unpacked: boolean;
+  /** Its bytes came from the runner's cache. */
+  fromCache: boolean;
 }
 
 export interface PullResult {
@@ -82,10 +83,9 @@ export async function pull(options: PullOptions): Promise<PullResult> {
   const { source, selector, log } = options;
   const outputDir = resolvePath(options.outputDir);
   const where = `${source.location}${isDigest(selector) ? '@' : ':'}${selector}`;
-  return log.group(`Pulling ${where}`, async () => {
+  const result = await log.group(`Pull ${where}`, async () => {
     const read = await readManifest({ ...options, where });
-    const { descriptor } = read;
-    log.info(`Manifest ${descriptor.digest} (${formatBytes(descriptor.size)})`);
+    logManifest(read.descriptor, log);
     const manifest = parseImageManifest(read.bytes, where);
     const plan = planLayers(manifest, {
       outputDir,
@@ -94,50 +94,49 @@ export async function pull(options: PullOptions): Promise<PullResult> {
       unpack: options.unpack ?? true,
       allowPathTraversal: options.allowPathTraversal ?? false,
     });
-    reportSkipped(plan.skipped, log);
+    logSkipped(plan.skipped, log);
     await checkTargets(plan.layers, outputDir, options);
 
-    const createdOutput = await makeFolder(outputDir);
-    const work = await WorkArea.create(outputDir);
-    const cacheFolder = options.cache ? work.at('cache') : undefined;
-    const sources = new BlobSources({
-      target: source,
-      ...(read.cached ? { cached: read.cached } : {}),
-      ...(cacheFolder ? { cacheFolder } : {}),
-      onProgress: progressReporter(log, 'Downloading'),
-      log,
-    });
-    let files: PulledFile[];
+    const created = await makeFolder(outputDir);
+    let work: WorkArea | undefined;
+    const files: PulledFile[] = [];
+    let sources: BlobSources;
     try {
-      const staged = await runLimited(
-        plan.layers.map((layer, i) => ({ layer, i })),
-        (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
-        async ({ layer, i }, signal) =>
-          stageLayer(layer, await sources.open(layer.descriptor, signal), work.at(`${i}`), log),
-      );
+      work = await WorkArea.create(outputDir);
+      const cacheFolder = options.cache ? work.at('cache') : undefined;
+      sources = new BlobSources({
+        target: source,
+        ...(read.cached ? { cached: read.cached } : {}),
+        ...(cacheFolder ? { cacheFolder } : {}),
+        onProgress: progressReporter(log, 'Downloading'),
+        log,
+      });
+      const staged = await downloadLayers(plan.layers, {
+        sources,
+        work,
+        concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        log,
+      });
       // Only now, with every layer verified, does anything reach a final path.
       await checkTargets(plan.layers, outputDir, options);
-      files = [];
-      for (const item of staged) files.push(await place(item, sources, log));
-      if (options.cache && cacheFolder && sources.downloaded.size > 0) {
+      for (const { layer, path, files: count } of staged) {
+        await moveIntoPlace(path, layer.target);
+        const file = pulledFile(layer, sources.fromCache.has(layer.descriptor.digest));
+        logPlaced(file, count, log);
+        files.push(file);
+      }
+      // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
+      if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
         await saveToCache(options.cache, read, cacheFolder, log);
       }
     } catch (error) {
-      await work.remove().catch(() => undefined);
-      if (createdOutput) await rmdir(outputDir).catch(() => undefined);
+      await work?.remove().catch(() => undefined);
+      await removeCreated(created, outputDir);
       throw error;
     }
     await work.remove();
-
-    const total = files.reduce((sum, f) => sum + f.size, 0);
-    if (plan.layers.length === 0) log.warning(`no layer of ${where} was selected; nothing written`);
-    const fromCache = options.cache ? `, ${sources.fromCache.size} from the runner's cache` : '';
-    log.info(
-      `Pulled ${files.length} layer${files.length === 1 ? '' : 's'} (${formatBytes(total)}) ` +
-        `into ${outputDir}: ${sources.downloaded.size} blob(s) downloaded${fromCache}`,
-    );
     return {
-      descriptor,
+      descriptor: read.descriptor,
       manifest: read.bytes,
       artifactType: manifest.artifactType ?? manifest.config.mediaType,
       outputDir,
@@ -147,16 +146,12 @@ export async function pull(options: PullOptions): Promise<PullResult> {
       fromCache: sources.fromCache.size,
     };
   });
+  logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+  return result;
 }
 
-async function place(item: StagedLayer, sources: BlobSources, log: Log): Promise<PulledFile> {
-  const { layer } = item;
+function pulledFile(layer: PlannedLayer, fromCache: boolean): PulledFile {
   const { descriptor } = layer;
-  await moveIntoPlace(item.path, layer.target);
-  const details = [shortDigest(descriptor.digest), formatBytes(descriptor.size)];
-  if (item.files !== undefined) details.push(`${item.files} file(s) extracted`);
-  if (sources.fromCache.has(descriptor.digest)) details.push('from cache');
-  log.info(`${layer.name} → ${layer.target} (${details.join(', ')})`);
   return {
     path: layer.target,
     title: layer.title ?? null,
@@ -164,6 +159,7 @@ async function place(item: StagedLayer, sources: BlobSources, log: Log): Promise
     digest: descriptor.digest,
     size: descriptor.size,
     unpacked: layer.unpack,
+    fromCache,
   };
 }
 
@@ -173,8 +169,7 @@ async function checkTargets(
   outputDir: string,
   options: PullOptions,
 ): Promise<void> {
-  const allow = options.allowPathTraversal ?? false;
-  for (const layer of layers) await checkExistingPath(outputDir, layer.target, layer.name, allow);
+  await checkExistingPaths(outputDir, layers, options.allowPathTraversal ?? false);
   if (options.overwrite ?? true) return;
   const taken: string[] = [];
   for (const layer of layers) if (await exists(layer.target)) taken.push(layer.target);
@@ -188,32 +183,32 @@ async function checkTargets(
   }
 }
 
-function reportSkipped(skipped: SkippedLayer[], log: Log): void {
-  for (const { descriptor, name, reason } of skipped) {
-    const layer = `${shortDigest(descriptor.digest)} (${descriptor.mediaType})`;
-    if (reason === 'untitled') {
-      log.notice(
-        `Skipped layer ${layer}: it has no title (org.opencontainers.image.title). ` +
-          `Name its media type in "media-types" to save it as ${name}.`,
-      );
-    } else {
-      log.info(`Skipped "${name}" ${layer}: not selected by "${reason}"`);
-    }
-  }
-}
-
-/** Makes the output folder when missing; true when it did. */
-async function makeFolder(path: string): Promise<boolean> {
+/**
+ * Makes the output folder and its missing parents; returns the first folder it made (the top
+ * of what a failed pull removes again), or undefined when the output folder existed.
+ */
+async function makeFolder(path: string): Promise<string | undefined> {
   const stats = await stat(path).catch((error: unknown) => {
     if (isMissing(error)) return undefined;
     throw error;
   });
-  if (stats?.isDirectory()) return false;
+  if (stats?.isDirectory()) return undefined;
   if (stats !== undefined) {
     throw new PullError('TARGET_EXISTS', `the output folder ${path} exists and is not a folder`);
   }
-  await mkdir(path, { recursive: true });
-  return true;
+  return mkdir(path, { recursive: true });
+}
+
+/** Removes the folders makeFolder made, deepest first, as long as they are empty. */
+async function removeCreated(top: string | undefined, outputDir: string): Promise<void> {
+  if (top === undefined) return;
+  for (let dir = outputDir; isInside(top, dir); dir = dirname(dir)) {
+    const removed = await rmdir(dir).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || dir === top) return;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

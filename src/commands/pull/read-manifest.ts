@@ -2,21 +2,20 @@
 // digest (a pull by digest then needs no network at all), else from the source.
 import { readFile, stat } from 'node:fs/promises';
 import type { Descriptor } from '../../oci/descriptor.js';
-import { digestBytes, isDigest, type Digest } from '../../oci/digest.js';
-import { OCI_MANIFEST } from '../../oci/media-types.js';
+import { digestAlgorithm, digestBytes, isDigest, type Digest } from '../../oci/digest.js';
+import { MAX_MANIFEST_BYTES, OCI_MANIFEST } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
 import type { ArtifactCache, CachedArtifact } from './artifact-cache.js';
 import { PullError } from './errors.js';
 import type { PullSource } from './pull.js';
-
-/** Registries cap manifests at 4 MiB; so do we, for a cached one too. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export interface ManifestRead {
   descriptor: Descriptor;
   bytes: Buffer;
   /** The cache entry for this digest, when the runner has one. */
   cached?: CachedArtifact;
+  /** The manifest came from that entry (else from the source: the entry lacks it, or it is damaged). */
+  fromCache: boolean;
 }
 
 export interface ReadManifestOptions {
@@ -29,19 +28,21 @@ export interface ReadManifestOptions {
 }
 
 export async function readManifest(options: ReadManifestOptions): Promise<ManifestRead> {
-  const { source, selector, expectedDigest, cache, log } = options;
-  if (isDigest(selector)) {
-    checkExpected(options, selector as Digest);
-    const hit = await fromCache(cache?.find(selector as Digest), selector as Digest, log);
-    if (hit) return hit;
-  }
-  const descriptor = await source.resolve(selector);
-  if (expectedDigest !== undefined) checkExpected(options, descriptor.digest);
-  const cached = cache?.find(descriptor.digest);
-  const hit = await fromCache(cached, descriptor.digest, log, descriptor);
+  const { source, selector, cache, log } = options;
+  // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
+  const resolved = isDigest(selector) ? undefined : await source.resolve(selector);
+  const digest = resolved?.digest ?? (selector as Digest);
+  checkExpected(options, digest);
+  const cached = cache?.find(digest);
+  const hit = await fromCache(cached, digest, log, resolved);
   if (hit) return hit;
-  const fetched = await source.fetchManifest(descriptor);
-  return { descriptor: fetched.descriptor, bytes: fetched.bytes, ...(cached ? { cached } : {}) };
+  const fetched = await source.fetchManifest(resolved ?? digest);
+  return {
+    descriptor: fetched.descriptor,
+    bytes: fetched.bytes,
+    fromCache: false,
+    ...(cached ? { cached } : {}),
+  };
 }
 
 function checkExpected(options: ReadManifestOptions, actual: Digest): void {
@@ -62,9 +63,10 @@ async function fromCache(
 ): Promise<ManifestRead | undefined> {
   const file = cached?.blob(digest);
   if (cached === undefined || file === undefined) return undefined;
+  // The cap of a downloaded manifest holds for a cached one too.
   if ((await stat(file)).size > MAX_MANIFEST_BYTES) return undefined;
   const bytes = await readFile(file);
-  if (digestBytes(bytes, digest.slice(0, digest.indexOf(':'))) !== digest) {
+  if (digestBytes(bytes, digestAlgorithm(digest)) !== digest) {
     log.warning(`the runner's cache entry for ${digest} is damaged; downloading again`);
     return undefined;
   }
@@ -74,7 +76,7 @@ async function fromCache(
     digest,
     size: bytes.length,
   };
-  return { descriptor, bytes, cached };
+  return { descriptor, bytes, cached, fromCache: true };
 }
 
 function mediaTypeOf(bytes: Buffer): string {

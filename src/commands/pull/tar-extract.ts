@@ -1,6 +1,7 @@
 // Extracts a folder layer (a gzipped tar, ORAS convention) into a staging folder that does not
 // exist yet, hashing the uncompressed tar on the way for the `io.deis.oras.content.digest` check.
-// The compressed stream is expected to verify itself (size and digest) and fail at its end.
+// The compressed stream verifies itself (size and digest, an error at its end: Fetcher.fetch's
+// contract), so this never hashes it again; the caller moves nothing into place before it ended.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
@@ -9,6 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
 import type { Log } from '../log.js';
+import { DiskReserveGuard, type DiskReserve } from './disk-reserve.js';
 import { PullError } from './errors.js';
 import { LayerWriter } from './layer-writer.js';
 import { archivePrefix, entrySegments } from './tar-paths.js';
@@ -20,6 +22,8 @@ export interface ExtractOptions {
   root: string;
   /** From `io.deis.oras.content.digest`, when the layer carries it. */
   expectedDigest?: Digest;
+  /** What extraction leaves free on the filesystem; default DEFAULT_RESERVE. */
+  reserve?: DiskReserve;
   log: Log;
 }
 
@@ -45,6 +49,7 @@ export async function extractTarGzip(
   const hash = createHash(algorithm);
   const prefix = archivePrefix(title);
   const writer = await LayerWriter.create(options.root, title, prefix);
+  const guard = new DiskReserveGuard(options.root, title, options.reserve);
   let size = 0;
   let skipped = 0;
   let failure: Error | undefined;
@@ -94,7 +99,7 @@ export async function extractTarGzip(
       case 'OldFile':
       case 'ContiguousFile':
         if (atRoot) throw notInside(entry.path);
-        await writer.file(segments, entry.mode, mtime, entry);
+        await writer.file(segments, entry.mode, mtime, entry.size ?? 0, entry);
         return true;
       case 'Directory':
         await writer.folder(segments, entry.mode, mtime);
@@ -141,9 +146,13 @@ export async function extractTarGzip(
       }
       hash.update(chunk);
       size += chunk.length;
-      // Padding or junk after the end-of-archive blocks is hashed, not parsed.
-      if (sawEnd || parser.write(chunk)) done();
-      else parser.once('drain', () => done());
+      const parse = (): void => {
+        // Padding or junk after the end-of-archive blocks is hashed, not parsed.
+        if (sawEnd || parser.write(chunk)) done();
+        else parser.once('drain', () => done());
+      };
+      if (guard.due(size)) guard.check(size).then(parse, done);
+      else parse();
     },
     final(done) {
       parser.end();
@@ -152,22 +161,28 @@ export async function extractTarGzip(
   });
 
   try {
-    await pipeline(compressed, createGunzip(), sink);
-  } catch (error) {
-    throw failure ?? gzipError(error, title);
-  }
-  if (failure) throw failure;
-  await writer.finish();
+    try {
+      await pipeline(compressed, createGunzip(), sink);
+    } catch (error) {
+      throw failure ?? gzipError(error, title);
+    }
+    if (failure) throw failure;
 
-  const digest = `${algorithm}:${hash.digest('hex')}` as Digest;
-  if (options.expectedDigest && digest !== options.expectedDigest) {
-    throw new PullError(
-      'BAD_ARCHIVE',
-      `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
-        `io.deis.oras.content.digest annotation says ${options.expectedDigest}`,
-    );
+    // Before finish(): a refused layer keeps its folders writable, so it can be removed.
+    const digest = `${algorithm}:${hash.digest('hex')}` as Digest;
+    if (options.expectedDigest && digest !== options.expectedDigest) {
+      throw new PullError(
+        'BAD_ARCHIVE',
+        `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
+          `io.deis.oras.content.digest annotation says ${options.expectedDigest}`,
+      );
+    }
+    await writer.finish();
+    return { digest, size, files: writer.files, skipped };
+  } catch (error) {
+    await writer.idle(); // nothing may still be writing when the caller removes the folder
+    throw error;
   }
-  return { digest, size, files: writer.files, skipped };
 }
 
 function gzipError(error: unknown, title: string): unknown {

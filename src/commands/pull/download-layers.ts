@@ -1,0 +1,55 @@
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once. The
+// first failure stops the others (their downloads are aborted) and is thrown, named after its
+// layer, once nothing is running any more.
+import type { Log } from '../log.js';
+import { mapLimit } from '../concurrency.js';
+import type { BlobSources } from './blob-sources.js';
+import { layerFailure } from './errors.js';
+import type { WorkArea } from './placement.js';
+import type { PlannedLayer } from './plan.js';
+import { removeTree } from './remove-tree.js';
+import { stageLayer, type StagedLayer } from './stage-layer.js';
+
+export interface DownloadOptions {
+  sources: BlobSources;
+  work: WorkArea;
+  /** Layers moving at once; at least 1. */
+  concurrency: number;
+  log: Log;
+}
+
+export function downloadLayers(
+  layers: readonly PlannedLayer[],
+  options: DownloadOptions,
+): Promise<StagedLayer[]> {
+  return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+    try {
+      return await stage(layer, options.work.at(`${index}`), signal, options);
+    } catch (error) {
+      throw layerFailure(error, layer.name, layer.descriptor.digest);
+    }
+  });
+}
+
+/**
+ * One layer from its source. A layer read from the runner's cache that fails is read again from
+ * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
+ */
+async function stage(
+  layer: PlannedLayer,
+  path: string,
+  signal: AbortSignal,
+  options: DownloadOptions,
+): Promise<StagedLayer> {
+  const { sources, log } = options;
+  const opened = await sources.open(layer.descriptor, signal);
+  try {
+    return await stageLayer(layer, opened.stream, path, log);
+  } catch (error) {
+    opened.stream.destroy(); // unread when staging failed before reading: release it
+    if (!opened.fromCache || signal.aborted) throw error;
+    if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
+    await removeTree(path);
+    return stage(layer, path, signal, options);
+  }
+}

@@ -1,0 +1,113 @@
+// Writes the bytes of extracted files through their open handles. A tar is read in order, one
+// entry at a time, so a layer of many small files would wait for each file's write, times change
+// and close in turn; small files are instead written in the background, a few at once, while
+// the next entries are read. Only handles are used, never paths, so a later entry that replaces
+// a name or a folder cannot redirect a write still running (it goes to the file the name had).
+import type { FileHandle } from 'node:fs/promises';
+
+/** Files up to this size are read whole, then written in the background. */
+export const BACKGROUND_MAX_BYTES = 256 * 1024;
+/** Background writes at once; with the size cap, at most 4 MiB held. */
+const MAX_RUNNING = 16;
+/** A big file is written in batches of about this size. */
+const WRITE_BATCH = 1024 * 1024;
+
+export class FileWrites {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | undefined;
+
+  /**
+   * Writes `body` to `handle`, sets its times and closes it, whatever happens. Returns once the
+   * body is read; the rest may still be running (see settle()). Throws an earlier write's error.
+   */
+  async write(
+    handle: FileHandle,
+    size: number,
+    body: AsyncIterable<Buffer>,
+    mtime: Date | undefined,
+  ): Promise<void> {
+    this.throwFailure();
+    if (size > BACKGROUND_MAX_BYTES) {
+      await finishFile(handle, mtime, () => writeStreamed(handle, body));
+      return;
+    }
+    let chunks: Buffer[];
+    try {
+      chunks = [];
+      for await (const chunk of body) chunks.push(chunk);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    const task: Promise<void> = finishFile(handle, mtime, () => writeAll(handle, chunks))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.running.delete(task));
+    this.running.add(task);
+    while (this.running.size >= MAX_RUNNING) await Promise.race(this.running);
+    this.throwFailure();
+  }
+
+  /** Waits for every write still running; throws the first one's error. */
+  async settle(): Promise<void> {
+    await this.idle();
+    this.throwFailure();
+  }
+
+  /** Waits for every write still running, failed or not (before removing what they wrote). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+async function finishFile(
+  handle: FileHandle,
+  mtime: Date | undefined,
+  writeBody: () => Promise<void>,
+): Promise<void> {
+  try {
+    await writeBody();
+    if (mtime) await handle.utimes(mtime, mtime);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeStreamed(handle: FileHandle, body: AsyncIterable<Buffer>): Promise<void> {
+  let batch: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    batch.push(chunk);
+    size += chunk.length;
+    if (size < WRITE_BATCH) continue;
+    await writeAll(handle, batch);
+    batch = [];
+    size = 0;
+  }
+  if (size > 0) await writeAll(handle, batch);
+}
+
+/** Writes every byte of `buffers`: a write may take fewer than it was given. */
+async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    const total = pending.reduce((sum, b) => sum + b.length, 0);
+    const { bytesWritten } = await handle.writev(pending);
+    if (bytesWritten >= total) return;
+    let skip = bytesWritten;
+    const rest: Buffer[] = [];
+    for (const buffer of pending) {
+      if (skip >= buffer.length) skip -= buffer.length;
+      else {
+        rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+        skip = 0;
+      }
+    }
+    pending = rest;
+  }
+}

@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4899:
+/***/ 2459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73612,6 +73612,91 @@ const COMMAND_NAMES = [
     'delete',
 ];
 
+;// CONCATENATED MODULE: ./src/action/inputs/read.ts
+// The only functions that read inputs; each returns a typed value or throws an InputError.
+
+
+const readString = (name) => getInput(name);
+function readRequired(name, expected) {
+    const value = core.getInput(name);
+    if (value === '')
+        throw new InputError(name, '', expected);
+    return value;
+}
+/** Non-empty lines, trimmed, without `#` comments. */
+function readLines(name) {
+    return getInput(name)
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+function readBoolean(name, fallback) {
+    const value = getInput(name);
+    if (value === '')
+        return fallback;
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw new input_error_InputError(name, value, 'true or false');
+}
+function readChoice(name, choices, fallback) {
+    const value = getInput(name);
+    if (value === '')
+        return fallback;
+    const choice = choices.find((c) => c === value.toLowerCase());
+    if (choice === undefined)
+        throw new input_error_InputError(name, value, `one of ${choices.join(', ')}`);
+    return choice;
+}
+function readInteger(name, min, max, fallback) {
+    const value = getInput(name);
+    if (value === '')
+        return fallback;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || n < min || n > max) {
+        throw new input_error_InputError(name, value, `a whole number from ${min} to ${max}`);
+    }
+    return n;
+}
+/** `key=value` per line; the first `=` splits. */
+function readKeyValues(name) {
+    const out = {};
+    for (const line of readLines(name)) {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new input_error_InputError(name, line, 'one key=value per line');
+        const key = line.slice(0, eq).trim();
+        if (key in out)
+            throw new input_error_InputError(name, line, `each key once, but "${key}" repeats`);
+        out[key] = line.slice(eq + 1).trim();
+    }
+    return out;
+}
+/** Every input that holds a secret. */
+const SECRET_INPUTS = ['password', 'source-password', 'github-token'];
+const masked = new Set();
+function mask(value) {
+    if (value === '' || masked.has(value))
+        return;
+    masked.add(value);
+    core_setSecret(value);
+}
+/**
+ * Masks every secret input. Called first thing, before any input is checked, so no message
+ * (not even one about another input, nor a debug line) can show a secret unmasked.
+ */
+function maskSecretInputs() {
+    for (const name of SECRET_INPUTS)
+        mask(getInput(name));
+}
+/** A secret input, masked before anything could print it. */
+function readSecret(name) {
+    const value = getInput(name);
+    mask(value);
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
 /** One line for ::error::, with the causes that add information. */
 function formatError(error) {
@@ -73666,8 +73751,9 @@ class RegistryError extends OciError {
         const causeMessage = init.cause?.message;
         const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
         const registry = details === '' ? '' : `: ${details}`;
-        const hint = init.hint ? `. ${init.hint}` : '';
-        return `${init.operation} ${init.reference} failed${status}${registry}${cause}${hint}`;
+        const message = `${init.operation} ${init.reference} failed${status}${registry}${cause}`;
+        // Registry messages often end with a full stop already.
+        return init.hint ? `${message.replace(/\.+$/, '')}. ${init.hint}` : message;
     }
 }
 
@@ -73816,6 +73902,11 @@ const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.
 const UNKNOWN_ARTIFACT = 'application/vnd.unknown.artifact.v1';
 /** The config media type ORAS uses for image-spec v1.0 artifacts without a type. */
 const UNKNOWN_CONFIG = 'application/vnd.unknown.config.v1+json';
+/**
+ * The most a manifest or index may weigh, held whole in memory: distribution caps manifest
+ * bodies at 4 MiB, and so does every store here, on read and on write.
+ */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Sent on every manifest GET/HEAD: some registries answer 404 when a type is missing. */
 const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];
 const isManifestType = (mediaType) => MANIFEST_ACCEPT.includes(mediaType);
@@ -78209,29 +78300,37 @@ async function packFolder(items, path, compressionLevel) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/commands/pack/limit.ts
+;// CONCATENATED MODULE: ./src/commands/concurrency.ts
+// The one concurrency limiter of the commands (push packs and uploads, pull downloads with it).
+// A real cap: each worker starts its next item only once its last one has settled, unlike
+// Promise.all over work that was already started.
 /**
- * Runs `work` on every item with at most `limit` running at once: a real cap, since each
- * worker starts the next item only when its last one settled. After the first failure no new
- * item starts; the failure is thrown once the running ones have settled.
+ * Runs `work` on every item with at most `limit` (at least 1) running at once; the results keep
+ * the order of the items. After the first failure no new item starts and the shared signal is
+ * aborted; that failure is thrown once every running item has settled, so nothing is still
+ * writing when the caller cleans up.
  */
 async function mapLimit(items, limit, work) {
     const results = new Array(items.length);
+    const controller = new AbortController();
     let next = 0;
     let failure;
     const worker = async () => {
         while (failure === undefined && next < items.length) {
             const index = next++;
             try {
-                results[index] = await work(items[index], index);
+                results[index] = await work(items[index], { index, signal: controller.signal });
             }
             catch (error) {
-                failure ??= { error };
+                if (failure === undefined) {
+                    failure = { error };
+                    controller.abort(error);
+                }
             }
         }
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-    await Promise.all(workers);
+    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
+    await Promise.all(Array.from({ length: workers }, worker));
     if (failure !== undefined)
         throw failure.error;
     return results;
@@ -78248,7 +78347,7 @@ async function mapLimit(items, limit, work) {
 
 
 async function prepareLayers(entries, options) {
-    return mapLimit(entries, options.concurrency, async (entry, index) => {
+    return mapLimit(entries, options.concurrency, async (entry, { index }) => {
         if (entry.kind === 'file') {
             const { digest, size } = await digestFile(entry.path);
             return {
@@ -78475,7 +78574,7 @@ function progressReporter(log, verb, options = {}) {
 
 
 
-/** Blobs above this size get an `Uploading` line and progress lines. */
+/** Blobs above this size get an `Uploading` line and progress lines; smaller ones are quick. */
 const BIG_BLOB = 8 * 1024 * 1024;
 const VERB = {
     uploaded: 'Uploaded',
@@ -78490,34 +78589,24 @@ function blobSource(blob) {
         : { open: () => external_node_stream_.Readable.from([source.bytes]) };
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
-    const onProgress = progressReporter(log, 'Uploading');
-    // The first failure stops the uploads still running instead of letting them finish.
-    const abort = new AbortController();
+    const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
     const line = (verb, blob) => `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
-    return mapLimit(blobs, concurrency, async (blob) => {
-        try {
-            // pushBlob checks existence itself; a big blob is checked first only so that its
-            // `Uploading` line is not printed for nothing.
-            const big = blob.descriptor.size > BIG_BLOB;
-            let outcome;
-            if (big && (await target.exists(blob.descriptor))) {
-                outcome = 'exists';
-            }
-            else {
-                if (big)
-                    log.info(line('Uploading', blob));
-                outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
-                    onProgress,
-                    signal: abort.signal,
-                });
-            }
-            log.info(line(VERB[outcome], blob));
-            return { blob, outcome };
+    // The shared signal stops the uploads still running at the first failure.
+    return mapLimit(blobs, concurrency, async (blob, { signal }) => {
+        // pushBlob checks existence itself; a big blob is checked first only so that its
+        // `Uploading` line is not printed for nothing.
+        const big = blob.descriptor.size > BIG_BLOB;
+        let outcome;
+        if (big && (await target.exists(blob.descriptor))) {
+            outcome = 'exists';
         }
-        catch (error) {
-            abort.abort(error);
-            throw error;
+        else {
+            if (big)
+                log.info(line('Uploading', blob));
+            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
         }
+        log.info(line(VERB[outcome], blob));
+        return { blob, outcome };
     });
 }
 
@@ -78532,16 +78621,20 @@ async function uploadBlobs(target, blobs, concurrency, log) {
 
 
 async function pushArtifact(targetSource, options, log) {
-    const title = options.tag === undefined ? options.name : `${options.name}:${options.tag}`;
+    const title = options.groupTitle ??
+        `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
     await (0,promises_.mkdir)(options.tempRoot, { recursive: true });
     const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempRoot, 'oci-push-'));
     try {
-        const result = await log.group(`Push ${title}`, async () => {
+        const result = await log.group(title, async () => {
             const artifact = await packArtifact({ ...options, tempDir }, log);
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
             const uploads = await uploadBlobs(target, artifact.blobs, options.concurrency, log);
             const { subjectHandled } = await target.pushManifest(artifact.descriptor, artifact.bytes, options.tag);
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
+            if (options.subject !== undefined && !subjectHandled) {
+                log.info(`${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`);
+            }
             const tags = options.tag === undefined ? [] : [options.tag];
             for (const tag of options.tags) {
                 if (tags.includes(tag))
@@ -78550,7 +78643,7 @@ async function pushArtifact(targetSource, options, log) {
                 log.info(`Tagged ${tag}`);
                 tags.push(tag);
             }
-            return { ...artifact, tags, uploads, subjectHandled };
+            return { ...artifact, tags, uploads };
         });
         log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
         return result;
@@ -78575,11 +78668,7 @@ async function attachArtifact(target, options, log) {
         digest: resolved.digest,
         size: resolved.size,
     };
-    log.info(`Subject ${options.name}@${subject.digest}`);
-    const result = await pushArtifact(target, { ...options, subject }, log);
-    if (!result.subjectHandled) {
-        log.debug(`${target.location} has no referrers API: the client updated the tag ${subject.digest.replace(':', '-')} (referrers tag schema)`);
-    }
+    const result = await pushArtifact(target, { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` }, log);
     return { ...result, subject };
 }
 
@@ -78660,9 +78749,25 @@ function referrerDescriptor(manifest, links) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/oci/progress-tap.ts
+// Progress of one blob as its bytes pass: the same tap for uploads, downloads and layout writes.
+
+/** Passes bytes on unchanged, reporting the running total after each chunk. */
+function progressTap(descriptor, onProgress) {
+    let done = 0;
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, callback) {
+            done += chunk.length;
+            onProgress({ descriptor, done, total: descriptor.size });
+            callback(null, chunk);
+        },
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/atomic-file.ts
 // Content appears at its final path whole and verified, or not at all: it is written into a
 // temporary file next to its destination (same folder, same file system) and renamed into place.
+
 
 
 
@@ -78717,17 +78822,6 @@ async function writeWhole(destination, bytes) {
         await removeQuietly(temp);
         throw error;
     }
-}
-/** Reports bytes passed so far for one blob. */
-function progressTap(descriptor, onProgress) {
-    let done = 0;
-    return new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            done += chunk.length;
-            onProgress({ descriptor, done, total: descriptor.size });
-            callback(null, chunk);
-        },
-    });
 }
 const readableOf = (bytes) => external_node_stream_.Readable.from([Buffer.from(bytes)]);
 
@@ -78935,8 +79029,8 @@ async function checkMarker(root, marker) {
 
 
 
-/** Manifests are the only content held whole; registries cap them at 4 MiB too. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+
 // A ref.name as the image-layout spec allows it (tags, and also full names such as skopeo's).
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
 const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
@@ -79528,8 +79622,6 @@ function header(response, name) {
 
 
 
-/** distribution caps manifests at 4 MiB; so do we, on both read and write. */
-const manifests_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 function manifestSelector(ctx, reference) {
     if (isDigest(reference) || isValidTag(reference))
@@ -79579,7 +79671,7 @@ async function resolveManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
     const mediaType = bareType(header(answer.response, 'content-type'));
     if (digest && isDigest(digest) && Number.isSafeInteger(length) && length > 0 && mediaType) {
         if (isDigest(selector) && digest !== selector) {
-            throw new OciError('DIGEST_MISMATCH', `${what.reference}: the registry answered digest ${digest} for ${selector}`);
+            throw new OciError('DIGEST_MISMATCH', `${what.operation} ${what.reference}: the registry answered digest ${digest}`);
         }
         return { mediaType, digest: digest, size: length };
     }
@@ -79594,9 +79686,8 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
         reference: `${ctx.location}${isDigest(selector) ? '@' : ':'}${selector}`,
         repository: ctx.name,
     };
-    if (expected && expected.size > manifests_MAX_MANIFEST_BYTES) {
-        throw tooBig(what.reference, expected.size);
-    }
+    if (expected && expected.size > MAX_MANIFEST_BYTES)
+        throw tooBig(what, expected.size);
     const answer = await ctx.client.send({
         method: 'GET',
         url: repoPath(ctx, `manifests/${selector}`),
@@ -79607,11 +79698,11 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
     });
     await ctx.client.expect(answer, [200], what);
     const declared = Number(header(answer.response, 'content-length'));
-    if (Number.isFinite(declared) && declared > manifests_MAX_MANIFEST_BYTES) {
+    if (Number.isFinite(declared) && declared > MAX_MANIFEST_BYTES) {
         await answer.response.body.dump();
-        throw tooBig(what.reference, declared);
+        throw tooBig(what, declared);
     }
-    const bytes = await readCapped(answer.response.body, what.reference);
+    const bytes = await readCapped(answer.response.body, what);
     // By digest, the bytes must hash to it; by tag, to what the registry says (when it says).
     const headerDigest = header(answer.response, 'docker-content-digest');
     const wanted = isDigest(selector)
@@ -79621,16 +79712,16 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
             : undefined;
     const digest = digestBytes(bytes, wanted ? digestAlgorithm(wanted) : 'sha256');
     if (wanted !== undefined && digest !== wanted) {
-        throw new OciError('DIGEST_MISMATCH', `${what.reference}: manifest content digest is ${digest}, expected ${wanted}`);
+        throw new OciError('DIGEST_MISMATCH', `${what.operation} ${what.reference}: content digest is ${digest}, expected ${wanted}`);
     }
     if (expected && bytes.length !== expected.size) {
-        throw new OciError('SIZE_MISMATCH', `${what.reference}: manifest is ${bytes.length} bytes, expected ${expected.size}`);
+        throw new OciError('SIZE_MISMATCH', `${what.operation} ${what.reference}: ${bytes.length} bytes, expected ${expected.size}`);
     }
     const mediaType = bareType(header(answer.response, 'content-type')) ??
         mediaTypeInside(bytes) ??
         expected?.mediaType;
     if (mediaType === undefined) {
-        throw new OciError('INVALID_MANIFEST', `${what.reference}: the manifest names no media type`);
+        throw new OciError('INVALID_MANIFEST', `${what.operation} ${what.reference}: the registry sent no Content-Type and the manifest names no mediaType`);
     }
     return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
 }
@@ -79648,7 +79739,7 @@ async function readCapped(body, what) {
     let length = 0;
     for await (const chunk of body) {
         length += chunk.length;
-        if (length > manifests_MAX_MANIFEST_BYTES) {
+        if (length > MAX_MANIFEST_BYTES) {
             body.destroy?.();
             throw tooBig(what, length);
         }
@@ -79657,7 +79748,7 @@ async function readCapped(body, what) {
     return Buffer.concat(parts);
 }
 function tooBig(what, size) {
-    return new OciError('SIZE_LIMIT_EXCEEDED', `${what}: the manifest is ${size} bytes, more than the ${manifests_MAX_MANIFEST_BYTES} (4 MiB) a manifest may have`);
+    return new OciError('SIZE_LIMIT_EXCEEDED', `${what.operation} ${what.reference}: the manifest is ${size} bytes, more than the ${MAX_MANIFEST_BYTES} (4 MiB) a manifest may have`);
 }
 /** PUT under `tag` (or by digest), with Content-Type equal to the manifest's media type. */
 async function putManifest(ctx, descriptor, bytes, tag) {
@@ -79668,16 +79759,16 @@ async function putManifest(ctx, descriptor, bytes, tag) {
         repository: ctx.name,
     };
     if (tag !== undefined && !isValidTag(tag)) {
-        throw new OciError('INVALID_REFERENCE', `${ctx.location}: "${tag}" is not a valid tag`);
+        throw new OciError('INVALID_REFERENCE', `${what.operation} ${ctx.location}: "${tag}" is not a valid tag (1-128 letters, digits, '_', '.', '-', not starting with '.' or '-')`);
     }
-    if (bytes.length > manifests_MAX_MANIFEST_BYTES)
-        throw tooBig(what.reference, bytes.length);
+    if (bytes.length > MAX_MANIFEST_BYTES)
+        throw tooBig(what, bytes.length);
     if (bytes.length !== descriptor.size) {
-        throw new OciError('SIZE_MISMATCH', `${what.reference}: manifest is ${bytes.length} bytes, the descriptor says ${descriptor.size}`);
+        throw new OciError('SIZE_MISMATCH', `${what.operation} ${what.reference}: the manifest is ${bytes.length} bytes, the descriptor says ${descriptor.size}`);
     }
     const actual = digestBytes(bytes, digestAlgorithm(descriptor.digest));
     if (actual !== descriptor.digest) {
-        throw new OciError('DIGEST_MISMATCH', `${what.reference}: manifest content digest is ${actual}, the descriptor says ${descriptor.digest}`);
+        throw new OciError('DIGEST_MISMATCH', `${what.operation} ${what.reference}: content digest is ${actual}, the descriptor says ${descriptor.digest}`);
     }
     const answer = await ctx.client.send({
         method: 'PUT',
@@ -79745,7 +79836,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 async function blobs_exists(ctx, descriptor, scopes = [pullScope(ctx.name)]) {
     const kind = isManifestType(descriptor.mediaType) ? 'manifests' : 'blobs';
     const what = {
-        operation: 'check',
+        operation: kind === 'manifests' ? 'check manifest' : 'check blob',
         reference: `${ctx.location}@${descriptor.digest}`,
         repository: ctx.name,
     };
@@ -79770,9 +79861,16 @@ async function blobs_exists(ctx, descriptor, scopes = [pullScope(ctx.name)]) {
     return true;
 }
 /**
+ * A connection that delivered at least this much before it was cut counts as progress: the
+ * resume budget starts afresh. Less counts against it, so a server that sends a few bytes per
+ * connection fails after `attempts` cuts instead of looping for the length of the blob.
+ */
+const RESUME_PROGRESS_BYTES = 1024 * 1024;
+/**
  * A stream of the blob that is verified against the descriptor. A connection cut mid-body is
  * resumed with `Range` from the byte reached (restarted from the start if the server ignores
- * Range), at most as many times as the retry policy allows.
+ * Range). The retry policy's `attempts` bounds the cuts in a row that each delivered less than
+ * RESUME_PROGRESS_BYTES, so a long download over a flaky link goes on while it moves.
  */
 async function fetchBlob(ctx, descriptor, options = {}) {
     const what = {
@@ -79786,9 +79884,11 @@ async function fetchBlob(ctx, descriptor, options = {}) {
     async function* body() {
         let current = first;
         let done = 0;
-        let resumes = 0;
+        /** Cuts in a row without RESUME_PROGRESS_BYTES of progress between them. */
+        let stalls = 0;
         try {
             while (current !== undefined) {
+                const startedAt = done;
                 let skip = current.status === 206 ? 0 : done;
                 try {
                     for await (const chunk of current.response.body) {
@@ -79807,14 +79907,20 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                     current = undefined;
                 }
                 catch (error) {
-                    if (options.signal?.aborted || !isRetryableNetworkError(error) || done >= total) {
+                    if (options.signal?.aborted || error instanceof OciError)
                         throw error;
+                    // Every byte arrived before the cut: the verifier has the last word.
+                    if (done >= total) {
+                        current = undefined;
+                        continue;
                     }
-                    resumes++;
-                    if (resumes >= policy.attempts) {
-                        throw ctx.client.networkError(what, error, resumes);
+                    if (!isRetryableNetworkError(error))
+                        throw ctx.client.networkError(what, error);
+                    stalls = done - startedAt >= RESUME_PROGRESS_BYTES ? 1 : stalls + 1;
+                    if (stalls >= policy.attempts) {
+                        throw ctx.client.networkError(what, error, stalls, `the connection was cut at byte ${done} of ${total}`);
                     }
-                    await ctx.client.transport.pause(resumes, undefined, `${what.operation} ${what.reference} cut at byte ${done}`, options.signal);
+                    await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${done} of ${total}`, options.signal);
                     current = await request(ctx, descriptor, done, options.signal, what);
                 }
             }
@@ -79825,7 +79931,7 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                 current.response.body.destroy();
         }
     }
-    const verifier = new VerifyingStream(descriptor, `${what.reference}`);
+    const verifier = new VerifyingStream(descriptor, `${what.operation} ${what.reference}`);
     (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(body(), { objectMode: false }), verifier, () => {
         // Errors reach the consumer through `verifier`, which pipeline destroys with them.
     });
@@ -79858,7 +79964,7 @@ async function request(ctx, descriptor, from, signal, what) {
     const length = Number(header(answer.response, 'content-length'));
     if (from === 0 && Number.isSafeInteger(length) && length !== descriptor.size) {
         await answer.response.body.dump();
-        throw new OciError('SIZE_MISMATCH', `${what.reference}: the registry offers ${length} bytes, the descriptor says ${descriptor.size}`);
+        throw new OciError('SIZE_MISMATCH', `${what.operation} ${what.reference}: the registry offers ${length} bytes, the descriptor says ${descriptor.size}`);
     }
     return answer;
 }
@@ -80013,7 +80119,8 @@ async function runCredentialHelper(helper, server) {
     if (code !== 0) {
         if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr))
             return undefined;
-        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server} (exit code ${code}): ${(stderr || stdout).trim()}`);
+        const said = helperMessage(stderr) ?? helperMessage(stdout);
+        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server} (exit code ${code})${said ? `: ${said}` : ''}`);
     }
     let parsed;
     try {
@@ -80029,6 +80136,16 @@ async function runCredentialHelper(helper, server) {
     if (username === TOKEN_USERNAME)
         return { kind: 'identity-token', token: secret };
     return { kind: 'basic', username, password: secret };
+}
+/**
+ * The first line of what a failing helper printed, for the error message; nothing when it looks
+ * like credentials (JSON, or mentions a secret) so a half-working helper cannot leak them.
+ */
+function helperMessage(output) {
+    const line = output.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
+    if (line === '' || line.startsWith('{') || /secret|password|token/i.test(line))
+        return undefined;
+    return line;
 }
 function run(program, input) {
     return new Promise((resolve, reject) => {
@@ -80106,7 +80223,9 @@ async function docker_config_readConfig(dir) {
         return typeof parsed === 'object' && parsed !== null ? parsed : {};
     }
     catch (error) {
-        throw new OciError('CREDENTIALS_ERROR', `the Docker config ${file} is not valid JSON: ${error.message}`);
+        // Only the position: V8's message quotes the text around it, which may be a secret.
+        const at = /position \d+(?: \(line \d+ column \d+\))?/.exec(error.message);
+        throw new OciError('CREDENTIALS_ERROR', `the Docker config ${file} is not valid JSON${at ? ` (at ${at[0]})` : ''}`);
     }
 }
 function entryCredentials(entry, where) {
@@ -80656,13 +80775,13 @@ class RegistryClient {
             await this.fail(answer, what);
         return answer;
     }
-    networkError(what, error, attempts = 1) {
+    /** A transport failure as a RegistryError; `detail` says where it happened, when known. */
+    networkError(what, error, attempts = 1, detail) {
         const certificate = isCertificateError(error);
+        const gaveUp = attempts > 1 ? `gave up after ${attempts} attempts` : undefined;
         const hint = certificate
             ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
-            : attempts > 1
-                ? `gave up after ${attempts} attempts`
-                : undefined;
+            : [detail, gaveUp].filter((part) => part !== undefined).join('; ');
         return new RegistryError('NETWORK_ERROR', {
             ...what,
             cause: error,
@@ -80933,23 +81052,6 @@ async function tagSchemaIndex(ctx, subject, scopes) {
         return undefined;
     }
 }
-/** The descriptor a referrers list holds for a manifest: its artifact type and annotations. */
-function referrers_referrerDescriptor(descriptor, bytes) {
-    const manifest = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    const artifactType = manifest.artifactType ??
-        (manifest.config && manifest.config.mediaType !== OCI_EMPTY
-            ? manifest.config.mediaType
-            : undefined);
-    return {
-        mediaType: descriptor.mediaType,
-        digest: descriptor.digest,
-        size: descriptor.size,
-        ...(artifactType ? { artifactType } : {}),
-        ...(manifest.annotations && Object.keys(manifest.annotations).length > 0
-            ? { annotations: manifest.annotations }
-            : {}),
-    };
-}
 // One update at a time per subject in this process: read-modify-write of the same index.
 const updating = new Map();
 /** Adds a referrer to the subject's tag-schema index (creating it when missing). */
@@ -81096,10 +81198,12 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
             if (answer.status === 202 || answer.status === 201 || answer.status === 204) {
                 await answer.response.body.dump();
                 const next = sessionFrom(answer.response, answer.url, what);
-                if (bytesHeld(answer, end) === end)
+                // The spec asks for `Range` on every chunk answer; without one, trust the 2xx.
+                const held = bytesHeld(answer, end);
+                if (held === undefined || held === end)
                     return next;
                 current = next;
-                failure = new Error(`registry holds a different range than ${offset}-${end - 1}`);
+                failure = new Error(`the registry holds ${held} bytes after the chunk ${offset}-${end - 1}`);
             }
             else if (answer.status === 416 || isRetryableStatus(answer.status)) {
                 await answer.response.body.dump();
@@ -81174,6 +81278,7 @@ async function uploadStatus(ctx, session, expected, what, signal) {
 
 
 
+
 async function pushBlob(ctx, descriptor, source, options = {}) {
     const what = {
         operation: 'push blob',
@@ -81188,17 +81293,18 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
         if (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)]))
             return 'exists';
-        let session;
+        // Starting a session (POST) is safe to repeat, so the client has retried it already: a
+        // failure here is final. Only the transfer itself starts the whole upload over.
+        const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
+        if (started === 'mounted')
+            return 'mounted';
+        if (started.mountRefused)
+            mountFrom = undefined;
+        const session = started.session;
         try {
-            const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
-            if (started === 'mounted')
-                return 'mounted';
-            if (started.mountRefused)
-                mountFrom = undefined;
-            session = started.session;
             const chunkSize = ctx.options.chunkSize ?? 0;
             if (chunkSize > 0) {
-                await uploadChunked(ctx, session, descriptor, () => openBody(descriptor, source, options), chunkSize, what, options.signal);
+                await uploadChunked(ctx, session, descriptor, () => openBody(descriptor, source, options, what), chunkSize, what, options.signal);
             }
             else {
                 await uploadMonolithic(ctx, session, descriptor, source, options, what);
@@ -81206,8 +81312,7 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             return 'uploaded';
         }
         catch (error) {
-            if (session !== undefined)
-                await cancel(ctx, session, what);
+            await cancel(ctx, session, what);
             if (!isRetryableUploadFailure(error) || options.signal?.aborted)
                 throw error;
             if (attempt >= transport.policy.attempts)
@@ -81226,18 +81331,31 @@ function isRetryableUploadFailure(error) {
         return !/certificate/i.test(error.hint ?? '');
     return error.status !== undefined && isRetryableStatus(error.status);
 }
+/** The last failure, saying that the upload was tried `attempts` times. */
 function finalError(error, what, attempts) {
-    if (!(error instanceof UploadSessionLost))
-        return error;
-    const failure = error.failure;
-    return new RegistryError(failure?.code ?? 'REGISTRY_ERROR', {
-        operation: what.operation,
-        reference: what.reference,
-        ...(failure?.status !== undefined ? { status: failure.status } : {}),
-        ...(failure ? { errors: failure.errors } : {}),
-        hint: `${error.message}; gave up after ${attempts} attempts`,
-        cause: error,
-    });
+    const gaveUp = `gave up after ${attempts} attempts`;
+    if (error instanceof UploadSessionLost) {
+        const failure = error.failure;
+        return new RegistryError(failure?.code ?? 'REGISTRY_ERROR', {
+            operation: what.operation,
+            reference: what.reference,
+            ...(failure?.status !== undefined ? { status: failure.status } : {}),
+            ...(failure ? { errors: failure.errors } : {}),
+            hint: `${error.message}; ${gaveUp}`,
+            cause: error,
+        });
+    }
+    if (error instanceof RegistryError && !(error.hint ?? '').includes('gave up')) {
+        return new RegistryError(error.code, {
+            operation: error.operation,
+            reference: error.reference,
+            ...(error.status !== undefined ? { status: error.status } : {}),
+            errors: error.errors,
+            hint: error.hint ? `${error.hint}; ${gaveUp}` : gaveUp,
+            cause: error.cause,
+        });
+    }
+    return error;
 }
 async function startSession(ctx, descriptor, what, mountFrom, signal) {
     let mountRefused = false;
@@ -81291,7 +81409,7 @@ async function uploadMonolithic(ctx, session, descriptor, source, options, what)
             'content-type': 'application/octet-stream',
             'content-length': String(descriptor.size),
         },
-        body: () => openBody(descriptor, source, options),
+        body: () => openBody(descriptor, source, options, what),
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -81302,20 +81420,16 @@ async function uploadMonolithic(ctx, session, descriptor, source, options, what)
     await answer.response.body.dump();
 }
 /** The source, verified against the descriptor and counted for progress. */
-function openBody(descriptor, source, options) {
-    let done = 0;
-    const counter = new external_node_stream_.Transform({
-        transform(chunk, _encoding, callback) {
-            done += chunk.length;
-            callback(null, chunk);
-            options.onProgress?.({ descriptor, done, total: descriptor.size });
-        },
-    });
-    options.onProgress?.({ descriptor, done: 0, total: descriptor.size });
-    return (0,external_node_stream_.pipeline)(source.open(), new VerifyingStream(descriptor, `blob ${descriptor.digest}`), counter, () => {
-        // Errors reach the consumer through `counter`.
-    });
+function openBody(descriptor, source, options, what) {
+    const verifier = new VerifyingStream(descriptor, `${what.operation} ${what.reference}, reading the source`);
+    const onProgress = options.onProgress;
+    if (onProgress === undefined)
+        return (0,external_node_stream_.pipeline)(source.open(), verifier, ignore);
+    onProgress({ descriptor, done: 0, total: descriptor.size });
+    return (0,external_node_stream_.pipeline)(source.open(), verifier, progressTap(descriptor, onProgress), ignore);
 }
+/** Errors reach the consumer through the last stream of a pipeline. */
+const ignore = () => undefined;
 /** Best effort: free the session on the registry; some registries never allow it. */
 async function cancel(ctx, session, what) {
     try {
@@ -81334,6 +81448,8 @@ async function cancel(ctx, session, what) {
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/repository.ts
+// A repository in a registry as a Target: a thin composition of the per-concern modules.
+
 
 
 
@@ -81385,9 +81501,10 @@ class RemoteRepository {
         const result = await putManifest(this.ctx, descriptor, bytes, tag);
         if (result.subject !== undefined)
             return { subjectHandled: true };
-        const subject = subjectOf(bytes);
-        if (subject !== undefined) {
-            await addToTagSchema(this.ctx, subject, referrers_referrerDescriptor(descriptor, bytes));
+        // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
+        const links = linksOf(bytes);
+        if (links?.subject !== undefined) {
+            await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
         }
         return { subjectHandled: false };
     }
@@ -81409,10 +81526,10 @@ class RemoteRepository {
         return deleteManifest(this.ctx, descriptor);
     }
 }
-function subjectOf(bytes) {
+/** The manifest's links; undefined for what the registry accepted but we cannot follow. */
+function linksOf(bytes) {
     try {
-        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
-        return parsed.subject && typeof parsed.subject.digest === 'string' ? parsed.subject : undefined;
+        return parseManifestLinks(bytes, 'manifest');
     }
     catch {
         return undefined;
@@ -81469,75 +81586,6 @@ function parseFileSpecs(lines) {
             ? { kind: 'include', pattern: path, line }
             : { kind: 'include', pattern: path, mediaType, line };
     });
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs/read.ts
-// The only functions that read inputs; each returns a typed value or throws an InputError.
-
-
-const readString = (name) => getInput(name);
-function readRequired(name, expected) {
-    const value = core.getInput(name);
-    if (value === '')
-        throw new InputError(name, '', expected);
-    return value;
-}
-/** Non-empty lines, trimmed, without `#` comments. */
-function readLines(name) {
-    return getInput(name)
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-function readBoolean(name, fallback) {
-    const value = getInput(name);
-    if (value === '')
-        return fallback;
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw new input_error_InputError(name, value, 'true or false');
-}
-function readChoice(name, choices, fallback) {
-    const value = getInput(name);
-    if (value === '')
-        return fallback;
-    const choice = choices.find((c) => c === value.toLowerCase());
-    if (choice === undefined)
-        throw new input_error_InputError(name, value, `one of ${choices.join(', ')}`);
-    return choice;
-}
-function readInteger(name, min, max, fallback) {
-    const value = getInput(name);
-    if (value === '')
-        return fallback;
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value) || n < min || n > max) {
-        throw new input_error_InputError(name, value, `a whole number from ${min} to ${max}`);
-    }
-    return n;
-}
-/** `key=value` per line; the first `=` splits. */
-function readKeyValues(name) {
-    const out = {};
-    for (const line of readLines(name)) {
-        const eq = line.indexOf('=');
-        if (eq <= 0)
-            throw new input_error_InputError(name, line, 'one key=value per line');
-        const key = line.slice(0, eq).trim();
-        if (key in out)
-            throw new input_error_InputError(name, line, `each key once, but "${key}" repeats`);
-        out[key] = line.slice(eq + 1).trim();
-    }
-    return out;
-}
-/** A secret input, masked before anything could print it. */
-function readSecret(name) {
-    const value = getInput(name);
-    if (value !== '')
-        core_setSecret(value);
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/connection.ts
@@ -81730,6 +81778,30 @@ function readSourceDateEpoch() {
     return Number(value);
 }
 
+;// CONCATENATED MODULE: ./src/action/output-size.ts
+// Outputs that grow with the number of files (`files`, `manifest`) are written whole, since
+// later steps of the same job may read them freely; a warning says when they get big enough to
+// break a job output. GitHub allows 1 MB of outputs per job, "approximated based on UTF-16
+// encoding": two bytes per UTF-16 code unit, so about 500,000 characters of JSON.
+// https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+
+/** GitHub's limit on the outputs of one job, in bytes as it counts them. */
+const JOB_OUTPUTS_LIMIT = 1_000_000;
+/** Half the job's limit: one such output and a few more would already exceed it. */
+const LARGE_OUTPUT = JOB_OUTPUTS_LIMIT / 2;
+/** The size GitHub counts for an output value. */
+const outputSize = (value) => value.length * 2;
+/** A warning for each output whose value is large, with what to hand on instead. */
+function warnAboutLargeOutputs(outputs, instead) {
+    for (const [name, value] of Object.entries(outputs)) {
+        const size = outputSize(value);
+        if (size <= LARGE_OUTPUT)
+            continue;
+        warning(`The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
+            `Later steps of this job can read it, but to hand the artifact to another job map ${instead} to the job's outputs instead.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
 
 /** Sets an output to compact JSON (arrays and objects) so later steps can fromJSON() it. */
@@ -81741,54 +81813,145 @@ function setOutputs(outputs) {
         setOutput(name, String(value));
 }
 
+;// CONCATENATED MODULE: ./src/action/summary/markdown.ts
+// Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
+// facts under a heading, and list tables that stay under the summary's size limit.
+// https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+/**
+ * Text safe inside a Markdown table cell: HTML-escaped (the cell may end up inside `<code>`),
+ * and `|`, which would end the cell, escaped.
+ */
+const cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+/** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
+const code = (text) => `<code>${cell(text)}</code>`;
+/** `### title`, then a two-column table of facts (names and values are Markdown already). */
+function factsMarkdown(title, facts) {
+    return [
+        `### ${title}`,
+        '',
+        '| | |',
+        '| --- | --- |',
+        ...facts.map(([name, value]) => `| ${name} | ${value} |`),
+        '',
+    ];
+}
+/**
+ * Rows beyond this are left out of a list table: a step's summary may hold 1 MiB, and thousands
+ * of rows would reach it (the step outputs keep every item).
+ */
+const MAX_TABLE_ROWS = 200;
+/** A table with a header row and cells that are Markdown already; nothing for no rows. */
+function tableMarkdown(headers, rows, options = {}) {
+    if (rows.length === 0)
+        return [];
+    const shown = rows.slice(0, options.maxRows ?? MAX_TABLE_ROWS);
+    const lines = [
+        `| ${headers.join(' | ')} |`,
+        `|${' --- |'.repeat(headers.length)}`,
+        ...shown.map((row) => `| ${row.join(' | ')} |`),
+    ];
+    const leftOut = rows.length - shown.length;
+    if (leftOut > 0) {
+        const text = options.more?.(leftOut) ?? `… and ${leftOut} more`;
+        lines.push(`| ${text} |${' |'.repeat(headers.length - 1)}`);
+    }
+    return [...lines, ''];
+}
+
 ;// CONCATENATED MODULE: ./src/action/summary/push.ts
 // The job summary of a push or attach: what was pushed where, the files, and a step that pulls
 // this exact digest in a later job.
 
-/** `uses:` for the pull step: this action as the workflow named it. */
-function actionUses(env = process.env) {
-    const repository = env['GITHUB_ACTION_REPOSITORY'] || 'oci-artifact-action';
-    const ref = env['GITHUB_ACTION_REF'] || 'main';
-    return `${repository}@${ref}`;
+
+
+/** Shown when the action cannot tell how the workflow named it. */
+const USES_PLACEHOLDER = '<owner>/oci-artifact-action@v1';
+/**
+ * `uses:` for the pull step: this action as the workflow named it. A remote action has
+ * GITHUB_ACTION_REPOSITORY; a local one (`uses: ./…`) has none, but its bundle
+ * (`<action>/dist/index.js`) lies inside the workspace.
+ */
+function actionUses(env = process.env, entry = process.argv[1]) {
+    const repository = env['GITHUB_ACTION_REPOSITORY'];
+    if (repository)
+        return `${repository}@${env['GITHUB_ACTION_REF'] || 'main'}`;
+    const workspace = env['GITHUB_WORKSPACE'];
+    if (workspace && entry) {
+        const actionRoot = (0,external_node_path_.relative)(workspace, `${entry}/../..`);
+        if (actionRoot === '')
+            return './';
+        if (actionRoot !== '..' && !actionRoot.startsWith(`..${external_node_path_.sep}`) && !(0,external_node_path_.isAbsolute)(actionRoot)) {
+            return `./${actionRoot.split(external_node_path_.sep).join('/')}`;
+        }
+    }
+    return USES_PLACEHOLDER;
 }
-/** Text safe inside a Markdown table cell or inline code. */
-const cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-const code = (text) => `<code>${cell(text)}</code>`;
-/** YAML scalar that needs no quoting for what we write (refs, paths), quoted otherwise. */
-const yamlValue = (text) => /^[\w./@:+-]+$/.test(text) && !/^[-:@]/.test(text) ? text : JSON.stringify(text);
+/** A YAML plain scalar where that is safe for what we write (refs, paths), quoted otherwise. */
+const yamlValue = (text) => /^[\w./@:+<>-]+$/.test(text) && !/^[-:@>]/.test(text) && !text.endsWith(':')
+    ? text
+    : JSON.stringify(text);
 function pushSummaryMarkdown(summary) {
-    const lines = [
-        `### ${summary.verb} ${code(summary.target)}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        `| Reference | ${code(summary.reference)} |`,
-        `| Digest | ${code(summary.digest)} |`,
-        `| Artifact type | ${code(summary.artifactType)} |`,
+    const facts = [
+        ['Reference', code(summary.reference)],
+        ['Digest', code(summary.digest)],
+        ['Artifact type', code(summary.artifactType)],
     ];
     if (summary.subject !== undefined)
-        lines.push(`| Subject | ${code(summary.subject)} |`);
-    lines.push(`| Tags | ${summary.tags.length === 0 ? 'none (by digest only)' : summary.tags.map(code).join(' ')} |`);
-    lines.push('');
-    if (summary.files.length === 0) {
-        lines.push('No files: the manifest alone.', '');
+        facts.push(['Subject', code(summary.subject)]);
+    facts.push([
+        'Tags',
+        summary.tags.length === 0 ? 'none (by digest only)' : summary.tags.map(code).join(' '),
+    ]);
+    const total = summary.files.reduce((sum, file) => sum + file.size, 0);
+    facts.push([
+        'Files',
+        summary.files.length === 0
+            ? 'none: the manifest alone'
+            : `${summary.files.length} (${formatBytes(total)})`,
+    ]);
+    return [
+        ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
+            code(file.title),
+            code(file.mediaType),
+            formatBytes(file.size),
+            code(file.digest.slice(0, 19)),
+        ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
+        'Pull this exact artifact in a later job:',
+        '',
+        '```yaml',
+        `- uses: ${yamlValue(summary.uses)}`,
+        '  with:',
+        '    command: pull',
+        ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
+        '```',
+        '',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/summary/write.ts
+
+/**
+ * Appends Markdown to the job summary. The summary only reports on work that is done, so it never
+ * fails the step: without GITHUB_STEP_SUMMARY (not on a runner) it is skipped, and a write that
+ * fails is a warning.
+ */
+async function writeSummary(markdown) {
+    if (!process.env['GITHUB_STEP_SUMMARY']) {
+        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
     }
-    else {
-        lines.push('| File | Media type | Size | Digest |', '| --- | --- | --- | --- |');
-        for (const file of summary.files) {
-            lines.push(`| ${code(file.title)} | ${code(file.mediaType)} | ${formatBytes(file.size)} | ${code(file.digest.slice(0, 19))} |`);
-        }
-        lines.push('');
+    const text = typeof markdown === 'string' ? markdown : markdown.join('\n');
+    try {
+        await summary.addRaw(text).write();
     }
-    const pull = summary.pull;
-    lines.push('Pull this exact artifact in a later job:', '', '```yaml', `- uses: ${yamlValue(summary.uses)}`, '  with:', '    command: pull', ...('registry' in pull
-        ? [`    registry: ${yamlValue(pull.registry)}`]
-        : [`    layout: ${yamlValue(pull.layout)}`]), `    reference: ${yamlValue(pull.reference)}`, '```', '');
-    return lines.join('\n');
+    catch (error) {
+        warning(`The job summary could not be written: ${error.message}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/push-report.ts
-// Outputs, job summary lines for push and attach: the same shape for both.
+
 
 
 
@@ -81799,18 +81962,22 @@ async function reportPush(spec, result, verb, subject) {
     const digest = result.descriptor.digest;
     const reference = `${name}@${digest}`;
     const artifactType = artifactTypeOf(result.manifest);
+    // Compact JSON, so later steps can fromJSON() it.
+    const files = JSON.stringify(result.files);
+    // The exact bytes whose digest is `digest`.
+    const manifest = result.bytes.toString('utf8');
     setOutputs({
         digest,
         reference,
         'media-type': result.descriptor.mediaType,
         'artifact-type': artifactType,
         size: result.descriptor.size,
-        // The exact bytes whose digest is `digest`.
-        manifest: result.bytes.toString('utf8'),
+        manifest,
+        tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
+        files,
     });
-    setJsonOutput('tags', result.tags.map((tag) => `${name}:${tag}`));
-    setJsonOutput('files', result.files);
-    const markdown = pushSummaryMarkdown({
+    warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
+    await writeSummary(pushSummaryMarkdown({
         verb,
         target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
         reference,
@@ -81819,15 +81986,29 @@ async function reportPush(spec, result, verb, subject) {
         tags: result.tags,
         files: result.files,
         ...(subject === undefined ? {} : { subject }),
-        pull: spec.kind === 'layout'
-            ? { layout: spec.path, reference: digest }
-            : {
-                registry: spec.reference.registry,
-                reference: `${spec.reference.repository}@${digest}`,
-            },
+        pullWith: pullInputs(spec, digest),
         uses: actionUses(),
-    });
-    await summary.addRaw(markdown).write();
+    }));
+}
+/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
+function pullInputs(spec, digest) {
+    if (spec.kind === 'layout') {
+        return [
+            ['layout', spec.path],
+            ['reference', digest],
+        ];
+    }
+    const inputs = [
+        ['registry', spec.reference.registry],
+        ['reference', `${spec.reference.repository}@${digest}`],
+    ];
+    if (spec.options.plainHttp)
+        inputs.push(['plain-http', 'true']);
+    if (spec.options.insecure)
+        inputs.push(['insecure', 'true']);
+    if (spec.options.caFile !== undefined)
+        inputs.push(['ca-file', spec.options.caFile]);
+    return inputs;
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/push.ts
@@ -82040,18 +82221,59 @@ class Limiter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/registry/tag-listing.ts
+// A repository's tags, telling "no tags" from "no such repository" where the registry allows it.
+// distribution answers a tag list with NAME_UNKNOWN both for a repository that does not exist and
+// for one that holds only untagged manifests (pushed by digest: its tags folder comes with the
+// first tag), so that answer alone proves neither. The registry's catalog lists every repository
+// that holds a manifest, and settles it when it can be read.
+
+/** The tags (sorted), or why there are none to list. */
+async function readTagListing(target, inCatalog) {
+    try {
+        return { kind: 'tags', tags: await target.tags() };
+    }
+    catch (error) {
+        if (!(error instanceof OciError) || error.code !== 'NOT_FOUND')
+            throw error;
+        const listed = inCatalog === undefined ? undefined : await inCatalog();
+        if (listed === true)
+            return { kind: 'untagged' };
+        return { kind: listed === false ? 'unknown-repository' : 'unknown-or-untagged', cause: error };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/registry/list-tags.ts
+// `repo-tags`: the tags of a repository or layout, sorted.
+
+
 /** Tags of the referrers tag schema: `sha256-<hex>` names an index of referrers, not a release. */
 const DIGEST_TAG = /^sha256-[a-f0-9]{64}$/;
 const isDigestTag = (tag) => DIGEST_TAG.test(tag);
-async function listTags(target, options, log) {
-    return log.group(`List tags of ${options.name}`, async () => {
-        const all = await target.tags();
-        const tags = options.includeDigestTags ? all : all.filter((tag) => !isDigestTag(tag));
+async function listTags(store, 
+/** Keep `sha256-<hex>` referrer-index tags. */
+includeDigestTags, log) {
+    return log.group(`List tags of ${store.name}`, async () => {
+        const listing = await readTagListing(store.target, store.inCatalog);
+        if (listing.kind === 'unknown-repository') {
+            throw new OciError('NOT_FOUND', `Cannot list the tags of ${store.name}: the repository does not exist (the registry does not know the name, and its catalog does not list it)`, { cause: listing.cause });
+        }
+        if (listing.kind === 'unknown-or-untagged') {
+            throw new OciError('NOT_FOUND', `Cannot list the tags of ${store.name}: the registry knows no tags under that name. Either the repository does not exist, or it holds only untagged manifests; the registry answers alike for both, and its catalog, which would tell them apart, could not be read`, { cause: listing.cause });
+        }
+        if (listing.kind === 'untagged') {
+            log.info(`0 tags: ${store.name} holds only untagged manifests (pushed by digest)`);
+            return [];
+        }
+        const all = listing.tags;
+        const tags = includeDigestTags ? all : all.filter((tag) => !isDigestTag(tag));
         for (const tag of tags)
             log.info(tag);
         const hidden = all.length - tags.length;
-        log.info(`${tags.length} tag${tags.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} referrer-index tag${hidden === 1 ? '' : 's'} left out; include-digest-tags: true shows them)` : ''}`);
+        const leftOut = hidden > 0
+            ? ` (${hidden} referrer-index tag${hidden === 1 ? '' : 's'} left out; include-digest-tags: true shows them)`
+            : '';
+        log.info(`${tags.length} tag${tags.length === 1 ? '' : 's'}${leftOut}`);
         return tags;
     });
 }
@@ -82061,9 +82283,10 @@ async function listTags(target, options, log) {
 
 
 
-async function resolve_resolveManifest(target, selector, name, log) {
-    return log.group(`Resolve ${describe(name, selector)}`, async () => {
-        const descriptor = await resolveSelected(target, selector, name);
+
+async function resolve_resolveManifest(store, selector, log) {
+    return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
+        const descriptor = await resolveSelected(store, selector);
         log.info(`Digest:     ${descriptor.digest}`);
         log.info(`Media type: ${descriptor.mediaType}`);
         log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
@@ -82074,48 +82297,52 @@ async function resolve_resolveManifest(target, selector, name, log) {
  * `target.resolve`, with a registry's bare 404 (a HEAD has no error body) turned into a message
  * that says what is missing: the repository, or the tag (with the tags there are) or digest.
  */
-async function resolveSelected(target, selector, name) {
+async function resolveSelected(store, selector) {
     try {
-        return await target.resolve(selector);
+        return await store.target.resolve(selector);
     }
     catch (error) {
         if (!(error instanceof RegistryError) || error.code !== 'NOT_FOUND')
             throw error;
-        throw new OciError('NOT_FOUND', `${describe(name, selector)} not found: ${await whyMissing(target, selector, name, error)}`, { cause: error });
+        throw new OciError('NOT_FOUND', `${selectedName(store.name, selector)} not found: ${await whyMissing(store, selector, error)}`, { cause: error });
     }
 }
-async function whyMissing(target, selector, name, error) {
-    const unknownRepository = `the repository ${name} does not exist`;
+async function whyMissing(store, selector, error) {
+    const unknownRepository = `the repository ${store.name} does not exist`;
     if (error.registryCode === 'NAME_UNKNOWN')
         return unknownRepository;
-    // One more request, only on failure, tells a missing repository from a missing tag.
-    const listed = await target
-        .tags()
-        .catch((listing) => listing instanceof RegistryError && listing.registryCode === 'NAME_UNKNOWN'
-        ? null
-        : undefined);
-    if (listed === null)
+    // More requests, only on failure, tell a missing repository from a missing tag. A listing that
+    // fails for another reason (rights, network) leaves the plain answer.
+    const listing = await readTagListing(store.target, store.inCatalog).catch(() => undefined);
+    const byDigest = isDigest(selector);
+    if (listing?.kind === 'unknown-repository')
         return unknownRepository;
-    const tags = listed?.filter((tag) => !isDigestTag(tag));
-    if (isDigest(selector))
-        return `the repository has no manifest with that digest`;
-    if (tags === undefined)
+    if (listing?.kind === 'unknown-or-untagged') {
+        return byDigest
+            ? `the repository ${store.name} has no manifest with that digest, or does not exist`
+            : `the repository ${store.name} has no tags, or does not exist (the registry answers alike for both)`;
+    }
+    if (byDigest)
+        return 'the repository has no manifest with that digest';
+    if (listing === undefined)
         return `the repository has no tag "${selector}"`;
+    const tags = listing.kind === 'untagged' ? [] : listing.tags.filter((tag) => !isDigestTag(tag));
     if (tags.length === 0)
-        return `the repository has no tags at all`;
+        return 'the repository has no tags at all';
     const shown = tags.slice(0, MAX_TAGS_SHOWN).join(', ');
     const more = tags.length > MAX_TAGS_SHOWN ? `, … (${tags.length} in all)` : '';
     return `the repository has no tag "${selector}" (its tags: ${shown}${more})`;
 }
 const MAX_TAGS_SHOWN = 10;
 /** `host/repo:tag` or `host/repo@sha256:…` (a layout path likewise). */
-function describe(name, selector) {
+function selectedName(name, selector) {
     return isDigest(selector) ? `${name}@${selector}` : `${name}:${selector}`;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/copy.ts
 // `copy`: a whole graph (index, manifests, blobs, and with `recursive` the referrers) from one
-// registry or layout to another, byte for byte so the digest stays the same.
+// registry or layout to another, byte for byte so the digest stays the same. Blobs stream from
+// the source's fetch into the destination's upload (src/oci/copy.ts): none is held whole.
 
 
 
@@ -82131,15 +82358,15 @@ const copy_VERB = {
  * layout folder behind.
  */
 async function copyArtifact(source, openDestination, options, log) {
-    const from = describe(options.sourceName, options.selector);
+    const from = selectedName(source.name, options.selector);
     const to = options.tag === undefined
         ? options.destinationName
         : `${options.destinationName}:${options.tag}`;
     return log.group(`Copy ${from} to ${to}`, async () => {
-        const root = await resolveSelected(source, options.selector, options.sourceName);
+        const root = await resolveSelected(source, options.selector);
         log.info(`Source manifest ${root.digest} (${root.mediaType})`);
         const destination = await openDestination();
-        const result = await copyGraph(source, destination, root, {
+        const result = await copyGraph(source.target, destination, root, {
             concurrency: options.concurrency,
             recursive: options.recursive,
             ...(options.tag === undefined ? {} : { tag: options.tag }),
@@ -82155,6 +82382,88 @@ async function copyArtifact(source, openDestination, options, log) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/registry.ts
+// A registry as a whole: its repositories (sharing one client) and the catalog.
+
+
+
+
+
+
+/** distribution 2.8 refuses pages above 1000 (400). */
+const CATALOG_PAGE = 1000;
+class RemoteRegistry {
+    registry;
+    options;
+    client;
+    constructor(registry, options = {}) {
+        this.registry = registry;
+        this.options = options;
+        this.client = new RegistryClient(registry, new Transport(options), options);
+    }
+    /** A repository sharing this registry's connections, auth challenge and token cache. */
+    repository(name) {
+        const reference = parseReference(`${this.registry}/${name}`);
+        return new RemoteRepository(reference, this.options, this.client);
+    }
+    /** Every repository name, every page followed, sorted. `pageSize` is a hint (≤ 1000). */
+    catalog(pageSize = CATALOG_PAGE) {
+        const n = Math.max(1, Math.min(Math.floor(pageSize), CATALOG_PAGE));
+        return listAll(this.client, `/v2/_catalog?n=${n}`, 'repositories', [CATALOG_SCOPE], {
+            operation: 'list repositories of',
+            reference: this.registry,
+        });
+    }
+    /** Closes this registry's connections. */
+    close() {
+        return this.client.transport.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/registry/named-target.ts
+// A store as the registry commands use it: the Target, its name for messages, and for a registry
+// the catalog lookup that tells a missing repository from one without tags.
+
+
+
+
+/** `host/repo` for a registry, the path as given for a layout folder. */
+function nameOf(spec) {
+    return spec.kind === 'layout'
+        ? spec.path
+        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
+}
+async function openNamedTarget(spec, log, options = {}) {
+    const target = await openTarget(spec, options);
+    const name = nameOf(spec);
+    return spec.kind === 'remote'
+        ? { target, name, inCatalog: catalogLookup(spec, log) }
+        : { target, name };
+}
+/**
+ * Reads the whole catalog (every page), which is acceptable because it runs only after the
+ * registry said NAME_UNKNOWN. The catalog is a reserved extension, not part of the distribution
+ * spec, and many registries close it or want a right the login lacks: then undefined.
+ * https://github.com/opencontainers/distribution-spec/blob/main/extensions/README.md
+ */
+function catalogLookup(spec, log) {
+    return async () => {
+        const registry = new RemoteRegistry(spec.reference.registry, spec.options);
+        try {
+            return (await registry.catalog()).includes(spec.reference.repository);
+        }
+        catch (error) {
+            if (!(error instanceof OciError))
+                throw error;
+            log.debug(`The catalog of ${spec.reference.registry} could not be read: ${error.message}`);
+            return undefined;
+        }
+        finally {
+            await registry.close();
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/registry.ts
 // The inputs of the registry commands (repo-ls, repo-tags, resolve, tag, copy, discover,
 // delete), read once into typed values for src/commands.
@@ -82165,13 +82474,8 @@ async function copyArtifact(source, openDestination, options, log) {
 
 
 
+
 const registry_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-/** `host/repo` for a registry, the path as given for a layout folder. */
-function nameOf(spec) {
-    return spec.kind === 'layout'
-        ? spec.path
-        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
 function selectorOf(spec) {
     return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
 }
@@ -82206,7 +82510,7 @@ function readRepository() {
             ? 'nothing with "layout": repo-tags lists every tag of the folder'
             : 'a repository without tag or digest, such as org/app');
     }
-    return { target, name: nameOf(target) };
+    return target;
 }
 /** `tags`: one tag per line, at least one. */
 function readTagList() {
@@ -82237,15 +82541,6 @@ function readCopyInputs() {
     if (destinationSelector !== undefined && isDigest(destinationSelector)) {
         throw new input_error_InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
     }
-    // Reading the same registry with the destination's explicit login is what users mean when no
-    // source credentials are given.
-    if (source.target.kind === 'remote' &&
-        destination.kind === 'remote' &&
-        source.target.options.credentials === undefined &&
-        destination.options.credentials !== undefined &&
-        source.target.reference.registry === destination.reference.registry) {
-        source.target.options.credentials = destination.options.credentials;
-    }
     const tag = destinationSelector ?? (isDigest(source.selector) ? undefined : source.selector);
     const inputs = {
         source,
@@ -82256,13 +82551,28 @@ function readCopyInputs() {
     };
     if (tag !== undefined)
         inputs.tag = tag;
-    if (source.target.kind === 'remote' &&
-        destination.kind === 'remote' &&
-        source.target.reference.registry === destination.reference.registry &&
-        source.target.reference.repository !== destination.reference.repository) {
-        inputs.mountFrom = source.target.reference.repository;
+    const shared = sameRegistry(source.target, destination);
+    if (shared !== undefined) {
+        const [from, to] = shared;
+        // Reading the same registry with the destination's explicit login is what users mean when
+        // no source credentials are given.
+        if (from.options.credentials === undefined && to.options.credentials !== undefined) {
+            from.options.credentials = to.options.credentials;
+        }
+        // Blobs are mounted between repositories of one registry (uploaded only where refused).
+        if (from.reference.repository !== to.reference.repository) {
+            inputs.mountFrom = from.reference.repository;
+        }
     }
     return inputs;
+}
+/** Source and destination when both are repositories of one registry. */
+function sameRegistry(source, destination) {
+    if (source.kind !== 'remote' || destination.kind !== 'remote')
+        return undefined;
+    return source.reference.registry === destination.reference.registry
+        ? [source, destination]
+        : undefined;
 }
 function readCopySource() {
     const layout = readString('source-layout');
@@ -82298,59 +82608,8 @@ function readCopySource() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/summary/registry.ts
-// Job summaries of the registry commands: a heading, a two-column table of facts, and a list
-// table where the command has one (tags, repositories, referrers).
-
-/** Text safe inside a Markdown table cell or inline code. */
-const registry_cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-const registry_code = (text) => `<code>${registry_cell(text)}</code>`;
-/** Lists longer than this are cut in the summary (the output holds them all). */
-const MAX_ROWS = 200;
-function factsMarkdown(title, facts) {
-    return [
-        `### ${title}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        ...facts.map(([name, value]) => `| ${name} | ${value} |`),
-        '',
-    ];
-}
-function namesMarkdown(heading, names) {
-    if (names.length === 0)
-        return [];
-    const shown = names.slice(0, MAX_ROWS);
-    const lines = [`| ${heading} |`, '| --- |', ...shown.map((n) => `| ${registry_code(n)} |`)];
-    if (names.length > shown.length) {
-        lines.push(`| … and ${names.length - shown.length} more (see the step output) |`);
-    }
-    return [...lines, ''];
-}
-function referrersMarkdown(referrers) {
-    if (referrers.length === 0)
-        return [];
-    return [
-        '| Artifact type | Digest | Size | Annotations |',
-        '| --- | --- | --- | --- |',
-        ...referrers.slice(0, MAX_ROWS).map((r) => {
-            const annotations = Object.entries(r.annotations)
-                .map(([k, v]) => registry_code(`${k}=${v}`))
-                .join('<br>');
-            return `| ${registry_code(r.artifactType || '(none)')} | ${registry_code(r.digest)} | ${formatBytes(r.size)} | ${annotations} |`;
-        }),
-        '',
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/action/summary/write.ts
-
-/** Appends Markdown lines to the job summary. */
-async function writeSummary(lines) {
-    await summary.addRaw(lines.join('\n')).write();
-}
-
 ;// CONCATENATED MODULE: ./src/action/commands/copy.ts
+
 
 
 
@@ -82371,11 +82630,10 @@ async function runCopy() {
         : undefined;
     let result;
     try {
-        result = await copyArtifact(await openTarget(inputs.source.target), () => openTarget(destination, { create: true }), {
+        result = await copyArtifact(await openNamedTarget(inputs.source.target, actionLog), () => openTarget(destination, { create: true }), {
             selector: inputs.source.selector,
             recursive: inputs.recursive,
             concurrency: inputs.concurrency,
-            sourceName: inputs.source.name,
             destinationName: inputs.destinationName,
             ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
             ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
@@ -82386,15 +82644,17 @@ async function runCopy() {
             await (0,promises_.rm)(createdLayout, { recursive: true, force: true });
         throw error;
     }
-    const digest = result.root.digest;
-    const reference = `${inputs.destinationName}@${digest}`;
-    setOutputs({ digest, reference });
+    const reference = `${inputs.destinationName}@${result.root.digest}`;
+    setOutputs({ digest: result.root.digest, reference });
+    await writeSummary(copySummary(inputs, result, reference));
+}
+function copySummary(inputs, result, reference) {
     const { uploaded, exists, mounted } = result.blobs;
     const facts = [
-        ['From', registry_code(describe(inputs.source.name, inputs.source.selector))],
-        ['Reference', registry_code(reference)],
-        ['Digest', registry_code(digest)],
-        ['Media type', registry_code(result.root.mediaType)],
+        ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+        ['Reference', code(reference)],
+        ['Digest', code(result.root.digest)],
+        ['Media type', code(result.root.mediaType)],
         [
             'Blobs',
             `${uploaded} copied (${formatBytes(result.bytesUploaded)}), ${mounted} mounted, ${exists} already there`,
@@ -82404,20 +82664,20 @@ async function runCopy() {
     if (inputs.recursive)
         facts.push(['Referrers', 'copied (recursive)']);
     const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-    await writeSummary(factsMarkdown(`Copied to ${registry_code(target)}`, facts));
+    return factsMarkdown(`Copied to ${code(target)}`, facts);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/delete.ts
 
 
-async function delete_deleteManifest(target, selector, name, log) {
-    return log.group(`Delete ${describe(name, selector)}`, async () => {
-        const descriptor = await resolveSelected(target, selector, name);
+async function delete_deleteManifest(store, selector, log) {
+    return log.group(`Delete ${selectedName(store.name, selector)}`, async () => {
+        const descriptor = await resolveSelected(store, selector);
         if (!isDigest(selector)) {
             log.info(`${selector} is ${descriptor.digest}; every tag of that manifest is removed with it`);
         }
-        await target.delete(descriptor);
-        log.info(`Deleted ${name}@${descriptor.digest}`);
+        await store.target.delete(descriptor);
+        log.info(`Deleted ${store.name}@${descriptor.digest}`);
         return descriptor;
     });
 }
@@ -82436,11 +82696,12 @@ async function runDelete() {
     const { target, selector, name } = readSelectedTarget({
         requireSelector: 'the tag or digest of the manifest to delete, such as repo:tag or repo@sha256:… (delete never assumes latest)',
     });
-    const descriptor = await delete_deleteManifest(await openTarget(target), selector, name, actionLog);
+    const store = await openNamedTarget(target, actionLog);
+    const descriptor = await delete_deleteManifest(store, selector, actionLog);
     setOutputs({ digest: descriptor.digest });
-    await writeSummary(factsMarkdown(`Deleted ${registry_code(describe(name, selector))}`, [
-        ['Digest', registry_code(descriptor.digest)],
-        ['Media type', registry_code(descriptor.mediaType)],
+    await writeSummary(factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
+        ['Digest', code(descriptor.digest)],
+        ['Media type', code(descriptor.mediaType)],
     ]));
 }
 
@@ -82448,16 +82709,18 @@ async function runDelete() {
 
 
 
-async function discoverReferrers(target, selector, options, log) {
-    return log.group(`Discover referrers of ${describe(options.name, selector)}`, async () => {
-        const subject = await resolveSelected(target, selector, options.name);
+async function discoverReferrers(store, selector, 
+/** Only referrers of this artifact type; all when undefined. */
+artifactType, log) {
+    return log.group(`Discover referrers of ${selectedName(store.name, selector)}`, async () => {
+        const subject = await resolveSelected(store, selector);
         log.info(`Subject ${subject.digest}`);
-        const found = await target.referrers(subject, options.artifactType);
+        const found = await store.target.referrers(subject, artifactType);
         const referrers = found.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
         for (const r of referrers) {
             log.info(`${shortDigest(r.digest)} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`);
         }
-        const filter = options.artifactType === undefined ? '' : ` of type ${options.artifactType}`;
+        const filter = artifactType === undefined ? '' : ` of type ${artifactType}`;
         log.info(`${referrers.length} referrer${referrers.length === 1 ? '' : 's'}${filter}`);
         return { subject, referrers };
     });
@@ -82470,6 +82733,28 @@ function toReferrer(d) {
         size: d.size,
         annotations: d.annotations ?? {},
     };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary/registry.ts
+// Job summaries of the registry commands: a heading with a table of facts, and a list table where
+// the command has one (tags, repositories, referrers).
+
+
+
+/** The step output keeps every name; the summary may leave some out. */
+const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
+function namesMarkdown(heading, names) {
+    return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
+}
+function referrersMarkdown(referrers) {
+    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
+        code(r.artifactType || '(none)'),
+        code(r.digest),
+        formatBytes(r.size),
+        Object.entries(r.annotations)
+            .map(([key, value]) => code(`${key}=${value}`))
+            .join('<br>'),
+    ]), { more });
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/discover.ts
@@ -82485,16 +82770,17 @@ function toReferrer(d) {
 async function runDiscover() {
     const { target, selector, name } = readSelectedTarget();
     const artifactType = readArtifactTypeFilter();
-    const result = await discoverReferrers(await openTarget(target), selector, artifactType === undefined ? { name } : { name, artifactType }, actionLog);
+    const store = await openNamedTarget(target, actionLog);
+    const result = await discoverReferrers(store, selector, artifactType, actionLog);
     setJsonOutput('referrers', result.referrers);
     const facts = [
-        ['Subject', registry_code(`${name}@${result.subject.digest}`)],
+        ['Subject', code(`${name}@${result.subject.digest}`)],
         ['Referrers', String(result.referrers.length)],
     ];
     if (artifactType !== undefined)
-        facts.push(['Artifact type filter', registry_code(artifactType)]);
+        facts.push(['Artifact type filter', code(artifactType)]);
     await writeSummary([
-        ...factsMarkdown(`Referrers of ${registry_code(describe(name, selector))}`, facts),
+        ...factsMarkdown(`Referrers of ${code(selectedName(name, selector))}`, facts),
         ...referrersMarkdown(result.referrers),
     ]);
 }
@@ -83334,522 +83620,6 @@ function folderEntry(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull/blob-sources.ts
-// Where each layer's bytes come from: the runner's cache when it holds them, else the target.
-// When the pull is to fill the cache, a downloaded blob is first kept whole (verified) in the
-// folder that becomes the cache entry, and the layer is read from there.
-
-
-
-
-
-
-class BlobSources {
-    options;
-    /** Digests read from the target / from the cache. */
-    downloaded = new Set();
-    fromCache = new Set();
-    /** One download per digest, even when two layers share it. */
-    saving = new Map();
-    constructor(options) {
-        this.options = options;
-    }
-    async open(descriptor, signal) {
-        const cachedFile = await this.intactCachedFile(descriptor);
-        if (cachedFile !== undefined) {
-            this.fromCache.add(descriptor.digest);
-            return (0,external_node_fs_namespaceObject.createReadStream)(cachedFile, { signal });
-        }
-        const folder = this.options.cacheFolder;
-        if (folder === undefined) {
-            this.downloaded.add(descriptor.digest);
-            return this.fetch(descriptor, signal);
-        }
-        let saved = this.saving.get(descriptor.digest);
-        if (saved === undefined) {
-            saved = this.save(descriptor, blobFile(folder, descriptor.digest), signal);
-            this.saving.set(descriptor.digest, saved);
-        }
-        return (0,external_node_fs_namespaceObject.createReadStream)(await saved, { signal });
-    }
-    /**
-     * The cached copy, checked whole first: a damaged one is downloaded again (and the entry
-     * rewritten) rather than failing every pull of this digest on this runner.
-     */
-    async intactCachedFile(descriptor) {
-        const file = this.options.cached?.blob(descriptor.digest);
-        if (file === undefined)
-            return undefined;
-        const actual = await digestFile(file, digestAlgorithm(descriptor.digest));
-        if (actual.digest === descriptor.digest && actual.size === descriptor.size)
-            return file;
-        this.options.log.warning(`the runner's cached copy of ${descriptor.digest} is damaged; downloading it again`);
-        return undefined;
-    }
-    fetch(descriptor, signal) {
-        const onProgress = this.options.onProgress;
-        return this.options.target.fetch(descriptor, { signal, ...(onProgress ? { onProgress } : {}) });
-    }
-    async save(descriptor, file, signal) {
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(file), { recursive: true });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(await this.fetch(descriptor, signal), new VerifyingStream(descriptor, `blob ${descriptor.digest}`), (0,external_node_fs_namespaceObject.createWriteStream)(file, { flags: 'wx' }));
-        this.downloaded.add(descriptor.digest);
-        return file;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/cache-save.ts
-// After a pull that downloaded blobs: store them, the manifest and whatever the old entry held
-// as the runner's cache entry for this manifest digest. A failure here only warns: the files
-// are already in place.
-
-
-
-async function saveToCache(cache, read, folder, log) {
-    const digest = read.descriptor.digest;
-    try {
-        const manifestFile = blobFile(folder, digest);
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(manifestFile), { recursive: true });
-        await (0,promises_.writeFile)(manifestFile, read.bytes, { flag: 'w' });
-        if (read.cached) {
-            // Keep blobs an earlier pull (with other filters) cached; never replace the new ones.
-            await (0,promises_.cp)((0,external_node_path_.join)(read.cached.path, 'blobs'), (0,external_node_path_.join)(folder, 'blobs'), {
-                recursive: true,
-                force: false,
-            });
-        }
-        await cache.save(digest, folder);
-        log.info(`Saved ${digest} to the runner's tool cache`);
-    }
-    catch (error) {
-        log.warning(`could not save ${digest} to the runner's tool cache: ${error.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/errors.ts
-// Why a pull refused to go on. The client's OciError covers transport and content; these cover
-// what the pull itself decides (unsafe paths, archives, existing files).
-class PullError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'PullError';
-        this.code = code;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/manifest.ts
-
-
-
-
-function parseImageManifest(bytes, where) {
-    let json;
-    try {
-        json = JSON.parse(bytes.toString('utf8'));
-    }
-    catch (error) {
-        throw new OciError('INVALID_MANIFEST', `${where}: the manifest is not JSON`, { cause: error });
-    }
-    if (!manifest_isObject(json))
-        throw manifest_invalid(where, 'it is not a JSON object');
-    const mediaType = typeof json['mediaType'] === 'string' ? json['mediaType'] : undefined;
-    if ((mediaType !== undefined && isIndexType(mediaType)) || Array.isArray(json['manifests'])) {
-        throw indexRefused(where, json['manifests']);
-    }
-    if (!Array.isArray(json['layers']))
-        throw manifest_invalid(where, 'it has no "layers" array');
-    const layers = json['layers'].map((layer, i) => descriptorAt(layer, `layers[${i}]`, where));
-    const config = descriptorAt(json['config'], 'config', where);
-    const manifest = {
-        schemaVersion: 2,
-        mediaType: mediaType ?? OCI_MANIFEST,
-        config,
-        layers,
-    };
-    if (typeof json['artifactType'] === 'string')
-        manifest.artifactType = json['artifactType'];
-    if (manifest_isObject(json['annotations']))
-        manifest.annotations = stringMap(json['annotations']);
-    return manifest;
-}
-function descriptorAt(value, field, where) {
-    if (!manifest_isObject(value))
-        throw manifest_invalid(where, `${field} is not a descriptor`);
-    const { mediaType, digest, size } = value;
-    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-        throw manifest_invalid(where, `${field} needs a mediaType and a digest`);
-    }
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw manifest_invalid(where, `${field} has no valid size`);
-    }
-    let parsed;
-    try {
-        parsed = parseDigest(digest);
-    }
-    catch (error) {
-        throw manifest_invalid(where, `${field}: ${error.message}`);
-    }
-    const descriptor = { mediaType, digest: parsed, size };
-    if (manifest_isObject(value['annotations']))
-        descriptor.annotations = stringMap(value['annotations']);
-    return descriptor;
-}
-function indexRefused(where, manifests) {
-    const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
-    const choices = listed.slice(0, 10).map((m) => {
-        const platform = manifest_isObject(m['platform'])
-            ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
-            : '';
-        return `${String(m['digest'])}${platform}`;
-    });
-    const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
-    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
-        `manifests by digest instead` +
-        (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'));
-}
-const manifest_invalid = (where, why) => new OciError('INVALID_MANIFEST', `${where}: invalid manifest: ${why}`);
-const manifest_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-function stringMap(value) {
-    const out = {};
-    for (const [key, v] of Object.entries(value))
-        if (typeof v === 'string')
-            out[key] = v;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
-// Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
-// either by its name (`..`, an absolute path) or through a symlink that already exists there.
-// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
-
-
-
-/** True when `path` is `root` or below it (both absolute and normalised). */
-function isInside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-/** The absolute target of a title, checked by name only (no filesystem access). */
-function titleTarget(outputDir, title, allowTraversal) {
-    if (title === '' || title.includes('\0')) {
-        throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
-    }
-    const target = (0,external_node_path_.resolve)(outputDir, title);
-    // Never lifted: replacing the output folder or a folder holding it would replace the pull's
-    // own work folder, and everything else in there.
-    if (isInside(target, outputDir)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
-    }
-    if (allowTraversal)
-        return target;
-    if ((0,external_node_path_.isAbsolute)(title)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`);
-    }
-    if (!isInside(outputDir, target)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
-    }
-    return target;
-}
-/**
- * Checks the folders that already exist between the output folder and the target: each must
- * be a folder (or a symlink to one) and, unless traversal is allowed, none may lead outside the
- * output folder. Run before downloading and again right before moving into place.
- */
-async function checkExistingPath(outputDir, target, title, allowTraversal) {
-    if (!isInside(outputDir, target))
-        return; // only reachable with allowTraversal
-    const rootReal = await realpathOrUndefined(outputDir);
-    if (rootReal === undefined)
-        return; // nothing exists yet
-    const parts = (0,external_node_path_.relative)(outputDir, target).split(external_node_path_.sep);
-    let current = outputDir;
-    for (const part of parts.slice(0, -1)) {
-        current = (0,external_node_path_.join)(current, part);
-        const stats = await lstatOrUndefined(current);
-        if (stats === undefined)
-            return; // the rest will be created
-        if (stats.isSymbolicLink()) {
-            const real = await realpathOrUndefined(current);
-            if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
-                throw new PullError('UNSAFE_PATH', `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
-                    `outside the output folder (or nowhere); refused unless allow-path-traversal is true`);
-            }
-            const target = real === undefined ? undefined : await (0,promises_.lstat)(real);
-            if (target !== undefined && !target.isDirectory())
-                throw notAFolder(title, current);
-        }
-        else if (!stats.isDirectory()) {
-            throw notAFolder(title, current);
-        }
-    }
-}
-function notAFolder(title, path) {
-    return new PullError('UNSAFE_PATH', `layer "${title}" needs ${path} to be a folder, but something else is there`);
-}
-async function lstatOrUndefined(path) {
-    try {
-        return await (0,promises_.lstat)(path);
-    }
-    catch (error) {
-        if (isMissing(error))
-            return undefined;
-        throw error;
-    }
-}
-async function realpathOrUndefined(path) {
-    try {
-        return await (0,promises_.realpath)(path);
-    }
-    catch (error) {
-        if (isMissing(error))
-            return undefined;
-        throw error;
-    }
-}
-const isMissing = (error) => error?.code === 'ENOENT' ||
-    error?.code === 'ENOTDIR';
-
-;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
-// Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
-// moves them on the same filesystem) and how verified ones reach their final path.
-
-
-
-
-const WORK_PREFIX = '.oci-pull-';
-class WorkArea {
-    path;
-    constructor(path) {
-        this.path = path;
-    }
-    /** Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only. */
-    static async create(outputDir) {
-        const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
-        await (0,promises_.mkdir)(path, { mode: 0o700 });
-        return new WorkArea(path);
-    }
-    /** A path inside the work folder. */
-    at(...parts) {
-        return (0,external_node_path_.join)(this.path, ...parts);
-    }
-    remove() {
-        return (0,promises_.rm)(this.path, { recursive: true, force: true });
-    }
-}
-/**
- * Moves a verified file or extracted folder to `target`, replacing what is there. A file
- * replaces a file atomically (rename). A folder, or anything replacing a folder, first moves the
- * old one aside and puts it back should the move fail; the old one is then removed.
- */
-async function moveIntoPlace(staged, target) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
-    const existing = await (0,promises_.lstat)(target).catch((error) => {
-        if (isMissing(error))
-            return undefined;
-        throw error;
-    });
-    const stagedIsFolder = (await (0,promises_.lstat)(staged)).isDirectory();
-    if (existing === undefined || (!stagedIsFolder && !existing.isDirectory())) {
-        await renameAcross(staged, target);
-        return;
-    }
-    const aside = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.old`);
-    await (0,promises_.rename)(target, aside);
-    try {
-        await renameAcross(staged, target);
-    }
-    catch (error) {
-        await (0,promises_.rename)(aside, target).catch(() => undefined);
-        throw error;
-    }
-    await (0,promises_.rm)(aside, { recursive: true, force: true });
-}
-/** rename(), or when the target is on another filesystem, a copy next to it and a rename. */
-async function renameAcross(from, to) {
-    try {
-        await (0,promises_.rename)(from, to);
-        return;
-    }
-    catch (error) {
-        if (error.code !== 'EXDEV')
-            throw error;
-    }
-    const near = (0,external_node_path_.join)((0,external_node_path_.dirname)(to), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.new`);
-    try {
-        await (0,promises_.cp)(from, near, {
-            recursive: true,
-            verbatimSymlinks: true,
-            preserveTimestamps: true,
-            errorOnExist: true,
-            force: false,
-        });
-        await (0,promises_.rename)(near, to);
-    }
-    catch (error) {
-        await (0,promises_.rm)(near, { recursive: true, force: true });
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/plan.ts
-// Which layers a pull writes and where: filters, names, targets, and conflicts between them,
-// all decided before a byte is downloaded.
-
-
-
-
-
-
-/** `sha256-<hex>`: the file name of an untitled layer. */
-const digestName = (descriptor) => `${digestAlgorithm(descriptor.digest)}-${digestHex(descriptor.digest)}`;
-function planLayers(manifest, options) {
-    const layers = [];
-    const skipped = [];
-    for (const descriptor of manifest.layers) {
-        // The empty descriptor stands for "no files" in an artifact without layers.
-        if (descriptor.mediaType === OCI_EMPTY)
-            continue;
-        const title = descriptor.annotations?.[TITLE] || undefined;
-        const name = title ?? digestName(descriptor);
-        const byType = options.mediaTypes.length > 0;
-        if (byType && !options.mediaTypes.includes(descriptor.mediaType)) {
-            skipped.push({ descriptor, name, reason: 'media-types' });
-        }
-        else if (title === undefined && !byType) {
-            skipped.push({ descriptor, name, reason: 'untitled' });
-        }
-        else if (!options.files(name)) {
-            skipped.push({ descriptor, name, reason: 'files' });
-        }
-        else {
-            layers.push({
-                descriptor,
-                title,
-                name,
-                target: titleTarget(options.outputDir, name, options.allowPathTraversal),
-                unpack: options.unpack &&
-                    title !== undefined &&
-                    descriptor.annotations?.[ORAS_CONTENT_UNPACK] === 'true',
-            });
-        }
-    }
-    refuseConflicts(layers);
-    return { layers, skipped };
-}
-/** Two layers at one path, or one inside another, would overwrite each other in some order. */
-function refuseConflicts(layers) {
-    const sorted = [...layers].sort((a, b) => (a.target < b.target ? -1 : 1));
-    for (let i = 1; i < sorted.length; i++) {
-        const before = sorted[i - 1];
-        const after = sorted[i];
-        if (after.target === before.target) {
-            throw new PullError('CONFLICTING_TITLES', `layers ${before.descriptor.digest} and ${after.descriptor.digest} both go to ${after.target} ("${after.name}")`);
-        }
-    }
-    for (const outer of layers) {
-        for (const inner of layers) {
-            if (inner.target.startsWith(outer.target + external_node_path_.sep)) {
-                throw new PullError('CONFLICTING_TITLES', `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`);
-            }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/read-manifest.ts
-// Resolves the selector and reads the manifest: from the runner's cache when it holds this
-// digest (a pull by digest then needs no network at all), else from the source.
-
-
-
-
-/** Registries cap manifests at 4 MiB; so do we, for a cached one too. */
-const read_manifest_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-async function readManifest(options) {
-    const { source, selector, expectedDigest, cache, log } = options;
-    if (isDigest(selector)) {
-        checkExpected(options, selector);
-        const hit = await fromCache(cache?.find(selector), selector, log);
-        if (hit)
-            return hit;
-    }
-    const descriptor = await source.resolve(selector);
-    if (expectedDigest !== undefined)
-        checkExpected(options, descriptor.digest);
-    const cached = cache?.find(descriptor.digest);
-    const hit = await fromCache(cached, descriptor.digest, log, descriptor);
-    if (hit)
-        return hit;
-    const fetched = await source.fetchManifest(descriptor);
-    return { descriptor: fetched.descriptor, bytes: fetched.bytes, ...(cached ? { cached } : {}) };
-}
-function checkExpected(options, actual) {
-    const expected = options.expectedDigest;
-    if (expected === undefined || expected === actual)
-        return;
-    throw new PullError('UNEXPECTED_DIGEST', `${options.where} resolves to ${actual}, not the expected ${expected}; nothing was downloaded`);
-}
-/** The cached manifest, checked against its digest; a damaged entry is ignored. */
-async function fromCache(cached, digest, log, resolved) {
-    const file = cached?.blob(digest);
-    if (cached === undefined || file === undefined)
-        return undefined;
-    if ((await (0,promises_.stat)(file)).size > read_manifest_MAX_MANIFEST_BYTES)
-        return undefined;
-    const bytes = await (0,promises_.readFile)(file);
-    if (digestBytes(bytes, digest.slice(0, digest.indexOf(':'))) !== digest) {
-        log.warning(`the runner's cache entry for ${digest} is damaged; downloading again`);
-        return undefined;
-    }
-    log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
-    const descriptor = resolved ?? {
-        mediaType: mediaTypeOf(bytes),
-        digest,
-        size: bytes.length,
-    };
-    return { descriptor, bytes, cached };
-}
-function mediaTypeOf(bytes) {
-    try {
-        const json = JSON.parse(bytes.toString('utf8'));
-        return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
-    }
-    catch {
-        return OCI_MANIFEST;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/run-limited.ts
-/**
- * Runs `work` on every item, at most `limit` at once. On the first failure the shared signal is
- * aborted and no new item starts; the failure is thrown once the running ones have settled, so
- * nothing is still writing when the caller cleans up.
- */
-async function runLimited(items, limit, work) {
-    const results = new Array(items.length);
-    const controller = new AbortController();
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (failure === undefined && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await work(items[index], controller.signal);
-            }
-            catch (error) {
-                if (failure === undefined) {
-                    failure = { error };
-                    controller.abort(error);
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-    if (failure !== undefined)
-        throw failure.error;
-    return results;
-}
-
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -83866,6 +83636,189 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 `,n=Buffer.byteLength(r),o=Math.floor(Math.log(n)/Math.log(10))+1;return n+o>=Math.pow(10,o)&&(o+=1),o+n+r}static parse(t,e,i=!1){return new s(On(Tn(t),e),i)}},On=(s,t)=>t?Object.assign({},t,s):s,Tn=s=>s.replace(/\n$/,"").split(`
 `).reduce(xn,Object.create(null)),xn=(s,t)=>{let e=parseInt(t,10);if(e!==Buffer.byteLength(t)+1)return s;t=t.slice((e+" ").length);let i=t.split("="),r=i.shift();if(!r)return s;let n=r.replace(/^SCHILY\.(dev|ino|nlink)/,"$1"),o=i.join("=").replace(/\0.*/,"");switch(n){case"path":case"linkpath":case"type":case"charset":case"comment":case"gname":case"uname":s[n]=o;break;case"ctime":case"atime":case"mtime":s[n]=new Date(Number(o)*1e3);break;case"size":let h=+o;h>=0&&(s[n]=h);break;case"gid":case"uid":case"dev":case"ino":case"nlink":case"mode":s[n]=+o;break}return s};var Ln=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,f=Ln!=="win32"?s=>String(s):s=>String(s).replaceAll(/\\/g,"/");var $e=class extends A{extended;globalExtended;header;startBlockSize;blockRemain;remain;type;meta=!1;ignore=!1;path;mode;uid;gid;uname;gname;size=0;mtime;atime;ctime;linkpath;dev;ino;nlink;invalid=!1;absolute;unsupported=!1;constructor(t,e,i){switch(super({}),this.pause(),this.extended=e,this.globalExtended=i,this.header=t,this.remain=t.size??0,this.startBlockSize=512*Math.ceil(this.remain/512),this.blockRemain=this.startBlockSize,this.type=t.type,this.type){case"File":case"OldFile":case"Link":case"SymbolicLink":case"CharacterDevice":case"BlockDevice":case"Directory":case"FIFO":case"ContiguousFile":case"GNUDumpDir":break;case"NextFileHasLongLinkpath":case"NextFileHasLongPath":case"OldGnuLongPath":case"GlobalExtendedHeader":case"ExtendedHeader":case"OldExtendedHeader":this.meta=!0;break;default:this.ignore=!0}if(!t.path)throw new Error("no path provided for tar.ReadEntry");this.path=f(t.path),this.mode=t.mode,this.mode&&(this.mode=this.mode&4095),this.uid=t.uid,this.gid=t.gid,this.uname=t.uname,this.gname=t.gname,this.size=this.remain,this.mtime=t.mtime,this.atime=t.atime,this.ctime=t.ctime,this.linkpath=t.linkpath?f(t.linkpath):void 0,this.uname=t.uname,this.gname=t.gname,e&&this.#t(e),i&&this.#t(i,!0)}write(t){let e=t.length;if(e>this.blockRemain)throw new Error("writing more to entry than is appropriate");let i=this.remain,r=this.blockRemain;return this.remain=Math.max(0,i-e),this.blockRemain=Math.max(0,r-e),this.ignore?!0:i>=e?super.write(t):super.write(t.subarray(0,i))}#t(t,e=!1){t.path&&(t.path=f(t.path)),t.linkpath&&(t.linkpath=f(t.linkpath)),Object.assign(this,Object.fromEntries(Object.entries(t).filter(([i,r])=>!(r==null||i==="path"&&e))))}};var Dt=(s,t,e,i={})=>{s.file&&(i.file=s.file),s.cwd&&(i.cwd=s.cwd),i.code=e instanceof Error&&e.code||t,i.tarCode=t,!s.strict&&i.recoverable!==!1?(e instanceof Error&&(i=Object.assign(e,i),e=e.message),s.emit("warn",t,e,i)):e instanceof Error?s.emit("error",Object.assign(e,i)):s.emit("error",Object.assign(new Error(`${t}: ${e}`),i))};var Nn=1024*1024,Xi=Buffer.from([31,139]),qi=Buffer.from([40,181,47,253]),An=Math.max(Xi.length,qi.length),B=Symbol("state"),Nt=Symbol("writeEntry"),it=Symbol("readEntry"),Zi=Symbol("nextEntry"),Zs=Symbol("processEntry"),V=Symbol("extendedHeader"),he=Symbol("globalExtendedHeader"),dt=Symbol("meta"),Ys=Symbol("emitMeta"),p=Symbol("buffer"),st=Symbol("queue"),ut=Symbol("ended"),Yi=Symbol("emittedEnd"),At=Symbol("emit"),w=Symbol("unzip"),Xe=Symbol("consumeChunk"),qe=Symbol("consumeChunkSub"),Ki=Symbol("consumeBody"),Ks=Symbol("consumeMeta"),Vs=Symbol("consumeHeader"),ae=Symbol("consuming"),Vi=Symbol("bufferConcat"),Qe=Symbol("maybeEnd"),Yt=Symbol("writing"),$=Symbol("aborted"),Je=Symbol("onDone"),It=Symbol("sawValidEntry"),je=Symbol("sawNullBlock"),ti=Symbol("sawEOF"),$s=Symbol("closeStream"),In=1e3,le=Symbol("compressedBytesRead"),$i=Symbol("decompressedBytesRead"),Xs=Symbol("checkDecompressionRatio"),Cn=()=>!0,rt=class extends external_events_.EventEmitter{file;strict;maxMetaEntrySize;filter;brotli;zstd;maxDecompressionRatio;writable=!0;readable=!1;[st]=[];[p];[it];[Nt];[B]="begin";[dt]="";[V];[he];[ut]=!1;[w];[$]=!1;[It];[je]=!1;[ti]=!1;[Yt]=!1;[ae]=!1;[Yi]=!1;[le]=0;[$i]=0;constructor(t={}){super(),this.file=t.file||"",this.on(Je,()=>{(this[B]==="begin"||this[It]===!1)&&this.warn("TAR_BAD_ARCHIVE","Unrecognized archive format")}),t.ondone?this.on(Je,t.ondone):this.on(Je,()=>{this.emit("prefinish"),this.emit("finish"),this.emit("end")}),this.strict=!!t.strict,this.maxDecompressionRatio=typeof t.maxDecompressionRatio=="number"?t.maxDecompressionRatio:In,this.maxMetaEntrySize=t.maxMetaEntrySize||Nn,this.filter=typeof t.filter=="function"?t.filter:Cn;let e=t.file&&(t.file.endsWith(".tar.br")||t.file.endsWith(".tbr"));this.brotli=!(t.gzip||t.zstd)&&t.brotli!==void 0?t.brotli:e?void 0:!1;let i=t.file&&(t.file.endsWith(".tar.zst")||t.file.endsWith(".tzst"));this.zstd=!(t.gzip||t.brotli)&&t.zstd!==void 0?t.zstd:i?!0:void 0,this.on("end",()=>this[$s]()),typeof t.onwarn=="function"&&this.on("warn",t.onwarn),typeof t.onReadEntry=="function"&&this.on("entry",t.onReadEntry)}warn(t,e,i={}){Dt(this,t,e,i)}[Vs](t,e){this[It]===void 0&&(this[It]=!1);let i;try{i=new F(t,e,this[V],this[he])}catch(r){return this.warn("TAR_ENTRY_INVALID",r)}if(i.nullBlock)this[je]?(this[ti]=!0,this[B]==="begin"&&(this[B]="header"),this[At]("eof")):(this[je]=!0,this[At]("nullBlock"));else if(this[je]=!1,!i.cksumValid)this.warn("TAR_ENTRY_INVALID","checksum failure",{header:i});else if(!i.path)this.warn("TAR_ENTRY_INVALID","path is required",{header:i});else{let r=i.type;if(/^(Symbolic)?Link$/.test(r)&&!i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath required",{header:i});else if(!/^(Symbolic)?Link$/.test(r)&&!/^(Global)?ExtendedHeader$/.test(r)&&i.linkpath)this.warn("TAR_ENTRY_INVALID","linkpath forbidden",{header:i});else{let n=this[Nt]=new $e(i,this[V],this[he]);if(!this[It])if(n.remain){let o=()=>{n.invalid||(this[It]=!0)};n.on("end",o)}else this[It]=!0;n.meta?n.size>this.maxMetaEntrySize?(n.ignore=!0,this[At]("ignoredEntry",n),this[B]="ignore",n.resume()):n.size>0&&(this[dt]="",n.on("data",o=>this[dt]+=o),this[B]="meta"):(this[V]=void 0,n.ignore=n.ignore||!this.filter(n.path,n),n.ignore?(this[At]("ignoredEntry",n),this[B]=n.remain?"ignore":"header",n.resume()):(n.remain?this[B]="body":(this[B]="header",n.end()),this[it]?this[st].push(n):(this[st].push(n),this[Zi]())))}}}[$s](){queueMicrotask(()=>this.emit("close"))}[Zs](t){let e=!0;if(!t)this[it]=void 0,e=!1;else if(Array.isArray(t)){let[i,...r]=t;this.emit(i,...r)}else this[it]=t,this.emit("entry",t),t.emittedEnd||(t.on("end",()=>this[Zi]()),e=!1);return e}[Zi](){do;while(this[Zs](this[st].shift()));if(this[st].length===0){let t=this[it];!t||t.flowing||t.size===t.remain?this[Yt]||this.emit("drain"):t.once("drain",()=>this.emit("drain"))}}[Ki](t,e){let i=this[Nt];if(!i)throw new Error("attempt to consume body without entry??");let r=i.blockRemain??0,n=r>=t.length&&e===0?t:t.subarray(e,e+r);return i.write(n),i.blockRemain||(this[B]="header",this[Nt]=void 0,i.end()),n.length}[Ks](t,e){let i=this[Nt],r=this[Ki](t,e);return!this[Nt]&&i&&this[Ys](i),r}[At](t,e,i){this[st].length===0&&!this[it]?this.emit(t,e,i):this[st].push([t,e,i])}[Ys](t){switch(this[At]("meta",this[dt]),t.type){case"ExtendedHeader":case"OldExtendedHeader":this[V]=ft.parse(this[dt],this[V],!1);break;case"GlobalExtendedHeader":this[he]=ft.parse(this[dt],this[he],!0);break;case"NextFileHasLongPath":case"OldGnuLongPath":{let e=this[V]??Object.create(null);this[V]=e,e.path=this[dt].replace(/\0.*/,"");break}case"NextFileHasLongLinkpath":{let e=this[V]||Object.create(null);this[V]=e,e.linkpath=this[dt].replace(/\0.*/,"");break}default:throw new Error("unknown meta: "+t.type)}}abort(t){if(!this[$]){if(this[w]){let e=this[w];e.write=()=>!0,e.end=()=>e,e.emit=()=>!1,e.destroy?.()}this[$]=!0,this.emit("abort",t),this.warn("TAR_ABORT",t,{recoverable:!1})}}[Xs](t){this[$i]+=t.length;let e=this[$i]/this[le];return e>this.maxDecompressionRatio?(this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)),!1):!0}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this[$])return i?.(),!1;if((this[w]===void 0||this.brotli===void 0&&this[w]===!1)&&t){if(this[p]&&(t=Buffer.concat([this[p],t]),this[p]=void 0),t.length<An)return this[p]=t,i?.(),!0;for(let a=0;this[w]===void 0&&a<Xi.length;a++)t[a]!==Xi[a]&&(this[w]=!1);let o=!1;if(this[w]===!1&&this.zstd!==!1){o=!0;for(let a=0;a<qi.length;a++)if(t[a]!==qi[a]){o=!1;break}}let h=this.brotli===void 0&&!o;if(this[w]===!1&&h)if(t.length<512)if(this[ut])this.brotli=!0;else return this[p]=t,i?.(),!0;else try{new F(t.subarray(0,512)),this.brotli=!1}catch{this.brotli=!0}if(this[w]===void 0||this[w]===!1&&(this.brotli||o)){let a=this[ut];this[ut]=!1,this[w]=this[w]===void 0?new Ue({}):o?new Ke({}):new Ge({}),this[w].on("data",c=>{this[Xs](c)&&this[Xe](c)}),this[w].on("error",c=>{this[$]||this.abort(c)}),this[w].on("end",()=>{this[ut]=!0,this[Xe]()}),this[Yt]=!0,this[le]+=t.length;let l=!!this[w][a?"end":"write"](t);return this[Yt]=!1,i?.(),l}}this[Yt]=!0,this[w]?(this[le]+=t.length,this[w].write(t)):this[Xe](t),this[Yt]=!1;let n=this[st].length>0?!1:this[it]?this[it].flowing:!0;return!n&&this[st].length===0&&this[it]?.once("drain",()=>this.emit("drain")),i?.(),n}[Vi](t){t&&!this[$]&&(this[p]=this[p]?Buffer.concat([this[p],t]):t)}[Qe](){if(this[ut]&&!this[Yi]&&!this[$]&&!this[ae]){this[Yi]=!0;let t=this[Nt];if(t?.blockRemain){let e=this[p]?this[p].length:0;this.warn("TAR_BAD_ARCHIVE",`Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`,{entry:t}),this[p]&&t.write(this[p]),t.end()}this[At](Je)}}[Xe](t){if(this[ae]&&t)this[Vi](t);else if(!t&&!this[p])this[Qe]();else if(t){if(this[ae]=!0,this[p]){this[Vi](t);let e=this[p];this[p]=void 0,this[qe](e)}else this[qe](t);for(;this[p]&&this[p]?.length>=512&&!this[$]&&!this[ti];){let e=this[p];this[p]=void 0,this[qe](e)}this[ae]=!1}(!this[p]||this[ut])&&this[Qe]()}[qe](t){let e=0,i=t.length;for(;e+512<=i&&!this[$]&&!this[ti];)switch(this[B]){case"begin":case"header":this[Vs](t,e),e+=512;break;case"ignore":case"body":e+=this[Ki](t,e);break;case"meta":e+=this[Ks](t,e);break;default:throw new Error("invalid state: "+this[B])}e<i&&(this[p]=this[p]?Buffer.concat([t.subarray(e),this[p]]):t.subarray(e))}end(t,e,i){return typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e)),i&&this.once("finish",i),this[$]||(this[w]?(t&&(this[le]+=t.length,this[w].write(t)),this[w].end()):(this[ut]=!0,(this.brotli===void 0||this.zstd===void 0)&&(t=t||Buffer.alloc(0)),t&&this.write(t),this[Qe]())),this}};var mt=s=>{let t=s.length-1,e=-1;for(;t>-1&&s.charAt(t)==="/";)e=t,t--;return e===-1?s:s.slice(0,e)};var vn=s=>{let t=s.onReadEntry;s.onReadEntry=t?e=>{t(e),e.resume()}:e=>e.resume()},Qi=(s,t)=>{let e=new Map(t.map(o=>[mt(o),!0])),i=s.filter,r=100,n=(o,h="",a=0)=>{if(a>=r)return e.set(o,!1),!1;let l=h||(0,external_path_namespaceObject.parse)(o).root||".",c;if(o===l)c=!1;else{let d=e.get(o);c=d!==void 0?d:n((0,external_path_namespaceObject.dirname)(o),l,a+1)}return e.set(o,c),c};s.filter=i?(o,h)=>i(o,h)&&n(mt(o)):o=>n(mt(o))},Mn=s=>{let t=new rt(s),e=s.file,i;try{i=external_node_fs_namespaceObject.openSync(e,"r");let r=external_node_fs_namespaceObject.fstatSync(i),n=s.maxReadSize||16*1024*1024;if(r.size<n){let o=Buffer.allocUnsafe(r.size),h=external_node_fs_namespaceObject.readSync(i,o,0,r.size,0);t.end(h===o.byteLength?o:o.subarray(0,h))}else{let o=0,h=Buffer.allocUnsafe(n);for(;o<r.size;){let a=external_node_fs_namespaceObject.readSync(i,h,0,n,o);if(a===0)break;o+=a,t.write(h.subarray(0,a))}t.end()}}finally{if(typeof i=="number")try{external_node_fs_namespaceObject.closeSync(i)}catch{}}},Bn=(s,t)=>{let e=new rt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("end",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},Ct=K(Mn,Bn,s=>new rt(s),s=>new rt(s),(s,t)=>{t?.length&&Qi(s,t),s.noResume||vn(s)});var Ji=(s,t,e)=>(s&=4095,e&&(s=(s|384)&-19),t&&(s&256&&(s|=64),s&32&&(s|=8),s&4&&(s|=1)),s);var{isAbsolute:zn,parse:qs}=external_node_path_.win32,ce=s=>{let t="",e=qs(s);for(;zn(s)||e.root;){let i=s.charAt(0)==="/"&&s.slice(0,4)!=="//?/"?"/":e.root;s=s.slice(i.length),t+=i,e=qs(s)}return[t,s]};var ei=["|","<",">","?",":"],ji=ei.map(s=>String.fromCodePoint(61440+Number(s.codePointAt(0)))),Un=new Map(ei.map((s,t)=>[s,ji[t]])),Hn=new Map(ji.map((s,t)=>[s,ei[t]])),ts=s=>ei.reduce((t,e)=>t.split(e).join(Un.get(e)),s),Qs=s=>ji.reduce((t,e)=>t.split(e).join(Hn.get(e)),s);var rr=(s,t)=>t?(s=f(s).replace(/^\.(\/|$)/,""),mt(t)+"/"+s):f(s),Wn=16*1024*1024,index_min_tr=Symbol("process"),er=Symbol("file"),ir=Symbol("directory"),is=Symbol("symlink"),sr=Symbol("hardlink"),fe=Symbol("header"),ii=Symbol("read"),ss=Symbol("lstat"),si=Symbol("onlstat"),rs=Symbol("onread"),ns=Symbol("onreadlink"),index_min_os=Symbol("openfile"),hs=Symbol("onopenfile"),pt=Symbol("close"),ri=Symbol("mode"),as=Symbol("awaitDrain"),es=Symbol("ondrain"),q=Symbol("prefix"),de=class extends A{path;portable;myuid=process.getuid&&process.getuid()||0;myuser=process.env.USER||"";maxReadSize;linkCache;statCache;preservePaths;cwd;strict;mtime;noPax;noMtime;prefix;fd;blockLen=0;blockRemain=0;buf;pos=0;remain=0;length=0;offset=0;win32;absolute;header;type;linkpath;stat;onWriteEntry;#t=!1;constructor(t,e={}){let i=se(e);super(),this.path=f(t),this.portable=!!i.portable,this.maxReadSize=i.maxReadSize||Wn,this.linkCache=i.linkCache||new Map,this.statCache=i.statCache||new Map,this.preservePaths=!!i.preservePaths,this.cwd=f(i.cwd||process.cwd()),this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.mtime=i.mtime,this.prefix=i.prefix?f(i.prefix):void 0,this.onWriteEntry=i.onWriteEntry,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let r=!1;if(!this.preservePaths){let[o,h]=ce(this.path);o&&typeof h=="string"&&(this.path=h,r=o)}this.win32=!!i.win32||process.platform==="win32",this.win32&&(this.path=Qs(this.path.replaceAll(/\\/g,"/")),t=t.replaceAll(/\\/g,"/")),this.absolute=f(i.absolute||external_path_namespaceObject.resolve(this.cwd,t)),this.path===""&&(this.path="./"),r&&this.warn("TAR_ENTRY_INFO",`stripping ${r} from absolute path`,{entry:this,path:r+this.path});let n=this.statCache.get(this.absolute);n?this[si](n):this[ss]()}warn(t,e,i={}){return Dt(this,t,e,i)}emit(t,...e){return t==="error"&&(this.#t=!0),super.emit(t,...e)}[ss](){external_fs_namespaceObject.lstat(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[si](e)})}[si](t){this.statCache.set(this.absolute,t),this.stat=t,t.isFile()||(t.size=0),this.type=Gn(t),this.emit("stat",t),this[index_min_tr]()}[index_min_tr](){switch(this.type){case"File":return this[er]();case"Directory":return this[ir]();case"SymbolicLink":return this[is]();default:return this.end()}}[ri](t){return Ji(t,this.type==="Directory",this.portable)}[q](t){return rr(t,this.prefix)}[fe](){if(!this.stat)throw new Error("cannot write header before stat");this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this[ri](this.stat.mode),uid:this.portable?void 0:this.stat.uid,gid:this.portable?void 0:this.stat.gid,size:this.stat.size,mtime:this.noMtime?void 0:this.mtime||this.stat.mtime,type:this.type==="Unsupported"?void 0:this.type,uname:this.portable?void 0:this.stat.uid===this.myuid?this.myuser:"",atime:this.portable?void 0:this.stat.atime,ctime:this.portable?void 0:this.stat.ctime}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.header.atime,ctime:this.portable?void 0:this.header.ctime,gid:this.portable?void 0:this.header.gid,mtime:this.noMtime?void 0:this.mtime||this.header.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.header.size,uid:this.portable?void 0:this.header.uid,uname:this.portable?void 0:this.header.uname,dev:this.portable?void 0:this.stat.dev,ino:this.portable?void 0:this.stat.ino,nlink:this.portable?void 0:this.stat.nlink}).encode());let t=this.header?.block;if(!t)throw new Error("failed to encode header");super.write(t)}[ir](){if(!this.stat)throw new Error("cannot create directory entry without stat");this.path.slice(-1)!=="/"&&(this.path+="/"),this.stat.size=0,this[fe](),this.end()}[is](){external_fs_namespaceObject.readlink(this.absolute,(t,e)=>{if(t)return this.emit("error",t);this[ns](e)})}[ns](t){this.linkpath=f(t),this[fe](),this.end()}[sr](t){if(!this.stat)throw new Error("cannot create link entry without stat");this.type="Link",this.linkpath=f(external_path_namespaceObject.relative(this.cwd,t)),this.stat.size=0,this[fe](),this.end()}[er](){if(!this.stat)throw new Error("cannot create file entry without stat");if(this.stat.nlink>1){let t=`${this.stat.dev}:${this.stat.ino}`,e=this.linkCache.get(t);if(e?.indexOf(this.cwd)===0)return this[sr](e);this.linkCache.set(t,this.absolute)}if(this[fe](),this.stat.size===0)return this.end();this[index_min_os]()}[index_min_os](){external_fs_namespaceObject.open(this.absolute,"r",(t,e)=>{if(t)return this.emit("error",t);this[hs](e)})}[hs](t){if(this.fd=t,this.#t)return this[pt]();if(!this.stat)throw new Error("should stat before calling onopenfile");this.blockLen=512*Math.ceil(this.stat.size/512),this.blockRemain=this.blockLen;let e=Math.min(this.blockLen,this.maxReadSize);this.buf=Buffer.allocUnsafe(e),this.offset=0,this.pos=0,this.remain=this.stat.size,this.length=this.buf.length,this[ii]()}[ii](){let{fd:t,buf:e,offset:i,length:r,pos:n}=this;if(t===void 0||e===void 0)throw new Error("cannot read file without first opening");external_fs_namespaceObject.read(t,e,i,r,n,(o,h)=>{if(o)return this[pt](()=>this.emit("error",o));this[rs](h)})}[pt](t=()=>{}){this.fd!==void 0&&external_fs_namespaceObject.close(this.fd,t)}[rs](t){if(t<=0&&this.remain>0){let r=Object.assign(new Error("encountered unexpected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(t>this.remain){let r=Object.assign(new Error("did not encounter expected EOF"),{path:this.absolute,syscall:"read",code:"EOF"});return this[pt](()=>this.emit("error",r))}if(!this.buf)throw new Error("should have created buffer prior to reading");if(t===this.remain)for(let r=t;r<this.length&&t<this.blockRemain;r++)this.buf[r+this.offset]=0,t++,this.remain++;let e=this.offset===0&&t===this.buf.length?this.buf:this.buf.subarray(this.offset,this.offset+t);this.write(e)?this[es]():this[as](()=>this[es]())}[as](t){this.once("drain",t)}write(t,e,i){if(typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8")),this.blockRemain<t.length){let r=Object.assign(new Error("writing more data than expected"),{path:this.absolute});return this.emit("error",r)}return this.remain-=t.length,this.blockRemain-=t.length,this.pos+=t.length,this.offset+=t.length,super.write(t,null,i)}[es](){if(!this.remain)return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),this[pt](t=>t?this.emit("error",t):this.end());if(!this.buf)throw new Error("buffer lost somehow in ONDRAIN");this.offset>=this.length&&(this.buf=Buffer.allocUnsafe(Math.min(this.blockRemain,this.buf.length)),this.offset=0),this.length=this.buf.length-this.offset,this[ii]()}},ni=class extends de{sync=!0;[ss](){this[si](external_fs_namespaceObject.lstatSync(this.absolute))}[is](){this[ns](external_fs_namespaceObject.readlinkSync(this.absolute))}[index_min_os](){this[hs](external_fs_namespaceObject.openSync(this.absolute,"r"))}[ii](){let t=!0;try{let{fd:e,buf:i,offset:r,length:n,pos:o}=this;if(e===void 0||i===void 0)throw new Error("fd and buf must be set in READ method");let h=external_fs_namespaceObject.readSync(e,i,r,n,o);this[rs](h),t=!1}finally{if(t)try{this[pt](()=>{})}catch{}}}[as](t){t()}[pt](t=()=>{}){this.fd!==void 0&&external_fs_namespaceObject.closeSync(this.fd),t()}},oi=class extends A{blockLen=0;blockRemain=0;buf=0;pos=0;remain=0;length=0;preservePaths;portable;strict;noPax;noMtime;readEntry;type;prefix;path;mode;uid;gid;uname;gname;header;mtime;atime;ctime;linkpath;size;onWriteEntry;warn(t,e,i={}){return Dt(this,t,e,i)}constructor(t,e={}){let i=se(e);super(),this.preservePaths=!!i.preservePaths,this.portable=!!i.portable,this.strict=!!i.strict,this.noPax=!!i.noPax,this.noMtime=!!i.noMtime,this.onWriteEntry=i.onWriteEntry,this.readEntry=t;let{type:r}=t;if(r==="Unsupported")throw new Error("writing entry that should be ignored");this.type=r,this.type==="Directory"&&this.portable&&(this.noMtime=!0),this.prefix=i.prefix,this.path=f(t.path),this.mode=t.mode!==void 0?this[ri](t.mode):void 0,this.uid=this.portable?void 0:t.uid,this.gid=this.portable?void 0:t.gid,this.uname=this.portable?void 0:t.uname,this.gname=this.portable?void 0:t.gname,this.size=t.size,this.mtime=this.noMtime?void 0:i.mtime||t.mtime,this.atime=this.portable?void 0:t.atime,this.ctime=this.portable?void 0:t.ctime,this.linkpath=t.linkpath!==void 0?f(t.linkpath):void 0,typeof i.onwarn=="function"&&this.on("warn",i.onwarn);let n=!1;if(!this.preservePaths){let[h,a]=ce(this.path);h&&typeof a=="string"&&(this.path=a,n=h)}this.remain=t.size,this.blockRemain=t.startBlockSize,this.onWriteEntry?.(this),this.header=new F({path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,mode:this.mode,uid:this.portable?void 0:this.uid,gid:this.portable?void 0:this.gid,size:this.size,mtime:this.noMtime?void 0:this.mtime,type:this.type,uname:this.portable?void 0:this.uname,atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime}),n&&this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute path`,{entry:this,path:n+this.path}),this.header.encode()&&!this.noPax&&super.write(new ft({atime:this.portable?void 0:this.atime,ctime:this.portable?void 0:this.ctime,gid:this.portable?void 0:this.gid,mtime:this.noMtime?void 0:this.mtime,path:this[q](this.path),linkpath:this.type==="Link"&&this.linkpath!==void 0?this[q](this.linkpath):this.linkpath,size:this.size,uid:this.portable?void 0:this.uid,uname:this.portable?void 0:this.uname,dev:this.portable?void 0:this.readEntry.dev,ino:this.portable?void 0:this.readEntry.ino,nlink:this.portable?void 0:this.readEntry.nlink}).encode());let o=this.header?.block;if(!o)throw new Error("failed to encode header");super.write(o),t.pipe(this)}[q](t){return rr(t,this.prefix)}[ri](t){return Ji(t,this.type==="Directory",this.portable)}write(t,e,i){typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,typeof e=="string"?e:"utf8"));let r=t.length;if(r>this.blockRemain)throw new Error("writing more to entry than is appropriate");return this.blockRemain-=r,super.write(t,i)}end(t,e,i){return this.blockRemain&&super.write(Buffer.alloc(this.blockRemain)),typeof t=="function"&&(i=t,e=void 0,t=void 0),typeof e=="function"&&(i=e,e=void 0),typeof t=="string"&&(t=Buffer.from(t,e??"utf8")),i&&this.once("finish",i),t?super.end(t,i):super.end(i),this}},Gn=s=>s.isFile()?"File":s.isDirectory()?"Directory":s.isSymbolicLink()?"SymbolicLink":"Unsupported";var hi=class s{tail;head;length=0;static create(t=[]){return new s(t)}constructor(t=[]){for(let e of t)this.push(e)}*[Symbol.iterator](){for(let t=this.head;t;t=t.next)yield t.value}removeNode(t){if(t.list!==this)throw new Error("removing node which does not belong to this list");let e=t.next,i=t.prev;return e&&(e.prev=i),i&&(i.next=e),t===this.head&&(this.head=e),t===this.tail&&(this.tail=i),this.length--,t.next=void 0,t.prev=void 0,t.list=void 0,e}unshiftNode(t){if(t===this.head)return;t.list&&t.list.removeNode(t);let e=this.head;t.list=this,t.next=e,e&&(e.prev=t),this.head=t,this.tail||(this.tail=t),this.length++}pushNode(t){if(t===this.tail)return;t.list&&t.list.removeNode(t);let e=this.tail;t.list=this,t.prev=e,e&&(e.next=t),this.tail=t,this.head||(this.head=t),this.length++}push(...t){for(let e=0,i=t.length;e<i;e++)Yn(this,t[e]);return this.length}unshift(...t){for(var e=0,i=t.length;e<i;e++)Kn(this,t[e]);return this.length}pop(){if(!this.tail)return;let t=this.tail.value,e=this.tail;return this.tail=this.tail.prev,this.tail?this.tail.next=void 0:this.head=void 0,e.list=void 0,this.length--,t}shift(){if(!this.head)return;let t=this.head.value,e=this.head;return this.head=this.head.next,this.head?this.head.prev=void 0:this.tail=void 0,e.list=void 0,this.length--,t}forEach(t,e){e=e||this;for(let i=this.head,r=0;i;r++)t.call(e,i.value,r,this),i=i.next}forEachReverse(t,e){e=e||this;for(let i=this.tail,r=this.length-1;i;r--)t.call(e,i.value,r,this),i=i.prev}get(t){let e=0,i=this.head;for(;i&&e<t;e++)i=i.next;if(e===t&&i)return i.value}getReverse(t){let e=0,i=this.tail;for(;i&&e<t;e++)i=i.prev;if(e===t&&i)return i.value}map(t,e){e=e||this;let i=new s;for(let r=this.head;r;)i.push(t.call(e,r.value,this)),r=r.next;return i}mapReverse(t,e){e=e||this;var i=new s;for(let r=this.tail;r;)i.push(t.call(e,r.value,this)),r=r.prev;return i}reduce(t,e){let i,r=this.head;if(arguments.length>1)i=e;else if(this.head)r=this.head.next,i=this.head.value;else throw new TypeError("Reduce of empty list with no initial value");for(var n=0;r;n++)i=t(i,r.value,n),r=r.next;return i}reduceReverse(t,e){let i,r=this.tail;if(arguments.length>1)i=e;else if(this.tail)r=this.tail.prev,i=this.tail.value;else throw new TypeError("Reduce of empty list with no initial value");for(let n=this.length-1;r;n--)i=t(i,r.value,n),r=r.prev;return i}toArray(){let t=new Array(this.length);for(let e=0,i=this.head;i;e++)t[e]=i.value,i=i.next;return t}toArrayReverse(){let t=new Array(this.length);for(let e=0,i=this.tail;i;e++)t[e]=i.value,i=i.prev;return t}slice(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.head,n=0;for(n=0;r&&n<t;n++)r=r.next;for(;r&&n<e;n++,r=r.next)i.push(r.value);return i}sliceReverse(t=0,e=this.length){e<0&&(e+=this.length),t<0&&(t+=this.length);let i=new s;if(e<t||e<0)return i;t<0&&(t=0),e>this.length&&(e=this.length);let r=this.length,n=this.tail;for(;n&&r>e;r--)n=n.prev;for(;n&&r>t;r--,n=n.prev)i.push(n.value);return i}splice(t,e=0,...i){t>this.length&&(t=this.length-1),t<0&&(t=this.length+t);let r=this.head;for(let o=0;r&&o<t;o++)r=r.next;let n=[];for(let o=0;r&&o<e;o++)n.push(r.value),r=this.removeNode(r);r?r!==this.tail&&(r=r.prev):r=this.tail;for(let o of i)r=Zn(this,r,o);return n}reverse(){let t=this.head,e=this.tail;for(let i=t;i;i=i.prev){let r=i.prev;i.prev=i.next,i.next=r}return this.head=e,this.tail=t,this}};function Zn(s,t,e){let i=t,r=t?t.next:s.head,n=new ue(e,i,r,s);return n.next===void 0&&(s.tail=n),n.prev===void 0&&(s.head=n),s.length++,n}function Yn(s,t){s.tail=new ue(t,s.tail,void 0,s),s.head||(s.head=s.tail),s.length++}function Kn(s,t){s.head=new ue(t,void 0,s.head,s),s.tail||(s.tail=s.head),s.length++}var ue=class{list;next;prev;value;constructor(t,e,i,r){this.list=r,this.value=t,e?(e.next=this,this.prev=e):this.prev=void 0,i?(i.prev=this,this.next=i):this.next=void 0}};var pi=class{path;absolute;entry;stat;readdir;pending=!1;pendingLink=!1;ignore=!1;piped=!1;constructor(t,e){this.path=t||"./",this.absolute=e}},nr=Buffer.alloc(1024),li=Symbol("onStat"),me=Symbol("ended"),W=Symbol("queue"),pe=Symbol("pendingLinks"),Et=Symbol("current"),Ft=Symbol("process"),Ee=Symbol("processing"),ai=Symbol("processJob"),G=Symbol("jobs"),ls=Symbol("jobDone"),ci=Symbol("addFSEntry"),or=Symbol("addTarEntry"),ds=Symbol("stat"),us=Symbol("readdir"),fi=Symbol("onreaddir"),di=Symbol("pipe"),hr=Symbol("entry"),cs=Symbol("entryOpt"),ui=Symbol("writeEntryClass"),lr=Symbol("write"),index_min_fs=Symbol("ondrain"),wt=class extends A{sync=!1;opt;cwd;maxReadSize;preservePaths;strict;noPax;prefix;linkCache;statCache;file;portable;zip;readdirCache;noDirRecurse;follow;noMtime;mtime;filter;jobs;[ui];onWriteEntry;[W];[pe]=new Map;[G]=0;[Ee]=!1;[me]=!1;constructor(t={}){if(super(),this.opt=t,this.file=t.file||"",this.cwd=t.cwd||process.cwd(),this.maxReadSize=t.maxReadSize,this.preservePaths=!!t.preservePaths,this.strict=!!t.strict,this.noPax=!!t.noPax,this.prefix=f(t.prefix||""),this.linkCache=t.linkCache||new Map,this.statCache=t.statCache||new Map,this.readdirCache=t.readdirCache||new Map,this.onWriteEntry=t.onWriteEntry,this[ui]=de,typeof t.onwarn=="function"&&this.on("warn",t.onwarn),this.portable=!!t.portable,t.gzip||t.brotli||t.zstd){if((t.gzip?1:0)+(t.brotli?1:0)+(t.zstd?1:0)>1)throw new TypeError("gzip, brotli, zstd are mutually exclusive");if(t.gzip&&(typeof t.gzip!="object"&&(t.gzip={}),this.portable&&(t.gzip.portable=!0),this.zip=new ze(t.gzip)),t.brotli&&(typeof t.brotli!="object"&&(t.brotli={}),this.zip=new We(t.brotli)),t.zstd&&(typeof t.zstd!="object"&&(t.zstd={}),this.zip=new Ye(t.zstd)),!this.zip)throw new Error("impossible");let e=this.zip;e.on("data",i=>super.write(i)),e.on("end",()=>super.end()),e.on("drain",()=>this[index_min_fs]()),this.on("resume",()=>e.resume())}else this.on("drain",this[index_min_fs]);this.noDirRecurse=!!t.noDirRecurse,this.follow=!!t.follow,this.noMtime=!!t.noMtime,t.mtime&&(this.mtime=t.mtime),this.filter=typeof t.filter=="function"?t.filter:()=>!0,this[W]=new hi,this[G]=0,this.jobs=Number(t.jobs)||4,this[Ee]=!1,this[me]=!1}[lr](t){return super.write(t)}add(t){return this.write(t),this}end(t,e,i){return typeof t=="function"&&(i=t,t=void 0),typeof e=="function"&&(i=e,e=void 0),t&&this.add(t),this[me]=!0,this[Ft](),i&&i(),this}write(t){if(this[me])throw new Error("write after end");return typeof t=="string"?this[ci](t):this[or](t),this.flowing}[or](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t.path));if(!this.filter(t.path,t))t.resume();else{let i=new pi(t.path,e);i.entry=new oi(t,this[cs](i)),i.entry.on("end",()=>this[ls](i)),this[G]+=1,this[W].push(i)}this[Ft]()}[ci](t){let e=f(external_path_namespaceObject.resolve(this.cwd,t));this[W].push(new pi(t,e)),this[Ft]()}[ds](t){t.pending=!0,this[G]+=1;let e=this.follow?"stat":"lstat";external_fs_namespaceObject[e](t.absolute,(i,r)=>{t.pending=!1,this[G]-=1,i?this.emit("error",i):this[li](t,r)})}[li](t,e){if(this.statCache.set(t.absolute,e),t.stat=e,!this.filter(t.path,e))t.ignore=!0;else if(e.isFile()&&e.nlink>1&&!this.linkCache.get(`${e.dev}:${e.ino}`)&&!this.sync)if(t===this[Et])this[ai](t);else{let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);r?r.push(t):this[pe].set(i,[t]),t.pendingLink=!0,t.pending=!0}this[Ft]()}[us](t){t.pending=!0,this[G]+=1,external_fs_namespaceObject.readdir(t.absolute,(e,i)=>{if(t.pending=!1,this[G]-=1,e)return this.emit("error",e);this[fi](t,i)})}[fi](t,e){this.readdirCache.set(t.absolute,e),t.readdir=e,this[Ft]()}[Ft](){if(!this[Ee]){this[Ee]=!0;for(let t=this[W].head;t&&this[G]<this.jobs;t=t.next)if(this[ai](t.value),t.value.ignore){let e=t.next;this[W].removeNode(t),t.next=e}this[Ee]=!1,this[me]&&this[W].length===0&&this[G]===0&&(this.zip?this.zip.end(nr):(super.write(nr),super.end()))}}get[Et](){return this[W]&&this[W].head&&this[W].head.value}[ls](t){this[W].shift(),this[G]-=1;let{stat:e}=t;if(e&&e.isFile()&&e.nlink>1){let i=`${e.dev}:${e.ino}`,r=this[pe].get(i);if(r){this[pe].delete(i);for(let n of r)n.pending=!1,this[ai](n)}}this[Ft]()}[ai](t){if(t.pending&&t.pendingLink&&t===this[Et]&&(t.pending=!1,t.pendingLink=!1),!t.pending){if(t.entry){t===this[Et]&&!t.piped&&this[di](t);return}if(!t.stat){let e=this.statCache.get(t.absolute);e?this[li](t,e):this[ds](t)}if(t.stat&&!t.ignore){if(!this.noDirRecurse&&t.stat.isDirectory()&&!t.readdir){let e=this.readdirCache.get(t.absolute);if(e?this[fi](t,e):this[us](t),!t.readdir)return}if(t.entry=this[hr](t),!t.entry){t.ignore=!0;return}t===this[Et]&&!t.piped&&this[di](t)}}}[cs](t){return{onwarn:(e,i,r)=>this.warn(e,i,r),noPax:this.noPax,cwd:this.cwd,absolute:t.absolute,preservePaths:this.preservePaths,maxReadSize:this.maxReadSize,strict:this.strict,portable:this.portable,linkCache:this.linkCache,statCache:this.statCache,noMtime:this.noMtime,mtime:this.mtime,prefix:this.prefix,onWriteEntry:this.onWriteEntry}}[hr](t){this[G]+=1;try{return new this[ui](t.path,this[cs](t)).on("end",()=>this[ls](t)).on("error",i=>this.emit("error",i))}catch(e){this.emit("error",e)}}[index_min_fs](){this[Et]&&this[Et].entry&&this[Et].entry.resume()}[di](t){t.piped=!0,t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)});let e=t.entry,i=this.zip;if(!e)throw new Error("cannot pipe without source");i?e.on("data",r=>{i.write(r)||e.pause()}):e.on("data",r=>{super.write(r)||e.pause()})}pause(){return this.zip&&this.zip.pause(),super.pause()}warn(t,e,i={}){Dt(this,t,e,i)}},kt=class extends wt{sync=!0;constructor(t){super(t),this[ui]=ni}pause(){}resume(){}[ds](t){let e=this.follow?"statSync":"lstatSync";this[li](t,external_fs_namespaceObject[e](t.absolute))}[us](t){this[fi](t,external_fs_namespaceObject.readdirSync(t.absolute))}[di](t){let e=t.entry,i=this.zip;if(t.readdir&&t.readdir.forEach(r=>{let n=t.path,o=n==="./"?"":n.replace(/\/*$/,"/");this[ci](o+r)}),!e)throw new Error("Cannot pipe without source");i?e.on("data",r=>{i.write(r)}):e.on("data",r=>{super[lr](r)})}};var Vn=(s,t)=>{let e=new kt(s),i=new Wt(s.file,{mode:s.mode||438});e.pipe(i),fr(e,t)},$n=(s,t)=>{let e=new wt(s),i=new et(s.file,{mode:s.mode||438});e.pipe(i);let r=new Promise((n,o)=>{i.on("error",o),i.on("close",n),e.on("error",o)});return dr(e,t).catch(n=>e.emit("error",n)),r},fr=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},dr=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>{s.add(i)}}):s.add(e);s.end()},Xn=(s,t)=>{let e=new kt(s);return fr(e,t),e},qn=(s,t)=>{let e=new wt(s);return dr(e,t).catch(i=>e.emit("error",i)),e},Qn=K(Vn,$n,Xn,qn,(s,t)=>{if(!t?.length)throw new TypeError("no paths specified to add to archive")});var Jn=process.env.__FAKE_PLATFORM__||process.platform,Er=Jn==="win32",{O_CREAT:wr,O_NOFOLLOW:ur,O_TRUNC:Sr,O_WRONLY:yr}=external_fs_namespaceObject.constants,Rr=Number(process.env.__FAKE_FS_O_FILENAME__)||external_fs_namespaceObject.constants.UV_FS_O_FILEMAP||0,jn=Er&&!!Rr,to=512*1024,eo=Rr|Sr|wr|yr,mr=!Er&&typeof ur=="number"?ur|Sr|wr|yr:null,ms=mr!==null?()=>mr:jn?s=>s<to?eo:"w":()=>"w";var ps=(s,t,e)=>{try{return external_node_fs_namespaceObject.lchownSync(s,t,e)}catch(i){if(i?.code!=="ENOENT")throw i}},Ei=(s,t,e,i)=>{external_node_fs_namespaceObject.lchown(s,t,e,r=>{i(r&&r?.code!=="ENOENT"?r:null)})},index_min_io=(s,t,e,i,r)=>{if(t.isDirectory())Es(external_node_path_.resolve(s,t.name),e,i,n=>{if(n)return r(n);let o=external_node_path_.resolve(s,t.name);Ei(o,e,i,r)});else{let n=external_node_path_.resolve(s,t.name);Ei(n,e,i,r)}},Es=(s,t,e,i)=>{external_node_fs_namespaceObject.readdir(s,{withFileTypes:!0},(r,n)=>{if(r){if(r.code==="ENOENT")return i();if(r.code!=="ENOTDIR"&&r.code!=="ENOTSUP")return i(r)}if(r||!n.length)return Ei(s,t,e,i);let o=n.length,h=null,a=l=>{if(!h){if(l)return i(h=l);if(--o===0)return Ei(s,t,e,i)}};for(let l of n)index_min_io(s,l,t,e,a)})},so=(s,t,e,i)=>{t.isDirectory()&&ws(external_node_path_.resolve(s,t.name),e,i),ps(external_node_path_.resolve(s,t.name),e,i)},ws=(s,t,e)=>{let i;try{i=external_node_fs_namespaceObject.readdirSync(s,{withFileTypes:!0})}catch(r){let n=r;if(n?.code==="ENOENT")return;if(n?.code==="ENOTDIR"||n?.code==="ENOTSUP")return ps(s,t,e);throw n}for(let r of i)so(s,r,t,e);return ps(s,t,e)};var Se=class extends Error{path;code;syscall="chdir";constructor(t,e){super(`${e}: Cannot cd into '${t}'`),this.path=t,this.code=e}get name(){return"CwdError"}};var St=class extends Error{path;symlink;syscall="symlink";code="TAR_SYMLINK_ERROR";constructor(t,e){super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"),this.symlink=t,this.path=e}get name(){return"SymlinkError"}};var no=(s,t)=>{external_node_fs_namespaceObject.stat(s,(e,i)=>{(e||!i.isDirectory())&&(e=new Se(s,e?.code||"ENOTDIR")),t(e)})},gr=(s,t,e)=>{s=f(s);let i=t.umask??18,r=t.mode|448,n=(r&i)!==0,o=t.uid,h=t.gid,a=typeof o=="number"&&typeof h=="number"&&(o!==t.processUid||h!==t.processGid),l=t.preserve,c=t.unlink,d=f(t.cwd),y=(E,x)=>{E?e(E):x&&a?Es(x,o,h,Le=>y(Le)):n?external_node_fs_namespaceObject.chmod(s,r,e):e()};if(s===d)return no(s,y);if(l)return promises_.mkdir(s,{mode:r,recursive:!0}).then(E=>y(null,E??void 0),y);let D=f(external_node_path_.relative(d,s)).split("/");Ss(d,D,r,c,d,void 0,y)},Ss=(s,t,e,i,r,n,o)=>{if(t.length===0)return o(null,n);let h=t.shift(),a=f(external_node_path_.resolve(s+"/"+h));external_node_fs_namespaceObject.mkdir(a,e,br(a,t,e,i,r,n,o))},br=(s,t,e,i,r,n,o)=>h=>{h?external_node_fs_namespaceObject.lstat(s,(a,l)=>{if(a)a.path=a.path&&f(a.path),o(a);else if(l.isDirectory())Ss(s,t,e,i,r,n,o);else if(i)external_node_fs_namespaceObject.unlink(s,c=>{if(c)return o(c);external_node_fs_namespaceObject.mkdir(s,e,br(s,t,e,i,r,n,o))});else{if(l.isSymbolicLink())return o(new St(s,s+"/"+t.join("/")));o(h)}}):(n=n||s,Ss(s,t,e,i,r,n,o))},oo=s=>{let t=!1,e;try{t=external_node_fs_namespaceObject.statSync(s).isDirectory()}catch(i){e=i?.code}finally{if(!t)throw new Se(s,e??"ENOTDIR")}},_r=(s,t)=>{s=f(s);let e=t.umask??18,i=t.mode|448,r=(i&e)!==0,n=t.uid,o=t.gid,h=typeof n=="number"&&typeof o=="number"&&(n!==t.processUid||o!==t.processGid),a=t.preserve,l=t.unlink,c=f(t.cwd),d=E=>{E&&h&&ws(E,n,o),r&&external_node_fs_namespaceObject.chmodSync(s,i)};if(s===c)return oo(c),d();if(a)return d(external_node_fs_namespaceObject.mkdirSync(s,{mode:i,recursive:!0})??void 0);let T=f(external_node_path_.relative(c,s)).split("/"),D;for(let E=T.shift(),x=c;E&&(x+="/"+E);E=T.shift()){x=f(external_node_path_.resolve(x));try{external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x}catch{let Le=external_node_fs_namespaceObject.lstatSync(x);if(Le.isDirectory())continue;if(l){external_node_fs_namespaceObject.unlinkSync(x),external_node_fs_namespaceObject.mkdirSync(x,i),D=D||x;continue}else if(Le.isSymbolicLink())return new St(x,x+"/"+T.join("/"))}}return d(D)};var ys=Object.create(null),Or=1e4,Vt=new Set,Tr=s=>{Vt.has(s)?Vt.delete(s):ys[s]=s.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"),Vt.add(s);let t=ys[s],e=Vt.size-Or;if(e>Or/10){for(let i of Vt)if(Vt.delete(i),delete ys[i],--e<=0)break}return t};var ho=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,ao=ho==="win32",lo=s=>s.split("/").slice(0,-1).reduce((e,i)=>{let r=e.at(-1);return r!==void 0&&(i=(0,external_node_path_.join)(r,i)),e.push(i||"/"),e},[]),yi=class{#t=new Map;#i=new Map;#s=new Set;reserve(t,e){t=ao?["win32 parallelization disabled"]:t.map(r=>mt((0,external_node_path_.join)(Tr(r))));let i=new Set(t.map(r=>lo(r)).reduce((r,n)=>r.concat(n)));this.#i.set(e,{dirs:i,paths:t});for(let r of t){let n=this.#t.get(r);n?n.push(e):this.#t.set(r,[e])}for(let r of i){let n=this.#t.get(r);if(!n)this.#t.set(r,[new Set([e])]);else{let o=n.at(-1);o instanceof Set?o.add(e):n.push(new Set([e]))}}return this.#r(e)}#n(t){let e=this.#i.get(t);if(!e)throw new Error("function does not have any path reservations");return{paths:e.paths.map(i=>this.#t.get(i)),dirs:[...e.dirs].map(i=>this.#t.get(i))}}check(t){let{paths:e,dirs:i}=this.#n(t);return e.every(r=>r&&r[0]===t)&&i.every(r=>r&&r[0]instanceof Set&&r[0].has(t))}#r(t){return this.#s.has(t)||!this.check(t)?!1:(this.#s.add(t),t(()=>this.#e(t)),!0)}#e(t){if(!this.#s.has(t))return!1;let e=this.#i.get(t);if(!e)throw new Error("invalid reservation");let{paths:i,dirs:r}=e,n=new Set;for(let o of i){let h=this.#t.get(o);if(!h||h?.[0]!==t)continue;let a=h[1];if(!a){this.#t.delete(o);continue}if(h.shift(),typeof a=="function")n.add(a);else for(let l of a)n.add(l)}for(let o of r){let h=this.#t.get(o),a=h?.[0];if(!(!h||!(a instanceof Set)))if(a.size===1&&h.length===1){this.#t.delete(o);continue}else if(a.size===1){h.shift();let l=h[0];typeof l=="function"&&n.add(l)}else a.delete(t)}return this.#s.delete(t),n.forEach(o=>this.#r(o)),!0}};var Lr=()=>process.umask();var Dr=Symbol("onEntry"),_s=Symbol("checkFs"),Nr=Symbol("checkFs2"),Os=Symbol("isReusable"),P=Symbol("makeFs"),Ts=Symbol("file"),xs=Symbol("directory"),gi=Symbol("link"),Ar=Symbol("symlink"),Ir=Symbol("hardlink"),Re=Symbol("ensureNoSymlink"),Cr=Symbol("unsupported"),Fr=Symbol("checkPath"),Rs=Symbol("stripAbsolutePath"),yt=Symbol("mkdir"),O=Symbol("onError"),Ri=Symbol("pending"),kr=Symbol("pend"),$t=Symbol("unpend"),gs=Symbol("ended"),bs=Symbol("maybeClose"),Ls=Symbol("skip"),ge=Symbol("doChown"),be=Symbol("uid"),_e=Symbol("gid"),Oe=Symbol("checkedCwd"),fo=process.env.TESTING_TAR_FAKE_PLATFORM||process.platform,Te=fo==="win32",uo=1024,mo=(s,t)=>{if(!Te)return external_node_fs_namespaceObject.unlink(s,t);let e=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.rename(s,e,i=>{if(i)return t(i);external_node_fs_namespaceObject.unlink(e,t)})},po=s=>{if(!Te)return external_node_fs_namespaceObject.unlinkSync(s);let t=s+".DELETE."+(0,external_node_crypto_.randomBytes)(16).toString("hex");external_node_fs_namespaceObject.renameSync(s,t),external_node_fs_namespaceObject.unlinkSync(t)},vr=(s,t,e)=>s!==void 0&&s===s>>>0?s:t!==void 0&&t===t>>>0?t:e,Xt=class extends rt{[gs]=!1;[Oe]=!1;[Ri]=0;reservations=new yi;transform;writable=!0;readable=!1;uid;gid;setOwner;preserveOwner;processGid;processUid;maxDepth;forceChown;win32;newer;keep;noMtime;preservePaths;unlink;cwd;strip;processUmask;umask;dmode;fmode;chmod;constructor(t={}){if(t.ondone=()=>{this[gs]=!0,this[bs]()},super(t),this.transform=t.transform,this.chmod=!!t.chmod,typeof t.uid=="number"||typeof t.gid=="number"){if(typeof t.uid!="number"||typeof t.gid!="number")throw new TypeError("cannot set owner without number uid and gid");if(t.preserveOwner)throw new TypeError("cannot preserve owner in archive and also set owner explicitly");this.uid=t.uid,this.gid=t.gid,this.setOwner=!0}else this.uid=void 0,this.gid=void 0,this.setOwner=!1;this.preserveOwner=t.preserveOwner===void 0&&typeof t.uid!="number"?process.getuid?.()===0:!!t.preserveOwner,this.processUid=(this.preserveOwner||this.setOwner)&&process.getuid?process.getuid():void 0,this.processGid=(this.preserveOwner||this.setOwner)&&process.getgid?process.getgid():void 0,this.maxDepth=typeof t.maxDepth=="number"?t.maxDepth:uo,this.forceChown=t.forceChown===!0,this.win32=!!t.win32||Te,this.newer=!!t.newer,this.keep=!!t.keep,this.noMtime=!!t.noMtime,this.preservePaths=!!t.preservePaths,this.unlink=!!t.unlink,this.cwd=f(external_node_path_.resolve(t.cwd||process.cwd())),this.strip=Number(t.strip)||0,this.processUmask=this.chmod?typeof t.processUmask=="number"?t.processUmask:Lr():0,this.umask=typeof t.umask=="number"?t.umask:this.processUmask,this.dmode=t.dmode||511&~this.umask,this.fmode=t.fmode||438&~this.umask,this.on("entry",e=>this[Dr](e))}warn(t,e,i={}){return(t==="TAR_BAD_ARCHIVE"||t==="TAR_ABORT")&&(i.recoverable=!1),super.warn(t,e,i)}[bs](){this[gs]&&this[Ri]===0&&(this.emit("prefinish"),this.emit("finish"),this.emit("end"))}[Rs](t,e){let i=t[e],{type:r}=t;if(!i||this.preservePaths)return!0;let[n,o]=ce(i),h=o.replaceAll(/\\/g,"/").split("/");if(h.includes("..")||Te&&/^[a-z]:\.\.$/i.test(h[0]??"")){if(e==="path"||r==="Link")return this.warn("TAR_ENTRY_ERROR",`${e} contains '..'`,{entry:t,[e]:i}),!1;let a=external_node_path_.posix.dirname(t.path),l=external_node_path_.posix.normalize(external_node_path_.posix.join(a,h.join("/")));if(l.startsWith("../")||l==="..")return this.warn("TAR_ENTRY_ERROR",`${e} escapes extraction directory`,{entry:t,[e]:i}),!1}return n&&(t[e]=String(o),this.warn("TAR_ENTRY_INFO",`stripping ${n} from absolute ${e}`,{entry:t,[e]:i})),!0}[Fr](t){let e=f(t.path),i=e.split("/");if(this.strip){if(i.length<this.strip)return!1;if(t.type==="Link"){let r=f(String(t.linkpath)).split("/");if(r.length>=this.strip)t.linkpath=r.slice(this.strip).join("/");else return!1}i.splice(0,this.strip),t.path=i.join("/")}if(isFinite(this.maxDepth)&&i.length>this.maxDepth)return this.warn("TAR_ENTRY_ERROR","path excessively deep",{entry:t,path:e,depth:i.length,maxDepth:this.maxDepth}),!1;if(!this[Rs](t,"path")||!this[Rs](t,"linkpath"))return!1;if(t.absolute=external_node_path_.isAbsolute(t.path)?f(external_node_path_.resolve(t.path)):f(external_node_path_.resolve(this.cwd,t.path)),!this.preservePaths&&typeof t.absolute=="string"&&t.absolute.indexOf(this.cwd+"/")!==0&&t.absolute!==this.cwd)return this.warn("TAR_ENTRY_ERROR","path escaped extraction target",{entry:t,path:f(t.path),resolvedPath:t.absolute,cwd:this.cwd}),!1;if(t.absolute===this.cwd&&t.type!=="Directory"&&t.type!=="GNUDumpDir")return!1;if(this.win32){let{root:r}=external_node_path_.win32.parse(String(t.absolute));t.absolute=r+ts(String(t.absolute).slice(r.length));let{root:n}=external_node_path_.win32.parse(t.path);t.path=n+ts(t.path.slice(n.length))}return!0}[Dr](t){if(!this[Fr](t))return t.resume();switch(external_node_assert_.equal(typeof t.absolute,"string"),t.type){case"Directory":case"GNUDumpDir":t.mode&&(t.mode=t.mode|448);case"File":case"OldFile":case"ContiguousFile":case"Link":case"SymbolicLink":return this[_s](t);default:return this[Cr](t)}}[O](t,e){t.name==="CwdError"?this.emit("error",t):(this.warn("TAR_ENTRY_ERROR",t,{entry:e}),this[$t](),e.resume())}[yt](t,e,i){gr(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e},i)}[ge](t){return this.forceChown||this.preserveOwner&&(typeof t.uid=="number"&&t.uid!==this.processUid||typeof t.gid=="number"&&t.gid!==this.processGid)||typeof this.uid=="number"&&this.uid!==this.processUid||typeof this.gid=="number"&&this.gid!==this.processGid}[be](t){return vr(this.uid,t.uid,this.processUid)}[_e](t){return vr(this.gid,t.gid,this.processGid)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=new et(String(t.absolute),{flags:ms(t.size),mode:i,autoClose:!1});r.on("error",a=>{r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),r.write=()=>!0,this[O](a,t),e()});let n=1,o=a=>{if(a){r.fd&&external_node_fs_namespaceObject.close(r.fd,()=>{}),this[O](a,t),e();return}--n===0&&r.fd!==void 0&&external_node_fs_namespaceObject.close(r.fd,l=>{l?this[O](l,t):this[$t](),e()})};r.on("finish",()=>{let a=String(t.absolute),l=r.fd;if(typeof l=="number"&&t.mtime&&!this.noMtime){n++;let c=t.atime||new Date,d=t.mtime;external_node_fs_namespaceObject.futimes(l,c,d,y=>y?external_node_fs_namespaceObject.utimes(a,c,d,T=>o(T&&y)):o())}if(typeof l=="number"&&this[ge](t)){n++;let c=this[be](t),d=this[_e](t);typeof c=="number"&&typeof d=="number"&&external_node_fs_namespaceObject.fchown(l,c,d,y=>y?external_node_fs_namespaceObject.chown(a,c,d,T=>o(T&&y)):o())}o()});let h=this.transform&&this.transform(t)||t;h!==t&&(h.on("error",a=>{this[O](a,t),e()}),t.pipe(h)),h.pipe(r)}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode;this[yt](String(t.absolute),i,r=>{if(r){this[O](r,t),e();return}let n=1,o=()=>{--n===0&&(e(),this[$t](),t.resume())};t.mtime&&!this.noMtime&&(n++,external_node_fs_namespaceObject.utimes(String(t.absolute),t.atime||new Date,t.mtime,o)),this[ge](t)&&(n++,external_node_fs_namespaceObject.chown(String(t.absolute),Number(this[be](t)),Number(this[_e](t)),o)),o()})}[Cr](t){t.unsupported=!0,this.warn("TAR_ENTRY_UNSUPPORTED",`unsupported entry type: ${t.type}`,{entry:t}),t.resume()}[Ar](t,e){let i=f(external_node_path_.relative(this.cwd,external_node_path_.resolve(external_node_path_.dirname(String(t.absolute)),String(t.linkpath)))).split("/");this[Re](t,this.cwd,i,()=>this[gi](t,String(t.linkpath),"symlink",e),r=>{this[O](r,t),e()})}[Ir](t,e){let i=f(external_node_path_.resolve(this.cwd,String(t.linkpath))),r=f(String(t.linkpath)).split("/");this[Re](t,this.cwd,r,()=>this[gi](t,i,"link",e),n=>{this[O](n,t),e()})}[Re](t,e,i,r,n){let o=i.shift();if(this.preservePaths||o===void 0)return r();let h=external_node_path_.resolve(e,o);external_node_fs_namespaceObject.lstat(h,(a,l)=>{if(a)return r();if(l?.isSymbolicLink())return n(new St(h,external_node_path_.resolve(h,i.join("/"))));this[Re](t,h,i,r,n)})}[kr](){this[Ri]++}[$t](){this[Ri]--,this[bs]()}[Ls](t){this[$t](),t.resume()}[Os](t,e){return t.type==="File"&&!this.unlink&&e.isFile()&&e.nlink<=1&&!Te}[_s](t){this[kr]();let e=[t.path];t.linkpath&&e.push(t.linkpath),this.reservations.reserve(e,i=>this[Nr](t,i))}[Nr](t,e){let i=h=>{e(h)},r=()=>{this[yt](this.cwd,this.dmode,h=>{if(h){this[O](h,t),i();return}this[Oe]=!0,n()})},n=()=>{if(t.absolute!==this.cwd){let h=f(external_node_path_.dirname(String(t.absolute)));if(h!==this.cwd)return this[yt](h,this.dmode,a=>{if(a){this[O](a,t),i();return}o()})}o()},o=()=>{external_node_fs_namespaceObject.lstat(String(t.absolute),(h,a)=>{if(a&&(this.keep||this.newer&&a.mtime>(t.mtime??a.mtime))){this[Ls](t),i();return}if(h||this[Os](t,a))return this[P](null,t,i);if(a.isDirectory()){if(t.type==="Directory"){let l=this.chmod&&t.mode&&(a.mode&4095)!==t.mode,c=d=>this[P](d??null,t,i);return l?external_node_fs_namespaceObject.chmod(String(t.absolute),Number(t.mode),c):c()}if(t.absolute!==this.cwd)return external_node_fs_namespaceObject.rmdir(String(t.absolute),l=>this[P](l??null,t,i))}if(t.absolute===this.cwd)return this[P](null,t,i);mo(String(t.absolute),l=>this[P](l??null,t,i))})};this[Oe]?n():r()}[P](t,e,i){if(t){this[O](t,e),i();return}switch(e.type){case"File":case"OldFile":case"ContiguousFile":return this[Ts](e,i);case"Link":return this[Ir](e,i);case"SymbolicLink":return this[Ar](e,i);case"Directory":case"GNUDumpDir":return this[xs](e,i)}}[gi](t,e,i,r){external_node_fs_namespaceObject[i](e,String(t.absolute),n=>{n?this[O](n,t):(this[$t](),t.resume()),r()})}},ye=s=>{try{return[null,s()]}catch(t){return[t,null]}},xe=class extends Xt{sync=!0;[P](t,e){return super[P](t,e,()=>{})}[_s](t){if(!this[Oe]){let n=this[yt](this.cwd,this.dmode);if(n)return this[O](n,t);this[Oe]=!0}if(t.absolute!==this.cwd){let n=f(external_node_path_.dirname(String(t.absolute)));if(n!==this.cwd){let o=this[yt](n,this.dmode);if(o)return this[O](o,t)}}let[e,i]=ye(()=>external_node_fs_namespaceObject.lstatSync(String(t.absolute)));if(i&&(this.keep||this.newer&&i.mtime>(t.mtime??i.mtime)))return this[Ls](t);if(e||this[Os](t,i))return this[P](null,t);if(i.isDirectory()){if(t.type==="Directory"){let o=this.chmod&&t.mode&&(i.mode&4095)!==t.mode,[h]=o?ye(()=>{external_node_fs_namespaceObject.chmodSync(String(t.absolute),Number(t.mode))}):[];return this[P](h,t)}let[n]=ye(()=>external_node_fs_namespaceObject.rmdirSync(String(t.absolute)));this[P](n,t)}let[r]=t.absolute===this.cwd?[]:ye(()=>po(String(t.absolute)));this[P](r,t)}[Ts](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.fmode,r=h=>{let a;try{external_node_fs_namespaceObject.closeSync(n)}catch(l){a=l}(h||a)&&this[O](h||a,t),e()},n;try{n=external_node_fs_namespaceObject.openSync(String(t.absolute),ms(t.size),i)}catch(h){return r(h)}let o=this.transform&&this.transform(t)||t;o!==t&&(o.on("error",h=>this[O](h,t)),t.pipe(o)),o.on("data",h=>{try{external_node_fs_namespaceObject.writeSync(n,h,0,h.length)}catch(a){r(a)}}),o.on("end",()=>{let h=null;if(t.mtime&&!this.noMtime){let a=t.atime||new Date,l=t.mtime;try{external_node_fs_namespaceObject.futimesSync(n,a,l)}catch(c){try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),a,l)}catch{h=c}}}if(this[ge](t)){let a=this[be](t),l=this[_e](t);try{external_node_fs_namespaceObject.fchownSync(n,Number(a),Number(l))}catch(c){try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(a),Number(l))}catch{h=h||c}}}r(h)})}[xs](t,e){let i=typeof t.mode=="number"?t.mode&4095:this.dmode,r=this[yt](String(t.absolute),i);if(r){this[O](r,t),e();return}if(t.mtime&&!this.noMtime)try{external_node_fs_namespaceObject.utimesSync(String(t.absolute),t.atime||new Date,t.mtime)}catch{}if(this[ge](t))try{external_node_fs_namespaceObject.chownSync(String(t.absolute),Number(this[be](t)),Number(this[_e](t)))}catch{}e(),t.resume()}[yt](t,e){try{return _r(f(t),{uid:this.uid,gid:this.gid,processUid:this.processUid,processGid:this.processGid,umask:this.processUmask,preserve:this.preservePaths,unlink:this.unlink,cwd:this.cwd,mode:e})}catch(i){return i}}[Re](t,e,i,r,n){if(this.preservePaths||i.length===0)return r();let o=e;for(let h of i){o=external_node_path_.resolve(o,h);let[a,l]=ye(()=>external_node_fs_namespaceObject.lstatSync(o));if(a)return r();if(l.isSymbolicLink())return n(new St(o,external_node_path_.resolve(e,i.join("/"))))}r()}[gi](t,e,i,r){let n=`${i}Sync`;try{external_node_fs_namespaceObject[n](e,String(t.absolute)),r(),t.resume()}catch(o){return this[O](o,t)}}};var Eo=s=>{let t=new xe(s),e=s.file,i=external_node_fs_namespaceObject.statSync(e),r=s.maxReadSize||16*1024*1024;new Be(e,{readSize:r,size:i.size}).pipe(t)},wo=(s,t)=>{let e=new Xt(s),i=s.maxReadSize||16*1024*1024,r=s.file;return new Promise((o,h)=>{e.on("error",h),e.on("close",o),external_node_fs_namespaceObject.stat(r,(a,l)=>{if(a)h(a);else{let c=new _t(r,{readSize:i,size:l.size});c.on("error",h),c.pipe(e)}})})},So=K(Eo,wo,s=>new xe(s),s=>new Xt(s),(s,t)=>{t?.length&&Qi(s,t)});var yo=(s,t)=>{let e=new kt(s),i=!0,r,n;try{try{r=external_node_fs_namespaceObject.openSync(s.file,"r+")}catch(a){if(a?.code==="ENOENT")r=external_node_fs_namespaceObject.openSync(s.file,"w+");else throw a}let o=external_node_fs_namespaceObject.fstatSync(r),h=Buffer.alloc(512);t:for(n=0;n<o.size;n+=512){for(let c=0,d=0;c<512;c+=d){if(d=external_node_fs_namespaceObject.readSync(r,h,c,h.length-c,n+c),n===0&&h[0]===31&&h[1]===139)throw new Error("cannot append to compressed archives");if(!d)break t}let a=new F(h);if(!a.cksumValid)break;let l=512*Math.ceil((a.size||0)/512);if(n+l+512>o.size)break;n+=l,s.mtimeCache&&a.mtime&&s.mtimeCache.set(String(a.path),a.mtime)}i=!1,Ro(s,e,n,r,t)}finally{if(i)try{external_node_fs_namespaceObject.closeSync(r)}catch{}}},Ro=(s,t,e,i,r)=>{let n=new Wt(s.file,{fd:i,start:e});t.pipe(n),bo(t,r)},go=(s,t)=>{t=Array.from(t);let e=new wt(s),i=(n,o,h)=>{let a=(T,D)=>{T?external_node_fs_namespaceObject.close(n,E=>h(T)):h(null,D)},l=0;if(o===0)return a(null,0);let c=0,d=Buffer.alloc(512),y=(T,D)=>{if(T||D===void 0)return a(T);if(c+=D,c<512&&D)return external_node_fs_namespaceObject.read(n,d,c,d.length-c,l+c,y);if(l===0&&d[0]===31&&d[1]===139)return a(new Error("cannot append to compressed archives"));if(c<512)return a(null,l);let E=new F(d);if(!E.cksumValid)return a(null,l);let x=512*Math.ceil((E.size??0)/512);if(l+x+512>o||(l+=x+512,l>=o))return a(null,l);s.mtimeCache&&E.mtime&&s.mtimeCache.set(String(E.path),E.mtime),c=0,external_node_fs_namespaceObject.read(n,d,0,512,l,y)};external_node_fs_namespaceObject.read(n,d,0,512,l,y)};return new Promise((n,o)=>{e.on("error",o);let h="r+",a=(l,c)=>{if(l&&l.code==="ENOENT"&&h==="r+")return h="w+",external_node_fs_namespaceObject.open(s.file,h,a);if(l||!c)return o(l);external_node_fs_namespaceObject.fstat(c,(d,y)=>{if(d)return external_node_fs_namespaceObject.close(c,()=>o(d));i(c,y.size,(T,D)=>{if(T)return o(T);let E=new et(s.file,{fd:c,start:D});e.pipe(E),E.on("error",o),E.on("close",n),_o(e,t)})})};external_node_fs_namespaceObject.open(s.file,h,a)})},bo=(s,t)=>{t.forEach(e=>{e.charAt(0)==="@"?Ct({file:external_node_path_.resolve(s.cwd,e.slice(1)),sync:!0,noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e)}),s.end()},_o=async(s,t)=>{for(let e of t)e.charAt(0)==="@"?await Ct({file:external_node_path_.resolve(String(s.cwd),e.slice(1)),noResume:!0,onReadEntry:i=>s.add(i)}):s.add(e);s.end()},vt=K(yo,go,()=>{throw new TypeError("file is required")},()=>{throw new TypeError("file is required")},(s,t)=>{if(!Bs(s))throw new TypeError("file is required");if(s.gzip||s.brotli||s.zstd||s.file.endsWith(".br")||s.file.endsWith(".tbr"))throw new TypeError("cannot append to compressed archives");if(!t?.length)throw new TypeError("no paths specified to add/replace")});var Oo=K(vt.syncFile,vt.asyncFile,vt.syncNoFile,vt.asyncNoFile,(s,t=[])=>{vt.validate?.(s,t),To(s)}),To=s=>{let t=s.filter;s.mtimeCache||(s.mtimeCache=new Map),s.filter=t?(e,i)=>t(e,i)&&!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0)):(e,i)=>!((s.mtimeCache?.get(e)??i.mtime??0)>(i.mtime??0))};
 //# sourceMappingURL=index.min.js.map
+
+;// CONCATENATED MODULE: ./src/commands/pull/errors.ts
+// Why a pull refused to go on. The client's OciError covers transport and content; these cover
+// what the pull itself decides (unsafe paths, archives, existing files).
+
+
+class PullError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'PullError';
+        this.code = code;
+    }
+}
+/**
+ * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
+ * and short digest, so a user of a many-file artifact sees which file failed. The kind (class
+ * and `code`) is kept; a message that names the layer already is left as it is.
+ */
+function layerFailure(error, name, digest) {
+    // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
+    const message = error?.message;
+    if (typeof message !== 'string' || message.includes(`"${name}"`))
+        return error;
+    const named = `layer "${name}" (${shortDigest(digest)}): ${message}`;
+    if (error instanceof PullError)
+        return new PullError(error.code, named, { cause: error });
+    if (error instanceof OciError)
+        return new OciError(error.code, named, { cause: error });
+    const code = error.code;
+    return Object.assign(new Error(named, { cause: error }), code === undefined ? {} : { code });
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/disk-reserve.ts
+// A guard against decompression bombs. A folder layer is a gzipped tar: a few KiB can expand to
+// many GiB, and how much it expands to is not known in advance (the ORAS annotations carry the
+// uncompressed digest, not its size, and the digest can only be checked once everything is
+// written). A cap on size or ratio would refuse honest archives (zero-filled or sparse files
+// compress 1000:1 too), so extraction instead stops before it would leave the output filesystem
+// almost full: a bomb fails the pull, and its files are removed, without filling the runner's
+// disk for the steps after it.
+
+
+
+const DEFAULT_RESERVE = {
+    bytes: 128 * 1024 * 1024,
+    inodes: 10_000,
+    checkEvery: 8 * 1024 * 1024,
+};
+class DiskReserveGuard {
+    folder;
+    title;
+    reserve;
+    nextCheck;
+    /** `folder`: where the layer is extracted; `title`: the layer, for messages. */
+    constructor(folder, title, reserve = DEFAULT_RESERVE) {
+        this.folder = folder;
+        this.title = title;
+        this.reserve = reserve;
+        this.nextCheck = reserve.checkEvery;
+    }
+    /** Whether check() must run once `extracted` bytes of tar have been seen (cheap, no I/O). */
+    due(extracted) {
+        return extracted >= this.nextCheck;
+    }
+    /** Throws when the filesystem holds less than the reserve. */
+    async check(extracted) {
+        this.nextCheck = extracted + this.reserve.checkEvery;
+        const stats = await (0,promises_.statfs)(this.folder);
+        const freeBytes = stats.bavail * stats.bsize;
+        const lowInodes = stats.files > 0 && stats.ffree < this.reserve.inodes;
+        if (freeBytes >= this.reserve.bytes && !lowInodes)
+            return;
+        const left = lowInodes
+            ? `${stats.ffree} free inodes, less than the ${this.reserve.inodes}`
+            : `${formatBytes(freeBytes)} free, less than the ${formatBytes(this.reserve.bytes)}`;
+        throw new PullError('DISK_RESERVE', `folder layer "${this.title}": extraction stopped after ${formatBytes(extracted)} of tar: ` +
+            `the output filesystem has ${left} a pull leaves free. Either the layer is a ` +
+            `decompression bomb or the runner has too little disk for this artifact; nothing was kept`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/file-writes.ts
+/** Files up to this size are read whole, then written in the background. */
+const BACKGROUND_MAX_BYTES = 256 * 1024;
+/** Background writes at once; with the size cap, at most 4 MiB held. */
+const MAX_RUNNING = 16;
+/** A big file is written in batches of about this size. */
+const WRITE_BATCH = 1024 * 1024;
+class FileWrites {
+    running = new Set();
+    failure;
+    /**
+     * Writes `body` to `handle`, sets its times and closes it, whatever happens. Returns once the
+     * body is read; the rest may still be running (see settle()). Throws an earlier write's error.
+     */
+    async write(handle, size, body, mtime) {
+        this.throwFailure();
+        if (size > BACKGROUND_MAX_BYTES) {
+            await finishFile(handle, mtime, () => writeStreamed(handle, body));
+            return;
+        }
+        let chunks;
+        try {
+            chunks = [];
+            for await (const chunk of body)
+                chunks.push(chunk);
+        }
+        catch (error) {
+            await handle.close();
+            throw error;
+        }
+        const task = finishFile(handle, mtime, () => writeAll(handle, chunks))
+            .catch((error) => {
+            this.failure ??= { error };
+        })
+            .finally(() => this.running.delete(task));
+        this.running.add(task);
+        while (this.running.size >= MAX_RUNNING)
+            await Promise.race(this.running);
+        this.throwFailure();
+    }
+    /** Waits for every write still running; throws the first one's error. */
+    async settle() {
+        await this.idle();
+        this.throwFailure();
+    }
+    /** Waits for every write still running, failed or not (before removing what they wrote). */
+    async idle() {
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+    }
+    throwFailure() {
+        if (this.failure)
+            throw this.failure.error;
+    }
+}
+async function finishFile(handle, mtime, writeBody) {
+    try {
+        await writeBody();
+        if (mtime)
+            await handle.utimes(mtime, mtime);
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function writeStreamed(handle, body) {
+    let batch = [];
+    let size = 0;
+    for await (const chunk of body) {
+        batch.push(chunk);
+        size += chunk.length;
+        if (size < WRITE_BATCH)
+            continue;
+        await writeAll(handle, batch);
+        batch = [];
+        size = 0;
+    }
+    if (size > 0)
+        await writeAll(handle, batch);
+}
+/** Writes every byte of `buffers`: a write may take fewer than it was given. */
+async function writeAll(handle, buffers) {
+    let pending = buffers;
+    while (pending.length > 0) {
+        const total = pending.reduce((sum, b) => sum + b.length, 0);
+        const { bytesWritten } = await handle.writev(pending);
+        if (bytesWritten >= total)
+            return;
+        let skip = bytesWritten;
+        const rest = [];
+        for (const buffer of pending) {
+            if (skip >= buffer.length)
+                skip -= buffer.length;
+            else {
+                rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+                skip = 0;
+            }
+        }
+        pending = rest;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-paths.ts
 // Name rules for the entries of a folder layer, without touching the filesystem.
@@ -83998,6 +83951,13 @@ async function staysInside(root, start, target) {
 // Writes the entries of one folder layer into its staging folder, one at a time, never through a
 // symlink and never outside the folder. Modes come from the entries, within the umask and without
 // setuid, setgid or sticky bits; folders stay writable for us until finish() sets their modes.
+//
+// The staging folder is made empty by create(), and only this writer changes what is inside, so
+// it remembers which folders it made or checked (`realFolders`) and asks the filesystem again
+// only about what it does not know: a layer of 10,000 files costs a few system calls per file,
+// not one per path segment. New entries are created with O_EXCL (symlinks and hard links fail on
+// an existing name too), so an earlier entry at the same name is found by the kernel, not by a
+// look beforehand, and is then replaced as tar does.
 
 
 
@@ -84013,7 +83973,10 @@ class LayerWriter {
     umask;
     /** Final modes of the folders, applied deepest first by finish(). */
     folders = new Map();
+    /** Folders known to be real folders (made or checked by this writer), '' for the root. */
+    realFolders = new Set(['']);
     links = [];
+    writes = new FileWrites();
     files = 0;
     constructor(root, title, prefix, umask) {
         this.root = root;
@@ -84034,32 +83997,37 @@ class LayerWriter {
         await (0,promises_.chmod)(root, 0o700);
         return writer;
     }
-    async file(segments, mode, mtime, body) {
-        const path = await this.prepare(segments, 'a file');
-        const handle = await (0,promises_.open)(path, FILE_FLAGS, (mode ?? 0o644) & PERMISSION_BITS & ~this.umask);
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, handle.createWriteStream());
-        if (mtime)
-            await (0,promises_.utimes)(path, mtime, mtime);
+    /** Returns once the body is read; the write may go on until finish() (see FileWrites). */
+    async file(segments, mode, mtime, size, body) {
+        const fileMode = (mode ?? 0o644) & PERMISSION_BITS & ~this.umask;
+        const handle = await this.create(segments, (path) => (0,promises_.open)(path, FILE_FLAGS, fileMode));
         this.files++;
+        await this.writes.write(handle, size, body, mtime);
     }
     async folder(segments, mode, mtime) {
         const key = segments.join('/');
         const meta = { mode: (mode ?? 0o755) & PERMISSION_BITS & ~this.umask };
         if (mtime)
             meta.mtime = mtime;
-        if (segments.length > 0) {
-            const path = await this.prepare(segments, 'a folder');
-            await (0,promises_.mkdir)(path, { mode: 0o700 }).catch((error) => {
+        if (!this.realFolders.has(key)) {
+            await this.parents(segments);
+            const path = (0,external_node_path_.join)(this.root, ...segments);
+            const make = () => (0,promises_.mkdir)(path, { mode: 0o700 });
+            const made = await make().then(() => true, (error) => {
                 if (error.code !== 'EEXIST')
-                    throw error; // kept by prepare() because it is a folder
+                    throw error;
+                return false;
             });
+            // An earlier folder entry stays (and keeps what is in it); a file or link is replaced.
+            if (!made && !(await (0,promises_.lstat)(path)).isDirectory())
+                await this.create(segments, make);
+            this.realFolders.add(key);
         }
         this.folders.set(key, meta);
     }
     async symlink(segments, target) {
         checkSymlinkTarget(segments, target, this.title, this.name(segments));
-        const path = await this.prepare(segments, 'a link');
-        await (0,promises_.symlink)(target, path);
+        await this.create(segments, (path) => (0,promises_.symlink)(target, path));
         this.links.push(segments);
     }
     /** `source` is the path inside the layer folder of a file written before. */
@@ -84070,12 +84038,12 @@ class LayerWriter {
         }
         if (source.join('/') === segments.join('/'))
             return;
-        const path = await this.prepare(segments, 'a link');
-        await (0,promises_.link)((0,external_node_path_.join)(this.root, ...source), path);
+        await this.create(segments, (path) => (0,promises_.link)((0,external_node_path_.join)(this.root, ...source), path));
         this.files++;
     }
-    /** Checks link chains, then sets folder modes and times, deepest first. */
+    /** Waits for the file writes, checks link chains, then sets folder modes and times. */
     async finish() {
+        await this.writes.settle();
         await checkLinkChains(this.root, this.links, this.title, this.prefix);
         const byDepth = [...this.folders.entries()].sort(([a], [b]) => b.split('/').length - a.split('/').length || b.length - a.length);
         for (const [key, meta] of byDepth) {
@@ -84089,44 +84057,65 @@ class LayerWriter {
         }
     }
     /**
-     * Makes the parent folders (refusing any symlink or file on the way) and clears the entry's
-     * own path, so a later entry replaces an earlier one as tar does.
+     * Makes the parent folders (refusing any symlink or file on the way), then the entry with
+     * `make`, which must fail with EEXIST when the name is taken. A taken name is cleared (a folder
+     * with all it holds) and made again: a later entry replaces an earlier one, as tar does.
      */
-    async prepare(segments, kind) {
-        const name = segments.join('/');
-        const shown = this.name(segments);
+    async create(segments, make) {
+        await this.parents(segments);
+        const path = (0,external_node_path_.join)(this.root, ...segments);
+        try {
+            return await make(path);
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+        }
+        if ((await (0,promises_.lstat)(path)).isDirectory())
+            await (0,promises_.rm)(path, { recursive: true, force: true });
+        else
+            await (0,promises_.unlink)(path);
+        this.forget(segments.join('/'));
+        return make(path);
+    }
+    /** Every parent of the entry is a real folder of the layer, made when missing. */
+    async parents(segments) {
         let path = this.root;
         for (let i = 0; i < segments.length - 1; i++) {
             path = (0,external_node_path_.join)(path, segments[i]);
-            const stats = await layer_writer_lstatOrUndefined(path);
+            const key = segments.slice(0, i + 1).join('/');
+            if (this.realFolders.has(key))
+                continue;
+            const stats = await lstatOrUndefined(path);
             if (stats === undefined) {
                 await (0,promises_.mkdir)(path, { mode: 0o700 });
-                const key = segments.slice(0, i + 1).join('/');
                 if (!this.folders.has(key))
                     this.folders.set(key, { mode: 0o777 & ~this.umask });
             }
             else if (stats.isSymbolicLink()) {
-                throw unsafe(this.title, shown, `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`);
+                throw unsafe(this.title, this.name(segments), `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`);
             }
             else if (!stats.isDirectory()) {
-                throw unsafe(this.title, shown, `needs "${this.name(segments.slice(0, i + 1))}" to be a folder, but it is not one`);
+                throw unsafe(this.title, this.name(segments), `needs "${this.name(segments.slice(0, i + 1))}" to be a folder, but it is not one`);
             }
+            this.realFolders.add(key);
         }
-        path = (0,external_node_path_.join)(this.root, ...segments);
-        const existing = await layer_writer_lstatOrUndefined(path);
-        if (existing?.isDirectory()) {
-            if (kind === 'a folder')
-                return path;
-            await (0,promises_.rm)(path, { recursive: true, force: true });
-            for (const key of this.folders.keys()) {
-                if (key === name || key.startsWith(`${name}/`))
-                    this.folders.delete(key);
-            }
+    }
+    /** A name was cleared: what this writer knew about it and below it no longer holds. */
+    forget(name) {
+        const below = `${name}/`;
+        for (const key of this.realFolders) {
+            if (key === name || key.startsWith(below))
+                this.realFolders.delete(key);
         }
-        else if (existing !== undefined) {
-            await (0,promises_.unlink)(path);
+        for (const key of this.folders.keys()) {
+            if (key === name || key.startsWith(below))
+                this.folders.delete(key);
         }
-        return path;
+    }
+    /** Waits for the file writes still running, failed or not: before the folder is removed. */
+    idle() {
+        return this.writes.idle();
     }
     /** Stats of an entry reached without any symlink on the way, or undefined. */
     async realEntry(segments) {
@@ -84135,14 +84124,14 @@ class LayerWriter {
         let path = this.root;
         for (const segment of segments.slice(0, -1)) {
             path = (0,external_node_path_.join)(path, segment);
-            const stats = await layer_writer_lstatOrUndefined(path);
+            const stats = await lstatOrUndefined(path);
             if (!stats?.isDirectory())
                 return undefined;
         }
-        return layer_writer_lstatOrUndefined((0,external_node_path_.join)(path, segments.at(-1)));
+        return lstatOrUndefined((0,external_node_path_.join)(path, segments.at(-1)));
     }
 }
-async function layer_writer_lstatOrUndefined(path) {
+async function lstatOrUndefined(path) {
     try {
         return await (0,promises_.lstat)(path);
     }
@@ -84157,7 +84146,9 @@ async function layer_writer_lstatOrUndefined(path) {
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-extract.ts
 // Extracts a folder layer (a gzipped tar, ORAS convention) into a staging folder that does not
 // exist yet, hashing the uncompressed tar on the way for the `io.deis.oras.content.digest` check.
-// The compressed stream is expected to verify itself (size and digest) and fail at its end.
+// The compressed stream verifies itself (size and digest, an error at its end: Fetcher.fetch's
+// contract), so this never hashes it again; the caller moves nothing into place before it ended.
+
 
 
 
@@ -84175,6 +84166,7 @@ async function extractTarGzip(compressed, options) {
     const hash = (0,external_node_crypto_.createHash)(algorithm);
     const prefix = archivePrefix(title);
     const writer = await LayerWriter.create(options.root, title, prefix);
+    const guard = new DiskReserveGuard(options.root, title, options.reserve);
     let size = 0;
     let skipped = 0;
     let failure;
@@ -84219,7 +84211,7 @@ async function extractTarGzip(compressed, options) {
             case 'ContiguousFile':
                 if (atRoot)
                     throw notInside(entry.path);
-                await writer.file(segments, entry.mode, mtime, entry);
+                await writer.file(segments, entry.mode, mtime, entry.size ?? 0, entry);
                 return true;
             case 'Directory':
                 await writer.folder(segments, entry.mode, mtime);
@@ -84259,11 +84251,17 @@ async function extractTarGzip(compressed, options) {
             }
             hash.update(chunk);
             size += chunk.length;
-            // Padding or junk after the end-of-archive blocks is hashed, not parsed.
-            if (sawEnd || parser.write(chunk))
-                done();
+            const parse = () => {
+                // Padding or junk after the end-of-archive blocks is hashed, not parsed.
+                if (sawEnd || parser.write(chunk))
+                    done();
+                else
+                    parser.once('drain', () => done());
+            };
+            if (guard.due(size))
+                guard.check(size).then(parse, done);
             else
-                parser.once('drain', () => done());
+                parse();
         },
         final(done) {
             parser.end();
@@ -84271,20 +84269,27 @@ async function extractTarGzip(compressed, options) {
         },
     });
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(compressed, (0,external_node_zlib_.createGunzip)(), sink);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(compressed, (0,external_node_zlib_.createGunzip)(), sink);
+        }
+        catch (error) {
+            throw failure ?? gzipError(error, title);
+        }
+        if (failure)
+            throw failure;
+        // Before finish(): a refused layer keeps its folders writable, so it can be removed.
+        const digest = `${algorithm}:${hash.digest('hex')}`;
+        if (options.expectedDigest && digest !== options.expectedDigest) {
+            throw new PullError('BAD_ARCHIVE', `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
+                `io.deis.oras.content.digest annotation says ${options.expectedDigest}`);
+        }
+        await writer.finish();
+        return { digest, size, files: writer.files, skipped };
     }
     catch (error) {
-        throw failure ?? gzipError(error, title);
+        await writer.idle(); // nothing may still be writing when the caller removes the folder
+        throw error;
     }
-    if (failure)
-        throw failure;
-    await writer.finish();
-    const digest = `${algorithm}:${hash.digest('hex')}`;
-    if (options.expectedDigest && digest !== options.expectedDigest) {
-        throw new PullError('BAD_ARCHIVE', `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
-            `io.deis.oras.content.digest annotation says ${options.expectedDigest}`);
-    }
-    return { digest, size, files: writer.files, skipped };
 }
 function gzipError(error, title) {
     const code = error?.code;
@@ -84297,49 +84302,740 @@ function gzipError(error, title) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/stage-layer.ts
-// Brings one layer into the work folder, verified: a file (size and digest checked while it is
-// written) or an extracted folder (the compressed digest checked at the end of the stream, the
-// uncompressed one against its annotation). Nothing here touches a final path.
-
-
-
-
+// Brings one layer into the work folder from a verified stream (see BlobSources): a file, or an
+// extracted folder whose uncompressed digest is checked against its annotation. The stream fails
+// at its end when its size or digest is wrong, which fails the write, so what this returns is
+// verified; it is hashed once, by its source. Nothing here touches a final path.
 
 
 
 /** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
 const FILE_MODE = 0o644;
-async function stageLayer(layer, source, path, log) {
-    const label = `layer "${layer.name}" (${layer.descriptor.digest})`;
-    const verified = verifying(source, layer.descriptor, label);
+/**
+ * Bytes a file write may hold while the disk catches up: the download goes on meanwhile, and the
+ * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
+ */
+const WRITE_BUFFER = 1024 * 1024;
+async function stageLayer(layer, verified, path, log) {
     if (!layer.unpack) {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(verified, (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx', mode: FILE_MODE }));
+        const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, {
+            flags: 'wx',
+            mode: FILE_MODE,
+            highWaterMark: WRITE_BUFFER,
+        });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(verified, file);
         return { layer, path };
     }
-    const expectedDigest = uncompressedDigest(layer);
     const result = await extractTarGzip(verified, {
         title: layer.name,
         root: path,
         log,
-        ...(expectedDigest ? { expectedDigest } : {}),
+        ...(layer.tarDigest ? { expectedDigest: layer.tarDigest } : {}),
     });
     return { layer, path, files: result.files };
 }
-/** Checks size and digest on the way, whatever the source promised. */
-function verifying(source, descriptor, label) {
-    const verifier = new VerifyingStream(descriptor, label);
-    (0,external_node_stream_.pipeline)(source, verifier, () => undefined);
+
+;// CONCATENATED MODULE: ./src/commands/pull/copy-to-file.ts
+// A pass-through stream that also writes what it carries to a new file: how a pull that fills the
+// runner's cache keeps each blob while the layer reads it, with one read of the network stream and
+// no second pass over the bytes.
+
+
+
+class CopyToFile extends external_node_stream_.Transform {
+    file;
+    /** `path` must not exist. The copy is complete (and closed) once this stream has ended. */
+    constructor(path) {
+        super();
+        this.file = (0,external_node_fs_namespaceObject.createWriteStream)(path, { flags: 'wx', highWaterMark: WRITE_BUFFER });
+        this.file.on('error', (error) => this.destroy(error));
+    }
+    _transform(chunk, _encoding, done) {
+        // Both sides are paced: the reader by push(), the copy by waiting for it to drain.
+        if (this.file.write(chunk))
+            done(null, chunk);
+        else
+            this.file.once('drain', () => done(null, chunk));
+    }
+    _flush(done) {
+        // An error of the copy destroys this stream instead (see the constructor).
+        this.file.once('close', () => {
+            if (!this.destroyed)
+                done();
+        });
+        this.file.end();
+    }
+    _destroy(error, done) {
+        this.file.destroy();
+        done(error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/blob-sources.ts
+// Where each layer's bytes come from, always as a verified stream: one that fails at its end when
+// its size or digest differs from the descriptor. The target's fetch verifies by contract (see
+// Fetcher in src/oci/target.ts), so its stream is used as it is; a file of the runner's cache is
+// verified on the way. Either way the bytes are hashed once.
+// A pull that fills the cache copies each downloaded blob into the new entry while the layer
+// reads it (CopyToFile): still one read of the network stream.
+
+
+
+
+
+
+
+class BlobSources {
+    options;
+    /** Digests read from the target / from the cache. */
+    downloaded = new Set();
+    fromCache = new Set();
+    /** Cached copies found damaged: this pull downloads them, and its entry replaces them. */
+    damaged = new Set();
+    /** Copies for the new cache entry: a digest shared by two layers is downloaded once. */
+    copies = new Map();
+    constructor(options) {
+        this.options = options;
+    }
+    async open(descriptor, signal) {
+        const { digest } = descriptor;
+        const cachedFile = this.damaged.has(digest) ? undefined : this.options.cached?.blob(digest);
+        if (cachedFile !== undefined) {
+            this.fromCache.add(digest);
+            const what = `the runner's cached copy of ${digest}`;
+            return { stream: verifiedFile(cachedFile, descriptor, what, signal), fromCache: true };
+        }
+        const folder = this.options.cacheFolder;
+        if (folder === undefined) {
+            this.downloaded.add(digest);
+            return { stream: await this.fetch(descriptor, signal), fromCache: false };
+        }
+        const copy = this.copies.get(digest);
+        if (copy !== undefined) {
+            // Another layer is downloading these bytes already: read its copy once it is complete.
+            const what = `the downloaded copy of ${digest}`;
+            return { stream: verifiedFile(await copy, descriptor, what, signal), fromCache: false };
+        }
+        const stream = await this.downloadWithCopy(descriptor, blobFile(folder, digest), signal);
+        return { stream, fromCache: false };
+    }
+    /**
+     * After a layer read from the cache failed: whether the cached copy is to blame (checked whole,
+     * only now). A damaged copy is not read again: the caller downloads the blob instead.
+     */
+    async cachedCopyIsDamaged(descriptor) {
+        const file = this.options.cached?.blob(descriptor.digest);
+        if (file === undefined || this.damaged.has(descriptor.digest))
+            return false;
+        const actual = await digestFile(file, digestAlgorithm(descriptor.digest)).catch(() => undefined);
+        if (actual?.digest === descriptor.digest && actual.size === descriptor.size)
+            return false;
+        this.damaged.add(descriptor.digest);
+        this.fromCache.delete(descriptor.digest);
+        this.options.log.warning(`the runner's cached copy of ${descriptor.digest} is damaged; downloading it again`);
+        return true;
+    }
+    fetch(descriptor, signal) {
+        const onProgress = this.options.onProgress;
+        return this.options.target.fetch(descriptor, { signal, ...(onProgress ? { onProgress } : {}) });
+    }
+    /**
+     * The target's stream, copied to `file` on the way. The copy is registered before anything is
+     * awaited, so a second layer with the same digest waits for it instead of downloading again.
+     */
+    async downloadWithCopy(descriptor, file, signal) {
+        let copied;
+        let failed;
+        const copy = new Promise((resolve, reject) => {
+            copied = resolve;
+            failed = reject;
+        });
+        copy.catch(() => undefined); // the layer reading the download reports the error
+        this.copies.set(descriptor.digest, copy);
+        this.downloaded.add(descriptor.digest);
+        try {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(file), { recursive: true });
+            const fetched = await this.fetch(descriptor, signal);
+            const tee = new CopyToFile(file);
+            // 'end' comes after the copy is closed, and only when every byte was verified.
+            tee.once('end', () => copied(file));
+            tee.once('error', failed);
+            // Closed without an end: the layer reading it gave up (its own failure fails the pull).
+            tee.once('close', () => failed(new Error(`the download of ${descriptor.digest} stopped`)));
+            (0,external_node_stream_.pipeline)(fetched, tee, () => undefined);
+            return tee;
+        }
+        catch (error) {
+            failed(error);
+            throw error;
+        }
+    }
+}
+/** A file read through a VerifyingStream: nothing a Target vouches for. */
+function verifiedFile(path, descriptor, what, signal) {
+    const verifier = new VerifyingStream(descriptor, what);
+    (0,external_node_stream_.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(path, { signal }), verifier, () => undefined);
     return verifier;
 }
-function uncompressedDigest(layer) {
-    const value = layer.descriptor.annotations?.[ORAS_CONTENT_DIGEST];
+
+;// CONCATENATED MODULE: ./src/commands/pull/cache-save.ts
+// After a pull that downloaded blobs: store them, the manifest and whatever the old entry held
+// as the runner's cache entry for this manifest digest. A failure here only warns: the files
+// are already in place.
+
+
+
+async function saveToCache(cache, read, folder, log) {
+    const digest = read.descriptor.digest;
+    try {
+        const manifestFile = blobFile(folder, digest);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(manifestFile), { recursive: true });
+        await (0,promises_.writeFile)(manifestFile, read.bytes, { flag: 'w' });
+        if (read.cached) {
+            // Keep blobs an earlier pull (with other filters) cached; never replace the new ones.
+            await (0,promises_.cp)((0,external_node_path_.join)(read.cached.path, 'blobs'), (0,external_node_path_.join)(folder, 'blobs'), {
+                recursive: true,
+                force: false,
+            });
+        }
+        await cache.save(digest, folder);
+        log.info(`Saved ${digest} to the runner's tool cache`);
+    }
+    catch (error) {
+        log.warning(`could not save ${digest} to the runner's tool cache: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
+// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
+// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
+// do not run as root), so a plain recursive rm would leave work folders or replaced folders
+// behind.
+
+
+async function removeTree(path) {
+    try {
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        await makeWritable(path);
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Gives the owner full access to every folder below `path` (never following a symlink). Entries
+ * may vanish meanwhile: the failed rm can still be removing others when it rejects.
+ */
+async function makeWritable(path) {
+    try {
+        const stats = await (0,promises_.lstat)(path);
+        if (!stats.isDirectory())
+            return;
+        await (0,promises_.chmod)(path, 0o700);
+        for (const name of await (0,promises_.readdir)(path))
+            await makeWritable((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
+
+
+
+
+function downloadLayers(layers, options) {
+    return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+        try {
+            return await stage(layer, options.work.at(`${index}`), signal, options);
+        }
+        catch (error) {
+            throw layerFailure(error, layer.name, layer.descriptor.digest);
+        }
+    });
+}
+/**
+ * One layer from its source. A layer read from the runner's cache that fails is read again from
+ * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
+ */
+async function stage(layer, path, signal, options) {
+    const { sources, log } = options;
+    const opened = await sources.open(layer.descriptor, signal);
+    try {
+        return await stageLayer(layer, opened.stream, path, log);
+    }
+    catch (error) {
+        opened.stream.destroy(); // unread when staging failed before reading: release it
+        if (!opened.fromCache || signal.aborted)
+            throw error;
+        if (!(await sources.cachedCopyIsDamaged(layer.descriptor)))
+            throw error;
+        await removeTree(path);
+        return stage(layer, path, signal, options);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/manifest.ts
+
+
+
+
+function parseImageManifest(bytes, where) {
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch (error) {
+        throw new OciError('INVALID_MANIFEST', `${where}: the manifest is not JSON`, { cause: error });
+    }
+    if (!manifest_isObject(json))
+        throw manifest_invalid(where, 'it is not a JSON object');
+    const mediaType = typeof json['mediaType'] === 'string' ? json['mediaType'] : undefined;
+    if ((mediaType !== undefined && isIndexType(mediaType)) || Array.isArray(json['manifests'])) {
+        throw indexRefused(where, json['manifests']);
+    }
+    if (!Array.isArray(json['layers']))
+        throw manifest_invalid(where, 'it has no "layers" array');
+    const layers = json['layers'].map((layer, i) => descriptorAt(layer, `layers[${i}]`, where));
+    const config = descriptorAt(json['config'], 'config', where);
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: mediaType ?? OCI_MANIFEST,
+        config,
+        layers,
+    };
+    if (typeof json['artifactType'] === 'string')
+        manifest.artifactType = json['artifactType'];
+    if (manifest_isObject(json['annotations']))
+        manifest.annotations = stringMap(json['annotations']);
+    return manifest;
+}
+function descriptorAt(value, field, where) {
+    if (!manifest_isObject(value))
+        throw manifest_invalid(where, `${field} is not a descriptor`);
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
+        throw manifest_invalid(where, `${field} needs a mediaType and a digest`);
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        throw manifest_invalid(where, `${field} has no valid size`);
+    }
+    let parsed;
+    try {
+        parsed = parseDigest(digest);
+    }
+    catch (error) {
+        throw manifest_invalid(where, `${field}: ${error.message}`);
+    }
+    const descriptor = { mediaType, digest: parsed, size };
+    if (manifest_isObject(value['annotations']))
+        descriptor.annotations = stringMap(value['annotations']);
+    return descriptor;
+}
+function indexRefused(where, manifests) {
+    const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
+    const choices = listed.slice(0, 10).map((m) => {
+        const platform = manifest_isObject(m['platform'])
+            ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
+            : '';
+        return `${String(m['digest'])}${platform}`;
+    });
+    const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
+    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
+        `manifests by digest instead` +
+        (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'));
+}
+const manifest_invalid = (where, why) => new OciError('INVALID_MANIFEST', `${where}: invalid manifest: ${why}`);
+const manifest_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+function stringMap(value) {
+    const out = {};
+    for (const [key, v] of Object.entries(value))
+        if (typeof v === 'string')
+            out[key] = v;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
+// Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
+// either by its name (`..`, an absolute path) or through a symlink that already exists there.
+// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
+
+
+
+/** True when `path` is `root` or below it (both absolute and normalised). */
+function isInside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+/** The absolute target of a title, checked by name only (no filesystem access). */
+function titleTarget(outputDir, title, allowTraversal) {
+    if (title === '' || title.includes('\0')) {
+        throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
+    }
+    const target = (0,external_node_path_.resolve)(outputDir, title);
+    // Never lifted: replacing the output folder or a folder holding it would replace the pull's
+    // own work folder, and everything else in there.
+    if (isInside(target, outputDir)) {
+        throw new PullError('UNSAFE_PATH', `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
+    }
+    if (allowTraversal)
+        return target;
+    if ((0,external_node_path_.isAbsolute)(title)) {
+        throw new PullError('UNSAFE_PATH', `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`);
+    }
+    if (!isInside(outputDir, target)) {
+        throw new PullError('UNSAFE_PATH', `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
+    }
+    return target;
+}
+/**
+ * Checks the folders that already exist between the output folder and each target: each must
+ * be a folder (or a symlink to one) and, unless traversal is allowed, none may lead outside the
+ * output folder. Run before downloading and again right before moving into place.
+ */
+async function checkExistingPaths(outputDir, targets, allowTraversal) {
+    const rootReal = await realpathOrUndefined(outputDir);
+    if (rootReal === undefined)
+        return; // nothing exists yet
+    for (const { target, name } of targets) {
+        if (!isInside(outputDir, target))
+            continue; // only reachable with allowTraversal
+        await checkExistingPath(outputDir, rootReal, target, name, allowTraversal);
+    }
+}
+async function checkExistingPath(outputDir, rootReal, target, title, allowTraversal) {
+    const parts = (0,external_node_path_.relative)(outputDir, target).split(external_node_path_.sep);
+    let current = outputDir;
+    for (const part of parts.slice(0, -1)) {
+        current = (0,external_node_path_.join)(current, part);
+        const stats = await output_path_lstatOrUndefined(current);
+        if (stats === undefined)
+            return; // the rest will be created
+        if (stats.isSymbolicLink()) {
+            const real = await realpathOrUndefined(current);
+            if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
+                throw new PullError('UNSAFE_PATH', `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
+                    `outside the output folder (or nowhere); refused unless allow-path-traversal is true`);
+            }
+            const target = real === undefined ? undefined : await (0,promises_.lstat)(real);
+            if (target !== undefined && !target.isDirectory())
+                throw notAFolder(title, current);
+        }
+        else if (!stats.isDirectory()) {
+            throw notAFolder(title, current);
+        }
+    }
+}
+function notAFolder(title, path) {
+    return new PullError('UNSAFE_PATH', `layer "${title}" needs ${path} to be a folder, but something else is there`);
+}
+async function output_path_lstatOrUndefined(path) {
+    try {
+        return await (0,promises_.lstat)(path);
+    }
+    catch (error) {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+async function realpathOrUndefined(path) {
+    try {
+        return await (0,promises_.realpath)(path);
+    }
+    catch (error) {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    }
+}
+const isMissing = (error) => error?.code === 'ENOENT' ||
+    error?.code === 'ENOTDIR';
+
+;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
+// Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
+// moves them on the same filesystem) and how verified ones reach their final path.
+
+
+
+
+
+const WORK_PREFIX = '.oci-pull-';
+class WorkArea {
+    path;
+    constructor(path) {
+        this.path = path;
+    }
+    /** Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only. */
+    static async create(outputDir) {
+        const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
+        await (0,promises_.mkdir)(path, { mode: 0o700 });
+        return new WorkArea(path);
+    }
+    /** A path inside the work folder. */
+    at(...parts) {
+        return (0,external_node_path_.join)(this.path, ...parts);
+    }
+    remove() {
+        return removeTree(this.path);
+    }
+}
+/**
+ * Moves a verified file or extracted folder to `target`, replacing what is there. A file
+ * replaces a file atomically (rename). A folder, or anything replacing a folder, first moves the
+ * old one aside and puts it back should the move fail; the old one is then removed.
+ */
+async function moveIntoPlace(staged, target) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
+    const existing = await (0,promises_.lstat)(target).catch((error) => {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    });
+    const stagedIsFolder = (await (0,promises_.lstat)(staged)).isDirectory();
+    if (existing === undefined || (!stagedIsFolder && !existing.isDirectory())) {
+        await renameAcross(staged, target);
+        return;
+    }
+    const aside = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.old`);
+    await (0,promises_.rename)(target, aside);
+    try {
+        await renameAcross(staged, target);
+    }
+    catch (error) {
+        await (0,promises_.rename)(aside, target).catch(() => undefined);
+        throw error;
+    }
+    await removeTree(aside);
+}
+/** rename(), or when the target is on another filesystem, a copy next to it and a rename. */
+async function renameAcross(from, to) {
+    try {
+        await (0,promises_.rename)(from, to);
+        return;
+    }
+    catch (error) {
+        if (error.code !== 'EXDEV')
+            throw error;
+    }
+    const near = (0,external_node_path_.join)((0,external_node_path_.dirname)(to), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.new`);
+    try {
+        await (0,promises_.cp)(from, near, {
+            recursive: true,
+            verbatimSymlinks: true,
+            preserveTimestamps: true,
+            errorOnExist: true,
+            force: false,
+        });
+        await (0,promises_.rename)(near, to);
+    }
+    catch (error) {
+        await removeTree(near);
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/plan.ts
+// Which layers a pull writes and where: filters, names, targets, and conflicts between them,
+// all decided before a byte is downloaded.
+
+
+
+
+
+
+/** `sha256-<hex>`: the file name of an untitled layer. */
+const digestName = (descriptor) => `${digestAlgorithm(descriptor.digest)}-${digestHex(descriptor.digest)}`;
+function planLayers(manifest, options) {
+    const layers = [];
+    const skipped = [];
+    for (const descriptor of manifest.layers) {
+        // The empty descriptor stands for "no files" in an artifact without layers.
+        if (descriptor.mediaType === OCI_EMPTY)
+            continue;
+        const title = descriptor.annotations?.[TITLE] || undefined;
+        const name = title ?? digestName(descriptor);
+        const byType = options.mediaTypes.length > 0;
+        if (byType && !options.mediaTypes.includes(descriptor.mediaType)) {
+            skipped.push({ descriptor, name, reason: 'media-types' });
+        }
+        else if (title === undefined && !byType) {
+            skipped.push({ descriptor, name, reason: 'untitled' });
+        }
+        else if (!options.files(name)) {
+            skipped.push({ descriptor, name, reason: 'files' });
+        }
+        else {
+            const unpack = options.unpack &&
+                title !== undefined &&
+                descriptor.annotations?.[ORAS_CONTENT_UNPACK] === 'true';
+            const tarDigest = unpack ? annotatedTarDigest(descriptor, name) : undefined;
+            layers.push({
+                descriptor,
+                title,
+                name,
+                target: titleTarget(options.outputDir, name, options.allowPathTraversal),
+                unpack,
+                ...(tarDigest ? { tarDigest } : {}),
+            });
+        }
+    }
+    refuseConflicts(layers);
+    return { layers, skipped };
+}
+/** `io.deis.oras.content.digest`, refused before any download when it is not a digest. */
+function annotatedTarDigest(descriptor, name) {
+    const value = descriptor.annotations?.[ORAS_CONTENT_DIGEST];
     if (value === undefined)
         return undefined;
     try {
         return parseDigest(value);
     }
     catch (error) {
-        throw new PullError('BAD_ARCHIVE', `folder layer "${layer.name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
+        throw new PullError('BAD_ARCHIVE', `folder layer "${name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
+    }
+}
+/**
+ * Two layers at one path, or one inside another, would overwrite each other in some order.
+ * Checked through each target's parents, so thousands of layers cost no more than their depth.
+ */
+function refuseConflicts(layers) {
+    const byTarget = new Map();
+    for (const layer of layers) {
+        const other = byTarget.get(layer.target);
+        if (other !== undefined) {
+            throw new PullError('CONFLICTING_TITLES', `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} ("${layer.name}")`);
+        }
+        byTarget.set(layer.target, layer);
+    }
+    for (const inner of layers) {
+        for (let dir = (0,external_node_path_.dirname)(inner.target); dir !== (0,external_node_path_.dirname)(dir); dir = (0,external_node_path_.dirname)(dir)) {
+            const outer = byTarget.get(dir);
+            if (outer !== undefined) {
+                throw new PullError('CONFLICTING_TITLES', `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/pull-log.ts
+
+
+/** Names shown in one line before "and N more". */
+const SHOWN = 5;
+function logManifest(descriptor, log) {
+    log.info(`Manifest ${descriptor.digest} (${formatBytes(descriptor.size)})`);
+}
+/** `Pulled site sha256:0123456789ab (1.2 MiB, 14 files extracted) → /work/out/site` */
+function logPlaced(file, extracted, log) {
+    const details = [formatBytes(file.size)];
+    if (extracted !== undefined)
+        details.push(`${extracted} ${plural(extracted, 'file')} extracted`);
+    if (file.fromCache)
+        details.push("from the runner's cache");
+    const name = file.title ?? `untitled ${file.mediaType}`;
+    log.info(`Pulled ${name} ${shortDigest(file.digest)} (${details.join(', ')}) → ${file.path}`);
+}
+function logPulled(result, reference, log) {
+    const total = result.files.reduce((sum, file) => sum + file.size, 0);
+    if (result.files.length === 0) {
+        log.warning(`no layer of ${reference} was selected; nothing was written`);
+    }
+    const cached = result.fromCache > 0 ? `, ${result.fromCache} from the runner's cache` : '';
+    log.info(`Pulled ${reference}: ${result.files.length} ${plural(result.files.length, 'layer')} ` +
+        `(${formatBytes(total)}) into ${result.outputDir}; ` +
+        `${result.downloaded} ${plural(result.downloaded, 'blob')} downloaded${cached}`);
+}
+function logSkipped(skipped, log) {
+    const untitled = skipped.filter((s) => s.reason === 'untitled');
+    if (untitled.length > 0) {
+        const them = untitled.length === 1 ? 'its media type' : 'their media types';
+        log.notice(`Skipped ${untitled.length} ${plural(untitled.length, 'layer')} without a title ` +
+            `(org.opencontainers.image.title): ${shown(untitled.map(label))}. Name ${them} in ` +
+            `"media-types" to save ${untitled.length === 1 ? 'it' : 'them'} under the digest ` +
+            `(sha256-<hex>).`);
+    }
+    for (const reason of ['files', 'media-types']) {
+        const left = skipped.filter((s) => s.reason === reason);
+        if (left.length === 0)
+            continue;
+        log.info(`Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
+            shown(left.map((s) => s.name)));
+        for (const s of left)
+            log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
+    }
+}
+const label = (s) => `${s.reason === 'untitled' ? '' : `"${s.name}" `}${shortDigest(s.descriptor.digest)} (${s.descriptor.mediaType})`;
+function shown(names) {
+    const head = names.slice(0, SHOWN).join(', ');
+    return names.length > SHOWN ? `${head}, and ${names.length - SHOWN} more` : head;
+}
+const plural = (count, word) => (count === 1 ? word : `${word}s`);
+
+;// CONCATENATED MODULE: ./src/commands/pull/read-manifest.ts
+// Resolves the selector and reads the manifest: from the runner's cache when it holds this
+// digest (a pull by digest then needs no network at all), else from the source.
+
+
+
+
+async function readManifest(options) {
+    const { source, selector, cache, log } = options;
+    // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
+    const resolved = isDigest(selector) ? undefined : await source.resolve(selector);
+    const digest = resolved?.digest ?? selector;
+    checkExpected(options, digest);
+    const cached = cache?.find(digest);
+    const hit = await fromCache(cached, digest, log, resolved);
+    if (hit)
+        return hit;
+    const fetched = await source.fetchManifest(resolved ?? digest);
+    return {
+        descriptor: fetched.descriptor,
+        bytes: fetched.bytes,
+        fromCache: false,
+        ...(cached ? { cached } : {}),
+    };
+}
+function checkExpected(options, actual) {
+    const expected = options.expectedDigest;
+    if (expected === undefined || expected === actual)
+        return;
+    throw new PullError('UNEXPECTED_DIGEST', `${options.where} resolves to ${actual}, not the expected ${expected}; nothing was downloaded`);
+}
+/** The cached manifest, checked against its digest; a damaged entry is ignored. */
+async function fromCache(cached, digest, log, resolved) {
+    const file = cached?.blob(digest);
+    if (cached === undefined || file === undefined)
+        return undefined;
+    // The cap of a downloaded manifest holds for a cached one too.
+    if ((await (0,promises_.stat)(file)).size > MAX_MANIFEST_BYTES)
+        return undefined;
+    const bytes = await (0,promises_.readFile)(file);
+    if (digestBytes(bytes, digestAlgorithm(digest)) !== digest) {
+        log.warning(`the runner's cache entry for ${digest} is damaged; downloading again`);
+        return undefined;
+    }
+    log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
+    const descriptor = resolved ?? {
+        mediaType: mediaTypeOf(bytes),
+        digest,
+        size: bytes.length,
+    };
+    return { descriptor, bytes, cached, fromCache: true };
+}
+function mediaTypeOf(bytes) {
+    try {
+        const json = JSON.parse(bytes.toString('utf8'));
+        return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
+    }
+    catch {
+        return OCI_MANIFEST;
     }
 }
 
@@ -84498,15 +85194,13 @@ function titleFilter(patterns) {
 
 
 
-
 async function pull(options) {
     const { source, selector, log } = options;
     const outputDir = (0,external_node_path_.resolve)(options.outputDir);
     const where = `${source.location}${isDigest(selector) ? '@' : ':'}${selector}`;
-    return log.group(`Pulling ${where}`, async () => {
+    const result = await log.group(`Pull ${where}`, async () => {
         const read = await readManifest({ ...options, where });
-        const { descriptor } = read;
-        log.info(`Manifest ${descriptor.digest} (${formatBytes(descriptor.size)})`);
+        logManifest(read.descriptor, log);
         const manifest = parseImageManifest(read.bytes, where);
         const plan = planLayers(manifest, {
             outputDir,
@@ -84515,45 +85209,49 @@ async function pull(options) {
             unpack: options.unpack ?? true,
             allowPathTraversal: options.allowPathTraversal ?? false,
         });
-        reportSkipped(plan.skipped, log);
+        logSkipped(plan.skipped, log);
         await checkTargets(plan.layers, outputDir, options);
-        const createdOutput = await makeFolder(outputDir);
-        const work = await WorkArea.create(outputDir);
-        const cacheFolder = options.cache ? work.at('cache') : undefined;
-        const sources = new BlobSources({
-            target: source,
-            ...(read.cached ? { cached: read.cached } : {}),
-            ...(cacheFolder ? { cacheFolder } : {}),
-            onProgress: progressReporter(log, 'Downloading'),
-            log,
-        });
-        let files;
+        const created = await makeFolder(outputDir);
+        let work;
+        const files = [];
+        let sources;
         try {
-            const staged = await runLimited(plan.layers.map((layer, i) => ({ layer, i })), (options.concurrency ?? 0) > 0 ? options.concurrency : 5, async ({ layer, i }, signal) => stageLayer(layer, await sources.open(layer.descriptor, signal), work.at(`${i}`), log));
+            work = await WorkArea.create(outputDir);
+            const cacheFolder = options.cache ? work.at('cache') : undefined;
+            sources = new BlobSources({
+                target: source,
+                ...(read.cached ? { cached: read.cached } : {}),
+                ...(cacheFolder ? { cacheFolder } : {}),
+                onProgress: progressReporter(log, 'Downloading'),
+                log,
+            });
+            const staged = await downloadLayers(plan.layers, {
+                sources,
+                work,
+                concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
+                log,
+            });
             // Only now, with every layer verified, does anything reach a final path.
             await checkTargets(plan.layers, outputDir, options);
-            files = [];
-            for (const item of staged)
-                files.push(await place(item, sources, log));
-            if (options.cache && cacheFolder && sources.downloaded.size > 0) {
+            for (const { layer, path, files: count } of staged) {
+                await moveIntoPlace(path, layer.target);
+                const file = pulledFile(layer, sources.fromCache.has(layer.descriptor.digest));
+                logPlaced(file, count, log);
+                files.push(file);
+            }
+            // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
+            if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
                 await saveToCache(options.cache, read, cacheFolder, log);
             }
         }
         catch (error) {
-            await work.remove().catch(() => undefined);
-            if (createdOutput)
-                await (0,promises_.rmdir)(outputDir).catch(() => undefined);
+            await work?.remove().catch(() => undefined);
+            await removeCreated(created, outputDir);
             throw error;
         }
         await work.remove();
-        const total = files.reduce((sum, f) => sum + f.size, 0);
-        if (plan.layers.length === 0)
-            log.warning(`no layer of ${where} was selected; nothing written`);
-        const fromCache = options.cache ? `, ${sources.fromCache.size} from the runner's cache` : '';
-        log.info(`Pulled ${files.length} layer${files.length === 1 ? '' : 's'} (${formatBytes(total)}) ` +
-            `into ${outputDir}: ${sources.downloaded.size} blob(s) downloaded${fromCache}`);
         return {
-            descriptor,
+            descriptor: read.descriptor,
             manifest: read.bytes,
             artifactType: manifest.artifactType ?? manifest.config.mediaType,
             outputDir,
@@ -84563,17 +85261,11 @@ async function pull(options) {
             fromCache: sources.fromCache.size,
         };
     });
+    logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+    return result;
 }
-async function place(item, sources, log) {
-    const { layer } = item;
+function pulledFile(layer, fromCache) {
     const { descriptor } = layer;
-    await moveIntoPlace(item.path, layer.target);
-    const details = [shortDigest(descriptor.digest), formatBytes(descriptor.size)];
-    if (item.files !== undefined)
-        details.push(`${item.files} file(s) extracted`);
-    if (sources.fromCache.has(descriptor.digest))
-        details.push('from cache');
-    log.info(`${layer.name} → ${layer.target} (${details.join(', ')})`);
     return {
         path: layer.target,
         title: layer.title ?? null,
@@ -84581,13 +85273,12 @@ async function place(item, sources, log) {
         digest: descriptor.digest,
         size: descriptor.size,
         unpacked: layer.unpack,
+        fromCache,
     };
 }
 /** Safe paths, and with `overwrite: false` nothing in the way; run before and after download. */
 async function checkTargets(layers, outputDir, options) {
-    const allow = options.allowPathTraversal ?? false;
-    for (const layer of layers)
-        await checkExistingPath(outputDir, layer.target, layer.name, allow);
+    await checkExistingPaths(outputDir, layers, options.allowPathTraversal ?? false);
     if (options.overwrite ?? true)
         return;
     const taken = [];
@@ -84600,19 +85291,10 @@ async function checkTargets(layers, outputDir, options) {
             '; nothing was written');
     }
 }
-function reportSkipped(skipped, log) {
-    for (const { descriptor, name, reason } of skipped) {
-        const layer = `${shortDigest(descriptor.digest)} (${descriptor.mediaType})`;
-        if (reason === 'untitled') {
-            log.notice(`Skipped layer ${layer}: it has no title (org.opencontainers.image.title). ` +
-                `Name its media type in "media-types" to save it as ${name}.`);
-        }
-        else {
-            log.info(`Skipped "${name}" ${layer}: not selected by "${reason}"`);
-        }
-    }
-}
-/** Makes the output folder when missing; true when it did. */
+/**
+ * Makes the output folder and its missing parents; returns the first folder it made (the top
+ * of what a failed pull removes again), or undefined when the output folder existed.
+ */
 async function makeFolder(path) {
     const stats = await (0,promises_.stat)(path).catch((error) => {
         if (isMissing(error))
@@ -84620,12 +85302,21 @@ async function makeFolder(path) {
         throw error;
     });
     if (stats?.isDirectory())
-        return false;
+        return undefined;
     if (stats !== undefined) {
         throw new PullError('TARGET_EXISTS', `the output folder ${path} exists and is not a folder`);
     }
-    await (0,promises_.mkdir)(path, { recursive: true });
-    return true;
+    return (0,promises_.mkdir)(path, { recursive: true });
+}
+/** Removes the folders makeFolder made, deepest first, as long as they are empty. */
+async function removeCreated(top, outputDir) {
+    if (top === undefined)
+        return;
+    for (let dir = outputDir; isInside(top, dir); dir = (0,external_node_path_.dirname)(dir)) {
+        const removed = await (0,promises_.rmdir)(dir).then(() => true, () => false);
+        if (!removed || dir === top)
+            return;
+    }
 }
 async function pull_exists(path) {
     try {
@@ -84719,44 +85410,50 @@ function readExpectedDigest() {
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/pull.ts
-// The job summary of a pull: what was pulled, from where, and each file written.
+// The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
+// the files with their sizes, digests and where each was written, and the layers left out.
 
-/** Text safe inside a Markdown table cell or inline code. */
-const pull_cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-const pull_code = (text) => `<code>${pull_cell(text)}</code>`;
+
+
+const SKIP_REASONS = {
+    untitled: 'no title',
+    files: `not selected by ${code('files')}`,
+    'media-types': `not selected by ${code('media-types')}`,
+};
 function pullSummaryMarkdown(summary) {
     const total = summary.files.reduce((sum, f) => sum + f.size, 0);
-    const lines = [
-        `### Pulled ${pull_code(summary.source)}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        `| Reference | ${pull_code(summary.reference)} |`,
-        `| Digest | ${pull_code(summary.digest)} |`,
-        `| Artifact type | ${pull_code(summary.artifactType)} |`,
-        `| Output folder | ${pull_code(summary.outputDir)} |`,
-        `| Layers | ${summary.files.length} written (${formatBytes(total)}); ` +
-            `${summary.downloaded} blob(s) downloaded, ${summary.fromCache} from the runner's cache |`,
-        '',
+    const facts = [
+        ['Reference', code(summary.reference)],
+        ['Digest', code(summary.digest)],
+        ['Artifact type', code(summary.artifactType)],
+        ['Output folder', code(summary.outputDir)],
+        [
+            'Files',
+            `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+                `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
+        ],
     ];
-    if (summary.files.length > 0) {
-        lines.push('| File | Media type | Size | Digest | Written to |', '| --- | --- | --- | --- | --- |');
-        for (const file of summary.files) {
-            const name = file.title ?? '(untitled)';
-            const kind = file.unpacked ? ' (folder)' : '';
-            lines.push(`| ${pull_code(name)}${kind} | ${pull_code(file.mediaType)} | ${formatBytes(file.size)} | ` +
-                `${pull_code(file.digest.slice(0, 19))} | ${pull_code(file.path)} |`);
-        }
-        lines.push('');
-    }
-    if (summary.skipped.length > 0) {
-        lines.push('| Skipped layer | Media type | Why |', '| --- | --- | --- |', ...summary.skipped.map((s) => `| ${pull_code(s.name)} | ${pull_code(s.descriptor.mediaType)} | ${s.reason === 'untitled' ? 'no title' : `not selected by ${pull_code(s.reason)}`} |`), '');
-    }
-    return lines.join('\n');
+    return [
+        ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
+        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest', 'Written to'], summary.files.map((file) => [
+            `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
+            code(file.mediaType),
+            formatBytes(file.size),
+            code(shortDigest(file.digest)),
+            code(file.path),
+        ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
+        ...tableMarkdown(['Skipped layer', 'Media type', 'Why'], summary.skipped.map((s) => [
+            code(s.name),
+            code(s.descriptor.mediaType),
+            SKIP_REASONS[s.reason],
+        ])),
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/pull.ts
 // `command: pull`: inputs → the pull command → outputs and job summary.
+
+
 
 
 
@@ -84792,6 +85489,16 @@ async function report(inputs, result) {
     const name = targetName(inputs.target);
     const digest = result.descriptor.digest;
     const reference = `${name}@${digest}`;
+    // Compact JSON, so later steps can fromJSON() it.
+    const files = JSON.stringify(result.files.map(({ path, title, mediaType, digest, size }) => ({
+        path,
+        title,
+        mediaType,
+        digest,
+        size,
+    })));
+    // The exact bytes whose digest is `digest`.
+    const manifest = result.manifest.toString('utf8');
     setOutputs({
         digest,
         reference,
@@ -84799,17 +85506,11 @@ async function report(inputs, result) {
         'media-type': result.descriptor.mediaType,
         'artifact-type': result.artifactType,
         size: result.descriptor.size,
-        // The exact bytes whose digest is `digest`.
-        manifest: result.manifest.toString('utf8'),
+        manifest,
+        files,
     });
-    setJsonOutput('files', result.files.map(({ path, title, mediaType, digest, size }) => ({
-        path,
-        title,
-        mediaType,
-        digest,
-        size,
-    })));
-    const markdown = pullSummaryMarkdown({
+    warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
+    await writeSummary(pullSummaryMarkdown({
         source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
         reference,
         digest,
@@ -84819,56 +85520,37 @@ async function report(inputs, result) {
         skipped: result.skipped,
         downloaded: result.downloaded,
         fromCache: result.fromCache,
-    });
-    await summary.addRaw(markdown).write();
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/list-repositories.ts
+// `repo-ls`: the repositories of a registry (its catalog), every page followed.
+
 async function listRepositories(registry, name, log) {
     return log.group(`List repositories of ${name}`, async () => {
-        const repositories = [...new Set(await registry.catalog())].sort();
+        const repositories = [...new Set(await readCatalog(registry, name))].sort();
         for (const repository of repositories)
             log.info(repository);
         log.info(`${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}`);
         return repositories;
     });
 }
-
-;// CONCATENATED MODULE: ./src/oci/remote/registry.ts
-// A registry as a whole: its repositories (sharing one client) and the catalog.
-
-
-
-
-
-
-/** distribution 2.8 refuses pages above 1000 (400). */
-const CATALOG_PAGE = 1000;
-class RemoteRegistry {
-    registry;
-    options;
-    client;
-    constructor(registry, options = {}) {
-        this.registry = registry;
-        this.options = options;
-        this.client = new RegistryClient(registry, new Transport(options), options);
+/**
+ * The catalog is a reserved extension, not part of the distribution spec, so a registry without
+ * one answers 404 (or 405): say that, rather than "not found".
+ * https://github.com/opencontainers/distribution-spec/blob/main/extensions/README.md
+ */
+async function readCatalog(registry, name) {
+    try {
+        return await registry.catalog();
     }
-    /** A repository sharing this registry's connections, auth challenge and token cache. */
-    repository(name) {
-        const reference = parseReference(`${this.registry}/${name}`);
-        return new RemoteRepository(reference, this.options, this.client);
-    }
-    /** Every repository name, every page followed, sorted. `pageSize` is a hint (≤ 1000). */
-    catalog(pageSize = CATALOG_PAGE) {
-        const n = Math.max(1, Math.min(Math.floor(pageSize), CATALOG_PAGE));
-        return listAll(this.client, `/v2/_catalog?n=${n}`, 'repositories', [CATALOG_SCOPE], {
-            operation: 'list repositories of',
-            reference: this.registry,
-        });
-    }
-    /** Closes this registry's connections. */
-    close() {
-        return this.client.transport.close();
+    catch (error) {
+        if (!(error instanceof RegistryError))
+            throw error;
+        if (error.code !== 'NOT_FOUND' && error.code !== 'UNSUPPORTED')
+            throw error;
+        throw new OciError('UNSUPPORTED', `${name} does not list its repositories: its catalog (GET /v2/_catalog) answered HTTP ${error.status ?? '?'}. ` +
+            'Not every registry offers one; repo-tags lists the tags of a repository you name', { cause: error });
     }
 }
 
@@ -84888,7 +85570,7 @@ async function runRepoLs() {
         const repositories = await listRepositories(client, registry, actionLog);
         setJsonOutput('repositories', repositories);
         await writeSummary([
-            ...factsMarkdown(`Repositories of ${registry_code(registry)}`, [
+            ...factsMarkdown(`Repositories of ${code(registry)}`, [
                 ['Repositories', String(repositories.length)],
             ]),
             ...namesMarkdown('Repository', repositories),
@@ -84910,12 +85592,13 @@ async function runRepoLs() {
 
 /** Reads the inputs of `command: repo-tags`, runs it, and writes its outputs and job summary. */
 async function runRepoTags() {
-    const { target, name } = readRepository();
+    const target = readRepository();
     const includeDigestTags = readBoolean('include-digest-tags', false);
-    const tags = await listTags(await openTarget(target), { name, includeDigestTags }, actionLog);
+    const store = await openNamedTarget(target, actionLog);
+    const tags = await listTags(store, includeDigestTags, actionLog);
     setJsonOutput('tags', tags);
     await writeSummary([
-        ...factsMarkdown(`Tags of ${registry_code(name)}`, [['Tags', String(tags.length)]]),
+        ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
         ...namesMarkdown('Tag', tags),
     ]);
 }
@@ -84932,7 +85615,8 @@ async function runRepoTags() {
 /** Reads the inputs of `command: resolve`, runs it, and writes its outputs and job summary. */
 async function runResolve() {
     const { target, selector, name } = readSelectedTarget();
-    const descriptor = await resolve_resolveManifest(await openTarget(target), selector, name, actionLog);
+    const store = await openNamedTarget(target, actionLog);
+    const descriptor = await resolve_resolveManifest(store, selector, actionLog);
     const reference = `${name}@${descriptor.digest}`;
     setOutputs({
         digest: descriptor.digest,
@@ -84940,24 +85624,24 @@ async function runResolve() {
         'media-type': descriptor.mediaType,
         size: descriptor.size,
     });
-    await writeSummary(factsMarkdown(`Resolved ${registry_code(describe(name, selector))}`, [
-        ['Reference', registry_code(reference)],
-        ['Digest', registry_code(descriptor.digest)],
-        ['Media type', registry_code(descriptor.mediaType)],
+    await writeSummary(factsMarkdown(`Resolved ${code(selectedName(name, selector))}`, [
+        ['Reference', code(reference)],
+        ['Digest', code(descriptor.digest)],
+        ['Media type', code(descriptor.mediaType)],
         ['Size', `${formatBytes(descriptor.size)} (${descriptor.size} bytes)`],
     ]));
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/tag.ts
 
-async function tagManifest(target, selector, tags, name, log) {
-    return log.group(`Tag ${describe(name, selector)}`, async () => {
-        const descriptor = await resolveSelected(target, selector, name);
+async function tagManifest(store, selector, tags, log) {
+    return log.group(`Tag ${selectedName(store.name, selector)}`, async () => {
+        const descriptor = await resolveSelected(store, selector);
         log.info(`Manifest ${descriptor.digest}`);
         const written = [];
         for (const tag of new Set(tags)) {
-            await target.tag(descriptor, tag);
-            log.info(`Tagged ${name}:${tag}`);
+            await store.target.tag(descriptor, tag);
+            log.info(`Tagged ${store.name}:${tag}`);
             written.push(tag);
         }
         return { descriptor, tags: written };
@@ -84977,15 +85661,16 @@ async function tagManifest(target, selector, tags, name, log) {
 async function runTag() {
     const { target, selector, name } = readSelectedTarget();
     const tags = readTagList();
-    const result = await tagManifest(await openTarget(target), selector, tags, name, actionLog);
+    const store = await openNamedTarget(target, actionLog);
+    const result = await tagManifest(store, selector, tags, actionLog);
     const references = result.tags.map((tag) => `${name}:${tag}`);
     const reference = `${name}@${result.descriptor.digest}`;
     setOutputs({ digest: result.descriptor.digest, reference });
     setJsonOutput('tags', references);
     await writeSummary([
-        ...factsMarkdown(`Tagged ${registry_code(describe(name, selector))}`, [
-            ['Reference', registry_code(reference)],
-            ['Digest', registry_code(result.descriptor.digest)],
+        ...factsMarkdown(`Tagged ${code(selectedName(name, selector))}`, [
+            ['Reference', code(reference)],
+            ['Digest', code(result.descriptor.digest)],
         ]),
         ...namesMarkdown('New tag', references),
     ]);
@@ -84994,6 +85679,7 @@ async function runTag() {
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
 // exit code 1.
+
 
 
 
@@ -85029,6 +85715,7 @@ function readCommand() {
 }
 async function main_run() {
     try {
+        maskSecretInputs();
         await RUNNERS[readCommand()]();
     }
     catch (error) {
@@ -85043,7 +85730,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4899);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2459);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

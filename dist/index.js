@@ -81656,6 +81656,11 @@ function readRemoteOptions(credentialInputs) {
 /** `layout` when given, else `registry` + `reference`. */
 function readTargetSpec() {
     const layout = readString('layout');
+    const registry = readString('registry');
+    if (layout !== '' && registry !== '') {
+        // Quietly preferring one would push to, or pull from, a place the user did not mean.
+        throw new input_error_InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
+    }
     if (layout !== '')
         return readLayoutSpec(layout);
     const spec = {

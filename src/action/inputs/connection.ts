@@ -78,6 +78,15 @@ export function readRemoteOptions(credentialInputs?: {
 /** `layout` when given, else `registry` + `reference`. */
 export function readTargetSpec(): TargetSpec {
   const layout = readString('layout');
+  const registry = readString('registry');
+  if (layout !== '' && registry !== '') {
+    // Quietly preferring one would push to, or pull from, a place the user did not mean.
+    throw new InputError(
+      'layout',
+      layout,
+      `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`,
+    );
+  }
   if (layout !== '') return readLayoutSpec(layout);
   const spec: RemoteTargetSpec = {
     kind: 'remote',

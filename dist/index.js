@@ -73763,8 +73763,6 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/oci/digest.ts
@@ -73810,15 +73808,60 @@ function newHash(algorithm = 'sha256') {
 function digestBytes(bytes, algorithm = 'sha256') {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
 }
-/** Hashes a file by streaming it; never holds it in memory. */
+/** Read size for hashing files: large enough that per-call overhead vanishes. */
+const HASH_READ_SIZE = 1024 * 1024;
+/**
+ * Hashes a file by reading it into one reused buffer: constant memory and no garbage for the
+ * collector to catch up with, whatever the file's size.
+ */
 async function digestFile(path, algorithm = 'sha256') {
     const hash = (0,external_node_crypto_.createHash)(algorithm);
+    const buffer = Buffer.allocUnsafe(HASH_READ_SIZE);
     let size = 0;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path)) {
-        hash.update(chunk);
-        size += chunk.length;
+    const file = await (0,promises_.open)(path, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0)
+                break;
+            hash.update(buffer.subarray(0, bytesRead));
+            size += bytesRead;
+        }
+    }
+    finally {
+        await file.close();
     }
     return { digest: `${algorithm}:${hash.digest('hex')}`, size };
+}
+/**
+ * Passes bytes through, counting them; fails as soon as more than `size` bytes arrive and at the
+ * end when fewer did. For sources whose digest the receiver checks itself (a registry verifies
+ * an upload's digest), so the bytes need not be hashed a second time.
+ */
+class SizeCheckingStream extends external_node_stream_.Transform {
+    size;
+    what;
+    received = 0;
+    constructor(size, what) {
+        super();
+        this.size = size;
+        this.what = what;
+    }
+    _transform(chunk, _encoding, done) {
+        this.received += chunk.length;
+        if (this.received > this.size) {
+            done(new OciError('SIZE_MISMATCH', `${this.what}: more than the expected ${this.size} bytes`));
+            return;
+        }
+        done(null, chunk);
+    }
+    _flush(done) {
+        if (this.received !== this.size) {
+            done(new OciError('SIZE_MISMATCH', `${this.what}: ${this.received} bytes, expected ${this.size} (did the file change?)`));
+            return;
+        }
+        done();
+    }
 }
 /**
  * Passes bytes through while hashing them; fails at the end when the size or digest differs
@@ -78044,6 +78087,8 @@ function compareSegments(a, b) {
     return a.length - b.length;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
@@ -81419,9 +81464,12 @@ async function uploadMonolithic(ctx, session, descriptor, source, options, what)
         await ctx.client.fail(answer, what);
     await answer.response.body.dump();
 }
-/** The source, verified against the descriptor and counted for progress. */
+/**
+ * The source, size-checked and counted for progress. The registry verifies the digest of what
+ * it receives (DIGEST_INVALID otherwise), so hashing here again would only cost a second pass.
+ */
 function openBody(descriptor, source, options, what) {
-    const verifier = new VerifyingStream(descriptor, `${what.operation} ${what.reference}, reading the source`);
+    const verifier = new SizeCheckingStream(descriptor.size, `${what.operation} ${what.reference}, reading the source`);
     const onProgress = options.onProgress;
     if (onProgress === undefined)
         return (0,external_node_stream_.pipeline)(source.open(), verifier, ignore);

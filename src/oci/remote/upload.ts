@@ -5,7 +5,7 @@
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
-import { VerifyingStream } from '../digest.js';
+import { SizeCheckingStream } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { progressTap } from '../progress-tap.js';
 import type { BlobSource, PushBlobOptions, PushBlobOutcome } from '../target.js';
@@ -190,15 +190,18 @@ async function uploadMonolithic(
   await answer.response.body.dump();
 }
 
-/** The source, verified against the descriptor and counted for progress. */
+/**
+ * The source, size-checked and counted for progress. The registry verifies the digest of what
+ * it receives (DIGEST_INVALID otherwise), so hashing here again would only cost a second pass.
+ */
 function openBody(
   descriptor: Descriptor,
   source: BlobSource,
   options: PushBlobOptions,
   what: UploadWhat,
 ): Readable {
-  const verifier = new VerifyingStream(
-    descriptor,
+  const verifier = new SizeCheckingStream(
+    descriptor.size,
     `${what.operation} ${what.reference}, reading the source`,
   );
   const onProgress = options.onProgress;

@@ -78626,6 +78626,10 @@ const VERB = {
     exists: 'Exists  ',
     mounted: 'Mounted ',
 };
+/** `Uploaded report.json sha256:0123456789ab (27 B)` */
+function line(verb, blob) {
+    return `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
+}
 /** Re-opened for every attempt, so a retried upload never reads a used stream. */
 function blobSource(blob) {
     const { source } = blob;
@@ -78635,7 +78639,6 @@ function blobSource(blob) {
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
     const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
-    const line = (verb, blob) => `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
     // The shared signal stops the uploads still running at the first failure.
     return mapLimit(blobs, concurrency, async (blob, { signal }) => {
         // pushBlob checks existence itself; a big blob is checked first only so that its
@@ -78652,6 +78655,16 @@ async function uploadBlobs(target, blobs, concurrency, log) {
         }
         log.info(line(VERB[outcome], blob));
         return { blob, outcome };
+    });
+}
+/**
+ * The outcome for blobs a manifest already in the target vouches for: registries accept a
+ * manifest only once its blobs are in the repository, so one check replaces one per blob.
+ */
+function reportExisting(blobs, log) {
+    return blobs.map((blob) => {
+        log.info(line(VERB.exists, blob));
+        return { blob, outcome: 'exists' };
     });
 }
 
@@ -78674,7 +78687,9 @@ async function pushArtifact(targetSource, options, log) {
         const result = await log.group(title, async () => {
             const artifact = await packArtifact({ ...options, tempDir }, log);
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-            const uploads = await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+            const uploads = (await target.exists(artifact.descriptor))
+                ? reportExisting(artifact.blobs, log)
+                : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
             const { subjectHandled } = await target.pushManifest(artifact.descriptor, artifact.bytes, options.tag);
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
             if (options.subject !== undefined && !subjectHandled) {
@@ -79598,6 +79613,9 @@ class Transport {
             headers: { 'user-agent': this.userAgent, ...req.headers },
             body: req.body?.(),
             signal: req.signal,
+            // undici closes the connection after a HEAD unless told otherwise; an existence check per
+            // blob would then cost a new connection (and a TLS handshake) each.
+            ...(req.method === 'HEAD' ? { reset: false } : {}),
         });
     }
     /**

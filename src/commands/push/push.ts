@@ -8,7 +8,7 @@ import type { Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { packArtifact, type ArtifactSpec, type PackedArtifact } from '../pack/pack-artifact.js';
-import { uploadBlobs, type UploadedBlob } from './upload-blobs.js';
+import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   /** The manifest's tag; undefined pushes it by digest only (attach). */
@@ -49,7 +49,9 @@ export async function pushArtifact(
     const result = await log.group(title, async () => {
       const artifact = await packArtifact({ ...options, tempDir }, log);
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-      const uploads = await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+      const uploads = (await target.exists(artifact.descriptor))
+        ? reportExisting(artifact.blobs, log)
+        : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
       const { subjectHandled } = await target.pushManifest(
         artifact.descriptor,
         artifact.bytes,

@@ -24,6 +24,11 @@ const VERB: Record<PushBlobOutcome, string> = {
   mounted: 'Mounted ',
 };
 
+/** `Uploaded report.json sha256:0123456789ab (27 B)` */
+function line(verb: string, blob: BlobToPush): string {
+  return `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
+}
+
 /** Re-opened for every attempt, so a retried upload never reads a used stream. */
 function blobSource(blob: BlobToPush): BlobSource {
   const { source } = blob;
@@ -39,8 +44,6 @@ export async function uploadBlobs(
   log: Log,
 ): Promise<UploadedBlob[]> {
   const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
-  const line = (verb: string, blob: BlobToPush): string =>
-    `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
   // The shared signal stops the uploads still running at the first failure.
   return mapLimit(blobs, concurrency, async (blob, { signal }) => {
     // pushBlob checks existence itself; a big blob is checked first only so that its
@@ -55,5 +58,16 @@ export async function uploadBlobs(
     }
     log.info(line(VERB[outcome], blob));
     return { blob, outcome };
+  });
+}
+
+/**
+ * The outcome for blobs a manifest already in the target vouches for: registries accept a
+ * manifest only once its blobs are in the repository, so one check replaces one per blob.
+ */
+export function reportExisting(blobs: readonly BlobToPush[], log: Log): UploadedBlob[] {
+  return blobs.map((blob) => {
+    log.info(line(VERB.exists, blob));
+    return { blob, outcome: 'exists' };
   });
 }

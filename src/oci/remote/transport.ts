@@ -53,6 +53,9 @@ export class Transport {
       headers: { 'user-agent': this.userAgent, ...req.headers },
       body: req.body?.(),
       signal: req.signal,
+      // undici closes the connection after a HEAD unless told otherwise; an existence check per
+      // blob would then cost a new connection (and a TLS handshake) each.
+      ...(req.method === 'HEAD' ? { reset: false } : {}),
     });
   }
 

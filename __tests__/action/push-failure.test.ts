@@ -1,22 +1,17 @@
 // A push whose upload fails for good tags nothing: the manifest goes last. The registry is real;
 // a fault-injecting proxy in front of it refuses one blob's upload.
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { sha256, useTestBed } from './push-support.js';
+import { sha256, useFaultProxy, useTestBed } from './push-support.js';
 
 describe('push when an upload fails', () => {
   const bed = useTestBed({
     registry: {},
     tree: { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' },
   });
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    proxy = await startFaultProxy(bed.registry.url);
-    bed.defer(() => proxy.stop());
-  });
+  const proxied = useFaultProxy(bed);
 
   it('fails with exit code 1, pushes no manifest and tags nothing', async () => {
     const refused = encodeURIComponent(sha256('b\n'));
-    proxy.setRules([
+    proxied.proxy.setRules([
       {
         method: 'PUT',
         path: new RegExp(`digest=${refused}`),
@@ -32,7 +27,7 @@ describe('push when an upload fails', () => {
     ]);
     const run = await bed.run({
       command: 'push',
-      registry: proxy.host,
+      registry: proxied.proxy.host,
       'plain-http': 'true',
       reference: 'fails/x:v1',
       tags: 'more',
@@ -42,13 +37,13 @@ describe('push when an upload fails', () => {
     expect(run.exitCode).toBe(1);
     expect(run.errors[0]).toContain('BLOB_UPLOAD_INVALID');
     expect(
-      proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')),
+      proxied.proxy.requests.filter((r) => r.method === 'PUT' && r.path.includes('/manifests/')),
     ).toEqual([]);
     const tags = await fetch(`${bed.registry.url}/v2/fails/x/tags/list`);
     const body = (await tags.json()) as { tags?: string[] | null };
     expect(tags.status === 404 || (body.tags ?? []).length === 0).toBe(true);
     // concurrency 1: after the failure no further blob was started.
-    const posts = proxy.requests.filter(
+    const posts = proxied.proxy.requests.filter(
       (r) => r.method === 'POST' && r.path.includes('/blobs/uploads/'),
     );
     expect(posts.length).toBeLessThanOrEqual(3);

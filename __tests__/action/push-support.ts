@@ -7,6 +7,7 @@ import { chmod, mkdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ImageManifest } from '../../src/oci/descriptor.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { startRegistry, type Registry, type RegistryOptions } from '../support/registry.js';
 import { runAction, type ActionRun, type RunOptions } from '../support/run-action.js';
 import { makeTempDir } from '../support/temp.js';
@@ -145,4 +146,20 @@ export function succeeded(run: ActionRun): ActionRun {
     throw new Error(`the action failed (${run.exitCode}):\n${run.stdout}\n${run.stderr}`);
   }
   return run;
+}
+
+/** A fault-injecting proxy in front of the bed's registry, started before the tests, stopped with the bed. */
+export function useFaultProxy(bed: TestBed): { readonly proxy: FaultProxy } {
+  let proxy: FaultProxy | undefined;
+  beforeAll(async () => {
+    const started = await startFaultProxy(bed.registry.url);
+    proxy = started;
+    bed.defer(() => started.stop());
+  });
+  return {
+    get proxy(): FaultProxy {
+      if (proxy === undefined) throw new Error('the fault proxy starts in beforeAll');
+      return proxy;
+    },
+  };
 }

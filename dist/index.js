@@ -79570,7 +79570,7 @@ var external_node_tls_ = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/oci/logger.ts
-const silentLogger = { debug: () => { }, warning: () => { } };
+const silentLogger = { debug: () => { }, info: () => { }, warning: () => { } };
 
 ;// CONCATENATED MODULE: ./src/oci/remote/retry.ts
 const DEFAULT_ATTEMPTS = 5;
@@ -81711,6 +81711,7 @@ const actionLog = {
 };
 const clientLogger = {
     debug: (message) => core_debug(message),
+    info: (message) => info(message),
     warning: (message) => warning(message),
 };
 

@@ -12,5 +12,6 @@ export const actionLog: Log = {
 
 export const clientLogger: ClientLogger = {
   debug: (message) => core.debug(message),
+  info: (message) => core.info(message),
   warning: (message) => core.warning(message),
 };

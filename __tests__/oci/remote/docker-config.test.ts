@@ -106,7 +106,7 @@ describe('credentials from the Docker config', () => {
     await expect(
       pushWith({
         dockerConfigDir: config,
-        logger: { debug: () => {}, warning: (m) => warnings.push(m) },
+        logger: { debug: () => {}, info: () => {}, warning: (m) => warnings.push(m) },
       }),
     ).resolves.toBe('uploaded');
     expect(warnings.join('\n')).toMatch(/docker-credential-absent-helper.*not on PATH/);

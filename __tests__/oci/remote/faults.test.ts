@@ -200,7 +200,7 @@ describe('faults between client and registry', () => {
   it('passes registry Warning headers to the logger', async () => {
     const warnings: string[] = [];
     const repo = open('faults/warn', {
-      logger: { debug: () => {}, warning: (w) => warnings.push(w) },
+      logger: { debug: () => {}, info: () => {}, warning: (w) => warnings.push(w) },
     });
     fx.proxy.setRules([
       {

@@ -46,7 +46,7 @@ export function useProxiedRegistry(
       new RemoteRepository(parseReference(`${proxy().host}/${name}`), {
         dockerConfigDir: '/nonexistent',
         retry,
-        logger: { debug: (m) => debug.push(m), warning: () => {} },
+        logger: { debug: (m) => debug.push(m), info: (m) => debug.push(m), warning: () => {} },
         ...extra,
       }),
     seen: (method, path) =>

@@ -55,7 +55,11 @@ describe('secrets stay out of errors and logs', () => {
   const open = (options: RemoteOptions): RemoteRepository =>
     new RemoteRepository(parseReference(`${registry.host}/secret/app`), {
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-      logger: { debug: (m) => logs.push(m), warning: (m) => logs.push(m) },
+      logger: {
+        debug: (m) => logs.push(m),
+        info: (m) => logs.push(m),
+        warning: (m) => logs.push(m),
+      },
       ...options,
     });
 
@@ -157,7 +161,11 @@ describe('bearer tokens stay out of errors and logs', () => {
     const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/team/app`), {
       credentials: { kind: 'basic', username: USER, password: RIGHT },
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-      logger: { debug: (m) => logs.push(m), warning: (m) => logs.push(m) },
+      logger: {
+        debug: (m) => logs.push(m),
+        info: (m) => logs.push(m),
+        warning: (m) => logs.push(m),
+      },
     });
     const layer = blob('not allowed');
     const error = await repo.pushBlob(layer.descriptor, layer.source).catch((e: unknown) => e);

@@ -238,7 +238,7 @@ describe('bearer token auth against a registry with auth.token', () => {
     const debug: string[] = [];
     const mover: RemoteOptions = {
       credentials: { kind: 'basic', username: 'mover', password: 'm-pass' },
-      logger: { debug: (m) => debug.push(m), warning: () => {} },
+      logger: { debug: (m) => debug.push(m), info: (m) => debug.push(m), warning: () => {} },
     };
     const before = tokens.requests.length;
     const outcome = await repo('public/app', mover).pushBlob(layer.descriptor, layer.source, {

@@ -246,3 +246,23 @@ describe('retryWhileBusy', () => {
     expect(isTransientBusy(Object.assign(new Error(), { code: 'ENOENT' }), 'win32')).toBe(false);
   });
 });
+
+describe('OciLayout.removeIfUntagged (a failed copy cleaning up the folder it created)', () => {
+  let temp: { path: string; remove: () => Promise<void> };
+  beforeEach(async () => (temp = await makeTempDir('oci-lock-')));
+  afterEach(async () => temp.remove());
+
+  it('removes a folder holding only untagged content, and keeps one another step tagged in', async () => {
+    const mine = join(temp.path, 'mine');
+    await pushGraph(await OciLayout.open(mine, { create: true }), artifact({ 'a.txt': 'a' }));
+    expect(await OciLayout.removeIfUntagged(mine)).toBe(true);
+    await expect(readdir(mine)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const shared = join(temp.path, 'shared');
+    const layout = await OciLayout.open(shared, { create: true });
+    await pushGraph(layout, artifact({ 'b.txt': 'b' }), 'theirs');
+    expect(await OciLayout.removeIfUntagged(shared)).toBe(false);
+    expect(await layout.tags()).toEqual(['theirs']);
+    expect(await OciLayout.removeIfUntagged(join(temp.path, 'never-made'))).toBe(false);
+  });
+});

@@ -116,6 +116,11 @@ export class IndexFile {
     });
   }
 
+  /** Runs `body` while no other writer, in this process or another, can change index.json. */
+  exclusive(body: () => Promise<void>): Promise<void> {
+    return this.locked(body);
+  }
+
   private locked(cycle: (lock: HeldLock) => Promise<void>): Promise<void> {
     return serialise(this.root, () =>
       withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle),

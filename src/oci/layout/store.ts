@@ -1,7 +1,7 @@
 // An OCI image layout folder as a Target: the same operations as a registry repository, on disk.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md
 import { constants } from 'node:fs';
-import { lstat, mkdir, open } from 'node:fs/promises';
+import { lstat, mkdir, open, rm } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
@@ -65,6 +65,28 @@ export class OciLayout implements Target {
     const index = new IndexFile(root, options.lock);
     await prepareLayout(root, options.create, index);
     return new OciLayout(root, index);
+  }
+
+  /**
+   * Removes the layout folder at `path`, which the caller created and failed to fill, unless its
+   * index.json carries a tag: another process has then pushed into it meanwhile (a failed copy
+   * tags nothing, since its root goes last). Decided under the index lock. True when removed.
+   */
+  static async removeIfUntagged(path: string, lock: LockOptions = {}): Promise<boolean> {
+    const root = resolvePath(path);
+    if (!(await lstat(root).catch(() => undefined))?.isDirectory()) return false;
+    const index = new IndexFile(root, lock);
+    let removed = false;
+    await index.exclusive(async () => {
+      const tagged = await index.read().then(
+        (read) => read.manifests.some((d) => refNameOf(d) !== undefined),
+        () => false, // no readable index.json: nothing anyone could find in the folder
+      );
+      if (tagged) return;
+      await rm(root, { recursive: true, force: true });
+      removed = true;
+    });
+    return removed;
   }
 
   async resolve(reference: string): Promise<Descriptor> {

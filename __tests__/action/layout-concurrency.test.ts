@@ -7,6 +7,7 @@ import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { INDEX_LOCK_FILE } from '../../src/oci/layout/index-file.js';
+import { thisPlace } from '../../src/oci/layout/lock-file.js';
 import { OciLayout } from '../../src/oci/layout/store.js';
 import { artifact, pushGraph } from '../oci/content.js';
 import { failure } from './registry-support.js';
@@ -94,10 +95,7 @@ describe('processes writing into one layout folder at once', () => {
     await new Promise((resolve) => killed.once('spawn', resolve));
     const lock = join(dir, INDEX_LOCK_FILE);
     const since = new Date().toISOString();
-    await writeFile(
-      lock,
-      JSON.stringify({ pid: killed.pid, host: hostname(), token: 'aa', since }),
-    );
+    await writeFile(lock, JSON.stringify({ pid: killed.pid, ...thisPlace(), token: 'aa', since }));
     killed.kill('SIGKILL');
     await new Promise((resolve) => killed.once('exit', resolve));
 
@@ -128,7 +126,7 @@ describe('processes writing into one layout folder at once', () => {
     const { dir, layout } = await layoutWithBase();
     const lock = join(dir, INDEX_LOCK_FILE);
     const since = new Date().toISOString();
-    const holder = JSON.stringify({ pid: process.pid, host: hostname(), token: 'cc', since });
+    const holder = JSON.stringify({ pid: process.pid, ...thisPlace(), token: 'cc', since });
     await writeFile(lock, holder);
     const message = failure(
       await bed.run(

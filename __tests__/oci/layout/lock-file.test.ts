@@ -18,7 +18,7 @@ import {
   refNameOf,
   setTag,
 } from '../../../src/oci/layout/index-file.js';
-import { parseOwner, staleReason } from '../../../src/oci/layout/lock-file.js';
+import { parseOwner, staleReason, thisPlace } from '../../../src/oci/layout/lock-file.js';
 import { OciLayout } from '../../../src/oci/layout/store.js';
 import type { ClientLogger } from '../../../src/oci/logger.js';
 import { OCI_MANIFEST } from '../../../src/oci/media-types.js';
@@ -96,7 +96,7 @@ describe('the lock of index.json', () => {
 
   it('recovers at once a lock whose process on this host is gone, and says so', async () => {
     const pid = await deadPid();
-    await writeLock({ pid, host: hostname(), token: 'abc', since: new Date().toISOString() });
+    await writeLock({ pid, ...thisPlace(), token: 'abc', since: new Date().toISOString() });
     const logger = infoLogger();
     await addTag(new IndexFile(dir, { waitMs: 5_000, logger }), 'after');
     expect(await tags()).toEqual(['after']);
@@ -117,7 +117,7 @@ describe('the lock of index.json', () => {
 
   it('waits a bounded time for a live holder, then names the lock file and its holder', async () => {
     const since = new Date().toISOString();
-    await writeLock({ pid: process.pid, host: hostname(), token: 'feed', since });
+    await writeLock({ pid: process.pid, ...thisPlace(), token: 'feed', since });
     const error = await addTag(new IndexFile(dir, { waitMs: 300 }), 'blocked').catch(
       (e: unknown) => e,
     );
@@ -163,7 +163,7 @@ describe('the lock of index.json', () => {
       // Another process judged our lock stale and took it over; it then died holding it.
       if (cycles === 1) {
         const since = new Date().toISOString();
-        writeFileSync(lockPath, JSON.stringify({ pid, host: hostname(), token: 'beef', since }));
+        writeFileSync(lockPath, JSON.stringify({ pid, ...thisPlace(), token: 'beef', since }));
       }
       return setTag(manifests, manifestOf('retried'), 'retried');
     });
@@ -182,22 +182,40 @@ describe('staleReason', () => {
   });
   const owner = { pid: 42, host: 'runner-1', token: 'aa', since: '2026-01-01T00:00:00.000Z' };
 
+  const runner1 = { host: 'runner-1', pidSpace: undefined };
+  const runner2 = { host: 'runner-2', pidSpace: undefined };
+
   it('calls a lock of a gone process on this host stale, whatever its age', () => {
-    expect(staleReason(found(owner, 1000), 30_000, 1000, 'runner-1', () => false)).toBe(
+    expect(staleReason(found(owner, 1000), 30_000, 1000, runner1, () => false)).toBe(
       'its process 42 on this host is gone',
     );
-    expect(staleReason(found(owner, 1000), 30_000, 1000, 'runner-1', () => true)).toBeUndefined();
+    expect(staleReason(found(owner, 1000), 30_000, 1000, runner1, () => true)).toBeUndefined();
   });
 
   it('cannot see processes of other hosts, so goes by age there', () => {
     const alive = () => false;
-    expect(staleReason(found(owner, 0), 30_000, 29_000, 'runner-2', alive)).toBeUndefined();
-    expect(staleReason(found(owner, 0), 30_000, 31_000, 'runner-2', alive)).toBe(
+    expect(staleReason(found(owner, 0), 30_000, 29_000, runner2, alive)).toBeUndefined();
+    expect(staleReason(found(owner, 0), 30_000, 31_000, runner2, alive)).toBe(
       'not refreshed for 31 s by process 42 on runner-1',
     );
-    expect(staleReason(found(undefined, 0), 30_000, 31_000, 'runner-2', alive)).toBe(
+    expect(staleReason(found(undefined, 0), 30_000, 31_000, runner2, alive)).toBe(
       'not refreshed for 31 s',
     );
+  });
+
+  it('nor those of another pid namespace on this host (a container sharing the folder)', () => {
+    const container = { ...owner, pidSpace: 'pid:[4026532500]' };
+    const host = { host: 'runner-1', pidSpace: 'pid:[4026531836]' };
+    expect(staleReason(found(container, 0), 30_000, 1000, host, () => false)).toBeUndefined();
+    expect(
+      staleReason(
+        found(container, 0),
+        30_000,
+        1000,
+        { ...host, pidSpace: container.pidSpace },
+        () => false,
+      ),
+    ).toBe('its process 42 on this host is gone');
   });
 });
 
@@ -209,6 +227,8 @@ describe('parseOwner', () => {
       ...good,
       since: '2026-05-01T10:00:00.000Z',
     });
+    const spaced = { ...good, pidSpace: 'pid:[4026531836]' };
+    expect(parseOwner(JSON.stringify(spaced))).toMatchObject({ pidSpace: 'pid:[4026531836]' });
   });
 
   it.each([
@@ -216,6 +236,7 @@ describe('parseOwner', () => {
     ['a pid that is not a positive integer', { ...good, pid: -1 }],
     ['a token that is not hex', { ...good, token: 'zz' }],
     ['a time that is not one', { ...good, since: 'yesterday' }],
+    ['a pid namespace that is not one', { ...good, pidSpace: 'pid:[1]\n' }],
   ])('refuses %s', (_what, owner) => {
     expect(parseOwner(JSON.stringify(owner))).toBeUndefined();
   });

@@ -6,8 +6,8 @@
 // died without removing it (a SIGKILLed step), and its holder refreshes its time while it holds
 // it, so a holder on another host that stopped refreshing is recognised too.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
 import { link, lstat, open, rename, unlink, utimes } from 'node:fs/promises';
+import { constants, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OciError } from '../errors.js';
 import type { ClientLogger } from '../logger.js';
@@ -31,9 +31,35 @@ export const DEFAULT_LOCK_STALE_MS = 30_000;
 export interface LockOwner {
   pid: number;
   host: string;
+  /**
+   * Linux: the process id namespace (`pid:[4026531836]`). Containers sharing a folder and a host
+   * name number their processes apart; a pid means something only within its namespace.
+   */
+  pidSpace?: string;
   token: string;
   /** ISO 8601. */
   since: string;
+}
+
+/** Where this process's pids mean something: its host, and on Linux its pid namespace. */
+export interface ProcessPlace {
+  host: string;
+  pidSpace: string | undefined;
+}
+
+let here: ProcessPlace | undefined;
+
+export function thisPlace(): ProcessPlace {
+  if (here === undefined) {
+    let pidSpace: string | undefined;
+    try {
+      pidSpace = process.platform === 'linux' ? readlinkSync('/proc/self/ns/pid') : undefined;
+    } catch {
+      pidSpace = undefined;
+    }
+    here = { host: hostname(), pidSpace };
+  }
+  return here;
 }
 
 /** What a waiter finds at the lock's path. */
@@ -161,9 +187,11 @@ async function create(path: string, token: string, what: string): Promise<boolea
     });
   }
   try {
+    const { host, pidSpace } = thisPlace();
     const owner: LockOwner = {
       pid: process.pid,
-      host: hostname(),
+      host,
+      ...(pidSpace === undefined ? {} : { pidSpace }),
       token,
       since: new Date().toISOString(),
     };
@@ -214,6 +242,7 @@ async function readOwner(path: string): Promise<Found | undefined> {
 
 const HOST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 const TOKEN_PATTERN = /^[0-9a-f]{1,64}$/;
+const PID_SPACE_PATTERN = /^[a-z]{1,16}:\[\d{1,20}\]$/;
 
 /** The owner the text names, when every field is well-formed; else undefined. */
 export function parseOwner(text: string): LockOwner | undefined {
@@ -224,24 +253,33 @@ export function parseOwner(text: string): LockOwner | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { pid, host, token, since } = value as Record<string, unknown>;
+  const { pid, host, pidSpace, token, since } = value as Record<string, unknown>;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0) return undefined;
   if (typeof host !== 'string' || !HOST_PATTERN.test(host)) return undefined;
+  if (pidSpace !== undefined && (typeof pidSpace !== 'string' || !PID_SPACE_PATTERN.test(pidSpace)))
+    return undefined;
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined;
   if (typeof since !== 'string' || Number.isNaN(Date.parse(since))) return undefined;
-  return { pid, host, token, since: new Date(since).toISOString() };
+  const owner: LockOwner = { pid, host, token, since: new Date(since).toISOString() };
+  if (pidSpace !== undefined) owner.pidSpace = pidSpace;
+  return owner;
 }
 
-/** Why the lock is stale, or undefined while its holder may still be at work. */
+/**
+ * Why the lock is stale, or undefined while its holder may still be at work. Its age is told by
+ * this host's clock against the file's time, so hosts sharing a folder need clocks that agree
+ * within the stale age (NTP does far better).
+ */
 export function staleReason(
   found: Found,
   staleMs: number,
   now = Date.now(),
-  thisHost = hostname(),
+  place = thisPlace(),
   isAlive = processExists,
 ): string | undefined {
   const { owner } = found;
-  if (owner !== undefined && owner.host === thisHost && !isAlive(owner.pid)) {
+  const ours = owner?.host === place.host && owner.pidSpace === place.pidSpace;
+  if (owner !== undefined && ours && !isAlive(owner.pid)) {
     return `its process ${owner.pid} on this host is gone`;
   }
   const age = now - found.mtimeMs;

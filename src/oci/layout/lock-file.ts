@@ -307,7 +307,7 @@ export function processExists(pid: number): boolean {
 async function recover(path: string, found: Found): Promise<boolean> {
   const aside = `${path}.${randomBytes(6).toString('hex')}.stale`;
   try {
-    await rename(path, aside);
+    await retryWhileBusy(() => rename(path, aside));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;

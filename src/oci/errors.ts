@@ -14,7 +14,11 @@ export type OciErrorCode =
   | 'REGISTRY_ERROR'
   | 'NETWORK_ERROR'
   | 'CREDENTIALS_ERROR'
-  | 'LAYOUT_ERROR';
+  | 'LAYOUT_ERROR'
+  /** Another process held a layout's lock for longer than the wait allows. */
+  | 'LOCK_TIMEOUT'
+  /** Other writers kept replacing what this one wrote (a registry's referrers tag index). */
+  | 'CONCURRENT_UPDATE';
 
 export class OciError extends Error {
   readonly code: OciErrorCode;

@@ -1,10 +1,12 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { formatBytes } from '../../commands/format.js';
 import { openTarget } from '../../commands/open-target.js';
 import { copyArtifact } from '../../commands/registry/copy.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { selectedName } from '../../commands/registry/resolve.js';
 import type { CopyResult } from '../../oci/copy.js';
+import { OciLayout } from '../../oci/layout/store.js';
+import { layoutLockOptions } from '../inputs/layout-lock.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
@@ -36,7 +38,10 @@ export async function runCopy(): Promise<void> {
       actionLog,
     );
   } catch (error) {
-    if (createdLayout !== undefined) await rm(createdLayout, { recursive: true, force: true });
+    // Not when another step has pushed into it meanwhile; the copy's error is the one to tell.
+    if (createdLayout !== undefined) {
+      await OciLayout.removeIfUntagged(createdLayout, layoutLockOptions()).catch(() => undefined);
+    }
     throw error;
   }
   const reference = `${inputs.destinationName}@${result.root.digest}`;

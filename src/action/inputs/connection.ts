@@ -4,6 +4,7 @@ import { OciError } from '../../oci/errors.js';
 import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
+import { layoutLockOptions } from './layout-lock.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -98,5 +99,6 @@ export function readTargetSpec(): TargetSpec {
 
 function readLayoutSpec(path: string): LayoutTargetSpec {
   const selector = readString('reference');
-  return selector === '' ? { kind: 'layout', path } : { kind: 'layout', path, selector };
+  const spec: LayoutTargetSpec = { kind: 'layout', path, lock: layoutLockOptions() };
+  return selector === '' ? spec : { ...spec, selector };
 }

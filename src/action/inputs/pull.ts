@@ -6,6 +6,7 @@ import type { TargetSpec } from '../../commands/target-spec.js';
 import { parseDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { InputError } from '../input-error.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { readTargetSpec } from './connection.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
 
@@ -34,6 +35,8 @@ export function readPullInputs(): PullInputs {
   };
   const expectedDigest = readExpectedDigest();
   if (expectedDigest) options.expectedDigest = expectedDigest;
+  const unpackLimit = readUnpackLimit();
+  if (unpackLimit !== undefined) options.unpackLimit = unpackLimit;
   return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
 }
 
@@ -90,6 +93,17 @@ function readMediaTypes(): string[] {
     }
   }
   return types;
+}
+
+/** `unpack-limit`: the most one pull may write; empty for no limit. */
+function readUnpackLimit(): number | undefined {
+  const value = readString('unpack-limit');
+  if (value === '') return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) {
+    throw new InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+  }
+  return bytes;
 }
 
 function readExpectedDigest(): Digest | undefined {

@@ -9,22 +9,33 @@ import type { WorkArea } from './placement.js';
 import type { PlannedLayer } from './plan.js';
 import { removeTree } from './remove-tree.js';
 import { stageLayer, type StagedLayer } from './stage-layer.js';
+import { WriteBudget } from './write-budget.js';
 
 export interface DownloadOptions {
   sources: BlobSources;
   work: WorkArea;
   /** Layers moving at once; at least 1. */
   concurrency: number;
+  /** Bytes the pull may write in all (`unpack-limit`); none when unset. */
+  unpackLimit?: number;
   log: Log;
 }
 
-export function downloadLayers(
+export async function downloadLayers(
   layers: readonly PlannedLayer[],
   options: DownloadOptions,
 ): Promise<StagedLayer[]> {
+  const budget = await WriteBudget.open(
+    options.work.path,
+    options.unpackLimit === undefined ? {} : { limit: options.unpackLimit },
+  );
+  // Layers of known size are refused before any download when they alone exceed the limit.
+  budget.chargeSized(
+    layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })),
+  );
   return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
     try {
-      return await stage(layer, options.work.at(`${index}`), signal, options);
+      return await stage(layer, options.work.at(`${index}`), signal, options, budget);
     } catch (error) {
       throw layerFailure(error, layer.name, layer.descriptor.digest);
     }
@@ -40,16 +51,19 @@ async function stage(
   path: string,
   signal: AbortSignal,
   options: DownloadOptions,
+  budget: WriteBudget,
 ): Promise<StagedLayer> {
   const { sources, log } = options;
   const opened = await sources.open(layer.descriptor, signal);
+  const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
   try {
-    return await stageLayer(layer, opened.stream, path, log);
+    return await stageLayer(layer, opened.stream, path, log, share);
   } catch (error) {
     opened.stream.destroy(); // unread when staging failed before reading: release it
     if (!opened.fromCache || signal.aborted) throw error;
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
-    return stage(layer, path, signal, options);
+    share?.discard();
+    return stage(layer, path, signal, options, budget);
   }
 }

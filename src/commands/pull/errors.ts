@@ -19,7 +19,9 @@ export type PullErrorCode =
   /** An index, or a manifest this command cannot read. */
   | 'UNSUPPORTED_MANIFEST'
   /** Extracting a folder layer would leave the output filesystem almost full. */
-  | 'DISK_RESERVE';
+  | 'DISK_RESERVE'
+  /** The pull would write more than `unpack-limit` allows. */
+  | 'UNPACK_LIMIT';
 
 export class PullError extends Error {
   readonly code: PullErrorCode;

@@ -48,6 +48,8 @@ export interface PullOptions {
   cache?: ArtifactCache;
   /** Layers moving at once; if ≤ 0, a default (5) is used. */
   concurrency?: number;
+  /** Bytes the pull may write into the output folder in all; no limit when unset. */
+  unpackLimit?: number;
   log: Log;
 }
 
@@ -115,6 +117,7 @@ export async function pull(options: PullOptions): Promise<PullResult> {
         sources,
         work,
         concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       });
       // Only now, with every layer verified, does anything reach a final path.

@@ -10,10 +10,10 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
 import type { Log } from '../log.js';
-import { DiskReserveGuard, type DiskReserve } from './disk-reserve.js';
 import { PullError } from './errors.js';
 import { LayerWriter } from './layer-writer.js';
 import { archivePrefix, entrySegments } from './tar-paths.js';
+import { WriteBudget, type FolderBudget } from './write-budget.js';
 
 export interface ExtractOptions {
   /** The layer title; entries must be it or below it. */
@@ -22,8 +22,11 @@ export interface ExtractOptions {
   root: string;
   /** From `io.deis.oras.content.digest`, when the layer carries it. */
   expectedDigest?: Digest;
-  /** What extraction leaves free on the filesystem; default DEFAULT_RESERVE. */
-  reserve?: DiskReserve;
+  /**
+   * What the layer may write (the pull's unpack-limit and disk reserve); by default a budget of
+   * its own with the default reserve and no limit.
+   */
+  budget?: FolderBudget;
   log: Log;
 }
 
@@ -49,7 +52,7 @@ export async function extractTarGzip(
   const hash = createHash(algorithm);
   const prefix = archivePrefix(title);
   const writer = await LayerWriter.create(options.root, title, prefix);
-  const guard = new DiskReserveGuard(options.root, title, options.reserve);
+  const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
   let size = 0;
   let skipped = 0;
   let failure: Error | undefined;
@@ -90,6 +93,8 @@ export async function extractTarGzip(
 
   const handleEntry = async (entry: ReadEntry): Promise<boolean> => {
     const segments = entrySegments(entry.path, prefix, title);
+    // Each entry takes an inode; its body is charged as tar bytes, before it is parsed.
+    await budget.charge(0, 1);
     const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
     const atRoot = segments.length === 0;
     // Only a file's body is read; every other entry is let go at once, or the parser waits.
@@ -144,6 +149,13 @@ export async function extractTarGzip(
         done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
         return;
       }
+      let look: Promise<void> | undefined;
+      try {
+        look = budget.charge(chunk.length);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
       hash.update(chunk);
       size += chunk.length;
       const parse = (): void => {
@@ -151,7 +163,7 @@ export async function extractTarGzip(
         if (sawEnd || parser.write(chunk)) done();
         else parser.once('drain', () => done());
       };
-      if (guard.due(size)) guard.check(size).then(parse, done);
+      if (look) look.then(parse, done);
       else parse();
     },
     final(done) {

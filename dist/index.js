@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2459:
+/***/ 3533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78912,9 +78912,38 @@ function progressTap(descriptor, onProgress) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/layout/busy-retry.ts
+// On Windows a file that another process has open, or is deleting or replacing, cannot be
+// opened, renamed over or created for a moment: EPERM, EACCES or EBUSY where POSIX systems
+// would succeed. Writers of one layout folder meet exactly there (index.json, its lock file),
+// so those calls are tried again for a short, bounded while, as npm's own file writes do.
+const WINDOWS_BUSY_CODES = new Set(['EPERM', 'EACCES', 'EBUSY']);
+/** Waits between tries: about two seconds in all. */
+const PAUSES_MS = [10, 20, 40, 80, 160, 320, 640, 640];
+/** Whether `error` is the passing kind of failure described above on `platform`. */
+function isTransientBusy(error, platform = process.platform) {
+    const code = error?.code;
+    return platform === 'win32' && typeof code === 'string' && WINDOWS_BUSY_CODES.has(code);
+}
+/** Runs `action`, again after a pause while it fails with a transient busy error. */
+async function retryWhileBusy(action, platform = process.platform) {
+    for (const pause of PAUSES_MS) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            if (!isTransientBusy(error, platform))
+                throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return action();
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/atomic-file.ts
 // Content appears at its final path whole and verified, or not at all: it is written into a
 // temporary file next to its destination (same folder, same file system) and renamed into place.
+
 
 
 
@@ -78944,7 +78973,7 @@ async function writeVerified(destination, source, expected, options = {}) {
         // `flush` syncs the file before it is closed, so a renamed blob is on disk whole.
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx', mode: 0o644, flush: true });
         await (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, file], options.signal ? { signal: options.signal } : {});
-        await (0,promises_.rename)(temp, destination);
+        await renameBlob(temp, destination, expected);
     }
     catch (error) {
         source.destroy();
@@ -78952,8 +78981,27 @@ async function writeVerified(destination, source, expected, options = {}) {
         throw error;
     }
 }
+/**
+ * Content-addressed: when the rename fails because another process put the same blob there
+ * first and a reader holds it open (Windows refuses to replace such a file), the blob is there.
+ */
+async function renameBlob(temp, destination, expected) {
+    try {
+        await (0,promises_.rename)(temp, destination);
+    }
+    catch (error) {
+        const present = await (0,promises_.lstat)(destination).catch(() => undefined);
+        if (present?.isFile() && present.size === expected.size) {
+            await removeQuietly(temp);
+            return;
+        }
+        if (!isTransientBusy(error))
+            throw error;
+        await retryWhileBusy(() => (0,promises_.rename)(temp, destination));
+    }
+}
 /** Writes small content (index.json) whole, through a temporary file and a rename. */
-async function writeWhole(destination, bytes) {
+async function writeWhole(destination, bytes, options = {}) {
     const temp = tempPathFor(destination);
     try {
         const file = await (0,promises_.open)(temp, 'wx', 0o644);
@@ -78964,7 +79012,8 @@ async function writeWhole(destination, bytes) {
         finally {
             await file.close();
         }
-        await (0,promises_.rename)(temp, destination);
+        await options.beforeRename?.();
+        await retryWhileBusy(() => (0,promises_.rename)(temp, destination));
     }
     catch (error) {
         await removeQuietly(temp);
@@ -78987,6 +79036,304 @@ function blobDir(root, digest) {
     return (0,external_node_path_.join)(root, 'blobs', digestAlgorithm(parseDigest(digest)));
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/oci/layout/lock-file.ts
+// A lock file for read-modify-write cycles that several processes may run on one file at once
+// (two CI steps tagging into one OCI layout folder). It works the same on Linux, Windows and
+// macOS and on network shares, which flock() and its kin do not: the lock is a file created
+// with O_EXCL ('wx'), which the file system creates for one process only. It names its owner
+// (pid, host, a random token, since when), so a waiter can tell a live holder from one that
+// died without removing it (a SIGKILLed step), and its holder refreshes its time while it holds
+// it, so a holder on another host that stopped refreshing is recognised too.
+
+
+
+
+
+
+/** Index updates take milliseconds; a minute of waiting means something is wrong. */
+const DEFAULT_LOCK_WAIT_MS = 60_000;
+/** Holders refresh every third of this, so only a dead or frozen holder gets this old. */
+const DEFAULT_LOCK_STALE_MS = 30_000;
+let here;
+function thisPlace() {
+    if (here === undefined) {
+        let pidSpace;
+        try {
+            pidSpace = process.platform === 'linux' ? (0,external_node_fs_namespaceObject.readlinkSync)('/proc/self/ns/pid') : undefined;
+        }
+        catch {
+            pidSpace = undefined;
+        }
+        here = { host: (0,external_node_os_namespaceObject.hostname)(), pidSpace };
+    }
+    return here;
+}
+/** The lock was taken away while held (judged stale by another process): run the cycle again. */
+class LockLostError extends Error {
+    constructor(path) {
+        super(`the lock ${path} was taken over by another process while held`);
+        this.name = 'LockLostError';
+    }
+}
+const OWNER_BYTES_MAX = 4096;
+const POLL_FIRST_MS = 5;
+const POLL_MAX_MS = 250;
+/** Cycles run again when the lock was lost while held, at most this many times in all. */
+const CYCLES = 3;
+/**
+ * Runs `body` while holding the lock file at `path`; `what` names the guarded file in messages.
+ * Waits for another holder up to the options' bound, recovers stale locks on the way, and runs
+ * `body` again (a new cycle) when it throws LockLostError.
+ */
+async function withLock(path, what, options, body) {
+    for (let cycle = 1;; cycle++) {
+        const lock = await acquire(path, what, options);
+        try {
+            return await body(lock);
+        }
+        catch (error) {
+            if (!(error instanceof LockLostError) || cycle >= CYCLES)
+                throw error;
+        }
+        finally {
+            await lock.release();
+        }
+    }
+}
+class Lock {
+    path;
+    token;
+    refresher;
+    constructor(path, token, staleMs) {
+        this.path = path;
+        this.token = token;
+        // A refresh that fails (lock recovered by someone else, folder gone) changes nothing here:
+        // stillHeld() is what the holder asks before it commits.
+        this.refresher = setInterval(() => void this.refresh().catch(() => undefined), staleMs / 3);
+        this.refresher.unref();
+    }
+    async stillHeld() {
+        return (await readOwner(this.path))?.owner?.token === this.token;
+    }
+    async release() {
+        clearInterval(this.refresher);
+        // Only our own lock is removed: after a recovery it may be another holder's.
+        if (await this.stillHeld())
+            await (0,promises_.unlink)(this.path).catch(() => undefined);
+    }
+    async refresh() {
+        if (!(await this.stillHeld()))
+            return;
+        const now = new Date();
+        await (0,promises_.utimes)(this.path, now, now);
+    }
+}
+async function acquire(path, what, options) {
+    const waitMs = positive(options.waitMs, DEFAULT_LOCK_WAIT_MS);
+    const staleMs = positive(options.staleMs, DEFAULT_LOCK_STALE_MS);
+    const started = Date.now();
+    let pause = POLL_FIRST_MS;
+    for (;;) {
+        const token = (0,external_node_crypto_.randomBytes)(12).toString('hex');
+        if (await retryWhileBusy(() => lock_file_create(path, token, what))) {
+            return new Lock(path, token, staleMs);
+        }
+        const found = await retryWhileBusy(() => readOwner(path));
+        const staleness = found && staleReason(found, staleMs);
+        if (found && staleness) {
+            if (await recover(path, found)) {
+                options.logger?.info(`${what}: removed a stale lock ${path} (${staleness})`);
+            }
+            continue;
+        }
+        const waited = Date.now() - started;
+        if (waited >= waitMs)
+            throw lockTimeout(path, what, found, waited);
+        // Released in between (found undefined): try again soon. Jittered, so waiters that found
+        // the lock together do not all come back together.
+        const jittered = pause / 2 + (pause / 2) * Math.random();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(jittered, waitMs - waited))));
+        pause = Math.min(pause * 2, POLL_MAX_MS);
+    }
+}
+/** Creates the lock file naming us; false when it exists. */
+async function lock_file_create(path, token, what) {
+    let file;
+    try {
+        file = await (0,promises_.open)(path, 'wx', 0o644);
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return false;
+        if (isTransientBusy(error))
+            throw error; // tried again by the caller
+        throw new OciError('LAYOUT_ERROR', `${what}: cannot create the lock file ${path}`, {
+            cause: error,
+        });
+    }
+    try {
+        const { host, pidSpace } = thisPlace();
+        const owner = {
+            pid: process.pid,
+            host,
+            ...(pidSpace === undefined ? {} : { pidSpace }),
+            token,
+            since: new Date().toISOString(),
+        };
+        await file.writeFile(JSON.stringify(owner));
+    }
+    catch (error) {
+        await file.close().catch(() => undefined);
+        await (0,promises_.unlink)(path).catch(() => undefined);
+        throw new OciError('LAYOUT_ERROR', `${what}: cannot write the lock file ${path}`, {
+            cause: error,
+        });
+    }
+    await file.close();
+    return true;
+}
+/**
+ * The lock file's owner and times; undefined when there is no lock file. Read without following
+ * a symlink and at most 4 KiB of it: whatever sits at that path could be planted.
+ */
+async function readOwner(path) {
+    let stats;
+    try {
+        stats = await (0,promises_.lstat)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    const found = { owner: undefined, mtimeMs: stats.mtimeMs, size: stats.size };
+    if (!stats.isFile() || stats.size > OWNER_BYTES_MAX)
+        return found;
+    let file;
+    try {
+        file = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        return found;
+    }
+    try {
+        const buffer = Buffer.alloc(OWNER_BYTES_MAX);
+        const { bytesRead } = await file.read(buffer, 0, OWNER_BYTES_MAX, 0);
+        found.owner = parseOwner(buffer.subarray(0, bytesRead).toString('utf8'));
+        return found;
+    }
+    catch {
+        return found;
+    }
+    finally {
+        await file.close();
+    }
+}
+const HOST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+const TOKEN_PATTERN = /^[0-9a-f]{1,64}$/;
+const PID_SPACE_PATTERN = /^[a-z]{1,16}:\[\d{1,20}\]$/;
+/** The owner the text names, when every field is well-formed; else undefined. */
+function parseOwner(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { pid, host, pidSpace, token, since } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0)
+        return undefined;
+    if (typeof host !== 'string' || !HOST_PATTERN.test(host))
+        return undefined;
+    if (pidSpace !== undefined && (typeof pidSpace !== 'string' || !PID_SPACE_PATTERN.test(pidSpace)))
+        return undefined;
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token))
+        return undefined;
+    if (typeof since !== 'string' || Number.isNaN(Date.parse(since)))
+        return undefined;
+    const owner = { pid, host, token, since: new Date(since).toISOString() };
+    if (pidSpace !== undefined)
+        owner.pidSpace = pidSpace;
+    return owner;
+}
+/**
+ * Why the lock is stale, or undefined while its holder may still be at work. Its age is told by
+ * this host's clock against the file's time, so hosts sharing a folder need clocks that agree
+ * within the stale age (NTP does far better).
+ */
+function staleReason(found, staleMs, now = Date.now(), place = thisPlace(), isAlive = processExists) {
+    const { owner } = found;
+    const ours = owner?.host === place.host && owner.pidSpace === place.pidSpace;
+    if (owner !== undefined && ours && !isAlive(owner.pid)) {
+        return `its process ${owner.pid} on this host is gone`;
+    }
+    const age = now - found.mtimeMs;
+    if (age > staleMs) {
+        return `not refreshed for ${Math.round(age / 1000)} s${owner ? ` by process ${owner.pid} on ${owner.host}` : ''}`;
+    }
+    return undefined;
+}
+/** Whether a process with this id runs on this host (EPERM: it does, as another user). */
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code !== 'ESRCH';
+    }
+}
+/**
+ * Removes the stale lock `found`; true when this call removed it. Moved aside first (rename is
+ * atomic: one recoverer wins), then checked: should another waiter have recovered it and a new
+ * holder taken the lock meanwhile, the file moved is that live lock, and it is put back.
+ */
+async function recover(path, found) {
+    const aside = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.stale`;
+    try {
+        await retryWhileBusy(() => (0,promises_.rename)(path, aside));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+    const moved = await readOwner(aside);
+    if (moved === undefined || sameLock(moved, found)) {
+        await (0,promises_.unlink)(aside).catch(() => undefined);
+        return true;
+    }
+    // link() does not replace: if yet another process took the free lock meanwhile, its lock stays
+    // and the holder of the one moved here finds out through stillHeld() before it commits.
+    await (0,promises_.link)(aside, path).catch(() => undefined);
+    await (0,promises_.unlink)(aside).catch(() => undefined);
+    return false;
+}
+function sameLock(a, b) {
+    if (a.owner !== undefined || b.owner !== undefined)
+        return a.owner?.token === b.owner?.token;
+    return a.mtimeMs === b.mtimeMs && a.size === b.size;
+}
+function lockTimeout(path, what, found, waitedMs) {
+    const owner = found?.owner;
+    const holder = owner
+        ? `process ${owner.pid} on host ${owner.host} (since ${owner.since})`
+        : 'a process that does not say who it is';
+    return new OciError('LOCK_TIMEOUT', `${what} is locked by ${holder}: waited ${Math.round(waitedMs / 1000)} s for the lock file ` +
+        `${path}. Another step may be writing into the same folder; if no such process runs any ` +
+        `more, remove the lock file`);
+}
+function positive(value, fallback) {
+    return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/index-file.ts
 // `index.json` of an OCI image layout: the entry point listing the manifests, tags as
 // `org.opencontainers.image.ref.name` annotations.
@@ -78997,7 +79344,11 @@ function blobDir(root, digest) {
 
 
 
+
+
 const INDEX_FILE = 'index.json';
+/** Present while a process updates index.json (see lock-file.ts). */
+const INDEX_LOCK_FILE = 'index.json.lock';
 function emptyIndex() {
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
 }
@@ -79018,8 +79369,8 @@ function withRefName(d, name) {
     const plain = withoutRefName(d);
     return { ...plain, annotations: { ...plain.annotations, [REF_NAME]: name } };
 }
-// One queue per layout folder in this process, so concurrent read-modify-write cycles of
-// index.json never lose each other's entries.
+// One queue per layout folder in this process, so its own read-modify-write cycles of index.json
+// wait for each other without polling the lock file; the lock file orders them across processes.
 const queues = new Map();
 function serialise(key, task) {
     const previous = queues.get(key) ?? Promise.resolve();
@@ -79034,15 +79385,19 @@ function serialise(key, task) {
 }
 class IndexFile {
     root;
+    lock;
     path;
-    constructor(root) {
+    lockPath;
+    constructor(root, lock = {}) {
         this.root = root;
+        this.lock = lock;
         this.path = (0,external_node_path_.join)(root, INDEX_FILE);
+        this.lockPath = (0,external_node_path_.join)(root, INDEX_LOCK_FILE);
     }
     async read() {
         let text;
         try {
-            text = await (0,promises_.readFile)(this.path, 'utf8');
+            text = await retryWhileBusy(() => (0,promises_.readFile)(this.path, 'utf8'));
         }
         catch (error) {
             throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: cannot read ${INDEX_FILE}`, {
@@ -79063,16 +79418,46 @@ class IndexFile {
         }
         return index;
     }
-    /** Applies `change` to the current entries and saves the result atomically, one at a time. */
+    /**
+     * Applies `change` to the current entries and saves the result atomically: one cycle at a time
+     * in this process (a queue) and across processes (the lock file). `change` may run more than
+     * once, should the lock be taken away during a cycle.
+     */
     update(change) {
-        return serialise(this.root, async () => {
+        return this.locked(async (lock) => {
             const index = await this.read();
             index.manifests = change(index.manifests);
-            await writeWhole(this.path, JSON.stringify(index));
+            await this.save(index, lock);
         });
     }
-    static async create(root) {
-        await writeWhole((0,external_node_path_.join)(root, INDEX_FILE), JSON.stringify(emptyIndex()));
+    /** Writes an empty index unless there is one: never over entries another writer just made. */
+    createIfMissing() {
+        return this.locked(async (lock) => {
+            const present = await (0,promises_.lstat)(this.path).then(() => true, (error) => {
+                if (error.code === 'ENOENT')
+                    return false;
+                throw error;
+            });
+            if (!present)
+                await this.save(emptyIndex(), lock);
+        });
+    }
+    /** Runs `body` while no other writer, in this process or another, can change index.json. */
+    exclusive(body) {
+        return this.locked(body);
+    }
+    locked(cycle) {
+        return serialise(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
+    }
+    async save(index, lock) {
+        await writeWhole(this.path, JSON.stringify(index), {
+            // The last moment to find out that another process took the lock as stale: the rename
+            // would then replace what that process writes.
+            beforeRename: async () => {
+                if (!(await lock.stillHeld()))
+                    throw new LockLostError(this.lockPath);
+            },
+        });
     }
 }
 function isIndex(value) {
@@ -79125,8 +79510,12 @@ const layout_marker_exists = (path) => (0,promises_.stat)(path).then(() => true,
         return false;
     throw error;
 });
-/** Checks that `root` is a layout we can use; with `create`, makes what is missing first. */
-async function prepareLayout(root, create) {
+/**
+ * Checks that `root` is a layout we can use; with `create`, makes what is missing first. Two
+ * processes may create one layout at once: the marker's content is fixed, so either write
+ * serves, but index.json is made under its lock, never over entries the other one added.
+ */
+async function prepareLayout(root, create, index) {
     const marker = (0,external_node_path_.join)(root, MARKER_FILE);
     if (create) {
         await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
@@ -79134,7 +79523,7 @@ async function prepareLayout(root, create) {
             await writeWhole(marker, JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION }));
         }
         if (!(await layout_marker_exists((0,external_node_path_.join)(root, INDEX_FILE))))
-            await IndexFile.create(root);
+            await index.createIfMissing();
     }
     else {
         const folder = await (0,promises_.stat)(root).catch(() => undefined);
@@ -79146,7 +79535,7 @@ async function prepareLayout(root, create) {
         }
     }
     await checkMarker(root, marker);
-    await new IndexFile(root).read();
+    await index.read();
 }
 async function checkMarker(root, marker) {
     let version;
@@ -79184,16 +79573,16 @@ async function checkMarker(root, marker) {
 const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
 class OciLayout {
     root;
-    location;
     index;
+    location;
     /** Parsed manifests by digest: content-addressed, so never stale. */
     linksCache = new Map();
     /** One write per digest at a time in this process. */
     writing = new Map();
-    constructor(root) {
+    constructor(root, index) {
         this.root = root;
+        this.index = index;
         this.location = `oci-layout:${root}`;
-        this.index = new IndexFile(root);
     }
     /**
      * Opens the layout at `path`. Without `create`, a missing folder or `oci-layout` file is an
@@ -79201,8 +79590,29 @@ class OciLayout {
      */
     static async open(path, options) {
         const root = (0,external_node_path_.resolve)(path);
-        await prepareLayout(root, options.create);
-        return new OciLayout(root);
+        const index = new IndexFile(root, options.lock);
+        await prepareLayout(root, options.create, index);
+        return new OciLayout(root, index);
+    }
+    /**
+     * Removes the layout folder at `path`, which the caller created and failed to fill, unless its
+     * index.json carries a tag: another process has then pushed into it meanwhile (a failed copy
+     * tags nothing, since its root goes last). Decided under the index lock. True when removed.
+     */
+    static async removeIfUntagged(path, lock = {}) {
+        const root = (0,external_node_path_.resolve)(path);
+        if (!(await (0,promises_.lstat)(root).catch(() => undefined))?.isDirectory())
+            return false;
+        const index = new IndexFile(root, lock);
+        let removed = false;
+        await index.exclusive(async () => {
+            const tagged = await index.read().then((read) => read.manifests.some((d) => refNameOf(d) !== undefined), () => false);
+            if (tagged)
+                return;
+            await (0,promises_.rm)(root, { recursive: true, force: true });
+            removed = true;
+        });
+        return removed;
     }
     async resolve(reference) {
         const manifests = (await this.index.read()).manifests;
@@ -80250,8 +80660,6 @@ function pickChallenge(challenges) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/credential-helper.ts
@@ -81130,6 +81538,7 @@ function nextLink(value) {
 
 
 
+
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
 function referrersTag(subject) {
     return `${digestAlgorithm(subject.digest).slice(0, 32)}-${digestHex(subject.digest).slice(0, 64)}`;
@@ -81220,16 +81629,56 @@ async function addToTagSchema(ctx, subject, referrer) {
             updating.delete(key);
     }
 }
+/**
+ * Read, merge, write, read back: a registry tag has no compare-and-swap, so another writer that
+ * read the index before our write and writes after it replaces our entry. Such a writer lands
+ * within about one read-and-write of its own, so after writing we wait a few of ours (never
+ * less than SETTLE_MIN_MS) and read the index back; if our entry is gone, we merge it into what
+ * is there now and write again, after a jittered backoff, a bounded number of times. A writer
+ * slower than that wait can still drop an entry: docs/commands.md says so.
+ */
 async function updateIndex(ctx, subject, referrer) {
-    const existing = await tagSchemaIndex(ctx, subject, [pushScope(ctx.name)]);
-    const manifests = existing?.manifests ?? [];
-    if (manifests.some((d) => d.digest === referrer.digest))
+    const scopes = [pushScope(ctx.name)];
+    const read = async () => (await tagSchemaIndex(ctx, subject, scopes))?.manifests ?? [];
+    const listed = (manifests) => manifests.some((d) => d.digest === referrer.digest);
+    const policy = retryPolicy(ctx.options.retry);
+    let began = Date.now();
+    let manifests = await read();
+    if (listed(manifests))
         return;
-    const index = {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: [...manifests, referrer],
-    };
+    for (let attempt = 1; attempt <= INDEX_WRITE_ATTEMPTS; attempt++) {
+        if (attempt > 1) {
+            ctx.client.transport.logger.info(`${ctx.location}: another writer replaced the referrers index ${referrersTag(subject)} ` +
+                `without ${referrer.digest}; merging it in again (attempt ${attempt} of ${INDEX_WRITE_ATTEMPTS})`);
+            await sleep(backoffDelay(policy, attempt - 1));
+            began = Date.now();
+            manifests = await read();
+        }
+        // Another writer may have merged ours in meanwhile: then only the read-back is left.
+        if (!listed(manifests))
+            await writeIndex(ctx, subject, [...manifests, referrer]);
+        await sleep(settleDelay(Date.now() - began));
+        manifests = await read();
+        if (listed(manifests))
+            return;
+    }
+    throw new OciError('CONCURRENT_UPDATE', `${ctx.location}: other writers kept replacing the referrers index ${referrersTag(subject)} ` +
+        `of ${subject.digest}: ${referrer.digest} is pushed but not listed in it after ` +
+        `${INDEX_WRITE_ATTEMPTS} attempts. Run the step again to list it (pushing the same ` +
+        `artifact again changes nothing else)`);
+}
+/** Writes of the index before giving up to other writers. */
+const INDEX_WRITE_ATTEMPTS = 6;
+/** Bounds of the wait between writing the index and reading it back. */
+const SETTLE_MIN_MS = 100;
+const SETTLE_MAX_MS = 5_000;
+/** Twice to three times our own read-and-write, within the bounds. */
+function settleDelay(roundTripMs, random = Math.random) {
+    const base = Math.min(Math.max(2 * roundTripMs, SETTLE_MIN_MS), SETTLE_MAX_MS);
+    return base + (base / 2) * random();
+}
+async function writeIndex(ctx, subject, manifests) {
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
     const bytes = Buffer.from(JSON.stringify(index));
     const descriptor = { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length };
     await putManifest(ctx, descriptor, bytes, referrersTag(subject));
@@ -81695,8 +82144,10 @@ function linksOf(bytes) {
 
 
 async function openTarget(spec, options = {}) {
-    if (spec.kind === 'layout')
-        return OciLayout.open(spec.path, { create: options.create ?? false });
+    if (spec.kind === 'layout') {
+        const create = options.create ?? false;
+        return OciLayout.open(spec.path, spec.lock ? { create, lock: spec.lock } : { create });
+    }
     return new RemoteRepository(spec.reference, spec.options);
 }
 
@@ -81743,8 +82194,21 @@ function parseFileSpecs(lines) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/layout-lock.ts
+
+/** Test only: the longest wait for a layout's lock, in milliseconds, instead of the 60 s default. */
+const LOCK_WAIT_KNOB = 'OCI_ACTION_TEST_LOCK_WAIT_MS';
+function layoutLockOptions(env = process.env) {
+    const options = { logger: clientLogger };
+    const waitMs = Number(env[LOCK_WAIT_KNOB]);
+    if (Number.isSafeInteger(waitMs) && waitMs > 0)
+        options.waitMs = waitMs;
+    return options;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/connection.ts
 // Inputs shared by every command: where the content lives, credentials and transport.
+
 
 
 
@@ -81827,7 +82291,8 @@ function readTargetSpec() {
 }
 function readLayoutSpec(path) {
     const selector = readString('reference');
-    return selector === '' ? { kind: 'layout', path } : { kind: 'layout', path, selector };
+    const spec = { kind: 'layout', path, lock: layoutLockOptions() };
+    return selector === '' ? spec : { ...spec, selector };
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/push.ts
@@ -82780,6 +83245,8 @@ function readCopySource() {
 
 
 
+
+
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 async function runCopy() {
     const inputs = readCopyInputs();
@@ -82800,8 +83267,10 @@ async function runCopy() {
         }, actionLog);
     }
     catch (error) {
-        if (createdLayout !== undefined)
-            await (0,promises_.rm)(createdLayout, { recursive: true, force: true });
+        // Not when another step has pushed into it meanwhile; the copy's error is the one to tell.
+        if (createdLayout !== undefined) {
+            await OciLayout.removeIfUntagged(createdLayout, layoutLockOptions()).catch(() => undefined);
+        }
         throw error;
     }
     const reference = `${inputs.destinationName}@${result.root.digest}`;
@@ -83829,55 +84298,6 @@ function layerFailure(error, name, digest) {
     return Object.assign(new Error(named, { cause: error }), code === undefined ? {} : { code });
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull/disk-reserve.ts
-// A guard against decompression bombs. A folder layer is a gzipped tar: a few KiB can expand to
-// many GiB, and how much it expands to is not known in advance (the ORAS annotations carry the
-// uncompressed digest, not its size, and the digest can only be checked once everything is
-// written). A cap on size or ratio would refuse honest archives (zero-filled or sparse files
-// compress 1000:1 too), so extraction instead stops before it would leave the output filesystem
-// almost full: a bomb fails the pull, and its files are removed, without filling the runner's
-// disk for the steps after it.
-
-
-
-const DEFAULT_RESERVE = {
-    bytes: 128 * 1024 * 1024,
-    inodes: 10_000,
-    checkEvery: 8 * 1024 * 1024,
-};
-class DiskReserveGuard {
-    folder;
-    title;
-    reserve;
-    nextCheck;
-    /** `folder`: where the layer is extracted; `title`: the layer, for messages. */
-    constructor(folder, title, reserve = DEFAULT_RESERVE) {
-        this.folder = folder;
-        this.title = title;
-        this.reserve = reserve;
-        this.nextCheck = reserve.checkEvery;
-    }
-    /** Whether check() must run once `extracted` bytes of tar have been seen (cheap, no I/O). */
-    due(extracted) {
-        return extracted >= this.nextCheck;
-    }
-    /** Throws when the filesystem holds less than the reserve. */
-    async check(extracted) {
-        this.nextCheck = extracted + this.reserve.checkEvery;
-        const stats = await (0,promises_.statfs)(this.folder);
-        const freeBytes = stats.bavail * stats.bsize;
-        const lowInodes = stats.files > 0 && stats.ffree < this.reserve.inodes;
-        if (freeBytes >= this.reserve.bytes && !lowInodes)
-            return;
-        const left = lowInodes
-            ? `${stats.ffree} free inodes, less than the ${this.reserve.inodes}`
-            : `${formatBytes(freeBytes)} free, less than the ${formatBytes(this.reserve.bytes)}`;
-        throw new PullError('DISK_RESERVE', `folder layer "${this.title}": extraction stopped after ${formatBytes(extracted)} of tar: ` +
-            `the output filesystem has ${left} a pull leaves free. Either the layer is a ` +
-            `decompression bomb or the runner has too little disk for this artifact; nothing was kept`);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pull/file-writes.ts
 /** Files up to this size are read whole, then written in the background. */
 const BACKGROUND_MAX_BYTES = 256 * 1024;
@@ -84303,6 +84723,151 @@ async function lstatOrUndefined(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/disk-reserve.ts
+// What extraction leaves free on the output filesystem. A folder layer is a gzipped tar: a few
+// KiB can expand to many GiB, and how much it expands to is not known in advance (the ORAS
+// annotations carry the uncompressed digest, not its size, and the digest can only be checked
+// once everything is written). A cap on size or ratio would refuse honest archives (zero-filled
+// or sparse files compress 1000:1 too), so by default extraction instead stops before it would
+// leave the filesystem almost full: a bomb fails the pull, and its files are removed, without
+// filling the runner's disk for the steps after it. (`unpack-limit` adds a cap for those who
+// want one: see write-budget.ts.)
+
+const DEFAULT_RESERVE = {
+    bytes: 128 * 1024 * 1024,
+    inodes: 10_000,
+    checkEvery: 8 * 1024 * 1024,
+};
+/** Free space as an unprivileged process may use it (`bavail`, not `bfree`). */
+const statFreeSpace = async (folder) => {
+    const stats = await (0,promises_.statfs)(folder);
+    return { bytes: stats.bavail * stats.bsize, inodes: stats.files > 0 ? stats.ffree : undefined };
+};
+
+;// CONCATENATED MODULE: ./src/commands/pull/write-budget.ts
+// What one pull may still write. Two bounds: `unpack-limit`, when given, over everything the pull
+// writes into the output folder; and, for folder layers, the room the output filesystem has
+// above the disk reserve (disk-reserve.ts). One budget is shared by every layer of a pull, so
+// layers extracting at once count together, and each chunk of tar is charged before it is
+// parsed: extraction stops at the first chunk that would go past either bound.
+
+
+
+class WriteBudget {
+    folder;
+    limit;
+    free;
+    /** Bytes charged so far, by every layer. */
+    written = 0;
+    /** Tar bytes and entries extracted since the last look at the filesystem. */
+    bytesSinceLook = 0;
+    entriesSinceLook = 0;
+    looking;
+    reserve;
+    probe;
+    constructor(folder, limit, options, free) {
+        this.folder = folder;
+        this.limit = limit;
+        this.free = free;
+        this.reserve = options.reserve ?? DEFAULT_RESERVE;
+        this.probe = options.probe ?? statFreeSpace;
+    }
+    /** `folder`: on the output filesystem (the pull's work folder). Looks at it once. */
+    static async open(folder, options = {}) {
+        const free = await (options.probe ?? statFreeSpace)(folder);
+        return new WriteBudget(folder, options.limit, options, free);
+    }
+    /**
+     * Charges layers whose size is known, in order, before anything is downloaded: the first that
+     * would take the pull past the limit is refused by name. They do not count against the disk
+     * reserve (their size is known; a full disk fails their write and the pull cleans up).
+     */
+    chargeSized(layers) {
+        for (const layer of layers) {
+            const total = this.written + layer.size;
+            if (this.limit !== undefined && total > this.limit) {
+                throw new PullError('UNPACK_LIMIT', `layer "${layer.name}" is ${formatBytes(layer.size)}: with it the pull would write ` +
+                    `${formatBytes(total)}, more than unpack-limit allows (${formatBytes(this.limit)}); ` +
+                    `no layer was downloaded`);
+            }
+            this.written = total;
+        }
+    }
+    /** The share of one folder layer, charged as it is extracted. */
+    forFolder(name) {
+        return new FolderBudget(this, name);
+    }
+    /** @internal FolderBudget's charge; `layerBytes` includes `bytes`. */
+    chargeExtracted(name, bytes, entries, layerBytes) {
+        if (this.limit !== undefined && this.written + bytes > this.limit) {
+            throw new PullError('UNPACK_LIMIT', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
+                `tar: the pull would write more than unpack-limit allows (${formatBytes(this.limit)} ` +
+                `in all). Either the layer is a decompression bomb or unpack-limit is too low for ` +
+                `this artifact; nothing was kept`);
+        }
+        const roomBytes = this.free.bytes - this.reserve.bytes - this.bytesSinceLook;
+        const roomEntries = this.free.inodes === undefined
+            ? Infinity
+            : this.free.inodes - this.reserve.inodes - this.entriesSinceLook;
+        if (bytes > roomBytes || entries > roomEntries) {
+            const had = bytes > roomBytes
+                ? `${formatBytes(this.free.bytes)} free, and a pull leaves ${formatBytes(this.reserve.bytes)}`
+                : `${this.free.inodes} free inodes, and a pull leaves ${this.reserve.inodes}`;
+            throw new PullError('DISK_RESERVE', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
+                `tar: the output filesystem had ${had} free. Either the layer is a decompression ` +
+                `bomb or the runner has too little disk for this artifact; nothing was kept`);
+        }
+        this.written += bytes;
+        this.bytesSinceLook += bytes;
+        this.entriesSinceLook += entries;
+        if (this.bytesSinceLook < this.reserve.checkEvery)
+            return undefined;
+        // One look at a time; every layer that comes due meanwhile waits for the same one.
+        this.looking ??= this.lookAgain().finally(() => (this.looking = undefined));
+        return this.looking;
+    }
+    /** @internal A folder layer's output was thrown away (it is extracted again). */
+    refund(bytes, entries) {
+        this.written -= bytes;
+        this.bytesSinceLook = Math.max(0, this.bytesSinceLook - bytes);
+        this.entriesSinceLook = Math.max(0, this.entriesSinceLook - entries);
+    }
+    async lookAgain() {
+        const free = await this.probe(this.folder);
+        // What was extracted before this look is in its figures now.
+        this.free = free;
+        this.bytesSinceLook = 0;
+        this.entriesSinceLook = 0;
+    }
+}
+class FolderBudget {
+    budget;
+    name;
+    bytes = 0;
+    entries = 0;
+    constructor(budget, name) {
+        this.budget = budget;
+        this.name = name;
+    }
+    /**
+     * Counts `bytes` of tar (and `entries` new files, folders or links) before they are written.
+     * Throws a PullError (UNPACK_LIMIT or DISK_RESERVE) when they would go past a bound; returns a
+     * promise to wait for when the budget takes a new look at the filesystem.
+     */
+    charge(bytes, entries = 0) {
+        const look = this.budget.chargeExtracted(this.name, bytes, entries, this.bytes + bytes);
+        this.bytes += bytes;
+        this.entries += entries;
+        return look;
+    }
+    /** The layer's output was removed, to be extracted again: its charges are undone. */
+    discard() {
+        this.budget.refund(this.bytes, this.entries);
+        this.bytes = 0;
+        this.entries = 0;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-extract.ts
 // Extracts a folder layer (a gzipped tar, ORAS convention) into a staging folder that does not
 // exist yet, hashing the uncompressed tar on the way for the `io.deis.oras.content.digest` check.
@@ -84326,7 +84891,7 @@ async function extractTarGzip(compressed, options) {
     const hash = (0,external_node_crypto_.createHash)(algorithm);
     const prefix = archivePrefix(title);
     const writer = await LayerWriter.create(options.root, title, prefix);
-    const guard = new DiskReserveGuard(options.root, title, options.reserve);
+    const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
     let size = 0;
     let skipped = 0;
     let failure;
@@ -84360,6 +84925,8 @@ async function extractTarGzip(compressed, options) {
     parsed.catch(fail);
     const handleEntry = async (entry) => {
         const segments = entrySegments(entry.path, prefix, title);
+        // Each entry takes an inode; its body is charged as tar bytes, before it is parsed.
+        await budget.charge(0, 1);
         const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
         const atRoot = segments.length === 0;
         // Only a file's body is read; every other entry is let go at once, or the parser waits.
@@ -84409,6 +84976,14 @@ async function extractTarGzip(compressed, options) {
                 done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
                 return;
             }
+            let look;
+            try {
+                look = budget.charge(chunk.length);
+            }
+            catch (error) {
+                done(error);
+                return;
+            }
             hash.update(chunk);
             size += chunk.length;
             const parse = () => {
@@ -84418,8 +84993,8 @@ async function extractTarGzip(compressed, options) {
                 else
                     parser.once('drain', () => done());
             };
-            if (guard.due(size))
-                guard.check(size).then(parse, done);
+            if (look)
+                look.then(parse, done);
             else
                 parse();
         },
@@ -84476,7 +85051,7 @@ const FILE_MODE = 0o644;
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
  */
 const WRITE_BUFFER = 1024 * 1024;
-async function stageLayer(layer, verified, path, log) {
+async function stageLayer(layer, verified, path, log, budget) {
     if (!layer.unpack) {
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, {
             flags: 'wx',
@@ -84491,6 +85066,7 @@ async function stageLayer(layer, verified, path, log) {
         root: path,
         log,
         ...(layer.tarDigest ? { expectedDigest: layer.tarDigest } : {}),
+        ...(budget ? { budget } : {}),
     });
     return { layer, path, files: result.files };
 }
@@ -84709,10 +85285,14 @@ async function makeWritable(path) {
 
 
 
-function downloadLayers(layers, options) {
+
+async function downloadLayers(layers, options) {
+    const budget = await WriteBudget.open(options.work.path, options.unpackLimit === undefined ? {} : { limit: options.unpackLimit });
+    // Layers of known size are refused before any download when they alone exceed the limit.
+    budget.chargeSized(layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })));
     return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
         try {
-            return await stage(layer, options.work.at(`${index}`), signal, options);
+            return await stage(layer, options.work.at(`${index}`), signal, options, budget);
         }
         catch (error) {
             throw layerFailure(error, layer.name, layer.descriptor.digest);
@@ -84723,11 +85303,12 @@ function downloadLayers(layers, options) {
  * One layer from its source. A layer read from the runner's cache that fails is read again from
  * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
  */
-async function stage(layer, path, signal, options) {
+async function stage(layer, path, signal, options, budget) {
     const { sources, log } = options;
     const opened = await sources.open(layer.descriptor, signal);
+    const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
     try {
-        return await stageLayer(layer, opened.stream, path, log);
+        return await stageLayer(layer, opened.stream, path, log, share);
     }
     catch (error) {
         opened.stream.destroy(); // unread when staging failed before reading: release it
@@ -84736,7 +85317,8 @@ async function stage(layer, path, signal, options) {
         if (!(await sources.cachedCopyIsDamaged(layer.descriptor)))
             throw error;
         await removeTree(path);
-        return stage(layer, path, signal, options);
+        share?.discard();
+        return stage(layer, path, signal, options, budget);
     }
 }
 
@@ -85389,6 +85971,7 @@ async function pull(options) {
                 sources,
                 work,
                 concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
+                ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
                 log,
             });
             // Only now, with every layer verified, does anything reach a final path.
@@ -85490,8 +86073,39 @@ async function pull_exists(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
+// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
+const byte_size_UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
+/**
+ * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
+ * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024. A bare k, M or G is refused: which of the two it means is a guess.
+ */
+function parseByteSize(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
+    if (unit === undefined)
+        return undefined;
+    const bytes = Math.floor(Number(match[1]) * unit);
+    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/pull.ts
 // The inputs of `pull`, read once into typed options for src/commands/pull.
+
 
 
 
@@ -85514,6 +86128,9 @@ function readPullInputs() {
     const expectedDigest = readExpectedDigest();
     if (expectedDigest)
         options.expectedDigest = expectedDigest;
+    const unpackLimit = readUnpackLimit();
+    if (unpackLimit !== undefined)
+        options.unpackLimit = unpackLimit;
     return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
 }
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
@@ -85556,6 +86173,17 @@ function readMediaTypes() {
         }
     }
     return types;
+}
+/** `unpack-limit`: the most one pull may write; empty for no limit. */
+function readUnpackLimit() {
+    const value = readString('unpack-limit');
+    if (value === '')
+        return undefined;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined) {
+        throw new input_error_InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+    }
+    return bytes;
 }
 function readExpectedDigest() {
     const value = readString('expected-digest');
@@ -85890,7 +86518,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2459);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3533);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -79,8 +79,13 @@ describe('what a push may read', () => {
     ],
     [
       'a glob through a link to a folder outside',
-      ['links/folder-out/**'],
+      ['links/folder-o*/deep/*'],
       `"links/folder-out/deep/x.txt" leads to "${'OUT'}/deep/x.txt"`,
+    ],
+    [
+      'a glob whose literal start leads out, before it walks',
+      ['links/folder-out/**/*.none'],
+      `"links/folder-out" leads to "${'OUT'}", outside it`,
     ],
     [
       'a file below a parent link leading out',
@@ -99,6 +104,12 @@ describe('what a push may read', () => {
     await expect(expand(lines)).rejects.toThrow(
       `files: got ${JSON.stringify(lines[0])}; expected regular files and folders within working-directory "${ws}"`,
     );
+  });
+
+  it('leaves an excluded line alone: what is not pushed is not judged', async () => {
+    const { titles, log } = await expand(['links/file-out', 'in/a.txt', '!links/**']);
+    expect(titles).toEqual(['file in/a.txt']);
+    expect(log).toContain(`warning: files: "links/file-out" matches no file in ${ws}`);
   });
 
   it('follows links that stay inside, under the name of the link', async () => {

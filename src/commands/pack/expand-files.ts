@@ -2,7 +2,7 @@
 // a file, or each file a glob matches, becomes one file layer. Titles are paths relative to the
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import { OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP } from '../../oci/media-types.js';
@@ -110,13 +110,17 @@ async function expandInclude(
   const blame: Blame = { input: 'files', given: spec.line };
   const literal = resolve(workingDirectory, spec.pattern);
   // Refused before looking at the disk: what lies outside is an error even when it is missing.
-  checkInside(literalPrefix(literal, workingDirectory), workingDirectory, spec);
-  // A line that names a path itself is honoured even when the name is hidden.
-  const found = await workspace.resolve(literal, blame);
-  if (found !== undefined) {
+  const prefix = literalPrefix(literal, workingDirectory);
+  checkInside(prefix, workingDirectory, spec);
+  // What the line names, links followed; an excluded path is left alone, not even resolved.
+  const named = await stat(literal).catch(() => undefined);
+  if (named !== undefined) {
     const title = titleOf(literal, workingDirectory, spec);
     // Literal files give way to the excludes as globs do (`!dist` excludes dist/a.txt too).
-    if (await isExcluded(literal, excludes, found.kind === 'file')) return [];
+    if (await isExcluded(literal, excludes, !named.isDirectory())) return [];
+    // A line that names a path itself is honoured even when the name is hidden.
+    const found = await workspace.resolve(literal, blame);
+    if (found === undefined) return [];
     if (found.kind === 'file') return [fileEntry(literal, found.file, workingDirectory, spec)];
     // A link to a folder is walked at its real path (a walk does not follow links).
     const isLink = (await lstat(literal)).isSymbolicLink();
@@ -133,6 +137,8 @@ async function expandInclude(
     ];
   }
   if (!hasGlobSyntax(spec.pattern)) return [];
+  // Where the glob starts, judged before it walks: a prefix that leads out is never listed.
+  if (prefix !== literal) await workspace.resolve(prefix, blame);
   const patternSegments = relativeSegments(spec.pattern, workingDirectory);
   const globber = await glob.create(
     [rootPattern(workingDirectory, spec.pattern), ...excludes.map((e) => `!${e}`)].join('\n'),

@@ -2,6 +2,7 @@ import { posix, win32 } from 'node:path';
 import {
   isWithin,
   linkEscape,
+  patternSegments,
   segmentsBelow,
   unspelledHiddenDepth,
 } from '../../../src/commands/pack/path-rules.js';
@@ -38,6 +39,13 @@ describe('path rules', () => {
     expect(segmentsBelow('/ws', '/ws/a/.git/config', posix)).toEqual(['a', '.git', 'config']);
     expect(segmentsBelow('C:\\ws', 'C:\\ws\\a\\.env', win32)).toEqual(['a', '.env']);
     expect(segmentsBelow('C:\\ws', 'C:\\ws', win32)).toEqual([]);
+  });
+
+  it('splits a pattern into the segments below the working directory, glob characters kept', () => {
+    expect(patternSegments('./dist//**/.env', '/ws', posix)).toEqual(['dist', '**', '.env']);
+    expect(patternSegments('/ws/.github/*', '/ws', posix)).toEqual(['.github', '*']);
+    expect(patternSegments('dist/**\\.env', 'C:\\ws', win32)).toEqual(['dist', '**', '.env']);
+    expect(patternSegments('c:\\WS\\.github\\*', 'C:\\ws', win32)).toEqual(['.github', '*']);
   });
 
   it.each<[string, string, number | undefined]>([

@@ -3,7 +3,7 @@
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
 import { lstat, stat } from 'node:fs/promises';
-import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import { OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
@@ -11,7 +11,7 @@ import type { CheckedFile } from './checked-file.js';
 import type { FileSpec, IncludeSpec } from './file-spec.js';
 import { globEscape, hasGlobSyntax, rootPattern } from './glob-escape.js';
 import type { HiddenTally } from './hidden-files.js';
-import { segmentsBelow, unspelledHiddenDepth } from './path-rules.js';
+import { patternSegments, segmentsBelow, unspelledHiddenDepth } from './path-rules.js';
 import { SpecError } from './spec-error.js';
 import type { Blame, Workspace } from './workspace.js';
 
@@ -139,7 +139,7 @@ async function expandInclude(
   if (!hasGlobSyntax(spec.pattern)) return [];
   // Where the glob starts, judged before it walks: a prefix that leads out is never listed.
   if (prefix !== literal) await workspace.resolve(prefix, blame);
-  const patternSegments = relativeSegments(spec.pattern, workingDirectory);
+  const patternNames = patternSegments(spec.pattern, workingDirectory);
   const globber = await glob.create(
     [rootPattern(workingDirectory, spec.pattern), ...excludes.map((e) => `!${e}`)].join('\n'),
     {
@@ -155,7 +155,7 @@ async function expandInclude(
     const segments = segmentsBelow(workingDirectory, path);
     const hiddenDepth = options.includeHiddenFiles
       ? undefined
-      : unspelledHiddenDepth(segments, patternSegments);
+      : unspelledHiddenDepth(segments, patternNames);
     if (hiddenDepth !== undefined) {
       options.hidden.add(segments.slice(0, hiddenDepth).join('/'));
       continue;
@@ -166,12 +166,6 @@ async function expandInclude(
     entries.push(fileEntry(path, match.file, workingDirectory, spec));
   }
   return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
-}
-
-/** A pattern's segments below the working directory, as written (glob characters kept). */
-function relativeSegments(pattern: string, workingDirectory: string): string[] {
-  const rel = isAbsolute(pattern) ? relative(workingDirectory, pattern) : normalize(pattern);
-  return rel.split(sep).filter((segment) => segment !== '' && segment !== '.');
 }
 
 /**

@@ -20,6 +20,21 @@ export function segmentsBelow(root: string, child: string, rules: PathRules = ho
   return rel === '' ? [] : rel.split(rules.sep);
 }
 
+/**
+ * A glob pattern's segments below the working directory, as written (glob characters kept):
+ * relative patterns are normalised (`./dist//*` → dist, *), absolute ones made relative.
+ */
+export function patternSegments(
+  pattern: string,
+  workingDirectory: string,
+  rules: PathRules = hostPaths,
+): string[] {
+  const rel = rules.isAbsolute(pattern)
+    ? rules.relative(workingDirectory, pattern)
+    : rules.normalize(pattern);
+  return rel.split(rules.sep).filter((segment) => segment !== '' && segment !== '.');
+}
+
 /** A hidden name, as actions/upload-artifact and shells see it. */
 export const isHiddenName = (name: string): boolean => name.startsWith('.');
 

@@ -10,10 +10,11 @@
 //   checked: this closes the window between the check's realpath and its lstat as well.
 // - Reading stops one byte past the checked size and fails on any other length, so a file that
 //   grew or shrank, or a pseudo-file whose size says 0 (/proc), never passes as checked.
-// Left open: on macOS and Windows the short window inside the check itself (realpath, then
-// lstat) while a parent is swapped; a file rewritten in place between hashing and upload is
-// caught by the digest the registry (or layout store) verifies; hard links cannot be told from
-// the file they share (pnpm's store relies on them), so one made to a file outside is read.
+// Left open: on macOS and Windows the short window inside the check itself (between the
+// realpath, or a folder walk's listing, and the lstat) while a parent is swapped; a file
+// rewritten in place between hashing and upload is caught by the digest the registry (or
+// layout store) verifies; hard links cannot be told from the file they share (pnpm's store
+// relies on them), so one made to a file outside is read.
 import { constants } from 'node:fs';
 import { lstat, open, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';

@@ -4,7 +4,7 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import type { CheckedFile } from './checked-file.js';
-import { hostPaths, isWithin, segmentsBelow } from './path-rules.js';
+import { hostPaths, isWithin } from './path-rules.js';
 import { SpecError } from './spec-error.js';
 
 /** Which input and value to name when a path is refused. */
@@ -87,11 +87,6 @@ export class Workspace {
       path,
       `${leads} ${kindOf(stats)}, neither a regular file nor a folder`,
     );
-  }
-
-  /** The names of a real path below the real working directory. */
-  segmentsOf(realPath: string): string[] {
-    return segmentsBelow(this.realPath, realPath);
   }
 
   private refuse(blame: Blame, path: string, why: string): SpecError {

@@ -80,6 +80,9 @@ export async function expandFileSpecs(
     if (spec.kind !== 'include') continue;
     const hiddenBefore = options.hidden.size;
     const found = await expandInclude(spec, excludes, options);
+    options.log.debug(
+      `files: ${JSON.stringify(spec.line)} → ${found.length === 1 ? '1 layer' : `${found.length} layers`}${options.hidden.size > hiddenBefore ? ` (${options.hidden.size - hiddenBefore} hidden left out)` : ''}`,
+    );
     if (found.length === 0) {
       reportNoMatch(spec, options, options.hidden.size - hiddenBefore);
       continue;

@@ -100,6 +100,9 @@ export async function packArtifact(
   log: Log,
 ): Promise<PackedArtifact | NothingFound> {
   const workspace = await Workspace.open(spec.workingDirectory);
+  log.debug(
+    `working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`,
+  );
   const hidden = new HiddenTally();
   const { entries, excludes } = await expandFileSpecs(spec.files, {
     workspace,

@@ -2,6 +2,7 @@
 // exit code 1.
 import * as core from '@actions/core';
 import { InputError } from './input-error.js';
+import { unusedInputWarnings } from './inputs/input-usage.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
 import { maskSecretInputs } from './inputs/read.js';
 import { formatError } from './format-error.js';
@@ -40,7 +41,11 @@ function readCommand(): CommandName {
 export async function run(): Promise<void> {
   try {
     maskSecretInputs();
-    await RUNNERS[readCommand()]();
+    const command = readCommand();
+    for (const warning of unusedInputWarnings(command, (name) => core.getInput(name))) {
+      core.warning(warning);
+    }
+    await RUNNERS[command]();
   } catch (error) {
     core.setFailed(formatError(error));
   }

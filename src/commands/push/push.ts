@@ -7,7 +7,12 @@ import { shortDigest } from '../../oci/digest.js';
 import type { Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
-import { packArtifact, type ArtifactSpec, type PackedArtifact } from '../pack/pack-artifact.js';
+import {
+  packArtifact,
+  type ArtifactSpec,
+  type NothingFound,
+  type PackedArtifact,
+} from '../pack/pack-artifact.js';
 import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
@@ -35,11 +40,15 @@ export interface PushResult extends PackedArtifact {
  */
 export type TargetSource = Target | (() => Promise<Target>);
 
+/**
+ * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
+ * pushes and tags nothing (the target is not even opened) and says so.
+ */
 export async function pushArtifact(
   targetSource: TargetSource,
   options: PushOptions,
   log: Log,
-): Promise<PushResult> {
+): Promise<PushResult | NothingFound> {
   const title =
     options.groupTitle ??
     `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
@@ -48,6 +57,10 @@ export async function pushArtifact(
   try {
     const result = await log.group(title, async () => {
       const artifact = await packArtifact({ ...options, tempDir }, log);
+      if (artifact.kind === 'nothing-found') {
+        reportNothingFound(artifact, options, log);
+        return artifact;
+      }
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
       const uploads = (await target.exists(artifact.descriptor))
         ? reportExisting(artifact.blobs, log)
@@ -74,9 +87,19 @@ export async function pushArtifact(
       }
       return { ...artifact, tags, uploads };
     });
-    log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
+    if (result.kind === 'packed') log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
     return result;
   } finally {
     await rm(tempDir, { recursive: true, force: true });
   }
+}
+
+function reportNothingFound(found: NothingFound, options: PushOptions, log: Log): void {
+  const lines = options.files
+    .filter((spec) => spec.kind === 'include')
+    .map((spec) => JSON.stringify(spec.line))
+    .join(', ');
+  const message = `No files were found with the files lines ${lines} in ${options.workingDirectory}; nothing was pushed and no tag was set (if-no-files-found: ${found.ifNoFilesFound})`;
+  if (found.ifNoFilesFound === 'warn') log.warning(message);
+  else log.notice(message);
 }

@@ -3,6 +3,7 @@
 // `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
 import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 
 /** True when `path` is `root` or below it (both absolute and normalised). */
@@ -14,7 +15,7 @@ export function isInside(root: string, path: string): boolean {
 /** The absolute target of a title, checked by name only (no filesystem access). */
 export function titleTarget(outputDir: string, title: string, allowTraversal: boolean): string {
   if (title === '' || title.includes('\0')) {
-    throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
+    throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} is not a usable path`);
   }
   const target = resolve(outputDir, title);
   // Never lifted: replacing the output folder or a folder holding it would replace the pull's
@@ -22,20 +23,20 @@ export function titleTarget(outputDir: string, title: string, allowTraversal: bo
   if (isInside(target, outputDir)) {
     throw new PullError(
       'UNSAFE_PATH',
-      `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`,
+      `layer title ${quoted(title)} names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`,
     );
   }
   if (allowTraversal) return target;
   if (isAbsolute(title)) {
     throw new PullError(
       'UNSAFE_PATH',
-      `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`,
+      `layer title ${quoted(title)} is an absolute path; refused unless allow-path-traversal is true`,
     );
   }
   if (!isInside(outputDir, target)) {
     throw new PullError(
       'UNSAFE_PATH',
-      `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`,
+      `layer title ${quoted(title)} leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`,
     );
   }
   return target;
@@ -77,7 +78,7 @@ async function checkExistingPath(
       if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
         throw new PullError(
           'UNSAFE_PATH',
-          `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
+          `layer ${quoted(title)} would be written through the symbolic link ${current}, which leads ` +
             `outside the output folder (or nowhere); refused unless allow-path-traversal is true`,
         );
       }
@@ -92,7 +93,7 @@ async function checkExistingPath(
 function notAFolder(title: string, path: string): PullError {
   return new PullError(
     'UNSAFE_PATH',
-    `layer "${title}" needs ${path} to be a folder, but something else is there`,
+    `layer ${quoted(title)} needs ${path} to be a folder, but something else is there`,
   );
 }
 

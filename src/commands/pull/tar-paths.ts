@@ -5,6 +5,7 @@
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
 import { posix } from 'node:path';
+import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
@@ -26,7 +27,7 @@ export function entrySegments(entryPath: string, prefix: string, title: string):
     const why =
       posix.isAbsolute(entryPath) || trimmed.startsWith('../') || trimmed === '..'
         ? 'leaves the layer folder'
-        : `is not inside "${prefix}/" (entries of a folder layer start with its title)`;
+        : `is not inside ${quoted(`${prefix}/`)} (entries of a folder layer start with its title)`;
     throw unsafe(title, entryPath, why);
   }
   const rest = trimmed.slice(prefix.length + 1);
@@ -49,14 +50,18 @@ export function checkSymlinkTarget(
   name: string,
 ): void {
   if (target === '' || target.includes('\0')) {
-    throw unsafe(title, name, `is a symbolic link to ${JSON.stringify(target)}`);
+    throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
   }
   if (posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
-    throw unsafe(title, name, `is a symbolic link to the absolute path "${target}"`);
+    throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
   }
   const depth = climb(linkSegments.slice(0, -1), target.split('/'));
   if (depth === undefined) {
-    throw unsafe(title, name, `is a symbolic link to "${target}", which leaves the layer folder`);
+    throw unsafe(
+      title,
+      name,
+      `is a symbolic link to ${quoted(target)}, which leaves the layer folder`,
+    );
   }
 }
 
@@ -78,6 +83,6 @@ function climb(start: string[], steps: string[]): string[] | undefined {
 export function unsafe(title: string, entry: string, why: string): PullError {
   return new PullError(
     'UNSAFE_ARCHIVE',
-    `folder layer "${title}": tar entry "${entry}" ${why}; refused`,
+    `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`,
   );
 }

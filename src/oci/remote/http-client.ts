@@ -2,6 +2,7 @@
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
 import { OciError, RegistryError } from '../errors.js';
+import { logText } from '../untrusted-text.js';
 import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
@@ -248,7 +249,7 @@ export class RegistryClient {
         const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
         if (match[1] !== '299' || this.warned.has(text)) continue;
         this.warned.add(text);
-        this.transport.logger.warning(`${this.registry}: ${text}`);
+        this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
       }
     }
   }

@@ -3,6 +3,7 @@
 // by the scopes they grant.
 import { isIP } from 'node:net';
 import { OciError } from '../../errors.js';
+import { quoted } from '../../untrusted-text.js';
 import type { Credentials, RemoteOptions } from '../options.js';
 import type { Transport } from '../transport.js';
 import { pickChallenge, type Challenge } from './challenge.js';
@@ -138,7 +139,7 @@ function realmUrl(challenge: Challenge, registryUrl: URL): URL {
   } catch {
     throw new OciError(
       'UNAUTHORIZED',
-      `${registryUrl.host} names an invalid token realm "${realm}"`,
+      `${registryUrl.host} names an invalid token realm ${quoted(realm)}`,
     );
   }
 }

@@ -8,6 +8,7 @@ import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { OciError } from '../errors.js';
 import { OCI_INDEX } from '../media-types.js';
 import { writeWhole } from './atomic-file.js';
+import { checkIndexDigests } from './index-digests.js';
 
 export const INDEX_FILE = 'index.json';
 
@@ -77,6 +78,7 @@ export class IndexFile {
         `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`,
       );
     }
+    checkIndexDigests(index, this.root, INDEX_FILE);
     return index;
   }
 

@@ -8,6 +8,7 @@ import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
+import { firstTime } from './said-once.js';
 import {
   errorChain,
   isRetryableNetworkError,
@@ -209,7 +210,11 @@ export class RegistryClient {
       } catch {
         throw error instanceof RegistryError ? error : this.networkError(what, error);
       }
-      this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+      if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
+        this.transport.logger.info(
+          `${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`,
+        );
+      }
       return plain;
     }
   }

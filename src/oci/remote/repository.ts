@@ -21,7 +21,7 @@ import { deleteManifest, fetchManifest, putManifest, resolveManifest } from './m
 import type { RemoteOptions } from './options.js';
 import { listAll } from './pagination.js';
 import { pullScope, pushScope } from './auth/scopes.js';
-import { addToTagSchema, listReferrers } from './referrers.js';
+import { addToTagSchema, listReferrers, referrersTag } from './referrers.js';
 import { pushBlob } from './upload.js';
 
 /**
@@ -82,6 +82,9 @@ export class RemoteRepository implements Target {
     // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
     const links = linksOf(bytes);
     if (links?.subject !== undefined) {
+      this.ctx.client.transport.logger.info(
+        `${this.location} did not confirm the subject (no OCI-Subject header), so it keeps no referrers itself: adding ${descriptor.digest} to the referrers tag ${referrersTag(links.subject)}`,
+      );
       await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
     }
     return { subjectHandled: false };

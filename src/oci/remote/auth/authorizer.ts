@@ -7,7 +7,7 @@ import { logText, quoted } from '../../untrusted-text.js';
 import type { Credentials, RemoteOptions } from '../options.js';
 import type { Transport } from '../transport.js';
 import { pickChallenge, type Challenge } from './challenge.js';
-import { resolveCredentials } from './credentials.js';
+import { announceCredentials, findCredentials, type FoundCredentials } from './credentials.js';
 import { covers, normalizeScopes } from './scopes.js';
 import { fetchToken, type Token } from './token.js';
 
@@ -18,7 +18,7 @@ interface CachedToken {
 
 export class Authorizer {
   private challenge: Challenge | undefined;
-  private credentials: Promise<Credentials | undefined> | undefined;
+  private credentials: Promise<FoundCredentials | undefined> | undefined;
   private tokens: CachedToken[] = [];
   private readonly refusedRealms = new Set<string>();
 
@@ -39,7 +39,11 @@ export class Authorizer {
   }
 
   resolvedCredentials(): Promise<Credentials | undefined> {
-    this.credentials ??= resolveCredentials(this.registry, this.options, this.transport.logger);
+    return this.found().then((found) => found?.credentials);
+  }
+
+  private found(): Promise<FoundCredentials | undefined> {
+    this.credentials ??= findCredentials(this.registry, this.options, this.transport.logger);
     return this.credentials;
   }
 
@@ -51,7 +55,10 @@ export class Authorizer {
   ): Promise<string | undefined> {
     const challenge = this.challenge;
     if (challenge === undefined) return undefined;
-    const credentials = await this.resolvedCredentials();
+    const found = await this.found();
+    // Said when the registry first asks for them, not for a registry that never does.
+    announceCredentials(this.registry, this.options, this.transport.logger, found);
+    const credentials = found?.credentials;
     if (credentials?.kind === 'registry-token') return `Bearer ${credentials.token}`;
     if (challenge.scheme === 'basic') {
       return credentials?.kind === 'basic'

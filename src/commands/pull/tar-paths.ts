@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
+import { gitSegment, GIT_FOLDER_REASON } from './git-folder.js';
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
 export function archivePrefix(title: string): string {
@@ -20,6 +21,10 @@ export function archivePrefix(title: string): string {
  */
 export function entrySegments(entryPath: string, prefix: string, title: string): string[] {
   if (entryPath.includes('\0')) throw unsafe(title, entryPath, 'contains a NUL character');
+  const git = gitSegment(entryPath);
+  if (git !== undefined) {
+    throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
+  }
   const normal = posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
   const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
   if (trimmed === prefix) return [];
@@ -51,6 +56,14 @@ export function checkSymlinkTarget(
 ): void {
   if (target === '' || target.includes('\0')) {
     throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
+  }
+  const git = gitSegment(target);
+  if (git !== undefined) {
+    throw unsafe(
+      title,
+      name,
+      `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`,
+    );
   }
   if (posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
     throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);

@@ -82,7 +82,8 @@ export class RemoteRepository implements Target {
     // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
     const links = linksOf(bytes);
     if (links?.subject !== undefined) {
-      this.ctx.client.transport.logger.info(
+      // Debug: push and attach say so at info themselves, with what it means for the user.
+      this.ctx.client.transport.logger.debug(
         `${this.location} did not confirm the subject (no OCI-Subject header), so it keeps no referrers itself: adding ${descriptor.digest} to the referrers tag ${referrersTag(links.subject)}`,
       );
       await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));

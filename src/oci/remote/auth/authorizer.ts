@@ -109,6 +109,9 @@ export class Authorizer {
         `Not sending the credentials for ${this.registry} to its token service ${logText(realm.origin)}: ${withheld}; asking for an anonymous token instead`,
       );
     }
+    this.transport.logger.debug(
+      `Asking ${logText(realm.origin)} for a token for ${this.registry} (${scopes.join(' ')}), ${sendCredentials ? 'with credentials' : 'anonymously'}`,
+    );
     const entry: CachedToken = {
       scopes,
       token: fetchToken(this.transport, {

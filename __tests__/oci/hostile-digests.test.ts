@@ -1,12 +1,16 @@
 // Digests read from a layout's index.json or from a manifest are checked before anything uses
-// them: a path-like digest must neither reach the file system nor be handed out as a digest.
+// them, and a remote repository checks every descriptor it is handed: a path-like digest must
+// reach neither the file system nor a URL, nor be handed out as a digest.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OciLayout } from '../../../src/oci/layout/store.js';
-import { parseManifestLinks } from '../../../src/oci/manifest-graph.js';
-import { OCI_EMPTY, OCI_MANIFEST } from '../../../src/oci/media-types.js';
-import { digestBytes } from '../../../src/oci/digest.js';
-import { makeTempDir } from '../../support/temp.js';
+import { Readable } from 'node:stream';
+import { OciLayout } from '../../src/oci/layout/store.js';
+import { parseManifestLinks } from '../../src/oci/manifest-graph.js';
+import { parseReference } from '../../src/oci/reference.js';
+import { RemoteRepository } from '../../src/oci/remote/repository.js';
+import { OCI_EMPTY, OCI_MANIFEST } from '../../src/oci/media-types.js';
+import { digestBytes } from '../../src/oci/digest.js';
+import { makeTempDir } from '../support/temp.js';
 
 const PATH_LIKE = 'sha256:../../x';
 const empty = { mediaType: OCI_EMPTY, digest: digestBytes('{}'), size: 2 };
@@ -55,7 +59,7 @@ describe('hostile digests', () => {
     ['a layer', { layers: [{ mediaType: 'text/plain', digest: PATH_LIKE, size: 1 }] }, 'layers[0]'],
     ['the config', { config: { ...empty, digest: PATH_LIKE }, layers: [] }, 'config'],
     ['the subject', { layers: [], subject: { ...empty, digest: PATH_LIKE } }, 'subject'],
-  ])('refuses a manifest whose %s has a path-like digest', (_what, fields, field) => {
+  ])('refuses a manifest where %s has a path-like digest', (_what, fields, field) => {
     const bytes = Buffer.from(
       JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: empty, ...fields }),
     );
@@ -75,5 +79,27 @@ describe('hostile digests', () => {
       }),
     );
     expect(() => parseManifestLinks(bytes, 'index i')).toThrow(/manifests\[0\] has an invalid/);
+  });
+
+  it('a remote repository refuses a path-like descriptor before any request', async () => {
+    // Nothing listens on port 1: a request would fail as NETWORK_ERROR, not INVALID_DIGEST.
+    const repo = new RemoteRepository(parseReference('127.0.0.1:1/team/app'), {
+      plainHttp: true,
+      retry: { attempts: 1 },
+    });
+    const hostile = { mediaType: OCI_MANIFEST, digest: PATH_LIKE, size: 10 } as const;
+    const source = { open: () => Readable.from([Buffer.from('x')]) };
+    for (const attempt of [
+      () => repo.fetch(hostile),
+      () => repo.fetchManifest(hostile),
+      () => repo.exists(hostile),
+      () => repo.pushBlob(hostile, source),
+      () => repo.pushManifest(hostile, Buffer.from('{}')),
+      () => repo.tag(hostile, 'v1'),
+      () => repo.referrers(hostile),
+      () => repo.delete(hostile),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'INVALID_DIGEST' });
+    }
   });
 });

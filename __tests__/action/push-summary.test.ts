@@ -51,7 +51,7 @@ describe('push job summary', () => {
     expect(markdown).toContain('| Tags | <code>v1</code> <code>latest</code> |');
     expect(markdown).toContain('| Files | 1 (1.5 KiB) |');
     expect(markdown).toContain(
-      `| <code>a\\|&lt;b&gt;.txt</code> | <code>text/plain</code> | 1.5 KiB | <code>sha256:cccccccccccc</code> |`,
+      `| <code>a&#124;&#60;b&#62;.txt</code> | <code>text/plain</code> | 1.5 KiB | <code>sha256:cccccccccccc</code> |`,
     );
     expect(markdown).toContain(
       [
@@ -125,8 +125,9 @@ describe('push job summary', () => {
 });
 
 describe('summary markdown helpers', () => {
-  it('escapes what would end a cell or open a tag', () => {
-    expect(cell('a|b <i>&')).toBe('a\\|b &lt;i&gt;&amp;');
+  it('escapes what would end a cell or row, open a tag or format text', () => {
+    expect(cell('a|b <i>&')).toBe('a&#124;b &#60;i&#62;&#38;');
+    expect(cell('two\nlines *em*')).toBe('two&#92;nlines &#42;em&#42;');
   });
 
   it('writes nothing for no rows, and a header, separator and rows otherwise', () => {

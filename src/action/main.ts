@@ -6,6 +6,7 @@ import { unusedInputWarnings } from './inputs/input-usage.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
 import { maskSecretInputs } from './inputs/read.js';
 import { formatError } from './format-error.js';
+import { actionLog } from './log.js';
 import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
 import { runDelete } from './commands/delete.js';
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
     maskSecretInputs();
     const command = readCommand();
     for (const warning of unusedInputWarnings(command, (name) => core.getInput(name))) {
-      core.warning(warning);
+      actionLog.warning(warning);
     }
     await RUNNERS[command]();
   } catch (error) {

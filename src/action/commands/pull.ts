@@ -1,5 +1,4 @@
 // `command: pull`: inputs → the pull command → outputs and job summary.
-import * as core from '@actions/core';
 import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
 import { pull, type PullResult } from '../../commands/pull/pull.js';
@@ -30,7 +29,7 @@ export async function runPull(): Promise<void> {
 /** The runner's tool cache, when the runner has one. */
 function toolCache(): ArtifactCache | undefined {
   if (process.env['RUNNER_TOOL_CACHE']) return runnerToolCache;
-  core.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
+  actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
   return undefined;
 }
 

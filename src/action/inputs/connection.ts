@@ -5,6 +5,7 @@ import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
 import { layoutLockOptions } from './layout-lock.js';
+import { clientLogger } from '../log.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -56,12 +57,18 @@ export function readRemoteOptions(credentialInputs?: {
   password: string;
 }): RemoteOptions {
   const githubToken = readSecret('github-token');
-  const credentials = readCredentials(credentialInputs?.username, credentialInputs?.password);
+  const usernameInput = credentialInputs?.username ?? 'username';
+  const passwordInput = credentialInputs?.password ?? 'password';
+  const credentials = readCredentials(usernameInput, passwordInput);
   const caFile = readString('ca-file');
   const options: RemoteOptions = {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
     userAgent: 'oci-artifact-action',
+    // The client's own reports (credential source, fallbacks, registry warnings, retries).
+    logger: clientLogger,
+    credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
+    fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
     fallbackCredentials: (registry) =>
       registry === 'ghcr.io' && githubToken !== ''
         ? {

@@ -1,13 +1,14 @@
 // Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
 // facts under a heading, and list tables that stay under the summary's size limit.
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+import { markdownText } from '../../oci/untrusted-text.js';
 
 /**
- * Text safe inside a Markdown table cell: HTML-escaped (the cell may end up inside `<code>`),
- * and `|`, which would end the cell, escaped.
+ * Text shown as typed inside a Markdown table cell (also inside `<code>`): names, titles, media
+ * types and annotations come from artifacts and registries, so no character of theirs may end
+ * the cell or the row, or be read as Markdown or HTML.
  */
-export const cell = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+export const cell = (text: string): string => markdownText(text);
 
 /** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
 export const code = (text: string): string => `<code>${cell(text)}</code>`;

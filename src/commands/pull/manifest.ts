@@ -1,9 +1,10 @@
 // The manifest a pull reads: an image manifest (OCI or Docker schema 2). An index is refused
 // with the digests it lists, so the user can pick one.
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { parseDigest } from '../../oci/digest.js';
+import { isDigest, parseDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
 import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
+import { logText } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 
 export function parseImageManifest(bytes: Buffer, where: string): ImageManifest {
@@ -54,11 +55,13 @@ function descriptorAt(value: unknown, field: string, where: string): Descriptor 
 
 function indexRefused(where: string, manifests: unknown): PullError {
   const listed = Array.isArray(manifests) ? manifests.filter(isObject) : [];
+  // What the index lists is shown only once checked: digests that parse, platforms neutralised.
   const choices = listed.slice(0, 10).map((m) => {
     const platform = isObject(m['platform'])
-      ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
+      ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
       : '';
-    return `${String(m['digest'])}${platform}`;
+    const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
+    return `${digest ?? '(an invalid digest)'}${platform}`;
   });
   const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
   return new PullError(

@@ -3,6 +3,7 @@ import type { Descriptor } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError, RegistryError } from '../../oci/errors.js';
 import type { Resolver, TagLister } from '../../oci/target.js';
+import { logText } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { isDigestTag } from './list-tags.js';
@@ -17,7 +18,7 @@ export async function resolveManifest(
   return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
     const descriptor = await resolveSelected(store, selector);
     log.info(`Digest:     ${descriptor.digest}`);
-    log.info(`Media type: ${descriptor.mediaType}`);
+    log.info(`Media type: ${logText(descriptor.mediaType)}`);
     log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
     return descriptor;
   });

@@ -10,6 +10,7 @@ import { OCI_INDEX } from '../media-types.js';
 import { writeWhole } from './atomic-file.js';
 import { retryWhileBusy } from './busy-retry.js';
 import { LockLostError, withLock, type HeldLock, type LockOptions } from './lock-file.js';
+import { checkIndexDigests } from './index-digests.js';
 
 export const INDEX_FILE = 'index.json';
 /** Present while a process updates index.json (see lock-file.ts). */
@@ -86,6 +87,7 @@ export class IndexFile {
         `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`,
       );
     }
+    checkIndexDigests(index, this.root, INDEX_FILE);
     return index;
   }
 

@@ -2,11 +2,13 @@
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
 import { OciError, RegistryError } from '../errors.js';
+import { logText } from '../untrusted-text.js';
 import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
+import { firstTime } from './said-once.js';
 import {
   errorChain,
   isRetryableNetworkError,
@@ -208,7 +210,11 @@ export class RegistryClient {
       } catch {
         throw error instanceof RegistryError ? error : this.networkError(what, error);
       }
-      this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+      if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
+        this.transport.logger.info(
+          `${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`,
+        );
+      }
       return plain;
     }
   }
@@ -248,7 +254,7 @@ export class RegistryClient {
         const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
         if (match[1] !== '299' || this.warned.has(text)) continue;
         this.warned.add(text);
-        this.transport.logger.warning(`${this.registry}: ${text}`);
+        this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
       }
     }
   }

@@ -20,8 +20,12 @@ export interface RetryOptions {
 export interface RemoteOptions {
   /** Explicit credentials; when unset, the Docker config is read, else anonymous. */
   credentials?: Credentials;
+  /** Where `credentials` came from, as the log names it (e.g. `the "password" input`). */
+  credentialsSource?: string;
   /** Used only when neither explicit nor Docker-config credentials exist for the host. */
   fallbackCredentials?: (registry: string) => Credentials | undefined;
+  /** Where the fallback credentials come from, as the log names it. */
+  fallbackSource?: string;
   /** Folder holding config.json; default `$DOCKER_CONFIG`, else `~/.docker`. */
   dockerConfigDir?: string;
   /** Speak plain HTTP. Loopback hosts fall back to it by themselves when TLS fails. */

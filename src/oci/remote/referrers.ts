@@ -24,6 +24,9 @@ export async function listReferrers(
 ): Promise<Descriptor[]> {
   const fromApi = await referrersApi(ctx, subject, artifactType);
   if (fromApi !== undefined) return fromApi;
+  ctx.client.transport.logger.info(
+    `${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`,
+  );
   const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
   return filterByType(index?.manifests ?? [], artifactType);
 }

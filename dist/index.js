@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3533:
+/***/ 3881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73596,6 +73596,110 @@ class input_error_InputError extends Error {
         this.name = 'InputError';
     }
 }
+/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
+class RequiredInputError extends input_error_InputError {
+    constructor(input, command, expected) {
+        super(input, '', expected);
+        this.message = `Input "${input}" is required for ${command}: ${expected}`;
+        this.name = 'RequiredInputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
+const allBut = (...commands) => ({ allBut: commands });
+const PUSH = ['push', 'attach'];
+const BUT_COPY = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'attach',
+    'discover',
+    'delete',
+];
+/** The same hint for several commands. */
+const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
+const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
+// One line per input, in action.yml's order. A new input is one more line here (and a README row).
+const INPUT_USAGE = {
+    command: { usedBy: 'all' },
+    registry: { usedBy: 'all' },
+    reference: { usedBy: allBut('repo-ls') },
+    layout: { usedBy: allBut('repo-ls') },
+    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+    files: { usedBy: ['push', 'attach', 'pull'] },
+    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
+    'if-no-files-found': { usedBy: PUSH, default: 'error' },
+    'include-hidden-files': { usedBy: PUSH, default: 'false' },
+    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+    config: { usedBy: PUSH },
+    'image-spec': { usedBy: PUSH, default: 'v1.1' },
+    annotations: { usedBy: PUSH },
+    'annotation-file': { usedBy: PUSH },
+    reproducible: { usedBy: PUSH, default: 'true' },
+    'compression-level': { usedBy: PUSH, default: '6' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+    path: {
+        usedBy: ['pull'],
+        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
+    },
+    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
+    overwrite: { usedBy: ['pull'], default: 'true' },
+    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
+    unpack: { usedBy: ['pull'], default: 'true' },
+    'unpack-limit': { usedBy: ['pull'] },
+    'expected-digest': { usedBy: ['pull'] },
+    cache: { usedBy: ['pull'], default: 'false' },
+    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
+    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
+    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
+    recursive: { usedBy: ['copy'], default: 'false' },
+    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
+    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+    username: { usedBy: 'all' },
+    password: { usedBy: 'all' },
+    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
+    'plain-http': { usedBy: 'all', default: 'false' },
+    insecure: { usedBy: 'all', default: 'false' },
+    'ca-file': { usedBy: 'all' },
+};
+function isUsedBy(users, command) {
+    if (users === 'all')
+        return true;
+    if ('allBut' in users)
+        return !users.allBut.includes(command);
+    return users.includes(command);
+}
+/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
+function describeUsers(users) {
+    if (users === 'all')
+        return 'all';
+    if ('allBut' in users)
+        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
+    return users.join(', ');
+}
+/**
+ * One warning for each input the workflow gave that `command` does not use. `read` gives an
+ * input's value as the runner passed it (its action.yml default when the workflow gave none).
+ * Values are never quoted: the input may hold a secret.
+ */
+function unusedInputWarnings(command, read) {
+    const warnings = [];
+    for (const [name, use] of Object.entries(INPUT_USAGE)) {
+        if (isUsedBy(use.usedBy, command))
+            continue;
+        if (use.default?.startsWith('${{'))
+            continue;
+        const value = read(name);
+        if (value === '' || value === use.default)
+            continue;
+        const meant = use.meant?.[command];
+        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
+    }
+    return warnings;
+}
 
 ;// CONCATENATED MODULE: ./src/action/inputs/names.ts
 // Every input and output name in one place; they are the action's interface (see action.yml).
@@ -73697,11 +73801,75 @@ function readSecret(name) {
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
+// Text from outside (titles, media types, annotations, tags, file names, registry answers) made
+// harmless before it is printed: in a log line it can neither start a workflow command nor hide
+// or forge lines, and in a job summary cell it is shown as typed, never as Markdown or HTML.
+// Pure functions with no dependency, so every layer can use them.
+//
+// How the runner finds commands (actions/runner, src/Runner.Common/ActionCommand.cs): each output
+// line is split at \n, \r or \r\n; a line is a command when, after .NET's TrimStart() (Unicode
+// white space), it starts with `::name` and holds a second `::`; the legacy form `##[name]` counts
+// wherever it appears in the line.
+// https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
+/**
+ * Characters that break lines, move the cursor or colour text (C0/C1 controls, ANSI escapes),
+ * hide text (zero-width and other format characters) or reorder it (bidirectional overrides),
+ * and lone surrogates.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `\uXXXX` (or `\u{XXXXX}` beyond the basic plane) for one character. */
+function unicodeEscape(char) {
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Control and invisible characters as visible escapes (`\n`, `\u001b`); the rest unchanged. */
+function escapeControls(text) {
+    return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+/**
+ * White space the runner trims before looking for `::` (what .NET counts as white space, and a
+ * few invisible characters more: trimming too much here only neutralises more).
+ */
+const LEADING_SPACE = /^[\s\u0085\u180e\u200b\ufeff]*/u;
+/**
+ * Text that is safe anywhere in a log line, also at its start: control characters escaped (so it
+ * stays one line), a leading `::` and every `##[` broken by escaping one character. Applying it
+ * twice changes nothing more.
+ */
+function logText(text) {
+    const escaped = escapeControls(text).replace(/##\[/g, '#\\u0023[');
+    const lead = LEADING_SPACE.exec(escaped)?.[0].length ?? 0;
+    return escaped.startsWith('::', lead)
+        ? `${escaped.slice(0, lead)}\\u003a${escaped.slice(lead + 1)}`
+        : escaped;
+}
+/** `"text"` for a message: quoted, so where untrusted text starts and ends is plain to see. */
+const quoted = (text) => `"${logText(text)}"`;
+/**
+ * Characters with a meaning in GitHub Markdown or HTML: tags and entities, table cells (`|`),
+ * escapes, code spans, emphasis, links and images, strikethrough, math, issue references.
+ */
+const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
+/**
+ * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
+ * escaped visibly first (a line break would end the table row), then every character Markdown or
+ * HTML could read as syntax written as a numeric character reference.
+ */
+function markdownText(text) {
+    return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
+}
+
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
-/** One line for ::error::, with the causes that add information. */
+
+/**
+ * One line for ::error::, with the causes that add information. Neutralised as a whole, since a
+ * message may quote a registry's answer or a name from an artifact.
+ */
 function formatError(error) {
     if (!(error instanceof Error))
-        return String(error);
+        return logText(String(error));
     let message = error.message;
     let cause = error.cause;
     while (cause instanceof Error) {
@@ -73709,11 +73877,35 @@ function formatError(error) {
             message += `: ${cause.message}`;
         cause = cause.cause;
     }
-    return message;
+    return logText(message);
 }
+
+;// CONCATENATED MODULE: ./src/action/log.ts
+// The one place the action writes log lines. Every message passes through logText on its way
+// out, whoever built it: text interpolated further down (titles, tags, registry answers) is
+// neutralised there already, and this is the safety net for whatever is not, so no printed line
+// can start a workflow command or break into two. (Errors go out through formatError.)
+
+
+const actionLog = {
+    info: (message) => info(logText(message)),
+    notice: (message) => notice(logText(message)),
+    warning: (message) => warning(logText(message)),
+    debug: (message) => core_debug(logText(message)),
+    group: (title, body) => group(logText(title), body),
+};
+/** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
+const clientLogger = {
+    debug: (message) => actionLog.debug(message),
+    info: (message) => actionLog.info(message),
+    warning: (message) => actionLog.warning(message),
+    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
+    mask: (secret) => core_setSecret(secret),
+};
 
 ;// CONCATENATED MODULE: ./src/oci/errors.ts
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
+
 class OciError extends Error {
     code;
     constructor(code, message, options) {
@@ -73744,12 +73936,13 @@ class RegistryError extends OciError {
     }
     static describe(init) {
         const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
+        // The registry's words are its own: neutralised, they cannot forge a log line.
         const details = (init.errors ?? [])
-            .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
+            .map((e) => logText(e.message ? `${e.code}: ${e.message}` : e.code))
             .join('; ');
         // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
         const causeMessage = init.cause?.message;
-        const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
+        const cause = details === '' && typeof causeMessage === 'string' ? `: ${logText(causeMessage)}` : '';
         const registry = details === '' ? '' : `: ${details}`;
         const message = `${init.operation} ${init.reference} failed${status}${registry}${cause}`;
         // Registry messages often end with a full stop already.
@@ -73761,6 +73954,7 @@ class RegistryError extends OciError {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -73772,20 +73966,21 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
+
 const ENCODED_LENGTH = { sha256: 64, sha512: 128 };
 const DIGEST_PATTERN = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 function parseDigest(value) {
     const match = DIGEST_PATTERN.exec(value);
     if (!match) {
-        throw new OciError('INVALID_DIGEST', `invalid digest "${value}": expected algorithm:hex, for example sha256:<64 lowercase hex digits>`);
+        throw new OciError('INVALID_DIGEST', `invalid digest ${quoted(value)}: expected algorithm:hex, for example sha256:<64 lowercase hex digits>`);
     }
     const [, algorithm = '', encoded = ''] = match;
     const length = ENCODED_LENGTH[algorithm];
     if (length === undefined) {
-        throw new OciError('INVALID_DIGEST', `unsupported digest algorithm "${algorithm}" in "${value}": expected sha256 or sha512`);
+        throw new OciError('INVALID_DIGEST', `unsupported digest algorithm "${algorithm}" in ${quoted(value)}: expected sha256 or sha512`);
     }
     if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
-        throw new OciError('INVALID_DIGEST', `invalid ${algorithm} digest "${value}": expected ${length} lowercase hex digits`);
+        throw new OciError('INVALID_DIGEST', `invalid ${algorithm} digest ${quoted(value)}: expected ${length} lowercase hex digits`);
     }
     return value;
 }
@@ -73803,7 +73998,7 @@ const digestHex = (digest) => digest.slice(digest.indexOf(':') + 1);
 /** `sha256:0123456789ab` for log lines. */
 const shortDigest = (digest) => digest.slice(0, digest.indexOf(':') + 13);
 function newHash(algorithm = 'sha256') {
-    return createHash(algorithm);
+    return (0,external_node_crypto_.createHash)(algorithm);
 }
 function digestBytes(bytes, algorithm = 'sha256') {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
@@ -73958,6 +74153,141 @@ const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCK
 const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
 
+;// CONCATENATED MODULE: ./src/commands/pack/json-position.ts
+// Where a JSON text first breaks the grammar (RFC 8259, as JSON.parse reads it), as line and
+// column. JSON.parse's own message quotes the text around the error, and a file given by
+// mistake (a .env, a key) must never reach the log: we report a position instead.
+// Iterative, with an explicit stack: deep nesting in a hostile file cannot overflow ours.
+/** The position of the first syntax error, or undefined when the text is valid JSON. */
+function jsonErrorPosition(text) {
+    const offset = jsonErrorOffset(text);
+    return offset === undefined ? undefined : positionOf(text, offset);
+}
+function positionOf(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 0x0a) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+function jsonErrorOffset(text) {
+    let i = 0;
+    /** Closers of the open objects and arrays, innermost last. */
+    const open = [];
+    const skipSpace = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    /** A string at i; false (i at the fault) when it is not one. */
+    const string = () => {
+        if (text[i] !== '"')
+            return false;
+        i++;
+        while (i < text.length) {
+            const code = text.charCodeAt(i);
+            if (code === 0x22) {
+                i++;
+                return true;
+            }
+            if (code < 0x20)
+                return false;
+            if (code === 0x5c) {
+                const escape = text[i + 1] ?? '';
+                if (escape === 'u') {
+                    if (!HEX4.test(text.slice(i + 2, i + 6)))
+                        return false;
+                    i += 6;
+                }
+                else if (ESCAPES.has(escape)) {
+                    i += 2;
+                }
+                else {
+                    i++;
+                    return false;
+                }
+                continue;
+            }
+            i++;
+        }
+        return false;
+    };
+    /** `"key" :` at i. */
+    const key = () => {
+        skipSpace();
+        if (!string())
+            return false;
+        skipSpace();
+        if (text[i] !== ':')
+            return false;
+        i++;
+        return true;
+    };
+    const word = (literal) => {
+        if (!text.startsWith(literal, i))
+            return false;
+        i += literal.length;
+        return true;
+    };
+    for (;;) {
+        // A value is expected at i.
+        skipSpace();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            i++;
+            skipSpace();
+            const closer = c === '{' ? '}' : ']';
+            if (text[i] === closer) {
+                i++;
+            }
+            else {
+                open.push(closer);
+                if (closer === '}' && !key())
+                    return i;
+                continue;
+            }
+        }
+        else if (c === '"') {
+            if (!string())
+                return i;
+        }
+        else if (c === 't' || c === 'f' || c === 'n') {
+            if (!word(c === 't' ? 'true' : c === 'f' ? 'false' : 'null'))
+                return i;
+        }
+        else {
+            NUMBER.lastIndex = i;
+            if (c === undefined || !NUMBER.test(text))
+                return i;
+            i = NUMBER.lastIndex;
+        }
+        // After a value: close what ends here, then a separator before the next value.
+        for (;;) {
+            skipSpace();
+            const closer = open.at(-1);
+            if (closer === undefined)
+                return i === text.length ? undefined : i;
+            if (text[i] === closer) {
+                i++;
+                open.pop();
+                continue;
+            }
+            if (text[i] !== ',')
+                return i;
+            i++;
+            if (closer === '}' && !key())
+                return i;
+            break;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/spec-error.ts
 /**
  * A problem with what the user asked for (a files entry, the config, an annotation file), found
@@ -73979,17 +74309,25 @@ class SpecError extends Error {
 
 ;// CONCATENATED MODULE: ./src/commands/pack/annotations.ts
 
+
 const MANIFEST_KEY = '$manifest';
 const CONFIG_KEY = '$config';
 const FILE_FORMAT = 'a JSON object whose keys are "$manifest", "$config" or layer titles, each holding an object of string values';
-/** Parses the file's text; `name` is the path, for messages. */
+/**
+ * Parses the file's text; `name` is the path, for messages. Messages never quote the text (a
+ * secret file given by mistake must not reach the log): a syntax error gives line and column.
+ */
 function parseAnnotationFile(text, name) {
     let parsed;
+    // Editors on Windows may start a file with a byte order mark; JSON has none.
+    const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
     try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(json);
     }
-    catch (error) {
-        throw new SpecError('annotation-file', name, `${FILE_FORMAT} (${error.message})`);
+    catch {
+        const at = jsonErrorPosition(json);
+        const where = at === undefined ? '' : ` at line ${at.line}, column ${at.column}`;
+        throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but it is not valid JSON${where}`);
     }
     if (!isObject(parsed))
         throw new SpecError('annotation-file', name, FILE_FORMAT);
@@ -74020,7 +74358,8 @@ function checkLayerTitles(file, name, titles) {
 }
 /**
  * Merges annotation sets; a key given by two sources is an error unless both give the same
- * value, so nothing the user wrote is silently dropped.
+ * value, so nothing the user wrote is silently dropped. The message names the key and both
+ * sources but no value: one of them may be a file's content.
  */
 function mergeAnnotations(input, sources) {
     const merged = {};
@@ -74028,7 +74367,7 @@ function mergeAnnotations(input, sources) {
     for (const { from, values } of sources) {
         for (const [key, value] of Object.entries(values)) {
             if (key in merged && merged[key] !== value) {
-                throw new SpecError(input, `${key}=${value}`, `each annotation key once, but "${key}" is also set by ${origin[key]} to ${JSON.stringify(merged[key])}`);
+                throw new SpecError(input, key, `each annotation key once, but ${JSON.stringify(key)} is set to different values by ${origin[key]} and by ${from}`);
             }
             merged[key] = value;
             origin[key] ??= from;
@@ -74037,6 +74376,124 @@ function mergeAnnotations(input, sources) {
     return merged;
 }
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/commands/pack/checked-file.ts
+// A workspace file that was checked (its real path inside working-directory, a regular file),
+// and the only way a push opens one: every open proves it still holds the file that was checked.
+//
+// What an open proves, and what remains:
+// - O_NOFOLLOW (where the platform has it): the last name is not a link now.
+// - The opened handle's device and inode equal those checked, and it is a regular file: a name
+//   swapped since the check (for a link, or a parent folder swapped for a link leading out)
+//   opens another file and is refused.
+// - On Linux, /proc/self/fd/<n> names the opened file by its real path, which must be the one
+//   checked: this closes the window between the check's realpath and its lstat as well.
+// - Reading stops one byte past the checked size and fails on any other length, so a file that
+//   grew or shrank, or a pseudo-file whose size says 0 (/proc), never passes as checked.
+// Left open: on macOS and Windows the short window inside the check itself (between the
+// realpath, or a folder walk's listing, and the lstat) while a parent is swapped; a file
+// rewritten in place between hashing and upload is caught by the digest the registry (or
+// layout store) verifies; hard links cannot be told from the file they share (pnpm's store
+// relies on them), so one made to a file outside is read.
+
+
+
+
+/** A checked file that is no longer what was checked. */
+class FileChangedError extends Error {
+    code = 'FILE_CHANGED';
+    constructor(path, what) {
+        super(`${path} ${what} since it was checked; refused (is something writing the workspace?)`);
+        this.name = 'FileChangedError';
+    }
+}
+// Non-blocking: a FIFO swapped in must not hang the open (it is then refused as not a file).
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+const FD_PATHS = process.platform === 'linux';
+const READ_SIZE = 1024 * 1024;
+/** A file of our own (a packed archive) as a CheckedFile, so it is opened the same way. */
+async function checkOwnFile(path) {
+    const real = await (0,promises_.realpath)(path);
+    const stats = await (0,promises_.lstat)(real, { bigint: true });
+    if (!stats.isFile())
+        throw new FileChangedError(real, 'is not a regular file');
+    return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+}
+/** Opens the file, or fails when it is not (any more) the one that was checked. */
+async function openChecked(file) {
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file.path, OPEN_FLAGS);
+    }
+    catch (error) {
+        if (error.code === 'ELOOP') {
+            throw new FileChangedError(file.path, 'became a symbolic link');
+        }
+        throw error;
+    }
+    try {
+        const stats = await handle.stat({ bigint: true });
+        if (!stats.isFile() || stats.dev !== file.identity.dev || stats.ino !== file.identity.ino) {
+            throw new FileChangedError(file.path, 'was replaced');
+        }
+        if (FD_PATHS) {
+            const opened = await (0,promises_.readlink)(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+            if (opened !== undefined && opened !== file.path) {
+                throw new FileChangedError(file.path, `was reached through ${JSON.stringify(opened)}`);
+            }
+        }
+        return handle;
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+/**
+ * The checked bytes, in chunks; fails unless exactly the checked size arrives. With `reuse`,
+ * every chunk is a view of that one buffer, valid until the next one is asked for.
+ */
+async function* readChecked(file, reuse) {
+    const handle = await openChecked(file);
+    try {
+        const { size } = file.identity;
+        let done = 0;
+        for (;;) {
+            // One byte more than expected tells a file that grew.
+            const want = Math.min(reuse?.length ?? READ_SIZE, size - done + 1);
+            const buffer = reuse ?? Buffer.allocUnsafe(want);
+            const { bytesRead } = await handle.read(buffer, 0, want, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+            if (done > size)
+                throw new FileChangedError(file.path, `grew past ${size} bytes`);
+            yield buffer.subarray(0, bytesRead);
+        }
+        if (done !== size)
+            throw new FileChangedError(file.path, `shrank to ${done} of ${size} bytes`);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** A fresh stream of the checked bytes, for each upload attempt. */
+const checkedStream = (file) => external_node_stream_.Readable.from(readChecked(file), { objectMode: false });
+/** The whole checked file; only for small files (the size is checked first). */
+async function readCheckedWhole(file) {
+    const chunks = [];
+    for await (const chunk of readChecked(file))
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+async function digestChecked(file) {
+    const hash = newHash();
+    for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE)))
+        hash.update(chunk);
+    return { digest: `sha256:${hash.digest('hex')}`, size: file.identity.size };
+}
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
@@ -77767,10 +78224,94 @@ function rootPattern(base, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? pattern : (0,external_node_path_.join)(globEscape(base), pattern);
 }
 
+;// CONCATENATED MODULE: ./src/commands/pack/path-rules.ts
+// Decisions about paths that need no disk: what is inside what, which names are hidden, where a
+// link's target leads by name. Each takes the path module of the platform whose rules apply
+// (node:path's `posix` or `win32`), so the Windows rules are tested on any machine.
+
+/** The rules of the platform we run on. */
+const hostPaths = (external_node_path_default());
+/** Whether `child` is `root` or below it; both absolute. (win32 compares case-insensitively.) */
+function isWithin(root, child, rules = hostPaths) {
+    const rel = rules.relative(root, child);
+    return rel === '' || !(rules.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${rules.sep}`));
+}
+/** The names from `root` down to `child` (empty for `root` itself); `child` must be within. */
+function segmentsBelow(root, child, rules = hostPaths) {
+    const rel = rules.relative(root, child);
+    return rel === '' ? [] : rel.split(rules.sep);
+}
+/**
+ * A glob pattern's segments below the working directory, as written (glob characters kept):
+ * relative patterns are normalised (`./dist//*` → dist, *), absolute ones made relative.
+ */
+function patternSegments(pattern, workingDirectory, rules = hostPaths) {
+    const rel = rules.isAbsolute(pattern)
+        ? rules.relative(workingDirectory, pattern)
+        : rules.normalize(pattern);
+    return rel.split(rules.sep).filter((segment) => segment !== '' && segment !== '.');
+}
+/** A hidden name, as actions/upload-artifact and shells see it. */
+const isHiddenName = (name) => name.startsWith('.');
+const path_rules_GLOBSTAR = '**';
+/**
+ * How many leading segments of a glob match reach the first hidden name that the pattern did
+ * not spell out itself; undefined when there is none. A hidden name is spelled out when the
+ * pattern segment that matched it starts with '.' (`.github/**`, `**\/.env`, `.*`): like a shell,
+ * `*`, `?` and `**` never match a leading dot. Pattern segments line up with path segments
+ * before the first `**` and, counted from the end, after the last one; a name anywhere else
+ * was matched by a `**`.
+ */
+function unspelledHiddenDepth(pathSegments, patternSegments) {
+    const firstStar = patternSegments.indexOf(path_rules_GLOBSTAR);
+    const lastStar = patternSegments.lastIndexOf(path_rules_GLOBSTAR);
+    const tail = firstStar < 0 ? [] : patternSegments.slice(lastStar + 1);
+    const head = firstStar < 0 ? patternSegments : patternSegments.slice(0, firstStar);
+    for (let i = 0; i < pathSegments.length; i++) {
+        const name = pathSegments[i] ?? '';
+        if (!isHiddenName(name))
+            continue;
+        const fromEnd = pathSegments.length - 1 - i;
+        const matchedBy = i < head.length
+            ? head[i]
+            : fromEnd < tail.length
+                ? tail[tail.length - 1 - fromEnd]
+                : undefined;
+        if (matchedBy === undefined || !isHiddenName(matchedBy))
+            return i + 1;
+    }
+    return undefined;
+}
+/**
+ * Judges a link stored in a folder layer by its target text, as our pull (and any careful
+ * extractor) will: `linkSegments` is where the link sits below the layer's folder. A target is
+ * absolute when any platform would read it so (`/x`, `C:\x`, `C:x`, `\\host\x`); `..` steps
+ * that climb above the folder leave it. On Windows both separators count.
+ */
+function linkEscape(linkSegments, target, rules = hostPaths) {
+    if (target === '' || target.includes('\0'))
+        return 'empty';
+    const windows = rules.sep === '\\';
+    if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || (windows && target.startsWith('\\')))
+        return 'absolute';
+    const steps = target.split(windows ? /[\\/]/ : '/');
+    let depth = linkSegments.length - 1;
+    for (const step of steps) {
+        if (step === '' || step === '.')
+            continue;
+        depth += step === '..' ? -1 : 1;
+        if (depth < 0)
+            return 'climbs-out';
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/expand-files.ts
 // Turns the `files` lines into the layers to push: a literal folder becomes one folder layer;
 // a file, or each file a glob matches, becomes one file layer. Titles are paths relative to the
-// working directory with forward slashes.
+// working directory with forward slashes. What a line names or a glob matches is judged by its
+// real path (see workspace.ts); hidden names below what a line names are left out unless asked.
+
 
 
 
@@ -77785,7 +78326,7 @@ const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
  * layer each (only a line naming a folder itself packs it as one archive).
  */
 async function expandFileSpecs(specs, options) {
-    const { workingDirectory } = options;
+    const workingDirectory = options.workspace.path;
     const excludes = specs
         .filter((spec) => spec.kind === 'exclude')
         .map((spec) => rootPattern(workingDirectory, spec.pattern));
@@ -77794,9 +78335,11 @@ async function expandFileSpecs(specs, options) {
     for (const spec of specs) {
         if (spec.kind !== 'include')
             continue;
-        const found = await expandInclude(spec, excludes, workingDirectory);
+        const hiddenBefore = options.hidden.size;
+        const found = await expandInclude(spec, excludes, options);
+        options.log.debug(`files: ${JSON.stringify(spec.line)} → ${found.length === 1 ? '1 layer' : `${found.length} layers`}${options.hidden.size > hiddenBefore ? ` (${options.hidden.size - hiddenBefore} hidden left out)` : ''}`);
         if (found.length === 0) {
-            reportNoMatch(spec, options);
+            reportNoMatch(spec, options, options.hidden.size - hiddenBefore);
             continue;
         }
         for (const entry of found) {
@@ -77810,69 +78353,90 @@ async function expandFileSpecs(specs, options) {
     }
     return { entries, excludes };
 }
-async function expandInclude(spec, excludes, workingDirectory) {
+async function expandInclude(spec, excludes, options) {
+    const { workspace } = options;
+    const workingDirectory = workspace.path;
+    const blame = { input: 'files', given: spec.line };
     const literal = (0,external_node_path_.resolve)(workingDirectory, spec.pattern);
     // Refused before looking at the disk: what lies outside is an error even when it is missing.
-    checkInside(literalPrefix(literal, workingDirectory), workingDirectory, spec);
-    const stats = await (0,promises_.stat)(literal).catch(() => undefined);
-    if (stats !== undefined) {
+    const prefix = literalPrefix(literal, workingDirectory);
+    checkInside(prefix, workingDirectory, spec);
+    // What the line names, links followed; an excluded path is left alone, not even resolved.
+    const named = await (0,promises_.stat)(literal).catch(() => undefined);
+    if (named !== undefined) {
         const title = titleOf(literal, workingDirectory, spec);
-        if (stats.isDirectory()) {
-            if (await isExcluded(literal, excludes))
-                return [];
-            const isLink = (await (0,promises_.lstat)(literal)).isSymbolicLink();
-            return [
-                {
-                    kind: 'folder',
-                    title,
-                    path: literal,
-                    root: isLink ? await (0,promises_.realpath)(literal) : literal,
-                    mediaType: spec.mediaType ?? OCI_LAYER_TAR_GZIP,
-                },
-            ];
-        }
-        if (!stats.isFile()) {
-            throw new SpecError('files', spec.line, 'a regular file, a folder or a glob');
-        }
-        // Literal files still give way to the excludes.
-        const matches = await globFiles(globEscape(literal), excludes);
-        return matches.map((path) => fileEntry(path, workingDirectory, spec));
+        // Literal files give way to the excludes as globs do (`!dist` excludes dist/a.txt too).
+        if (await isExcluded(literal, excludes, !named.isDirectory()))
+            return [];
+        // A line that names a path itself is honoured even when the name is hidden.
+        const found = await workspace.resolve(literal, blame);
+        if (found === undefined)
+            return [];
+        if (found.kind === 'file')
+            return [fileEntry(literal, found.file, workingDirectory, spec)];
+        // A link to a folder is walked at its real path (a walk does not follow links).
+        const isLink = (await (0,promises_.lstat)(literal)).isSymbolicLink();
+        return [
+            {
+                kind: 'folder',
+                title,
+                path: literal,
+                root: isLink ? found.realPath : literal,
+                realRoot: found.realPath,
+                mediaType: spec.mediaType ?? OCI_LAYER_TAR_GZIP,
+                line: spec.line,
+            },
+        ];
     }
     if (!hasGlobSyntax(spec.pattern))
         return [];
-    const matches = await globFiles(rootPattern(workingDirectory, spec.pattern), excludes);
-    return matches
-        .map((path) => fileEntry(path, workingDirectory, spec))
-        .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
-}
-/** Whether an exclude matches the path itself (checked without walking below it). */
-async function isExcluded(path, excludes) {
-    if (excludes.length === 0)
-        return false;
-    const globber = await create([globEscape(path), ...excludes.map((e) => `!${e}`)].join('\n'), { implicitDescendants: false, matchDirectories: true, excludeHiddenFiles: false });
-    return (await globber.glob()).length === 0;
-}
-/** Regular files (links followed) that the pattern matches and no exclude does. */
-async function globFiles(pattern, excludes) {
-    const globber = await create([pattern, ...excludes.map((e) => `!${e}`)].join('\n'), {
+    // Where the glob starts, judged before it walks: a prefix that leads out is never listed.
+    if (prefix !== literal)
+        await workspace.resolve(prefix, blame);
+    const patternNames = patternSegments(spec.pattern, workingDirectory);
+    const globber = await create([rootPattern(workingDirectory, spec.pattern), ...excludes.map((e) => `!${e}`)].join('\n'), {
         followSymbolicLinks: true,
         implicitDescendants: true,
         matchDirectories: false,
         excludeHiddenFiles: false,
     });
-    const files = [];
-    for (const path of await globber.glob()) {
-        if ((await (0,promises_.stat)(path)).isFile())
-            files.push(path);
+    const entries = [];
+    // Streamed, so that the first match through a link leading out stops the walk there.
+    for await (const path of globber.globGenerator()) {
+        const segments = segmentsBelow(workingDirectory, path);
+        const hiddenDepth = options.includeHiddenFiles
+            ? undefined
+            : unspelledHiddenDepth(segments, patternNames);
+        if (hiddenDepth !== undefined) {
+            options.hidden.add(segments.slice(0, hiddenDepth).join('/'));
+            continue;
+        }
+        const match = await workspace.resolve(path, blame);
+        // Gone since it was listed; a folder only when it became one since.
+        if (match?.kind !== 'file')
+            continue;
+        entries.push(fileEntry(path, match.file, workingDirectory, spec));
     }
-    return files;
+    return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 }
-function fileEntry(path, workingDirectory, spec) {
+/**
+ * Whether an exclude matches the path itself (checked without walking below it); with
+ * `descendants`, also an exclude that matches a folder above it.
+ */
+async function isExcluded(path, excludes, descendants) {
+    if (excludes.length === 0)
+        return false;
+    const globber = await create([globEscape(path), ...excludes.map((e) => `!${e}`)].join('\n'), { implicitDescendants: descendants, matchDirectories: true, excludeHiddenFiles: false });
+    return (await globber.glob()).length === 0;
+}
+function fileEntry(path, file, workingDirectory, spec) {
     return {
         kind: 'file',
         title: titleOf(path, workingDirectory, spec),
         path,
+        file,
         mediaType: spec.mediaType ?? OCI_LAYER_TAR,
+        line: spec.line,
     };
 }
 /**
@@ -77898,25 +78462,136 @@ function titleOf(path, workingDirectory, spec) {
     checkInside(path, workingDirectory, spec);
     const rel = (0,external_node_path_.relative)(workingDirectory, path);
     if (rel === '') {
-        throw new SpecError('files', spec.line, `a file, folder or glob inside working-directory "${workingDirectory}", not the folder itself (to push every file in it, use **)`);
+        throw new SpecError('files', spec.line, `a file, folder or glob inside working-directory "${workingDirectory}", not the folder itself: name what to push (such as dist/ or out/**/*.zip); ** takes every file in it except hidden ones (.git, .env, …)`);
     }
     return rel.split(external_node_path_.sep).join('/');
 }
-function reportNoMatch(spec, options) {
+function reportNoMatch(spec, options, hiddenCount) {
+    const workingDirectory = options.workspace.path;
     // `a.txt:text/x y` keeps its suffix as part of the path; say why it then matches nothing.
     const suffix = spec.mediaType === undefined ? /:([^:\\/]*\/[^:]*)$/.exec(spec.pattern)?.[1] : undefined;
-    const hint = suffix === undefined
-        ? ''
-        : ` ("${suffix}" is not a valid media type, so it was read as part of the path)`;
-    const message = `files: ${JSON.stringify(spec.line)} matches no file in ${options.workingDirectory}${hint}`;
+    const hint = suffix !== undefined
+        ? ` ("${suffix}" is not a valid media type, so it was read as part of the path)`
+        : hiddenCount > 0
+            ? ` (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`
+            : '';
+    const message = `files: ${JSON.stringify(spec.line)} matches no file in ${workingDirectory}${hint}`;
     switch (options.ifNoFilesFound) {
         case 'error':
-            throw new SpecError('files', spec.line, `an existing file or folder, or a glob that matches at least one file, in working-directory "${options.workingDirectory}" (or set if-no-files-found to warn or ignore)${hint}`);
+            throw new SpecError('files', spec.line, `an existing file or folder, or a glob that matches at least one file, in working-directory "${workingDirectory}" (or set if-no-files-found to warn or ignore)${hint}`);
         case 'warn':
             options.log.warning(message);
             return;
         case 'ignore':
             options.log.debug(message);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/commands/pack/git-credentials.ts
+// A git config that holds credentials is never pushed, whatever include-hidden-files says:
+// actions/checkout keeps the job's token in `.git/config` as `http.<url>.extraheader` unless
+// `persist-credentials: false`, and remotes are sometimes written as https://user:token@host.
+
+
+
+
+/**
+ * Whether a real path is a git config: `config` in a `.git` folder or below one (submodules keep
+ * theirs in `.git/modules/<name>/config`). Names compare without case, as on macOS and Windows.
+ */
+function isGitConfigPath(realPath, rules = hostPaths) {
+    const names = realPath.split(rules.sep).map((name) => name.toLowerCase());
+    return names.at(-1) === 'config' && names.slice(0, -1).includes('.git');
+}
+// scheme://user:password@ — in a value or in a section's subsection ([url "…"]).
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:"]*:[^\s/@"]+@/i;
+/** Reads git config lines one at a time and remembers the first credential found. */
+class GitConfigScanner {
+    section = '';
+    found;
+    line(text) {
+        if (this.found !== undefined)
+            return;
+        if (URL_WITH_PASSWORD.test(text)) {
+            this.found = 'url-password';
+            return;
+        }
+        let rest = text.trim();
+        const header = /^\[\s*([^\]\s".]+)[^\]]*\](.*)$/.exec(rest);
+        if (header) {
+            this.section = (header[1] ?? '').toLowerCase();
+            rest = (header[2] ?? '').trim();
+        }
+        const entry = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(rest);
+        if (!entry)
+            return;
+        const key = (entry[1] ?? '').toLowerCase();
+        const value = (entry[2] ?? '').replace(/^"|"$/g, '').trim();
+        if (this.section === 'http' && key === 'extraheader' && value !== '') {
+            this.found = 'extraheader';
+        }
+    }
+}
+/** The credential a git config text holds, if any. */
+function findGitCredential(text) {
+    const scanner = new GitConfigScanner();
+    for (const line of text.split(/\r?\n/))
+        scanner.line(line);
+    return scanner.found;
+}
+/**
+ * Fails when `file` is a git config holding credentials; other files pass without a read.
+ * `shown` is how the file is named in the message (never its content).
+ */
+async function refuseGitCredentials(file, shown, blame) {
+    if (!isGitConfigPath(file.path))
+        return;
+    const scanner = new GitConfigScanner();
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    let partial = '';
+    for await (const chunk of readChecked(file)) {
+        const lines = (partial + decoder.write(chunk)).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            scanner.line(line);
+        if (scanner.found !== undefined)
+            break;
+    }
+    scanner.line(partial + decoder.end());
+    if (scanner.found === undefined)
+        return;
+    const what = scanner.found === 'extraheader'
+        ? 'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)'
+        : 'a URL with a password';
+    throw new SpecError(blame.input, blame.given, `no credentials, but ${JSON.stringify(shown)} holds ${what}; a git config with credentials is never pushed: check out with persist-credentials: false, or leave .git out (!.git)`);
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/hidden-files.ts
+// Hidden files and folders (names starting with '.') that a push left out, as
+// actions/upload-artifact leaves them out since v4.4: `.git` holds the job token after
+// actions/checkout, `.env` files hold secrets. One notice says what was left out.
+/** How many names a notice shows; the count covers the rest. */
+const SHOWN = 5;
+class HiddenTally {
+    paths = new Set();
+    /** A hidden path (a title-like path with '/'), counted once however much is below it. */
+    add(path) {
+        this.paths.add(path);
+    }
+    get size() {
+        return this.paths.size;
+    }
+    /** The notice for the log, or undefined when nothing was left out. */
+    notice() {
+        if (this.paths.size === 0)
+            return undefined;
+        const sorted = [...this.paths].sort();
+        const shown = sorted.slice(0, SHOWN).map((path) => JSON.stringify(path));
+        const more = sorted.length > SHOWN ? ` and ${sorted.length - SHOWN} more` : '';
+        const count = sorted.length === 1 ? '1 hidden file or folder' : `${sorted.length} hidden files and folders`;
+        return `Left out ${count} (names starting with "."): ${shown.join(', ')}${more}. Set include-hidden-files: true to push them, or name them in a files line.`;
     }
 }
 
@@ -78028,8 +78703,12 @@ const artifactTypeOf = (manifest) => manifest.artifactType ?? manifest.config.me
 const manifestBytes = (manifest) => Buffer.from(JSON.stringify(manifest));
 
 ;// CONCATENATED MODULE: ./src/commands/pack/folder-walk.ts
-// Lists what goes into a folder layer: every entry below the folder, minus the excludes, in a
-// fixed order, with the metadata the tar keeps.
+// Lists what goes into a folder layer: every entry below the folder, minus the excludes and
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
+// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+
+
+
 
 
 
@@ -78053,28 +78732,72 @@ async function walkFolder(options) {
         const rel = (0,external_node_path_.relative)(options.root, path);
         const segments = rel === '' ? [] : rel.split(external_node_path_.sep);
         const name = [options.title, ...segments].join('/');
-        const stats = await (0,promises_.lstat)(path);
-        const mode = stats.mode & 0o7777;
-        const mtime = options.mtime ?? Math.floor(stats.mtimeMs / 1000);
+        if (!options.includeHiddenFiles) {
+            const hidden = segments.findIndex(isHiddenName);
+            if (hidden >= 0) {
+                // Only the topmost hidden name is reported; what is below it went with it.
+                if (hidden === segments.length - 1)
+                    options.onHidden?.(name);
+                continue;
+            }
+        }
+        const stats = await (0,promises_.lstat)(path, { bigint: true });
+        const mode = Number(stats.mode) & 0o7777;
+        const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
         let item;
         if (stats.isDirectory()) {
             item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
         }
         else if (stats.isSymbolicLink()) {
             const linkName = await (0,promises_.readlink)(path);
+            await checkLink(path, segments, linkName, name, options);
             item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
         }
         else if (stats.isFile()) {
-            item = { entry: { name, type: 'file', mode, mtime, size: stats.size }, source: path };
+            const size = Number(stats.size);
+            // The walk follows no link below the root, so this is the file's real path.
+            const source = {
+                path: (0,external_node_path_.join)(options.realRoot, ...segments),
+                identity: { dev: stats.dev, ino: stats.ino, size },
+            };
+            await refuseGitCredentials(source, name, options.blame);
+            item = { entry: { name, type: 'file', mode, mtime, size }, source };
         }
         else {
-            options.onSkipped?.(path);
+            options.onSkipped?.(name);
             continue;
         }
         items.push({ segments, item });
     }
     items.sort((a, b) => compareSegments(a.segments, b.segments));
     return items.map(({ item }) => item);
+}
+/** A link must stay within the folder by its name and by where it leads on disk now. */
+async function checkLink(path, segments, target, name, options) {
+    const folder = JSON.stringify(options.title);
+    const escape = linkEscape(segments, target);
+    let why = escape === undefined ? undefined : escapeText(escape, folder);
+    if (why === undefined) {
+        // A chain through other links can lead out even when the name stays in. A dangling link
+        // leads nowhere; its name alone was judged.
+        const real = await (0,promises_.realpath)(path).catch(() => undefined);
+        if (real !== undefined && !isWithin(options.realRoot, real)) {
+            why = `leads to ${JSON.stringify(real)}, outside ${folder}`;
+        }
+    }
+    if (why === undefined)
+        return;
+    throw new SpecError(options.blame.input, options.blame.given, `folders whose symbolic links stay inside them (a pull refuses the others), but ${JSON.stringify(name)} links to ${JSON.stringify(target)}, which ${why}`);
+}
+function escapeText(escape, folder) {
+    switch (escape) {
+        case 'empty':
+            return 'is empty';
+        case 'absolute':
+            return 'is absolute';
+        case 'climbs-out':
+            return `climbs out of ${folder}`;
+    }
 }
 function compareSegments(a, b) {
     const length = Math.min(a.length, b.length);
@@ -78087,8 +78810,6 @@ function compareSegments(a, b) {
     return a.length - b.length;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
@@ -78296,7 +79017,6 @@ function asciiFallback(value, width) {
 // the thread pool, and a tar of 10,000 small files would otherwise make 30,000 of them.
 
 
-
 const BATCH_SIZE = 1024 * 1024;
 /** Files up to this size are read whole (read ahead); larger ones are streamed. */
 const SMALL_FILE = 1024 * 1024;
@@ -78304,7 +79024,7 @@ const SMALL_FILE = 1024 * 1024;
 const READ_AHEAD = 8;
 /**
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
- * files read ahead. Fails when a file's size changed since it was listed.
+ * files read ahead. Fails when a file changed (size, or identity) since it was listed.
  */
 async function* tarChunks(items) {
     const batch = new Batch(BATCH_SIZE);
@@ -78315,7 +79035,7 @@ async function* tarChunks(items) {
             return;
         if (item.entry.size > SMALL_FILE)
             return;
-        const read = readSmallFile(item.source, item.entry.size);
+        const read = readSmallFile(item.source);
         read.catch(() => undefined); // awaited in turn below; an abandoned read must not crash
         ahead.set(index, read);
     };
@@ -78333,7 +79053,7 @@ async function* tarChunks(items) {
             yield* batch.add(await small);
         }
         else {
-            for await (const chunk of streamFile(source, entry.size))
+            for await (const chunk of readChecked(source))
                 yield* batch.add(chunk);
         }
         yield* batch.add(padding(entry.size));
@@ -78341,8 +79061,9 @@ async function* tarChunks(items) {
     yield* batch.add(END_OF_ARCHIVE);
     yield* batch.flush();
 }
-async function readSmallFile(path, size) {
-    const file = await (0,promises_.open)(path, 'r');
+async function readSmallFile(source) {
+    const { size } = source.identity;
+    const file = await openChecked(source);
     try {
         // One byte more than expected tells a file that grew.
         const buffer = Buffer.allocUnsafe(size + 1);
@@ -78353,29 +79074,15 @@ async function readSmallFile(path, size) {
                 break;
             filled += bytesRead;
         }
-        if (filled !== size)
-            throw changed(path, size, filled > size ? 'more' : filled);
+        if (filled > size)
+            throw new FileChangedError(source.path, `grew past ${size} bytes`);
+        if (filled < size)
+            throw new FileChangedError(source.path, `shrank to ${filled} of ${size} bytes`);
         return buffer.subarray(0, size);
     }
     finally {
         await file.close();
     }
-}
-async function* streamFile(path, size) {
-    let read = 0;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, {
-        highWaterMark: BATCH_SIZE,
-    })) {
-        read += chunk.length;
-        if (read > size)
-            throw changed(path, size, 'more');
-        yield chunk;
-    }
-    if (read !== size)
-        throw changed(path, size, read);
-}
-function changed(path, size, now) {
-    return new Error(`${path} changed while it was being packed: it had ${size} bytes, then ${now}`);
 }
 /** Gathers small pieces into chunks of at least `size` bytes. */
 class Batch {
@@ -78479,10 +79186,13 @@ async function mapLimit(items, limit, work) {
 
 
 
+
 async function prepareLayers(entries, options) {
     return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+        const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
-            const { digest, size } = await digestFile(entry.path);
+            await refuseGitCredentials(entry.file, entry.title, blame);
+            const { digest, size } = await digestChecked(entry.file);
             return {
                 entry,
                 descriptor: {
@@ -78491,15 +79201,19 @@ async function prepareLayers(entries, options) {
                     size,
                     annotations: { [TITLE]: entry.title },
                 },
-                blobPath: entry.path,
+                blob: entry.file,
             };
         }
         const items = await walkFolder({
             root: entry.root,
+            realRoot: entry.realRoot,
             title: entry.title,
             excludes: options.excludes,
             ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
-            onSkipped: (path) => options.log.warning(`${path} is not a file, folder or link; it is left out of ${entry.title}`),
+            includeHiddenFiles: options.includeHiddenFiles,
+            blame,
+            onSkipped: (name) => options.log.warning(`${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`),
+            onHidden: (name) => options.hidden.add(name),
         });
         const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel);
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
@@ -78516,9 +79230,90 @@ async function prepareLayers(entries, options) {
                 size: packed.size,
                 annotations,
             },
-            blobPath: packed.path,
+            blob: await checkOwnFile(packed.path),
         };
     });
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/workspace.ts
+
+
+
+// Their entries are regular files whose size is not their content (/proc/self/environ says 0).
+const PSEUDO_ROOTS = process.platform === 'linux' ? ['/proc', '/sys'] : [];
+class Workspace {
+    path;
+    realPath;
+    constructor(
+    /** Absolute, as named: titles are relative to it. */
+    path, 
+    /** Its real path: what everything read must stay within. */
+    realPath) {
+        this.path = path;
+        this.realPath = realPath;
+    }
+    static async open(path) {
+        return new Workspace(path, await (0,promises_.realpath)(path));
+    }
+    /** A path below the named working directory, with forward slashes, for messages. */
+    display(path) {
+        const rel = hostPaths.relative(this.path, path);
+        return rel === '' ? '.' : rel.split(hostPaths.sep).join('/');
+    }
+    /**
+     * Where `path` (absolute) really leads, when it exists: a regular file or a folder within
+     * working-directory. Anything else is refused, naming the path and where it leads.
+     */
+    async resolve(path, blame) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(path);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT' || code === 'ENOTDIR')
+                return undefined;
+            if (code === 'ELOOP')
+                throw this.refuse(blame, path, 'is a loop of symbolic links');
+            throw error;
+        }
+        if (!isWithin(this.realPath, real)) {
+            throw this.refuse(blame, path, `leads to ${JSON.stringify(real)}, outside it`);
+        }
+        if (PSEUDO_ROOTS.some((root) => isWithin(root, real))) {
+            throw this.refuse(blame, path, `leads to ${JSON.stringify(real)}, a ${real.split('/')[1]} entry`);
+        }
+        const stats = await (0,promises_.lstat)(real, { bigint: true });
+        if (stats.isDirectory())
+            return { kind: 'folder', realPath: real };
+        if (stats.isFile()) {
+            return {
+                kind: 'file',
+                file: {
+                    path: real,
+                    identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+                },
+            };
+        }
+        const leads = real === path ? 'is' : `leads to ${JSON.stringify(real)},`;
+        throw this.refuse(blame, path, `${leads} ${kindOf(stats)}, neither a regular file nor a folder`);
+    }
+    refuse(blame, path, why) {
+        return new SpecError(blame.input, blame.given, `regular files and folders within working-directory "${this.path}", but ${JSON.stringify(this.display(path))} ${why}`);
+    }
+}
+function kindOf(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSymbolicLink())
+        return 'a symbolic link';
+    return 'a special file';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/pack-artifact.ts
@@ -78535,25 +79330,45 @@ async function prepareLayers(entries, options) {
 
 
 
+
+
+
+/** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
+const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 async function packArtifact(spec, log) {
+    const workspace = await Workspace.open(spec.workingDirectory);
+    log.debug(`working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`);
+    const hidden = new HiddenTally();
     const { entries, excludes } = await expandFileSpecs(spec.files, {
-        workingDirectory: spec.workingDirectory,
+        workspace,
         ifNoFilesFound: spec.ifNoFilesFound,
+        includeHiddenFiles: spec.includeHiddenFiles,
+        hidden,
         log,
     });
-    const annotationFile = await readAnnotationFile(spec);
+    if (entries.length === 0 && spec.files.some((line) => line.kind === 'include')) {
+        // Not 'error': that failed on the first line that matched nothing.
+        if (spec.ifNoFilesFound !== 'error') {
+            noticeHidden(hidden, log);
+            return { kind: 'nothing-found', ifNoFilesFound: spec.ifNoFilesFound };
+        }
+    }
+    const annotationFile = await readAnnotationFile(spec, workspace);
     if (annotationFile !== undefined && spec.annotationFile !== undefined) {
         checkLayerTitles(annotationFile, spec.annotationFile, entries.map((e) => e.title));
     }
-    const config = await readConfig(spec);
+    const config = await readConfig(spec, workspace);
     const layers = await prepareLayers(entries, {
         tempDir: spec.tempDir,
         excludes,
         ...(spec.reproducible ? { mtime: spec.mtime } : {}),
         compressionLevel: spec.compressionLevel,
         concurrency: spec.concurrency,
+        includeHiddenFiles: spec.includeHiddenFiles,
+        hidden,
         log,
     });
+    noticeHidden(hidden, log);
     for (const layer of layers) {
         const extra = annotationFile?.layers.get(layer.entry.title);
         if (extra === undefined)
@@ -78586,10 +79401,11 @@ async function packArtifact(spec, log) {
     const bytes = manifestBytes(manifest);
     const configBlob = {
         descriptor: configDescriptor(plan),
-        source: config === undefined ? { bytes: EMPTY_JSON } : { path: config.path },
+        source: config === undefined ? { bytes: EMPTY_JSON } : { file: config.file },
         label: config === undefined ? 'config {}' : 'config',
     };
     return {
+        kind: 'packed',
         manifest,
         bytes,
         descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
@@ -78610,37 +79426,55 @@ async function packArtifact(spec, log) {
         })),
     };
 }
-async function readAnnotationFile(spec) {
+function noticeHidden(hidden, log) {
+    const notice = hidden.notice();
+    if (notice !== undefined)
+        log.notice(notice);
+}
+/** A file named by `config` or `annotation-file`: a regular file within working-directory. */
+async function resolveFile(workspace, input, given, expected) {
+    const found = await workspace.resolve((0,external_node_path_.resolve)(workspace.path, given), { input, given });
+    if (found === undefined)
+        throw new SpecError(input, given, `${expected}: it does not exist`);
+    if (found.kind !== 'file')
+        throw new SpecError(input, given, `${expected}: it is a folder`);
+    return found;
+}
+async function readAnnotationFile(spec, workspace) {
     if (spec.annotationFile === undefined)
         return undefined;
-    const path = (0,external_node_path_.resolve)(spec.workingDirectory, spec.annotationFile);
+    const expected = `a readable JSON file (relative to working-directory "${spec.workingDirectory}")`;
+    const { file } = await resolveFile(workspace, 'annotation-file', spec.annotationFile, expected);
+    if (file.identity.size > MAX_ANNOTATION_FILE) {
+        throw new SpecError('annotation-file', spec.annotationFile, `${expected} of at most 4 MiB, but it has ${file.identity.size} bytes`);
+    }
     let text;
     try {
-        text = await (0,promises_.readFile)(path, 'utf8');
+        text = (await readCheckedWhole(file)).toString('utf8');
     }
     catch (error) {
-        throw new SpecError('annotation-file', spec.annotationFile, `a readable JSON file (relative to working-directory "${spec.workingDirectory}"): ${error.message}`);
+        const code = error.code;
+        if (typeof code !== 'string' || code === 'FILE_CHANGED')
+            throw error;
+        throw new SpecError('annotation-file', spec.annotationFile, `${expected}: ${error.message}`);
     }
     return parseAnnotationFile(text, spec.annotationFile);
 }
-async function readConfig(spec) {
+async function readConfig(spec, workspace) {
     if (spec.config === undefined)
         return undefined;
-    const path = (0,external_node_path_.resolve)(spec.workingDirectory, spec.config.path);
-    const isFile = await (0,promises_.stat)(path).then((s) => s.isFile(), () => false);
-    if (!isFile) {
-        throw new SpecError('config', spec.config.path, `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`);
-    }
-    const { digest, size } = await digestFile(path);
+    const { file } = await resolveFile(workspace, 'config', spec.config.path, `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`);
+    await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
+    const { digest, size } = await digestChecked(file);
     const blob = { digest, size };
     if (spec.config.mediaType !== undefined)
         blob.mediaType = spec.config.mediaType;
-    return { path, blob };
+    return { file, blob };
 }
 function layerBlob(layer) {
     return {
         descriptor: layer.descriptor,
-        source: { path: layer.blobPath },
+        source: { file: layer.blob },
         label: layer.entry.title,
     };
 }
@@ -78718,11 +79552,14 @@ const VERB = {
 function line(verb, blob) {
     return `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
 }
-/** Re-opened for every attempt, so a retried upload never reads a used stream. */
+/**
+ * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
+ * the file is still the one that was checked and hashed.
+ */
 function blobSource(blob) {
     const { source } = blob;
-    return 'path' in source
-        ? { open: () => (0,external_node_fs_namespaceObject.createReadStream)(source.path) }
+    return 'file' in source
+        ? { open: () => checkedStream(source.file) }
         : { open: () => external_node_stream_.Readable.from([source.bytes]) };
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
@@ -78766,6 +79603,10 @@ function reportExisting(blobs, log) {
 
 
 
+/**
+ * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
+ * pushes and tags nothing (the target is not even opened) and says so.
+ */
 async function pushArtifact(targetSource, options, log) {
     const title = options.groupTitle ??
         `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
@@ -78774,6 +79615,10 @@ async function pushArtifact(targetSource, options, log) {
     try {
         const result = await log.group(title, async () => {
             const artifact = await packArtifact({ ...options, tempDir }, log);
+            if (artifact.kind === 'nothing-found') {
+                reportNothingFound(artifact, options, log);
+                return artifact;
+            }
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
             const uploads = (await target.exists(artifact.descriptor))
                 ? reportExisting(artifact.blobs, log)
@@ -78793,17 +79638,30 @@ async function pushArtifact(targetSource, options, log) {
             }
             return { ...artifact, tags, uploads };
         });
-        log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
+        if (result.kind === 'packed')
+            log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
         return result;
     }
     finally {
         await (0,promises_.rm)(tempDir, { recursive: true, force: true });
     }
 }
+function reportNothingFound(found, options, log) {
+    const lines = options.files
+        .filter((spec) => spec.kind === 'include')
+        .map((spec) => JSON.stringify(spec.line))
+        .join(', ');
+    const message = `No files were found with the files lines ${lines} in ${options.workingDirectory}; nothing was pushed and no tag was set (if-no-files-found: ${found.ifNoFilesFound})`;
+    if (found.ifNoFilesFound === 'warn')
+        log.warning(message);
+    else
+        log.notice(message);
+}
 
 ;// CONCATENATED MODULE: ./src/commands/attach.ts
 
 
+/** Attaches, or, when `files` matched nothing and if-no-files-found allows it, attaches nothing. */
 async function attachArtifact(target, options, log) {
     const resolved = await target.resolve(options.subjectReference).catch((error) => {
         if (error instanceof OciError && error.code === 'NOT_FOUND') {
@@ -78817,10 +79675,11 @@ async function attachArtifact(target, options, log) {
         size: resolved.size,
     };
     const result = await pushArtifact(target, { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` }, log);
-    return { ...result, subject };
+    return result.kind === 'packed' ? { ...result, subject } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/manifest-graph.ts
+
 
 
 const isDescriptor = (value) => typeof value === 'object' &&
@@ -78828,6 +79687,22 @@ const isDescriptor = (value) => typeof value === 'object' &&
     typeof value.mediaType === 'string' &&
     typeof value.digest === 'string' &&
     typeof value.size === 'number';
+/**
+ * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
+ * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
+ */
+function checkedDescriptor(value, field, what) {
+    if (!isDescriptor(value)) {
+        throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
+    }
+    try {
+        parseDigest(value.digest);
+    }
+    catch (error) {
+        throw new OciError('INVALID_MANIFEST', `${what}: ${field} has an invalid digest: ${error.message}`, { cause: error });
+    }
+    return value;
+}
 /** Parses manifest bytes far enough to follow its edges; `what` names it in errors. */
 function parseManifestLinks(bytes, what) {
     let json;
@@ -78845,10 +79720,7 @@ function parseManifestLinks(bytes, what) {
     const mediaType = declared ?? (isIndex ? OCI_INDEX : OCI_MANIFEST);
     const children = [];
     const take = (value, field) => {
-        if (!isDescriptor(value)) {
-            throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
-        }
-        children.push(value);
+        children.push(checkedDescriptor(value, field, what));
     };
     if (isIndex) {
         if (!Array.isArray(json['manifests'])) {
@@ -78873,8 +79745,8 @@ function parseManifestLinks(bytes, what) {
             : undefined;
     if (artifactType !== undefined)
         links.artifactType = artifactType;
-    if (isDescriptor(json['subject']))
-        links.subject = json['subject'];
+    if (json['subject'] !== undefined && json['subject'] !== null)
+        links.subject = checkedDescriptor(json['subject'], 'subject', what);
     const annotations = json['annotations'];
     if (typeof annotations === 'object' && annotations !== null && !Array.isArray(annotations)) {
         links.annotations = annotations;
@@ -79334,10 +80206,25 @@ function positive(value, fallback) {
     return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+;// CONCATENATED MODULE: ./src/oci/layout/index-digests.ts
+
+
+function checkIndexDigests(index, root, file) {
+    index.manifests.forEach((entry, i) => {
+        try {
+            parseDigest(entry.digest);
+        }
+        catch (error) {
+            throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${file} lists an entry (manifests[${i}]) whose digest is not valid: ${error.message}`, { cause: error });
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/index-file.ts
 // `index.json` of an OCI image layout: the entry point listing the manifests, tags as
 // `org.opencontainers.image.ref.name` annotations.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
+
 
 
 
@@ -79416,6 +80303,7 @@ class IndexFile {
         if (!isIndex(index)) {
             throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`);
         }
+        checkIndexDigests(index, this.root, INDEX_FILE);
         return index;
     }
     /**
@@ -80660,6 +81548,18 @@ function pickChallenge(challenges) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/oci/remote/said-once.ts
+const said = new WeakMap();
+/** True the first time `key` is asked about for these options, false afterwards. */
+function firstTime(options, key) {
+    const keys = said.get(options) ?? new Set();
+    said.set(options, keys);
+    if (keys.has(key))
+        return false;
+    keys.add(key);
+    return true;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/credential-helper.ts
@@ -80667,19 +81567,32 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 // https://github.com/docker/docker-credential-helpers#development
 
 
+
 /** The helper's way of saying it has nothing for this server. */
 const NOT_FOUND = /credentials not found/i;
 /** Username that marks the secret as an identity (refresh) token. */
 const TOKEN_USERNAME = '<token>';
 const TIMEOUT_MS = 30_000;
+/** The exit code reported for a helper ended by a signal (our timeout). */
+const KILLED = -1;
+/** What the Docker CLI appends to `docker-credential-`: a plain name, never a path. */
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Asks `docker-credential-<helper>` for the credentials of `server`. What the helper prints is
+ * never repeated, not even in an error: a failing helper may print the very credentials it was
+ * asked for (`helper failed for host with user:password`). Errors name the helper and its exit.
+ */
 async function runCredentialHelper(helper, server) {
+    if (!HELPER_NAME.test(helper)) {
+        throw new OciError('CREDENTIALS_ERROR', `the Docker config names the credential helper ${quoted(helper)}, which is not a plain name (letters, digits, '.', '_', '-'); not run`);
+    }
     const program = `docker-credential-${helper}`;
     const { code, stdout, stderr } = await run(program, server);
     if (code !== 0) {
         if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr))
             return undefined;
-        const said = helperMessage(stderr) ?? helperMessage(stdout);
-        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server} (exit code ${code})${said ? `: ${said}` : ''}`);
+        const ended = code === KILLED ? `was stopped after ${TIMEOUT_MS / 1000} s` : `exited with code ${code}`;
+        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server}: it ${ended} (what it printed is not shown, as it may hold credentials)`);
     }
     let parsed;
     try {
@@ -80695,16 +81608,6 @@ async function runCredentialHelper(helper, server) {
     if (username === TOKEN_USERNAME)
         return { kind: 'identity-token', token: secret };
     return { kind: 'basic', username, password: secret };
-}
-/**
- * The first line of what a failing helper printed, for the error message; nothing when it looks
- * like credentials (JSON, or mentions a secret) so a half-working helper cannot leak them.
- */
-function helperMessage(output) {
-    const line = output.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
-    if (line === '' || line.startsWith('{') || /secret|password|token/i.test(line))
-        return undefined;
-    return line;
 }
 function run(program, input) {
     return new Promise((resolve, reject) => {
@@ -80728,7 +81631,7 @@ function run(program, input) {
         });
         child.on('close', (code) => {
             clearTimeout(timer);
-            resolve({ code: code ?? -1, stdout, stderr });
+            resolve({ code: code ?? KILLED, stdout, stderr });
         });
         child.stdin.on('error', () => {
             // The helper may exit without reading; its exit code tells the story.
@@ -80741,6 +81644,7 @@ function run(program, input) {
 // Credentials from the Docker CLI configuration, in the order the Docker CLI looks:
 // credHelpers[host], then credsStore, then auths (keys may be URLs; matched by host).
 // https://docs.docker.com/reference/cli/docker/login/#credential-stores
+
 
 
 
@@ -80807,9 +81711,14 @@ function entryCredentials(entry, where) {
 }
 /** Credentials for `registry` from the Docker config in `dir`, or undefined. */
 async function dockerConfigCredentials(registry, dir, logger) {
+    return (await lookupDockerConfig(registry, dir, logger))?.credentials;
+}
+/** As dockerConfigCredentials, saying where they were found: which helper, or which entry. */
+async function lookupDockerConfig(registry, dir, logger) {
     const config = await docker_config_readConfig(dir);
     if (config === undefined)
         return undefined;
+    const file = (0,external_node_path_.join)(dir, 'config.json');
     const host = serverHost(registry);
     const server = serverAddress(registry);
     const helpers = [];
@@ -80822,33 +81731,69 @@ async function dockerConfigCredentials(registry, dir, logger) {
     for (const helper of helpers) {
         try {
             const found = await runCredentialHelper(helper, server);
-            if (found)
-                return found;
+            if (found) {
+                return {
+                    credentials: found,
+                    source: `the credential helper docker-credential-${helper} (named by the Docker config ${file})`,
+                };
+            }
+            logger.debug(`docker-credential-${helper} has no credentials for ${server}`);
         }
         catch (error) {
             // A helper that is missing or broken on this machine should not block other sources.
-            logger.warning(error.message);
+            logger.warning(`${error.message}; trying the other sources of credentials`);
         }
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         if (serverHost(key) !== host || typeof entry !== 'object' || entry === null)
             continue;
         const found = entryCredentials(entry, key);
-        if (found)
-            return found;
+        if (found) {
+            return { credentials: found, source: `the Docker config ${file} (auths ${quoted(key)})` };
+        }
     }
     return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/credentials.ts
 
-async function resolveCredentials(registry, options, logger) {
-    if (options.credentials)
-        return options.credentials;
-    const fromConfig = await dockerConfigCredentials(registry, dockerConfigDir(options.dockerConfigDir), logger);
-    if (fromConfig)
+
+async function findCredentials(registry, options, logger) {
+    if (options.credentials) {
+        return {
+            credentials: options.credentials,
+            source: options.credentialsSource ?? 'the credentials given to the client',
+        };
+    }
+    const dir = dockerConfigDir(options.dockerConfigDir);
+    const fromConfig = await lookupDockerConfig(registry, dir, logger);
+    if (fromConfig) {
+        // Found here, not given by the user: the log learns them as secrets before any use.
+        for (const secret of secretsOf(fromConfig.credentials))
+            logger.mask?.(secret);
         return fromConfig;
-    return options.fallbackCredentials?.(registry);
+    }
+    const fallback = options.fallbackCredentials?.(registry);
+    if (fallback) {
+        return { credentials: fallback, source: options.fallbackSource ?? 'the fallback credentials' };
+    }
+    return undefined;
+}
+/** Logs which source the credentials for `registry` come from, once per options object. */
+function announceCredentials(registry, options, logger, found) {
+    if (!firstTime(options, `credentials ${registry}`))
+        return;
+    logger.info(found === undefined
+        ? `Credentials for ${registry}: none given and none found in the Docker config; going on anonymously`
+        : `Credentials for ${registry}: ${found.source}${KIND_NOTE[found.credentials.kind]}`);
+}
+const KIND_NOTE = {
+    basic: '',
+    'identity-token': ' (an identity token)',
+    'registry-token': ' (a registry token)',
+};
+function secretsOf(credentials) {
+    return credentials.kind === 'basic' ? [credentials.password] : [credentials.token];
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/errors.ts
@@ -81014,7 +81959,7 @@ async function postOAuth2(transport, req) {
         await response.body.dump();
         return 'not-found';
     }
-    return readToken(response, req);
+    return readToken(transport, response, req);
 }
 async function getToken(transport, req) {
     const url = new URL(req.realm);
@@ -81028,7 +81973,7 @@ async function getToken(transport, req) {
         headers['authorization'] = `Basic ${Buffer.from(basic).toString('base64')}`;
     }
     const response = await transport.sendRetrying({ method: 'GET', url, headers, ...(req.signal ? { signal: req.signal } : {}) }, `token from ${req.realm.origin}`);
-    return readToken(response, req);
+    return readToken(transport, response, req);
 }
 /** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
 function basicPair(credentials) {
@@ -81038,7 +81983,7 @@ function basicPair(credentials) {
         return `<token>:${credentials.token}`;
     return undefined;
 }
-async function readToken(response, req) {
+async function readToken(transport, response, req) {
     const what = {
         operation: 'get a token for',
         reference: `${req.registry} (${req.scopes.join(' ')})`,
@@ -81078,6 +82023,8 @@ async function readToken(response, req) {
             hint: 'the token service answered without a token',
         });
     }
+    // Nothing prints a token; should a registry ever echo one back, the log hides it.
+    transport.logger.mask?.(value);
     const expiresIn = typeof parsed.expires_in === 'number' && parsed.expires_in > 0
         ? parsed.expires_in
         : DEFAULT_EXPIRES_IN_S;
@@ -81090,6 +82037,7 @@ async function readToken(response, req) {
 // The Authorization header for a registry request: remembers the registry's challenge (some
 // registries send it only once, on the ping), resolves credentials once, and caches bearer tokens
 // by the scopes they grant.
+
 
 
 
@@ -81119,7 +82067,10 @@ class Authorizer {
         return this.challenge?.scheme;
     }
     resolvedCredentials() {
-        this.credentials ??= resolveCredentials(this.registry, this.options, this.transport.logger);
+        return this.found().then((found) => found?.credentials);
+    }
+    found() {
+        this.credentials ??= findCredentials(this.registry, this.options, this.transport.logger);
         return this.credentials;
     }
     /** The header value for a request to the registry needing `scopes`, or undefined. */
@@ -81127,7 +82078,10 @@ class Authorizer {
         const challenge = this.challenge;
         if (challenge === undefined)
             return undefined;
-        const credentials = await this.resolvedCredentials();
+        const found = await this.found();
+        // Said when the registry first asks for them, not for a registry that never does.
+        announceCredentials(this.registry, this.options, this.transport.logger, found);
+        const credentials = found?.credentials;
         if (credentials?.kind === 'registry-token')
             return `Bearer ${credentials.token}`;
         if (challenge.scheme === 'basic') {
@@ -81161,11 +82115,13 @@ class Authorizer {
         }
         this.tokens = this.tokens.filter((t) => !covers(scopes, t.scopes) || !covers(t.scopes, scopes));
         const realm = realmUrl(challenge, registryUrl);
-        const sendCredentials = credentials !== undefined && mayReceiveCredentials(realm, registryUrl);
-        if (credentials !== undefined && !sendCredentials && !this.refusedRealms.has(realm.origin)) {
+        const withheld = credentials === undefined ? undefined : withholdReason(realm, registryUrl);
+        const sendCredentials = credentials !== undefined && withheld === undefined;
+        if (withheld !== undefined && !this.refusedRealms.has(realm.origin)) {
             this.refusedRealms.add(realm.origin);
-            this.transport.logger.warning(`not sending the credentials for ${this.registry} to the token service ${realm.origin}: it is on another host and not HTTPS (or a private address); asking for an anonymous token`);
+            this.transport.logger.warning(`Not sending the credentials for ${this.registry} to its token service ${logText(realm.origin)}: ${withheld}; asking for an anonymous token instead`);
         }
+        this.transport.logger.debug(`Asking ${logText(realm.origin)} for a token for ${this.registry} (${scopes.join(' ')}), ${sendCredentials ? 'with credentials' : 'anonymously'}`);
         const entry = {
             scopes,
             token: fetchToken(this.transport, {
@@ -81200,23 +82156,29 @@ function realmUrl(challenge, registryUrl) {
         return new URL(realm, registryUrl);
     }
     catch {
-        throw new OciError('UNAUTHORIZED', `${registryUrl.host} names an invalid token realm "${realm}"`);
+        throw new OciError('UNAUTHORIZED', `${registryUrl.host} names an invalid token realm ${quoted(realm)}`);
     }
 }
 /**
- * Registry credentials go to the token service only over HTTPS or to the registry's own host, and
- * never to a loopback or private address unless the registry itself lives there.
+ * Why registry credentials must not go to the token service at `realm`, or undefined when they
+ * may. They go over HTTPS; over plain HTTP only when the registry connection is plain HTTP
+ * itself (the user chose `plain-http`, or a loopback registry does not speak TLS), since the
+ * user then accepted that network as it is. Never to a loopback or private address unless the
+ * registry lives at one too: a public registry must not steer them into the runner's network.
  */
-function mayReceiveCredentials(realm, registryUrl) {
-    const sameHost = realm.hostname === registryUrl.hostname;
-    if (sameHost)
-        return true;
-    if (realm.protocol !== 'https:')
-        return false;
-    if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname))
-        return false;
-    return true;
+function withholdReason(realm, registryUrl) {
+    if (realm.protocol === 'http:' && registryUrl.protocol !== 'http:') {
+        return 'it is plain HTTP while the registry connection is HTTPS, and the credentials would cross the network readable';
+    }
+    if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
+        return `its scheme ${logText(realm.protocol)} is neither HTTPS nor HTTP`;
+    }
+    if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname)) {
+        return 'it is a loopback or private address while the registry is not';
+    }
+    return undefined;
 }
+const mayReceiveCredentials = (realm, registryUrl) => withholdReason(realm, registryUrl) === undefined;
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 function isLoopbackHost(hostname) {
     const bare = hostname.replace(/^\[|\]$/g, '');
@@ -81238,6 +82200,8 @@ function isPrivateHost(hostname) {
 // Requests to one registry: finds the scheme (HTTPS, or plain HTTP when asked or when a loopback
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
+
+
 
 
 
@@ -81405,7 +82369,9 @@ class RegistryClient {
             catch {
                 throw error instanceof RegistryError ? error : this.networkError(what, error);
             }
-            this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+            if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
+                this.transport.logger.info(`${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`);
+            }
             return plain;
         }
     }
@@ -81437,7 +82403,7 @@ class RegistryClient {
                 if (match[1] !== '299' || this.warned.has(text))
                     continue;
                 this.warned.add(text);
-                this.transport.logger.warning(`${this.registry}: ${text}`);
+                this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
             }
         }
     }
@@ -81547,6 +82513,7 @@ async function listReferrers(ctx, subject, artifactType) {
     const fromApi = await referrersApi(ctx, subject, artifactType);
     if (fromApi !== undefined)
         return fromApi;
+    ctx.client.transport.logger.info(`${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`);
     const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
     return filterByType(index?.manifests ?? [], artifactType);
 }
@@ -82062,6 +83029,7 @@ async function cancel(ctx, session, what) {
 
 
 
+
 /**
  * `host/repo` over the distribution API. Repositories created with the same options object (or
  * through one RemoteRegistry) share connections, the auth challenge and the token cache.
@@ -82084,6 +83052,7 @@ class RemoteRepository {
         return resolveManifest(this.ctx, reference);
     }
     async fetch(descriptor, options = {}) {
+        checkDigest(descriptor);
         if (!isManifestType(descriptor.mediaType))
             return fetchBlob(this.ctx, descriptor, options);
         // Manifests are small and verified whole.
@@ -82091,27 +83060,35 @@ class RemoteRepository {
         options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
         return external_node_stream_.Readable.from([bytes]);
     }
-    fetchManifest(reference) {
+    async fetchManifest(reference) {
+        if (typeof reference !== 'string')
+            checkDigest(reference);
         return fetchManifest(this.ctx, reference);
     }
-    exists(descriptor) {
+    async exists(descriptor) {
+        checkDigest(descriptor);
         return blobs_exists(this.ctx, descriptor);
     }
-    pushBlob(descriptor, source, options) {
+    async pushBlob(descriptor, source, options) {
+        checkDigest(descriptor);
         return pushBlob(this.ctx, descriptor, source, options);
     }
     async pushManifest(descriptor, bytes, tag) {
+        checkDigest(descriptor);
         const result = await putManifest(this.ctx, descriptor, bytes, tag);
         if (result.subject !== undefined)
             return { subjectHandled: true };
         // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
         const links = linksOf(bytes);
         if (links?.subject !== undefined) {
+            // Debug: push and attach say so at info themselves, with what it means for the user.
+            this.ctx.client.transport.logger.debug(`${this.location} did not confirm the subject (no OCI-Subject header), so it keeps no referrers itself: adding ${descriptor.digest} to the referrers tag ${referrersTag(links.subject)}`);
             await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
         }
         return { subjectHandled: false };
     }
     async tag(descriptor, tag) {
+        checkDigest(descriptor);
         const { bytes } = await fetchManifest(this.ctx, descriptor, [pushScope(this.ctx.name)]);
         await putManifest(this.ctx, descriptor, bytes, tag);
     }
@@ -82122,12 +83099,21 @@ class RemoteRepository {
             repository: this.ctx.name,
         });
     }
-    referrers(subject, artifactType) {
+    async referrers(subject, artifactType) {
+        checkDigest(subject);
         return listReferrers(this.ctx, subject, artifactType);
     }
-    delete(descriptor) {
+    async delete(descriptor) {
+        checkDigest(descriptor);
         return deleteManifest(this.ctx, descriptor);
     }
+}
+/**
+ * A digest becomes part of a URL path here, and descriptors may come from a registry's own
+ * listings (a referrers index): `sha256:../../x` would address another resource, with our token.
+ */
+function checkDigest(descriptor) {
+    parseDigest(descriptor.digest);
 }
 /** The manifest's links; undefined for what the registry accepted but we cannot follow. */
 function linksOf(bytes) {
@@ -82150,21 +83136,6 @@ async function openTarget(spec, options = {}) {
     }
     return new RemoteRepository(spec.reference, spec.options);
 }
-
-;// CONCATENATED MODULE: ./src/action/log.ts
-
-const actionLog = {
-    info: (message) => info(message),
-    notice: (message) => notice(message),
-    warning: (message) => warning(message),
-    debug: (message) => core_debug(message),
-    group: (title, body) => group(title, body),
-};
-const clientLogger = {
-    debug: (message) => core_debug(message),
-    info: (message) => info(message),
-    warning: (message) => warning(message),
-};
 
 ;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
 // One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
@@ -82213,6 +83184,7 @@ function layoutLockOptions(env = process.env) {
 
 
 
+
 const REFERENCE_EXPECTED = 'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
 function readReference(referenceInput = 'reference', registryInput = 'registry') {
@@ -82252,12 +83224,18 @@ function readCredentials(usernameInput = 'username', passwordInput = 'password')
 /** Transport and credential options for the registry named by the inputs. */
 function readRemoteOptions(credentialInputs) {
     const githubToken = readSecret('github-token');
-    const credentials = readCredentials(credentialInputs?.username, credentialInputs?.password);
+    const usernameInput = credentialInputs?.username ?? 'username';
+    const passwordInput = credentialInputs?.password ?? 'password';
+    const credentials = readCredentials(usernameInput, passwordInput);
     const caFile = readString('ca-file');
     const options = {
         plainHttp: readBoolean('plain-http', false),
         insecure: readBoolean('insecure', false),
         userAgent: 'oci-artifact-action',
+        // The client's own reports (credential source, fallbacks, registry warnings, retries).
+        logger: clientLogger,
+        credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
+        fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
         fallbackCredentials: (registry) => registry === 'ghcr.io' && githubToken !== ''
             ? {
                 kind: 'basic',
@@ -82317,7 +83295,7 @@ function targetName(spec) {
         ? spec.path
         : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
 }
-async function readPushInputs() {
+async function readPushInputs(command) {
     const target = readTargetSpec();
     const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
     const config = readString('config');
@@ -82326,13 +83304,22 @@ async function readPushInputs() {
     if (artifactType !== '' && !isValidMediaType(artifactType)) {
         throw new input_error_InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
     }
+    const files = parseFileSpecs(readLines('files'));
+    const annotations = readAnnotations();
+    // An artifact with nothing of its own is a mistake (`path:` written for `files:`), unless it
+    // carries metadata: that is how ORAS lets an artifact without files through.
+    const carriesMetadata = config !== '' || annotationFile !== '' || Object.keys(annotations).length > 0;
+    if (!files.some((spec) => spec.kind === 'include') && !carriesMetadata) {
+        throw new RequiredInputError('files', command, `the files, folders or globs to ${command}, one per line (an artifact without files needs annotations, annotation-file or config)`);
+    }
     const options = {
         name: targetName(target),
-        files: parseFileSpecs(readLines('files')),
+        files,
         workingDirectory: await readWorkingDirectory(),
         ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
+        includeHiddenFiles: readBoolean('include-hidden-files', false),
         imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
-        annotations: readAnnotations(),
+        annotations,
         reproducible: readBoolean('reproducible', true),
         mtime: readSourceDateEpoch(),
         compressionLevel: readInteger('compression-level', 0, 9, 6),
@@ -82422,7 +83409,7 @@ function warnAboutLargeOutputs(outputs, instead) {
         const size = outputSize(value);
         if (size <= LARGE_OUTPUT)
             continue;
-        warning(`The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
+        actionLog.warning(`The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
             `Later steps of this job can read it, but to hand the artifact to another job map ${instead} to the job's outputs instead.`);
     }
 }
@@ -82442,11 +83429,13 @@ function setOutputs(outputs) {
 // Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
 // facts under a heading, and list tables that stay under the summary's size limit.
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+
 /**
- * Text safe inside a Markdown table cell: HTML-escaped (the cell may end up inside `<code>`),
- * and `|`, which would end the cell, escaped.
+ * Text shown as typed inside a Markdown table cell (also inside `<code>`): names, titles, media
+ * types and annotations come from artifacts and registries, so no character of theirs may end
+ * the cell or the row, or be read as Markdown or HTML.
  */
-const cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+const cell = (text) => markdownText(text);
 /** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
 const code = (text) => `<code>${cell(text)}</code>`;
 /** `### title`, then a two-column table of facts (names and values are Markdown already). */
@@ -82556,6 +83545,7 @@ function pushSummaryMarkdown(summary) {
 
 ;// CONCATENATED MODULE: ./src/action/summary/write.ts
 
+
 /**
  * Appends Markdown to the job summary. The summary only reports on work that is done, so it never
  * fails the step: without GITHUB_STEP_SUMMARY (not on a runner) it is skipped, and a write that
@@ -82563,7 +83553,7 @@ function pushSummaryMarkdown(summary) {
  */
 async function writeSummary(markdown) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {
-        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        actionLog.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return;
     }
     const text = typeof markdown === 'string' ? markdown : markdown.join('\n');
@@ -82571,7 +83561,7 @@ async function writeSummary(markdown) {
         await summary.addRaw(text).write();
     }
     catch (error) {
-        warning(`The job summary could not be written: ${error.message}`);
+        actionLog.warning(`The job summary could not be written: ${error.message}`);
     }
 }
 
@@ -82646,9 +83636,12 @@ function pullInputs(spec, digest) {
 
 /** Reads the inputs of `command: push`, runs it, and writes its outputs and job summary. */
 async function runPush() {
-    const inputs = await readPushInputs();
+    const inputs = await readPushInputs('push');
     const tag = readPushTag(inputs);
     const result = await asInputError(() => pushArtifact(() => openTarget(inputs.target, { create: true }), { ...inputs.options, tag }, actionLog));
+    // Nothing matched and if-no-files-found allowed it: the log said so; no outputs.
+    if (result.kind === 'nothing-found')
+        return;
     await reportPush(inputs.target, result, 'Pushed');
 }
 /** A SpecError from packing is bad input: report it as the input it names. */
@@ -82674,7 +83667,7 @@ async function asInputError(body) {
 
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 async function runAttach() {
-    const { target: spec, options, selector } = await readPushInputs();
+    const { target: spec, options, selector } = await readPushInputs('attach');
     const { artifactType } = options;
     if (artifactType === undefined) {
         throw new input_error_InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
@@ -82684,6 +83677,8 @@ async function runAttach() {
     }
     const target = await openTarget(spec, { create: false });
     const result = await asInputError(() => attachArtifact(target, { ...options, artifactType, subjectReference: selector ?? 'latest' }, actionLog));
+    if (result.kind === 'nothing-found')
+        return;
     await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
 }
 
@@ -82872,6 +83867,7 @@ async function readTagListing(target, inCatalog) {
 // `repo-tags`: the tags of a repository or layout, sorted.
 
 
+
 /** Tags of the referrers tag schema: `sha256-<hex>` names an index of referrers, not a release. */
 const DIGEST_TAG = /^sha256-[a-f0-9]{64}$/;
 const isDigestTag = (tag) => DIGEST_TAG.test(tag);
@@ -82892,8 +83888,9 @@ includeDigestTags, log) {
         }
         const all = listing.tags;
         const tags = includeDigestTags ? all : all.filter((tag) => !isDigestTag(tag));
+        // Tags as the registry sent them: neutralised, since any of them may start a line.
         for (const tag of tags)
-            log.info(tag);
+            log.info(logText(tag));
         const hidden = all.length - tags.length;
         const leftOut = hidden > 0
             ? ` (${hidden} referrer-index tag${hidden === 1 ? '' : 's'} left out; include-digest-tags: true shows them)`
@@ -82909,11 +83906,12 @@ includeDigestTags, log) {
 
 
 
+
 async function resolve_resolveManifest(store, selector, log) {
     return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
         const descriptor = await resolveSelected(store, selector);
         log.info(`Digest:     ${descriptor.digest}`);
-        log.info(`Media type: ${descriptor.mediaType}`);
+        log.info(`Media type: ${logText(descriptor.mediaType)}`);
         log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
         return descriptor;
     });
@@ -82973,6 +83971,7 @@ function selectedName(name, selector) {
 
 
 
+
 const copy_VERB = {
     uploaded: 'Copied ',
     exists: 'Exists ',
@@ -82989,7 +83988,7 @@ async function copyArtifact(source, openDestination, options, log) {
         : `${options.destinationName}:${options.tag}`;
     return log.group(`Copy ${from} to ${to}`, async () => {
         const root = await resolveSelected(source, options.selector);
-        log.info(`Source manifest ${root.digest} (${root.mediaType})`);
+        log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
         const destination = await openDestination();
         const result = await copyGraph(source.target, destination, root, {
             concurrency: options.concurrency,
@@ -82998,7 +83997,7 @@ async function copyArtifact(source, openDestination, options, log) {
             ...(options.mountFrom === undefined ? {} : { mountFrom: options.mountFrom }),
             onProgress: progressReporter(log, 'Copying'),
             onBlob: (d, outcome) => log.info(`${copy_VERB[outcome]} ${shortDigest(d.digest)} (${formatBytes(d.size)})`),
-            onManifest: (d, outcome) => log.info(`${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${d.mediaType})`),
+            onManifest: (d, outcome) => log.info(`${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${logText(d.mediaType)})`),
         });
         const { uploaded, exists, mounted } = result.blobs;
         log.info(`Copied ${options.destinationName}@${root.digest}: ${result.manifests.copied + result.manifests.exists} manifest(s), ` +
@@ -83233,6 +84232,28 @@ function readCopySource() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/summary/registry.ts
+// Job summaries of the registry commands: a heading with a table of facts, and a list table where
+// the command has one (tags, repositories, referrers).
+
+
+
+/** The step output keeps every name; the summary may leave some out. */
+const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
+function namesMarkdown(heading, names) {
+    return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
+}
+function referrersMarkdown(referrers) {
+    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
+        code(r.artifactType || '(none)'),
+        code(r.digest),
+        formatBytes(r.size),
+        Object.entries(r.annotations)
+            .map(([key, value]) => code(`${key}=${value}`))
+            .join('<br>'),
+    ]), { more });
+}
+
 ;// CONCATENATED MODULE: ./src/action/commands/copy.ts
 
 
@@ -83338,6 +84359,7 @@ async function runDelete() {
 
 
 
+
 async function discoverReferrers(store, selector, 
 /** Only referrers of this artifact type; all when undefined. */
 artifactType, log) {
@@ -83345,9 +84367,16 @@ artifactType, log) {
         const subject = await resolveSelected(store, selector);
         log.info(`Subject ${subject.digest}`);
         const found = await store.target.referrers(subject, artifactType);
-        const referrers = found.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
+        // The listing is an index the registry (or anyone who could push the tag-schema index)
+        // wrote: a digest that does not parse is never output.
+        const valid = found.filter((d) => isDigest(d.digest));
+        if (valid.length < found.length) {
+            const bad = found.filter((d) => !isDigest(d.digest)).map((d) => quoted(String(d.digest)));
+            log.warning(`Left out ${bad.length} referrer(s) whose digest is not valid: ${bad.slice(0, 3).join(', ')}`);
+        }
+        const referrers = valid.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
         for (const r of referrers) {
-            log.info(`${shortDigest(r.digest)} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`);
+            log.info(`${shortDigest(r.digest)} ${logText(r.artifactType) || '(no artifact type)'} (${formatBytes(r.size)})`);
         }
         const filter = artifactType === undefined ? '' : ` of type ${artifactType}`;
         log.info(`${referrers.length} referrer${referrers.length === 1 ? '' : 's'}${filter}`);
@@ -83362,28 +84391,6 @@ function toReferrer(d) {
         size: d.size,
         annotations: d.annotations ?? {},
     };
-}
-
-;// CONCATENATED MODULE: ./src/action/summary/registry.ts
-// Job summaries of the registry commands: a heading with a table of facts, and a list table where
-// the command has one (tags, repositories, referrers).
-
-
-
-/** The step output keeps every name; the summary may leave some out. */
-const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
-function namesMarkdown(heading, names) {
-    return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
-}
-function referrersMarkdown(referrers) {
-    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
-        code(r.artifactType || '(none)'),
-        code(r.digest),
-        formatBytes(r.size),
-        Object.entries(r.annotations)
-            .map(([key, value]) => code(`${key}=${value}`))
-            .join('<br>'),
-    ]), { more });
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/discover.ts
@@ -84251,8 +85258,6 @@ function folderEntry(path) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: external "buffer"
 const external_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 ;// CONCATENATED MODULE: external "zlib"
@@ -84271,6 +85276,7 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 // what the pull itself decides (unsafe paths, archives, existing files).
 
 
+
 class PullError extends Error {
     code;
     constructor(code, message, options) {
@@ -84287,9 +85293,12 @@ class PullError extends Error {
 function layerFailure(error, name, digest) {
     // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
     const message = error?.message;
-    if (typeof message !== 'string' || message.includes(`"${name}"`))
+    if (typeof message !== 'string' ||
+        message.includes(`"${name}"`) ||
+        message.includes(quoted(name))) {
         return error;
-    const named = `layer "${name}" (${shortDigest(digest)}): ${message}`;
+    }
+    const named = `layer ${quoted(name)} (${shortDigest(digest)}): ${message}`;
     if (error instanceof PullError)
         return new PullError(error.code, named, { cause: error });
     if (error instanceof OciError)
@@ -84400,6 +85409,35 @@ async function writeAll(handle, buffers) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/git-folder.ts
+// A pull never writes into a `.git` folder: git runs what it finds there (hooks, and commands
+// named in .git/config such as core.fsmonitor or core.sshCommand), so a planted file would run
+// code in any later git step of the job. This holds whatever allow-path-traversal says.
+//
+// Names are compared as the runners' file systems would resolve them, so that no spelling
+// reaches the same folder: case-insensitively (NTFS, APFS and HFS+ are case-insensitive by
+// default), without the trailing dots and spaces Windows drops (`.git.`, `.git `), without an
+// NTFS stream suffix (`.git::$INDEX_ALLOCATION`), without the characters HFS+ ignores
+// (zero-width joiners and the like), and with `git~1`, the 8.3 short name Windows gives `.git`.
+// Git itself refuses the same spellings in the trees it checks out.
+/** Code points HFS+ leaves out when it compares names. */
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/gu;
+/** Whether one path segment names a `.git` folder on some runner's file system. */
+function isGitFolderName(segment) {
+    const withoutStream = segment.replace(HFS_IGNORED, '').split(':')[0] ?? '';
+    const name = withoutStream.replace(/[. ]+$/, '').toLowerCase();
+    return name === '.git' || /^git~\d+$/.test(name);
+}
+/**
+ * The first segment of `path` that names a `.git` folder, or undefined. Both `/` and `\` split
+ * segments: on Windows both are separators, and a name is refused if any runner would read it so.
+ */
+function gitSegment(path) {
+    return path.split(/[\\/]/).find(isGitFolderName);
+}
+/** Why a path with such a segment is refused, for the error message. */
+const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git runs what it finds there (hooks, core.fsmonitor)';
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-paths.ts
 // Name rules for the entries of a folder layer, without touching the filesystem.
 //
@@ -84407,6 +85445,8 @@ async function writeAll(handle, buffers) {
 // (`dir/`, `dir/a.txt`, …). Entries are mapped into the layer folder by removing that prefix.
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
+
+
 
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
@@ -84421,6 +85461,10 @@ function archivePrefix(title) {
 function entrySegments(entryPath, prefix, title) {
     if (entryPath.includes('\0'))
         throw unsafe(title, entryPath, 'contains a NUL character');
+    const git = gitSegment(entryPath);
+    if (git !== undefined) {
+        throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
+    }
     const normal = external_node_path_.posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
     const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
     if (trimmed === prefix)
@@ -84428,7 +85472,7 @@ function entrySegments(entryPath, prefix, title) {
     if (!trimmed.startsWith(`${prefix}/`)) {
         const why = external_node_path_.posix.isAbsolute(entryPath) || trimmed.startsWith('../') || trimmed === '..'
             ? 'leaves the layer folder'
-            : `is not inside "${prefix}/" (entries of a folder layer start with its title)`;
+            : `is not inside ${quoted(`${prefix}/`)} (entries of a folder layer start with its title)`;
         throw unsafe(title, entryPath, why);
     }
     const rest = trimmed.slice(prefix.length + 1);
@@ -84445,14 +85489,18 @@ function entrySegments(entryPath, prefix, title) {
  */
 function checkSymlinkTarget(linkSegments, target, title, name) {
     if (target === '' || target.includes('\0')) {
-        throw unsafe(title, name, `is a symbolic link to ${JSON.stringify(target)}`);
+        throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
+    }
+    const git = gitSegment(target);
+    if (git !== undefined) {
+        throw unsafe(title, name, `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`);
     }
     if (external_node_path_.posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
-        throw unsafe(title, name, `is a symbolic link to the absolute path "${target}"`);
+        throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
     }
     const depth = climb(linkSegments.slice(0, -1), target.split('/'));
     if (depth === undefined) {
-        throw unsafe(title, name, `is a symbolic link to "${target}", which leaves the layer folder`);
+        throw unsafe(title, name, `is a symbolic link to ${quoted(target)}, which leaves the layer folder`);
     }
 }
 /** Walks `steps` from `start` by name; undefined when it goes above the root. */
@@ -84473,7 +85521,7 @@ function climb(start, steps) {
     return position;
 }
 function unsafe(title, entry, why) {
-    return new PullError('UNSAFE_ARCHIVE', `folder layer "${title}": tar entry "${entry}" ${why}; refused`);
+    return new PullError('UNSAFE_ARCHIVE', `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/link-chains.ts
@@ -85327,6 +86375,7 @@ async function stage(layer, path, signal, options, budget) {
 
 
 
+
 function parseImageManifest(bytes, where) {
     let json;
     try {
@@ -85381,11 +86430,13 @@ function descriptorAt(value, field, where) {
 }
 function indexRefused(where, manifests) {
     const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
+    // What the index lists is shown only once checked: digests that parse, platforms neutralised.
     const choices = listed.slice(0, 10).map((m) => {
         const platform = manifest_isObject(m['platform'])
-            ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
+            ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
             : '';
-        return `${String(m['digest'])}${platform}`;
+        const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
+        return `${digest ?? '(an invalid digest)'}${platform}`;
     });
     const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
     return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
@@ -85405,7 +86456,10 @@ function stringMap(value) {
 ;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
 // Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
 // either by its name (`..`, an absolute path) or through a symlink that already exists there.
-// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
+// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted, and
+// neither is the refusal to write into a `.git` folder (git-folder.ts).
+
+
 
 
 
@@ -85417,21 +86471,25 @@ function isInside(root, path) {
 /** The absolute target of a title, checked by name only (no filesystem access). */
 function titleTarget(outputDir, title, allowTraversal) {
     if (title === '' || title.includes('\0')) {
-        throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} is not a usable path`);
+    }
+    const git = gitSegment(title);
+    if (git !== undefined) {
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}; refused whatever allow-path-traversal says`);
     }
     const target = (0,external_node_path_.resolve)(outputDir, title);
     // Never lifted: replacing the output folder or a folder holding it would replace the pull's
     // own work folder, and everything else in there.
     if (isInside(target, outputDir)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
     }
     if (allowTraversal)
         return target;
     if ((0,external_node_path_.isAbsolute)(title)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} is an absolute path; refused unless allow-path-traversal is true`);
     }
     if (!isInside(outputDir, target)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
     }
     return target;
 }
@@ -85441,6 +86499,7 @@ function titleTarget(outputDir, title, allowTraversal) {
  * output folder. Run before downloading and again right before moving into place.
  */
 async function checkExistingPaths(outputDir, targets, allowTraversal) {
+    await refuseGitDestinations(outputDir, targets);
     const rootReal = await realpathOrUndefined(outputDir);
     if (rootReal === undefined)
         return; // nothing exists yet
@@ -85461,7 +86520,7 @@ async function checkExistingPath(outputDir, rootReal, target, title, allowTraver
         if (stats.isSymbolicLink()) {
             const real = await realpathOrUndefined(current);
             if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
-                throw new PullError('UNSAFE_PATH', `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
+                throw new PullError('UNSAFE_PATH', `layer ${quoted(title)} would be written through the symbolic link ${current}, which leads ` +
                     `outside the output folder (or nowhere); refused unless allow-path-traversal is true`);
             }
             const target = real === undefined ? undefined : await (0,promises_.lstat)(real);
@@ -85473,8 +86532,43 @@ async function checkExistingPath(outputDir, rootReal, target, title, allowTraver
         }
     }
 }
+/**
+ * Titles with a `.git` segment are refused by name; this catches the other way in, symbolic
+ * links that already exist (`docs -> .git` in a checked-out repository). Each target's parent is
+ * resolved to where it really leads, and that place, seen from the output folder, must not be
+ * in a `.git` folder, whether or not it is inside the output folder. Seen from the output folder,
+ * so that only where a layer goes counts, not where `path` itself lies.
+ */
+async function refuseGitDestinations(outputDir, targets) {
+    const root = await realLocation(outputDir);
+    const parents = new Map();
+    for (const { target, name } of targets) {
+        const parent = (0,external_node_path_.dirname)(target);
+        let real = parents.get(parent);
+        if (real === undefined) {
+            real = realLocation(parent);
+            parents.set(parent, real);
+        }
+        const where = await real;
+        if (gitSegment((0,external_node_path_.relative)(root, where)) !== undefined) {
+            throw new PullError('UNSAFE_PATH', `layer ${quoted(name)} would be written into the .git folder ${where} (a symbolic link on the way leads there): ${GIT_FOLDER_REASON}; refused whatever allow-path-traversal says`);
+        }
+    }
+}
+/** Where `path` really is: its deepest existing folder resolved through links, plus the rest. */
+async function realLocation(path) {
+    const rest = [];
+    for (let current = path;; current = (0,external_node_path_.dirname)(current)) {
+        const real = await realpathOrUndefined(current);
+        if (real !== undefined)
+            return (0,external_node_path_.join)(real, ...rest.reverse());
+        if ((0,external_node_path_.dirname)(current) === current)
+            return path;
+        rest.push((0,external_node_path_.basename)(current));
+    }
+}
 function notAFolder(title, path) {
-    return new PullError('UNSAFE_PATH', `layer "${title}" needs ${path} to be a folder, but something else is there`);
+    return new PullError('UNSAFE_PATH', `layer ${quoted(title)} needs ${path} to be a folder, but something else is there`);
 }
 async function output_path_lstatOrUndefined(path) {
     try {
@@ -85591,6 +86685,7 @@ async function renameAcross(from, to) {
 
 
 
+
 /** `sha256-<hex>`: the file name of an untitled layer. */
 const digestName = (descriptor) => `${digestAlgorithm(descriptor.digest)}-${digestHex(descriptor.digest)}`;
 function planLayers(manifest, options) {
@@ -85639,7 +86734,7 @@ function annotatedTarDigest(descriptor, name) {
         return parseDigest(value);
     }
     catch (error) {
-        throw new PullError('BAD_ARCHIVE', `folder layer "${name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
+        throw new PullError('BAD_ARCHIVE', `folder layer ${quoted(name)}: its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
     }
 }
 /**
@@ -85651,7 +86746,7 @@ function refuseConflicts(layers) {
     for (const layer of layers) {
         const other = byTarget.get(layer.target);
         if (other !== undefined) {
-            throw new PullError('CONFLICTING_TITLES', `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} ("${layer.name}")`);
+            throw new PullError('CONFLICTING_TITLES', `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} (${quoted(layer.name)})`);
         }
         byTarget.set(layer.target, layer);
     }
@@ -85659,7 +86754,7 @@ function refuseConflicts(layers) {
         for (let dir = (0,external_node_path_.dirname)(inner.target); dir !== (0,external_node_path_.dirname)(dir); dir = (0,external_node_path_.dirname)(dir)) {
             const outer = byTarget.get(dir);
             if (outer !== undefined) {
-                throw new PullError('CONFLICTING_TITLES', `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`);
+                throw new PullError('CONFLICTING_TITLES', `layer ${quoted(inner.name)} would be written inside layer ${quoted(outer.name)}; pull them separately with "files"`);
             }
         }
     }
@@ -85668,8 +86763,9 @@ function refuseConflicts(layers) {
 ;// CONCATENATED MODULE: ./src/commands/pull/pull-log.ts
 
 
+
 /** Names shown in one line before "and N more". */
-const SHOWN = 5;
+const pull_log_SHOWN = 5;
 function logManifest(descriptor, log) {
     log.info(`Manifest ${descriptor.digest} (${formatBytes(descriptor.size)})`);
 }
@@ -85680,7 +86776,7 @@ function logPlaced(file, extracted, log) {
         details.push(`${extracted} ${plural(extracted, 'file')} extracted`);
     if (file.fromCache)
         details.push("from the runner's cache");
-    const name = file.title ?? `untitled ${file.mediaType}`;
+    const name = logText(file.title ?? `untitled ${file.mediaType}`);
     log.info(`Pulled ${name} ${shortDigest(file.digest)} (${details.join(', ')}) → ${file.path}`);
 }
 function logPulled(result, reference, log) {
@@ -85707,15 +86803,15 @@ function logSkipped(skipped, log) {
         if (left.length === 0)
             continue;
         log.info(`Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
-            shown(left.map((s) => s.name)));
+            shown(left.map((s) => logText(s.name))));
         for (const s of left)
             log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
     }
 }
-const label = (s) => `${s.reason === 'untitled' ? '' : `"${s.name}" `}${shortDigest(s.descriptor.digest)} (${s.descriptor.mediaType})`;
+const label = (s) => `${s.reason === 'untitled' ? '' : `${quoted(s.name)} `}${shortDigest(s.descriptor.digest)} (${logText(s.descriptor.mediaType)})`;
 function shown(names) {
-    const head = names.slice(0, SHOWN).join(', ');
-    return names.length > SHOWN ? `${head}, and ${names.length - SHOWN} more` : head;
+    const head = names.slice(0, pull_log_SHOWN).join(', ');
+    return names.length > pull_log_SHOWN ? `${head}, and ${names.length - pull_log_SHOWN} more` : head;
 }
 const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
@@ -86251,7 +87347,6 @@ function pullSummaryMarkdown(summary) {
 
 
 
-
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 async function runPull() {
     const inputs = readPullInputs();
@@ -86270,7 +87365,7 @@ async function runPull() {
 function toolCache() {
     if (process.env['RUNNER_TOOL_CACHE'])
         return runnerToolCache;
-    warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
+    actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
     return undefined;
 }
 async function report(inputs, result) {
@@ -86314,11 +87409,13 @@ async function report(inputs, result) {
 ;// CONCATENATED MODULE: ./src/commands/registry/list-repositories.ts
 // `repo-ls`: the repositories of a registry (its catalog), every page followed.
 
+
 async function listRepositories(registry, name, log) {
     return log.group(`List repositories of ${name}`, async () => {
         const repositories = [...new Set(await readCatalog(registry, name))].sort();
+        // Names as the registry sent them: neutralised, since any of them may start a line.
         for (const repository of repositories)
-            log.info(repository);
+            log.info(logText(repository));
         log.info(`${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}`);
         return repositories;
     });
@@ -86482,6 +87579,8 @@ async function runTag() {
 
 
 
+
+
 const RUNNERS = {
     push: runPush,
     pull: runPull,
@@ -86504,7 +87603,11 @@ function readCommand() {
 async function main_run() {
     try {
         maskSecretInputs();
-        await RUNNERS[readCommand()]();
+        const command = readCommand();
+        for (const warning of unusedInputWarnings(command, (name) => getInput(name))) {
+            actionLog.warning(warning);
+        }
+        await RUNNERS[command]();
     }
     catch (error) {
         setFailed(formatError(error));
@@ -86518,7 +87621,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3533);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3881);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -86857,6 +87960,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

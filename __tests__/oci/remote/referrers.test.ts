@@ -111,6 +111,8 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
     const openLogged = (name: string): RemoteRepository =>
       new RemoteRepository(parseReference(`${proxy.host}/${name}`), {
         ...options,
+        // Said up front, so the plain-HTTP fallback's own info line stays out of `infos`.
+        plainHttp: true,
         logger: { debug: () => {}, warning: () => {}, info: (m) => infos.push(m) },
       });
     beforeEach(() => (infos.length = 0));

@@ -99,7 +99,8 @@ export async function fetchBlob(
           }
           current = undefined;
         } catch (error) {
-          if (options.signal?.aborted || error instanceof OciError) throw error;
+          if (ctx.client.transport.stopped(options.signal) || error instanceof OciError)
+            throw error;
           // Every byte arrived before the cut: the verifier has the last word.
           if (done >= total) {
             current = undefined;

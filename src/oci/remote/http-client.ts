@@ -22,6 +22,8 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   /** Opens the body afresh; called again when the request is resent. */
   body?: () => Body;
+  /** Bytes the registry processes before it answers: the answer's wait grows with them. */
+  processedBytes?: number;
   /** Token scopes the request needs. */
   scopes: readonly string[];
   /** Safe to repeat on network errors and retryable statuses (GET, HEAD, manifest PUT, …). */
@@ -75,7 +77,7 @@ export class RegistryClient {
       try {
         answer = await this.dispatch(req, url, base);
       } catch (error) {
-        if (error instanceof OciError || req.signal?.aborted) throw error;
+        if (error instanceof OciError || this.transport.stopped(req.signal)) throw error;
         const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
         if (!retry) throw this.networkError(req.what, error, attempt);
         await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
@@ -167,6 +169,7 @@ export class RegistryClient {
         url,
         headers,
         ...(hop === 0 && req.body ? { body: req.body } : {}),
+        ...(req.processedBytes ? { processedBytes: req.processedBytes } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const location = header(response, 'location');
@@ -189,7 +192,11 @@ export class RegistryClient {
     const what = { operation: 'connect to', reference: this.registry };
     if (this.options.plainHttp) {
       const base = new URL(`http://${host}`);
-      await this.pingAt(base, what, signal);
+      try {
+        await this.pingAt(base, what, signal);
+      } catch (error) {
+        throw this.pingFailure(what, error);
+      }
       return base;
     }
     const secure = new URL(`https://${host}`);
@@ -198,19 +205,33 @@ export class RegistryClient {
       return secure;
     } catch (error) {
       // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
-      // A certificate problem proves the server does speak TLS: that error stands.
-      if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+      // A certificate problem proves the server does speak TLS: that error stands. So does a
+      // timeout: a plain HTTP server answers a TLS greeting at once (with an error), so a host
+      // that stays silent would only cost the same wait again.
+      if (
+        !isLoopbackHost(secure.hostname) ||
+        isCertificateError(error) ||
+        isRefused(error) ||
+        isTimeout(error)
+      ) {
+        throw this.pingFailure(what, error);
       }
       const plain = new URL(`http://${host}`);
       try {
         await this.pingAt(plain, what, signal, true);
       } catch {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+        throw this.pingFailure(what, error);
       }
       this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
       return plain;
     }
+  }
+
+  /** A failed ping as a RegistryError; a retryable failure was tried every attempt first. */
+  private pingFailure(what: Operation, error: unknown): unknown {
+    if (error instanceof RegistryError || this.transport.stopped()) return error;
+    const attempts = isRetryableNetworkError(error) ? this.transport.policy.attempts : 1;
+    return this.networkError(what, error, attempts);
   }
 
   /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
@@ -271,4 +292,8 @@ export function isCertificateError(error: unknown): boolean {
 
 function isRefused(error: unknown): boolean {
   return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}
+
+function isTimeout(error: unknown): boolean {
+  return [...errorChain(error)].some((e) => e.code === 'TRANSFER_TIMEOUT');
 }

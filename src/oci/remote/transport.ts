@@ -1,14 +1,18 @@
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
-// settings asked for, and a retry loop for requests that are safe to repeat.
+// settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
+// command's cancellation, and a retry loop for requests that are safe to repeat.
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { OciError } from '../errors.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
+import { formatDuration } from '../units.js';
+import { answerWait, deadlines, type Deadlines } from './deadlines.js';
 import type { RemoteOptions } from './options.js';
 import {
   backoffDelay,
+  errorChain,
   isRetryableNetworkError,
   isRetryableStatus,
   parseRetryAfter,
@@ -16,6 +20,8 @@ import {
   sleep,
   type RetryPolicy,
 } from './retry.js';
+import { TransferTimeoutError } from './timeout-error.js';
+import { WatchedDispatcher } from './watched-dispatcher.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Body = Readable | Uint8Array | string;
@@ -27,36 +33,78 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   /** Opens the body afresh for each attempt. */
   body?: () => Body;
+  /**
+   * Bytes the server processes before it answers (the blob an upload's final PUT commits, a
+   * chunk a PATCH stores): the wait for the answer grows with them.
+   */
+  processedBytes?: number;
   signal?: AbortSignal;
 }
 
 const DEFAULT_USER_AGENT = 'oci-artifact-action';
 
+/**
+ * undici's own timeouts stay on behind ours, this much longer, in case ours ever failed to fire;
+ * ours come first and say what timed out.
+ */
+const BACKSTOP_MS = 60_000;
+
 export class Transport {
   readonly dispatcher: Agent;
   readonly policy: RetryPolicy;
+  readonly limits: Deadlines;
   readonly logger: ClientLogger;
+  /** The command's cancellation: every request and every wait between attempts stops with it. */
+  readonly signal: AbortSignal | undefined;
   private readonly userAgent: string;
 
   constructor(options: RemoteOptions = {}) {
     this.policy = retryPolicy(options.retry);
+    this.limits = deadlines(options.deadlines);
     this.logger = options.logger ?? silentLogger;
+    this.signal = options.signal;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.dispatcher = new Agent({ connect: tlsOptions(options) });
+    this.dispatcher = new Agent({
+      connect: { ...tlsOptions(options), timeout: this.limits.connectMs },
+      bodyTimeout: this.limits.stallMs + BACKSTOP_MS,
+    });
   }
 
   /** One attempt. The caller must consume or dump the body. */
-  send(req: TransportRequest): Promise<Response> {
-    return request(req.url, {
-      dispatcher: this.dispatcher,
-      method: req.method,
-      headers: { 'user-agent': this.userAgent, ...req.headers },
-      body: req.body?.(),
-      signal: req.signal,
-      // undici closes the connection after a HEAD unless told otherwise; an existence check per
-      // blob would then cost a new connection (and a TLS handshake) each.
-      ...(req.method === 'HEAD' ? { reset: false } : {}),
-    });
+  async send(req: TransportRequest): Promise<Response> {
+    const answerMs = answerWait(this.limits, req.processedBytes);
+    const signal = this.signalFor(req.signal);
+    try {
+      return await request(req.url, {
+        dispatcher: new WatchedDispatcher(
+          this.dispatcher,
+          { ...this.limits, answerMs },
+          req.url.host,
+        ),
+        method: req.method,
+        headers: { 'user-agent': this.userAgent, ...req.headers },
+        body: req.body?.(),
+        ...(signal ? { signal } : {}),
+        headersTimeout: answerMs + BACKSTOP_MS,
+        // undici closes the connection after a HEAD unless told otherwise; an existence check per
+        // blob would then cost a new connection (and a TLS handshake) each.
+        ...(req.method === 'HEAD' ? { reset: false } : {}),
+      });
+    } catch (error) {
+      throw this.connectTimeout(error, req.url) ?? error;
+    }
+  }
+
+  /** Whether the request's own signal or the command's cancellation has stopped it. */
+  stopped(signal?: AbortSignal): boolean {
+    return signal?.aborted === true || this.signal?.aborted === true;
+  }
+
+  /** The request's signal joined with the command's cancellation. */
+  signalFor(signal?: AbortSignal): AbortSignal | undefined {
+    if (signal === undefined) return this.signal;
+    if (this.signal === undefined) return signal;
+    return AbortSignal.any([signal, this.signal]);
   }
 
   /**
@@ -69,7 +117,7 @@ export class Transport {
       try {
         response = await this.send(req);
       } catch (error) {
-        if (req.signal?.aborted || attempt >= this.policy.attempts) throw error;
+        if (this.stopped(req.signal) || attempt >= this.policy.attempts) throw error;
         if (!isRetryableNetworkError(error)) throw error;
         await this.pause(attempt, undefined, `${what}: ${(error as Error).message}`, req.signal);
         continue;
@@ -83,7 +131,10 @@ export class Transport {
     }
   }
 
-  /** Waits before attempt `attempt + 1`, saying why in the debug log. */
+  /**
+   * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
+   * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
+   */
   async pause(
     attempt: number,
     retryAfterMs: number | undefined,
@@ -91,10 +142,20 @@ export class Transport {
     signal?: AbortSignal,
   ): Promise<void> {
     const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-    this.logger.debug(
-      `${why}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${this.policy.attempts})`,
+    this.logger.info(
+      `${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`,
     );
-    await sleep(delay, signal);
+    await sleep(delay, this.signalFor(signal));
+  }
+
+  /** undici's connect timeout, said as ours: which host, and after how long. */
+  private connectTimeout(error: unknown, url: URL): TransferTimeoutError | undefined {
+    const timedOut = [...errorChain(error)].some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT');
+    if (!timedOut) return undefined;
+    return new TransferTimeoutError(url.host, {
+      kind: 'connect',
+      afterMs: this.limits.connectMs,
+    });
   }
 
   close(): Promise<void> {

@@ -119,7 +119,7 @@ export async function fetchBlob(
           await ctx.client.transport.pause(
             stalls,
             undefined,
-            `${what.operation} ${what.reference} cut at byte ${done} of ${total}`,
+            `${what.operation} ${what.reference} cut at byte ${done} of ${total}: ${(error as Error).message}`,
             options.signal,
           );
           current = await request(ctx, descriptor, done, options.signal, what);

@@ -1,12 +1,14 @@
-// The clock of one request: after the connection is up, the body must keep moving while it is
-// sent, the answer must come within its wait once the request is sent, and the answer's body
-// must keep moving while it is received. "Moving" is two checks, as curl's: no byte at all for
+// The clock of one request: a connection must be up (TCP and TLS) within its wait, the body must
+// keep moving while it is sent, the answer must come within its wait once the request is sent,
+// and the answer's body must keep moving while it is received. "Moving" is two checks, as curl's: no byte at all for
 // `stallMs` is a stall; fewer than `lowSpeedBytesPerSecond` on average over a whole window of
 // `lowSpeedWindowMs` is too slow. Time during which *we* hold the download back (the reader is
 // busy writing to disk) does not count: only time the network could have moved bytes does.
 import { TransferTimeoutError, type Direction } from './timeout-error.js';
 
 export interface WatchLimits {
+  /** From the request handed to the pool to its connection being ready (0 when reused). */
+  readonly connectMs: number;
   /** The wait for the answer once the request is sent (may grow with an upload's size). */
   readonly answerMs: number;
   readonly stallMs: number;
@@ -31,7 +33,7 @@ export const realClock: WatchClock = {
   },
 };
 
-type Phase = 'idle' | 'sending' | 'waiting' | 'receiving' | 'done';
+type Phase = 'idle' | 'connecting' | 'sending' | 'waiting' | 'receiving' | 'done';
 
 export class TransferWatchdog {
   private phase: Phase = 'idle';
@@ -42,6 +44,7 @@ export class TransferWatchdog {
   private lastMoveAt = 0;
   private windowStart = 0;
   private windowBytes = 0;
+  /** When the current wait (connecting, or waiting for the answer) began. */
   private waitingSince = 0;
   private stopTicking: (() => void) | undefined;
 
@@ -53,14 +56,19 @@ export class TransferWatchdog {
     private readonly clock: WatchClock = realClock,
   ) {}
 
+  /** The request is handed over: a connection is being made (or a kept one taken). */
+  connecting(): void {
+    if (this.phase !== 'idle') return;
+    this.enter('connecting');
+    this.waitingSince = this.clock.now();
+    this.startTicking();
+  }
+
   /** The connection is up and the request is being written. */
   sending(): void {
     if (this.phase === 'done') return;
     this.enter('sending');
-    const { answerMs, stallMs, lowSpeedWindowMs } = this.limits;
-    // A tenth of the shortest limit: a deadline is seen at most 10 % late.
-    const tick = Math.min(1000, Math.max(5, Math.min(answerMs, stallMs, lowSpeedWindowMs) / 10));
-    this.stopTicking ??= this.clock.every(tick, () => this.check());
+    this.startTicking();
   }
 
   /** Bytes went out (request body) or came in (response body). */
@@ -93,6 +101,15 @@ export class TransferWatchdog {
     this.paused = false;
   }
 
+  private startTicking(): void {
+    const { connectMs, answerMs, stallMs, lowSpeedWindowMs } = this.limits;
+    const shortest = Math.min(connectMs, answerMs, stallMs, lowSpeedWindowMs);
+    // A tenth of the shortest limit: a deadline is seen at most 10 % late.
+    this.stopTicking ??= this.clock.every(Math.min(1000, Math.max(5, shortest / 10)), () =>
+      this.check(),
+    );
+  }
+
   stop(): void {
     this.phase = 'done';
     this.stopTicking?.();
@@ -102,16 +119,25 @@ export class TransferWatchdog {
   /** Runs on every tick; public so tests can drive it with their own clock. */
   check(): void {
     this.account();
+    if (this.phase === 'connecting') {
+      if (this.clock.now() - this.waitingSince >= this.limits.connectMs) {
+        this.fire({ kind: 'connect', afterMs: this.limits.connectMs });
+      }
+      return;
+    }
     if (this.phase === 'waiting') {
       const waited = this.clock.now() - this.waitingSince;
-      if (waited >= this.limits.answerMs) this.fire({ kind: 'answer', afterMs: waited });
+      if (waited >= this.limits.answerMs) {
+        this.fire({ kind: 'answer', afterMs: this.limits.answerMs });
+      }
       return;
     }
     if ((this.phase !== 'sending' && this.phase !== 'receiving') || this.paused) return;
     const direction: Direction = this.phase === 'sending' ? 'upload' : 'download';
     const still = this.active - this.lastMoveAt;
+    // Errors say the limit that was passed (the tick may see it a little late).
     if (still >= this.limits.stallMs) {
-      this.fire({ kind: 'stall', direction, afterMs: still });
+      this.fire({ kind: 'stall', direction, afterMs: this.limits.stallMs });
       return;
     }
     const span = this.active - this.windowStart;
@@ -121,7 +147,7 @@ export class TransferWatchdog {
       this.fire({
         kind: 'low-speed',
         direction,
-        afterMs: span,
+        afterMs: this.limits.lowSpeedWindowMs,
         moved: this.windowBytes,
         minimumBytesPerSecond: this.limits.lowSpeedBytesPerSecond,
       });

@@ -65,34 +65,42 @@ export class Transport {
     this.signal = options.signal;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.dispatcher = new Agent({
+      // Ours fires first, undici's at most a second later (it ticks coarsely): it ends the
+      // connection attempt that ours gave up on.
       connect: { ...tlsOptions(options), timeout: this.limits.connectMs },
       bodyTimeout: this.limits.stallMs + BACKSTOP_MS,
     });
   }
 
-  /** One attempt. The caller must consume or dump the body. */
-  async send(req: TransportRequest): Promise<Response> {
+  /**
+   * One attempt, under the deadlines: a timeout rejects it (or, once the answer has come, fails
+   * its body) with a TransferTimeoutError. The caller must consume or dump the body.
+   */
+  send(req: TransportRequest): Promise<Response> {
     const answerMs = answerWait(this.limits, req.processedBytes);
-    const signal = this.signalFor(req.signal);
-    try {
-      return await request(req.url, {
-        dispatcher: new WatchedDispatcher(
-          this.dispatcher,
-          { ...this.limits, answerMs },
-          req.url.host,
-        ),
-        method: req.method,
-        headers: { 'user-agent': this.userAgent, ...req.headers },
-        body: req.body?.(),
-        ...(signal ? { signal } : {}),
-        headersTimeout: answerMs + BACKSTOP_MS,
-        // undici closes the connection after a HEAD unless told otherwise; an existence check per
-        // blob would then cost a new connection (and a TLS handshake) each.
-        ...(req.method === 'HEAD' ? { reset: false } : {}),
-      });
-    } catch (error) {
+    const timedOut = new AbortController();
+    const watched = new WatchedDispatcher(
+      this.dispatcher,
+      { ...this.limits, answerMs },
+      req.url.host,
+      (error) => timedOut.abort(error),
+    );
+    const outer = this.signalFor(req.signal);
+    const signal = outer ? AbortSignal.any([outer, timedOut.signal]) : timedOut.signal;
+    const response = request(req.url, {
+      dispatcher: watched,
+      method: req.method,
+      headers: { 'user-agent': this.userAgent, ...req.headers },
+      body: req.body?.(),
+      signal,
+      headersTimeout: answerMs + BACKSTOP_MS,
+      // undici closes the connection after a HEAD unless told otherwise; an existence check per
+      // blob would then cost a new connection (and a TLS handshake) each.
+      ...(req.method === 'HEAD' ? { reset: false } : {}),
+    }).catch((error: unknown) => {
       throw this.connectTimeout(error, req.url) ?? error;
-    }
+    });
+    return untilAborted(response, signal);
   }
 
   /** Whether the request's own signal or the command's cancellation has stopped it. */
@@ -148,19 +156,40 @@ export class Transport {
     await sleep(delay, this.signalFor(signal));
   }
 
-  /** undici's connect timeout, said as ours: which host, and after how long. */
+  /** undici's own connect timeout (it may fire before ours) said as ours. */
   private connectTimeout(error: unknown, url: URL): TransferTimeoutError | undefined {
     const timedOut = [...errorChain(error)].some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT');
     if (!timedOut) return undefined;
-    return new TransferTimeoutError(url.host, {
-      kind: 'connect',
-      afterMs: this.limits.connectMs,
-    });
+    return new TransferTimeoutError(url.host, { kind: 'connect', afterMs: this.limits.connectMs });
   }
 
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/**
+ * The response, or the signal's reason as soon as it is aborted. undici sees an abort only once a
+ * connection is ready, so a request still connecting (a TLS handshake that never ends) would wait
+ * for undici's own connect timeout; this does not. The request left behind settles by itself
+ * (undici aborts it when it connects, or its connect times out).
+ */
+function untilAborted(response: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    response.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function tlsOptions(options: RemoteOptions): Agent.Options['connect'] {

@@ -1,8 +1,11 @@
 // Puts one TransferWatchdog on one request, at the level where bytes meet the socket: undici tells
-// the handler of a request when it is written (each body chunk, then the end), when the answer's
-// headers and body chunks arrive, and when the reader holds the body back (onData → false, until
-// `resume`). undici's own headers and body timeouts stay on as a backstop, set longer than ours.
+// the handler of a request when its connection is ready (onConnect), when it is written (each body
+// chunk, then the end), when the answer's headers and body chunks arrive, and when the reader
+// holds the body back (onData → false, until `resume`). A timeout is handed to `cut`, which aborts
+// the request through its signal (that works before a connection exists, too). undici's own
+// timeouts stay on as a backstop, set longer than ours.
 import { Dispatcher } from 'undici';
+import type { TransferTimeoutError } from './timeout-error.js';
 import { TransferWatchdog, type WatchClock, type WatchLimits } from './transfer-watchdog.js';
 
 /** A dispatcher for one request: the shared pool underneath, a watchdog on top. */
@@ -11,6 +14,7 @@ export class WatchedDispatcher extends Dispatcher {
     private readonly pool: Dispatcher,
     private readonly limits: WatchLimits,
     private readonly host: string,
+    private readonly cut: (error: TransferTimeoutError) => void,
     private readonly clock?: WatchClock,
   ) {
     super();
@@ -20,7 +24,9 @@ export class WatchedDispatcher extends Dispatcher {
     options: Dispatcher.DispatchOptions,
     handler: Dispatcher.DispatchHandler,
   ): boolean {
-    return this.pool.dispatch(options, watched(handler, this.limits, this.host, this.clock));
+    const watchdog = new TransferWatchdog(this.limits, this.host, this.cut, this.clock);
+    watchdog.connecting();
+    return this.pool.dispatch(options, watched(handler, watchdog));
   }
 
   override close(): Promise<void> {
@@ -39,15 +45,10 @@ export class WatchedDispatcher extends Dispatcher {
  */
 function watched(
   inner: Dispatcher.DispatchHandler,
-  limits: WatchLimits,
-  host: string,
-  clock: WatchClock | undefined,
+  watchdog: TransferWatchdog,
 ): Dispatcher.DispatchHandler & { onRequestSent(): void } {
-  let abort: ((error?: Error) => void) | undefined;
-  const watchdog = new TransferWatchdog(limits, host, (error) => abort?.(error), clock);
   return {
     onConnect(abortRequest) {
-      abort = abortRequest;
       watchdog.sending();
       inner.onConnect?.(abortRequest);
     },

@@ -3,7 +3,10 @@ import { isValidRegistry, parseReference, type Reference } from '../../oci/refer
 import { OciError } from '../../oci/errors.js';
 import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import { processCancellation } from '../../commands/cancellation.js';
 import { InputError } from '../input-error.js';
+import { clientLogger } from '../log.js';
+import { readTestKnobs } from '../test-knobs.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -61,6 +64,9 @@ export function readRemoteOptions(credentialInputs?: {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
     userAgent: 'oci-artifact-action',
+    logger: clientLogger,
+    signal: processCancellation.signal,
+    ...readTestKnobs(),
     fallbackCredentials: (registry) =>
       registry === 'ghcr.io' && githubToken !== ''
         ? {

@@ -279,6 +279,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     seen: SeenRequest,
     { cutAfter, hold, stallAfter, trickle, extraHeaders }: Alteration,
   ): void => {
+    if (res.destroyed) {
+      // The client is gone (killed, or it gave up) before the registry answered.
+      upstreamRes.resume();
+      return;
+    }
     const status = upstreamRes.statusCode ?? 502;
     const headers = withoutHopByHop(upstreamRes.headers);
     const location = upstreamRes.headers['location'];

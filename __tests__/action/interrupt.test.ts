@@ -117,7 +117,8 @@ describe('interrupting the action', () => {
     await writeFile(join(ws, 'small.txt'), 'small\n');
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    let run: StartedAction | undefined;
+    let begun!: (run: StartedAction) => void;
+    const running = new Promise<StartedAction>((resolve) => (begun = resolve));
     fixture.proxy.setRules([
       {
         method: 'PUT',
@@ -129,16 +130,19 @@ describe('interrupting the action', () => {
           // The registry has stored the manifest: only its answer is late. Interrupt now, and
           // answer once the action has taken the signal in.
           onHeld: () => {
-            run?.child.kill('SIGTERM');
-            void run?.waitForLine(/^::debug::Interrupted by SIGTERM/).then(release, release);
+            void running.then(async (run) => {
+              run.child.kill('SIGTERM');
+              await run.waitForLine(/^::debug::Interrupted by SIGTERM/).finally(release);
+            });
           },
         },
       },
     ]);
-    run = await start(
+    const run = await start(
       { command: 'push', reference: 'commit/point:v1', files: 'small.txt', tags: 'extra' },
       ws,
     );
+    begun(run);
     const result = await run.finished;
     expect(failed(result)).toBe(
       'Interrupted by SIGTERM while running "push": transfers aborted, temporary files removed',

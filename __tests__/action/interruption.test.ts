@@ -23,14 +23,15 @@ describe('watchForInterruption', () => {
       expect((cancellation.signal.reason as InterruptedError).message).toBe(
         'Interrupted by SIGTERM',
       );
-      process.emit('SIGINT', 'SIGINT');
+      process.emit('SIGBREAK', 'SIGBREAK'); // Windows' second signal
       const forced = await watch.forced;
       expect(forced).toBe(cancellation.signal.reason);
     } finally {
       watch.dispose();
     }
-    expect(process.listenerCount('SIGTERM')).toBe(0);
-    expect(process.listenerCount('SIGINT')).toBe(0);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGBREAK']) {
+      expect(process.listenerCount(signal)).toBe(0);
+    }
   });
 
   it('cancels when the timeout passes, and leaves the command behind after the grace period', async () => {

@@ -1,5 +1,6 @@
 // Stopping the command from outside: SIGINT or SIGTERM (the runner cancelling the job: SIGINT,
-// then SIGTERM, then SIGKILL a few seconds later) and the `timeout` input. The first of them
+// then SIGTERM, then SIGKILL a few seconds later; Ctrl+C and Ctrl+Break on Windows) and the
+// `timeout` input. The first of them
 // cancels the process's Cancellation: every transfer aborts, each command removes its temporary
 // files as it unwinds, and the step fails with one line saying what was interrupted. Should the
 // command not have unwound within a grace period (work that does not listen, such as packing a
@@ -8,8 +9,14 @@ import * as core from '@actions/core';
 import type { Cancellation } from '../commands/cancellation.js';
 import { removeScratchNow } from '../commands/scratch-paths.js';
 
+/**
+ * Linux and macOS runners send SIGINT then SIGTERM; Windows runners send Ctrl+C then Ctrl+Break,
+ * which Node.js reports as SIGINT and SIGBREAK.
+ */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
+
 export type Trigger =
-  { kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' } | { kind: 'timeout'; seconds: number };
+  { kind: 'signal'; signal: (typeof SIGNALS)[number] } | { kind: 'timeout'; seconds: number };
 
 /** The reason every aborted transfer rejects with. */
 export class InterruptedError extends Error {
@@ -27,8 +34,6 @@ export class InterruptedError extends Error {
 
 /** How long a cancelled command may take to unwind before the action leaves it behind. */
 export const GRACE_MS = 3_000;
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export interface InterruptionWatch {
   /** Starts the hard deadline of the `timeout` input. */

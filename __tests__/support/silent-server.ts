@@ -7,6 +7,11 @@ export interface SilentServer {
   readonly host: string;
   /** Connections accepted so far. */
   readonly connections: number;
+  /**
+   * How each connection that sent anything began: `tls` (a TLS handshake record) or `plain`
+   * (anything else, such as `GET /v2/`).
+   */
+  readonly greetings: ('tls' | 'plain')[];
   /** Calls `listener` on each connection accepted; returns a function that removes it. */
   onConnection(listener: (count: number) => void): () => void;
   stop(): Promise<void>;
@@ -16,11 +21,14 @@ export async function startSilentServer(): Promise<SilentServer> {
   const sockets = new Set<Socket>();
   const listeners = new Set<(count: number) => void>();
   let connections = 0;
+  const greetings: ('tls' | 'plain')[] = [];
   const server = createServer((socket) => {
     connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
+    // 0x16: the content type of a TLS handshake record, the first byte a TLS client sends.
+    socket.once('data', (chunk: Buffer) => greetings.push(chunk[0] === 0x16 ? 'tls' : 'plain'));
     socket.resume();
     for (const listener of listeners) listener(connections);
   });
@@ -34,6 +42,7 @@ export async function startSilentServer(): Promise<SilentServer> {
     get connections() {
       return connections;
     },
+    greetings,
     onConnection(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

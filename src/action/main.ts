@@ -1,8 +1,16 @@
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
-// exit code 1.
+// exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
 import * as core from '@actions/core';
+import { processCancellation } from '../commands/cancellation.js';
 import { InputError } from './input-error.js';
 import { unusedInputWarnings } from './inputs/input-usage.js';
+import {
+  exitNow,
+  interruptedMessage,
+  InterruptedError,
+  watchForInterruption,
+} from './interruption.js';
+import { readTimeout } from './inputs/timeout.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
 import { maskSecretInputs } from './inputs/read.js';
 import { formatError } from './format-error.js';
@@ -40,14 +48,33 @@ function readCommand(): CommandName {
 }
 
 export async function run(): Promise<void> {
+  const watch = watchForInterruption(processCancellation);
+  let command: CommandName | undefined;
   try {
     maskSecretInputs();
-    const command = readCommand();
+    command = readCommand();
     for (const warning of unusedInputWarnings(command, (name) => core.getInput(name))) {
       actionLog.warning(warning);
     }
-    await RUNNERS[command]();
+    const timeout = readTimeout();
+    if (timeout !== undefined) watch.startTimeout(timeout);
+    const running = RUNNERS[command]();
+    const left = await Promise.race([running.then(() => undefined), watch.forced]);
+    if (left !== undefined) {
+      // The command has not unwound: whatever it still does ends with the process.
+      running.catch(() => undefined);
+      core.setFailed(interruptedMessage(left, command, true));
+      exitNow();
+    }
   } catch (error) {
-    core.setFailed(formatError(error));
+    const interruption = processCancellation.signal.reason as unknown;
+    if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
+      actionLog.debug(`the command stopped with: ${formatError(error)}`);
+      core.setFailed(interruptedMessage(interruption, command));
+    } else {
+      core.setFailed(formatError(error));
+    }
+  } finally {
+    watch.dispose();
   }
 }

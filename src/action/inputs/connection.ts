@@ -3,9 +3,11 @@ import { isValidRegistry, parseReference, type Reference } from '../../oci/refer
 import { OciError } from '../../oci/errors.js';
 import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import { processCancellation } from '../../commands/cancellation.js';
 import { InputError } from '../input-error.js';
 import { layoutLockOptions } from './layout-lock.js';
 import { clientLogger } from '../log.js';
+import { readTestKnobs } from '../test-knobs.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -69,6 +71,8 @@ export function readRemoteOptions(credentialInputs?: {
     logger: clientLogger,
     credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
     fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
+    signal: processCancellation.signal,
+    ...readTestKnobs(),
     fallbackCredentials: (registry) =>
       registry === 'ghcr.io' && githubToken !== ''
         ? {

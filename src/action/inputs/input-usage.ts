@@ -84,6 +84,7 @@ export const INPUT_USAGE = {
   'plain-http': { usedBy: 'all', default: 'false' },
   insecure: { usedBy: 'all', default: 'false' },
   'ca-file': { usedBy: 'all' },
+  timeout: { usedBy: 'all' },
 } as const satisfies Record<string, InputUse>;
 
 export type InputName = keyof typeof INPUT_USAGE;

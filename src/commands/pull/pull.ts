@@ -1,7 +1,8 @@
 // `pull`: resolve, read the manifest, plan where each layer goes (refusing unsafe paths before a
 // byte is downloaded), download and verify every layer into a work folder inside the output
-// folder, then move the verified results into place. On failure the work folder goes away and
-// no final path holds anything unverified.
+// folder, then move the verified results into place. On failure (a cancellation included) the
+// work folder goes away and no final path holds anything unverified; a work folder left by a
+// killed run is removed by the next pull into the same folder.
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
@@ -21,6 +22,7 @@ import { planLayers, type PlannedLayer, type SkippedLayer } from './plan.js';
 import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
 import { readManifest } from './read-manifest.js';
 import { titleFilter } from './title-filter.js';
+import { removeAbandonedWorkFolders } from './work-folders.js';
 
 export interface PullSource extends Resolver, Fetcher {
   readonly location: string;
@@ -100,6 +102,7 @@ export async function pull(options: PullOptions): Promise<PullResult> {
     await checkTargets(plan.layers, outputDir, options);
 
     const created = await makeFolder(outputDir);
+    if (created === undefined) await removeAbandonedWorkFolders(outputDir, log);
     let work: WorkArea | undefined;
     const files: PulledFile[] = [];
     let sources: BlobSources;

@@ -1,10 +1,12 @@
 // `push`: files, globs and folders → one artifact in a Target (registry or layout folder).
 // Order matters: every blob first, the manifest last (so a failure tags nothing), then the
-// extra tags.
+// extra tags. Cancelled, it stops before the manifest (nothing tagged) or, when the manifest was
+// already on its way, finishes it first (see Cancellation).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortDigest } from '../../oci/digest.js';
 import type { Target } from '../../oci/target.js';
+import { processCancellation, type Cancellation } from '../cancellation.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import {
@@ -13,6 +15,7 @@ import {
   type NothingFound,
   type PackedArtifact,
 } from '../pack/pack-artifact.js';
+import { trackScratch } from '../scratch-paths.js';
 import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
@@ -26,6 +29,8 @@ export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   tempRoot: string;
   /** Title of the log group; default `Push <name>[:<tag>]`. */
   groupTitle?: string;
+  /** What stops the push from outside; default the process's (signals, `timeout`). */
+  cancellation?: Cancellation;
 }
 
 export interface PushResult extends PackedArtifact {
@@ -52,8 +57,10 @@ export async function pushArtifact(
   const title =
     options.groupTitle ??
     `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
+  const cancellation = options.cancellation ?? processCancellation;
   await mkdir(options.tempRoot, { recursive: true });
   const tempDir = await mkdtemp(join(options.tempRoot, 'oci-push-'));
+  const untrack = trackScratch(tempDir);
   try {
     const result = await log.group(title, async () => {
       const artifact = await packArtifact({ ...options, tempDir }, log);
@@ -61,14 +68,16 @@ export async function pushArtifact(
         reportNothingFound(artifact, options, log);
         return artifact;
       }
+      cancellation.throwIfRequested();
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
       const uploads = (await target.exists(artifact.descriptor))
         ? reportExisting(artifact.blobs, log)
         : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
-      const { subjectHandled } = await target.pushManifest(
-        artifact.descriptor,
-        artifact.bytes,
-        options.tag,
+      // The last point at which a cancelled push stops with nothing tagged. Once sent, the
+      // manifest (with the referrers index that lists it) is seen through.
+      cancellation.throwIfRequested();
+      const { subjectHandled } = await cancellation.uninterruptible(() =>
+        target.pushManifest(artifact.descriptor, artifact.bytes, options.tag),
       );
       log.info(
         `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
@@ -81,6 +90,7 @@ export async function pushArtifact(
       const tags = options.tag === undefined ? [] : [options.tag];
       for (const tag of options.tags) {
         if (tags.includes(tag)) continue;
+        cancellation.throwIfRequested();
         await target.tag(artifact.descriptor, tag);
         log.info(`Tagged ${tag}`);
         tags.push(tag);
@@ -91,6 +101,7 @@ export async function pushArtifact(
     return result;
   } finally {
     await rm(tempDir, { recursive: true, force: true });
+    untrack();
   }
 }
 

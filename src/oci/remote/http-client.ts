@@ -24,6 +24,8 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   /** Opens the body afresh; called again when the request is resent. */
   body?: () => Body;
+  /** Bytes the registry processes before it answers: the answer's wait grows with them. */
+  processedBytes?: number;
   /** Token scopes the request needs. */
   scopes: readonly string[];
   /** Safe to repeat on network errors and retryable statuses (GET, HEAD, manifest PUT, …). */
@@ -77,7 +79,7 @@ export class RegistryClient {
       try {
         answer = await this.dispatch(req, url, base);
       } catch (error) {
-        if (error instanceof OciError || req.signal?.aborted) throw error;
+        if (error instanceof OciError || this.transport.stopped(req.signal)) throw error;
         const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
         if (!retry) throw this.networkError(req.what, error, attempt);
         await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
@@ -169,6 +171,7 @@ export class RegistryClient {
         url,
         headers,
         ...(hop === 0 && req.body ? { body: req.body } : {}),
+        ...(req.processedBytes ? { processedBytes: req.processedBytes } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const location = header(response, 'location');
@@ -191,7 +194,11 @@ export class RegistryClient {
     const what = { operation: 'connect to', reference: this.registry };
     if (this.options.plainHttp) {
       const base = new URL(`http://${host}`);
-      await this.pingAt(base, what, signal);
+      try {
+        await this.pingAt(base, what, signal);
+      } catch (error) {
+        throw this.pingFailure(what, error);
+      }
       return base;
     }
     const secure = new URL(`https://${host}`);
@@ -200,15 +207,22 @@ export class RegistryClient {
       return secure;
     } catch (error) {
       // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
-      // A certificate problem proves the server does speak TLS: that error stands.
-      if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+      // A certificate problem proves the server does speak TLS: that error stands. So does a
+      // timeout: a plain HTTP server answers a TLS greeting at once (with an error), so a host
+      // that stays silent would only cost the same wait again.
+      if (
+        !isLoopbackHost(secure.hostname) ||
+        isCertificateError(error) ||
+        isRefused(error) ||
+        isTimeout(error)
+      ) {
+        throw this.pingFailure(what, error);
       }
       const plain = new URL(`http://${host}`);
       try {
         await this.pingAt(plain, what, signal, true);
       } catch {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+        throw this.pingFailure(what, error);
       }
       if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
         this.transport.logger.info(
@@ -217,6 +231,13 @@ export class RegistryClient {
       }
       return plain;
     }
+  }
+
+  /** A failed ping as a RegistryError; a retryable failure was tried every attempt first. */
+  private pingFailure(what: Operation, error: unknown): unknown {
+    if (error instanceof RegistryError || this.transport.stopped()) return error;
+    const attempts = isRetryableNetworkError(error) ? this.transport.policy.attempts : 1;
+    return this.networkError(what, error, attempts);
   }
 
   /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
@@ -277,4 +298,8 @@ export function isCertificateError(error: unknown): boolean {
 
 function isRefused(error: unknown): boolean {
   return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}
+
+function isTimeout(error: unknown): boolean {
+  return [...errorChain(error)].some((e) => e.code === 'TRANSFER_TIMEOUT');
 }

@@ -31644,7 +31644,7 @@ const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
+module.exports.mk = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3881:
+/***/ 1687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73582,6 +73582,64 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/commands/cancellation.ts
+// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
+// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
+/**
+ * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
+ * uninterruptible step is running: then the abort waits until the last such step ends. A push
+ * writes its manifest that way: once the manifest is sent the registry may have applied it, so
+ * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
+ */
+class Cancellation {
+    controller = new AbortController();
+    held = 0;
+    pending;
+    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
+    get requested() {
+        return this.pending !== undefined || this.signal.aborted;
+    }
+    cancel(reason) {
+        if (this.requested)
+            return;
+        if (this.held > 0)
+            this.pending = { reason };
+        else
+            this.controller.abort(reason);
+    }
+    /** Throws the reason when cancellation was asked for, even while it waits. */
+    throwIfRequested() {
+        if (this.signal.aborted)
+            throw this.signal.reason;
+        if (this.pending !== undefined)
+            throw this.pending.reason;
+    }
+    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
+    async uninterruptible(step) {
+        this.held++;
+        try {
+            return await step();
+        }
+        finally {
+            this.held--;
+            if (this.held === 0 && this.pending !== undefined) {
+                const { reason } = this.pending;
+                this.pending = undefined;
+                this.controller.abort(reason);
+            }
+        }
+    }
+}
+/**
+ * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
+ * hands its signal to every registry client it opens. One per process, as signals are.
+ */
+const processCancellation = new Cancellation();
+
 ;// CONCATENATED MODULE: ./src/action/input-error.ts
 /** Bad input: names the input, what was given and what was expected. */
 class input_error_InputError extends Error {
@@ -73664,6 +73722,7 @@ const INPUT_USAGE = {
     'plain-http': { usedBy: 'all', default: 'false' },
     insecure: { usedBy: 'all', default: 'false' },
     'ca-file': { usedBy: 'all' },
+    timeout: { usedBy: 'all' },
 };
 function isUsedBy(users, command) {
     if (users === 'all')
@@ -73701,20 +73760,276 @@ function unusedInputWarnings(command, read) {
     return warnings;
 }
 
-;// CONCATENATED MODULE: ./src/action/inputs/names.ts
-// Every input and output name in one place; they are the action's interface (see action.yml).
-const COMMAND_NAMES = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'copy',
-    'attach',
-    'discover',
-    'delete',
-];
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
+// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
+// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
+// do not run as root), so a plain recursive rm would leave work folders or replaced folders
+// behind.
+
+
+
+async function removeTree(path) {
+    try {
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        await makeWritable(path);
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Gives the owner full access to every folder below `path` (never following a symlink). Entries
+ * may vanish meanwhile: the failed rm can still be removing others when it rejects.
+ */
+async function makeWritable(path) {
+    try {
+        const stats = await (0,promises_.lstat)(path);
+        if (!stats.isDirectory())
+            return;
+        await (0,promises_.chmod)(path, 0o700);
+        for (const name of await (0,promises_.readdir)(path))
+            await makeWritable((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
+function removeTreeSync(path) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        makeWritableSync(path);
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+function makeWritableSync(path) {
+    try {
+        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
+            return;
+        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
+            makeWritableSync((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
+// The temporary files and folders commands are working in right now (a push's packing folder, a
+// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
+// the one case where it cannot: the process must exit before the command has unwound (a second
+// signal, or a command stuck in work that does not listen to the cancellation).
+
+const tracked = new Set();
+/** Tracks `path` until the returned function is called. */
+function trackScratch(path) {
+    tracked.add(path);
+    return () => tracked.delete(path);
+}
+/**
+ * Removes everything still tracked, at once and synchronously: no other work of this process
+ * runs in between, so nothing is written into a folder while it is being removed. Returns the
+ * paths it could not remove.
+ */
+function removeScratchNow() {
+    const left = [];
+    for (const path of tracked) {
+        try {
+            removeTreeSync(path);
+            tracked.delete(path);
+        }
+        catch {
+            left.push(path);
+        }
+    }
+    return left;
+}
+
+;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
+// Text from outside (titles, media types, annotations, tags, file names, registry answers) made
+// harmless before it is printed: in a log line it can neither start a workflow command nor hide
+// or forge lines, and in a job summary cell it is shown as typed, never as Markdown or HTML.
+// Pure functions with no dependency, so every layer can use them.
+//
+// How the runner finds commands (actions/runner, src/Runner.Common/ActionCommand.cs): each output
+// line is split at \n, \r or \r\n; a line is a command when, after .NET's TrimStart() (Unicode
+// white space), it starts with `::name` and holds a second `::`; the legacy form `##[name]` counts
+// wherever it appears in the line.
+// https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
+/**
+ * Characters that break lines, move the cursor or colour text (C0/C1 controls, ANSI escapes),
+ * hide text (zero-width and other format characters) or reorder it (bidirectional overrides),
+ * and lone surrogates.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `\uXXXX` (or `\u{XXXXX}` beyond the basic plane) for one character. */
+function unicodeEscape(char) {
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Control and invisible characters as visible escapes (`\n`, `\u001b`); the rest unchanged. */
+function escapeControls(text) {
+    return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+/**
+ * White space the runner trims before looking for `::` (what .NET counts as white space, and a
+ * few invisible characters more: trimming too much here only neutralises more).
+ */
+const LEADING_SPACE = /^[\s\u0085\u180e\u200b\ufeff]*/u;
+/**
+ * Text that is safe anywhere in a log line, also at its start: control characters escaped (so it
+ * stays one line), a leading `::` and every `##[` broken by escaping one character. Applying it
+ * twice changes nothing more.
+ */
+function logText(text) {
+    const escaped = escapeControls(text).replace(/##\[/g, '#\\u0023[');
+    const lead = LEADING_SPACE.exec(escaped)?.[0].length ?? 0;
+    return escaped.startsWith('::', lead)
+        ? `${escaped.slice(0, lead)}\\u003a${escaped.slice(lead + 1)}`
+        : escaped;
+}
+/** `"text"` for a message: quoted, so where untrusted text starts and ends is plain to see. */
+const quoted = (text) => `"${logText(text)}"`;
+/**
+ * Characters with a meaning in GitHub Markdown or HTML: tags and entities, table cells (`|`),
+ * escapes, code spans, emphasis, links and images, strikethrough, math, issue references.
+ */
+const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
+/**
+ * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
+ * escaped visibly first (a line break would end the table row), then every character Markdown or
+ * HTML could read as syntax written as a numeric character reference.
+ */
+function markdownText(text) {
+    return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
+}
+
+;// CONCATENATED MODULE: ./src/action/log.ts
+// The one place the action writes log lines. Every message passes through logText on its way
+// out, whoever built it: text interpolated further down (titles, tags, registry answers) is
+// neutralised there already, and this is the safety net for whatever is not, so no printed line
+// can start a workflow command or break into two. (Errors go out through formatError.)
+
+
+const actionLog = {
+    info: (message) => info(logText(message)),
+    notice: (message) => notice(logText(message)),
+    warning: (message) => warning(logText(message)),
+    debug: (message) => core_debug(logText(message)),
+    group: (title, body) => group(logText(title), body),
+};
+/** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
+const clientLogger = {
+    debug: (message) => actionLog.debug(message),
+    info: (message) => actionLog.info(message),
+    warning: (message) => actionLog.warning(message),
+    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
+    mask: (secret) => core_setSecret(secret),
+};
+
+;// CONCATENATED MODULE: ./src/action/interruption.ts
+
+
+/**
+ * Linux and macOS runners send SIGINT then SIGTERM; Windows runners send Ctrl+C then Ctrl+Break,
+ * which Node.js reports as SIGINT and SIGBREAK.
+ */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
+/** The reason every aborted transfer rejects with. */
+class InterruptedError extends Error {
+    trigger;
+    code = 'INTERRUPTED';
+    constructor(trigger) {
+        super(trigger.kind === 'signal'
+            ? `Interrupted by ${trigger.signal}`
+            : `Timed out after ${trigger.seconds} s (input "timeout")`);
+        this.trigger = trigger;
+        this.name = 'InterruptedError';
+    }
+}
+/** How long a cancelled command may take to unwind before the action leaves it behind. */
+const GRACE_MS = 3_000;
+function watchForInterruption(cancellation, graceMs = GRACE_MS) {
+    let force;
+    const forced = new Promise((resolve) => (force = resolve));
+    let first;
+    const timers = [];
+    const interrupt = (trigger) => {
+        if (first !== undefined) {
+            force(first);
+            return;
+        }
+        first = new InterruptedError(trigger);
+        actionLog.debug(`${first.message}: cancelling the command`);
+        cancellation.cancel(first);
+    };
+    const onSignal = (signal) => interrupt({ kind: 'signal', signal });
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    // The grace period counts from the abort itself: a push finishing its manifest holds the abort
+    // back, and that short step is let through.
+    const onAbort = () => {
+        const reason = first;
+        if (reason !== undefined)
+            timers.push(setTimeout(() => force(reason), graceMs));
+    };
+    cancellation.signal.addEventListener('abort', onAbort, { once: true });
+    return {
+        forced,
+        startTimeout(seconds) {
+            const timer = setTimeout(() => interrupt({ kind: 'timeout', seconds }), seconds * 1000);
+            // Only the command's own work keeps the process alive.
+            timer.unref();
+            timers.push(timer);
+        },
+        dispose() {
+            for (const signal of SIGNALS)
+                process.off(signal, onSignal);
+            cancellation.signal.removeEventListener('abort', onAbort);
+            for (const timer of timers)
+                clearTimeout(timer);
+        },
+    };
+}
+/** The one line of a command stopped by `interruption`, unwound or left behind. */
+function interruptedMessage(interruption, command, leftBehind = false) {
+    const what = command === undefined ? '' : ` while running "${command}"`;
+    if (!leftBehind) {
+        return `${interruption.message}${what}: transfers aborted, temporary files removed`;
+    }
+    const left = removeScratchNow();
+    const files = left.length === 0
+        ? 'temporary files removed'
+        : `these temporary files could not be removed: ${left.join(', ')}`;
+    return `${interruption.message}${what}; it did not stop in time, so the action exits at once: ${files}`;
+}
+/** Exits with code 1 once what was written to stdout is flushed (bounded, should it hang). */
+function exitNow() {
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 1_000).unref();
+    // An empty write prints nothing: its callback runs once what is queued before it is flushed.
+    // eslint-disable-next-line no-restricted-syntax
+    process.stdout.write('', () => process.exit(1));
+}
 
 ;// CONCATENATED MODULE: ./src/action/inputs/read.ts
 // The only functions that read inputs; each returns a typed value or throws an InputError.
@@ -73801,65 +74116,37 @@ function readSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
-// Text from outside (titles, media types, annotations, tags, file names, registry answers) made
-// harmless before it is printed: in a log line it can neither start a workflow command nor hide
-// or forge lines, and in a job summary cell it is shown as typed, never as Markdown or HTML.
-// Pure functions with no dependency, so every layer can use them.
-//
-// How the runner finds commands (actions/runner, src/Runner.Common/ActionCommand.cs): each output
-// line is split at \n, \r or \r\n; a line is a command when, after .NET's TrimStart() (Unicode
-// white space), it starts with `::name` and holds a second `::`; the legacy form `##[name]` counts
-// wherever it appears in the line.
-// https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
-/**
- * Characters that break lines, move the cursor or colour text (C0/C1 controls, ANSI escapes),
- * hide text (zero-width and other format characters) or reorder it (bidirectional overrides),
- * and lone surrogates.
- */
-const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
-const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** `\uXXXX` (or `\u{XXXXX}` beyond the basic plane) for one character. */
-function unicodeEscape(char) {
-    const code = char.codePointAt(0) ?? 0;
-    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+;// CONCATENATED MODULE: ./src/action/inputs/timeout.ts
+// `timeout`: seconds for the whole command, a hard deadline; empty (the default) for none.
+
+
+/** The most a Node.js timer can wait, in whole seconds (about 24.8 days). */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+function readTimeout() {
+    const value = readString('timeout');
+    if (value === '')
+        return undefined;
+    const seconds = Number(value);
+    if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+        throw new input_error_InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
+    }
+    return seconds;
 }
-/** Control and invisible characters as visible escapes (`\n`, `\u001b`); the rest unchanged. */
-function escapeControls(text) {
-    return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
-}
-/**
- * White space the runner trims before looking for `::` (what .NET counts as white space, and a
- * few invisible characters more: trimming too much here only neutralises more).
- */
-const LEADING_SPACE = /^[\s\u0085\u180e\u200b\ufeff]*/u;
-/**
- * Text that is safe anywhere in a log line, also at its start: control characters escaped (so it
- * stays one line), a leading `::` and every `##[` broken by escaping one character. Applying it
- * twice changes nothing more.
- */
-function logText(text) {
-    const escaped = escapeControls(text).replace(/##\[/g, '#\\u0023[');
-    const lead = LEADING_SPACE.exec(escaped)?.[0].length ?? 0;
-    return escaped.startsWith('::', lead)
-        ? `${escaped.slice(0, lead)}\\u003a${escaped.slice(lead + 1)}`
-        : escaped;
-}
-/** `"text"` for a message: quoted, so where untrusted text starts and ends is plain to see. */
-const quoted = (text) => `"${logText(text)}"`;
-/**
- * Characters with a meaning in GitHub Markdown or HTML: tags and entities, table cells (`|`),
- * escapes, code spans, emphasis, links and images, strikethrough, math, issue references.
- */
-const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
-/**
- * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
- * escaped visibly first (a line break would end the table row), then every character Markdown or
- * HTML could read as syntax written as a numeric character reference.
- */
-function markdownText(text) {
-    return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
-}
+
+;// CONCATENATED MODULE: ./src/action/inputs/names.ts
+// Every input and output name in one place; they are the action's interface (see action.yml).
+const COMMAND_NAMES = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'copy',
+    'attach',
+    'discover',
+    'delete',
+];
 
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
 
@@ -73879,29 +74166,6 @@ function formatError(error) {
     }
     return logText(message);
 }
-
-;// CONCATENATED MODULE: ./src/action/log.ts
-// The one place the action writes log lines. Every message passes through logText on its way
-// out, whoever built it: text interpolated further down (titles, tags, registry answers) is
-// neutralised there already, and this is the safety net for whatever is not, so no printed line
-// can start a workflow command or break into two. (Errors go out through formatError.)
-
-
-const actionLog = {
-    info: (message) => info(logText(message)),
-    notice: (message) => notice(logText(message)),
-    warning: (message) => warning(logText(message)),
-    debug: (message) => core_debug(logText(message)),
-    group: (title, body) => group(logText(title), body),
-};
-/** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
-const clientLogger = {
-    debug: (message) => actionLog.debug(message),
-    info: (message) => actionLog.info(message),
-    warning: (message) => actionLog.warning(message),
-    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
-    mask: (secret) => core_setSecret(secret),
-};
 
 ;// CONCATENATED MODULE: ./src/oci/errors.ts
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
@@ -73950,11 +74214,6 @@ class RegistryError extends OciError {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -74377,8 +74636,6 @@ function mergeAnnotations(input, sources) {
 }
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/commands/pack/checked-file.ts
 // A workspace file that was checked (its real path inside working-directory, a regular file),
 // and the only way a push opens one: every open proves it still holds the file that was checked.
@@ -79596,7 +79853,10 @@ function reportExisting(blobs, log) {
 ;// CONCATENATED MODULE: ./src/commands/push/push.ts
 // `push`: files, globs and folders → one artifact in a Target (registry or layout folder).
 // Order matters: every blob first, the manifest last (so a failure tags nothing), then the
-// extra tags.
+// extra tags. Cancelled, it stops before the manifest (nothing tagged) or, when the manifest was
+// already on its way, finishes it first (see Cancellation).
+
+
 
 
 
@@ -79610,8 +79870,10 @@ function reportExisting(blobs, log) {
 async function pushArtifact(targetSource, options, log) {
     const title = options.groupTitle ??
         `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
+    const cancellation = options.cancellation ?? processCancellation;
     await (0,promises_.mkdir)(options.tempRoot, { recursive: true });
     const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempRoot, 'oci-push-'));
+    const untrack = trackScratch(tempDir);
     try {
         const result = await log.group(title, async () => {
             const artifact = await packArtifact({ ...options, tempDir }, log);
@@ -79619,11 +79881,15 @@ async function pushArtifact(targetSource, options, log) {
                 reportNothingFound(artifact, options, log);
                 return artifact;
             }
+            cancellation.throwIfRequested();
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
             const uploads = (await target.exists(artifact.descriptor))
                 ? reportExisting(artifact.blobs, log)
                 : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
-            const { subjectHandled } = await target.pushManifest(artifact.descriptor, artifact.bytes, options.tag);
+            // The last point at which a cancelled push stops with nothing tagged. Once sent, the
+            // manifest (with the referrers index that lists it) is seen through.
+            cancellation.throwIfRequested();
+            const { subjectHandled } = await cancellation.uninterruptible(() => target.pushManifest(artifact.descriptor, artifact.bytes, options.tag));
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
             if (options.subject !== undefined && !subjectHandled) {
                 log.info(`${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`);
@@ -79632,6 +79898,7 @@ async function pushArtifact(targetSource, options, log) {
             for (const tag of options.tags) {
                 if (tags.includes(tag))
                     continue;
+                cancellation.throwIfRequested();
                 await target.tag(artifact.descriptor, tag);
                 log.info(`Tagged ${tag}`);
                 tags.push(tag);
@@ -79644,6 +79911,7 @@ async function pushArtifact(targetSource, options, log) {
     }
     finally {
         await (0,promises_.rm)(tempDir, { recursive: true, force: true });
+        untrack();
     }
 }
 function reportNothingFound(found, options, log) {
@@ -80870,6 +81138,65 @@ var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/oci/logger.ts
 const silentLogger = { debug: () => { }, info: () => { }, warning: () => { } };
 
+;// CONCATENATED MODULE: ./src/oci/units.ts
+// Durations and sizes as the client's messages show them (the commands have their own, richer
+// formatting; the client imports nothing from them).
+/** 300 → "300 ms", 1500 → "1.5 s", 20000 → "20 s", 90000 → "90 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? Number(seconds.toFixed(1)) : Math.round(seconds)} s`;
+}
+/** 512 → "512 B", 1536 → "1.5 KiB", 16777216 → "16 MiB". */
+function formatSize(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(bytes)} B`;
+    return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/deadlines.ts
+const DEFAULT_DEADLINES = {
+    connectMs: 10_000,
+    answerMs: 20_000,
+    answerBytesPerSecond: 16 * 1024 * 1024,
+    stallMs: 30_000,
+    lowSpeedBytesPerSecond: 1024,
+    lowSpeedWindowMs: 30_000,
+};
+function deadlines(options = {}) {
+    const pick = (key) => {
+        const value = options[key];
+        return value !== undefined && Number.isFinite(value) && value > 0
+            ? value
+            : DEFAULT_DEADLINES[key];
+    };
+    return {
+        connectMs: pick('connectMs'),
+        answerMs: pick('answerMs'),
+        answerBytesPerSecond: pick('answerBytesPerSecond'),
+        stallMs: pick('stallMs'),
+        lowSpeedBytesPerSecond: pick('lowSpeedBytesPerSecond'),
+        lowSpeedWindowMs: pick('lowSpeedWindowMs'),
+    };
+}
+/**
+ * How long to wait for the answer once a request is sent: `answerMs`, plus the time a registry
+ * may take to process `processedBytes` (the blob an upload's final PUT commits), so a large
+ * upload is not cut off while the registry hashes and moves it.
+ */
+function answerWait(limits, processedBytes = 0) {
+    const processing = (Math.max(0, processedBytes) / limits.answerBytesPerSecond) * 1000;
+    return Math.ceil(limits.answerMs + processing);
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/retry.ts
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 500;
@@ -80949,6 +81276,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_RESPONSE_STATUS_CODE',
+    // Our own deadlines (timeout-error.ts): connect, answer, stall, low speed.
+    'TRANSFER_TIMEOUT',
 ]);
 /** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
 function* errorChain(error) {
@@ -80959,7 +81288,7 @@ function* errorChain(error) {
         e = cause;
     }
 }
-/** A transport failure worth another try (reset, refused, timeout), not a TLS or usage error. */
+/** A transport failure worth another try (reset, refused, timed out), not a TLS or usage error. */
 function isRetryableNetworkError(error) {
     for (const e of errorChain(error)) {
         if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code))
@@ -80970,9 +81299,302 @@ function isRetryableNetworkError(error) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/timeout-error.ts
+// A request cut by one of our own deadlines. Its message names the host, what timed out and after
+// how long; the RegistryError that wraps it adds the operation (`fetch blob host/repo@…`).
+
+class TransferTimeoutError extends Error {
+    host;
+    detail;
+    /** Stable, and among the retryable network codes (see retry.ts). */
+    code = 'TRANSFER_TIMEOUT';
+    kind;
+    afterMs;
+    constructor(
+    /** `host:port` of the server that timed out. */
+    host, detail) {
+        super(describe(host, detail));
+        this.host = host;
+        this.detail = detail;
+        this.name = 'TransferTimeoutError';
+        this.kind = detail.kind;
+        this.afterMs = detail.afterMs;
+    }
+}
+function describe(host, detail) {
+    const after = formatDuration(detail.afterMs);
+    switch (detail.kind) {
+        case 'connect':
+            return `could not connect to ${host} within ${after} (TCP and TLS handshake)`;
+        case 'answer':
+            return `${host} sent no answer within ${after} of the request`;
+        case 'stall':
+            return `the ${detail.direction} ${preposition(detail.direction)} ${host} stalled: no bytes moved for ${after}`;
+        case 'low-speed':
+            return (`the ${detail.direction} ${preposition(detail.direction)} ${host} was too slow: ` +
+                `${formatSize(detail.moved)} in ${after}, below the minimum of ${formatSize(detail.minimumBytesPerSecond)}/s`);
+    }
+}
+const preposition = (direction) => (direction === 'upload' ? 'to' : 'from');
+
+;// CONCATENATED MODULE: ./src/oci/remote/transfer-watchdog.ts
+// The clock of one request: a connection must be up (TCP and TLS) within its wait, the body must
+// keep moving while it is sent, the answer must come within its wait once the request is sent,
+// and the answer's body must keep moving while it is received. "Moving" is two checks, as curl's: no byte at all for
+// `stallMs` is a stall; fewer than `lowSpeedBytesPerSecond` on average over a whole window of
+// `lowSpeedWindowMs` is too slow. Time during which *we* hold the download back (the reader is
+// busy writing to disk) does not count: only time the network could have moved bytes does.
+
+const realClock = {
+    now: () => performance.now(),
+    every(ms, tick) {
+        const timer = setInterval(tick, ms);
+        // The request's socket keeps the process alive while it matters; the tick never should.
+        timer.unref();
+        return () => clearInterval(timer);
+    },
+};
+class TransferWatchdog {
+    limits;
+    host;
+    onTimeout;
+    clock;
+    phase = 'idle';
+    /** Milliseconds in the current phase during which bytes could move (pauses left out). */
+    active = 0;
+    accountedAt = 0;
+    paused = false;
+    lastMoveAt = 0;
+    windowStart = 0;
+    windowBytes = 0;
+    /** When the current wait (connecting, or waiting for the answer) began. */
+    waitingSince = 0;
+    stopTicking;
+    constructor(limits, 
+    /** `host:port`, for the error. */
+    host, onTimeout, clock = realClock) {
+        this.limits = limits;
+        this.host = host;
+        this.onTimeout = onTimeout;
+        this.clock = clock;
+    }
+    /** The request is handed over: a connection is being made (or a kept one taken). */
+    connecting() {
+        if (this.phase !== 'idle')
+            return;
+        this.enter('connecting');
+        this.waitingSince = this.clock.now();
+        this.startTicking();
+    }
+    /** The connection is up and the request is being written. */
+    sending() {
+        if (this.phase === 'done')
+            return;
+        this.enter('sending');
+        this.startTicking();
+    }
+    /** Bytes went out (request body) or came in (response body). */
+    moved(bytes) {
+        this.account();
+        this.lastMoveAt = this.active;
+        this.windowBytes += bytes;
+    }
+    /** The whole request is written: the wait for the answer starts. */
+    sent() {
+        if (this.phase !== 'sending')
+            return;
+        this.enter('waiting');
+        this.waitingSince = this.clock.now();
+    }
+    /** The answer's headers arrived: its body follows. */
+    receiving() {
+        this.enter('receiving');
+    }
+    /** The reader holds the download back: the clocks stop. */
+    pause() {
+        this.account();
+        this.paused = true;
+    }
+    resume() {
+        this.account();
+        this.paused = false;
+    }
+    startTicking() {
+        const { connectMs, answerMs, stallMs, lowSpeedWindowMs } = this.limits;
+        const shortest = Math.min(connectMs, answerMs, stallMs, lowSpeedWindowMs);
+        // A tenth of the shortest limit: a deadline is seen at most 10 % late.
+        this.stopTicking ??= this.clock.every(Math.min(1000, Math.max(5, shortest / 10)), () => this.check());
+    }
+    stop() {
+        this.phase = 'done';
+        this.stopTicking?.();
+        this.stopTicking = undefined;
+    }
+    /** Runs on every tick; public so tests can drive it with their own clock. */
+    check() {
+        this.account();
+        if (this.phase === 'connecting') {
+            if (this.clock.now() - this.waitingSince >= this.limits.connectMs) {
+                this.fire({ kind: 'connect', afterMs: this.limits.connectMs });
+            }
+            return;
+        }
+        if (this.phase === 'waiting') {
+            const waited = this.clock.now() - this.waitingSince;
+            if (waited >= this.limits.answerMs) {
+                this.fire({ kind: 'answer', afterMs: this.limits.answerMs });
+            }
+            return;
+        }
+        if ((this.phase !== 'sending' && this.phase !== 'receiving') || this.paused)
+            return;
+        const direction = this.phase === 'sending' ? 'upload' : 'download';
+        const still = this.active - this.lastMoveAt;
+        // Errors say the limit that was passed (the tick may see it a little late).
+        if (still >= this.limits.stallMs) {
+            this.fire({ kind: 'stall', direction, afterMs: this.limits.stallMs });
+            return;
+        }
+        const span = this.active - this.windowStart;
+        if (span < this.limits.lowSpeedWindowMs)
+            return;
+        const minimum = (this.limits.lowSpeedBytesPerSecond * span) / 1000;
+        if (this.windowBytes < minimum) {
+            this.fire({
+                kind: 'low-speed',
+                direction,
+                afterMs: this.limits.lowSpeedWindowMs,
+                moved: this.windowBytes,
+                minimumBytesPerSecond: this.limits.lowSpeedBytesPerSecond,
+            });
+            return;
+        }
+        this.windowStart = this.active;
+        this.windowBytes = 0;
+    }
+    fire(detail) {
+        this.stop();
+        this.onTimeout(new TransferTimeoutError(this.host, detail));
+    }
+    account() {
+        const now = this.clock.now();
+        if (!this.paused && (this.phase === 'sending' || this.phase === 'receiving')) {
+            this.active += now - this.accountedAt;
+        }
+        this.accountedAt = now;
+    }
+    enter(phase) {
+        if (this.phase === 'done')
+            return;
+        this.account();
+        this.phase = phase;
+        this.active = 0;
+        this.lastMoveAt = 0;
+        this.windowStart = 0;
+        this.windowBytes = 0;
+        this.paused = false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/watched-dispatcher.ts
+// Puts one TransferWatchdog on one request, at the level where bytes meet the socket: undici tells
+// the handler of a request when its connection is ready (onConnect), when it is written (each body
+// chunk, then the end), when the answer's headers and body chunks arrive, and when the reader
+// holds the body back (onData → false, until `resume`). A timeout is handed to `cut`, which aborts
+// the request through its signal (that works before a connection exists, too). undici's own
+// timeouts stay on as a backstop, set longer than ours.
+
+
+/** A dispatcher for one request: the shared pool underneath, a watchdog on top. */
+class WatchedDispatcher extends node_modules_undici/* Dispatcher */.mk {
+    pool;
+    limits;
+    host;
+    cut;
+    clock;
+    constructor(pool, limits, host, cut, clock) {
+        super();
+        this.pool = pool;
+        this.limits = limits;
+        this.host = host;
+        this.cut = cut;
+        this.clock = clock;
+    }
+    dispatch(options, handler) {
+        const watchdog = new TransferWatchdog(this.limits, this.host, this.cut, this.clock);
+        watchdog.connecting();
+        return this.pool.dispatch(options, watched(handler, watchdog));
+    }
+    close() {
+        return Promise.resolve();
+    }
+    destroy() {
+        return Promise.resolve();
+    }
+}
+/**
+ * undici's request() hands its dispatcher a handler of the callback style (onConnect, onHeaders,
+ * onData, …); this one wraps it, in the same style, so undici also calls onBodySent and
+ * onRequestSent on it.
+ */
+function watched(inner, watchdog) {
+    return {
+        onConnect(abortRequest) {
+            watchdog.sending();
+            inner.onConnect?.(abortRequest);
+        },
+        onBodySent(chunk) {
+            // Typed as a size, but undici passes the chunk itself.
+            watchdog.moved(typeof chunk === 'number' ? chunk : Buffer.byteLength(chunk));
+        },
+        onRequestSent() {
+            watchdog.sent();
+        },
+        onResponseStarted() {
+            inner.onResponseStarted?.();
+        },
+        onHeaders(status, headers, resume, statusText) {
+            // 1xx (100 Continue) is not yet the answer.
+            if (status >= 200)
+                watchdog.receiving();
+            const more = inner.onHeaders?.(status, headers, () => {
+                watchdog.resume();
+                resume();
+            }, statusText);
+            if (more === false)
+                watchdog.pause();
+            return more ?? true;
+        },
+        onData(chunk) {
+            watchdog.moved(chunk.length);
+            const more = inner.onData?.(chunk);
+            if (more === false)
+                watchdog.pause();
+            return more ?? true;
+        },
+        onComplete(trailers) {
+            watchdog.stop();
+            inner.onComplete?.(trailers);
+        },
+        onError(error) {
+            watchdog.stop();
+            inner.onError?.(error);
+        },
+        onUpgrade(status, headers, socket) {
+            watchdog.stop();
+            inner.onUpgrade?.(status, headers, socket);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/transport.ts
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
-// settings asked for, and a retry loop for requests that are safe to repeat.
+// settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
+// command's cancellation, and a retry loop for requests that are safe to repeat.
+
+
+
+
 
 
 
@@ -80980,29 +81602,68 @@ function isRetryableNetworkError(error) {
 
 
 const DEFAULT_USER_AGENT = 'oci-artifact-action';
+/**
+ * undici's own timeouts stay on behind ours, this much longer, in case ours ever failed to fire;
+ * ours come first and say what timed out.
+ */
+const BACKSTOP_MS = 60_000;
 class Transport {
     dispatcher;
     policy;
+    limits;
     logger;
+    /** The command's cancellation: every request and every wait between attempts stops with it. */
+    signal;
     userAgent;
     constructor(options = {}) {
         this.policy = retryPolicy(options.retry);
+        this.limits = deadlines(options.deadlines);
         this.logger = options.logger ?? silentLogger;
+        this.signal = options.signal;
         this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-        this.dispatcher = new node_modules_undici/* Agent */.g6({ connect: tlsOptions(options) });
+        this.dispatcher = new node_modules_undici/* Agent */.g6({
+            // Ours fires first, undici's at most a second later (it ticks coarsely): it ends the
+            // connection attempt that ours gave up on.
+            connect: { ...tlsOptions(options), timeout: this.limits.connectMs },
+            bodyTimeout: this.limits.stallMs + BACKSTOP_MS,
+        });
     }
-    /** One attempt. The caller must consume or dump the body. */
+    /**
+     * One attempt, under the deadlines: a timeout rejects it (or, once the answer has come, fails
+     * its body) with a TransferTimeoutError. The caller must consume or dump the body.
+     */
     send(req) {
-        return (0,node_modules_undici/* request */.Em)(req.url, {
-            dispatcher: this.dispatcher,
+        const answerMs = answerWait(this.limits, req.processedBytes);
+        const timedOut = new AbortController();
+        const watched = new WatchedDispatcher(this.dispatcher, { ...this.limits, answerMs }, req.url.host, (error) => timedOut.abort(error));
+        const outer = this.signalFor(req.signal);
+        const signal = outer ? AbortSignal.any([outer, timedOut.signal]) : timedOut.signal;
+        const response = (0,node_modules_undici/* request */.Em)(req.url, {
+            dispatcher: watched,
             method: req.method,
             headers: { 'user-agent': this.userAgent, ...req.headers },
             body: req.body?.(),
-            signal: req.signal,
+            signal,
+            headersTimeout: answerMs + BACKSTOP_MS,
             // undici closes the connection after a HEAD unless told otherwise; an existence check per
             // blob would then cost a new connection (and a TLS handshake) each.
             ...(req.method === 'HEAD' ? { reset: false } : {}),
+        }).catch((error) => {
+            throw this.connectTimeout(error, req.url) ?? error;
         });
+        return untilAborted(response, signal);
+    }
+    /** Whether the request's own signal or the command's cancellation has stopped it. */
+    stopped(signal) {
+        return signal?.aborted === true || this.signal?.aborted === true;
+    }
+    /** The request's signal joined with the command's cancellation. */
+    signalFor(signal) {
+        if (signal === undefined)
+            return this.signal;
+        if (this.signal === undefined)
+            return signal;
+        return AbortSignal.any([signal, this.signal]);
     }
     /**
      * Repeats a request on network errors and retryable statuses with backoff; returns the last
@@ -81015,7 +81676,7 @@ class Transport {
                 response = await this.send(req);
             }
             catch (error) {
-                if (req.signal?.aborted || attempt >= this.policy.attempts)
+                if (this.stopped(req.signal) || attempt >= this.policy.attempts)
                     throw error;
                 if (!isRetryableNetworkError(error))
                     throw error;
@@ -81030,15 +81691,47 @@ class Transport {
             await this.pause(attempt, retryAfter, `${what}: HTTP ${response.statusCode}`, req.signal);
         }
     }
-    /** Waits before attempt `attempt + 1`, saying why in the debug log. */
+    /**
+     * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
+     * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
+     */
     async pause(attempt, retryAfterMs, why, signal) {
         const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-        this.logger.debug(`${why}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${this.policy.attempts})`);
-        await sleep(delay, signal);
+        this.logger.info(`${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`);
+        await sleep(delay, this.signalFor(signal));
+    }
+    /** undici's own connect timeout (it may fire before ours) said as ours. */
+    connectTimeout(error, url) {
+        const timedOut = [...errorChain(error)].some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT');
+        if (!timedOut)
+            return undefined;
+        return new TransferTimeoutError(url.host, { kind: 'connect', afterMs: this.limits.connectMs });
     }
     close() {
         return this.dispatcher.close();
     }
+}
+/**
+ * The response, or the signal's reason as soon as it is aborted. undici sees an abort only once a
+ * connection is ready, so a request still connecting (a TLS handshake that never ends) would wait
+ * for undici's own connect timeout; this does not. The request left behind settles by itself
+ * (undici aborts it when it connects, or its connect times out).
+ */
+function untilAborted(response, signal) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+        response.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 function tlsOptions(options) {
     const connect = {};
@@ -81356,7 +82049,7 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                     current = undefined;
                 }
                 catch (error) {
-                    if (options.signal?.aborted || error instanceof OciError)
+                    if (ctx.client.transport.stopped(options.signal) || error instanceof OciError)
                         throw error;
                     // Every byte arrived before the cut: the verifier has the last word.
                     if (done >= total) {
@@ -81369,7 +82062,7 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                     if (stalls >= policy.attempts) {
                         throw ctx.client.networkError(what, error, stalls, `the connection was cut at byte ${done} of ${total}`);
                     }
-                    await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${done} of ${total}`, options.signal);
+                    await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${done} of ${total}: ${error.message}`, options.signal);
                     current = await request(ctx, descriptor, done, options.signal, what);
                 }
             }
@@ -82245,7 +82938,7 @@ class RegistryClient {
                 answer = await this.dispatch(req, url, base);
             }
             catch (error) {
-                if (error instanceof OciError || req.signal?.aborted)
+                if (error instanceof OciError || this.transport.stopped(req.signal))
                     throw error;
                 const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
                 if (!retry)
@@ -82326,6 +83019,7 @@ class RegistryClient {
                 url,
                 headers,
                 ...(hop === 0 && req.body ? { body: req.body } : {}),
+                ...(req.processedBytes ? { processedBytes: req.processedBytes } : {}),
                 ...(req.signal ? { signal: req.signal } : {}),
             });
             const location = header(response, 'location');
@@ -82348,7 +83042,12 @@ class RegistryClient {
         const what = { operation: 'connect to', reference: this.registry };
         if (this.options.plainHttp) {
             const base = new URL(`http://${host}`);
-            await this.pingAt(base, what, signal);
+            try {
+                await this.pingAt(base, what, signal);
+            }
+            catch (error) {
+                throw this.pingFailure(what, error);
+            }
             return base;
         }
         const secure = new URL(`https://${host}`);
@@ -82358,22 +83057,34 @@ class RegistryClient {
         }
         catch (error) {
             // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
-            // A certificate problem proves the server does speak TLS: that error stands.
-            if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
-                throw error instanceof RegistryError ? error : this.networkError(what, error);
+            // A certificate problem proves the server does speak TLS: that error stands. So does a
+            // timeout: a plain HTTP server answers a TLS greeting at once (with an error), so a host
+            // that stays silent would only cost the same wait again.
+            if (!isLoopbackHost(secure.hostname) ||
+                isCertificateError(error) ||
+                isRefused(error) ||
+                isTimeout(error)) {
+                throw this.pingFailure(what, error);
             }
             const plain = new URL(`http://${host}`);
             try {
                 await this.pingAt(plain, what, signal, true);
             }
             catch {
-                throw error instanceof RegistryError ? error : this.networkError(what, error);
+                throw this.pingFailure(what, error);
             }
             if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
                 this.transport.logger.info(`${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`);
             }
             return plain;
         }
+    }
+    /** A failed ping as a RegistryError; a retryable failure was tried every attempt first. */
+    pingFailure(what, error) {
+        if (error instanceof RegistryError || this.transport.stopped())
+            return error;
+        const attempts = isRetryableNetworkError(error) ? this.transport.policy.attempts : 1;
+        return this.networkError(what, error, attempts);
     }
     /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
     async pingAt(base, what, signal, strict = false) {
@@ -82419,6 +83130,9 @@ function isCertificateError(error) {
 }
 function isRefused(error) {
     return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}
+function isTimeout(error) {
+    return [...errorChain(error)].some((e) => e.code === 'TRANSFER_TIMEOUT');
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/client-cache.ts
@@ -82709,6 +83423,8 @@ async function uploadChunked(ctx, session, descriptor, open, chunkSize, what, si
         method: 'PUT',
         url: withQuery(current.location, 'digest', descriptor.digest),
         headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
+        // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
+        processedBytes: descriptor.size,
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(signal ? { signal } : {}),
@@ -82756,6 +83472,7 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
                     'content-length': String(chunk.length),
                 },
                 body: () => chunk,
+                processedBytes: chunk.length,
                 scopes: [pushScope(ctx.name)],
                 repeatable: false,
                 ...(signal ? { signal } : {}),
@@ -82879,8 +83596,10 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             return 'uploaded';
         }
         catch (error) {
+            if (transport.stopped(options.signal))
+                throw error;
             await cancel(ctx, session, what);
-            if (!isRetryableUploadFailure(error) || options.signal?.aborted)
+            if (!isRetryableUploadFailure(error))
                 throw error;
             if (attempt >= transport.policy.attempts)
                 throw finalError(error, what, attempt);
@@ -82977,6 +83696,8 @@ async function uploadMonolithic(ctx, session, descriptor, source, options, what)
             'content-length': String(descriptor.size),
         },
         body: () => openBody(descriptor, source, options, what),
+        // The registry hashes and moves the whole blob before it answers.
+        processedBytes: descriptor.size,
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -83177,8 +83898,53 @@ function layoutLockOptions(env = process.env) {
     return options;
 }
 
+;// CONCATENATED MODULE: ./src/action/test-knobs.ts
+const DEADLINE_KNOBS = {
+    OCI_ACTION_TEST_CONNECT_MS: 'connectMs',
+    OCI_ACTION_TEST_ANSWER_MS: 'answerMs',
+    OCI_ACTION_TEST_ANSWER_BYTES_PER_SECOND: 'answerBytesPerSecond',
+    OCI_ACTION_TEST_STALL_MS: 'stallMs',
+    OCI_ACTION_TEST_LOW_SPEED_BYTES_PER_SECOND: 'lowSpeedBytesPerSecond',
+    OCI_ACTION_TEST_LOW_SPEED_WINDOW_MS: 'lowSpeedWindowMs',
+};
+const RETRY_KNOBS = {
+    OCI_ACTION_TEST_RETRY_BASE_MS: 'baseDelayMs',
+    OCI_ACTION_TEST_RETRY_MAX_MS: 'maxDelayMs',
+};
+/** The knobs that are set; `{}` when none is, so the client's defaults apply. */
+function readTestKnobs(env = process.env) {
+    const deadlines = {};
+    const retry = {};
+    for (const [name, key] of Object.entries(DEADLINE_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            deadlines[key] = value;
+    }
+    for (const [name, key] of Object.entries(RETRY_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            retry[key] = value;
+    }
+    return {
+        ...(Object.keys(deadlines).length > 0 ? { deadlines } : {}),
+        ...(Object.keys(retry).length > 0 ? { retry } : {}),
+    };
+}
+function knob(env, name) {
+    const text = env[name];
+    if (text === undefined || text === '')
+        return undefined;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+        throw new Error(`${name} (a test-only setting) must be a whole number, not ${JSON.stringify(text)}`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/connection.ts
 // Inputs shared by every command: where the content lives, credentials and transport.
+
+
 
 
 
@@ -83236,6 +84002,8 @@ function readRemoteOptions(credentialInputs) {
         logger: clientLogger,
         credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
         fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
+        signal: processCancellation.signal,
+        ...readTestKnobs(),
         fallbackCredentials: (registry) => registry === 'ghcr.io' && githubToken !== ''
             ? {
                 kind: 'basic',
@@ -86290,44 +87058,6 @@ async function saveToCache(cache, read, folder, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
-// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
-// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
-// do not run as root), so a plain recursive rm would leave work folders or replaced folders
-// behind.
-
-
-async function removeTree(path) {
-    try {
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        await makeWritable(path);
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Gives the owner full access to every folder below `path` (never following a symlink). Entries
- * may vanish meanwhile: the failed rm can still be removing others when it rejects.
- */
-async function makeWritable(path) {
-    try {
-        const stats = await (0,promises_.lstat)(path);
-        if (!stats.isDirectory())
-            return;
-        await (0,promises_.chmod)(path, 0o700);
-        for (const name of await (0,promises_.readdir)(path))
-            await makeWritable((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
 
 
@@ -86593,6 +87323,128 @@ async function realpathOrUndefined(path) {
 const isMissing = (error) => error?.code === 'ENOENT' ||
     error?.code === 'ENOTDIR';
 
+;// CONCATENATED MODULE: ./src/commands/pull/work-folders.ts
+// A pull's work folder (`.oci-pull-<uuid>/` inside the output folder) carries a marker file that
+// says whose it is. A run killed outright (SIGKILL: no clean-up possible) leaves its folder
+// behind; the next pull into that output folder recognises it by the marker and removes it. Only
+// a folder that is provably ours and provably abandoned is removed, never one a user made (a
+// name that merely looks like ours has no marker) nor one a running pull is using.
+
+
+
+
+const WORK_PREFIX = '.oci-pull-';
+/** Inside every work folder, written first. */
+const WORK_MARKER = '.oci-pull-work.json';
+/** How often a running pull touches its marker. */
+const HEARTBEAT_MS = 60_000;
+/** A marker not touched for this long belongs to a pull that is gone, wherever it ran. */
+const STALE_AFTER_MS = 10 * 60_000;
+const WORK_FOLDER = /^\.oci-pull-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TOOL = 'oci-artifact-action';
+const KIND = 'pull-work-folder';
+const MAX_MARKER_BYTES = 4096;
+/** Writes the marker into a fresh work folder; fails if one is there already. */
+async function writeWorkMarker(folder) {
+    const marker = {
+        tool: TOOL,
+        kind: KIND,
+        pid: process.pid,
+        host: (0,external_node_os_namespaceObject.hostname)(),
+        started: new Date().toISOString(),
+    };
+    await (0,promises_.writeFile)((0,external_node_path_.join)(folder, WORK_MARKER), `${JSON.stringify(marker)}\n`, {
+        flag: 'wx',
+        mode: 0o600,
+    });
+}
+/** Touches the marker every HEARTBEAT_MS while the pull runs; returns the function that stops. */
+function keepWorkMarkerFresh(folder) {
+    const file = (0,external_node_path_.join)(folder, WORK_MARKER);
+    const timer = setInterval(() => {
+        const now = new Date();
+        (0,promises_.utimes)(file, now, now).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+/** The marker of `folder`, or undefined unless it is a regular file of the expected shape. */
+async function readWorkMarker(folder) {
+    const file = (0,external_node_path_.join)(folder, WORK_MARKER);
+    const stats = await (0,promises_.lstat)(file).catch(() => undefined);
+    if (stats === undefined || !stats.isFile() || stats.size > MAX_MARKER_BYTES)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const marker = parsed;
+    if (marker === null ||
+        typeof marker !== 'object' ||
+        marker.tool !== TOOL ||
+        marker.kind !== KIND ||
+        !Number.isSafeInteger(marker.pid) ||
+        (marker.pid ?? 0) <= 0 ||
+        typeof marker.host !== 'string' ||
+        typeof marker.started !== 'string') {
+        return undefined;
+    }
+    return { marker: marker, touchedAt: stats.mtimeMs };
+}
+const work_folders_here = () => ({ host: (0,external_node_os_namespaceObject.hostname)(), now: Date.now(), isAlive: processIsAlive });
+/**
+ * Abandoned: its process, on this host, is gone; or (another host, or a process id taken again
+ * by another program) its marker has not been touched for STALE_AFTER_MS.
+ */
+function isAbandoned(marker, touchedAt, where) {
+    if (marker.host === where.host && !where.isAlive(marker.pid))
+        return true;
+    return where.now - touchedAt > STALE_AFTER_MS;
+}
+/**
+ * Removes the abandoned work folders directly inside `outputDir`; returns their names. A folder
+ * that cannot be removed is reported as a warning, not a failure: the pull goes on without it.
+ */
+async function removeAbandonedWorkFolders(outputDir, log, where = work_folders_here()) {
+    const names = await (0,promises_.readdir)(outputDir).catch(() => []);
+    const removed = [];
+    for (const name of names) {
+        if (!WORK_FOLDER.test(name))
+            continue;
+        const folder = (0,external_node_path_.join)(outputDir, name);
+        const stats = await (0,promises_.lstat)(folder).catch(() => undefined);
+        if (stats === undefined || !stats.isDirectory())
+            continue;
+        const found = await readWorkMarker(folder);
+        if (found === undefined || !isAbandoned(found.marker, found.touchedAt, where))
+            continue;
+        try {
+            await removeTree(folder);
+        }
+        catch (error) {
+            log.warning(`could not remove ${folder}, left by an interrupted pull: ${error.message}`);
+            continue;
+        }
+        const { pid, host, started } = found.marker;
+        log.info(`Removed ${name}, the work folder of an interrupted pull (process ${pid} on ${host}, started ${started})`);
+        removed.push(name);
+    }
+    return removed;
+}
+/** Signal 0 probes without sending anything; EPERM means alive (another user's process). */
+function processIsAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
 // Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
 // moves them on the same filesystem) and how verified ones reach their final path.
@@ -86601,24 +87453,45 @@ const isMissing = (error) => error?.code === 'ENOENT' ||
 
 
 
-const WORK_PREFIX = '.oci-pull-';
+
+
+
 class WorkArea {
     path;
-    constructor(path) {
+    release;
+    constructor(path, release) {
         this.path = path;
+        this.release = release;
     }
-    /** Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only. */
+    /**
+     * Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only, with the marker that lets a
+     * later pull recognise it should this process be killed before removing it.
+     */
     static async create(outputDir) {
         const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
         await (0,promises_.mkdir)(path, { mode: 0o700 });
-        return new WorkArea(path);
+        const untrack = trackScratch(path);
+        try {
+            await writeWorkMarker(path);
+        }
+        catch (error) {
+            await removeTree(path).catch(() => undefined);
+            untrack();
+            throw error;
+        }
+        const stopHeartbeat = keepWorkMarkerFresh(path);
+        return new WorkArea(path, () => {
+            stopHeartbeat();
+            untrack();
+        });
     }
     /** A path inside the work folder. */
     at(...parts) {
         return (0,external_node_path_.join)(this.path, ...parts);
     }
-    remove() {
-        return removeTree(this.path);
+    async remove() {
+        await removeTree(this.path);
+        this.release();
     }
 }
 /**
@@ -87015,8 +87888,10 @@ function titleFilter(patterns) {
 ;// CONCATENATED MODULE: ./src/commands/pull/pull.ts
 // `pull`: resolve, read the manifest, plan where each layer goes (refusing unsafe paths before a
 // byte is downloaded), download and verify every layer into a work folder inside the output
-// folder, then move the verified results into place. On failure the work folder goes away and
-// no final path holds anything unverified.
+// folder, then move the verified results into place. On failure (a cancellation included) the
+// work folder goes away and no final path holds anything unverified; a work folder left by a
+// killed run is removed by the next pull into the same folder.
+
 
 
 
@@ -87050,6 +87925,8 @@ async function pull(options) {
         logSkipped(plan.skipped, log);
         await checkTargets(plan.layers, outputDir, options);
         const created = await makeFolder(outputDir);
+        if (created === undefined)
+            await removeAbandonedWorkFolders(outputDir, log);
         let work;
         const files = [];
         let sources;
@@ -87563,7 +88440,10 @@ async function runTag() {
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
-// exit code 1.
+// exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
+
+
+
 
 
 
@@ -87601,16 +88481,38 @@ function readCommand() {
     return command;
 }
 async function main_run() {
+    const watch = watchForInterruption(processCancellation);
+    let command;
     try {
         maskSecretInputs();
-        const command = readCommand();
+        command = readCommand();
         for (const warning of unusedInputWarnings(command, (name) => getInput(name))) {
             actionLog.warning(warning);
         }
-        await RUNNERS[command]();
+        const timeout = readTimeout();
+        if (timeout !== undefined)
+            watch.startTimeout(timeout);
+        const running = RUNNERS[command]();
+        const left = await Promise.race([running.then(() => undefined), watch.forced]);
+        if (left !== undefined) {
+            // The command has not unwound: whatever it still does ends with the process.
+            running.catch(() => undefined);
+            setFailed(interruptedMessage(left, command, true));
+            exitNow();
+        }
     }
     catch (error) {
-        setFailed(formatError(error));
+        const interruption = processCancellation.signal.reason;
+        if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
+            actionLog.debug(`the command stopped with: ${formatError(error)}`);
+            setFailed(interruptedMessage(interruption, command));
+        }
+        else {
+            setFailed(formatError(error));
+        }
+    }
+    finally {
+        watch.dispose();
     }
 }
 
@@ -87621,7 +88523,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3881);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1687);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

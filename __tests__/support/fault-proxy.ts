@@ -28,6 +28,11 @@ export type Fault =
    */
   | { kind: 'headers'; headers: Record<string, string> }
   /**
+   * Forward without these request headers, as a registry that ignores them would answer (no
+   * `Range`: a server that does not do ranges). `SeenRequest.headers` keeps what was sent.
+   */
+  | { kind: 'drop-request-headers'; names: string[] }
+  /**
    * Forward with the request's path and query replaced, as a registry that answers less than was
    * asked would (e.g. a catalog page smaller than `n`). `SeenRequest.path` keeps the original.
    */
@@ -163,6 +168,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case 'rewrite':
         forward(req, res, seen, { path: fault.path(req.url ?? '/') });
         return;
+      case 'drop-request-headers':
+        forward(req, res, seen, { dropHeaders: fault.names });
+        return;
       case 'hold':
         forward(req, res, seen, { hold: fault });
         return;
@@ -221,6 +229,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */
   interface Alteration {
     path?: string;
+    /** Request headers left out (lower case). */
+    dropHeaders?: string[];
     cutAfter?: number;
     hold?: { afterBytes: number; until: Promise<unknown> };
     stallAfter?: number;
@@ -239,6 +249,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   ): void => {
     const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
     headers['host'] = upstreamUrl.host;
+    for (const name of alteration.dropHeaders ?? []) delete headers[name.toLowerCase()];
     const outgoing = httpRequest(
       {
         protocol: upstreamUrl.protocol,

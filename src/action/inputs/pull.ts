@@ -1,6 +1,7 @@
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 import { resolve } from 'node:path';
 import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
+import { MAX_DOWNLOAD_PARTS, type DownloadParts } from '../../commands/pull/download-parts.js';
 import type { PullOptions } from '../../commands/pull/pull.js';
 import type { TargetSpec } from '../../commands/target-spec.js';
 import { parseDigest, type Digest } from '../../oci/digest.js';
@@ -32,6 +33,7 @@ export function readPullInputs(): PullInputs {
     allowPathTraversal: readBoolean('allow-path-traversal', false),
     unpack: readBoolean('unpack', true),
     concurrency: readInteger('concurrency', 1, 64, 5),
+    downloadParts: readDownloadParts(),
   };
   const expectedDigest = readExpectedDigest();
   if (expectedDigest) options.expectedDigest = expectedDigest;
@@ -93,6 +95,20 @@ function readMediaTypes(): string[] {
     }
   }
   return types;
+}
+
+/** `download-parts`: `auto` (or empty), or a whole number of parts. */
+function readDownloadParts(): DownloadParts {
+  const value = readString('download-parts').trim();
+  if (value === '' || value.toLowerCase() === 'auto') return 'auto';
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_DOWNLOAD_PARTS) {
+    throw new InputError(
+      'download-parts',
+      value,
+      `auto, or a whole number from 1 to ${MAX_DOWNLOAD_PARTS} (1: every blob in one stream)`,
+    );
+  }
+  return Number(value);
 }
 
 /** `unpack-limit`: the most one pull may write; empty for no limit. */

@@ -1,6 +1,7 @@
 // Brings every planned layer into the work folder, verified, at most `concurrency` at once. The
-// first failure stops the others (their downloads are aborted) and is thrown, named after its
-// layer, once nothing is running any more.
+// layers share `concurrency` connections (TransferSlots): a big blob split in parts takes the ones
+// other layers leave free. The first failure stops the others (their downloads are aborted) and
+// is thrown, named after its layer, once nothing is running any more.
 import type { Log } from '../log.js';
 import { mapLimit } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
@@ -8,7 +9,8 @@ import { layerFailure } from './errors.js';
 import type { WorkArea } from './placement.js';
 import type { PlannedLayer } from './plan.js';
 import { removeTree } from './remove-tree.js';
-import { stageLayer, type StagedLayer } from './stage-layer.js';
+import { stageFolderLayer, type StagedLayer } from './stage-layer.js';
+import type { TransferSlots } from './transfer-slots.js';
 import { WriteBudget } from './write-budget.js';
 
 export interface DownloadOptions {
@@ -16,6 +18,8 @@ export interface DownloadOptions {
   work: WorkArea;
   /** Layers moving at once; at least 1. */
   concurrency: number;
+  /** The pull's connections (as many as `concurrency`), also given to `sources`. */
+  slots: TransferSlots;
   /** Bytes the pull may write in all (`unpack-limit`); none when unset. */
   unpackLimit?: number;
   log: Log;
@@ -34,10 +38,13 @@ export async function downloadLayers(
     layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })),
   );
   return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+    const release = await options.slots.take();
     try {
       return await stage(layer, options.work.at(`${index}`), signal, options, budget);
     } catch (error) {
       throw layerFailure(error, layer.name, layer.descriptor.digest);
+    } finally {
+      release();
     }
   });
 }
@@ -54,16 +61,20 @@ async function stage(
   budget: WriteBudget,
 ): Promise<StagedLayer> {
   const { sources, log } = options;
+  if (!layer.unpack) {
+    await sources.toFile(layer.descriptor, path, signal);
+    return { layer, path };
+  }
   const opened = await sources.open(layer.descriptor, signal);
-  const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
+  const share = budget.forFolder(layer.name);
   try {
-    return await stageLayer(layer, opened.stream, path, log, share);
+    return await stageFolderLayer(layer, opened.stream, path, log, share);
   } catch (error) {
     opened.stream.destroy(); // unread when staging failed before reading: release it
     if (!opened.fromCache || signal.aborted) throw error;
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
-    share?.discard();
+    share.discard();
     return stage(layer, path, signal, options, budget);
   }
 }

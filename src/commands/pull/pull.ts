@@ -7,13 +7,14 @@ import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { isDigest, type Digest } from '../../oci/digest.js';
-import type { Fetcher, Resolver } from '../../oci/target.js';
+import type { Fetcher, FileFetcher, Resolver } from '../../oci/target.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import { BlobSources } from './blob-sources.js';
-import { saveToCache } from './cache-save.js';
+import { recordChecked, saveToCache } from './cache-save.js';
 import { downloadLayers } from './download-layers.js';
+import { partsFor, type DownloadParts } from './download-parts.js';
 import { PullError } from './errors.js';
 import { parseImageManifest } from './manifest.js';
 import { checkExistingPaths, isInside, isMissing } from './output-path.js';
@@ -22,9 +23,10 @@ import { planLayers, type PlannedLayer, type SkippedLayer } from './plan.js';
 import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
 import { readManifest } from './read-manifest.js';
 import { titleFilter } from './title-filter.js';
+import { TransferSlots } from './transfer-slots.js';
 import { removeAbandonedWorkFolders } from './work-folders.js';
 
-export interface PullSource extends Resolver, Fetcher {
+export interface PullSource extends Resolver, Fetcher, Partial<FileFetcher> {
   readonly location: string;
 }
 
@@ -50,6 +52,11 @@ export interface PullOptions {
   cache?: ArtifactCache;
   /** Layers moving at once; if ≤ 0, a default (5) is used. */
   concurrency?: number;
+  /**
+   * Parts a blob is downloaded in, side by side over Range requests (within `concurrency`
+   * connections in all); `auto` (the default): see download-parts.ts.
+   */
+  downloadParts?: DownloadParts;
   /** Bytes the pull may write into the output folder in all; no limit when unset. */
   unpackLimit?: number;
   log: Log;
@@ -109,17 +116,23 @@ export async function pull(options: PullOptions): Promise<PullResult> {
     try {
       work = await WorkArea.create(outputDir);
       const cacheFolder = options.cache ? work.at('cache') : undefined;
+      const concurrency = (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5;
+      const slots = new TransferSlots(concurrency);
+      const downloadParts = options.downloadParts ?? 'auto';
       sources = new BlobSources({
         target: source,
         ...(read.cached ? { cached: read.cached } : {}),
         ...(cacheFolder ? { cacheFolder } : {}),
+        parts: (size) => partsFor(size, downloadParts, concurrency),
+        connections: slots,
         onProgress: progressReporter(log, 'Downloading'),
         log,
       });
       const staged = await downloadLayers(plan.layers, {
         sources,
         work,
-        concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        concurrency,
+        slots,
         ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       });
@@ -133,7 +146,10 @@ export async function pull(options: PullOptions): Promise<PullResult> {
       }
       // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
       if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
-        await saveToCache(options.cache, read, cacheFolder, log);
+        const verified = [...sources.copied, ...sources.checkedCopies.keys()];
+        await saveToCache(options.cache, read, cacheFolder, verified, log);
+      } else if (read.cached) {
+        await recordChecked(read.cached, sources.checkedCopies, log);
       }
     } catch (error) {
       await work?.remove().catch(() => undefined);

@@ -65,28 +65,27 @@ export async function fetchBlob(
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const whole = { start: 0, end: descriptor.size };
   const first = await requestRange(ctx, descriptor, whole, 0, { mode: 'whole', signal }, what);
-  const stream = new BlobStream(descriptor, `${what.operation} ${what.reference}`, () =>
-    stop.abort(),
-  );
   let done = 0;
-  receiveRange(
-    ctx,
-    descriptor,
-    whole,
-    stream.sink,
-    {
-      mode: 'whole',
-      first,
-      signal,
-      onBytes: (bytes) => {
-        done += bytes;
-        options.onProgress?.({ descriptor, done, total: descriptor.size });
+  // Started at the first read: until someone reads, the answer waits (and errors have a reader).
+  const receive = (sink: RangeSink): Promise<void> =>
+    receiveRange(
+      ctx,
+      descriptor,
+      whole,
+      sink,
+      {
+        mode: 'whole',
+        first,
+        signal,
+        onBytes: (bytes) => {
+          done += bytes;
+          options.onProgress?.({ descriptor, done, total: descriptor.size });
+        },
       },
-    },
-    what,
-  ).then(
-    () => stream.finish(),
-    (error: unknown) => stream.destroy(error as Error),
+      what,
+    );
+  const stream = new BlobStream(descriptor, `${what.operation} ${what.reference}`, receive, () =>
+    stop.abort(),
   );
   return stream;
 }
@@ -108,8 +107,9 @@ const STREAM_BUFFER = 1024 * 1024;
 class BlobStream extends Readable {
   private readonly hash: Hash;
   private waiting: (() => void) | undefined;
+  private started = false;
 
-  readonly sink: RangeSink = {
+  private readonly sink: RangeSink = {
     write: (_offset, chunk) => {
       this.hash.update(chunk);
       return this.push(chunk);
@@ -120,6 +120,7 @@ class BlobStream extends Readable {
   constructor(
     private readonly expected: Descriptor,
     private readonly what: string,
+    private readonly receive: (sink: RangeSink) => Promise<void>,
     private readonly abandon: () => void,
   ) {
     // A reader slower than the network holds up to this much before the connection pauses.
@@ -128,12 +129,20 @@ class BlobStream extends Readable {
   }
 
   override _read(): void {
+    if (!this.started) {
+      this.started = true;
+      this.receive(this.sink).then(
+        () => this.finish(),
+        (error: unknown) => this.destroy(error as Error),
+      );
+      return;
+    }
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.();
   }
 
-  finish(): void {
+  private finish(): void {
     if (this.destroyed) return;
     const actual = `${digestAlgorithm(this.expected.digest)}:${this.hash.digest('hex')}`;
     if (actual !== this.expected.digest) {

@@ -1,26 +1,33 @@
-// Writes one part of a download at its offset in the file, in the order it arrives: chunks are
-// gathered while a write is on its way and go out together in one positioned writev, so a part
-// costs a few large writes rather than one per network read. The network is held back (the
-// connection paused) while more than HOLD_BYTES wait for the disk.
+// Writes one part of a download at its offset in the file, in the order it arrives. Chunks are
+// copied into one of two reused batch buffers, and a full batch goes out in one positioned write
+// while the other fills: a part costs a few large writes rather than one per network read, and
+// holds a fixed 2 MiB however long the disk takes. (Keeping the network's own buffers queued
+// instead would keep them alive long enough to escape the young generation, and dead old buffers
+// wait for a full collection: measured, 40 MiB more resident memory with five parts.) The sender
+// is held back (the connection paused) while both batches are taken.
 import type { FileHandle } from 'node:fs/promises';
 
-/** A write starts once this much is waiting (or the part is complete). */
-const WRITE_BATCH = 1024 * 1024;
-/** Above this much waiting, the sender is asked to pause. */
-const HOLD_BYTES = 4 * WRITE_BATCH;
-/** iovecs in one writev: well under IOV_MAX (1024 on Linux and macOS). */
-const MAX_BUFFERS = 512;
+/** One batch: the size of a write. */
+export const WRITE_BATCH = 512 * 1024;
 
 export class PartWriter {
-  private queue: Buffer[] = [];
-  private queued = 0;
-  /** Where the next chunk goes: after what is written and what waits. */
+  /** Batches not in use. */
+  private readonly spare: Buffer[] = [];
+  /** The batch being filled, and how far. */
+  private filling: Buffer | undefined;
+  private filled = 0;
+  /** Full batches waiting for the one being written. */
+  private readonly full: { buffer: Buffer; length: number }[] = [];
+  /** Bytes that found no room yet (a chunk's tail, while both batches were taken). */
+  private overflow: Buffer | undefined;
+  /** Where the next chunk goes. */
   private next: number;
-  /** On disk up to here. */
+  /** Where the next write goes: the part is on disk up to here. */
   private writtenTo: number;
   private writing: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
   private roomWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private batches = 0;
 
   constructor(
     private readonly file: FileHandle,
@@ -34,20 +41,18 @@ export class PartWriter {
   /** Takes the chunk at `offset`; false when the sender should wait for room(). */
   push(offset: number, chunk: Buffer): boolean {
     if (this.failure) throw this.failure.error;
-    if (offset !== this.next) {
+    if (offset !== this.next || this.overflow !== undefined) {
       throw new Error(`part writer: a chunk at ${offset}, expected one at ${this.next}`);
     }
-    this.queue.push(chunk);
-    this.queued += chunk.length;
     this.next += chunk.length;
-    if (this.queued >= WRITE_BATCH) this.startWriting();
-    return this.queued < HOLD_BYTES;
+    this.overflow = this.copyIn(chunk);
+    return this.overflow === undefined;
   }
 
-  /** Settles once fewer than HOLD_BYTES wait; rejects when a write failed. */
+  /** Settles once chunks are taken again; rejects when a write failed. */
   room(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure.error);
-    if (this.queued < HOLD_BYTES) return Promise.resolve();
+    if (this.overflow === undefined) return Promise.resolve();
     return new Promise((resolve, reject) => this.roomWaiters.push({ resolve, reject }));
   }
 
@@ -59,7 +64,16 @@ export class PartWriter {
         await this.writing;
         continue;
       }
-      if (this.queued === 0) return;
+      if (this.overflow !== undefined) {
+        this.overflow = this.copyIn(this.overflow);
+        continue;
+      }
+      if (this.filled > 0 && this.filling !== undefined) {
+        this.full.push({ buffer: this.filling, length: this.filled });
+        this.filling = undefined;
+        this.filled = 0;
+      }
+      if (this.full.length === 0) return;
       this.startWriting();
     }
   }
@@ -69,30 +83,60 @@ export class PartWriter {
     while (this.writing) await this.writing;
   }
 
+  /** Copies as much of `chunk` as there is room for; returns the rest, if any. */
+  private copyIn(chunk: Buffer): Buffer | undefined {
+    let rest = chunk;
+    while (rest.length > 0) {
+      const batch = this.batch();
+      if (batch === undefined) return rest;
+      const taken = rest.copy(batch, this.filled);
+      this.filled += taken;
+      rest = rest.subarray(taken);
+      if (this.filled === batch.length) {
+        this.full.push({ buffer: batch, length: batch.length });
+        this.filling = undefined;
+        this.filled = 0;
+        this.startWriting();
+      }
+    }
+    return undefined;
+  }
+
+  /** The batch to fill: the current one, a spare one, or a new one while there are fewer than two. */
+  private batch(): Buffer | undefined {
+    if (this.filling !== undefined) return this.filling;
+    this.filling = this.spare.pop();
+    if (this.filling === undefined && this.batches < 2) {
+      this.batches++;
+      this.filling = Buffer.allocUnsafe(WRITE_BATCH);
+    }
+    return this.filling;
+  }
+
   private startWriting(): void {
-    if (this.writing || this.failure || this.queued === 0) return;
-    const buffers = this.queue.splice(0, MAX_BUFFERS);
-    const bytes = buffers.reduce((sum, b) => sum + b.length, 0);
-    this.queued -= bytes;
+    if (this.writing || this.failure) return;
+    const batch = this.full.shift();
+    if (batch === undefined) return;
     const at = this.writtenTo;
-    this.writing = writeAllAt(this.file, buffers, bytes, at).then(
+    this.writing = writeAllAt(this.file, batch.buffer.subarray(0, batch.length), at).then(
       () => {
         this.writing = undefined;
-        this.writtenTo = at + bytes;
+        this.writtenTo = at + batch.length;
+        this.spare.push(batch.buffer);
         this.onWritten(this.writtenTo);
-        this.wakeRoomWaiters();
-        if (this.queued >= WRITE_BATCH) this.startWriting();
+        if (this.overflow !== undefined) this.overflow = this.copyIn(this.overflow);
+        this.startWriting();
+        if (this.overflow === undefined) this.settleWaiters();
       },
       (error: unknown) => {
         this.writing = undefined;
         this.failure = { error };
-        this.wakeRoomWaiters();
+        this.settleWaiters();
       },
     );
   }
 
-  private wakeRoomWaiters(): void {
-    if (!this.failure && this.queued >= HOLD_BYTES) return;
+  private settleWaiters(): void {
     const waiters = this.roomWaiters;
     this.roomWaiters = [];
     for (const waiter of waiters) {
@@ -102,31 +146,14 @@ export class PartWriter {
   }
 }
 
-/** Every byte of `buffers` at `position`: a write may take fewer than it was given. */
-async function writeAllAt(
-  file: FileHandle,
-  buffers: Buffer[],
-  bytes: number,
-  position: number,
-): Promise<void> {
-  let pending = buffers;
+/** Every byte of `bytes` at `position`: a write may take fewer than it was given. */
+async function writeAllAt(file: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let rest = bytes;
   let at = position;
-  let left = bytes;
-  while (left > 0) {
-    const { bytesWritten } = await file.writev(pending, at);
-    if (bytesWritten >= left) return;
+  while (rest.length > 0) {
+    const { bytesWritten } = await file.write(rest, 0, rest.length, at);
     if (bytesWritten === 0) throw new Error('a write to the download file wrote nothing');
+    rest = rest.subarray(bytesWritten);
     at += bytesWritten;
-    left -= bytesWritten;
-    let skip = bytesWritten;
-    const rest: Buffer[] = [];
-    for (const buffer of pending) {
-      if (skip >= buffer.length) skip -= buffer.length;
-      else {
-        rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
-        skip = 0;
-      }
-    }
-    pending = rest;
   }
 }

@@ -1,6 +1,6 @@
-// The bundled action packs folders with its deflate worker threads (ncc bundles them as source
-// text): a folder pushed through dist/index.js has the golden layer digest of the in-process
-// packer, which is the same with any number of workers (see parallel-gzip.test.ts).
+// The bundled action deflates folder blocks side by side on libuv's threads: a folder pushed
+// through dist/index.js has the golden layer digest of the in-process packer, which is the same
+// however many blocks go at once (see parallel-gzip.test.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GOLDEN_FOLDER, writeSampleFolder } from '../commands/push/gzip-samples.js';
@@ -9,7 +9,7 @@ import { parseManifest, sha256, succeeded, useTestBed } from './push-support.js'
 describe('folder layers from the bundle', () => {
   const bed = useTestBed();
 
-  it('packs a folder on worker threads to the golden digest, and the blob is that digest', async () => {
+  it('packs a folder to the golden digest, and the blob is that digest', async () => {
     await writeSampleFolder(bed.ws);
     const pushed = succeeded(
       await bed.run({ command: 'push', layout: 'out/layout', files: 'site' }),

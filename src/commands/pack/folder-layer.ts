@@ -1,12 +1,11 @@
 // A folder as one gzipped tar layer, streamed to a temporary file while both the tar and the
-// gzip are hashed: tar → sha256 (uncompressed) → gzip (on worker threads) → sha256 (compressed)
-// → file.
+// gzip are hashed: tar → sha256 (uncompressed) → gzip (blocks deflated on several threads) →
+// sha256 (compressed) → file.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/digest.js';
-import { DeflatePool } from './deflate-workers.js';
 import { ParallelGzip } from './gzip.js';
 import { Meter } from './meter.js';
 import { tarChunks } from './tar-stream.js';
@@ -23,31 +22,28 @@ export interface PackedFolder {
 }
 
 /**
- * Writes the archive of `items` to `path`; removes it again when anything fails. The deflate
- * workers are `pool`'s when given (the caller closes it), else started and stopped here.
+ * Writes the archive of `items` to `path`; removes it again when anything fails. `parallelism`:
+ * blocks deflated at once (by default one per core); the bytes are the same whatever it is.
  */
 export async function packFolder(
   items: readonly FolderItem[],
   path: string,
   compressionLevel: number,
-  pool?: DeflatePool,
+  parallelism?: number,
 ): Promise<PackedFolder> {
   const plain = new Meter();
   const compressed = new Meter();
-  const workers = pool ?? new DeflatePool();
   try {
     await pipeline(
       Readable.from(tarChunks(items), { objectMode: false }),
       plain,
-      new ParallelGzip(compressionLevel, workers),
+      new ParallelGzip(compressionLevel, parallelism),
       compressed,
       createWriteStream(path),
     );
   } catch (error) {
     await rm(path, { force: true });
     throw error;
-  } finally {
-    if (pool === undefined) await workers.close();
   }
   return {
     path,

@@ -8,7 +8,6 @@ import type { Log } from '../log.js';
 import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js';
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
-import { DeflatePool } from './deflate-workers.js';
 import { packFolder } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
@@ -39,20 +38,6 @@ export interface PrepareOptions {
 export async function prepareLayers(
   entries: readonly LayerEntry[],
   options: PrepareOptions,
-): Promise<PreparedLayer[]> {
-  // One set of deflate workers for all the folders: as many as cores, however many folders.
-  const pool = entries.some((entry) => entry.kind !== 'file') ? new DeflatePool() : undefined;
-  try {
-    return await prepareEach(entries, options, pool);
-  } finally {
-    await pool?.close();
-  }
-}
-
-function prepareEach(
-  entries: readonly LayerEntry[],
-  options: PrepareOptions,
-  pool: DeflatePool | undefined,
 ): Promise<PreparedLayer[]> {
   return mapLimit(entries, options.concurrency, async (entry, { index }) => {
     const blame = { input: 'files', given: entry.line };
@@ -88,7 +73,6 @@ function prepareEach(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
-      pool,
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,

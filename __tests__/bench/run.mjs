@@ -3,11 +3,11 @@
 // Prints a Markdown report and writes it under .bench/ (git-ignored). Not a test: nothing here
 // fails on a slow figure; it fails only when a contender fails to do its job.
 //
-//   npm run bench                  full sizes (1 GiB, 2,000 files, 10,000-file folder), 3 rounds
+//   npm run bench                  full sizes (1 and 3 GiB, 2,000 files, 10,000-file folder), 3 rounds
 //   npm run bench -- --quick       small sizes, one round (for development)
 //   npm run bench -- --rounds 5    more rounds
 //   npm run bench -- --op push     pushes only (or pulls only)
-//   npm run bench -- --case big,small   only these cases (big, mid, small, folder)
+//   npm run bench -- --case big,small   only these cases (big, mid, huge, small, folder, wan-big)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -26,8 +26,22 @@ import { checkTargets } from './targets.mjs';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 const SIZES = {
-  full: { big: 2 ** 30, small: 2000, smallSize: 4096, folderFiles: 10_000, folderBytes: 200e6 },
-  quick: { big: 64 * 2 ** 20, small: 200, smallSize: 4096, folderFiles: 1000, folderBytes: 20e6 },
+  full: {
+    big: 2 ** 30,
+    huge: 3 * 2 ** 30,
+    small: 2000,
+    smallSize: 4096,
+    folderFiles: 10_000,
+    folderBytes: 200e6,
+  },
+  quick: {
+    big: 64 * 2 ** 20,
+    huge: 192 * 2 ** 20,
+    small: 200,
+    smallSize: 4096,
+    folderFiles: 1000,
+    folderBytes: 20e6,
+  },
 };
 
 const { values: args } = parseArgs({
@@ -83,6 +97,9 @@ async function benchmark(workDir) {
     dir: dataDir,
     big: await writeRandomFile(dataDir, 'big.bin', sizes.big),
     mid: await writeRandomFile(dataDir, 'mid.bin', sizes.big / 16),
+    huge: caseIds.includes('huge')
+      ? await writeRandomFile(dataDir, 'huge.bin', sizes.huge)
+      : undefined,
     small: await writeSmallFiles(dataDir, 'small', sizes.small, sizes.smallSize),
     folder: await writeFolder(dataDir, 'tree', sizes.folderFiles, sizes.folderBytes),
   };
@@ -97,8 +114,9 @@ async function benchmark(workDir) {
     try {
       await benchCase.seed(caseRegistry);
       for (const op of ops) {
-        if (op === 'pull') await benchCase.beforePull?.(caseRegistry);
         const contenders = benchCase[op];
+        if (contenders.length === 0) continue;
+        if (op === 'pull') await benchCase.beforePull?.(caseRegistry);
         const first = seriesKey(benchCase.id, op, contenders[0].name);
         for (const contender of contenders) {
           const key = seriesKey(benchCase.id, op, contender.name);

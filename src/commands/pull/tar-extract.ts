@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
+import { movedBytes } from '../../oci/young-garbage.js';
 import type { Log } from '../log.js';
 import { PullError } from './errors.js';
 import { EntryTasks } from './entry-tasks.js';
@@ -193,6 +194,8 @@ export async function extractTarGzip(
       }
       hash.update(chunk);
       size += chunk.length;
+      // gunzip's pieces are fresh buffers, and so are the file bodies cut from them.
+      movedBytes(chunk.length);
       const parse = (): void => {
         // Padding or junk after the end-of-archive blocks is hashed, not parsed.
         if (sawEnd || parser.write(chunk)) done();

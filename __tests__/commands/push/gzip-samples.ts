@@ -22,7 +22,7 @@ export function sampleBytes(): Buffer {
 
 /** Golden digests of the gzip of sampleBytes(), by level. */
 export const GOLDEN_GZIP: Record<number, string> = {
-  0: 'sha256:dd970674c0a896658fa4c216b1de193fd4bc07d1ea29fa69a2a2ac835bf9b186',
+  0: 'sha256:3dd0c49f6e9dc80aaa789685127a9f8593b96d5f6b5b2ac3b2fe7da6cedab3c7',
   1: 'sha256:a49a5c773821068ffb010af2d8defeb65cdea9b2076d9b3dc14ae097bcd23431',
   6: 'sha256:f1f2d7502035b8808ede99337043c03c62295abf4fea7be4e71444635d66f81c',
   9: 'sha256:6a8320fbed1cceb7457476c6733cb3f48161a65819156aabb2bb6e2534b41a2a',

@@ -31,10 +31,12 @@ export const BLOCK_SIZE = 1024 * 1024;
 /** deflate's window: how far back a match may reach, and so the dictionary a block is given. */
 const WINDOW = 32 * 1024;
 /**
- * zlib's output pieces for a block. Part of the format too: at level 0 zlib sizes its stored
+ * zlib's output piece for a block: room for all of it at once (deflate adds a few bytes per
+ * 64 KiB to what does not compress), so a block comes back in one call rather than in 16 (each a
+ * call back from the thread pool). Part of the format too: at level 0 zlib sizes its stored
  * blocks by the room left in the output.
  */
-const OUTPUT_CHUNK = 64 * 1024;
+const OUTPUT_CHUNK = BLOCK_SIZE + 4096;
 /**
  * Blocks deflated at once by default: one per core, and never all four threads of libuv's pool
  * (the tar's files are read through it meanwhile).

@@ -1,12 +1,11 @@
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
 // exit code 1.
-import * as core from '@actions/core';
 import { InputError } from './input-error.js';
 import { unusedInputWarnings } from './inputs/input-usage.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
-import { maskSecretInputs } from './inputs/read.js';
+import { maskSecretInputs, readString } from './inputs/read.js';
 import { formatError } from './format-error.js';
-import { actionLog } from './log.js';
+import { actionLog, failStep } from './log.js';
 import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
 import { runDelete } from './commands/delete.js';
@@ -32,7 +31,7 @@ const RUNNERS: Record<CommandName, () => Promise<void>> = {
 };
 
 function readCommand(): CommandName {
-  const value = core.getInput('command');
+  const value = readString('command');
   const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
   if (command === undefined)
     throw new InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
@@ -43,11 +42,11 @@ export async function run(): Promise<void> {
   try {
     maskSecretInputs();
     const command = readCommand();
-    for (const warning of unusedInputWarnings(command, (name) => core.getInput(name))) {
+    for (const warning of unusedInputWarnings(command, readString)) {
       actionLog.warning(warning);
     }
     await RUNNERS[command]();
   } catch (error) {
-    core.setFailed(formatError(error));
+    failStep(formatError(error));
   }
 }

@@ -82,7 +82,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     }
     if (!arg.startsWith('--') || arg === '--') {
       throw new UsageError(
-        `Unexpected argument ${describeArgument(arg, rest[i - 1])}: every input is a flag, such as --reference app:v1, and a boolean takes its value after "=" (--overwrite=false)`,
+        `Unexpected argument ${describeArgument(arg, rest.slice(0, i))}: every input is a flag, such as --reference app:v1, and a boolean takes its value after "=" (--overwrite=false)`,
       );
     }
     const eq = arg.indexOf('=');
@@ -104,9 +104,16 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   return { kind: 'run', command, inputs, debug, passwordStdin };
 }
 
-/** The argument, unless it could be a secret (the value of a secret flag given as two words). */
-function describeArgument(arg: string, before: string | undefined): string {
-  return before !== undefined && SECRET_FLAGS.has(before) ? '(hidden)' : JSON.stringify(arg);
+/**
+ * The argument quoted, unless it follows a secret's value: then it may be the rest of a
+ * password with a space that the shell split (`--password two words`).
+ */
+function describeArgument(arg: string, before: readonly string[]): string {
+  const previous = before.at(-1) ?? '';
+  const afterSecret =
+    SECRET_FLAGS.has(before.at(-2) ?? '') ||
+    [...SECRET_FLAGS].some((flag) => previous.startsWith(`${flag}=`));
+  return afterSecret ? '(not shown: it follows a password)' : JSON.stringify(arg);
 }
 
 /** Why `--name` is not a flag of `command`: another command's input (with the likely meaning), or none. */

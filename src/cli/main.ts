@@ -5,12 +5,12 @@ import { useInputSource } from '../action/inputs/read.js';
 import { useLogSink } from '../action/log.js';
 import { run } from '../action/main.js';
 import { useOutputSink } from '../action/outputs.js';
-import { logText } from '../oci/untrusted-text.js';
 import { VERSION } from './action-metadata.js';
 import { parseCommandLine, secretsIn, type CommandLine } from './arguments.js';
 import { flagInputs } from './flag-inputs.js';
 import { commandHelp, generalHelp } from './help.js';
 import { jsonOutputs } from './json-outputs.js';
+import { divertToLog } from './stray-output.js';
 import { terminalLog } from './terminal-log.js';
 import { UsageError } from './usage-error.js';
 
@@ -64,11 +64,7 @@ export async function runCli(io: CliProcess): Promise<number> {
     log.mask(password);
     inputs.set('password', [password]);
   }
-  io.divertStdout((text) => {
-    for (const stray of text.split(/\r?\n/).filter(Boolean)) {
-      log.debug(logText(stray.replace(/^::debug::/, '')));
-    }
-  });
+  io.divertStdout((text) => divertToLog(log, text));
   const outputs = jsonOutputs();
   useInputSource(flagInputs(line.command, inputs));
   useLogSink(log);

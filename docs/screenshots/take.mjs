@@ -226,7 +226,7 @@ try {
     const shown = text.replaceAll(registry.host, SHOWN_HOST).replaceAll(ws, SHOWN_WORKSPACE);
     const folder = SHOWN_IN_README.includes(name) ? import.meta.dirname : review;
     const png = join(folder, `${name}.png`);
-    await screenshot(page(shown, name.replace(/-.*/, '')), png, scratch);
+    await screenshot(page(shown, name.replace(/-(provenance|layout)$/, '')), png, scratch);
     await writeFile(join(review, `${name}.md`), shown);
     console.log(png);
   }

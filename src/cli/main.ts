@@ -5,6 +5,7 @@ import { useInputSource } from '../action/inputs/read.js';
 import { useLogSink } from '../action/log.js';
 import { run } from '../action/main.js';
 import { useOutputSink } from '../action/outputs.js';
+import { logText } from '../oci/untrusted-text.js';
 import { VERSION } from './action-metadata.js';
 import { parseCommandLine, secretsIn, type CommandLine } from './arguments.js';
 import { flagInputs } from './flag-inputs.js';
@@ -46,7 +47,8 @@ export async function runCli(io: CliProcess): Promise<number> {
   // Before any message, so none can show a password given on the command line.
   for (const secret of secretsIn(io.argv)) log.mask(secret);
   if (line instanceof UsageError) {
-    log.fail(line.message);
+    // It may quote a flag as typed: neutralised like every other line.
+    log.fail(logText(line.message));
     return 1;
   }
   if (line.kind === 'help') {

@@ -10,7 +10,7 @@ import { layoutLockOptions } from '../inputs/layout-lock.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
-import { code, factsMarkdown } from '../summary/registry.js';
+import { code, factsMarkdown, headingName } from '../summary/registry.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
@@ -51,8 +51,11 @@ export async function runCopy(): Promise<void> {
 
 function copySummary(inputs: CopyInputs, result: CopyResult, reference: string): string[] {
   const { uploaded, exists, mounted } = result.blobs;
+  const target =
+    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
   const facts: [string, string][] = [
     ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+    ['To', code(target)],
     ['Reference', code(reference)],
     ['Digest', code(result.root.digest)],
     ['Media type', code(result.root.mediaType)],
@@ -63,7 +66,6 @@ function copySummary(inputs: CopyInputs, result: CopyResult, reference: string):
     ['Manifests', `${result.manifests.copied} copied, ${result.manifests.exists} already there`],
   ];
   if (inputs.recursive) facts.push(['Referrers', 'copied (recursive)']);
-  const target =
-    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-  return factsMarkdown(`Copied to ${code(target)}`, facts);
+  const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+  return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }

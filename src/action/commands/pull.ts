@@ -2,7 +2,6 @@
 import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
 import { pull, type PullResult } from '../../commands/pull/pull.js';
-import { isDigest } from '../../oci/digest.js';
 import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
@@ -62,7 +61,8 @@ async function report(inputs: PullInputs, result: PullResult): Promise<void> {
   warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
   await writeSummary(
     pullSummaryMarkdown({
-      source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
+      name,
+      selector: inputs.selector,
       reference,
       digest,
       artifactType: result.artifactType,

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { Annotations, Descriptor } from '../../oci/descriptor.js';
 import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
 import { formatBytes } from '../format.js';
+import { sizedProgress } from '../progress.js';
 import type { Log } from '../log.js';
 import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js';
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
-import { packFolder } from './folder-layer.js';
+import { packFolder, tarSize } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
 import { mapLimit } from '../concurrency.js';
@@ -73,6 +74,7 @@ export async function prepareLayers(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
+      sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,

@@ -10,6 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
 import type { Log } from '../log.js';
+import { openEndedProgress, type ProgressOptions } from '../progress.js';
 import { PullError } from './errors.js';
 import { LayerWriter } from './layer-writer.js';
 import { archivePrefix, entrySegments } from './tar-paths.js';
@@ -28,6 +29,8 @@ export interface ExtractOptions {
    */
   budget?: FolderBudget;
   log: Log;
+  /** How often unpacking reports; the defaults of transfers unless a test says otherwise. */
+  progress?: ProgressOptions;
 }
 
 export interface ExtractResult {
@@ -55,6 +58,7 @@ export async function extractTarGzip(
   const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
   let size = 0;
   let skipped = 0;
+  const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
   let failure: Error | undefined;
   let sawEnd = false;
 
@@ -158,6 +162,7 @@ export async function extractTarGzip(
       }
       hash.update(chunk);
       size += chunk.length;
+      progress(size);
       const parse = (): void => {
         // Padding or junk after the end-of-archive blocks is hashed, not parsed.
         if (sawEnd || parser.write(chunk)) done();

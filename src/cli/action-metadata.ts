@@ -1,0 +1,70 @@
+// Generated from action.yml and package.json by .github/scripts/cli-metadata.mjs (run by
+// `npm run bundle`): do not edit.
+
+/** The package version. */
+export const VERSION = '0.1.0';
+
+/** Each input's description in action.yml, by name. */
+export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  command:
+    'What to do: push, pull, repo-ls, repo-tags, resolve, tag, copy, attach, discover or delete.',
+  registry:
+    'Registry host[:port], such as ghcr.io or localhost:5000. Leave empty when "reference" carries its own host.',
+  reference:
+    'repo[:tag][@digest] (or host/repo[:tag][@digest] when "registry" is empty). With "layout", the tag or digest inside the layout folder. push takes a tag only (latest when none is given, also with "layout"); pull needs a tag or digest.',
+  layout: 'Path of an OCI image layout folder to use instead of a registry (no network needed).',
+  tags: 'More tags, one per line (push, attach, tag).',
+  files:
+    'Push: one entry per line, path-or-glob[:media/type]; a folder becomes one gzipped tar layer, each file a glob matches one layer; !pattern excludes; # starts a comment. Pull: optional globs on layer titles, ! excludes.',
+  'working-directory':
+    'Folder that push titles (and the "config" and "annotation-file" paths) are relative to. Default GITHUB_WORKSPACE, else the current folder.',
+  'if-no-files-found':
+    'What a files entry that matches nothing does: error, warn or ignore. With warn or ignore and nothing matched at all, nothing is pushed or tagged.',
+  'include-hidden-files':
+    'Push: also take files and folders whose names start with "." below what a files line names (left out by default, as actions/upload-artifact does). A git config holding credentials is never pushed.',
+  'artifact-type': 'The artifact type of the manifest (push, attach); a filter for discover.',
+  config: 'A config blob for the manifest: path[:media/type].',
+  'image-spec':
+    'Manifest format: v1.1 (artifactType, empty config) or v1.0 (for older registries).',
+  annotations: 'Manifest annotations, key=value per line.',
+  'annotation-file':
+    'A JSON annotation file in the ORAS format ($manifest, $config and per-title keys).',
+  reproducible:
+    'true: the same inputs give the same digest (no creation time, fixed tar metadata, mtimes from SOURCE_DATE_EPOCH or 0). false: behave like ORAS (creation time, real mtimes).',
+  'compression-level': 'gzip level 0-9 for folder layers.',
+  concurrency: 'How many blobs move at once.',
+  path: 'Pull output folder, created if missing. Default "working-directory".',
+  'media-types': 'Pull only layers of these media types, one per line.',
+  overwrite: 'Pull: replace existing files (true), or fail before writing anything (false).',
+  'allow-path-traversal':
+    'Pull: allow layer titles that leave the output folder (.., absolute paths).',
+  unpack: 'Pull: extract folder layers (true), or save the archive under its title (false).',
+  'unpack-limit':
+    'Pull: the most one pull may write, in bytes (500MiB, 2GiB, 1GB, 1000000), for artifacts you do not trust (gzip bombs). Past it the pull fails and keeps nothing. Default: no limit.',
+  'expected-digest': 'Fail before downloading unless the reference resolves to this digest.',
+  cache: "Pull: keep pulled content in the runner's tool cache, keyed by manifest digest.",
+  'include-digest-tags': 'repo-tags: include referrer-index tags of the form sha256-<hex>.',
+  source: 'copy: the full source reference host/repo[:tag][@digest].',
+  'source-layout':
+    'copy: an OCI image layout folder to copy from (with "source" as tag or digest).',
+  recursive: 'copy: also copy referrers (signatures, SBOMs) of what is copied.',
+  'source-username': 'copy: user name for the source registry.',
+  'source-password': 'copy: password or token for the source registry.',
+  username:
+    'Registry user name. Default from the Docker config (docker/login-action), else anonymous.',
+  password: 'Registry password or token (masked in logs before anything is printed).',
+  'github-token':
+    'Used for ghcr.io, with GITHUB_ACTOR as user, when no other credentials are found (masked in logs).',
+  'plain-http': 'Speak plain HTTP to the registry instead of HTTPS.',
+  insecure: 'Skip TLS certificate verification.',
+  'ca-file': 'PEM file of certificate authorities to trust for the registry.',
+};
+
+/** The outputs whose value is JSON text. */
+export const JSON_OUTPUTS: readonly string[] = [
+  'tags',
+  'manifest',
+  'files',
+  'repositories',
+  'referrers',
+];

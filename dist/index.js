@@ -70637,6 +70637,287 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
+;// CONCATENATED MODULE: ./src/commands/cancellation.ts
+// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
+// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
+/**
+ * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
+ * uninterruptible step is running: then the abort waits until the last such step ends. A push
+ * writes its manifest that way: once the manifest is sent the registry may have applied it, so
+ * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
+ */
+class Cancellation {
+    controller = new AbortController();
+    held = 0;
+    pending;
+    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
+    get requested() {
+        return this.pending !== undefined || this.signal.aborted;
+    }
+    cancel(reason) {
+        if (this.requested)
+            return;
+        if (this.held > 0)
+            this.pending = { reason };
+        else
+            this.controller.abort(reason);
+    }
+    /** Throws the reason when cancellation was asked for, even while it waits. */
+    throwIfRequested() {
+        if (this.signal.aborted)
+            throw this.signal.reason;
+        if (this.pending !== undefined)
+            throw this.pending.reason;
+    }
+    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
+    async uninterruptible(step) {
+        this.held++;
+        try {
+            return await step();
+        }
+        finally {
+            this.held--;
+            if (this.held === 0 && this.pending !== undefined) {
+                const { reason } = this.pending;
+                this.pending = undefined;
+                this.controller.abort(reason);
+            }
+        }
+    }
+}
+/**
+ * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
+ * hands its signal to every registry client it opens. One per process, as signals are.
+ */
+const processCancellation = new Cancellation();
+
+;// CONCATENATED MODULE: ./src/action/input-error.ts
+/** Bad input: names the input, what was given and what was expected. */
+class input_error_InputError extends Error {
+    input;
+    given;
+    expected;
+    constructor(input, given, expected) {
+        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
+        this.input = input;
+        this.given = given;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
+class RequiredInputError extends input_error_InputError {
+    constructor(input, command, expected) {
+        super(input, '', expected);
+        this.message = `Input "${input}" is required for ${command}: ${expected}`;
+        this.name = 'RequiredInputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
+const allBut = (...commands) => ({ allBut: commands });
+const PUSH = ['push', 'attach'];
+const BUT_COPY = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'attach',
+    'discover',
+    'delete',
+];
+/** The same hint for several commands. */
+const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
+const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
+// One line per input, in action.yml's order. A new input is one more line here (and a README row).
+const INPUT_USAGE = {
+    command: { usedBy: 'all' },
+    registry: { usedBy: 'all' },
+    reference: { usedBy: allBut('repo-ls') },
+    layout: { usedBy: allBut('repo-ls') },
+    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+    files: { usedBy: ['push', 'attach', 'pull'] },
+    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
+    'if-no-files-found': { usedBy: PUSH, default: 'error' },
+    'include-hidden-files': { usedBy: PUSH, default: 'false' },
+    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+    config: { usedBy: PUSH },
+    'image-spec': { usedBy: PUSH, default: 'v1.1' },
+    annotations: { usedBy: PUSH },
+    'annotation-file': { usedBy: PUSH },
+    reproducible: { usedBy: PUSH, default: 'true' },
+    'compression-level': { usedBy: PUSH, default: '6' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+    path: {
+        usedBy: ['pull'],
+        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
+    },
+    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
+    overwrite: { usedBy: ['pull'], default: 'true' },
+    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
+    unpack: { usedBy: ['pull'], default: 'true' },
+    'unpack-limit': { usedBy: ['pull'] },
+    'expected-digest': { usedBy: ['pull'] },
+    cache: { usedBy: ['pull'], default: 'false' },
+    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
+    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
+    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
+    recursive: { usedBy: ['copy'], default: 'false' },
+    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
+    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+    username: { usedBy: 'all' },
+    password: { usedBy: 'all' },
+    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
+    'plain-http': { usedBy: 'all', default: 'false' },
+    insecure: { usedBy: 'all', default: 'false' },
+    'ca-file': { usedBy: 'all' },
+    timeout: { usedBy: 'all' },
+};
+function isUsedBy(users, command) {
+    if (users === 'all')
+        return true;
+    if ('allBut' in users)
+        return !users.allBut.includes(command);
+    return users.includes(command);
+}
+/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
+function describeUsers(users) {
+    if (users === 'all')
+        return 'all';
+    if ('allBut' in users)
+        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
+    return users.join(', ');
+}
+/**
+ * One warning for each input the workflow gave that `command` does not use. `read` gives an
+ * input's value as the runner passed it (its action.yml default when the workflow gave none).
+ * Values are never quoted: the input may hold a secret.
+ */
+function unusedInputWarnings(command, read) {
+    const warnings = [];
+    for (const [name, use] of Object.entries(INPUT_USAGE)) {
+        if (isUsedBy(use.usedBy, command))
+            continue;
+        if (use.default?.startsWith('${{'))
+            continue;
+        const value = read(name);
+        if (value === '' || value === use.default)
+            continue;
+        const meant = use.meant?.[command];
+        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
+// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
+// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
+// do not run as root), so a plain recursive rm would leave work folders or replaced folders
+// behind.
+
+
+
+async function removeTree(path) {
+    try {
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        await makeWritable(path);
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Gives the owner full access to every folder below `path` (never following a symlink). Entries
+ * may vanish meanwhile: the failed rm can still be removing others when it rejects.
+ */
+async function makeWritable(path) {
+    try {
+        const stats = await (0,promises_.lstat)(path);
+        if (!stats.isDirectory())
+            return;
+        await (0,promises_.chmod)(path, 0o700);
+        for (const name of await (0,promises_.readdir)(path))
+            await makeWritable((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
+function removeTreeSync(path) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        makeWritableSync(path);
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+function makeWritableSync(path) {
+    try {
+        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
+            return;
+        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
+            makeWritableSync((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
+// The temporary files and folders commands are working in right now (a push's packing folder, a
+// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
+// the one case where it cannot: the process must exit before the command has unwound (a second
+// signal, or a command stuck in work that does not listen to the cancellation).
+
+const tracked = new Set();
+/** Tracks `path` until the returned function is called. */
+function trackScratch(path) {
+    tracked.add(path);
+    return () => tracked.delete(path);
+}
+/**
+ * Removes everything still tracked, at once and synchronously: no other work of this process
+ * runs in between, so nothing is written into a folder while it is being removed. Returns the
+ * paths it could not remove.
+ */
+function removeScratchNow() {
+    const left = [];
+    for (const path of tracked) {
+        try {
+            removeTreeSync(path);
+            tracked.delete(path);
+        }
+        catch {
+            left.push(path);
+        }
+    }
+    return left;
+}
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -73582,287 +73863,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/commands/cancellation.ts
-// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
-// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
-/**
- * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
- * uninterruptible step is running: then the abort waits until the last such step ends. A push
- * writes its manifest that way: once the manifest is sent the registry may have applied it, so
- * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
- */
-class Cancellation {
-    controller = new AbortController();
-    held = 0;
-    pending;
-    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
-    get requested() {
-        return this.pending !== undefined || this.signal.aborted;
-    }
-    cancel(reason) {
-        if (this.requested)
-            return;
-        if (this.held > 0)
-            this.pending = { reason };
-        else
-            this.controller.abort(reason);
-    }
-    /** Throws the reason when cancellation was asked for, even while it waits. */
-    throwIfRequested() {
-        if (this.signal.aborted)
-            throw this.signal.reason;
-        if (this.pending !== undefined)
-            throw this.pending.reason;
-    }
-    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
-    async uninterruptible(step) {
-        this.held++;
-        try {
-            return await step();
-        }
-        finally {
-            this.held--;
-            if (this.held === 0 && this.pending !== undefined) {
-                const { reason } = this.pending;
-                this.pending = undefined;
-                this.controller.abort(reason);
-            }
-        }
-    }
-}
-/**
- * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
- * hands its signal to every registry client it opens. One per process, as signals are.
- */
-const processCancellation = new Cancellation();
-
-;// CONCATENATED MODULE: ./src/action/input-error.ts
-/** Bad input: names the input, what was given and what was expected. */
-class input_error_InputError extends Error {
-    input;
-    given;
-    expected;
-    constructor(input, given, expected) {
-        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
-        this.input = input;
-        this.given = given;
-        this.expected = expected;
-        this.name = 'InputError';
-    }
-}
-/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
-class RequiredInputError extends input_error_InputError {
-    constructor(input, command, expected) {
-        super(input, '', expected);
-        this.message = `Input "${input}" is required for ${command}: ${expected}`;
-        this.name = 'RequiredInputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
-const allBut = (...commands) => ({ allBut: commands });
-const PUSH = ['push', 'attach'];
-const BUT_COPY = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'attach',
-    'discover',
-    'delete',
-];
-/** The same hint for several commands. */
-const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
-const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
-// One line per input, in action.yml's order. A new input is one more line here (and a README row).
-const INPUT_USAGE = {
-    command: { usedBy: 'all' },
-    registry: { usedBy: 'all' },
-    reference: { usedBy: allBut('repo-ls') },
-    layout: { usedBy: allBut('repo-ls') },
-    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
-    files: { usedBy: ['push', 'attach', 'pull'] },
-    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
-    'if-no-files-found': { usedBy: PUSH, default: 'error' },
-    'include-hidden-files': { usedBy: PUSH, default: 'false' },
-    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
-    config: { usedBy: PUSH },
-    'image-spec': { usedBy: PUSH, default: 'v1.1' },
-    annotations: { usedBy: PUSH },
-    'annotation-file': { usedBy: PUSH },
-    reproducible: { usedBy: PUSH, default: 'true' },
-    'compression-level': { usedBy: PUSH, default: '6' },
-    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
-    path: {
-        usedBy: ['pull'],
-        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
-    },
-    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
-    overwrite: { usedBy: ['pull'], default: 'true' },
-    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
-    unpack: { usedBy: ['pull'], default: 'true' },
-    'unpack-limit': { usedBy: ['pull'] },
-    'expected-digest': { usedBy: ['pull'] },
-    cache: { usedBy: ['pull'], default: 'false' },
-    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
-    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
-    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
-    recursive: { usedBy: ['copy'], default: 'false' },
-    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
-    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
-    username: { usedBy: 'all' },
-    password: { usedBy: 'all' },
-    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
-    'plain-http': { usedBy: 'all', default: 'false' },
-    insecure: { usedBy: 'all', default: 'false' },
-    'ca-file': { usedBy: 'all' },
-    timeout: { usedBy: 'all' },
-};
-function isUsedBy(users, command) {
-    if (users === 'all')
-        return true;
-    if ('allBut' in users)
-        return !users.allBut.includes(command);
-    return users.includes(command);
-}
-/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
-function describeUsers(users) {
-    if (users === 'all')
-        return 'all';
-    if ('allBut' in users)
-        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
-    return users.join(', ');
-}
-/**
- * One warning for each input the workflow gave that `command` does not use. `read` gives an
- * input's value as the runner passed it (its action.yml default when the workflow gave none).
- * Values are never quoted: the input may hold a secret.
- */
-function unusedInputWarnings(command, read) {
-    const warnings = [];
-    for (const [name, use] of Object.entries(INPUT_USAGE)) {
-        if (isUsedBy(use.usedBy, command))
-            continue;
-        if (use.default?.startsWith('${{'))
-            continue;
-        const value = read(name);
-        if (value === '' || value === use.default)
-            continue;
-        const meant = use.meant?.[command];
-        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
-    }
-    return warnings;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
-// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
-// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
-// do not run as root), so a plain recursive rm would leave work folders or replaced folders
-// behind.
-
-
-
-async function removeTree(path) {
-    try {
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        await makeWritable(path);
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Gives the owner full access to every folder below `path` (never following a symlink). Entries
- * may vanish meanwhile: the failed rm can still be removing others when it rejects.
- */
-async function makeWritable(path) {
-    try {
-        const stats = await (0,promises_.lstat)(path);
-        if (!stats.isDirectory())
-            return;
-        await (0,promises_.chmod)(path, 0o700);
-        for (const name of await (0,promises_.readdir)(path))
-            await makeWritable((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
-function removeTreeSync(path) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        makeWritableSync(path);
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-}
-function makeWritableSync(path) {
-    try {
-        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
-            return;
-        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
-        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
-            makeWritableSync((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
-// The temporary files and folders commands are working in right now (a push's packing folder, a
-// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
-// the one case where it cannot: the process must exit before the command has unwound (a second
-// signal, or a command stuck in work that does not listen to the cancellation).
-
-const tracked = new Set();
-/** Tracks `path` until the returned function is called. */
-function trackScratch(path) {
-    tracked.add(path);
-    return () => tracked.delete(path);
-}
-/**
- * Removes everything still tracked, at once and synchronously: no other work of this process
- * runs in between, so nothing is written into a folder while it is being removed. Returns the
- * paths it could not remove.
- */
-function removeScratchNow() {
-    const left = [];
-    for (const path of tracked) {
-        try {
-            removeTreeSync(path);
-            tracked.delete(path);
-        }
-        catch {
-            left.push(path);
-        }
-    }
-    return left;
-}
-
 ;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
 // Text from outside (titles, media types, annotations, tags, file names, registry answers) made
 // harmless before it is printed: in a log line it can neither start a workflow command nor hide
@@ -73928,22 +73928,44 @@ function markdownText(text) {
 // out, whoever built it: text interpolated further down (titles, tags, registry answers) is
 // neutralised there already, and this is the safety net for whatever is not, so no printed line
 // can start a workflow command or break into two. (Errors go out through formatError.)
+//
+// Where the lines go is a LogSink: the runner's log by default, a terminal for the CLI
+// (src/cli/terminal-log.ts), so the command runners are the same for both.
 
 
-const actionLog = {
-    info: (message) => info(logText(message)),
-    notice: (message) => notice(logText(message)),
-    warning: (message) => warning(logText(message)),
-    debug: (message) => core_debug(logText(message)),
-    group: (title, body) => group(logText(title), body),
+/** The runner's log: workflow commands on stdout, as @actions/core writes them. */
+const runnerLogSink = {
+    info: (message) => info(message),
+    notice: (message) => notice(message),
+    warning: (message) => warning(message),
+    debug: (message) => core_debug(message),
+    group: (title, body) => group(title, body),
+    fail: (message) => setFailed(message),
+    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
+    mask: (secret) => core_setSecret(secret),
 };
+let sink = runnerLogSink;
+/** Sends every later line to `next` (the CLI does this before it runs a command). */
+function useLogSink(next) {
+    sink = next;
+}
+const actionLog = {
+    info: (message) => sink.info(logText(message)),
+    notice: (message) => sink.notice(logText(message)),
+    warning: (message) => sink.warning(logText(message)),
+    debug: (message) => sink.debug(logText(message)),
+    group: (title, body) => sink.group(logText(title), body),
+};
+/** Fails the step with one error line (neutralised by formatError already). */
+const failStep = (message) => sink.fail(logText(message));
+/** Hides a secret in every later line, before anything could print it. */
+const maskSecret = (secret) => sink.mask(secret);
 /** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
 const clientLogger = {
     debug: (message) => actionLog.debug(message),
     info: (message) => actionLog.info(message),
     warning: (message) => actionLog.warning(message),
-    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
-    mask: (secret) => core_setSecret(secret),
+    mask: maskSecret,
 };
 
 ;// CONCATENATED MODULE: ./src/action/interruption.ts
@@ -74033,24 +74055,35 @@ function exitNow() {
 
 ;// CONCATENATED MODULE: ./src/action/inputs/read.ts
 // The only functions that read inputs; each returns a typed value or throws an InputError.
+// They read through one InputSource: the runner's environment for the action, the command line
+// for the CLI (src/cli/flag-inputs.ts), so the command runners are the same for both.
 
 
-const readString = (name) => getInput(name);
+
+/** The runner's INPUT_<NAME> variables, read as @actions/core reads them. */
+const runnerInputs = { get: (name) => getInput(name) };
+let source = runnerInputs;
+/** Reads every later input from `next` (the CLI does this before it runs a command). */
+function useInputSource(next) {
+    source = next;
+}
+const readString = (name) => source.get(name, 'value');
 function readRequired(name, expected) {
-    const value = core.getInput(name);
+    const value = readString(name);
     if (value === '')
         throw new InputError(name, '', expected);
     return value;
 }
 /** Non-empty lines, trimmed, without `#` comments. */
 function readLines(name) {
-    return getInput(name)
+    return source
+        .get(name, 'lines')
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 function readBoolean(name, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     if (/^(true|True|TRUE)$/.test(value))
@@ -74060,7 +74093,7 @@ function readBoolean(name, fallback) {
     throw new input_error_InputError(name, value, 'true or false');
 }
 function readChoice(name, choices, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const choice = choices.find((c) => c === value.toLowerCase());
@@ -74069,7 +74102,7 @@ function readChoice(name, choices, fallback) {
     return choice;
 }
 function readInteger(name, min, max, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const n = Number(value);
@@ -74099,7 +74132,7 @@ function mask(value) {
     if (value === '' || masked.has(value))
         return;
     masked.add(value);
-    core_setSecret(value);
+    maskSecret(value);
 }
 /**
  * Masks every secret input. Called first thing, before any input is checked, so no message
@@ -74107,11 +74140,11 @@ function mask(value) {
  */
 function maskSecretInputs() {
     for (const name of SECRET_INPUTS)
-        mask(getInput(name));
+        mask(readString(name));
 }
 /** A secret input, masked before anything could print it. */
 function readSecret(name) {
-    const value = getInput(name);
+    const value = readString(name);
     mask(value);
     return value;
 }
@@ -78461,6 +78494,57 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
+;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
+// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
+
+/**
+ * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
+ * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
+ */
+function splitMediaType(value) {
+    const colon = value.lastIndexOf(':');
+    if (colon <= 0)
+        return { path: value };
+    const suffix = value.slice(colon + 1);
+    if (!isValidMediaType(suffix))
+        return { path: value };
+    return { path: value.slice(0, colon), mediaType: suffix };
+}
+/**
+ * Why a line that matched nothing may have failed when its end looks like a media type written
+ * wrongly, such as `a.txt:text plain` (a space where the `/` belongs) or `a.txt:text/x y` (no
+ * valid media type): such a suffix stays part of the path. Undefined when nothing suggests it.
+ */
+function mediaTypeHint(spec) {
+    if (spec.mediaType !== undefined)
+        return undefined;
+    const colon = spec.pattern.lastIndexOf(':');
+    if (colon <= 0)
+        return undefined;
+    const suffix = spec.pattern.slice(colon + 1);
+    if (suffix.includes('\\'))
+        return undefined; // a Windows path, C:\…
+    const slashed = suffix.trim().replace(/\s+/, '/');
+    if (/^\S+\s+\S+$/.test(suffix.trim()) && isValidMediaType(slashed)) {
+        return `"${suffix}" is not a media type, so it was read as part of the path; did you mean "${spec.pattern.slice(0, colon)}:${slashed}"?`;
+    }
+    if (/^[^/]+\/./.test(suffix)) {
+        return `"${suffix}" is not a valid media type, so it was read as part of the path`;
+    }
+    return undefined;
+}
+/** Parses lines that are already trimmed and free of blanks and `#` comments. */
+function parseFileSpecs(lines) {
+    return lines.map((line) => {
+        if (line.startsWith('!'))
+            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
+        const { path, mediaType } = splitMediaType(line);
+        return mediaType === undefined
+            ? { kind: 'include', pattern: path, line }
+            : { kind: 'include', pattern: path, mediaType, line };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/glob-escape.ts
 
 const glob_escape_IS_WINDOWS = process.platform === 'win32';
@@ -78568,6 +78652,7 @@ function linkEscape(linkSegments, target, rules = hostPaths) {
 // a file, or each file a glob matches, becomes one file layer. Titles are paths relative to the
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
+
 
 
 
@@ -78725,10 +78810,10 @@ function titleOf(path, workingDirectory, spec) {
 }
 function reportNoMatch(spec, options, hiddenCount) {
     const workingDirectory = options.workspace.path;
-    // `a.txt:text/x y` keeps its suffix as part of the path; say why it then matches nothing.
-    const suffix = spec.mediaType === undefined ? /:([^:\\/]*\/[^:]*)$/.exec(spec.pattern)?.[1] : undefined;
-    const hint = suffix !== undefined
-        ? ` ("${suffix}" is not a valid media type, so it was read as part of the path)`
+    // `a.txt:text plain` keeps its suffix as part of the path; say why it then matches nothing.
+    const mediaType = mediaTypeHint(spec);
+    const hint = mediaType !== undefined
+        ? ` (${mediaType})`
         : hiddenCount > 0
             ? ` (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`
             : '';
@@ -78958,6 +79043,112 @@ function buildManifest(plan) {
 const artifactTypeOf = (manifest) => manifest.artifactType ?? manifest.config.mediaType;
 /** Compact JSON, as the digest is taken over these exact bytes. */
 const manifestBytes = (manifest) => Buffer.from(JSON.stringify(manifest));
+
+;// CONCATENATED MODULE: ./src/commands/progress.ts
+// Progress lines that read well in CI logs: no TTY bars and no flood. Only work above a size
+// threshold reports, and at most every few seconds or every tenth of the way. Transfers, packing
+// a folder and unpacking one report at this same pace.
+
+
+const DEFAULTS = { minSize: 8 * 1024 * 1024, intervalMs: 5000, step: 0.1 };
+/** When one piece of work reports next: every `step` of the way, or `intervalMs` of silence. */
+class Pace {
+    options;
+    start;
+    lastTime;
+    /** How many whole steps were done at the last line (counted, so 0.3 - 0.2 is one step). */
+    lastSteps = 0;
+    constructor(options, start) {
+        this.options = options;
+        this.start = start;
+        this.lastTime = start;
+    }
+    /** Whether a line is due at `time`, `fraction` of the way (undefined: the size is unknown). */
+    due(time, fraction) {
+        const steps = fraction === undefined ? this.lastSteps : Math.floor(fraction / this.options.step + 1e-9);
+        if (steps <= this.lastSteps && time - this.lastTime < this.options.intervalMs)
+            return false;
+        this.lastTime = time;
+        this.lastSteps = Math.max(steps, this.lastSteps);
+        return true;
+    }
+    /** Whether any line was written since the start. */
+    get spoke() {
+        return this.lastTime !== this.start || this.lastSteps !== 0;
+    }
+}
+function settings(options) {
+    return {
+        minSize: options.minSize ?? DEFAULTS.minSize,
+        pace: {
+            intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+            step: options.step ?? DEFAULTS.step,
+            now: options.now ?? Date.now,
+        },
+    };
+}
+const percent = (fraction) => `${Math.floor(Math.min(fraction, 1) * 100)}%`;
+/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
+function progressReporter(log, verb, options = {}) {
+    const { minSize, pace } = settings(options);
+    const state = new Map();
+    return ({ descriptor, done, total }) => {
+        if (total <= minSize)
+            return;
+        const time = pace.now();
+        let entry = state.get(descriptor.digest);
+        if (!entry) {
+            entry = new Pace(pace, time);
+            state.set(descriptor.digest, entry);
+        }
+        const fraction = done / total;
+        const finished = done >= total;
+        if (finished)
+            state.delete(descriptor.digest);
+        // At the end only when something was said before, or the work took a while.
+        if (finished ? !entry.spoke && time === entry.start : !entry.due(time, fraction))
+            return;
+        const title = descriptor.annotations?.['org.opencontainers.image.title'];
+        const label = title
+            ? `${title} (${shortDigest(descriptor.digest)})`
+            : shortDigest(descriptor.digest);
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(fraction)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work of a size known beforehand, such as packing a folder: call it with the bytes done so far;
+ * logs `<verb> <label>: 45% of 200 MiB, 80 MiB/s`. Silent at the end: the caller says what came
+ * of it.
+ */
+function sizedProgress(log, verb, label, total, options = {}) {
+    const { minSize, pace } = settings(options);
+    if (total <= minSize)
+        return () => undefined;
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (done >= total || !entry.due(time, done / total))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(done / total)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work whose size shows only at its end, such as unpacking a folder (a gzip stream does not say
+ * how much it holds): logs `<verb> <label>: 1.2 GiB so far, 300 MiB/s` after each interval.
+ */
+function openEndedProgress(log, verb, label, options = {}) {
+    const { pace } = settings(options);
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (!entry.due(time, undefined))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${formatBytes(done)} so far${rate ? `, ${rate}` : ''}`);
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/folder-walk.ts
 // Lists what goes into a folder layer: every entry below the folder, minus the excludes and
@@ -79377,12 +79568,24 @@ class Batch {
 
 
 
-/** Writes the archive of `items` to `path`; removes it again when anything fails. */
-async function packFolder(items, path, compressionLevel) {
+
+/**
+ * About how many bytes the tar of `items` has, for progress: a header block per entry, file
+ * bodies padded to whole blocks, the end-of-archive blocks. (Long names add a few blocks more.)
+ */
+function tarSize(items) {
+    const blocks = (size) => Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
+    return items.reduce((sum, { entry }) => sum + BLOCK_SIZE + (entry.type === 'file' ? blocks(entry.size) : 0), END_OF_ARCHIVE.length);
+}
+/**
+ * Writes the archive of `items` to `path`; removes it again when anything fails. `onProgress`
+ * hears the bytes of the tar written so far.
+ */
+async function packFolder(items, path, compressionLevel, onProgress) {
     const plain = new Meter();
     const compressed = new Meter();
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
@@ -79395,6 +79598,15 @@ async function packFolder(items, path, compressionLevel) {
         uncompressedDigest: plain.digest(),
         uncompressedSize: plain.size,
     };
+}
+/** Passes chunks on, telling `onProgress` how far `meter` has counted. */
+function progressTap(meter, onProgress) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            onProgress(meter.size);
+            done(null, chunk);
+        },
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/concurrency.ts
@@ -79444,6 +79656,7 @@ async function mapLimit(items, limit, work) {
 
 
 
+
 async function prepareLayers(entries, options) {
     return mapLimit(entries, options.concurrency, async (entry, { index }) => {
         const blame = { input: 'files', given: entry.line };
@@ -79472,7 +79685,7 @@ async function prepareLayers(entries, options) {
             onSkipped: (name) => options.log.warning(`${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`),
             onHidden: (name) => options.hidden.add(name),
         });
-        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel);
+        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, sizedProgress(options.log, 'Packing', entry.title, tarSize(items)));
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
         const annotations = {
             [ORAS_CONTENT_DIGEST]: packed.uncompressedDigest,
@@ -79749,46 +79962,6 @@ function sortKeys(annotations) {
     return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-;// CONCATENATED MODULE: ./src/commands/progress.ts
-// Progress lines that read well in CI logs: no TTY bars and no flood. Only blobs above a size
-// threshold report, and at most every few seconds or every tenth of the way.
-
-
-/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
-function progressReporter(log, verb, options = {}) {
-    const minSize = options.minSize ?? 8 * 1024 * 1024;
-    const intervalMs = options.intervalMs ?? 5000;
-    const step = options.step ?? 0.1;
-    const now = options.now ?? Date.now;
-    const state = new Map();
-    return ({ descriptor, done, total }) => {
-        if (total <= minSize)
-            return;
-        const time = now();
-        let entry = state.get(descriptor.digest);
-        if (!entry) {
-            entry = { start: time, lastTime: time, lastFraction: 0 };
-            state.set(descriptor.digest, entry);
-        }
-        const fraction = done / total;
-        const finished = done >= total;
-        if (finished)
-            state.delete(descriptor.digest);
-        if (!finished && time - entry.lastTime < intervalMs && fraction - entry.lastFraction < step)
-            return;
-        if (finished && entry.lastFraction === 0 && time === entry.start)
-            return;
-        entry.lastTime = time;
-        entry.lastFraction = fraction;
-        const title = descriptor.annotations?.['org.opencontainers.image.title'];
-        const label = title
-            ? `${title} (${shortDigest(descriptor.digest)})`
-            : shortDigest(descriptor.digest);
-        const rate = formatRate(done, time - entry.start);
-        log.info(`${verb} ${label}: ${Math.floor(fraction * 100)}% of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/commands/push/upload-blobs.ts
 // Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
 // target already has, with one log line per blob and progress for the big ones.
@@ -80041,7 +80214,7 @@ function referrerDescriptor(manifest, links) {
 // Progress of one blob as its bytes pass: the same tap for uploads, downloads and layout writes.
 
 /** Passes bytes on unchanged, reporting the running total after each chunk. */
-function progressTap(descriptor, onProgress) {
+function progress_tap_progressTap(descriptor, onProgress) {
     let done = 0;
     return new external_node_stream_.Transform({
         transform(chunk, _encoding, callback) {
@@ -80108,7 +80281,7 @@ async function writeVerified(destination, source, expected, options = {}) {
     try {
         const stages = [source];
         if (options.onProgress)
-            stages.push(progressTap(expected, options.onProgress));
+            stages.push(progress_tap_progressTap(expected, options.onProgress));
         stages.push(new VerifyingStream(expected));
         // `flush` syncs the file before it is closed, so a renamed blob is on disk whole.
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx', mode: 0o644, flush: true });
@@ -80790,7 +80963,7 @@ class OciLayout {
         const verifier = new VerifyingStream(descriptor, `${this.location} blob ${descriptor.digest}`);
         const stages = [];
         if (options.onProgress)
-            stages.push(progressTap(descriptor, options.onProgress));
+            stages.push(progress_tap_progressTap(descriptor, options.onProgress));
         const source = file.createReadStream({
             ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -83717,7 +83890,7 @@ function openBody(descriptor, source, options, what) {
     if (onProgress === undefined)
         return (0,external_node_stream_.pipeline)(source.open(), verifier, ignore);
     onProgress({ descriptor, done: 0, total: descriptor.size });
-    return (0,external_node_stream_.pipeline)(source.open(), verifier, progressTap(descriptor, onProgress), ignore);
+    return (0,external_node_stream_.pipeline)(source.open(), verifier, progress_tap_progressTap(descriptor, onProgress), ignore);
 }
 /** Errors reach the consumer through the last stream of a pipeline. */
 const ignore = () => undefined;
@@ -83856,34 +84029,6 @@ async function openTarget(spec, options = {}) {
         return OciLayout.open(spec.path, spec.lock ? { create, lock: spec.lock } : { create });
     }
     return new RemoteRepository(spec.reference, spec.options);
-}
-
-;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
-// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
-
-/**
- * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
- * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
- */
-function splitMediaType(value) {
-    const colon = value.lastIndexOf(':');
-    if (colon <= 0)
-        return { path: value };
-    const suffix = value.slice(colon + 1);
-    if (!isValidMediaType(suffix))
-        return { path: value };
-    return { path: value.slice(0, colon), mediaType: suffix };
-}
-/** Parses lines that are already trimmed and free of blanks and `#` comments. */
-function parseFileSpecs(lines) {
-    return lines.map((line) => {
-        if (line.startsWith('!'))
-            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
-        const { path, mediaType } = splitMediaType(line);
-        return mediaType === undefined
-            ? { kind: 'include', pattern: path, line }
-            : { kind: 'include', pattern: path, mediaType, line };
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/layout-lock.ts
@@ -84183,20 +84328,30 @@ function warnAboutLargeOutputs(outputs, instead) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+// Step outputs go to an OutputSink: the runner's GITHUB_OUTPUT file by default, a JSON object on
+// stdout for the CLI (src/cli/json-outputs.ts), so the command runners are the same for both.
 
+const runnerOutputs = { set: (name, value) => setOutput(name, value) };
+let outputs_sink = runnerOutputs;
+/** Sends every later output to `next` (the CLI does this before it runs a command). */
+function useOutputSink(next) {
+    outputs_sink = next;
+}
 /** Sets an output to compact JSON (arrays and objects) so later steps can fromJSON() it. */
 function setJsonOutput(name, value) {
-    setOutput(name, JSON.stringify(value));
+    outputs_sink.set(name, JSON.stringify(value));
 }
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+        outputs_sink.set(name, String(value));
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/markdown.ts
-// Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
-// facts under a heading, and list tables that stay under the summary's size limit.
+// Markdown building blocks shared by the job summaries: escaped cells, inline code, a short
+// heading over a list of facts, and list tables that stay under the summary's size limit and
+// within the width of the page (about 1000 pixels on github.com).
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+
 
 /**
  * Text shown as typed inside a Markdown table cell (also inside `<code>`): names, titles, media
@@ -84206,16 +84361,42 @@ function setOutputs(outputs) {
 const cell = (text) => markdownText(text);
 /** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
 const code = (text) => `<code>${cell(text)}</code>`;
-/** `### title`, then a two-column table of facts (names and values are Markdown already). */
+/**
+ * Inline code that may wrap after each `/` or `=` (`<wbr>`): a long title, media type or
+ * annotation in a table column wraps at a place that reads well (`application/` `spdx+json`)
+ * instead of pushing the table wider than the page.
+ */
+const wrappingCode = (text) => `<code>${cell(text).replace(/([/=])(?=.)/g, '$1<wbr>')}</code>`;
+/** A size in a table column, kept on one line (`1.5 KiB`). */
+const sizeCell = (bytes) => formatBytes(bytes).replace(' ', '&nbsp;');
+/** `sha256:0123456789ab…`: a digest in a table column; the full one is where it is copied from. */
+const shortDigestCode = (digest) => {
+    const colon = digest.indexOf(':');
+    return digest.length > colon + 13 ? code(`${digest.slice(0, colon + 13)}…`) : code(digest);
+};
+/**
+ * How a heading names a repository or layout folder: its last path segment, with the tag or a
+ * short digest (`app:v1`, `app@sha256:0123456789ab…`). The full name is in the facts below.
+ */
+function headingName(name, selector) {
+    const last = name
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() || name;
+    if (selector === undefined)
+        return last;
+    if (!selector.includes(':'))
+        return `${last}:${selector}`;
+    const colon = selector.indexOf(':');
+    return `${last}@${selector.length > colon + 13 ? `${selector.slice(0, colon + 13)}…` : selector}`;
+}
+/**
+ * `### title`, then the facts as a list of `**name:** value` lines: a definition list, which
+ * needs no header row (a two-column table would need an empty one), and whose long values wrap
+ * at the page's width.
+ */
 function factsMarkdown(title, facts) {
-    return [
-        `### ${title}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        ...facts.map(([name, value]) => `| ${name} | ${value} |`),
-        '',
-    ];
+    return [`### ${title}`, '', ...facts.map(([name, value]) => `- **${name}:** ${value}`), ''];
 }
 /**
  * Rows beyond this are left out of a list table: a step's summary may hold 1 MiB, and thousands
@@ -84239,10 +84420,20 @@ function tableMarkdown(headers, rows, options = {}) {
     }
     return [...lines, ''];
 }
+/**
+ * A fenced code block of lines to copy whole (full references, digests). Only for text that is
+ * checked already (digests, reference names), never for text from an artifact: a line of
+ * backticks would end the block.
+ */
+function copyBlock(lines, language = '') {
+    if (lines.length === 0)
+        return [];
+    return [`\`\`\`${language}`, ...lines, '```', ''];
+}
 
 ;// CONCATENATED MODULE: ./src/action/summary/push.ts
-// The job summary of a push or attach: what was pushed where, the files, and a step that pulls
-// this exact digest in a later job.
+// The job summary of a push or attach: what was pushed where, the files, and (for a registry) a
+// step that pulls this exact digest in a later job.
 
 
 
@@ -84292,23 +84483,37 @@ function pushSummaryMarkdown(summary) {
             : `${summary.files.length} (${formatBytes(total)})`,
     ]);
     return [
-        ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+        ...factsMarkdown(heading(summary), facts),
         ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
-            code(file.title),
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(file.digest.slice(0, 19)),
+            wrappingCode(file.title),
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
+        ...pullStepMarkdown(summary),
+    ].join('\n');
+}
+/** `Pushed app:v1`, or `Attached to app@sha256:0123456789ab…` (its subject). */
+function heading(summary) {
+    if (summary.subject === undefined) {
+        return `${summary.verb} ${code(headingName(summary.name, summary.tag))}`;
+    }
+    const at = summary.subject.lastIndexOf('@');
+    return `${summary.verb} to ${code(headingName(summary.name, summary.subject.slice(at + 1)))}`;
+}
+function pullStepMarkdown(summary) {
+    if (summary.pullWith === undefined)
+        return [];
+    return [
         'Pull this exact artifact in a later job:',
         '',
-        '```yaml',
-        `- uses: ${yamlValue(summary.uses)}`,
-        '  with:',
-        '    command: pull',
-        ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
-        '```',
-        '',
-    ].join('\n');
+        ...copyBlock([
+            `- uses: ${yamlValue(summary.uses)}`,
+            '  with:',
+            '    command: pull',
+            ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
+        ], 'yaml'),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/write.ts
@@ -84362,25 +84567,20 @@ async function reportPush(spec, result, verb, subject) {
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pushSummaryMarkdown({
         verb,
-        target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+        name,
+        ...(result.tags[0] === undefined ? {} : { tag: result.tags[0] }),
         reference,
         digest,
         artifactType,
         tags: result.tags,
         files: result.files,
         ...(subject === undefined ? {} : { subject }),
-        pullWith: pullInputs(spec, digest),
+        ...(spec.kind === 'layout' ? {} : { pullWith: pullInputs(spec, digest) }),
         uses: actionUses(),
     }));
 }
-/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
+/** The inputs a pull step needs to read back exactly this digest from the registry. */
 function pullInputs(spec, digest) {
-    if (spec.kind === 'layout') {
-        return [
-            ['layout', spec.path],
-            ['reference', digest],
-        ];
-    }
     const inputs = [
         ['registry', spec.reference.registry],
         ['reference', `${spec.reference.repository}@${digest}`],
@@ -85001,8 +85201,6 @@ function readCopySource() {
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/registry.ts
-// Job summaries of the registry commands: a heading with a table of facts, and a list table where
-// the command has one (tags, repositories, referrers).
 
 
 
@@ -85011,15 +85209,27 @@ const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
 function namesMarkdown(heading, names) {
     return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
 }
-function referrersMarkdown(referrers) {
-    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
-        code(r.artifactType || '(none)'),
-        code(r.digest),
-        formatBytes(r.size),
+/**
+ * The referrers of `name`: a table with short digests, then their full references in a block to
+ * copy from (the `referrers` output holds them all).
+ */
+function referrersMarkdown(name, referrers) {
+    const table = tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
+        wrappingCode(r.artifactType || '(none)'),
+        shortDigestCode(r.digest),
+        sizeCell(r.size),
         Object.entries(r.annotations)
-            .map(([key, value]) => code(`${key}=${value}`))
+            .map(([key, value]) => wrappingCode(`${key}=${value}`))
             .join('<br>'),
     ]), { more });
+    if (table.length === 0)
+        return [];
+    const references = referrers
+        .slice(0, MAX_TABLE_ROWS)
+        .map((r) => r.digest)
+        .filter(isDigest)
+        .map((digest) => `${name}@${digest}`);
+    return [...table, 'Full references:', '', ...copyBlock(references)];
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/copy.ts
@@ -85068,8 +85278,10 @@ async function runCopy() {
 }
 function copySummary(inputs, result, reference) {
     const { uploaded, exists, mounted } = result.blobs;
+    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
     const facts = [
         ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+        ['To', code(target)],
         ['Reference', code(reference)],
         ['Digest', code(result.root.digest)],
         ['Media type', code(result.root.mediaType)],
@@ -85081,8 +85293,8 @@ function copySummary(inputs, result, reference) {
     ];
     if (inputs.recursive)
         facts.push(['Referrers', 'copied (recursive)']);
-    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-    return factsMarkdown(`Copied to ${code(target)}`, facts);
+    const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+    return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/delete.ts
@@ -85117,7 +85329,8 @@ async function runDelete() {
     const store = await openNamedTarget(target, actionLog);
     const descriptor = await delete_deleteManifest(store, selector, actionLog);
     setOutputs({ digest: descriptor.digest });
-    await writeSummary(factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Deleted ${code(headingName(name, selector))}`, [
+        ['Reference', code(selectedName(name, selector))],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
     ]));
@@ -85169,7 +85382,6 @@ function toReferrer(d) {
 
 
 
-
 /** Reads the inputs of `command: discover`, runs it, and writes its outputs and job summary. */
 async function runDiscover() {
     const { target, selector, name } = readSelectedTarget();
@@ -85184,8 +85396,8 @@ async function runDiscover() {
     if (artifactType !== undefined)
         facts.push(['Artifact type filter', code(artifactType)]);
     await writeSummary([
-        ...factsMarkdown(`Referrers of ${code(selectedName(name, selector))}`, facts),
-        ...referrersMarkdown(result.referrers),
+        ...factsMarkdown(`Referrers of ${code(headingName(name, selector))}`, facts),
+        ...referrersMarkdown(name, result.referrers),
     ]);
 }
 
@@ -86699,6 +86911,7 @@ class FolderBudget {
 
 
 
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 async function extractTarGzip(compressed, options) {
@@ -86710,6 +86923,7 @@ async function extractTarGzip(compressed, options) {
     const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
     let size = 0;
     let skipped = 0;
+    const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
     let failure;
     let sawEnd = false;
     // Entries are handled strictly one after another: a link must exist before a later entry
@@ -86802,6 +87016,7 @@ async function extractTarGzip(compressed, options) {
             }
             hash.update(chunk);
             size += chunk.length;
+            progress(size);
             const parse = () => {
                 // Padding or junk after the end-of-archive blocks is hashed, not parsed.
                 if (sawEnd || parser.write(chunk))
@@ -88172,7 +88387,7 @@ function readExpectedDigest() {
 
 ;// CONCATENATED MODULE: ./src/action/summary/pull.ts
 // The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
-// the files with their sizes, digests and where each was written, and the layers left out.
+// the files with their sizes and digests, by where each was written, and the layers left out.
 
 
 
@@ -88187,33 +88402,41 @@ function pullSummaryMarkdown(summary) {
         ['Reference', code(summary.reference)],
         ['Digest', code(summary.digest)],
         ['Artifact type', code(summary.artifactType)],
-        ['Output folder', code(summary.outputDir)],
+        ['Written to', code(summary.outputDir)],
         [
             'Files',
-            `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+            `${summary.files.length} (${formatBytes(total)}); ${summary.downloaded} ` +
                 `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
         ],
     ];
     return [
-        ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
-        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest', 'Written to'], summary.files.map((file) => [
-            `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(shortDigest(file.digest)),
-            code(file.path),
+        ...factsMarkdown(`Pulled ${code(headingName(summary.name, summary.selector))}`, facts),
+        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
+            `${wrappingCode(shownPath(file.path, summary.outputDir))}${file.unpacked ? ' (folder)' : ''}`,
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
         ...tableMarkdown(['Skipped layer', 'Media type', 'Why'], summary.skipped.map((s) => [
-            code(s.name),
-            code(s.descriptor.mediaType),
+            wrappingCode(s.name),
+            wrappingCode(s.descriptor.mediaType),
             SKIP_REASONS[s.reason],
         ])),
     ].join('\n');
 }
+/**
+ * Where a file was written: relative to the output folder (its title, as a rule), or the whole
+ * path when it lies outside (allow-path-traversal).
+ */
+function shownPath(path, outputDir) {
+    const rel = (0,external_node_path_.relative)(outputDir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel))
+        return path;
+    return rel.split(external_node_path_.sep).join('/');
+}
 
 ;// CONCATENATED MODULE: ./src/action/commands/pull.ts
 // `command: pull`: inputs → the pull command → outputs and job summary.
-
 
 
 
@@ -88271,7 +88494,8 @@ async function report(inputs, result) {
     });
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pullSummaryMarkdown({
-        source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
+        name,
+        selector: inputs.selector,
         reference,
         digest,
         artifactType: result.artifactType,
@@ -88360,7 +88584,10 @@ async function runRepoTags() {
     const tags = await listTags(store, includeDigestTags, actionLog);
     setJsonOutput('tags', tags);
     await writeSummary([
-        ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
+        ...factsMarkdown(`Tags of ${code(headingName(store.name))}`, [
+            ['Repository', code(store.name)],
+            ['Tags', String(tags.length)],
+        ]),
         ...namesMarkdown('Tag', tags),
     ]);
 }
@@ -88386,7 +88613,7 @@ async function runResolve() {
         'media-type': descriptor.mediaType,
         size: descriptor.size,
     });
-    await writeSummary(factsMarkdown(`Resolved ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Resolved ${code(headingName(name, selector))}`, [
         ['Reference', code(reference)],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
@@ -88418,7 +88645,6 @@ async function tagManifest(store, selector, tags, log) {
 
 
 
-
 /** Reads the inputs of `command: tag`, runs it, and writes its outputs and job summary. */
 async function runTag() {
     const { target, selector, name } = readSelectedTarget();
@@ -88430,7 +88656,7 @@ async function runTag() {
     setOutputs({ digest: result.descriptor.digest, reference });
     setJsonOutput('tags', references);
     await writeSummary([
-        ...factsMarkdown(`Tagged ${code(selectedName(name, selector))}`, [
+        ...factsMarkdown(`Tagged ${code(headingName(name, selector))}`, [
             ['Reference', code(reference)],
             ['Digest', code(result.descriptor.digest)],
         ]),
@@ -88441,7 +88667,6 @@ async function runTag() {
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
 // exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
-
 
 
 
@@ -88474,7 +88699,7 @@ const RUNNERS = {
     delete: runDelete,
 };
 function readCommand() {
-    const value = getInput('command');
+    const value = readString('command');
     const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
     if (command === undefined)
         throw new input_error_InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
@@ -88486,7 +88711,7 @@ async function main_run() {
     try {
         maskSecretInputs();
         command = readCommand();
-        for (const warning of unusedInputWarnings(command, (name) => getInput(name))) {
+        for (const warning of unusedInputWarnings(command, readString)) {
             actionLog.warning(warning);
         }
         const timeout = readTimeout();
@@ -88497,7 +88722,7 @@ async function main_run() {
         if (left !== undefined) {
             // The command has not unwound: whatever it still does ends with the process.
             running.catch(() => undefined);
-            setFailed(interruptedMessage(left, command, true));
+            failStep(interruptedMessage(left, command, true));
             exitNow();
         }
     }
@@ -88505,10 +88730,10 @@ async function main_run() {
         const interruption = processCancellation.signal.reason;
         if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
             actionLog.debug(`the command stopped with: ${formatError(error)}`);
-            setFailed(interruptedMessage(interruption, command));
+            failStep(interruptedMessage(interruption, command));
         }
         else {
-            setFailed(formatError(error));
+            failStep(formatError(error));
         }
     }
     finally {

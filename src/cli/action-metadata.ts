@@ -58,6 +58,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'plain-http': 'Speak plain HTTP to the registry instead of HTTPS.',
   insecure: 'Skip TLS certificate verification.',
   'ca-file': 'PEM file of certificate authorities to trust for the registry.',
+  timeout:
+    'Seconds the whole command may take; past it, transfers are aborted, temporary files removed and the step fails. Empty: no limit of its own (each request still has its own deadlines).',
 };
 
 /** The outputs whose value is JSON text. */

@@ -32,6 +32,8 @@ export interface CheckedFile {
   /** Real path: no link in it when it was checked. */
   path: string;
   identity: FileIdentity;
+  /** Its mode (type and permission bits) when it was checked. */
+  mode: number;
 }
 
 /** A checked file that is no longer what was checked. */
@@ -53,7 +55,11 @@ export async function checkOwnFile(path: string): Promise<CheckedFile> {
   const real = await realpath(path);
   const stats = await lstat(real, { bigint: true });
   if (!stats.isFile()) throw new FileChangedError(real, 'is not a regular file');
-  return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+  return {
+    path: real,
+    identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+    mode: Number(stats.mode),
+  };
 }
 
 /** Opens the file, or fails when it is not (any more) the one that was checked. */

@@ -95,6 +95,7 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
       const source: CheckedFile = {
         path: join(options.realRoot, ...segments),
         identity: { dev: stats.dev, ino: stats.ino, size },
+        mode: diskMode,
       };
       await refuseGitCredentials(source, name, options.blame);
       item = { entry: { name, type: 'file', mode, mtime, size }, source };

@@ -55,7 +55,7 @@ export const INPUT_USAGE = {
   'include-hidden-files': { usedBy: PUSH, default: 'false' },
   'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
   config: { usedBy: PUSH },
-  'image-spec': { usedBy: PUSH, default: 'v1.1' },
+  'image-spec': { usedBy: PUSH },
   annotations: { usedBy: PUSH },
   'annotation-file': { usedBy: PUSH },
   reproducible: { usedBy: PUSH, default: 'true' },

@@ -70,6 +70,8 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
     includeHiddenFiles: readBoolean('include-hidden-files', false),
     imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+    // Left empty, v1.1 falls back to v1.0 where a registry refuses it as Amazon ECR does.
+    imageSpecChosen: readString('image-spec') !== '',
     annotations,
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),

@@ -13,6 +13,7 @@ import {
   type NothingFound,
   type PackedArtifact,
 } from '../pack/pack-artifact.js';
+import { pushManifestOrOlderForm } from './manifest-fallback.js';
 import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
@@ -26,6 +27,11 @@ export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   tempRoot: string;
   /** Title of the log group; default `Push <name>[:<tag>]`. */
   groupTitle?: string;
+  /**
+   * The workflow chose `imageSpec`. When not, a registry that refuses the v1.1 manifest as
+   * Amazon ECR does gets the v1.0 form instead (manifest-fallback.ts).
+   */
+  imageSpecChosen?: boolean;
 }
 
 export interface PushResult extends PackedArtifact {
@@ -56,20 +62,26 @@ export async function pushArtifact(
   const tempDir = await mkdtemp(join(options.tempRoot, 'oci-push-'));
   try {
     const result = await log.group(title, async () => {
-      const artifact = await packArtifact({ ...options, tempDir }, log);
-      if (artifact.kind === 'nothing-found') {
-        reportNothingFound(artifact, options, log);
-        return artifact;
+      const packed = await packArtifact({ ...options, tempDir }, log);
+      if (packed.kind === 'nothing-found') {
+        reportNothingFound(packed, options, log);
+        return packed;
       }
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-      const uploads = (await target.exists(artifact.descriptor))
-        ? reportExisting(artifact.blobs, log)
-        : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
-      const { subjectHandled } = await target.pushManifest(
-        artifact.descriptor,
-        artifact.bytes,
-        options.tag,
+      const uploads = (await target.exists(packed.descriptor))
+        ? reportExisting(packed.blobs, log)
+        : await uploadBlobs(target, packed.blobs, options.concurrency, log);
+      // The artifact stored may be the OCI 1.0 form of the one packed (manifest-fallback.ts).
+      const { artifact, result: pushed } = await pushManifestOrOlderForm(
+        target,
+        packed,
+        {
+          ...(options.tag === undefined ? {} : { tag: options.tag }),
+          mayFallBack: options.imageSpecChosen === false,
+        },
+        log,
       );
+      const { subjectHandled } = pushed;
       log.info(
         `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
       );

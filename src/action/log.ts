@@ -20,6 +20,7 @@ export const clientLogger: ClientLogger = {
   debug: (message) => actionLog.debug(message),
   info: (message) => actionLog.info(message),
   warning: (message) => actionLog.warning(message),
+  notice: (message) => actionLog.notice(message),
   // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
   mask: (secret) => core.setSecret(secret),
 };

@@ -4,6 +4,7 @@ import { OciError } from '../../oci/errors.js';
 import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { layoutLockOptions } from './layout-lock.js';
 import { clientLogger } from '../log.js';
 import { readBoolean, readSecret, readString } from './read.js';
@@ -81,6 +82,35 @@ export function readRemoteOptions(credentialInputs?: {
   if (credentials) options.credentials = credentials;
   if (caFile !== '') options.caFile = caFile;
   return options;
+}
+
+const MIN_CHUNK = 1024;
+/** A chunk is held in memory while it is sent: concurrency × chunk-size at most. */
+const MAX_CHUNK = 1024 ** 3;
+
+/**
+ * `chunk-size`: upload blobs to a registry in chunks of this many bytes; undefined (empty) for
+ * one request per blob. For the commands that upload (push, attach, copy).
+ */
+export function readChunkSize(): number | undefined {
+  const value = readString('chunk-size');
+  if (value === '') return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
+    throw new InputError(
+      'chunk-size',
+      value,
+      `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`,
+    );
+  }
+  return bytes;
+}
+
+/** A registry target uploads in chunks when `chunk-size` says so. */
+export function withChunkSize<T extends TargetSpec>(spec: T): T {
+  const chunkSize = readChunkSize();
+  if (spec.kind === 'remote' && chunkSize !== undefined) spec.options.chunkSize = chunkSize;
+  return spec;
 }
 
 /** `layout` when given, else `registry` + `reference`. */

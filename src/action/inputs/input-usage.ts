@@ -61,6 +61,7 @@ export const INPUT_USAGE = {
   reproducible: { usedBy: PUSH, default: 'true' },
   'compression-level': { usedBy: PUSH, default: '6' },
   concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+  'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
   path: {
     usedBy: ['pull'],
     meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),

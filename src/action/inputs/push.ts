@@ -11,7 +11,7 @@ import { isValidMediaType } from '../../oci/media-types.js';
 import { formatReference, isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
-import { readTargetSpec } from './connection.js';
+import { readTargetSpec, withChunkSize } from './connection.js';
 import {
   readBoolean,
   readChoice,
@@ -41,7 +41,7 @@ export function targetName(spec: TargetSpec): string {
 }
 
 export async function readPushInputs(command: 'push' | 'attach'): Promise<PushInputs> {
-  const target = readTargetSpec();
+  const target = withChunkSize(readTargetSpec());
   const selector =
     target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
   const config = readString('config');

@@ -8,7 +8,7 @@ import { OciError } from '../../oci/errors.js';
 import { nameOf } from '../../commands/registry/named-target.js';
 import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
-import { readRemoteOptions, readTargetSpec } from './connection.js';
+import { readRemoteOptions, readTargetSpec, withChunkSize } from './connection.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
 
 const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
@@ -116,7 +116,7 @@ const SOURCE_EXPECTED =
 
 export function readCopyInputs(): CopyInputs {
   const source = readCopySource();
-  const destination = readTargetSpec();
+  const destination = withChunkSize(readTargetSpec());
   const destinationSelector = selectorOf(destination);
   if (destinationSelector !== undefined && isDigest(destinationSelector)) {
     throw new InputError(

@@ -52,6 +52,24 @@ export function readCredentials(
   return { kind: 'basic', username, password };
 }
 
+/**
+ * The container registry of the GitHub the workflow runs on (`GITHUB_SERVER_URL`), as GitHub
+ * documents it: `ghcr.io` for github.com (and when unset, outside a runner), `containers.<host>`
+ * for GitHub Enterprise Server and for GHE.com (`containers.<subdomain>.ghe.com`). Undefined for
+ * a server URL that is not one.
+ */
+export function githubContainerRegistry(serverUrl: string | undefined): string | undefined {
+  if (serverUrl === undefined || serverUrl === '') return 'ghcr.io';
+  let host: string;
+  try {
+    host = new URL(serverUrl).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === '') return undefined;
+  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
+}
+
 /** Transport and credential options for the registry named by the inputs. */
 export function readRemoteOptions(credentialInputs?: {
   username: string;
@@ -62,6 +80,8 @@ export function readRemoteOptions(credentialInputs?: {
   const passwordInput = credentialInputs?.password ?? 'password';
   const credentials = readCredentials(usernameInput, passwordInput);
   const caFile = readString('ca-file');
+  // The workflow's token is good for its own GitHub's registry only: never sent anywhere else.
+  const tokenRegistry = githubContainerRegistry(process.env['GITHUB_SERVER_URL']);
   const options: RemoteOptions = {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
@@ -71,7 +91,7 @@ export function readRemoteOptions(credentialInputs?: {
     credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
     fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
     fallbackCredentials: (registry) =>
-      registry === 'ghcr.io' && githubToken !== ''
+      registry.toLowerCase() === tokenRegistry && githubToken !== ''
         ? {
             kind: 'basic',
             username: process.env['GITHUB_ACTOR'] || 'github-actions',

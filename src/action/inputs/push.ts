@@ -12,6 +12,7 @@ import { formatReference, isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
 import { readTargetSpec, withChunkSize } from './connection.js';
+import { manifestAnnotations, tagNames } from './metadata-action.js';
 import {
   readBoolean,
   readChoice,
@@ -77,7 +78,7 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),
     concurrency: readInteger('concurrency', 1, 64, 5),
-    tags: readTags(),
+    tags: tagNames(readLines('tags'), target),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
   };
   if (artifactType !== '') options.artifactType = artifactType;
@@ -125,8 +126,9 @@ function readConfigSpec(value: string): { path: string; mediaType?: string } {
   return mediaType === undefined ? { path } : { path, mediaType };
 }
 
+/** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations(): Record<string, string> {
-  const annotations = readKeyValues('annotations');
+  const annotations = manifestAnnotations(readKeyValues('annotations'));
   for (const key of Object.keys(annotations)) {
     if (!/^[\x21-\x7e]+$/.test(key)) {
       throw new InputError(
@@ -137,15 +139,6 @@ function readAnnotations(): Record<string, string> {
     }
   }
   return annotations;
-}
-
-function readTags(): string[] {
-  const tags = readLines('tags');
-  for (const tag of tags) {
-    if (!isValidTag(tag))
-      throw new InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
-  }
-  return tags;
 }
 
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */

@@ -51,7 +51,7 @@ describe('push with bad input', () => {
     [
       'an invalid extra tag',
       { tags: 'ok\n-bad' },
-      'Input "tags": got "-bad"; expected one tag per line',
+      'Input "tags": got "-bad"; expected a tag per line (1-128 letters',
     ],
     [
       'a bad artifact type',

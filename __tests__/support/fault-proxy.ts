@@ -1,6 +1,6 @@
 // A loopback HTTP proxy in front of the real registry that injects faults on chosen requests
-// (status answers, dropped connections, cut bodies, redirects, extra response headers) and
-// forwards everything else, streaming both ways. The registry stays real; only the network
+// (status answers, dropped connections, cut bodies, redirects, extra response headers, requests
+// refused by their body or its size) and forwards everything else, streaming both ways. The registry stays real; only the network
 // between is made unreliable (or a header the real registry never sends is added to its answer).
 import {
   Agent,
@@ -20,8 +20,26 @@ export type Fault =
   | { kind: 'drop' }
   /** Forward the upstream response but cut the body after N bytes (0: drop the answer entirely). */
   | { kind: 'truncate'; afterBytes: number }
-  /** Answer 307 Location. */
-  | { kind: 'redirect'; location: string }
+  /** Answer a redirect (307 unless `status` says otherwise) to `location`. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /**
+   * Read the whole request body (it must be small: a manifest), then answer `status` when `when`
+   * says so, else forward it: a registry that refuses some manifests by their content, as
+   * Amazon ECR refuses OCI 1.1 manifests that carry `artifactType`.
+   */
+  | {
+      kind: 'refuse-body';
+      when: (body: Buffer) => boolean;
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+  /**
+   * A proxy that caps request bodies (Cloudflare: 100 MB): a request whose Content-Length is
+   * above `maxBytes` is answered 413, at once when `early` (as nginx does, before the body is
+   * read; it is then read away), else once the body has arrived. Others are forwarded.
+   */
+  | { kind: 'body-limit'; maxBytes: number; early?: boolean }
   /**
    * Forward to the registry and add (or replace) these headers on its answer, e.g.
    * `OCI-Chunk-Min-Length` or `OCI-Subject`, which distribution 2.8 never sends.
@@ -190,11 +208,46 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return;
       case 'redirect':
         answerAfterBody(req, () => {
-          seen.status = 307;
-          res.writeHead(307, { location: fault.location, 'content-length': '0' });
+          seen.status = fault.status ?? 307;
+          res.writeHead(seen.status, { location: fault.location, 'content-length': '0' });
           res.end();
         });
         return;
+      case 'refuse-body': {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('error', () => req.socket.destroy());
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (!fault.when(body)) {
+            forward(req, res, seen, { body });
+            return;
+          }
+          seen.status = fault.status;
+          res.writeHead(fault.status, { ...fault.headers });
+          res.end(fault.body ?? '');
+        });
+        return;
+      }
+      case 'body-limit': {
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (!(length > fault.maxBytes)) {
+          forward(req, res, seen, {});
+          return;
+        }
+        const refuse = (): void => {
+          seen.status = 413;
+          res.writeHead(413, { 'content-type': 'text/html', connection: 'close' });
+          res.end('<html><body><h1>413 Request Entity Too Large</h1></body></html>');
+        };
+        if (fault.early) {
+          refuse();
+          req.resume();
+        } else {
+          answerAfterBody(req, refuse);
+        }
+        return;
+      }
     }
   });
 
@@ -221,6 +274,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */
   interface Alteration {
     path?: string;
+    /** The request body, already read: sent as it is instead of streaming the request. */
+    body?: Buffer;
     cutAfter?: number;
     hold?: { afterBytes: number; until: Promise<unknown> };
     stallAfter?: number;
@@ -269,6 +324,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         res.destroy();
       }
     });
+    if (alteration.body !== undefined) {
+      outgoing.end(alteration.body);
+      return;
+    }
     req.on('error', () => outgoing.destroy());
     req.pipe(outgoing);
   };

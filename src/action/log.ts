@@ -61,5 +61,6 @@ export const clientLogger: ClientLogger = {
   debug: (message) => actionLog.debug(message),
   info: (message) => actionLog.info(message),
   warning: (message) => actionLog.warning(message),
+  notice: (message) => actionLog.notice(message),
   mask: maskSecret,
 };

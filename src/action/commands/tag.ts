@@ -9,7 +9,7 @@ import { writeSummary } from '../summary/write.js';
 /** Reads the inputs of `command: tag`, runs it, and writes its outputs and job summary. */
 export async function runTag(): Promise<void> {
   const { target, selector, name } = readSelectedTarget();
-  const tags = readTagList();
+  const tags = readTagList(target);
   const store = await openNamedTarget(target, actionLog);
   const result = await tagManifest(store, selector, tags, actionLog);
   const references = result.tags.map((tag) => `${name}:${tag}`);

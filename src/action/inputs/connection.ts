@@ -5,6 +5,7 @@ import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { processCancellation } from '../../commands/cancellation.js';
 import { InputError } from '../input-error.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { layoutLockOptions } from './layout-lock.js';
 import { clientLogger } from '../log.js';
 import { readTestKnobs } from '../test-knobs.js';
@@ -53,6 +54,24 @@ export function readCredentials(
   return { kind: 'basic', username, password };
 }
 
+/**
+ * The container registry of the GitHub the workflow runs on (`GITHUB_SERVER_URL`), as GitHub
+ * documents it: `ghcr.io` for github.com (and when unset, outside a runner), `containers.<host>`
+ * for GitHub Enterprise Server and for GHE.com (`containers.<subdomain>.ghe.com`). Undefined for
+ * a server URL that is not one.
+ */
+export function githubContainerRegistry(serverUrl: string | undefined): string | undefined {
+  if (serverUrl === undefined || serverUrl === '') return 'ghcr.io';
+  let host: string;
+  try {
+    host = new URL(serverUrl).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === '') return undefined;
+  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
+}
+
 /** Transport and credential options for the registry named by the inputs. */
 export function readRemoteOptions(credentialInputs?: {
   username: string;
@@ -63,6 +82,8 @@ export function readRemoteOptions(credentialInputs?: {
   const passwordInput = credentialInputs?.password ?? 'password';
   const credentials = readCredentials(usernameInput, passwordInput);
   const caFile = readString('ca-file');
+  // The workflow's token is good for its own GitHub's registry only: never sent anywhere else.
+  const tokenRegistry = githubContainerRegistry(process.env['GITHUB_SERVER_URL']);
   const options: RemoteOptions = {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
@@ -74,7 +95,7 @@ export function readRemoteOptions(credentialInputs?: {
     signal: processCancellation.signal,
     ...readTestKnobs(),
     fallbackCredentials: (registry) =>
-      registry === 'ghcr.io' && githubToken !== ''
+      registry.toLowerCase() === tokenRegistry && githubToken !== ''
         ? {
             kind: 'basic',
             username: process.env['GITHUB_ACTOR'] || 'github-actions',
@@ -85,6 +106,35 @@ export function readRemoteOptions(credentialInputs?: {
   if (credentials) options.credentials = credentials;
   if (caFile !== '') options.caFile = caFile;
   return options;
+}
+
+const MIN_CHUNK = 1024;
+/** A chunk is held in memory while it is sent: concurrency × chunk-size at most. */
+const MAX_CHUNK = 1024 ** 3;
+
+/**
+ * `chunk-size`: upload blobs to a registry in chunks of this many bytes; undefined (empty) for
+ * one request per blob. For the commands that upload (push, attach, copy).
+ */
+export function readChunkSize(): number | undefined {
+  const value = readString('chunk-size');
+  if (value === '') return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
+    throw new InputError(
+      'chunk-size',
+      value,
+      `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`,
+    );
+  }
+  return bytes;
+}
+
+/** A registry target uploads in chunks when `chunk-size` says so. */
+export function withChunkSize<T extends TargetSpec>(spec: T): T {
+  const chunkSize = readChunkSize();
+  if (spec.kind === 'remote' && chunkSize !== undefined) spec.options.chunkSize = chunkSize;
+  return spec;
 }
 
 /** `layout` when given, else `registry` + `reference`. */

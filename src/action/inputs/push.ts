@@ -11,7 +11,8 @@ import { isValidMediaType } from '../../oci/media-types.js';
 import { formatReference, isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
-import { readTargetSpec } from './connection.js';
+import { readTargetSpec, withChunkSize } from './connection.js';
+import { manifestAnnotations, tagNames } from './metadata-action.js';
 import {
   readBoolean,
   readChoice,
@@ -41,7 +42,7 @@ export function targetName(spec: TargetSpec): string {
 }
 
 export async function readPushInputs(command: 'push' | 'attach'): Promise<PushInputs> {
-  const target = readTargetSpec();
+  const target = withChunkSize(readTargetSpec());
   const selector =
     target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
   const config = readString('config');
@@ -70,12 +71,14 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
     includeHiddenFiles: readBoolean('include-hidden-files', false),
     imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+    // Left empty, v1.1 falls back to v1.0 where a registry refuses it as Amazon ECR does.
+    imageSpecChosen: readString('image-spec') !== '',
     annotations,
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),
     concurrency: readInteger('concurrency', 1, 64, 5),
-    tags: readTags(),
+    tags: tagNames(readLines('tags'), target),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
   };
   if (artifactType !== '') options.artifactType = artifactType;
@@ -123,8 +126,9 @@ function readConfigSpec(value: string): { path: string; mediaType?: string } {
   return mediaType === undefined ? { path } : { path, mediaType };
 }
 
+/** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations(): Record<string, string> {
-  const annotations = readKeyValues('annotations');
+  const annotations = manifestAnnotations(readKeyValues('annotations'));
   for (const key of Object.keys(annotations)) {
     if (!/^[\x21-\x7e]+$/.test(key)) {
       throw new InputError(
@@ -135,15 +139,6 @@ function readAnnotations(): Record<string, string> {
     }
   }
   return annotations;
-}
-
-function readTags(): string[] {
-  const tags = readLines('tags');
-  for (const tag of tags) {
-    if (!isValidTag(tag))
-      throw new InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
-  }
-  return tags;
 }
 
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */

@@ -8,7 +8,8 @@ import { OciError } from '../../oci/errors.js';
 import { nameOf } from '../../commands/registry/named-target.js';
 import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
-import { readRemoteOptions, readTargetSpec } from './connection.js';
+import { readRemoteOptions, readTargetSpec, withChunkSize } from './connection.js';
+import { tagNames } from './metadata-action.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
 
 const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
@@ -74,15 +75,15 @@ export function readRepository(): TargetSpec {
   return target;
 }
 
-/** `tags`: one tag per line, at least one. */
-export function readTagList(): string[] {
-  const tags = readLines('tags');
-  if (tags.length === 0)
+/**
+ * `tags`: one per line, at least one; a tag, or a full reference to the target's repository
+ * (docker/metadata-action's format).
+ */
+export function readTagList(target: TargetSpec): string[] {
+  const lines = readLines('tags');
+  if (lines.length === 0)
     throw new InputError('tags', '', `one or more tags, one per line (${TAG_EXPECTED})`);
-  for (const tag of tags) {
-    if (!isValidTag(tag)) throw new InputError('tags', tag, TAG_EXPECTED);
-  }
-  return tags;
+  return tagNames(lines, target);
 }
 
 /** `artifact-type` as a filter; undefined when empty. */
@@ -116,7 +117,7 @@ const SOURCE_EXPECTED =
 
 export function readCopyInputs(): CopyInputs {
   const source = readCopySource();
-  const destination = readTargetSpec();
+  const destination = withChunkSize(readTargetSpec());
   const destinationSelector = selectorOf(destination);
   if (destinationSelector !== undefined && isDigest(destinationSelector)) {
     throw new InputError(

@@ -26,6 +26,7 @@ import {
   manifestBytes,
   type ConfigBlob,
   type ImageSpec,
+  type ManifestPlan,
 } from './manifest.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
@@ -78,6 +79,8 @@ export interface PushedFile {
 
 export interface PackedArtifact {
   kind: 'packed';
+  /** What the manifest was built from: another form of it can be built from the same. */
+  plan: ManifestPlan;
   manifest: ImageManifest;
   bytes: Buffer;
   descriptor: Descriptor;
@@ -160,7 +163,7 @@ export async function packArtifact(
       .toISOString()
       .replace(/\.\d+Z$/, 'Z');
   }
-  const plan = {
+  const plan: ManifestPlan = {
     imageSpec: spec.imageSpec,
     ...(spec.artifactType === undefined ? {} : { artifactType: spec.artifactType }),
     ...(config === undefined ? {} : { config: config.blob }),
@@ -178,6 +181,7 @@ export async function packArtifact(
   };
   return {
     kind: 'packed',
+    plan,
     manifest,
     bytes,
     descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },

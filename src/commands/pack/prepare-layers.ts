@@ -2,7 +2,12 @@
 // are packed to a temporary archive while it is hashed. Nothing is held in memory.
 import { join } from 'node:path';
 import type { Annotations, Descriptor } from '../../oci/descriptor.js';
-import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
+import {
+  FILE_MODE as FILE_MODE_ANNOTATION,
+  ORAS_CONTENT_DIGEST,
+  ORAS_CONTENT_UNPACK,
+  TITLE,
+} from '../../oci/annotations.js';
 import { formatBytes } from '../format.js';
 import { sizedProgress } from '../progress.js';
 import type { Log } from '../log.js';
@@ -13,6 +18,7 @@ import { packFolder, tarSize } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
 import { mapLimit } from '../concurrency.js';
+import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {
   entry: LayerEntry;
@@ -51,7 +57,7 @@ export async function prepareLayers(
           mediaType: entry.mediaType,
           digest,
           size,
-          annotations: { [TITLE]: entry.title },
+          annotations: { ...modeAnnotation(entry.file.mode), [TITLE]: entry.title },
         },
         blob: entry.file,
       };
@@ -95,4 +101,15 @@ export async function prepareLayers(
       blob: await checkOwnFile(packed.path),
     };
   });
+}
+
+/**
+ * A file layer's mode, in this action's own annotation, when it is not the default: an
+ * executable comes back executable from our pull (ORAS and upload-artifact lose the bit). Part of
+ * the manifest, so of its digest: the same file pushed executable and not gives two digests
+ * (and Windows, which has no execute bit, always pushes 0644).
+ */
+function modeAnnotation(diskMode: number): Annotations {
+  const mode = storedMode('file', diskMode);
+  return mode === FILE_MODE ? {} : { [FILE_MODE_ANNOTATION]: `0${mode.toString(8)}` };
 }

@@ -22,7 +22,14 @@ export type PullErrorCode =
   /** Extracting a folder layer would leave the output filesystem almost full. */
   | 'DISK_RESERVE'
   /** The pull would write more than `unpack-limit` allows. */
-  | 'UNPACK_LIMIT';
+  | 'UNPACK_LIMIT'
+  /**
+   * A title or tar entry names a file the runner's file system cannot hold: a name Windows
+   * refuses, or two names a case-insensitive file system takes for one.
+   */
+  | 'UNPORTABLE_NAME'
+  /** The runner may not create symbolic links (Windows without the privilege). */
+  | 'LINKS_NOT_PERMITTED';
 
 export class PullError extends Error {
   readonly code: PullErrorCode;

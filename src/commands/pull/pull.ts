@@ -19,6 +19,7 @@ import { parseImageManifest } from './manifest.js';
 import { checkExistingPaths, isInside, isMissing } from './output-path.js';
 import { moveIntoPlace, WorkArea } from './placement.js';
 import { planLayers, type PlannedLayer, type SkippedLayer } from './plan.js';
+import { refuseCaseCollisions } from './portable-names.js';
 import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
 import { readManifest } from './read-manifest.js';
 import { titleFilter } from './title-filter.js';
@@ -108,6 +109,7 @@ export async function pull(options: PullOptions): Promise<PullResult> {
     let sources: BlobSources;
     try {
       work = await WorkArea.create(outputDir);
+      refuseCaseCollisions(plan.layers, outputDir, work.caseInsensitive);
       const cacheFolder = options.cache ? work.at('cache') : undefined;
       sources = new BlobSources({
         target: source,

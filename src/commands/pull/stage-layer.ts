@@ -6,12 +6,11 @@ import { createWriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Log } from '../log.js';
+import { layerFileMode } from './file-mode.js';
 import type { PlannedLayer } from './plan.js';
 import { extractTarGzip } from './tar-extract.js';
 import type { FolderBudget } from './write-budget.js';
 
-/** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
-export const FILE_MODE = 0o644;
 /**
  * Bytes a file write may hold while the disk catches up: the download goes on meanwhile, and the
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
@@ -36,7 +35,8 @@ export async function stageLayer(
   if (!layer.unpack) {
     const file = createWriteStream(path, {
       flags: 'wx',
-      mode: FILE_MODE,
+      // As the push recorded it (file-mode.ts); the tar of a folder carries its own modes.
+      mode: layerFileMode(layer.descriptor, layer.name, log),
       highWaterMark: WRITE_BUFFER,
     });
     await pipeline(verified, file);

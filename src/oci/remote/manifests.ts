@@ -8,6 +8,7 @@ import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isValidTag } from '../reference.js';
 import type { FetchedManifest } from '../target.js';
 import { deleteScope, pullScope, pushScope } from './auth/scopes.js';
+import { deleteRefusedHint } from './delete-hint.js';
 import type { Operation } from './errors.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { header } from './transport.js';
@@ -257,7 +258,7 @@ export async function deleteManifest(
         reference: what.reference,
         status: error.status,
         errors: error.errors,
-        hint: `deletion is disabled on this registry (${ctx.client.registry}); an administrator must enable it`,
+        hint: deleteRefusedHint(ctx.client.registry),
       });
     }
     throw error;

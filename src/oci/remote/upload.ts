@@ -11,6 +11,7 @@ import { progressTap } from '../progress-tap.js';
 import type { BlobSource, PushBlobOptions, PushBlobOutcome } from '../target.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { exists } from './blobs.js';
+import { afterBodyRefused, chunkSizeFor, chunkTooLarge, isBodyTooLarge } from './body-cap.js';
 import { uploadChunked } from './chunked-upload.js';
 import {
   sessionFrom,
@@ -38,6 +39,8 @@ export async function pushBlob(
     options.mountFrom !== undefined && options.mountFrom !== ctx.name
       ? options.mountFrom
       : undefined;
+  // 0: monolithic; a 413 to that switches to chunks (body-cap.ts).
+  let chunkSize = chunkSizeFor(ctx.client, ctx.options.chunkSize ?? 0, descriptor.size);
   for (let attempt = 1; ; attempt++) {
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
     if (await exists(ctx, descriptor, [pushScope(ctx.name)])) return 'exists';
@@ -48,7 +51,6 @@ export async function pushBlob(
     if (started.mountRefused) mountFrom = undefined;
     const session = started.session;
     try {
-      const chunkSize = ctx.options.chunkSize ?? 0;
       if (chunkSize > 0) {
         await uploadChunked(
           ctx,
@@ -66,6 +68,11 @@ export async function pushBlob(
     } catch (error) {
       if (transport.stopped(options.signal)) throw error;
       await cancel(ctx, session, what);
+      if (isBodyTooLarge(error)) {
+        if (chunkSize > 0) throw chunkTooLarge(error, chunkSize);
+        chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
+        continue;
+      }
       if (!isRetryableUploadFailure(error)) throw error;
       if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
       await transport.pause(

@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1687:
+/***/ 6231:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70748,12 +70748,13 @@ const INPUT_USAGE = {
     'include-hidden-files': { usedBy: PUSH, default: 'false' },
     'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
     config: { usedBy: PUSH },
-    'image-spec': { usedBy: PUSH, default: 'v1.1' },
+    'image-spec': { usedBy: PUSH },
     annotations: { usedBy: PUSH },
     'annotation-file': { usedBy: PUSH },
     reproducible: { usedBy: PUSH, default: 'true' },
     'compression-level': { usedBy: PUSH, default: '6' },
     concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+    'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
     path: {
         usedBy: ['pull'],
         meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
@@ -73965,6 +73966,7 @@ const clientLogger = {
     debug: (message) => actionLog.debug(message),
     info: (message) => actionLog.info(message),
     warning: (message) => actionLog.warning(message),
+    notice: (message) => actionLog.notice(message),
     mask: maskSecret,
 };
 
@@ -74416,6 +74418,11 @@ const REF_NAME = 'org.opencontainers.image.ref.name';
 const ORAS_CONTENT_DIGEST = 'io.deis.oras.content.digest';
 /** "true" when a layer is a folder to be extracted on pull (ORAS). */
 const ORAS_CONTENT_UNPACK = 'io.deis.oras.content.unpack';
+/**
+ * This action's own: the mode of a single-file layer's file, as an octal string (`0755`). Push
+ * sets it on executables only; a layer without it is `0644`. ORAS and other pullers ignore it.
+ */
+const FILE_MODE = 'io.github.oci-artifact-action.file.mode';
 
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
 // Media types from the OCI image-spec v1.1 and the Docker v2 schema 2 formats.
@@ -74669,12 +74676,55 @@ function mergeAnnotations(input, sources) {
 }
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+;// CONCATENATED MODULE: ./src/oci/no-follow.ts
+// Opening an existing file for reading without following a symbolic link at its last name.
+// POSIX systems have O_NOFOLLOW for that. Windows has none (Node's constants lack it, and
+// `| undefined` silently adds nothing), so there the name is looked at first (lstat) and the
+// handle opened must be that very file (fstat: same device and file index): a link put in its
+// place meanwhile opens its target, another file, and is refused. Either way a refusal is an
+// error with code ELOOP, as the kernel's, so callers need one branch for both.
+
+
+/** The platform's flag; undefined where it has none (Windows). */
+const O_NOFOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+/** `path` is, or has become, a symbolic link: refused as O_NOFOLLOW refuses it. */
+function linkRefused(path) {
+    return Object.assign(new Error(`ELOOP: ${path} is a symbolic link; not followed`), {
+        code: 'ELOOP',
+        path,
+    });
+}
+/**
+ * Opens `path` with `flags` (read flags: the file must exist), refusing a symbolic link at its
+ * last name with ELOOP. Parent folders are followed, as with O_NOFOLLOW.
+ */
+async function openNoFollow(path, flags, options = {}) {
+    const noFollow = 'noFollow' in options ? options.noFollow : O_NOFOLLOW;
+    if (noFollow !== undefined)
+        return (0,promises_.open)(path, flags | noFollow);
+    const looked = await (options.lstat ?? ((p) => (0,promises_.lstat)(p, { bigint: true })))(path);
+    if (looked.isSymbolicLink())
+        throw linkRefused(path);
+    const handle = await (0,promises_.open)(path, flags);
+    try {
+        const opened = await handle.stat({ bigint: true });
+        if (opened.dev !== looked.dev || opened.ino !== looked.ino)
+            throw linkRefused(path);
+        return handle;
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/checked-file.ts
 // A workspace file that was checked (its real path inside working-directory, a regular file),
 // and the only way a push opens one: every open proves it still holds the file that was checked.
 //
 // What an open proves, and what remains:
-// - O_NOFOLLOW (where the platform has it): the last name is not a link now.
+// - O_NOFOLLOW, or where the platform has none (Windows) an lstat before and an fstat after the
+//   open that must agree (src/oci/no-follow.ts): the last name is not a link now.
 // - The opened handle's device and inode equal those checked, and it is a regular file: a name
 //   swapped since the check (for a link, or a parent folder swapped for a link leading out)
 //   opens another file and is refused.
@@ -74691,6 +74741,7 @@ const isObject = (value) => typeof value === 'object' && value !== null && !Arra
 
 
 
+
 /** A checked file that is no longer what was checked. */
 class FileChangedError extends Error {
     code = 'FILE_CHANGED';
@@ -74700,7 +74751,7 @@ class FileChangedError extends Error {
     }
 }
 // Non-blocking: a FIFO swapped in must not hang the open (it is then refused as not a file).
-const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
 const FD_PATHS = process.platform === 'linux';
 const READ_SIZE = 1024 * 1024;
 /** A file of our own (a packed archive) as a CheckedFile, so it is opened the same way. */
@@ -74709,13 +74760,17 @@ async function checkOwnFile(path) {
     const stats = await (0,promises_.lstat)(real, { bigint: true });
     if (!stats.isFile())
         throw new FileChangedError(real, 'is not a regular file');
-    return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+    return {
+        path: real,
+        identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+        mode: Number(stats.mode),
+    };
 }
 /** Opens the file, or fails when it is not (any more) the one that was checked. */
 async function openChecked(file) {
     let handle;
     try {
-        handle = await (0,promises_.open)(file.path, OPEN_FLAGS);
+        handle = await openNoFollow(file.path, OPEN_FLAGS);
     }
     catch (error) {
         if (error.code === 'ELOOP') {
@@ -78646,6 +78701,32 @@ function linkEscape(linkSegments, target, rules = hostPaths) {
     }
     return undefined;
 }
+/** `\\?\C:\x` and `\??\C:\x`: the forms Windows may hand back for an absolute target. */
+const WINDOWS_DEVICE_PREFIX = /^(?:\\\\\?\\|\\\?\?\\)(?!UNC\\)/;
+/**
+ * A link's target as a folder layer stores it, from what readlink gave for the link whose real
+ * folder is `linkFolder`. POSIX targets are kept as they are. On Windows, backslashes become `/`
+ * (the tar format's separator, which every platform's pull reads); and an absolute target, the
+ * only kind a junction has, is rewritten relative to the link when it lies within `realRoot`
+ * (a junction to a folder of the layer then travels as a link to it). An absolute target outside
+ * stays absolute, for linkEscape to refuse.
+ */
+function storedLinkTarget(linkFolder, target, realRoot, rules = hostPaths) {
+    if (rules.sep !== '\\')
+        return target;
+    const plain = target.replace(WINDOWS_DEVICE_PREFIX, '');
+    const forwardSlashes = plain.replace(/\\/g, '/');
+    // Fully qualified: a drive with its root, or a UNC path. `\x` (the current drive's root) and
+    // `C:x` (relative to the drive's current folder) depend on the process: left for refusal.
+    const fullyQualified = /^[A-Za-z]:[\\/]/.test(plain) || /^\\\\[^\\]/.test(plain);
+    if (!fullyQualified)
+        return forwardSlashes;
+    const absolute = rules.normalize(plain);
+    if (!isWithin(realRoot, absolute, rules))
+        return forwardSlashes;
+    const relative = rules.relative(linkFolder, absolute);
+    return relative === '' ? '.' : relative.split(rules.sep).join('/');
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/expand-files.ts
 // Turns the `files` lines into the layers to push: a literal folder becomes one folder layer;
@@ -79150,10 +79231,40 @@ function openEndedProgress(log, verb, label, options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/commands/pack/stored-mode.ts
+// The permission bits an artifact stores: whether a file is executable, and nothing else a file
+// system happens to report. Windows has no execute bit and reports folders as it likes (a tar
+// packed there and read on Linux once gave folders rw-r--r--, which cannot be entered); umasks
+// differ between runners. So, as git does, only the owner's execute bit of a file is kept: the
+// same files give the same digest on Linux, macOS and Windows (an executable excepted, which
+// Windows cannot tell), and every pull gets folders it can enter and files it can read.
+const FOLDER_MODE = 0o755;
+const stored_mode_FILE_MODE = 0o644;
+const EXECUTABLE_MODE = 0o755;
+/** What Linux reports for every link; macOS says 0755, Windows 0666. A link's mode means nothing. */
+const LINK_MODE = 0o777;
+/** The mode stored for an entry of `kind` whose mode on disk is `diskMode`. */
+function storedMode(kind, diskMode, platform = process.platform) {
+    switch (kind) {
+        case 'directory':
+            return FOLDER_MODE;
+        case 'symlink':
+            return LINK_MODE;
+        case 'file':
+            return isExecutable(diskMode, platform) ? EXECUTABLE_MODE : stored_mode_FILE_MODE;
+    }
+}
+/** The owner may execute it, on a system that has the bit (Windows reports one it made up). */
+function isExecutable(diskMode, platform = process.platform) {
+    return platform !== 'win32' && (diskMode & 0o100) !== 0;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/folder-walk.ts
 // Lists what goes into a folder layer: every entry below the folder, minus the excludes and
-// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
-// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Modes are
+// normalised (stored-mode.ts). Links are kept as links, their targets with `/` on every platform,
+// but one whose target leaves the folder fails the push: our own pull would refuse it.
+
 
 
 
@@ -79190,23 +79301,29 @@ async function walkFolder(options) {
             }
         }
         const stats = await (0,promises_.lstat)(path, { bigint: true });
-        const mode = Number(stats.mode) & 0o7777;
+        const diskMode = Number(stats.mode);
         const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
         let item;
         if (stats.isDirectory()) {
+            const mode = storedMode('directory', diskMode);
             item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
         }
         else if (stats.isSymbolicLink()) {
-            const linkName = await (0,promises_.readlink)(path);
+            // The walk follows no link below the root: the link's real folder is its folder below it.
+            const folder = (0,external_node_path_.join)(options.realRoot, ...segments.slice(0, -1));
+            const linkName = storedLinkTarget(folder, await (0,promises_.readlink)(path), options.realRoot);
             await checkLink(path, segments, linkName, name, options);
+            const mode = storedMode('symlink', diskMode);
             item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
         }
         else if (stats.isFile()) {
+            const mode = storedMode('file', diskMode);
             const size = Number(stats.size);
             // The walk follows no link below the root, so this is the file's real path.
             const source = {
                 path: (0,external_node_path_.join)(options.realRoot, ...segments),
                 identity: { dev: stats.dev, ino: stats.ino, size },
+                mode: diskMode,
             };
             await refuseGitCredentials(source, name, options.blame);
             item = { entry: { name, type: 'file', mode, mtime, size }, source };
@@ -79337,7 +79454,8 @@ class Meter extends external_node_stream_.Transform {
 // POSIX ustar headers with pax extended records where ustar cannot hold a value.
 // https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html#tag_20_94_13
 // Written by hand rather than with node-tar so that every byte is decided here: uid/gid 0 as
-// digits, no user or group names, the mode exactly as on disk, one fixed mtime for every entry.
+// digits, no user or group names, the mode as stored-mode.ts decides, one fixed mtime for every
+// entry.
 const BLOCK_SIZE = 512;
 const TYPE_FLAG = { file: '0', directory: '5', symlink: '2' };
 const MAX_OCTAL_11 = 0o77777777777; // 8 GiB - 1: the largest size or mtime ustar holds
@@ -79657,6 +79775,7 @@ async function mapLimit(items, limit, work) {
 
 
 
+
 async function prepareLayers(entries, options) {
     return mapLimit(entries, options.concurrency, async (entry, { index }) => {
         const blame = { input: 'files', given: entry.line };
@@ -79669,7 +79788,7 @@ async function prepareLayers(entries, options) {
                     mediaType: entry.mediaType,
                     digest,
                     size,
-                    annotations: { [TITLE]: entry.title },
+                    annotations: { ...modeAnnotation(entry.file.mode), [TITLE]: entry.title },
                 },
                 blob: entry.file,
             };
@@ -79703,6 +79822,16 @@ async function prepareLayers(entries, options) {
             blob: await checkOwnFile(packed.path),
         };
     });
+}
+/**
+ * A file layer's mode, in this action's own annotation, when it is not the default: an
+ * executable comes back executable from our pull (ORAS and upload-artifact lose the bit). Part of
+ * the manifest, so of its digest: the same file pushed executable and not gives two digests
+ * (and Windows, which has no execute bit, always pushes 0644).
+ */
+function modeAnnotation(diskMode) {
+    const mode = storedMode('file', diskMode);
+    return mode === stored_mode_FILE_MODE ? {} : { [FILE_MODE]: `0${mode.toString(8)}` };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/workspace.ts
@@ -79762,6 +79891,7 @@ class Workspace {
                 file: {
                     path: real,
                     identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+                    mode: Number(stats.mode),
                 },
             };
         }
@@ -79876,6 +80006,7 @@ async function packArtifact(spec, log) {
     };
     return {
         kind: 'packed',
+        plan,
         manifest,
         bytes,
         descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
@@ -79962,6 +80093,115 @@ function sortKeys(annotations) {
     return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+;// CONCATENATED MODULE: ./src/commands/push/manifest-fallback.ts
+// Registries that refuse image-spec v1.1 artifact manifests. Several Amazon ECR set-ups answer a
+// manifest that carries `artifactType` with HTTP 405 (some with 400) and `UNSUPPORTED: Invalid
+// parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'` (oras#1133,
+// oras#1224, aws/containers-roadmap#2783). docker compose and containers/image push the OCI 1.0
+// form then; so does push, when the workflow left image-spec to it, and says so. The OCI 1.0
+// form has no `artifactType` (the config's media type carries the type) and no `subject`, so an
+// attach cannot fall back: its error says why.
+
+
+
+
+
+
+/**
+ * Whether the registry refused a manifest the way ECR refuses OCI 1.1 artifact manifests: by its
+ * status and error code, never by its words where it gave a code. HTTP 405, whatever the body;
+ * HTTP 400 with the code UNSUPPORTED; or HTTP 400 without any code of the distribution spec
+ * (a plain-text body) whose message says "Invalid JSON syntax".
+ */
+function refusesArtifactManifests(error) {
+    if (!(error instanceof RegistryError))
+        return false;
+    if (error.status === 405)
+        return true;
+    if (error.status !== 400)
+        return false;
+    if (error.errors.some((e) => e.code === 'UNSUPPORTED'))
+        return true;
+    const coded = error.errors.some((e) => e.code !== 'UNKNOWN');
+    return !coded && error.errors.some((e) => (e.message ?? '').includes('Invalid JSON syntax'));
+}
+/** The same artifact as an image-spec v1.0 manifest, or why it has no such form. */
+function olderForm(artifact) {
+    let manifest;
+    try {
+        manifest = buildManifest({ ...artifact.plan, imageSpec: 'v1.0' });
+    }
+    catch (error) {
+        if (!(error instanceof SpecError))
+            throw error;
+        return {
+            impossible: artifact.plan.subject !== undefined
+                ? 'an attached artifact needs the subject field of OCI 1.1, which the OCI 1.0 form lacks'
+                : 'the config media type differs from the artifact type, and the OCI 1.0 form has room for one only',
+        };
+    }
+    const bytes = manifestBytes(manifest);
+    // The same blobs: the config's bytes are the same whatever media type names them.
+    return {
+        ...artifact,
+        plan: { ...artifact.plan, imageSpec: 'v1.0' },
+        manifest,
+        bytes,
+        descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
+    };
+}
+/**
+ * Pushes the artifact's manifest; when the registry refuses the OCI 1.1 form as ECR does and the
+ * image-spec is ours to choose, pushes the OCI 1.0 form instead, with a warning. Returns the
+ * artifact actually stored.
+ */
+async function pushManifestOrOlderForm(target, artifact, push, log) {
+    try {
+        const result = await target.pushManifest(artifact.descriptor, artifact.bytes, push.tag);
+        return { artifact, result };
+    }
+    catch (error) {
+        if (artifact.plan.imageSpec !== 'v1.1' || !refusesArtifactManifests(error))
+            throw error;
+        const older = olderForm(artifact);
+        if ('impossible' in older)
+            throw withHint(error, `${REFUSED}; ${older.impossible}`);
+        if (!push.mayFallBack) {
+            throw withHint(error, `${REFUSED}; leave image-spec empty to let push fall back to the OCI 1.0 form by itself, or set image-spec: v1.0`);
+        }
+        log.warning(`${target.location} refused the OCI 1.1 manifest (${answer(error)}), as Amazon ECR does ` +
+            `with manifests that carry artifactType; pushing the OCI 1.0 form instead (image-spec ` +
+            `v1.0: the artifact type is the config's media type; another digest). Set image-spec to ` +
+            `v1.0 to push that form at once, or to v1.1 to fail instead`);
+        try {
+            const result = await target.pushManifest(older.descriptor, older.bytes, push.tag);
+            return { artifact: older, result };
+        }
+        catch (second) {
+            if (!(second instanceof RegistryError))
+                throw second;
+            throw withHint(second, `the OCI 1.1 form was refused before (${answer(error)})`);
+        }
+    }
+}
+const REFUSED = 'this registry refuses OCI 1.1 manifests with artifactType, as some Amazon ECR set-ups do';
+/** `HTTP 405: UNSUPPORTED: …`, the registry's words neutralised. */
+function answer(error) {
+    const first = error.errors[0];
+    const words = first === undefined ? '' : `: ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    return logText(`HTTP ${error.status}${words}`);
+}
+function withHint(error, hint) {
+    return new RegistryError(error.code, {
+        operation: error.operation,
+        reference: error.reference,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        errors: error.errors,
+        hint: error.hint === undefined ? hint : `${error.hint}; ${hint}`,
+        cause: error.cause,
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/commands/push/upload-blobs.ts
 // Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
 // target already has, with one log line per blob and progress for the big ones.
@@ -80036,6 +80276,7 @@ function reportExisting(blobs, log) {
 
 
 
+
 /**
  * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
  * pushes and tags nothing (the target is not even opened) and says so.
@@ -80049,20 +80290,25 @@ async function pushArtifact(targetSource, options, log) {
     const untrack = trackScratch(tempDir);
     try {
         const result = await log.group(title, async () => {
-            const artifact = await packArtifact({ ...options, tempDir }, log);
-            if (artifact.kind === 'nothing-found') {
-                reportNothingFound(artifact, options, log);
-                return artifact;
+            const packed = await packArtifact({ ...options, tempDir }, log);
+            if (packed.kind === 'nothing-found') {
+                reportNothingFound(packed, options, log);
+                return packed;
             }
             cancellation.throwIfRequested();
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-            const uploads = (await target.exists(artifact.descriptor))
-                ? reportExisting(artifact.blobs, log)
-                : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+            const uploads = (await target.exists(packed.descriptor))
+                ? reportExisting(packed.blobs, log)
+                : await uploadBlobs(target, packed.blobs, options.concurrency, log);
             // The last point at which a cancelled push stops with nothing tagged. Once sent, the
-            // manifest (with the referrers index that lists it) is seen through.
+            // manifest (with the referrers index that lists it) is seen through. The artifact stored
+            // may be the OCI 1.0 form of the one packed (manifest-fallback.ts).
             cancellation.throwIfRequested();
-            const { subjectHandled } = await cancellation.uninterruptible(() => target.pushManifest(artifact.descriptor, artifact.bytes, options.tag));
+            const { artifact, result: pushed } = await cancellation.uninterruptible(() => pushManifestOrOlderForm(target, packed, {
+                ...(options.tag === undefined ? {} : { tag: options.tag }),
+                mayFallBack: options.imageSpecChosen === false,
+            }, log));
+            const { subjectHandled } = pushed;
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
             if (options.subject !== undefined && !subjectHandled) {
                 log.info(`${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`);
@@ -80365,6 +80611,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /** Index updates take milliseconds; a minute of waiting means something is wrong. */
 const DEFAULT_LOCK_WAIT_MS = 60_000;
 /** Holders refresh every third of this, so only a dead or frozen holder gets this old. */
@@ -80526,7 +80773,7 @@ async function readOwner(path) {
         return found;
     let file;
     try {
-        file = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0));
+        file = await openNoFollow(path, external_node_fs_namespaceObject.constants.O_RDONLY);
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -80897,6 +81144,7 @@ async function checkMarker(root, marker) {
 
 
 
+
 // A ref.name as the image-layout spec allows it (tags, and also full names such as skopeo's).
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
 const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
@@ -81071,11 +81319,11 @@ class OciLayout {
         await writeVerified(blobPath(this.root, descriptor.digest), open(), descriptor, options);
         return 'uploaded';
     }
-    /** Opens a blob for reading, refusing symlinks (O_NOFOLLOW) so no blob reads outside. */
+    /** Opens a blob for reading, refusing symlinks (no-follow.ts) so no blob reads outside. */
     async openBlob(descriptor) {
         const path = blobPath(this.root, descriptor.digest);
         try {
-            return await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+            return await openNoFollow(path, external_node_fs_namespaceObject.constants.O_RDONLY);
         }
         catch (error) {
             const code = error.code;
@@ -81302,6 +81550,29 @@ const isValidTag = (tag) => TAG.test(tag);
 /** The tag or digest to ask the registry for, digest first. */
 function referenceSelector(ref) {
     return ref.digest ?? ref.tag;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/delete-hint.ts
+// What to do when a registry answers a manifest DELETE with 405 (UNSUPPORTED), which depends on
+// the registry: ghcr.io and Docker Hub never delete through the registry API (their packages
+// and tags are deleted through GitHub and Docker Hub themselves), while a registry of one's own
+// (CNCF distribution) has deletion switched off until an administrator enables it.
+const delete_hint_DOCKER_HUB = new Set(['docker.io', 'registry-1.docker.io', 'index.docker.io']);
+/** The hint of a refused delete on `registry` (`host[:port]`). */
+function deleteRefusedHint(registry) {
+    const host = registry.replace(/:\d+$/, '').toLowerCase();
+    if (host === 'ghcr.io') {
+        return ('ghcr.io never deletes through the registry API: delete the package version through ' +
+            'GitHub, with the REST API (DELETE /orgs/<org>/packages/container/<package>/versions/<id>, ' +
+            'or /user/packages/… for your own; a workflow token needs packages: write and admin ' +
+            "rights on the package) or in the package's settings");
+    }
+    if (delete_hint_DOCKER_HUB.has(host)) {
+        return ('Docker Hub never deletes through the registry API: delete the tag on Docker Hub itself ' +
+            "(the repository's Tags page, or Docker Hub's API with a personal access token that may " +
+            'delete)');
+    }
+    return `deletion is disabled on this registry (${registry}); an administrator must enable it`;
 }
 
 // EXTERNAL MODULE: external "node:tls"
@@ -81937,6 +82208,7 @@ function header(response, name) {
 
 
 
+
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 function manifestSelector(ctx, reference) {
     if (isDigest(reference) || isValidTag(reference))
@@ -82127,7 +82399,7 @@ async function deleteManifest(ctx, descriptor) {
                 reference: what.reference,
                 status: error.status,
                 errors: error.errors,
-                hint: `deletion is disabled on this registry (${ctx.client.registry}); an administrator must enable it`,
+                hint: deleteRefusedHint(ctx.client.registry),
             });
         }
         throw error;
@@ -83398,45 +83670,78 @@ function referrersTag(subject) {
 }
 async function listReferrers(ctx, subject, artifactType) {
     const fromApi = await referrersApi(ctx, subject, artifactType);
-    if (fromApi !== undefined)
+    if (Array.isArray(fromApi))
         return fromApi;
-    ctx.client.transport.logger.info(`${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`);
+    ctx.client.transport.logger.info(`${ctx.location} has no referrers API (${fromApi.noApi}); reading the referrers tag ${referrersTag(subject)} instead`);
     const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
     return filterByType(index?.manifests ?? [], artifactType);
 }
-/** The API's answer, or undefined when the registry has no referrers API. */
+/**
+ * The API's answer, or why the registry has none. Anything but an OCI index means none, at once:
+ * a 404; a redirect, which is not followed (ghcr.io answers 303 to a rate-limited github.com URL
+ * that then answers 429, so following it only spends the retry budget, artifacthub/hub#4785);
+ * a 429; an HTML page. Only a network failure, a 408 or a 5xx is tried again, with the client's
+ * backoff: a registry that has the API may stumble, and the tag schema would then miss its
+ * referrers.
+ */
 async function referrersApi(ctx, subject, artifactType) {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const what = { operation: 'list referrers of', reference: `${ctx.location}@${subject.digest}` };
-    const answer = await ctx.client.send({
-        method: 'GET',
-        url: repoPath(ctx, `referrers/${subject.digest}${query}`),
-        headers: { accept: OCI_INDEX },
-        scopes: [pullScope(ctx.name)],
-        repeatable: true,
-        followRedirects: true,
-        what,
-    });
+    const answer = await askOnce(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
     const type = header(answer.response, 'content-type')?.split(';')[0]?.trim();
-    // Anything but an OCI index (404, an HTML page behind a redirect, …) means no API.
     if (answer.status !== 200 || type !== OCI_INDEX) {
         await answer.response.body.dump();
-        return undefined;
+        return {
+            noApi: `its referrers endpoint answered HTTP ${answer.status}${answer.status === 200 ? ', not an OCI index' : ''}`,
+        };
     }
     let index;
     try {
         index = (await answer.response.body.json());
     }
     catch {
-        return undefined;
+        return { noApi: 'its referrers endpoint answered no JSON' };
     }
     if (!Array.isArray(index.manifests))
-        return undefined;
+        return { noApi: 'its referrers endpoint answered no index' };
     const filtered = (header(answer.response, 'oci-filters-applied') ?? '')
         .split(',')
         .map((f) => f.trim())
         .includes('artifactType');
     return filtered ? index.manifests : filterByType(index.manifests, artifactType);
+}
+/** The referrers endpoint, redirects and 429 not followed or waited out (see referrersApi). */
+async function askOnce(ctx, url, what) {
+    const transport = ctx.client.transport;
+    for (let attempt = 1;; attempt++) {
+        const last = attempt >= transport.policy.attempts;
+        let answer;
+        try {
+            answer = await ctx.client.send({
+                method: 'GET',
+                url,
+                headers: { accept: OCI_INDEX },
+                scopes: [pullScope(ctx.name)],
+                // Not repeatable for the client: it would wait out 429s. Stumbles are retried here.
+                repeatable: false,
+                followRedirects: false,
+                what,
+            });
+        }
+        catch (error) {
+            const passing = error instanceof RegistryError &&
+                error.code === 'NETWORK_ERROR' &&
+                isRetryableNetworkError(error.cause);
+            if (!passing || last)
+                throw error;
+            await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: ${error.message}`);
+            continue;
+        }
+        if (last || answer.status === 429 || !isRetryableStatus(answer.status))
+            return answer;
+        await answer.response.body.dump();
+        await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: HTTP ${answer.status}`);
+    }
 }
 function filterByType(manifests, artifactType) {
     return artifactType === undefined
@@ -83536,6 +83841,60 @@ async function writeIndex(ctx, subject, manifests) {
     const bytes = Buffer.from(JSON.stringify(index));
     const descriptor = { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length };
     await putManifest(ctx, descriptor, bytes, referrersTag(subject));
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/body-cap.ts
+// Proxies in front of registries cap request bodies (Cloudflare at 100 MB, nginx at whatever its
+// client_max_body_size says) and answer a bigger monolithic upload with 413. Only a chunked
+// upload gets through them. So a monolithic PUT answered 413 is sent again in chunks, with a
+// notice; the client remembers the size refused, and later blobs at least as large go chunked at
+// once instead of being refused again. A chunk refused with 413 as well gets a hint to set
+// `chunk-size` below the proxy's limit.
+
+/**
+ * Chunks sent after a 413: below common proxy caps, and at least the 5 MiB a part must have
+ * on Amazon ECR.
+ */
+const FALLBACK_CHUNK_SIZE = 8 * 1024 * 1024;
+/** Per registry: the smallest blob a monolithic upload of was refused with 413. */
+const refusedSizes = new WeakMap();
+/** The request body was too large for the registry or a proxy before it. */
+function isBodyTooLarge(error) {
+    return error instanceof RegistryError && error.status === 413;
+}
+/**
+ * The chunk size to upload a blob of `size` bytes with: the one asked for (0: monolithic), or
+ * the fallback's when a blob at most this large was refused whole before.
+ */
+function chunkSizeFor(client, asked, size) {
+    if (asked > 0)
+        return asked;
+    const refused = refusedSizes.get(client);
+    return refused !== undefined && size >= refused ? FALLBACK_CHUNK_SIZE : 0;
+}
+/** Remembers a monolithic upload refused with 413, and says so; returns the chunk size to use. */
+function afterBodyRefused(client, size, reference, logger) {
+    refusedSizes.set(client, Math.min(size, refusedSizes.get(client) ?? Infinity));
+    const message = `${client.registry} refused the upload of ${reference} in one request (HTTP 413: the body ` +
+        `is too large for the registry, or a proxy before it); uploading it in chunks of 8 MiB ` +
+        `instead (set chunk-size to choose their size, or to chunk every upload from the start)`;
+    if (logger.notice)
+        logger.notice(message);
+    else
+        logger.info(message);
+    return FALLBACK_CHUNK_SIZE;
+}
+/** A chunk refused with 413 too: the error says what to set. */
+function chunkTooLarge(error, chunkSize) {
+    return new RegistryError(error.code, {
+        operation: error.operation,
+        reference: error.reference,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        errors: error.errors,
+        hint: `the registry (or a proxy before it) refuses request bodies of ${chunkSize} bytes: set ` +
+            `chunk-size below its limit`,
+        cause: error,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
@@ -83736,6 +84095,7 @@ async function uploadStatus(ctx, session, expected, what, signal) {
 
 
 
+
 async function pushBlob(ctx, descriptor, source, options = {}) {
     const what = {
         operation: 'push blob',
@@ -83746,6 +84106,8 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
     let mountFrom = options.mountFrom !== undefined && options.mountFrom !== ctx.name
         ? options.mountFrom
         : undefined;
+    // 0: monolithic; a 413 to that switches to chunks (body-cap.ts).
+    let chunkSize = chunkSizeFor(ctx.client, ctx.options.chunkSize ?? 0, descriptor.size);
     for (let attempt = 1;; attempt++) {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
         if (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)]))
@@ -83759,7 +84121,6 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             mountFrom = undefined;
         const session = started.session;
         try {
-            const chunkSize = ctx.options.chunkSize ?? 0;
             if (chunkSize > 0) {
                 await uploadChunked(ctx, session, descriptor, () => openBody(descriptor, source, options, what), chunkSize, what, options.signal);
             }
@@ -83772,6 +84133,12 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             if (transport.stopped(options.signal))
                 throw error;
             await cancel(ctx, session, what);
+            if (isBodyTooLarge(error)) {
+                if (chunkSize > 0)
+                    throw chunkTooLarge(error, chunkSize);
+                chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
+                continue;
+            }
             if (!isRetryableUploadFailure(error))
                 throw error;
             if (attempt >= transport.policy.attempts)
@@ -84031,6 +84398,36 @@ async function openTarget(spec, options = {}) {
     return new RemoteRepository(spec.reference, spec.options);
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
+// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
+const byte_size_UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
+/**
+ * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
+ * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024. A bare k, M or G is refused: which of the two it means is a guess.
+ */
+function parseByteSize(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
+    if (unit === undefined)
+        return undefined;
+    const bytes = Math.floor(Number(match[1]) * unit);
+    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/layout-lock.ts
 
 /** Test only: the longest wait for a layout's lock, in milliseconds, instead of the 60 s default. */
@@ -84096,6 +84493,7 @@ function knob(env, name) {
 
 
 
+
 const REFERENCE_EXPECTED = 'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
 function readReference(referenceInput = 'reference', registryInput = 'registry') {
@@ -84132,6 +84530,26 @@ function readCredentials(usernameInput = 'username', passwordInput = 'password')
     }
     return { kind: 'basic', username, password };
 }
+/**
+ * The container registry of the GitHub the workflow runs on (`GITHUB_SERVER_URL`), as GitHub
+ * documents it: `ghcr.io` for github.com (and when unset, outside a runner), `containers.<host>`
+ * for GitHub Enterprise Server and for GHE.com (`containers.<subdomain>.ghe.com`). Undefined for
+ * a server URL that is not one.
+ */
+function githubContainerRegistry(serverUrl) {
+    if (serverUrl === undefined || serverUrl === '')
+        return 'ghcr.io';
+    let host;
+    try {
+        host = new URL(serverUrl).hostname.toLowerCase();
+    }
+    catch {
+        return undefined;
+    }
+    if (host === '')
+        return undefined;
+    return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
+}
 /** Transport and credential options for the registry named by the inputs. */
 function readRemoteOptions(credentialInputs) {
     const githubToken = readSecret('github-token');
@@ -84139,6 +84557,8 @@ function readRemoteOptions(credentialInputs) {
     const passwordInput = credentialInputs?.password ?? 'password';
     const credentials = readCredentials(usernameInput, passwordInput);
     const caFile = readString('ca-file');
+    // The workflow's token is good for its own GitHub's registry only: never sent anywhere else.
+    const tokenRegistry = githubContainerRegistry(process.env['GITHUB_SERVER_URL']);
     const options = {
         plainHttp: readBoolean('plain-http', false),
         insecure: readBoolean('insecure', false),
@@ -84149,7 +84569,7 @@ function readRemoteOptions(credentialInputs) {
         fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
         signal: processCancellation.signal,
         ...readTestKnobs(),
-        fallbackCredentials: (registry) => registry === 'ghcr.io' && githubToken !== ''
+        fallbackCredentials: (registry) => registry.toLowerCase() === tokenRegistry && githubToken !== ''
             ? {
                 kind: 'basic',
                 username: process.env['GITHUB_ACTOR'] || 'github-actions',
@@ -84162,6 +84582,30 @@ function readRemoteOptions(credentialInputs) {
     if (caFile !== '')
         options.caFile = caFile;
     return options;
+}
+const MIN_CHUNK = 1024;
+/** A chunk is held in memory while it is sent: concurrency × chunk-size at most. */
+const MAX_CHUNK = 1024 ** 3;
+/**
+ * `chunk-size`: upload blobs to a registry in chunks of this many bytes; undefined (empty) for
+ * one request per blob. For the commands that upload (push, attach, copy).
+ */
+function readChunkSize() {
+    const value = readString('chunk-size');
+    if (value === '')
+        return undefined;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
+        throw new input_error_InputError('chunk-size', value, `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`);
+    }
+    return bytes;
+}
+/** A registry target uploads in chunks when `chunk-size` says so. */
+function withChunkSize(spec) {
+    const chunkSize = readChunkSize();
+    if (spec.kind === 'remote' && chunkSize !== undefined)
+        spec.options.chunkSize = chunkSize;
+    return spec;
 }
 /** `layout` when given, else `registry` + `reference`. */
 function readTargetSpec() {
@@ -84186,6 +84630,88 @@ function readLayoutSpec(path) {
     return selector === '' ? spec : { ...spec, selector };
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/metadata-action.ts
+// The formats of docker/metadata-action's outputs, which most workflows compute tags and
+// annotations with, read as this action's `tags` and `annotations`:
+// - `annotations`: `<level>:key=value` per line, the level `manifest` (its default), `index`,
+//   `manifest-descriptor` or `index-descriptor` (DOCKER_METADATA_ANNOTATIONS_LEVELS), or none,
+//   which means the manifest too. A push makes one manifest and nothing else, so the other
+//   levels are refused, naming the line, rather than quietly becoming keys with a prefix.
+// - `tags`: full references (`ghcr.io/owner/app:v1`), one per line. One naming the repository
+//   being pushed gives its tag; any other repository is refused, since this push cannot tag it.
+
+
+
+const TAG_EXPECTED = "1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+const LEVEL = /^(manifest|index|manifest-descriptor|index-descriptor)(\[[^\]]*\])?:(.*)$/;
+/**
+ * Manifest annotations from `key=value` lines, keys optionally prefixed `manifest:`; refuses the
+ * levels a push has no place for.
+ */
+function manifestAnnotations(values) {
+    const annotations = {};
+    for (const [given, value] of Object.entries(values)) {
+        const level = LEVEL.exec(given);
+        const key = level?.[3] ?? given;
+        if (level !== null && (level[1] !== 'manifest' || level[2] !== undefined)) {
+            throw new input_error_InputError('annotations', `${given}=${value}`, `manifest annotations, key=value or manifest:key=value (docker/metadata-action's ` +
+                `default level): a push makes one manifest, with no index or descriptors of its own ` +
+                `and no platform, so "${level[1]}${level[2] ?? ''}:" annotations have no place (set ` +
+                `DOCKER_METADATA_ANNOTATIONS_LEVELS to manifest, or leave the line out)`);
+        }
+        if (key === '')
+            throw new input_error_InputError('annotations', given, 'key=value per line');
+        if (key in annotations) {
+            throw new input_error_InputError('annotations', given, `each key once, but "${key}" repeats`);
+        }
+        annotations[key] = value;
+    }
+    return annotations;
+}
+/**
+ * Tag names from `tags` lines: a tag, or a full reference to the repository `target` names
+ * (docker/metadata-action's `tags` output), whose tag is taken.
+ */
+function tagNames(lines, target) {
+    return lines.map((line) => {
+        // A tag has neither `/` nor `:`; anything with them is a reference.
+        if (!/[/:@]/.test(line)) {
+            if (!isValidTag(line)) {
+                throw new input_error_InputError('tags', line, `a tag per line (${TAG_EXPECTED}), or a full reference to the repository pushed (as docker/metadata-action's tags output gives)`);
+            }
+            return line;
+        }
+        if (target.kind === 'layout') {
+            throw new input_error_InputError('tags', line, `tag names with "layout" (${TAG_EXPECTED}): a layout folder has no repository for a full reference to name`);
+        }
+        const pushed = formatReference({
+            registry: target.reference.registry,
+            repository: target.reference.repository,
+        });
+        const expected = `tag names, or full references to ${pushed}:<tag> (as docker/metadata-action's tags output gives)`;
+        let reference;
+        try {
+            reference = parseReference(line);
+        }
+        catch (error) {
+            if (!(error instanceof OciError))
+                throw error;
+            throw new input_error_InputError('tags', line, `${expected} (${error.message})`);
+        }
+        const named = formatReference({
+            registry: reference.registry,
+            repository: reference.repository,
+        });
+        if (named.toLowerCase() !== pushed.toLowerCase()) {
+            throw new input_error_InputError('tags', line, `${expected}; it names ${named}, another repository, which this push cannot tag (push there in a step of its own, or copy the artifact there)`);
+        }
+        if (reference.digest !== undefined || reference.tag === undefined) {
+            throw new input_error_InputError('tags', line, `${expected}; it names no tag`);
+        }
+        return reference.tag;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/push.ts
 // The inputs of `push` and `attach`, read once into typed options for src/commands.
 
@@ -84200,8 +84726,9 @@ function readLayoutSpec(path) {
 
 
 
+
 const MEDIA_TYPE_EXPECTED = 'a media type type/subtype, such as application/vnd.example.report.v1+json';
-const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+const push_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 /** `host/repo` for a registry, the path as given for a layout folder. */
 function targetName(spec) {
     return spec.kind === 'layout'
@@ -84209,7 +84736,7 @@ function targetName(spec) {
         : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
 }
 async function readPushInputs(command) {
-    const target = readTargetSpec();
+    const target = withChunkSize(readTargetSpec());
     const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
     const config = readString('config');
     const annotationFile = readString('annotation-file');
@@ -84232,12 +84759,14 @@ async function readPushInputs(command) {
         ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
         includeHiddenFiles: readBoolean('include-hidden-files', false),
         imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+        // Left empty, v1.1 falls back to v1.0 where a registry refuses it as Amazon ECR does.
+        imageSpecChosen: readString('image-spec') !== '',
         annotations,
         reproducible: readBoolean('reproducible', true),
         mtime: readSourceDateEpoch(),
         compressionLevel: readInteger('compression-level', 0, 9, 6),
         concurrency: readInteger('concurrency', 1, 64, 5),
-        tags: readTags(),
+        tags: tagNames(readLines('tags'), target),
         tempRoot: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
     };
     if (artifactType !== '')
@@ -84259,7 +84788,7 @@ function readPushTag(inputs) {
             : 'repo[:tag] without a digest: push computes the digest');
     }
     if (!isValidTag(selector))
-        throw new input_error_InputError('reference', selector, TAG_EXPECTED);
+        throw new input_error_InputError('reference', selector, push_TAG_EXPECTED);
     return selector;
 }
 async function readWorkingDirectory() {
@@ -84275,22 +84804,15 @@ function readConfigSpec(value) {
     const { path, mediaType } = splitMediaType(value);
     return mediaType === undefined ? { path } : { path, mediaType };
 }
+/** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations() {
-    const annotations = readKeyValues('annotations');
+    const annotations = manifestAnnotations(readKeyValues('annotations'));
     for (const key of Object.keys(annotations)) {
         if (!/^[\x21-\x7e]+$/.test(key)) {
             throw new input_error_InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
         }
     }
     return annotations;
-}
-function readTags() {
-    const tags = readLines('tags');
-    for (const tag of tags) {
-        if (!isValidTag(tag))
-            throw new input_error_InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
-    }
-    return tags;
 }
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */
 function readSourceDateEpoch() {
@@ -85067,6 +85589,7 @@ function catalogLookup(spec, log) {
 
 
 
+
 const registry_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 function selectorOf(spec) {
     return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
@@ -85104,16 +85627,15 @@ function readRepository() {
     }
     return target;
 }
-/** `tags`: one tag per line, at least one. */
-function readTagList() {
-    const tags = readLines('tags');
-    if (tags.length === 0)
+/**
+ * `tags`: one per line, at least one; a tag, or a full reference to the target's repository
+ * (docker/metadata-action's format).
+ */
+function readTagList(target) {
+    const lines = readLines('tags');
+    if (lines.length === 0)
         throw new input_error_InputError('tags', '', `one or more tags, one per line (${registry_TAG_EXPECTED})`);
-    for (const tag of tags) {
-        if (!isValidTag(tag))
-            throw new input_error_InputError('tags', tag, registry_TAG_EXPECTED);
-    }
-    return tags;
+    return tagNames(lines, target);
 }
 /** `artifact-type` as a filter; undefined when empty. */
 function readArtifactTypeFilter() {
@@ -85128,7 +85650,7 @@ function readArtifactTypeFilter() {
 const SOURCE_EXPECTED = 'a full reference host/repo[:tag][@digest], or with "source-layout" a tag or digest in that folder';
 function readCopyInputs() {
     const source = readCopySource();
-    const destination = readTargetSpec();
+    const destination = withChunkSize(readTargetSpec());
     const destinationSelector = selectorOf(destination);
     if (destinationSelector !== undefined && isDigest(destinationSelector)) {
         throw new input_error_InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
@@ -86236,6 +86758,29 @@ function folderEntry(path) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/file-mode.ts
+// The mode a single-file layer is written with: what this action's push recorded in its own
+// annotation (FILE_MODE in oci/annotations.ts), else 0644, as before. Within the umask (the
+// file is created with it) and never with setuid, setgid or sticky bits: the annotation comes
+// from whoever pushed the artifact.
+
+
+
+/** Permission bits only: setuid, setgid and sticky are never restored. */
+const PERMISSION_BITS = 0o777;
+/** The mode to create the layer's file with; a malformed annotation is warned about. */
+function layerFileMode(descriptor, name, log) {
+    const value = descriptor.annotations?.[FILE_MODE];
+    if (value === undefined)
+        return stored_mode_FILE_MODE;
+    if (!/^[0-7]{3,4}$/.test(value)) {
+        log.warning(`layer ${quoted(name)}: its ${FILE_MODE} annotation ${quoted(value)} is not an ` +
+            `octal mode such as 0755; the file is written with mode 0644`);
+        return stored_mode_FILE_MODE;
+    }
+    return Number.parseInt(value, 8) & PERMISSION_BITS;
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "buffer"
@@ -86418,6 +86963,109 @@ function gitSegment(path) {
 /** Why a path with such a segment is refused, for the error message. */
 const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git runs what it finds there (hooks, core.fsmonitor)';
 
+;// CONCATENATED MODULE: ./src/commands/pull/portable-names.ts
+// Names an artifact may carry that the runner's file system cannot hold, found before anything
+// is written: on Windows the characters and device names it refuses and the trailing dots and
+// spaces it drops (`a.` would become `a`); on a case-insensitive file system (Windows and macOS
+// by default; probed, see placement.ts) two titles that differ only in case, which would
+// silently become one file. ORAS and actions/download-artifact let the second overwrite the first.
+// https://learn.microsoft.com/windows/win32/fileio/naming-a-file
+
+
+
+/** The characters Windows reserves (`/` and `\` separate names there); and all below U+0020. */
+const WINDOWS_RESERVED = /[<>:"|?*\\/]/;
+/** Device names, with or without an extension (`nul.txt` is the device too). */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/iu;
+/** Why Windows cannot hold `name` (one path segment), or undefined when it can. */
+function windowsNameProblem(name) {
+    if ([...name].some((char) => char < ' ')) {
+        return 'holds a control character, which Windows does not allow in a name';
+    }
+    const reserved = WINDOWS_RESERVED.exec(name)?.[0];
+    if (reserved !== undefined) {
+        // One of a fixed set: JSON.stringify shows `"` and `\` unambiguously.
+        return `holds ${JSON.stringify(reserved)}, which Windows does not allow in a name`;
+    }
+    if (/[. ]$/.test(name) && name !== '.' && name !== '..') {
+        return 'ends with a dot or a space, which Windows drops from a name';
+    }
+    const stem = (name.split('.')[0] ?? '').replace(/ +$/, '');
+    if (WINDOWS_DEVICES.test(stem))
+        return `is the name of a device on Windows (${stem})`;
+    return undefined;
+}
+/** The names from the output folder down to a target, or from its root when it lies outside. */
+function segmentsOf(outputDir, target, rules = (external_node_path_default())) {
+    const relative = rules.relative(outputDir, target);
+    const below = relative === '' || rules.isAbsolute(relative) || relative.split(rules.sep)[0] === '..'
+        ? target.slice(rules.parse(target).root.length)
+        : relative;
+    return below.split(rules.sep).filter((name) => name !== '' && name !== '.' && name !== '..');
+}
+const portable_names_SHOWN = 10;
+/**
+ * On Windows, fails naming every layer whose path below the output folder has a name Windows
+ * cannot hold; elsewhere does nothing. `rules` and `platform` are the runner's.
+ */
+function refuseWindowsNames(layers, outputDir, platform = process.platform, rules = (external_node_path_default())) {
+    if (platform !== 'win32')
+        return;
+    const problems = [];
+    for (const layer of layers) {
+        for (const name of segmentsOf(outputDir, layer.target, rules)) {
+            const problem = windowsNameProblem(name);
+            if (problem === undefined)
+                continue;
+            problems.push(`${quoted(layer.name)} (${name === layer.name ? 'it' : quoted(name)} ${problem})`);
+            break;
+        }
+    }
+    if (problems.length === 0)
+        return;
+    throw new PullError('UNPORTABLE_NAME', `${problems.length === 1 ? 'a layer title names' : `${problems.length} layer titles name`} ` +
+        `a file this runner's file system (Windows) cannot hold: ${shown(problems)}; nothing was ` +
+        `written (pull the others with "files", or on a Linux runner)`);
+}
+/** How a case-insensitive file system compares names (APFS also ignores Unicode normalization). */
+const foldName = (name) => name.normalize('NFC').toLowerCase();
+/**
+ * When the output folder's file system ignores case, fails on two layers whose paths below it
+ * differ only in case (`README` and `readme`, or `Docs/a` and `docs/b`, whose folders would
+ * merge), naming them.
+ */
+function refuseCaseCollisions(layers, outputDir, caseInsensitive, rules = (external_node_path_default())) {
+    if (!caseInsensitive)
+        return;
+    // Folded path (and every folder above it) → the first exact spelling and its layer.
+    const seen = new Map();
+    const collisions = [];
+    for (const layer of layers) {
+        const names = segmentsOf(outputDir, layer.target, rules);
+        for (let depth = 1; depth <= names.length; depth++) {
+            const exact = names.slice(0, depth).join('/');
+            const folded = foldName(exact);
+            const earlier = seen.get(folded);
+            if (earlier === undefined) {
+                seen.set(folded, { exact, layer: layer.name });
+            }
+            else if (earlier.exact !== exact) {
+                collisions.push(`${quoted(earlier.exact)} (layer ${quoted(earlier.layer)}) and ${quoted(exact)} (layer ${quoted(layer.name)})`);
+                break;
+            }
+        }
+    }
+    if (collisions.length === 0)
+        return;
+    throw new PullError('UNPORTABLE_NAME', `the output folder's file system ignores case, so ${shown(collisions)} would be one and ` +
+        `the same file or folder; nothing was written (pull them separately with "files", into ` +
+        `different folders)`);
+}
+function shown(items) {
+    const more = items.length > portable_names_SHOWN ? `, and ${items.length - portable_names_SHOWN} more` : '';
+    return `${items.slice(0, portable_names_SHOWN).join(', ')}${more}`;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-paths.ts
 // Name rules for the entries of a folder layer, without touching the filesystem.
 //
@@ -86425,10 +87073,16 @@ const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git run
 // (`dir/`, `dir/a.txt`, …). Entries are mapped into the layer folder by removing that prefix.
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
+//
+// Names are judged as the runner's file system will read them: on Windows a backslash separates
+// names too (`a\..\..\x` climbs out there), `\x` and `C:x` are absolute, and a name Windows
+// cannot hold (portable-names.ts) is refused.
 
 
 
 
+
+const tar_paths_isWindows = (rules) => rules.sep === '\\';
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
 function archivePrefix(title) {
     const normal = external_node_path_.posix.normalize(title.replace(/^(?:\.\/)+/, ''));
@@ -86438,14 +87092,15 @@ function archivePrefix(title) {
  * The path of an entry inside the layer folder, as segments (empty for the folder itself).
  * Throws when the entry is outside the title prefix or its rest would climb out.
  */
-function entrySegments(entryPath, prefix, title) {
+function entrySegments(entryPath, prefix, title, rules = (external_node_path_default())) {
     if (entryPath.includes('\0'))
         throw unsafe(title, entryPath, 'contains a NUL character');
     const git = gitSegment(entryPath);
     if (git !== undefined) {
         throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
     }
-    const normal = external_node_path_.posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
+    const separated = tar_paths_isWindows(rules) ? entryPath.replace(/\\/g, '/') : entryPath;
+    const normal = external_node_path_.posix.normalize(separated.replace(/^(?:\.\/)+/, ''));
     const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
     if (trimmed === prefix)
         return [];
@@ -86461,13 +87116,34 @@ function entrySegments(entryPath, prefix, title) {
     if (segments[0] === '..' || external_node_path_.posix.isAbsolute(rest)) {
         throw unsafe(title, entryPath, 'leaves the layer folder');
     }
+    if (tar_paths_isWindows(rules)) {
+        for (const segment of segments) {
+            const problem = windowsNameProblem(segment);
+            if (problem === undefined)
+                continue;
+            throw new PullError('UNPORTABLE_NAME', `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`);
+        }
+    }
     return segments;
+}
+/**
+ * A link target's names in the order the file system follows them, or 'absolute' when the target
+ * does not start from the link's folder: `/x` and `C:\x` anywhere, and on Windows also `\x`
+ * (the current drive's root) and `C:x` (that drive's current folder).
+ */
+function linkSteps(target, rules = (external_node_path_default())) {
+    const absolute = external_node_path_.posix.isAbsolute(target) ||
+        /^[A-Za-z]:[\\/]/.test(target) ||
+        (tar_paths_isWindows(rules) && (target.startsWith('\\') || /^[A-Za-z]:/.test(target)));
+    if (absolute)
+        return 'absolute';
+    return target.split(tar_paths_isWindows(rules) ? /[\\/]/ : '/');
 }
 /**
  * Checks a symlink's target by name: relative, and inside the layer folder when read from the
  * link's own folder. (Chains through other links are checked after extraction.)
  */
-function checkSymlinkTarget(linkSegments, target, title, name) {
+function checkSymlinkTarget(linkSegments, target, title, name, rules = (external_node_path_default())) {
     if (target === '' || target.includes('\0')) {
         throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
     }
@@ -86475,10 +87151,11 @@ function checkSymlinkTarget(linkSegments, target, title, name) {
     if (git !== undefined) {
         throw unsafe(title, name, `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`);
     }
-    if (external_node_path_.posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
+    const steps = linkSteps(target, rules);
+    if (steps === 'absolute') {
         throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
     }
-    const depth = climb(linkSegments.slice(0, -1), target.split('/'));
+    const depth = climb(linkSegments.slice(0, -1), steps);
     if (depth === undefined) {
         throw unsafe(title, name, `is a symbolic link to ${quoted(target)}, which leaves the layer folder`);
     }
@@ -86507,28 +87184,32 @@ function unsafe(title, entry, why) {
 ;// CONCATENATED MODULE: ./src/commands/pull/link-chains.ts
 // After extraction: every symlink must resolve inside the layer folder even when its target goes
 // through other symlinks (`a -> b/..` where b is itself a link). Each link's own target was
-// checked by name when it was written; this follows the chains over the finished tree.
+// checked by name when it was written; this follows the chains over the finished tree, with the
+// platform's rules: on Windows readlink gives `\` back (Node writes `/` as `\` there).
 
 
 
 /** More hops than this is a loop (the kernel's own limit is 40). */
 const MAX_HOPS = 40;
-async function checkLinkChains(root, links, title, prefix) {
+async function checkLinkChains(root, links, title, prefix, rules = (external_node_path_default())) {
     for (const link of links) {
-        const path = (0,external_node_path_.join)(root, ...link);
-        const stats = await (0,promises_.lstat)(path).catch(() => undefined);
+        const linkPath = (0,external_node_path_.join)(root, ...link);
+        const stats = await (0,promises_.lstat)(linkPath).catch(() => undefined);
         if (!stats?.isSymbolicLink())
             continue; // replaced by a later entry
-        const target = await (0,promises_.readlink)(path);
-        if (!(await staysInside(root, link.slice(0, -1), target))) {
+        const target = await (0,promises_.readlink)(linkPath);
+        if (!(await staysInside(root, link.slice(0, -1), target, rules))) {
             throw unsafe(title, [prefix, ...link].join('/'), `is a symbolic link to "${target}", which leads outside the layer folder through other links`);
         }
     }
 }
 /** Resolves `target` from the folder `start` as the kernel would, but never leaving `root`. */
-async function staysInside(root, start, target) {
+async function staysInside(root, start, target, rules) {
     const position = [...start];
-    const pending = target.split('/');
+    const first = linkSteps(target, rules);
+    if (first === 'absolute')
+        return false;
+    const pending = first;
     let hops = 0;
     while (pending.length > 0) {
         const step = pending.shift();
@@ -86546,13 +87227,65 @@ async function staysInside(root, start, target) {
             continue; // a folder, a file or nothing: go on by name
         if (++hops > MAX_HOPS)
             return true; // a loop inside the folder resolves nowhere
-        const next = await (0,promises_.readlink)((0,external_node_path_.join)(root, ...position));
-        if (external_node_path_.posix.isAbsolute(next))
+        const next = linkSteps(await (0,promises_.readlink)((0,external_node_path_.join)(root, ...position)), rules);
+        if (next === 'absolute')
             return false;
         position.pop();
-        pending.unshift(...next.split('/'));
+        pending.unshift(...next);
     }
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/symlink-maker.ts
+
+
+
+const nodeFs = { symlink: promises_.symlink, stat: promises_.stat, lstat: promises_.lstat, unlink: promises_.unlink };
+class SymlinkMaker {
+    platform;
+    fs;
+    /** Windows only: each link made, with the kind it was made as. */
+    made = new Map();
+    constructor(platform = process.platform, fs = nodeFs) {
+        this.platform = platform;
+        this.fs = fs;
+    }
+    /** Makes the link `path` → `target`; fails with EEXIST when the name is taken. */
+    async make(target, path) {
+        if (this.platform !== 'win32')
+            return this.fs.symlink(target, path);
+        const kind = await this.kindOf(target, path);
+        try {
+            await this.fs.symlink(target, path, kind);
+        }
+        catch (error) {
+            if (error.code !== 'EPERM')
+                throw error;
+            throw new PullError('LINKS_NOT_PERMITTED', `cannot create the symbolic link ${path}: Windows lets only administrators, or any user ` +
+                `in Developer Mode, create symbolic links (GitHub-hosted runners may); or pull with ` +
+                `unpack: false to keep the folder's archive as it is`, { cause: error });
+        }
+        this.made.set(path, { target, kind });
+    }
+    /** Windows: makes again, with the right kind, each link whose target's kind changed. */
+    async retype() {
+        for (const [path, { target, kind }] of this.made) {
+            // A later entry may have replaced the link with a file or folder: that stays.
+            const current = await this.fs.lstat(path).catch(() => undefined);
+            if (!current?.isSymbolicLink())
+                continue;
+            const now = await this.kindOf(target, path);
+            if (now === kind)
+                continue;
+            await this.fs.unlink(path);
+            await this.fs.symlink(target, path, now);
+            this.made.set(path, { target, kind: now });
+        }
+    }
+    async kindOf(target, path) {
+        const stats = await this.fs.stat((0,external_node_path_.resolve)((0,external_node_path_.dirname)(path), target)).catch(() => undefined);
+        return stats?.isDirectory() ? 'dir' : 'file';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/layer-writer.ts
@@ -86564,15 +87297,23 @@ async function staysInside(root, start, target) {
 // it remembers which folders it made or checked (`realFolders`) and asks the filesystem again
 // only about what it does not know: a layer of 10,000 files costs a few system calls per file,
 // not one per path segment. New entries are created with O_EXCL (symlinks and hard links fail on
-// an existing name too), so an earlier entry at the same name is found by the kernel, not by a
-// look beforehand, and is then replaced as tar does.
+// an existing name too; O_EXCL never follows a link, so no O_NOFOLLOW is needed where the system
+// lacks it), so an earlier entry at the same name is found by the kernel, not by a look
+// beforehand, and is then replaced as tar does. When the kernel finds a name this writer never
+// made, the file system takes two names of the archive for one (`README` and `readme` where case
+// is ignored, or two Unicode spellings on APFS): that fails the layer, rather than one entry
+// silently replacing the other.
 
 
 
 
 
 
-const PERMISSION_BITS = 0o777;
+
+
+
+
+const layer_writer_PERMISSION_BITS = 0o777;
 const FILE_FLAGS = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 class LayerWriter {
     root;
@@ -86584,6 +87325,11 @@ class LayerWriter {
     /** Folders known to be real folders (made or checked by this writer), '' for the root. */
     realFolders = new Set(['']);
     links = [];
+    /** Every name this writer made (files, links, folders), keyed as the archive spells it. */
+    names = new Set(['']);
+    /** The same names folded as case-insensitive systems compare them, to name a collision. */
+    folded = new Map();
+    symlinks = new SymlinkMaker();
     writes = new FileWrites();
     files = 0;
     constructor(root, title, prefix, umask) {
@@ -86598,23 +87344,23 @@ class LayerWriter {
     }
     /** Creates the (missing) staging folder; its mode after creation tells the umask. */
     static async create(root, title, prefix) {
-        await (0,promises_.mkdir)(root, { mode: PERMISSION_BITS });
-        const umask = PERMISSION_BITS & ~(await (0,promises_.stat)(root)).mode;
+        await (0,promises_.mkdir)(root, { mode: layer_writer_PERMISSION_BITS });
+        const umask = layer_writer_PERMISSION_BITS & ~(await (0,promises_.stat)(root)).mode;
         const writer = new LayerWriter(root, title, prefix, umask);
-        writer.folders.set('', { mode: PERMISSION_BITS & ~umask });
+        writer.folders.set('', { mode: layer_writer_PERMISSION_BITS & ~umask });
         await (0,promises_.chmod)(root, 0o700);
         return writer;
     }
     /** Returns once the body is read; the write may go on until finish() (see FileWrites). */
     async file(segments, mode, mtime, size, body) {
-        const fileMode = (mode ?? 0o644) & PERMISSION_BITS & ~this.umask;
+        const fileMode = (mode ?? 0o644) & layer_writer_PERMISSION_BITS & ~this.umask;
         const handle = await this.create(segments, (path) => (0,promises_.open)(path, FILE_FLAGS, fileMode));
         this.files++;
         await this.writes.write(handle, size, body, mtime);
     }
     async folder(segments, mode, mtime) {
         const key = segments.join('/');
-        const meta = { mode: (mode ?? 0o755) & PERMISSION_BITS & ~this.umask };
+        const meta = { mode: (mode ?? 0o755) & layer_writer_PERMISSION_BITS & ~this.umask };
         if (mtime)
             meta.mtime = mtime;
         if (!this.realFolders.has(key)) {
@@ -86626,8 +87372,12 @@ class LayerWriter {
                     throw error;
                 return false;
             });
+            if (made)
+                this.remember(key);
+            else if (!this.names.has(key))
+                throw this.collision(segments);
             // An earlier folder entry stays (and keeps what is in it); a file or link is replaced.
-            if (!made && !(await (0,promises_.lstat)(path)).isDirectory())
+            else if (!(await (0,promises_.lstat)(path)).isDirectory())
                 await this.create(segments, make);
             this.realFolders.add(key);
         }
@@ -86635,7 +87385,7 @@ class LayerWriter {
     }
     async symlink(segments, target) {
         checkSymlinkTarget(segments, target, this.title, this.name(segments));
-        await this.create(segments, (path) => (0,promises_.symlink)(target, path));
+        await this.create(segments, (path) => this.symlinks.make(target, path));
         this.links.push(segments);
     }
     /** `source` is the path inside the layer folder of a file written before. */
@@ -86652,6 +87402,7 @@ class LayerWriter {
     /** Waits for the file writes, checks link chains, then sets folder modes and times. */
     async finish() {
         await this.writes.settle();
+        await this.symlinks.retype();
         await checkLinkChains(this.root, this.links, this.title, this.prefix);
         const byDepth = [...this.folders.entries()].sort(([a], [b]) => b.split('/').length - a.split('/').length || b.length - a.length);
         for (const [key, meta] of byDepth) {
@@ -86672,19 +87423,40 @@ class LayerWriter {
     async create(segments, make) {
         await this.parents(segments);
         const path = (0,external_node_path_.join)(this.root, ...segments);
+        const key = segments.join('/');
         try {
-            return await make(path);
+            const made = await make(path);
+            this.remember(key);
+            return made;
         }
         catch (error) {
             if (error.code !== 'EEXIST')
                 throw error;
         }
+        if (!this.names.has(key))
+            throw this.collision(segments);
         if ((await (0,promises_.lstat)(path)).isDirectory())
             await (0,promises_.rm)(path, { recursive: true, force: true });
         else
             await (0,promises_.unlink)(path);
-        this.forget(segments.join('/'));
-        return make(path);
+        this.forget(key);
+        const made = await make(path);
+        this.remember(key);
+        return made;
+    }
+    remember(key) {
+        this.names.add(key);
+        this.folded.set(foldName(key), key);
+    }
+    /** The name is taken, but not by anything this writer made under that name. */
+    collision(segments) {
+        const other = this.folded.get(foldName(segments.join('/')));
+        const which = other === undefined
+            ? 'another entry of the layer'
+            : `the entry ${quoted([this.prefix, ...other.split('/')].join('/'))}`;
+        return new PullError('UNPORTABLE_NAME', `folder layer ${quoted(this.title)}: tar entry ${quoted(this.name(segments))} and ${which} ` +
+            `are one and the same name on this runner's file system, which ignores case (or ` +
+            `Unicode normalization); nothing was written`);
     }
     /** Every parent of the entry is a real folder of the layer, made when missing. */
     async parents(segments) {
@@ -86697,8 +87469,12 @@ class LayerWriter {
             const stats = await lstatOrUndefined(path);
             if (stats === undefined) {
                 await (0,promises_.mkdir)(path, { mode: 0o700 });
+                this.remember(key);
                 if (!this.folders.has(key))
                     this.folders.set(key, { mode: 0o777 & ~this.umask });
+            }
+            else if (!this.names.has(key)) {
+                throw this.collision(segments.slice(0, i + 1));
             }
             else if (stats.isSymbolicLink()) {
                 throw unsafe(this.title, this.name(segments), `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`);
@@ -86712,6 +87488,13 @@ class LayerWriter {
     /** A name was cleared: what this writer knew about it and below it no longer holds. */
     forget(name) {
         const below = `${name}/`;
+        for (const key of this.names) {
+            if (key !== name && !key.startsWith(below))
+                continue;
+            this.names.delete(key);
+            if (this.folded.get(foldName(key)) === key)
+                this.folded.delete(foldName(key));
+        }
         for (const key of this.realFolders) {
             if (key === name || key.startsWith(below))
                 this.realFolders.delete(key);
@@ -87075,8 +87858,7 @@ function gzipError(error, title) {
 
 
 
-/** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
-const FILE_MODE = 0o644;
+
 /**
  * Bytes a file write may hold while the disk catches up: the download goes on meanwhile, and the
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
@@ -87086,7 +87868,8 @@ async function stageLayer(layer, verified, path, log, budget) {
     if (!layer.unpack) {
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, {
             flags: 'wx',
-            mode: FILE_MODE,
+            // As the push recorded it (file-mode.ts); the tar of a folder carries its own modes.
+            mode: layerFileMode(layer.descriptor, layer.name, log),
             highWaterMark: WRITE_BUFFER,
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(verified, file);
@@ -87663,6 +88446,11 @@ function processIsAlive(pid) {
 ;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
 // Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
 // moves them on the same filesystem) and how verified ones reach their final path.
+//
+// On Windows a file that a virus scanner or indexer has just opened cannot be renamed for a
+// moment (EPERM, EBUSY, EACCES), so renames are tried again for a bounded while there, as the
+// layout store's are (busy-retry.ts).
+
 
 
 
@@ -87673,9 +88461,13 @@ function processIsAlive(pid) {
 
 class WorkArea {
     path;
+    caseInsensitive;
     release;
-    constructor(path, release) {
+    constructor(path, 
+    /** Whether the output folder's file system takes `a` and `A` for one name. */
+    caseInsensitive, release) {
         this.path = path;
+        this.caseInsensitive = caseInsensitive;
         this.release = release;
     }
     /**
@@ -87683,11 +88475,14 @@ class WorkArea {
      * later pull recognise it should this process be killed before removing it.
      */
     static async create(outputDir) {
-        const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
+        const name = `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`;
+        const path = (0,external_node_path_.join)(outputDir, name);
         await (0,promises_.mkdir)(path, { mode: 0o700 });
         const untrack = trackScratch(path);
+        let caseInsensitive;
         try {
             await writeWorkMarker(path);
+            caseInsensitive = await ignoresCase(outputDir, name);
         }
         catch (error) {
             await removeTree(path).catch(() => undefined);
@@ -87695,7 +88490,7 @@ class WorkArea {
             throw error;
         }
         const stopHeartbeat = keepWorkMarkerFresh(path);
-        return new WorkArea(path, () => {
+        return new WorkArea(path, caseInsensitive, () => {
             stopHeartbeat();
             untrack();
         });
@@ -87710,11 +88505,28 @@ class WorkArea {
     }
 }
 /**
+ * Whether the file system of `folder` ignores case, probed with `name`, an entry of it whose name
+ * has lower-case letters: found again upper-cased, it does. Asked of the folder itself, not
+ * decided by the platform: Linux can ignore case (ext4 casefold, a mounted share) and Windows
+ * and macOS can heed it (per-folder case sensitivity, case-sensitive APFS).
+ */
+async function ignoresCase(folder, name, look = promises_.lstat) {
+    const upper = name.toUpperCase();
+    if (upper === name)
+        throw new Error(`ignoresCase needs a name with lower-case letters: ${name}`);
+    return look((0,external_node_path_.join)(folder, upper)).then(() => true, (error) => {
+        if (isMissing(error))
+            return false;
+        throw error;
+    });
+}
+/**
  * Moves a verified file or extracted folder to `target`, replacing what is there. A file
  * replaces a file atomically (rename). A folder, or anything replacing a folder, first moves the
  * old one aside and puts it back should the move fail; the old one is then removed.
  */
-async function moveIntoPlace(staged, target) {
+async function moveIntoPlace(staged, target, options = {}) {
+    const move = (from, to) => retryWhileBusy(() => (options.rename ?? promises_.rename)(from, to), options.platform);
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
     const existing = await (0,promises_.lstat)(target).catch((error) => {
         if (isMissing(error))
@@ -87723,24 +88535,24 @@ async function moveIntoPlace(staged, target) {
     });
     const stagedIsFolder = (await (0,promises_.lstat)(staged)).isDirectory();
     if (existing === undefined || (!stagedIsFolder && !existing.isDirectory())) {
-        await renameAcross(staged, target);
+        await renameAcross(staged, target, move);
         return;
     }
     const aside = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.old`);
-    await (0,promises_.rename)(target, aside);
+    await move(target, aside);
     try {
-        await renameAcross(staged, target);
+        await renameAcross(staged, target, move);
     }
     catch (error) {
-        await (0,promises_.rename)(aside, target).catch(() => undefined);
+        await move(aside, target).catch(() => undefined);
         throw error;
     }
     await removeTree(aside);
 }
-/** rename(), or when the target is on another filesystem, a copy next to it and a rename. */
-async function renameAcross(from, to) {
+/** A rename, or when the target is on another filesystem, a copy next to it and a rename. */
+async function renameAcross(from, to, move) {
     try {
-        await (0,promises_.rename)(from, to);
+        await move(from, to);
         return;
     }
     catch (error) {
@@ -87756,7 +88568,7 @@ async function renameAcross(from, to) {
             errorOnExist: true,
             force: false,
         });
-        await (0,promises_.rename)(near, to);
+        await move(near, to);
     }
     catch (error) {
         await removeTree(near);
@@ -87767,6 +88579,7 @@ async function renameAcross(from, to) {
 ;// CONCATENATED MODULE: ./src/commands/pull/plan.ts
 // Which layers a pull writes and where: filters, names, targets, and conflicts between them,
 // all decided before a byte is downloaded.
+
 
 
 
@@ -87811,6 +88624,7 @@ function planLayers(manifest, options) {
         }
     }
     refuseConflicts(layers);
+    refuseWindowsNames(layers, options.outputDir, options.platform);
     return { layers, skipped };
 }
 /** `io.deis.oras.content.digest`, refused before any download when it is not a digest. */
@@ -87882,7 +88696,7 @@ function logSkipped(skipped, log) {
     if (untitled.length > 0) {
         const them = untitled.length === 1 ? 'its media type' : 'their media types';
         log.notice(`Skipped ${untitled.length} ${plural(untitled.length, 'layer')} without a title ` +
-            `(org.opencontainers.image.title): ${shown(untitled.map(label))}. Name ${them} in ` +
+            `(org.opencontainers.image.title): ${pull_log_shown(untitled.map(label))}. Name ${them} in ` +
             `"media-types" to save ${untitled.length === 1 ? 'it' : 'them'} under the digest ` +
             `(sha256-<hex>).`);
     }
@@ -87891,13 +88705,13 @@ function logSkipped(skipped, log) {
         if (left.length === 0)
             continue;
         log.info(`Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
-            shown(left.map((s) => logText(s.name))));
+            pull_log_shown(left.map((s) => logText(s.name))));
         for (const s of left)
             log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
     }
 }
 const label = (s) => `${s.reason === 'untitled' ? '' : `${quoted(s.name)} `}${shortDigest(s.descriptor.digest)} (${logText(s.descriptor.mediaType)})`;
-function shown(names) {
+function pull_log_shown(names) {
     const head = names.slice(0, pull_log_SHOWN).join(', ');
     return names.length > pull_log_SHOWN ? `${head}, and ${names.length - pull_log_SHOWN} more` : head;
 }
@@ -88122,6 +88936,7 @@ function titleFilter(patterns) {
 
 
 
+
 async function pull(options) {
     const { source, selector, log } = options;
     const outputDir = (0,external_node_path_.resolve)(options.outputDir);
@@ -88147,6 +88962,7 @@ async function pull(options) {
         let sources;
         try {
             work = await WorkArea.create(outputDir);
+            refuseCaseCollisions(plan.layers, outputDir, work.caseInsensitive);
             const cacheFolder = options.cache ? work.at('cache') : undefined;
             sources = new BlobSources({
                 target: source,
@@ -88259,36 +89075,6 @@ async function pull_exists(path) {
             return false;
         throw error;
     }
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
-// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
-const byte_size_UNITS = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 2 ** 10,
-    mib: 2 ** 20,
-    gib: 2 ** 30,
-    tib: 2 ** 40,
-};
-const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
-/**
- * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
- * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024. A bare k, M or G is refused: which of the two it means is a guess.
- */
-function parseByteSize(text) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-    if (!match)
-        return undefined;
-    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
-    if (unit === undefined)
-        return undefined;
-    const bytes = Math.floor(Number(match[1]) * unit);
-    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/pull.ts
@@ -88648,7 +89434,7 @@ async function tagManifest(store, selector, tags, log) {
 /** Reads the inputs of `command: tag`, runs it, and writes its outputs and job summary. */
 async function runTag() {
     const { target, selector, name } = readSelectedTarget();
-    const tags = readTagList();
+    const tags = readTagList(target);
     const store = await openNamedTarget(target, actionLog);
     const result = await tagManifest(store, selector, tags, actionLog);
     const references = result.tags.map((tag) => `${name}:${tag}`);
@@ -88748,7 +89534,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1687);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6231);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

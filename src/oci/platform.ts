@@ -13,10 +13,7 @@ export const PLATFORM_SYNTAX =
   'os/arch[/variant][:os.version], such as linux/amd64 or linux/arm/v7';
 
 function invalid(text: string, why: string): OciError {
-  return new OciError(
-    'INVALID_PLATFORM',
-    `invalid platform ${JSON.stringify(text)}: ${why}; expected ${PLATFORM_SYNTAX}`,
-  );
+  return new OciError('INVALID_PLATFORM', `invalid platform ${JSON.stringify(text)}: ${why}`);
 }
 
 /** `os/arch[/variant][:os.version]` → a platform. */

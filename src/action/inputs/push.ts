@@ -12,6 +12,7 @@ import { formatReference, isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError } from '../input-error.js';
 import { readTargetSpec } from './connection.js';
+import { readArtifactPlatform } from './platform.js';
 import {
   readBoolean,
   readChoice,
@@ -67,6 +68,8 @@ export async function readPushInputs(): Promise<PushInputs> {
   if (artifactType !== '') options.artifactType = artifactType;
   if (config !== '') options.config = readConfigSpec(config);
   if (annotationFile !== '') options.annotationFile = annotationFile;
+  const platform = readArtifactPlatform();
+  if (platform !== undefined) options.platform = platform;
   return selector === undefined ? { target, options } : { target, options, selector };
 }
 

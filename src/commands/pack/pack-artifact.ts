@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { digestBytes, digestFile } from '../../oci/digest.js';
 import { CREATED } from '../../oci/annotations.js';
-import { OCI_MANIFEST } from '../../oci/media-types.js';
+import { OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
+import type { Platform } from '../../oci/descriptor.js';
 import type { Log } from '../log.js';
 import {
   checkLayerTitles,
@@ -25,6 +26,7 @@ import {
   type ConfigBlob,
   type ImageSpec,
 } from './manifest.js';
+import { platformConfig } from './platform-config.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
 
@@ -36,6 +38,8 @@ export interface ArtifactSpec {
   imageSpec: ImageSpec;
   artifactType?: string;
   config?: { path: string; mediaType?: string };
+  /** Recorded as the config, as ORAS's `--artifact-platform` does; never with `config`. */
+  platform?: Platform;
   annotations: Annotations;
   annotationFile?: string;
   subject?: Descriptor;
@@ -92,6 +96,12 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
     );
   }
   const config = await readConfig(spec);
+  const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
+  // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
+  const artifactType =
+    spec.artifactType ??
+    (platform !== undefined && spec.imageSpec === 'v1.1' ? UNKNOWN_ARTIFACT : undefined);
+  const planConfig = config?.blob ?? platform?.blob;
 
   const layers = await prepareLayers(entries, {
     tempDir: spec.tempDir,
@@ -124,8 +134,8 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
   }
   const plan = {
     imageSpec: spec.imageSpec,
-    ...(spec.artifactType === undefined ? {} : { artifactType: spec.artifactType }),
-    ...(config === undefined ? {} : { config: config.blob }),
+    ...(artifactType === undefined ? {} : { artifactType }),
+    ...(planConfig === undefined ? {} : { config: planConfig }),
     configAnnotations: sortKeys(annotationFile?.config ?? {}),
     layers: layers.map((l) => l.descriptor),
     ...(spec.subject === undefined ? {} : { subject: spec.subject }),
@@ -135,8 +145,13 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
   const bytes = manifestBytes(manifest);
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
-    source: config === undefined ? { bytes: EMPTY_JSON } : { path: config.path },
-    label: config === undefined ? 'config {}' : 'config',
+    source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { path: config.path },
+    label:
+      config === undefined
+        ? platform === undefined
+          ? 'config {}'
+          : 'config (platform)'
+        : 'config',
   };
   return {
     manifest,

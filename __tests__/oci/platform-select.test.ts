@@ -131,10 +131,7 @@ describe('image index bytes', () => {
   const amd64 = parsePlatform('linux/amd64');
 
   it('are the same for the same entries, and differ with their order', () => {
-    const entries = [
-      entryJson({ descriptor: a, platform: amd64, artifactType: 'application/x.test' }),
-      entryJson({ descriptor: b }),
-    ];
+    const entries = [entryJson({ descriptor: a, platform: amd64 }), entryJson({ descriptor: b })];
     const first = buildImageIndex({ manifests: entries, artifactType: 'application/x.set' });
     const again = buildImageIndex({
       manifests: entries.map((e) => ({ ...e })),
@@ -149,14 +146,7 @@ describe('image index bytes', () => {
         schemaVersion: 2,
         mediaType: OCI_INDEX,
         artifactType: 'application/x.set',
-        manifests: [
-          {
-            ...a,
-            platform: { architecture: 'amd64', os: 'linux' },
-            artifactType: 'application/x.test',
-          },
-          b,
-        ],
+        manifests: [{ ...a, platform: { architecture: 'amd64', os: 'linux' } }, b],
       }),
     );
   });

@@ -70,16 +70,18 @@ function indexEntryOf(value: unknown, what: string): IndexEntry {
 export interface NewEntry {
   descriptor: Descriptor;
   platform?: Platform;
-  /** The manifest's own `artifactType`, as ORAS copies it into the entry. */
-  artifactType?: string;
 }
 
-/** An index entry in Go's descriptor key order (mediaType, digest, size, platform, artifactType). */
+/**
+ * An index entry in Go's descriptor key order: mediaType, digest, size, platform. Without the
+ * manifest's `artifactType`, which ORAS copies in: containers/image before image-spec 1.1
+ * (skopeo 1.9, podman 4.3) cannot copy an index whose entries have it without re-writing it,
+ * which changes every digest.
+ */
 export function entryJson(entry: NewEntry): Json {
   const { mediaType, digest, size } = entry.descriptor;
   const out: Json = { mediaType, digest, size };
   if (entry.platform) out['platform'] = canonicalPlatform(entry.platform);
-  if (entry.artifactType) out['artifactType'] = entry.artifactType;
   return out;
 }
 

@@ -5,6 +5,7 @@ import { copyArtifact } from '../../commands/registry/copy.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { selectedName } from '../../commands/registry/resolve.js';
 import type { CopyResult } from '../../oci/copy.js';
+import { readPlatform } from '../inputs/platform.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
@@ -14,6 +15,7 @@ import { writeSummary } from '../summary/write.js';
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 export async function runCopy(): Promise<void> {
   const inputs = readCopyInputs();
+  const platform = readPlatform();
   const { destination } = inputs;
   // A layout folder this copy creates is removed again if the copy fails.
   const createdLayout =
@@ -32,6 +34,7 @@ export async function runCopy(): Promise<void> {
         destinationName: inputs.destinationName,
         ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
         ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+        ...(platform === undefined ? {} : { platform }),
       },
       actionLog,
     );

@@ -7,6 +7,7 @@ import { parseDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { InputError } from '../input-error.js';
 import { readTargetSpec } from './connection.js';
+import { readPlatform } from './platform.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
 
 export interface PullInputs {
@@ -34,6 +35,8 @@ export function readPullInputs(): PullInputs {
   };
   const expectedDigest = readExpectedDigest();
   if (expectedDigest) options.expectedDigest = expectedDigest;
+  const platform = readPlatform();
+  if (platform) options.platform = platform;
   return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
 }
 

@@ -1,9 +1,10 @@
 // The manifest a pull reads: an image manifest (OCI or Docker schema 2). An index is refused
 // with the digests it lists, so the user can pick one.
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { parseDigest } from '../../oci/digest.js';
+import { isDigest, parseDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
 import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
+import { formatPlatform, storedPlatform } from '../../oci/platform.js';
 import { PullError } from './errors.js';
 
 export function parseImageManifest(bytes: Buffer, where: string): ImageManifest {
@@ -55,16 +56,17 @@ function descriptorAt(value: unknown, field: string, where: string): Descriptor 
 function indexRefused(where: string, manifests: unknown): PullError {
   const listed = Array.isArray(manifests) ? manifests.filter(isObject) : [];
   const choices = listed.slice(0, 10).map((m) => {
-    const platform = isObject(m['platform'])
-      ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
-      : '';
-    return `${String(m['digest'])}${platform}`;
+    // Registry text: only a well-formed digest and platform are shown as they are.
+    const digest =
+      typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : '(no digest)';
+    const platform = storedPlatform(m['platform']);
+    return `${digest}${platform ? ` (${formatPlatform(platform)})` : ''}`;
   });
   const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
   return new PullError(
     'UNSUPPORTED_MANIFEST',
-    `${where} is an image index, and pulling an index is not supported: pull one of its ` +
-      `manifests by digest instead` +
+    `${where} is an image index: give "platform" (os/arch, or auto for this runner's) to pull ` +
+      `the manifest for a platform, or pull one of its manifests by digest` +
       (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'),
   );
 }

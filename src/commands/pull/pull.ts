@@ -4,7 +4,7 @@
 // no final path holds anything unverified.
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
-import type { Descriptor } from '../../oci/descriptor.js';
+import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import { isDigest, type Digest } from '../../oci/digest.js';
 import type { Fetcher, Resolver } from '../../oci/target.js';
 import type { Log } from '../log.js';
@@ -44,6 +44,8 @@ export interface PullOptions {
   unpack?: boolean;
   /** Fail before downloading unless the selector resolves to this. */
   expectedDigest?: Digest;
+  /** Pull this platform's manifest of the index the selector names. */
+  platform?: Platform;
   /** Keep and reuse blobs by manifest digest. */
   cache?: ArtifactCache;
   /** Layers moving at once; if ≤ 0, a default (5) is used. */

@@ -2,10 +2,12 @@
 // registry or layout to another, byte for byte so the digest stays the same. Blobs stream from
 // the source's fetch into the destination's upload (src/oci/copy.ts): none is held whole.
 import { copyGraph, type CopyResult } from '../../oci/copy.js';
+import type { Platform } from '../../oci/descriptor.js';
 import { shortDigest } from '../../oci/digest.js';
 import type { PushBlobOutcome, Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
+import { pickPlatform } from '../pick-platform.js';
 import { progressReporter } from '../progress.js';
 import type { NamedTarget } from './named-target.js';
 import { resolveSelected, selectedName } from './resolve.js';
@@ -21,6 +23,8 @@ export interface CopyArtifactOptions {
   mountFrom?: string;
   /** `host/repo` or the layout path of the destination, for the log. */
   destinationName: string;
+  /** Copy only this platform's manifest of the index the source names. */
+  platform?: Platform;
 }
 
 const VERB: Record<PushBlobOutcome, string> = {
@@ -45,7 +49,8 @@ export async function copyArtifact(
       ? options.destinationName
       : `${options.destinationName}:${options.tag}`;
   return log.group(`Copy ${from} to ${to}`, async () => {
-    const root = await resolveSelected(source, options.selector);
+    const named = await resolveSelected(source, options.selector);
+    const root = await pickPlatform(source.target, named, options.platform, from, log);
     log.info(`Source manifest ${root.digest} (${root.mediaType})`);
     const destination = await openDestination();
     const result = await copyGraph(source.target, destination, root, {

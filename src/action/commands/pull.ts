@@ -2,29 +2,38 @@
 import * as core from '@actions/core';
 import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
-import { pull, type PullResult } from '../../commands/pull/pull.js';
+import { pullAll, type PullResult } from '../../commands/pull/pull.js';
 import { isDigest } from '../../oci/digest.js';
 import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
 import { targetName } from '../inputs/push.js';
-import { readPullInputs, type PullInputs } from '../inputs/pull.js';
+import { readPullInputs, type PullInputs, type PullReference } from '../inputs/pull.js';
 import { pullSummaryMarkdown } from '../summary/pull.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 export async function runPull(): Promise<void> {
   const inputs = readPullInputs();
-  const source = await openTarget(inputs.target);
   const cache = inputs.cache ? toolCache() : undefined;
-  const result = await pull({
-    source,
-    selector: inputs.selector,
+  const items = [];
+  for (const reference of inputs.references) {
+    items.push({
+      source: await openTarget(reference.target),
+      selector: reference.selector,
+      outputDir: reference.outputDir,
+      ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),
+    });
+  }
+  const results = await pullAll({
     ...inputs.options,
+    items,
+    merge: inputs.merge,
+    root: inputs.outputDir,
     ...(cache ? { cache } : {}),
     log: actionLog,
   });
-  await report(inputs, result);
+  await report(inputs, results);
 }
 
 /** The runner's tool cache, when the runner has one. */
@@ -34,44 +43,70 @@ function toolCache(): ArtifactCache | undefined {
   return undefined;
 }
 
-async function report(inputs: PullInputs, result: PullResult): Promise<void> {
-  const name = targetName(inputs.target);
-  const digest = result.descriptor.digest;
-  const reference = `${name}@${digest}`;
+const filesOf = (result: PullResult) =>
+  result.files.map(({ path, title, mediaType, digest, size }) => ({
+    path,
+    title,
+    mediaType,
+    digest,
+    size,
+  }));
+
+/**
+ * One reference: `digest`, `reference`, `manifest` and the rest describe it. Several: `pulled`
+ * lists them, `files` holds the files of all, `path` is the folder that holds them.
+ */
+async function report(inputs: PullInputs, results: readonly PullResult[]): Promise<void> {
+  const pinned = (reference: PullReference, result: PullResult) =>
+    `${targetName(reference.target)}@${result.descriptor.digest}`;
+  const pairs = results.map((result, i) => ({
+    reference: inputs.references[i] as PullReference,
+    result,
+  }));
   // Compact JSON, so later steps can fromJSON() it.
-  const files = JSON.stringify(
-    result.files.map(({ path, title, mediaType, digest, size }) => ({
-      path,
-      title,
-      mediaType,
-      digest,
-      size,
+  const files = JSON.stringify(results.flatMap(filesOf));
+  const pulled = JSON.stringify(
+    pairs.map(({ reference, result }) => ({
+      reference: pinned(reference, result),
+      digest: result.descriptor.digest,
+      path: result.outputDir,
+      files: filesOf(result),
     })),
   );
-  // The exact bytes whose digest is `digest`.
-  const manifest = result.manifest.toString('utf8');
-  setOutputs({
-    digest,
-    reference,
-    path: result.outputDir,
-    'media-type': result.descriptor.mediaType,
-    'artifact-type': result.artifactType,
-    size: result.descriptor.size,
-    manifest,
-    files,
-  });
-  warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
+  const only = pairs.length === 1 ? pairs[0] : undefined;
+  if (only !== undefined) {
+    const { result } = only;
+    // The exact bytes whose digest is `digest`.
+    const manifest = result.manifest.toString('utf8');
+    setOutputs({
+      digest: result.descriptor.digest,
+      reference: pinned(only.reference, result),
+      path: result.outputDir,
+      'media-type': result.descriptor.mediaType,
+      'artifact-type': result.artifactType,
+      size: result.descriptor.size,
+      manifest,
+      files,
+      pulled,
+    });
+    warnAboutLargeOutputs({ files, manifest, pulled }, '"reference" (or "digest")');
+  } else {
+    setOutputs({ path: inputs.outputDir, files, pulled });
+    warnAboutLargeOutputs({ files, pulled }, 'the references (or digests) of "pulled"');
+  }
   await writeSummary(
-    pullSummaryMarkdown({
-      source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
-      reference,
-      digest,
-      artifactType: result.artifactType,
-      outputDir: result.outputDir,
-      files: result.files,
-      skipped: result.skipped,
-      downloaded: result.downloaded,
-      fromCache: result.fromCache,
-    }),
+    pairs.flatMap(({ reference, result }) => [
+      pullSummaryMarkdown({
+        source: `${targetName(reference.target)}${isDigest(reference.selector) ? '@' : ':'}${reference.selector}`,
+        reference: pinned(reference, result),
+        digest: result.descriptor.digest,
+        artifactType: result.artifactType,
+        outputDir: result.outputDir,
+        files: result.files,
+        skipped: result.skipped,
+        downloaded: result.downloaded,
+        fromCache: result.fromCache,
+      }),
+    ]),
   );
 }

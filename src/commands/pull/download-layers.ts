@@ -1,6 +1,7 @@
-// Brings every planned layer into the work folder, verified, at most `concurrency` at once. The
-// first failure stops the others (their downloads are aborted) and is thrown, named after its
-// layer, once nothing is running any more.
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once (the
+// layers of every artifact a pull reads share that budget). The first failure stops the others
+// (their downloads are aborted) and is thrown, named after its layer, once nothing is running
+// any more.
 import type { Log } from '../log.js';
 import { mapLimit } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
@@ -10,8 +11,13 @@ import type { PlannedLayer } from './plan.js';
 import { removeTree } from './remove-tree.js';
 import { stageLayer, type StagedLayer } from './stage-layer.js';
 
-export interface DownloadOptions {
+/** A layer, and where its bytes come from (its artifact's sources: cache entry, target). */
+export interface LayerJob {
+  layer: PlannedLayer;
   sources: BlobSources;
+}
+
+export interface DownloadOptions {
   work: WorkArea;
   /** Layers moving at once; at least 1. */
   concurrency: number;
@@ -19,12 +25,12 @@ export interface DownloadOptions {
 }
 
 export function downloadLayers(
-  layers: readonly PlannedLayer[],
+  jobs: readonly LayerJob[],
   options: DownloadOptions,
 ): Promise<StagedLayer[]> {
-  return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+  return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
     try {
-      return await stage(layer, options.work.at(`${index}`), signal, options);
+      return await stage(layer, sources, options.work.at(`${index}`), signal, options);
     } catch (error) {
       throw layerFailure(error, layer.name, layer.descriptor.digest);
     }
@@ -37,11 +43,12 @@ export function downloadLayers(
  */
 async function stage(
   layer: PlannedLayer,
+  sources: BlobSources,
   path: string,
   signal: AbortSignal,
   options: DownloadOptions,
 ): Promise<StagedLayer> {
-  const { sources, log } = options;
+  const { log } = options;
   const opened = await sources.open(layer.descriptor, signal);
   try {
     return await stageLayer(layer, opened.stream, path, log);
@@ -50,6 +57,6 @@ async function stage(
     if (!opened.fromCache || signal.aborted) throw error;
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
-    return stage(layer, path, signal, options);
+    return stage(layer, sources, path, signal, options);
   }
 }

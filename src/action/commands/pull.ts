@@ -8,7 +8,16 @@ import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
 import { targetName } from '../inputs/push.js';
-import { readPullInputs, type PullInputs, type PullReference } from '../inputs/pull.js';
+import { pickReferrer } from '../../commands/pull/pick-referrer.js';
+import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { selectedName } from '../../commands/registry/resolve.js';
+import {
+  readPullInputs,
+  type PullInputs,
+  type PullReference,
+  type PullSubject,
+} from '../inputs/pull.js';
+import { code, factsMarkdown } from '../summary/markdown.js';
 import { pullSummaryMarkdown } from '../summary/pull.js';
 import { writeSummary } from '../summary/write.js';
 
@@ -16,8 +25,10 @@ import { writeSummary } from '../summary/write.js';
 export async function runPull(): Promise<void> {
   const inputs = readPullInputs();
   const cache = inputs.cache ? toolCache() : undefined;
+  const found = inputs.subject && (await findReferrer(inputs.subject, inputs));
+  const references = found ? [found.reference] : inputs.references;
   const items = [];
-  for (const reference of inputs.references) {
+  for (const reference of references) {
     items.push({
       source: await openTarget(reference.target),
       selector: reference.selector,
@@ -25,15 +36,56 @@ export async function runPull(): Promise<void> {
       ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),
     });
   }
+  // With `subject`, `platform` chose the subject; the referrer found is pulled as it is.
+  const { platform, ...options } = inputs.options;
   const results = await pullAll({
-    ...inputs.options,
+    ...options,
+    ...(platform && !found ? { platform } : {}),
     items,
     merge: inputs.merge,
     root: inputs.outputDir,
     ...(cache ? { cache } : {}),
     log: actionLog,
   });
-  await report(inputs, results);
+  await report(inputs, references, results, found?.summary ?? []);
+}
+
+/** The referrer `subject` + `artifact-type` name, as the reference to pull. */
+async function findReferrer(
+  subject: PullSubject,
+  inputs: PullInputs,
+): Promise<{ reference: PullReference; summary: string[] }> {
+  const store = await openNamedTarget(subject.target, actionLog);
+  const choice = await pickReferrer(
+    store,
+    subject.selector,
+    subject.artifactType,
+    inputs.options.platform,
+    actionLog,
+  );
+  const facts: [string, string][] = [
+    ['Subject', code(`${store.name}@${choice.subject.digest}`)],
+    ['Artifact type', code(subject.artifactType)],
+    ['Referrers of that type', String(choice.candidates)],
+    [
+      'Chosen',
+      `${code(choice.referrer.digest)}, ` +
+        (choice.created === undefined
+          ? 'the last listed (none has a creation time)'
+          : `the newest (created ${code(choice.created)})`),
+    ],
+  ];
+  return {
+    reference: {
+      target: subject.target,
+      selector: choice.referrer.digest,
+      outputDir: inputs.outputDir,
+    },
+    summary: factsMarkdown(
+      `Referrer of ${code(selectedName(store.name, subject.selector))}`,
+      facts,
+    ),
+  };
 }
 
 /** The runner's tool cache, when the runner has one. */
@@ -56,11 +108,16 @@ const filesOf = (result: PullResult) =>
  * One reference: `digest`, `reference`, `manifest` and the rest describe it. Several: `pulled`
  * lists them, `files` holds the files of all, `path` is the folder that holds them.
  */
-async function report(inputs: PullInputs, results: readonly PullResult[]): Promise<void> {
+async function report(
+  inputs: PullInputs,
+  references: readonly PullReference[],
+  results: readonly PullResult[],
+  before: readonly string[],
+): Promise<void> {
   const pinned = (reference: PullReference, result: PullResult) =>
     `${targetName(reference.target)}@${result.descriptor.digest}`;
   const pairs = results.map((result, i) => ({
-    reference: inputs.references[i] as PullReference,
+    reference: references[i] as PullReference,
     result,
   }));
   // Compact JSON, so later steps can fromJSON() it.
@@ -94,8 +151,9 @@ async function report(inputs: PullInputs, results: readonly PullResult[]): Promi
     setOutputs({ path: inputs.outputDir, files, pulled });
     warnAboutLargeOutputs({ files, pulled }, 'the references (or digests) of "pulled"');
   }
-  await writeSummary(
-    pairs.flatMap(({ reference, result }) => [
+  await writeSummary([
+    ...before,
+    ...pairs.flatMap(({ reference, result }) => [
       pullSummaryMarkdown({
         source: `${targetName(reference.target)}${isDigest(reference.selector) ? '@' : ':'}${reference.selector}`,
         reference: pinned(reference, result),
@@ -108,5 +166,5 @@ async function report(inputs: PullInputs, results: readonly PullResult[]): Promi
         fromCache: result.fromCache,
       }),
     ]),
-  );
+  ]);
 }

@@ -21,9 +21,18 @@ export interface PullReference {
   expectedDigest?: Digest;
 }
 
+/** `subject` + `artifact-type`: pull the newest referrer of that type of the subject. */
+export interface PullSubject {
+  target: TargetSpec;
+  /** Tag or digest of the subject. */
+  selector: string;
+  artifactType: string;
+}
+
 export interface PullInputs {
-  /** The lines of `reference`: one, or several. */
+  /** The lines of `reference`: one, or several; none with `subject`. */
   references: PullReference[];
+  subject?: PullSubject;
   /** `path`: every output folder is in it. */
   outputDir: string;
   /** Several references write into `path` itself. */
@@ -54,6 +63,9 @@ export function readPullInputs(): PullInputs {
   };
   const platform = readPlatform();
   if (platform) options.platform = platform;
+  const cache = readBoolean('cache', false);
+  const subject = readSubject();
+  if (subject !== undefined) return { references: [], subject, outputDir, merge, cache, options };
   const references = readReferences(outputDir, merge);
   const expectedDigest = readExpectedDigest();
   if (expectedDigest) {
@@ -67,7 +79,51 @@ export function readPullInputs(): PullInputs {
     }
     only.expectedDigest = expectedDigest;
   }
-  return { references, outputDir, merge, cache: readBoolean('cache', false), options };
+  return { references, outputDir, merge, cache, options };
+}
+
+/**
+ * `subject` (parsed as `reference` is, with `registry` or `layout`) and the type of the referrer
+ * to pull; `reference` stays empty then, since the referrer is found, not named.
+ */
+function readSubject(): PullSubject | undefined {
+  const given = readString('subject');
+  if (given === '') return undefined;
+  if (readString('reference') !== '') {
+    throw new InputError(
+      'reference',
+      readString('reference'),
+      'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled',
+    );
+  }
+  const artifactType = readString('artifact-type');
+  if (!isValidMediaType(artifactType)) {
+    throw new InputError(
+      'artifact-type',
+      artifactType,
+      'the type of the referrer to pull, such as application/spdx+json (pull with "subject" needs one)',
+    );
+  }
+  let target: TargetSpec;
+  try {
+    target = readTargetSpec(given);
+  } catch (error) {
+    // Parsed as `reference` is, but the input to name is this one.
+    if (error instanceof InputError && error.input === 'reference') {
+      throw new InputError('subject', error.given, error.expected);
+    }
+    throw error;
+  }
+  const selector =
+    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  if (selector === undefined) {
+    throw new InputError(
+      'subject',
+      given,
+      'repo:tag or repo@sha256:<hex>: the manifest whose referrer to pull',
+    );
+  }
+  return { target, selector, artifactType };
 }
 
 /**

@@ -143,7 +143,7 @@ describe('pull with several references (bundled action, real registry)', () => {
     await push('team/report:b', { 'report.txt': 'from b' }, 'report.txt');
     const files = await pull({ reference: 'team/report:a\nteam/report:b', merge: 'true' });
     expect(files.errors[0]).toMatch(
-      /^merge: 127\.0\.0\.1:\d+\/team\/report:a and 127\.0\.0\.1:\d+\/team\/report:b both hold .*\/out\/report\.txt, with different content; nothing was written$/,
+      /^merge: 127\.0\.0\.1:\d+\/team\/report:a and 127\.0\.0\.1:\d+\/team\/report:b both hold ".*\/out\/report\.txt", with different content; nothing was written$/,
     );
     expect(blobGets(proxy)).toEqual([]);
     await expect(stat(join(files.workspace, 'out'))).rejects.toThrow();
@@ -155,7 +155,7 @@ describe('pull with several references (bundled action, real registry)', () => {
       merge: 'true',
     });
     expect(folders.errors[0]).toMatch(
-      /^merge: .*\/out\/dist\/tool in 127\.0\.0\.1:\d+\/team\/build:linux-2 differs from what 127\.0\.0\.1:\d+\/team\/build:linux holds there; nothing was written$/,
+      /^merge: ".*\/out\/dist\/tool" in 127\.0\.0\.1:\d+\/team\/build:linux-2 differs from what 127\.0\.0\.1:\d+\/team\/build:linux holds there; nothing was written$/,
     );
     await expect(stat(join(folders.workspace, 'out'))).rejects.toThrow();
   });

@@ -1,9 +1,11 @@
 // Several artifacts pulled as one (pullAll), from a real layout store: one concurrency budget
 // for all of them, folders of their own, and with `merge` one folder where identical content is
 // accepted and anything else refused before anything is written.
-import { chmod, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, cp, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { folderEntry, type ArtifactCache } from '../../../src/commands/pull/artifact-cache.js';
 import { PullError } from '../../../src/commands/pull/errors.js';
 import { pullAll, type PullAllOptions, type PullSource } from '../../../src/commands/pull/pull.js';
 import { digestBytes, type Digest } from '../../../src/oci/digest.js';
@@ -81,6 +83,51 @@ describe('pullAll: several artifacts at once', () => {
     });
   });
 
+  it('keeps a cache entry for each artifact, so pulling them again needs no source', async () => {
+    const a = await pushArtifact(setup.layout, [fileLayer('x', 'from a')], 'ca');
+    const b = await pushArtifact(setup.layout, [fileLayer('x', 'from b')], 'cb');
+    const entries = join(setup.dir, 'cache');
+    const cache: ArtifactCache = {
+      find: (digest) => {
+        const path = join(entries, digest.replace(':', '-'));
+        return existsSync(path) ? folderEntry(path) : undefined;
+      },
+      save: (digest, folder) =>
+        cp(folder, join(entries, digest.replace(':', '-')), { recursive: true }),
+    };
+    const first = await run(['ca', 'cb'], { cache, folders: ['a', 'b'] });
+    expect(first.map((r) => [r.downloaded, r.fromCache])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
+    const offline: PullSource = {
+      location: 'offline',
+      resolve: () => Promise.reject(new Error('resolve called')),
+      fetch: () => Promise.reject(new Error('fetch called')),
+      fetchManifest: () => Promise.reject(new Error('fetchManifest called')),
+    };
+    const again = await pullAll({
+      items: [a, b].map((pushed, i) => ({
+        source: offline,
+        selector: pushed.descriptor.digest,
+        outputDir: join(setup.dir, 'again', String(i)),
+      })),
+      root: join(setup.dir, 'again'),
+      cache,
+      log: memoryLog(),
+    });
+    expect(again.map((r) => [r.downloaded, r.fromCache])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(await tree(join(setup.dir, 'again'))).toEqual({
+      '0': 'dir 755',
+      '0/x': 'file 644 from a',
+      '1': 'dir 755',
+      '1/x': 'file 644 from b',
+    });
+  });
+
   it('without merge, refuses two artifacts that would write one place', async () => {
     const a = await artifact([fileLayer('x', '1')]);
     const b = await artifact([fileLayer('x', '2')]);
@@ -143,7 +190,7 @@ describe('pullAll: several artifacts at once', () => {
     const error = await refusal(run([a, b], { merge: true, source }));
     expect(error.code).toBe('CONFLICTING_FILES');
     expect(error.message).toBe(
-      `merge: ${setup.layout.location}:${a} and ${setup.layout.location}:${b} both hold ${join(setup.out, 'report.txt')}, with different content; nothing was written`,
+      `merge: ${setup.layout.location}:${a} and ${setup.layout.location}:${b} both hold ${JSON.stringify(join(setup.out, 'report.txt'))}, with different content; nothing was written`,
     );
     expect(source.fetched).toEqual([]);
     await expect(stat(setup.out)).rejects.toThrow();
@@ -163,7 +210,7 @@ describe('pullAll: several artifacts at once', () => {
     const error = await refusal(run([a, b], { merge: true }));
     expect(error.code).toBe('CONFLICTING_FILES');
     expect(error.message).toBe(
-      `merge: ${join(setup.out, 'dist', 'app')} in ${setup.layout.location}:${b} differs from what ${setup.layout.location}:${a} holds there; nothing was written`,
+      `merge: ${JSON.stringify(join(setup.out, 'dist', 'app'))} in ${setup.layout.location}:${b} differs from what ${setup.layout.location}:${a} holds there; nothing was written`,
     );
     // The output folder existed: it is left as it was, without the work folder.
     expect(await readdir(setup.out)).toEqual([]);

@@ -6,6 +6,7 @@ import {
 import type { EntryContext } from '../../commands/image-index/read-entry.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { parseImageIndex } from '../../oci/image-index.js';
+import { isValidMediaType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { shortDigest } from '../../oci/digest.js';
 import { readIndexInputs, type IndexInputs } from '../inputs/image-index.js';
@@ -42,6 +43,10 @@ export async function runIndex(): Promise<void> {
   await report(inputs, result);
 }
 
+/** A media type an index (maybe another tool's, when updating) holds: quoted unless well-formed. */
+const shown = (mediaType: string): string =>
+  code(isValidMediaType(mediaType) ? mediaType : JSON.stringify(mediaType));
+
 async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
   const { name } = inputs;
   const digest = result.descriptor.digest;
@@ -65,7 +70,7 @@ async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
       [
         ['Reference', code(reference)],
         ['Digest', code(digest)],
-        ['Artifact type', artifactType === '' ? '(none)' : code(artifactType)],
+        ['Artifact type', artifactType === '' ? '(none)' : shown(artifactType)],
         ['Manifests', String(entries.length)],
         ['Tags', result.tags.map(code).join(' ') || '(none)'],
       ],
@@ -75,7 +80,7 @@ async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
       entries.map((entry) => [
         entry.platform ? code(formatPlatform(entry.platform)) : '(none)',
         code(shortDigest(entry.descriptor.digest)),
-        code(entry.descriptor.mediaType),
+        shown(entry.descriptor.mediaType),
       ]),
     ),
   ]);

@@ -51,7 +51,7 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
       if (!merge) {
         throw new PullError(
           'CONFLICTING_TITLES',
-          `${where(other)} and ${artifact.where} would both write ${layer.target}; pull them into folders of their own`,
+          `${where(other)} and ${artifact.where} would both write ${JSON.stringify(layer.target)}; pull them into folders of their own`,
         );
       }
       const same =
@@ -79,7 +79,7 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
       if (!merge) {
         throw new PullError(
           'CONFLICTING_TITLES',
-          `${where(job)} would write ${job.layer.target} inside ${holding.layer.target}, which ${where(holding)} writes; pull them into folders of their own`,
+          `${where(job)} would write ${JSON.stringify(job.layer.target)} inside ${JSON.stringify(holding.layer.target)}, which ${where(holding)} writes; pull them into folders of their own`,
         );
       }
       if (!holding.layer.unpack) throw differ(job.layer.target, where(holding), where(job));
@@ -117,6 +117,6 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
 function differ(target: string, first: string, second: string): PullError {
   return new PullError(
     'CONFLICTING_FILES',
-    `merge: ${first} and ${second} both hold ${target}, with different content; nothing was written`,
+    `merge: ${first} and ${second} both hold ${JSON.stringify(target)}, with different content; nothing was written`,
   );
 }

@@ -4,7 +4,9 @@
 // referrers tag schema is the one attached last.
 import { CREATED } from '../../oci/annotations.js';
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
+import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
+import { isManifestType } from '../../oci/media-types.js';
 import type { Fetcher, ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
@@ -54,7 +56,16 @@ export async function pickReferrer(
   return log.group(`Find the referrer of ${what} of type ${artifactType}`, async () => {
     const named = await resolveSelected(store, selector);
     const subject = await pickPlatform(store.target, named, platform, what, log);
-    const referrers = await store.target.referrers(subject, artifactType);
+    const listed = await store.target.referrers(subject, artifactType);
+    // What a registry lists is taken only when it names a manifest by a well-formed digest.
+    const referrers = listed.filter(
+      (r) => typeof r.digest === 'string' && isDigest(r.digest) && isManifestType(r.mediaType),
+    );
+    if (referrers.length < listed.length) {
+      log.warning(
+        `${listed.length - referrers.length} referrer(s) listed for ${store.name}@${subject.digest} name no manifest by a valid digest; left out`,
+      );
+    }
     const referrer = newestReferrer(referrers);
     if (referrer === undefined) {
       throw new OciError(

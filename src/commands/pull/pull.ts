@@ -309,7 +309,7 @@ async function mergeUnits(
         const others = [...new Set(holders)].join(' or ');
         return new PullError(
           'CONFLICTING_FILES',
-          `merge: ${join(target, ...parts)} in ${where(job)} differs from what ${others} holds there; nothing was written`,
+          `merge: ${JSON.stringify(join(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`,
         );
       });
       holders.push(where(job));

@@ -168,6 +168,9 @@ describe('image index bytes', () => {
       /idx: manifests\[0\]: invalid sha256 digest/,
     );
     expect(bad([{ ...a, size: -1 }])).toThrow('idx: manifests[0] has no valid size');
+    expect(bad([{ ...a, mediaType: 'text/plain\r\nX-Injected: 1' }])).toThrow(
+      'idx: manifests[0]: its mediaType is not a media type',
+    );
     expect(() => parseImageIndex(Buffer.from('{}'), 'idx')).toThrow('idx is not an image index');
   });
 });

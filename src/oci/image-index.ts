@@ -5,7 +5,7 @@
 import type { Annotations, Descriptor, Platform } from './descriptor.js';
 import { digestBytes, parseDigest } from './digest.js';
 import { OciError } from './errors.js';
-import { OCI_INDEX } from './media-types.js';
+import { isValidMediaType, OCI_INDEX } from './media-types.js';
 import { canonicalPlatform, storedPlatform } from './platform.js';
 
 type Json = Record<string, unknown>;
@@ -49,6 +49,10 @@ function indexEntryOf(value: unknown, what: string): IndexEntry {
   const { mediaType, digest, size } = value;
   if (typeof mediaType !== 'string' || typeof digest !== 'string') {
     throw new OciError('INVALID_MANIFEST', `${what} needs a mediaType and a digest`);
+  }
+  // It is sent in an Accept header and printed when the entry is chosen: a media type only.
+  if (!isValidMediaType(mediaType)) {
+    throw new OciError('INVALID_MANIFEST', `${what}: its mediaType is not a media type`);
   }
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new OciError('INVALID_MANIFEST', `${what} has no valid size`);

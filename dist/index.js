@@ -31644,7 +31644,7 @@ const RedirectHandler = __nccwpck_require__(8754)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
+module.exports.mk = Dispatcher
 __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2459:
+/***/ 1687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70636,6 +70636,287 @@ module.exports = {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
+
+;// CONCATENATED MODULE: ./src/commands/cancellation.ts
+// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
+// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
+/**
+ * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
+ * uninterruptible step is running: then the abort waits until the last such step ends. A push
+ * writes its manifest that way: once the manifest is sent the registry may have applied it, so
+ * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
+ */
+class Cancellation {
+    controller = new AbortController();
+    held = 0;
+    pending;
+    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
+    get requested() {
+        return this.pending !== undefined || this.signal.aborted;
+    }
+    cancel(reason) {
+        if (this.requested)
+            return;
+        if (this.held > 0)
+            this.pending = { reason };
+        else
+            this.controller.abort(reason);
+    }
+    /** Throws the reason when cancellation was asked for, even while it waits. */
+    throwIfRequested() {
+        if (this.signal.aborted)
+            throw this.signal.reason;
+        if (this.pending !== undefined)
+            throw this.pending.reason;
+    }
+    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
+    async uninterruptible(step) {
+        this.held++;
+        try {
+            return await step();
+        }
+        finally {
+            this.held--;
+            if (this.held === 0 && this.pending !== undefined) {
+                const { reason } = this.pending;
+                this.pending = undefined;
+                this.controller.abort(reason);
+            }
+        }
+    }
+}
+/**
+ * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
+ * hands its signal to every registry client it opens. One per process, as signals are.
+ */
+const processCancellation = new Cancellation();
+
+;// CONCATENATED MODULE: ./src/action/input-error.ts
+/** Bad input: names the input, what was given and what was expected. */
+class input_error_InputError extends Error {
+    input;
+    given;
+    expected;
+    constructor(input, given, expected) {
+        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
+        this.input = input;
+        this.given = given;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
+class RequiredInputError extends input_error_InputError {
+    constructor(input, command, expected) {
+        super(input, '', expected);
+        this.message = `Input "${input}" is required for ${command}: ${expected}`;
+        this.name = 'RequiredInputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
+const allBut = (...commands) => ({ allBut: commands });
+const PUSH = ['push', 'attach'];
+const BUT_COPY = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'attach',
+    'discover',
+    'delete',
+];
+/** The same hint for several commands. */
+const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
+const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
+// One line per input, in action.yml's order. A new input is one more line here (and a README row).
+const INPUT_USAGE = {
+    command: { usedBy: 'all' },
+    registry: { usedBy: 'all' },
+    reference: { usedBy: allBut('repo-ls') },
+    layout: { usedBy: allBut('repo-ls') },
+    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+    files: { usedBy: ['push', 'attach', 'pull'] },
+    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
+    'if-no-files-found': { usedBy: PUSH, default: 'error' },
+    'include-hidden-files': { usedBy: PUSH, default: 'false' },
+    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+    config: { usedBy: PUSH },
+    'image-spec': { usedBy: PUSH, default: 'v1.1' },
+    annotations: { usedBy: PUSH },
+    'annotation-file': { usedBy: PUSH },
+    reproducible: { usedBy: PUSH, default: 'true' },
+    'compression-level': { usedBy: PUSH, default: '6' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+    path: {
+        usedBy: ['pull'],
+        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
+    },
+    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
+    overwrite: { usedBy: ['pull'], default: 'true' },
+    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
+    unpack: { usedBy: ['pull'], default: 'true' },
+    'unpack-limit': { usedBy: ['pull'] },
+    'expected-digest': { usedBy: ['pull'] },
+    cache: { usedBy: ['pull'], default: 'false' },
+    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
+    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
+    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
+    recursive: { usedBy: ['copy'], default: 'false' },
+    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
+    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+    username: { usedBy: 'all' },
+    password: { usedBy: 'all' },
+    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
+    'plain-http': { usedBy: 'all', default: 'false' },
+    insecure: { usedBy: 'all', default: 'false' },
+    'ca-file': { usedBy: 'all' },
+    timeout: { usedBy: 'all' },
+};
+function isUsedBy(users, command) {
+    if (users === 'all')
+        return true;
+    if ('allBut' in users)
+        return !users.allBut.includes(command);
+    return users.includes(command);
+}
+/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
+function describeUsers(users) {
+    if (users === 'all')
+        return 'all';
+    if ('allBut' in users)
+        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
+    return users.join(', ');
+}
+/**
+ * One warning for each input the workflow gave that `command` does not use. `read` gives an
+ * input's value as the runner passed it (its action.yml default when the workflow gave none).
+ * Values are never quoted: the input may hold a secret.
+ */
+function unusedInputWarnings(command, read) {
+    const warnings = [];
+    for (const [name, use] of Object.entries(INPUT_USAGE)) {
+        if (isUsedBy(use.usedBy, command))
+            continue;
+        if (use.default?.startsWith('${{'))
+            continue;
+        const value = read(name);
+        if (value === '' || value === use.default)
+            continue;
+        const meant = use.meant?.[command];
+        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
+// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
+// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
+// do not run as root), so a plain recursive rm would leave work folders or replaced folders
+// behind.
+
+
+
+async function removeTree(path) {
+    try {
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        await makeWritable(path);
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Gives the owner full access to every folder below `path` (never following a symlink). Entries
+ * may vanish meanwhile: the failed rm can still be removing others when it rejects.
+ */
+async function makeWritable(path) {
+    try {
+        const stats = await (0,promises_.lstat)(path);
+        if (!stats.isDirectory())
+            return;
+        await (0,promises_.chmod)(path, 0o700);
+        for (const name of await (0,promises_.readdir)(path))
+            await makeWritable((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
+function removeTreeSync(path) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        makeWritableSync(path);
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+function makeWritableSync(path) {
+    try {
+        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
+            return;
+        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
+            makeWritableSync((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
+// The temporary files and folders commands are working in right now (a push's packing folder, a
+// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
+// the one case where it cannot: the process must exit before the command has unwound (a second
+// signal, or a command stuck in work that does not listen to the cancellation).
+
+const tracked = new Set();
+/** Tracks `path` until the returned function is called. */
+function trackScratch(path) {
+    tracked.add(path);
+    return () => tracked.delete(path);
+}
+/**
+ * Removes everything still tracked, at once and synchronously: no other work of this process
+ * runs in between, so nothing is written into a folder while it is being removed. Returns the
+ * paths it could not remove.
+ */
+function removeScratchNow() {
+    const left = [];
+    for (const path of tracked) {
+        try {
+            removeTreeSync(path);
+            tracked.delete(path);
+        }
+        catch {
+            left.push(path);
+        }
+    }
+    return left;
+}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -73582,56 +73863,227 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/action/input-error.ts
-/** Bad input: names the input, what was given and what was expected. */
-class input_error_InputError extends Error {
-    input;
-    given;
-    expected;
-    constructor(input, given, expected) {
-        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
-        this.input = input;
-        this.given = given;
-        this.expected = expected;
-        this.name = 'InputError';
-    }
+;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
+// Text from outside (titles, media types, annotations, tags, file names, registry answers) made
+// harmless before it is printed: in a log line it can neither start a workflow command nor hide
+// or forge lines, and in a job summary cell it is shown as typed, never as Markdown or HTML.
+// Pure functions with no dependency, so every layer can use them.
+//
+// How the runner finds commands (actions/runner, src/Runner.Common/ActionCommand.cs): each output
+// line is split at \n, \r or \r\n; a line is a command when, after .NET's TrimStart() (Unicode
+// white space), it starts with `::name` and holds a second `::`; the legacy form `##[name]` counts
+// wherever it appears in the line.
+// https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
+/**
+ * Characters that break lines, move the cursor or colour text (C0/C1 controls, ANSI escapes),
+ * hide text (zero-width and other format characters) or reorder it (bidirectional overrides),
+ * and lone surrogates.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `\uXXXX` (or `\u{XXXXX}` beyond the basic plane) for one character. */
+function unicodeEscape(char) {
+    const code = char.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Control and invisible characters as visible escapes (`\n`, `\u001b`); the rest unchanged. */
+function escapeControls(text) {
+    return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+/**
+ * White space the runner trims before looking for `::` (what .NET counts as white space, and a
+ * few invisible characters more: trimming too much here only neutralises more).
+ */
+const LEADING_SPACE = /^[\s\u0085\u180e\u200b\ufeff]*/u;
+/**
+ * Text that is safe anywhere in a log line, also at its start: control characters escaped (so it
+ * stays one line), a leading `::` and every `##[` broken by escaping one character. Applying it
+ * twice changes nothing more.
+ */
+function logText(text) {
+    const escaped = escapeControls(text).replace(/##\[/g, '#\\u0023[');
+    const lead = LEADING_SPACE.exec(escaped)?.[0].length ?? 0;
+    return escaped.startsWith('::', lead)
+        ? `${escaped.slice(0, lead)}\\u003a${escaped.slice(lead + 1)}`
+        : escaped;
+}
+/** `"text"` for a message: quoted, so where untrusted text starts and ends is plain to see. */
+const quoted = (text) => `"${logText(text)}"`;
+/**
+ * Characters with a meaning in GitHub Markdown or HTML: tags and entities, table cells (`|`),
+ * escapes, code spans, emphasis, links and images, strikethrough, math, issue references.
+ */
+const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
+/**
+ * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
+ * escaped visibly first (a line break would end the table row), then every character Markdown or
+ * HTML could read as syntax written as a numeric character reference.
+ */
+function markdownText(text) {
+    return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
 }
 
-;// CONCATENATED MODULE: ./src/action/inputs/names.ts
-// Every input and output name in one place; they are the action's interface (see action.yml).
-const COMMAND_NAMES = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'copy',
-    'attach',
-    'discover',
-    'delete',
-];
+;// CONCATENATED MODULE: ./src/action/log.ts
+// The one place the action writes log lines. Every message passes through logText on its way
+// out, whoever built it: text interpolated further down (titles, tags, registry answers) is
+// neutralised there already, and this is the safety net for whatever is not, so no printed line
+// can start a workflow command or break into two. (Errors go out through formatError.)
+//
+// Where the lines go is a LogSink: the runner's log by default, a terminal for the CLI
+// (src/cli/terminal-log.ts), so the command runners are the same for both.
+
+
+/** The runner's log: workflow commands on stdout, as @actions/core writes them. */
+const runnerLogSink = {
+    info: (message) => info(message),
+    notice: (message) => notice(message),
+    warning: (message) => warning(message),
+    debug: (message) => core_debug(message),
+    group: (title, body) => group(title, body),
+    fail: (message) => setFailed(message),
+    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
+    mask: (secret) => core_setSecret(secret),
+};
+let sink = runnerLogSink;
+/** Sends every later line to `next` (the CLI does this before it runs a command). */
+function useLogSink(next) {
+    sink = next;
+}
+const actionLog = {
+    info: (message) => sink.info(logText(message)),
+    notice: (message) => sink.notice(logText(message)),
+    warning: (message) => sink.warning(logText(message)),
+    debug: (message) => sink.debug(logText(message)),
+    group: (title, body) => sink.group(logText(title), body),
+};
+/** Fails the step with one error line (neutralised by formatError already). */
+const failStep = (message) => sink.fail(logText(message));
+/** Hides a secret in every later line, before anything could print it. */
+const maskSecret = (secret) => sink.mask(secret);
+/** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
+const clientLogger = {
+    debug: (message) => actionLog.debug(message),
+    info: (message) => actionLog.info(message),
+    warning: (message) => actionLog.warning(message),
+    mask: maskSecret,
+};
+
+;// CONCATENATED MODULE: ./src/action/interruption.ts
+
+
+/**
+ * Linux and macOS runners send SIGINT then SIGTERM; Windows runners send Ctrl+C then Ctrl+Break,
+ * which Node.js reports as SIGINT and SIGBREAK.
+ */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGBREAK'];
+/** The reason every aborted transfer rejects with. */
+class InterruptedError extends Error {
+    trigger;
+    code = 'INTERRUPTED';
+    constructor(trigger) {
+        super(trigger.kind === 'signal'
+            ? `Interrupted by ${trigger.signal}`
+            : `Timed out after ${trigger.seconds} s (input "timeout")`);
+        this.trigger = trigger;
+        this.name = 'InterruptedError';
+    }
+}
+/** How long a cancelled command may take to unwind before the action leaves it behind. */
+const GRACE_MS = 3_000;
+function watchForInterruption(cancellation, graceMs = GRACE_MS) {
+    let force;
+    const forced = new Promise((resolve) => (force = resolve));
+    let first;
+    const timers = [];
+    const interrupt = (trigger) => {
+        if (first !== undefined) {
+            force(first);
+            return;
+        }
+        first = new InterruptedError(trigger);
+        actionLog.debug(`${first.message}: cancelling the command`);
+        cancellation.cancel(first);
+    };
+    const onSignal = (signal) => interrupt({ kind: 'signal', signal });
+    for (const signal of SIGNALS)
+        process.on(signal, onSignal);
+    // The grace period counts from the abort itself: a push finishing its manifest holds the abort
+    // back, and that short step is let through.
+    const onAbort = () => {
+        const reason = first;
+        if (reason !== undefined)
+            timers.push(setTimeout(() => force(reason), graceMs));
+    };
+    cancellation.signal.addEventListener('abort', onAbort, { once: true });
+    return {
+        forced,
+        startTimeout(seconds) {
+            const timer = setTimeout(() => interrupt({ kind: 'timeout', seconds }), seconds * 1000);
+            // Only the command's own work keeps the process alive.
+            timer.unref();
+            timers.push(timer);
+        },
+        dispose() {
+            for (const signal of SIGNALS)
+                process.off(signal, onSignal);
+            cancellation.signal.removeEventListener('abort', onAbort);
+            for (const timer of timers)
+                clearTimeout(timer);
+        },
+    };
+}
+/** The one line of a command stopped by `interruption`, unwound or left behind. */
+function interruptedMessage(interruption, command, leftBehind = false) {
+    const what = command === undefined ? '' : ` while running "${command}"`;
+    if (!leftBehind) {
+        return `${interruption.message}${what}: transfers aborted, temporary files removed`;
+    }
+    const left = removeScratchNow();
+    const files = left.length === 0
+        ? 'temporary files removed'
+        : `these temporary files could not be removed: ${left.join(', ')}`;
+    return `${interruption.message}${what}; it did not stop in time, so the action exits at once: ${files}`;
+}
+/** Exits with code 1 once what was written to stdout is flushed (bounded, should it hang). */
+function exitNow() {
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 1_000).unref();
+    // An empty write prints nothing: its callback runs once what is queued before it is flushed.
+    // eslint-disable-next-line no-restricted-syntax
+    process.stdout.write('', () => process.exit(1));
+}
 
 ;// CONCATENATED MODULE: ./src/action/inputs/read.ts
 // The only functions that read inputs; each returns a typed value or throws an InputError.
+// They read through one InputSource: the runner's environment for the action, the command line
+// for the CLI (src/cli/flag-inputs.ts), so the command runners are the same for both.
 
 
-const readString = (name) => getInput(name);
+
+/** The runner's INPUT_<NAME> variables, read as @actions/core reads them. */
+const runnerInputs = { get: (name) => getInput(name) };
+let source = runnerInputs;
+/** Reads every later input from `next` (the CLI does this before it runs a command). */
+function useInputSource(next) {
+    source = next;
+}
+const readString = (name) => source.get(name, 'value');
 function readRequired(name, expected) {
-    const value = core.getInput(name);
+    const value = readString(name);
     if (value === '')
         throw new InputError(name, '', expected);
     return value;
 }
 /** Non-empty lines, trimmed, without `#` comments. */
 function readLines(name) {
-    return getInput(name)
+    return source
+        .get(name, 'lines')
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 function readBoolean(name, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     if (/^(true|True|TRUE)$/.test(value))
@@ -73641,7 +74093,7 @@ function readBoolean(name, fallback) {
     throw new input_error_InputError(name, value, 'true or false');
 }
 function readChoice(name, choices, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const choice = choices.find((c) => c === value.toLowerCase());
@@ -73650,7 +74102,7 @@ function readChoice(name, choices, fallback) {
     return choice;
 }
 function readInteger(name, min, max, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const n = Number(value);
@@ -73680,7 +74132,7 @@ function mask(value) {
     if (value === '' || masked.has(value))
         return;
     masked.add(value);
-    core_setSecret(value);
+    maskSecret(value);
 }
 /**
  * Masks every secret input. Called first thing, before any input is checked, so no message
@@ -73688,20 +74140,56 @@ function mask(value) {
  */
 function maskSecretInputs() {
     for (const name of SECRET_INPUTS)
-        mask(getInput(name));
+        mask(readString(name));
 }
 /** A secret input, masked before anything could print it. */
 function readSecret(name) {
-    const value = getInput(name);
+    const value = readString(name);
     mask(value);
     return value;
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/timeout.ts
+// `timeout`: seconds for the whole command, a hard deadline; empty (the default) for none.
+
+
+/** The most a Node.js timer can wait, in whole seconds (about 24.8 days). */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+function readTimeout() {
+    const value = readString('timeout');
+    if (value === '')
+        return undefined;
+    const seconds = Number(value);
+    if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+        throw new input_error_InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
+    }
+    return seconds;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/names.ts
+// Every input and output name in one place; they are the action's interface (see action.yml).
+const COMMAND_NAMES = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'copy',
+    'attach',
+    'discover',
+    'delete',
+];
+
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
-/** One line for ::error::, with the causes that add information. */
+
+/**
+ * One line for ::error::, with the causes that add information. Neutralised as a whole, since a
+ * message may quote a registry's answer or a name from an artifact.
+ */
 function formatError(error) {
     if (!(error instanceof Error))
-        return String(error);
+        return logText(String(error));
     let message = error.message;
     let cause = error.cause;
     while (cause instanceof Error) {
@@ -73709,11 +74197,12 @@ function formatError(error) {
             message += `: ${cause.message}`;
         cause = cause.cause;
     }
-    return message;
+    return logText(message);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/errors.ts
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
+
 class OciError extends Error {
     code;
     constructor(code, message, options) {
@@ -73744,12 +74233,13 @@ class RegistryError extends OciError {
     }
     static describe(init) {
         const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
+        // The registry's words are its own: neutralised, they cannot forge a log line.
         const details = (init.errors ?? [])
-            .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
+            .map((e) => logText(e.message ? `${e.code}: ${e.message}` : e.code))
             .join('; ');
         // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
         const causeMessage = init.cause?.message;
-        const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
+        const cause = details === '' && typeof causeMessage === 'string' ? `: ${logText(causeMessage)}` : '';
         const registry = details === '' ? '' : `: ${details}`;
         const message = `${init.operation} ${init.reference} failed${status}${registry}${cause}`;
         // Registry messages often end with a full stop already.
@@ -73757,10 +74247,6 @@ class RegistryError extends OciError {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -73772,20 +74258,21 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
+
 const ENCODED_LENGTH = { sha256: 64, sha512: 128 };
 const DIGEST_PATTERN = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
 function parseDigest(value) {
     const match = DIGEST_PATTERN.exec(value);
     if (!match) {
-        throw new OciError('INVALID_DIGEST', `invalid digest "${value}": expected algorithm:hex, for example sha256:<64 lowercase hex digits>`);
+        throw new OciError('INVALID_DIGEST', `invalid digest ${quoted(value)}: expected algorithm:hex, for example sha256:<64 lowercase hex digits>`);
     }
     const [, algorithm = '', encoded = ''] = match;
     const length = ENCODED_LENGTH[algorithm];
     if (length === undefined) {
-        throw new OciError('INVALID_DIGEST', `unsupported digest algorithm "${algorithm}" in "${value}": expected sha256 or sha512`);
+        throw new OciError('INVALID_DIGEST', `unsupported digest algorithm "${algorithm}" in ${quoted(value)}: expected sha256 or sha512`);
     }
     if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
-        throw new OciError('INVALID_DIGEST', `invalid ${algorithm} digest "${value}": expected ${length} lowercase hex digits`);
+        throw new OciError('INVALID_DIGEST', `invalid ${algorithm} digest ${quoted(value)}: expected ${length} lowercase hex digits`);
     }
     return value;
 }
@@ -73803,7 +74290,7 @@ const digestHex = (digest) => digest.slice(digest.indexOf(':') + 1);
 /** `sha256:0123456789ab` for log lines. */
 const shortDigest = (digest) => digest.slice(0, digest.indexOf(':') + 13);
 function newHash(algorithm = 'sha256') {
-    return createHash(algorithm);
+    return (0,external_node_crypto_.createHash)(algorithm);
 }
 function digestBytes(bytes, algorithm = 'sha256') {
     return `${algorithm}:${(0,external_node_crypto_.createHash)(algorithm).update(bytes).digest('hex')}`;
@@ -73958,6 +74445,141 @@ const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCK
 const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
 
+;// CONCATENATED MODULE: ./src/commands/pack/json-position.ts
+// Where a JSON text first breaks the grammar (RFC 8259, as JSON.parse reads it), as line and
+// column. JSON.parse's own message quotes the text around the error, and a file given by
+// mistake (a .env, a key) must never reach the log: we report a position instead.
+// Iterative, with an explicit stack: deep nesting in a hostile file cannot overflow ours.
+/** The position of the first syntax error, or undefined when the text is valid JSON. */
+function jsonErrorPosition(text) {
+    const offset = jsonErrorOffset(text);
+    return offset === undefined ? undefined : positionOf(text, offset);
+}
+function positionOf(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 0x0a) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+function jsonErrorOffset(text) {
+    let i = 0;
+    /** Closers of the open objects and arrays, innermost last. */
+    const open = [];
+    const skipSpace = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i]))
+            i++;
+    };
+    /** A string at i; false (i at the fault) when it is not one. */
+    const string = () => {
+        if (text[i] !== '"')
+            return false;
+        i++;
+        while (i < text.length) {
+            const code = text.charCodeAt(i);
+            if (code === 0x22) {
+                i++;
+                return true;
+            }
+            if (code < 0x20)
+                return false;
+            if (code === 0x5c) {
+                const escape = text[i + 1] ?? '';
+                if (escape === 'u') {
+                    if (!HEX4.test(text.slice(i + 2, i + 6)))
+                        return false;
+                    i += 6;
+                }
+                else if (ESCAPES.has(escape)) {
+                    i += 2;
+                }
+                else {
+                    i++;
+                    return false;
+                }
+                continue;
+            }
+            i++;
+        }
+        return false;
+    };
+    /** `"key" :` at i. */
+    const key = () => {
+        skipSpace();
+        if (!string())
+            return false;
+        skipSpace();
+        if (text[i] !== ':')
+            return false;
+        i++;
+        return true;
+    };
+    const word = (literal) => {
+        if (!text.startsWith(literal, i))
+            return false;
+        i += literal.length;
+        return true;
+    };
+    for (;;) {
+        // A value is expected at i.
+        skipSpace();
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            i++;
+            skipSpace();
+            const closer = c === '{' ? '}' : ']';
+            if (text[i] === closer) {
+                i++;
+            }
+            else {
+                open.push(closer);
+                if (closer === '}' && !key())
+                    return i;
+                continue;
+            }
+        }
+        else if (c === '"') {
+            if (!string())
+                return i;
+        }
+        else if (c === 't' || c === 'f' || c === 'n') {
+            if (!word(c === 't' ? 'true' : c === 'f' ? 'false' : 'null'))
+                return i;
+        }
+        else {
+            NUMBER.lastIndex = i;
+            if (c === undefined || !NUMBER.test(text))
+                return i;
+            i = NUMBER.lastIndex;
+        }
+        // After a value: close what ends here, then a separator before the next value.
+        for (;;) {
+            skipSpace();
+            const closer = open.at(-1);
+            if (closer === undefined)
+                return i === text.length ? undefined : i;
+            if (text[i] === closer) {
+                i++;
+                open.pop();
+                continue;
+            }
+            if (text[i] !== ',')
+                return i;
+            i++;
+            if (closer === '}' && !key())
+                return i;
+            break;
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/spec-error.ts
 /**
  * A problem with what the user asked for (a files entry, the config, an annotation file), found
@@ -73979,17 +74601,25 @@ class SpecError extends Error {
 
 ;// CONCATENATED MODULE: ./src/commands/pack/annotations.ts
 
+
 const MANIFEST_KEY = '$manifest';
 const CONFIG_KEY = '$config';
 const FILE_FORMAT = 'a JSON object whose keys are "$manifest", "$config" or layer titles, each holding an object of string values';
-/** Parses the file's text; `name` is the path, for messages. */
+/**
+ * Parses the file's text; `name` is the path, for messages. Messages never quote the text (a
+ * secret file given by mistake must not reach the log): a syntax error gives line and column.
+ */
 function parseAnnotationFile(text, name) {
     let parsed;
+    // Editors on Windows may start a file with a byte order mark; JSON has none.
+    const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
     try {
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(json);
     }
-    catch (error) {
-        throw new SpecError('annotation-file', name, `${FILE_FORMAT} (${error.message})`);
+    catch {
+        const at = jsonErrorPosition(json);
+        const where = at === undefined ? '' : ` at line ${at.line}, column ${at.column}`;
+        throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but it is not valid JSON${where}`);
     }
     if (!isObject(parsed))
         throw new SpecError('annotation-file', name, FILE_FORMAT);
@@ -74020,7 +74650,8 @@ function checkLayerTitles(file, name, titles) {
 }
 /**
  * Merges annotation sets; a key given by two sources is an error unless both give the same
- * value, so nothing the user wrote is silently dropped.
+ * value, so nothing the user wrote is silently dropped. The message names the key and both
+ * sources but no value: one of them may be a file's content.
  */
 function mergeAnnotations(input, sources) {
     const merged = {};
@@ -74028,7 +74659,7 @@ function mergeAnnotations(input, sources) {
     for (const { from, values } of sources) {
         for (const [key, value] of Object.entries(values)) {
             if (key in merged && merged[key] !== value) {
-                throw new SpecError(input, `${key}=${value}`, `each annotation key once, but "${key}" is also set by ${origin[key]} to ${JSON.stringify(merged[key])}`);
+                throw new SpecError(input, key, `each annotation key once, but ${JSON.stringify(key)} is set to different values by ${origin[key]} and by ${from}`);
             }
             merged[key] = value;
             origin[key] ??= from;
@@ -74037,6 +74668,122 @@ function mergeAnnotations(input, sources) {
     return merged;
 }
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/commands/pack/checked-file.ts
+// A workspace file that was checked (its real path inside working-directory, a regular file),
+// and the only way a push opens one: every open proves it still holds the file that was checked.
+//
+// What an open proves, and what remains:
+// - O_NOFOLLOW (where the platform has it): the last name is not a link now.
+// - The opened handle's device and inode equal those checked, and it is a regular file: a name
+//   swapped since the check (for a link, or a parent folder swapped for a link leading out)
+//   opens another file and is refused.
+// - On Linux, /proc/self/fd/<n> names the opened file by its real path, which must be the one
+//   checked: this closes the window between the check's realpath and its lstat as well.
+// - Reading stops one byte past the checked size and fails on any other length, so a file that
+//   grew or shrank, or a pseudo-file whose size says 0 (/proc), never passes as checked.
+// Left open: on macOS and Windows the short window inside the check itself (between the
+// realpath, or a folder walk's listing, and the lstat) while a parent is swapped; a file
+// rewritten in place between hashing and upload is caught by the digest the registry (or
+// layout store) verifies; hard links cannot be told from the file they share (pnpm's store
+// relies on them), so one made to a file outside is read.
+
+
+
+
+/** A checked file that is no longer what was checked. */
+class FileChangedError extends Error {
+    code = 'FILE_CHANGED';
+    constructor(path, what) {
+        super(`${path} ${what} since it was checked; refused (is something writing the workspace?)`);
+        this.name = 'FileChangedError';
+    }
+}
+// Non-blocking: a FIFO swapped in must not hang the open (it is then refused as not a file).
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+const FD_PATHS = process.platform === 'linux';
+const READ_SIZE = 1024 * 1024;
+/** A file of our own (a packed archive) as a CheckedFile, so it is opened the same way. */
+async function checkOwnFile(path) {
+    const real = await (0,promises_.realpath)(path);
+    const stats = await (0,promises_.lstat)(real, { bigint: true });
+    if (!stats.isFile())
+        throw new FileChangedError(real, 'is not a regular file');
+    return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+}
+/** Opens the file, or fails when it is not (any more) the one that was checked. */
+async function openChecked(file) {
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file.path, OPEN_FLAGS);
+    }
+    catch (error) {
+        if (error.code === 'ELOOP') {
+            throw new FileChangedError(file.path, 'became a symbolic link');
+        }
+        throw error;
+    }
+    try {
+        const stats = await handle.stat({ bigint: true });
+        if (!stats.isFile() || stats.dev !== file.identity.dev || stats.ino !== file.identity.ino) {
+            throw new FileChangedError(file.path, 'was replaced');
+        }
+        if (FD_PATHS) {
+            const opened = await (0,promises_.readlink)(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+            if (opened !== undefined && opened !== file.path) {
+                throw new FileChangedError(file.path, `was reached through ${JSON.stringify(opened)}`);
+            }
+        }
+        return handle;
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+/**
+ * The checked bytes, in chunks; fails unless exactly the checked size arrives. With `reuse`,
+ * every chunk is a view of that one buffer, valid until the next one is asked for.
+ */
+async function* readChecked(file, reuse) {
+    const handle = await openChecked(file);
+    try {
+        const { size } = file.identity;
+        let done = 0;
+        for (;;) {
+            // One byte more than expected tells a file that grew.
+            const want = Math.min(reuse?.length ?? READ_SIZE, size - done + 1);
+            const buffer = reuse ?? Buffer.allocUnsafe(want);
+            const { bytesRead } = await handle.read(buffer, 0, want, done);
+            if (bytesRead === 0)
+                break;
+            done += bytesRead;
+            if (done > size)
+                throw new FileChangedError(file.path, `grew past ${size} bytes`);
+            yield buffer.subarray(0, bytesRead);
+        }
+        if (done !== size)
+            throw new FileChangedError(file.path, `shrank to ${done} of ${size} bytes`);
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** A fresh stream of the checked bytes, for each upload attempt. */
+const checkedStream = (file) => external_node_stream_.Readable.from(readChecked(file), { objectMode: false });
+/** The whole checked file; only for small files (the size is checked first). */
+async function readCheckedWhole(file) {
+    const chunks = [];
+    for await (const chunk of readChecked(file))
+        chunks.push(chunk);
+    return Buffer.concat(chunks);
+}
+async function digestChecked(file) {
+    const hash = newHash();
+    for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE)))
+        hash.update(chunk);
+    return { digest: `sha256:${hash.digest('hex')}`, size: file.identity.size };
+}
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
 
@@ -77747,6 +78494,57 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
+;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
+// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
+
+/**
+ * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
+ * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
+ */
+function splitMediaType(value) {
+    const colon = value.lastIndexOf(':');
+    if (colon <= 0)
+        return { path: value };
+    const suffix = value.slice(colon + 1);
+    if (!isValidMediaType(suffix))
+        return { path: value };
+    return { path: value.slice(0, colon), mediaType: suffix };
+}
+/**
+ * Why a line that matched nothing may have failed when its end looks like a media type written
+ * wrongly, such as `a.txt:text plain` (a space where the `/` belongs) or `a.txt:text/x y` (no
+ * valid media type): such a suffix stays part of the path. Undefined when nothing suggests it.
+ */
+function mediaTypeHint(spec) {
+    if (spec.mediaType !== undefined)
+        return undefined;
+    const colon = spec.pattern.lastIndexOf(':');
+    if (colon <= 0)
+        return undefined;
+    const suffix = spec.pattern.slice(colon + 1);
+    if (suffix.includes('\\'))
+        return undefined; // a Windows path, C:\…
+    const slashed = suffix.trim().replace(/\s+/, '/');
+    if (/^\S+\s+\S+$/.test(suffix.trim()) && isValidMediaType(slashed)) {
+        return `"${suffix}" is not a media type, so it was read as part of the path; did you mean "${spec.pattern.slice(0, colon)}:${slashed}"?`;
+    }
+    if (/^[^/]+\/./.test(suffix)) {
+        return `"${suffix}" is not a valid media type, so it was read as part of the path`;
+    }
+    return undefined;
+}
+/** Parses lines that are already trimmed and free of blanks and `#` comments. */
+function parseFileSpecs(lines) {
+    return lines.map((line) => {
+        if (line.startsWith('!'))
+            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
+        const { path, mediaType } = splitMediaType(line);
+        return mediaType === undefined
+            ? { kind: 'include', pattern: path, line }
+            : { kind: 'include', pattern: path, mediaType, line };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/glob-escape.ts
 
 const glob_escape_IS_WINDOWS = process.platform === 'win32';
@@ -77767,10 +78565,95 @@ function rootPattern(base, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? pattern : (0,external_node_path_.join)(globEscape(base), pattern);
 }
 
+;// CONCATENATED MODULE: ./src/commands/pack/path-rules.ts
+// Decisions about paths that need no disk: what is inside what, which names are hidden, where a
+// link's target leads by name. Each takes the path module of the platform whose rules apply
+// (node:path's `posix` or `win32`), so the Windows rules are tested on any machine.
+
+/** The rules of the platform we run on. */
+const hostPaths = (external_node_path_default());
+/** Whether `child` is `root` or below it; both absolute. (win32 compares case-insensitively.) */
+function isWithin(root, child, rules = hostPaths) {
+    const rel = rules.relative(root, child);
+    return rel === '' || !(rules.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${rules.sep}`));
+}
+/** The names from `root` down to `child` (empty for `root` itself); `child` must be within. */
+function segmentsBelow(root, child, rules = hostPaths) {
+    const rel = rules.relative(root, child);
+    return rel === '' ? [] : rel.split(rules.sep);
+}
+/**
+ * A glob pattern's segments below the working directory, as written (glob characters kept):
+ * relative patterns are normalised (`./dist//*` → dist, *), absolute ones made relative.
+ */
+function patternSegments(pattern, workingDirectory, rules = hostPaths) {
+    const rel = rules.isAbsolute(pattern)
+        ? rules.relative(workingDirectory, pattern)
+        : rules.normalize(pattern);
+    return rel.split(rules.sep).filter((segment) => segment !== '' && segment !== '.');
+}
+/** A hidden name, as actions/upload-artifact and shells see it. */
+const isHiddenName = (name) => name.startsWith('.');
+const path_rules_GLOBSTAR = '**';
+/**
+ * How many leading segments of a glob match reach the first hidden name that the pattern did
+ * not spell out itself; undefined when there is none. A hidden name is spelled out when the
+ * pattern segment that matched it starts with '.' (`.github/**`, `**\/.env`, `.*`): like a shell,
+ * `*`, `?` and `**` never match a leading dot. Pattern segments line up with path segments
+ * before the first `**` and, counted from the end, after the last one; a name anywhere else
+ * was matched by a `**`.
+ */
+function unspelledHiddenDepth(pathSegments, patternSegments) {
+    const firstStar = patternSegments.indexOf(path_rules_GLOBSTAR);
+    const lastStar = patternSegments.lastIndexOf(path_rules_GLOBSTAR);
+    const tail = firstStar < 0 ? [] : patternSegments.slice(lastStar + 1);
+    const head = firstStar < 0 ? patternSegments : patternSegments.slice(0, firstStar);
+    for (let i = 0; i < pathSegments.length; i++) {
+        const name = pathSegments[i] ?? '';
+        if (!isHiddenName(name))
+            continue;
+        const fromEnd = pathSegments.length - 1 - i;
+        const matchedBy = i < head.length
+            ? head[i]
+            : fromEnd < tail.length
+                ? tail[tail.length - 1 - fromEnd]
+                : undefined;
+        if (matchedBy === undefined || !isHiddenName(matchedBy))
+            return i + 1;
+    }
+    return undefined;
+}
+/**
+ * Judges a link stored in a folder layer by its target text, as our pull (and any careful
+ * extractor) will: `linkSegments` is where the link sits below the layer's folder. A target is
+ * absolute when any platform would read it so (`/x`, `C:\x`, `C:x`, `\\host\x`); `..` steps
+ * that climb above the folder leave it. On Windows both separators count.
+ */
+function linkEscape(linkSegments, target, rules = hostPaths) {
+    if (target === '' || target.includes('\0'))
+        return 'empty';
+    const windows = rules.sep === '\\';
+    if (target.startsWith('/') || /^[A-Za-z]:/.test(target) || (windows && target.startsWith('\\')))
+        return 'absolute';
+    const steps = target.split(windows ? /[\\/]/ : '/');
+    let depth = linkSegments.length - 1;
+    for (const step of steps) {
+        if (step === '' || step === '.')
+            continue;
+        depth += step === '..' ? -1 : 1;
+        if (depth < 0)
+            return 'climbs-out';
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/expand-files.ts
 // Turns the `files` lines into the layers to push: a literal folder becomes one folder layer;
 // a file, or each file a glob matches, becomes one file layer. Titles are paths relative to the
-// working directory with forward slashes.
+// working directory with forward slashes. What a line names or a glob matches is judged by its
+// real path (see workspace.ts); hidden names below what a line names are left out unless asked.
+
+
 
 
 
@@ -77785,7 +78668,7 @@ const IF_NO_FILES_FOUND = ['error', 'warn', 'ignore'];
  * layer each (only a line naming a folder itself packs it as one archive).
  */
 async function expandFileSpecs(specs, options) {
-    const { workingDirectory } = options;
+    const workingDirectory = options.workspace.path;
     const excludes = specs
         .filter((spec) => spec.kind === 'exclude')
         .map((spec) => rootPattern(workingDirectory, spec.pattern));
@@ -77794,9 +78677,11 @@ async function expandFileSpecs(specs, options) {
     for (const spec of specs) {
         if (spec.kind !== 'include')
             continue;
-        const found = await expandInclude(spec, excludes, workingDirectory);
+        const hiddenBefore = options.hidden.size;
+        const found = await expandInclude(spec, excludes, options);
+        options.log.debug(`files: ${JSON.stringify(spec.line)} → ${found.length === 1 ? '1 layer' : `${found.length} layers`}${options.hidden.size > hiddenBefore ? ` (${options.hidden.size - hiddenBefore} hidden left out)` : ''}`);
         if (found.length === 0) {
-            reportNoMatch(spec, options);
+            reportNoMatch(spec, options, options.hidden.size - hiddenBefore);
             continue;
         }
         for (const entry of found) {
@@ -77810,69 +78695,90 @@ async function expandFileSpecs(specs, options) {
     }
     return { entries, excludes };
 }
-async function expandInclude(spec, excludes, workingDirectory) {
+async function expandInclude(spec, excludes, options) {
+    const { workspace } = options;
+    const workingDirectory = workspace.path;
+    const blame = { input: 'files', given: spec.line };
     const literal = (0,external_node_path_.resolve)(workingDirectory, spec.pattern);
     // Refused before looking at the disk: what lies outside is an error even when it is missing.
-    checkInside(literalPrefix(literal, workingDirectory), workingDirectory, spec);
-    const stats = await (0,promises_.stat)(literal).catch(() => undefined);
-    if (stats !== undefined) {
+    const prefix = literalPrefix(literal, workingDirectory);
+    checkInside(prefix, workingDirectory, spec);
+    // What the line names, links followed; an excluded path is left alone, not even resolved.
+    const named = await (0,promises_.stat)(literal).catch(() => undefined);
+    if (named !== undefined) {
         const title = titleOf(literal, workingDirectory, spec);
-        if (stats.isDirectory()) {
-            if (await isExcluded(literal, excludes))
-                return [];
-            const isLink = (await (0,promises_.lstat)(literal)).isSymbolicLink();
-            return [
-                {
-                    kind: 'folder',
-                    title,
-                    path: literal,
-                    root: isLink ? await (0,promises_.realpath)(literal) : literal,
-                    mediaType: spec.mediaType ?? OCI_LAYER_TAR_GZIP,
-                },
-            ];
-        }
-        if (!stats.isFile()) {
-            throw new SpecError('files', spec.line, 'a regular file, a folder or a glob');
-        }
-        // Literal files still give way to the excludes.
-        const matches = await globFiles(globEscape(literal), excludes);
-        return matches.map((path) => fileEntry(path, workingDirectory, spec));
+        // Literal files give way to the excludes as globs do (`!dist` excludes dist/a.txt too).
+        if (await isExcluded(literal, excludes, !named.isDirectory()))
+            return [];
+        // A line that names a path itself is honoured even when the name is hidden.
+        const found = await workspace.resolve(literal, blame);
+        if (found === undefined)
+            return [];
+        if (found.kind === 'file')
+            return [fileEntry(literal, found.file, workingDirectory, spec)];
+        // A link to a folder is walked at its real path (a walk does not follow links).
+        const isLink = (await (0,promises_.lstat)(literal)).isSymbolicLink();
+        return [
+            {
+                kind: 'folder',
+                title,
+                path: literal,
+                root: isLink ? found.realPath : literal,
+                realRoot: found.realPath,
+                mediaType: spec.mediaType ?? OCI_LAYER_TAR_GZIP,
+                line: spec.line,
+            },
+        ];
     }
     if (!hasGlobSyntax(spec.pattern))
         return [];
-    const matches = await globFiles(rootPattern(workingDirectory, spec.pattern), excludes);
-    return matches
-        .map((path) => fileEntry(path, workingDirectory, spec))
-        .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
-}
-/** Whether an exclude matches the path itself (checked without walking below it). */
-async function isExcluded(path, excludes) {
-    if (excludes.length === 0)
-        return false;
-    const globber = await create([globEscape(path), ...excludes.map((e) => `!${e}`)].join('\n'), { implicitDescendants: false, matchDirectories: true, excludeHiddenFiles: false });
-    return (await globber.glob()).length === 0;
-}
-/** Regular files (links followed) that the pattern matches and no exclude does. */
-async function globFiles(pattern, excludes) {
-    const globber = await create([pattern, ...excludes.map((e) => `!${e}`)].join('\n'), {
+    // Where the glob starts, judged before it walks: a prefix that leads out is never listed.
+    if (prefix !== literal)
+        await workspace.resolve(prefix, blame);
+    const patternNames = patternSegments(spec.pattern, workingDirectory);
+    const globber = await create([rootPattern(workingDirectory, spec.pattern), ...excludes.map((e) => `!${e}`)].join('\n'), {
         followSymbolicLinks: true,
         implicitDescendants: true,
         matchDirectories: false,
         excludeHiddenFiles: false,
     });
-    const files = [];
-    for (const path of await globber.glob()) {
-        if ((await (0,promises_.stat)(path)).isFile())
-            files.push(path);
+    const entries = [];
+    // Streamed, so that the first match through a link leading out stops the walk there.
+    for await (const path of globber.globGenerator()) {
+        const segments = segmentsBelow(workingDirectory, path);
+        const hiddenDepth = options.includeHiddenFiles
+            ? undefined
+            : unspelledHiddenDepth(segments, patternNames);
+        if (hiddenDepth !== undefined) {
+            options.hidden.add(segments.slice(0, hiddenDepth).join('/'));
+            continue;
+        }
+        const match = await workspace.resolve(path, blame);
+        // Gone since it was listed; a folder only when it became one since.
+        if (match?.kind !== 'file')
+            continue;
+        entries.push(fileEntry(path, match.file, workingDirectory, spec));
     }
-    return files;
+    return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
 }
-function fileEntry(path, workingDirectory, spec) {
+/**
+ * Whether an exclude matches the path itself (checked without walking below it); with
+ * `descendants`, also an exclude that matches a folder above it.
+ */
+async function isExcluded(path, excludes, descendants) {
+    if (excludes.length === 0)
+        return false;
+    const globber = await create([globEscape(path), ...excludes.map((e) => `!${e}`)].join('\n'), { implicitDescendants: descendants, matchDirectories: true, excludeHiddenFiles: false });
+    return (await globber.glob()).length === 0;
+}
+function fileEntry(path, file, workingDirectory, spec) {
     return {
         kind: 'file',
         title: titleOf(path, workingDirectory, spec),
         path,
+        file,
         mediaType: spec.mediaType ?? OCI_LAYER_TAR,
+        line: spec.line,
     };
 }
 /**
@@ -77898,25 +78804,136 @@ function titleOf(path, workingDirectory, spec) {
     checkInside(path, workingDirectory, spec);
     const rel = (0,external_node_path_.relative)(workingDirectory, path);
     if (rel === '') {
-        throw new SpecError('files', spec.line, `a file, folder or glob inside working-directory "${workingDirectory}", not the folder itself (to push every file in it, use **)`);
+        throw new SpecError('files', spec.line, `a file, folder or glob inside working-directory "${workingDirectory}", not the folder itself: name what to push (such as dist/ or out/**/*.zip); ** takes every file in it except hidden ones (.git, .env, …)`);
     }
     return rel.split(external_node_path_.sep).join('/');
 }
-function reportNoMatch(spec, options) {
-    // `a.txt:text/x y` keeps its suffix as part of the path; say why it then matches nothing.
-    const suffix = spec.mediaType === undefined ? /:([^:\\/]*\/[^:]*)$/.exec(spec.pattern)?.[1] : undefined;
-    const hint = suffix === undefined
-        ? ''
-        : ` ("${suffix}" is not a valid media type, so it was read as part of the path)`;
-    const message = `files: ${JSON.stringify(spec.line)} matches no file in ${options.workingDirectory}${hint}`;
+function reportNoMatch(spec, options, hiddenCount) {
+    const workingDirectory = options.workspace.path;
+    // `a.txt:text plain` keeps its suffix as part of the path; say why it then matches nothing.
+    const mediaType = mediaTypeHint(spec);
+    const hint = mediaType !== undefined
+        ? ` (${mediaType})`
+        : hiddenCount > 0
+            ? ` (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`
+            : '';
+    const message = `files: ${JSON.stringify(spec.line)} matches no file in ${workingDirectory}${hint}`;
     switch (options.ifNoFilesFound) {
         case 'error':
-            throw new SpecError('files', spec.line, `an existing file or folder, or a glob that matches at least one file, in working-directory "${options.workingDirectory}" (or set if-no-files-found to warn or ignore)${hint}`);
+            throw new SpecError('files', spec.line, `an existing file or folder, or a glob that matches at least one file, in working-directory "${workingDirectory}" (or set if-no-files-found to warn or ignore)${hint}`);
         case 'warn':
             options.log.warning(message);
             return;
         case 'ignore':
             options.log.debug(message);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./src/commands/pack/git-credentials.ts
+// A git config that holds credentials is never pushed, whatever include-hidden-files says:
+// actions/checkout keeps the job's token in `.git/config` as `http.<url>.extraheader` unless
+// `persist-credentials: false`, and remotes are sometimes written as https://user:token@host.
+
+
+
+
+/**
+ * Whether a real path is a git config: `config` in a `.git` folder or below one (submodules keep
+ * theirs in `.git/modules/<name>/config`). Names compare without case, as on macOS and Windows.
+ */
+function isGitConfigPath(realPath, rules = hostPaths) {
+    const names = realPath.split(rules.sep).map((name) => name.toLowerCase());
+    return names.at(-1) === 'config' && names.slice(0, -1).includes('.git');
+}
+// scheme://user:password@ — in a value or in a section's subsection ([url "…"]).
+const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:"]*:[^\s/@"]+@/i;
+/** Reads git config lines one at a time and remembers the first credential found. */
+class GitConfigScanner {
+    section = '';
+    found;
+    line(text) {
+        if (this.found !== undefined)
+            return;
+        if (URL_WITH_PASSWORD.test(text)) {
+            this.found = 'url-password';
+            return;
+        }
+        let rest = text.trim();
+        const header = /^\[\s*([^\]\s".]+)[^\]]*\](.*)$/.exec(rest);
+        if (header) {
+            this.section = (header[1] ?? '').toLowerCase();
+            rest = (header[2] ?? '').trim();
+        }
+        const entry = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(rest);
+        if (!entry)
+            return;
+        const key = (entry[1] ?? '').toLowerCase();
+        const value = (entry[2] ?? '').replace(/^"|"$/g, '').trim();
+        if (this.section === 'http' && key === 'extraheader' && value !== '') {
+            this.found = 'extraheader';
+        }
+    }
+}
+/** The credential a git config text holds, if any. */
+function findGitCredential(text) {
+    const scanner = new GitConfigScanner();
+    for (const line of text.split(/\r?\n/))
+        scanner.line(line);
+    return scanner.found;
+}
+/**
+ * Fails when `file` is a git config holding credentials; other files pass without a read.
+ * `shown` is how the file is named in the message (never its content).
+ */
+async function refuseGitCredentials(file, shown, blame) {
+    if (!isGitConfigPath(file.path))
+        return;
+    const scanner = new GitConfigScanner();
+    const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
+    let partial = '';
+    for await (const chunk of readChecked(file)) {
+        const lines = (partial + decoder.write(chunk)).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines)
+            scanner.line(line);
+        if (scanner.found !== undefined)
+            break;
+    }
+    scanner.line(partial + decoder.end());
+    if (scanner.found === undefined)
+        return;
+    const what = scanner.found === 'extraheader'
+        ? 'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)'
+        : 'a URL with a password';
+    throw new SpecError(blame.input, blame.given, `no credentials, but ${JSON.stringify(shown)} holds ${what}; a git config with credentials is never pushed: check out with persist-credentials: false, or leave .git out (!.git)`);
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/hidden-files.ts
+// Hidden files and folders (names starting with '.') that a push left out, as
+// actions/upload-artifact leaves them out since v4.4: `.git` holds the job token after
+// actions/checkout, `.env` files hold secrets. One notice says what was left out.
+/** How many names a notice shows; the count covers the rest. */
+const SHOWN = 5;
+class HiddenTally {
+    paths = new Set();
+    /** A hidden path (a title-like path with '/'), counted once however much is below it. */
+    add(path) {
+        this.paths.add(path);
+    }
+    get size() {
+        return this.paths.size;
+    }
+    /** The notice for the log, or undefined when nothing was left out. */
+    notice() {
+        if (this.paths.size === 0)
+            return undefined;
+        const sorted = [...this.paths].sort();
+        const shown = sorted.slice(0, SHOWN).map((path) => JSON.stringify(path));
+        const more = sorted.length > SHOWN ? ` and ${sorted.length - SHOWN} more` : '';
+        const count = sorted.length === 1 ? '1 hidden file or folder' : `${sorted.length} hidden files and folders`;
+        return `Left out ${count} (names starting with "."): ${shown.join(', ')}${more}. Set include-hidden-files: true to push them, or name them in a files line.`;
     }
 }
 
@@ -78027,9 +79044,119 @@ const artifactTypeOf = (manifest) => manifest.artifactType ?? manifest.config.me
 /** Compact JSON, as the digest is taken over these exact bytes. */
 const manifestBytes = (manifest) => Buffer.from(JSON.stringify(manifest));
 
+;// CONCATENATED MODULE: ./src/commands/progress.ts
+// Progress lines that read well in CI logs: no TTY bars and no flood. Only work above a size
+// threshold reports, and at most every few seconds or every tenth of the way. Transfers, packing
+// a folder and unpacking one report at this same pace.
+
+
+const DEFAULTS = { minSize: 8 * 1024 * 1024, intervalMs: 5000, step: 0.1 };
+/** When one piece of work reports next: every `step` of the way, or `intervalMs` of silence. */
+class Pace {
+    options;
+    start;
+    lastTime;
+    /** How many whole steps were done at the last line (counted, so 0.3 - 0.2 is one step). */
+    lastSteps = 0;
+    constructor(options, start) {
+        this.options = options;
+        this.start = start;
+        this.lastTime = start;
+    }
+    /** Whether a line is due at `time`, `fraction` of the way (undefined: the size is unknown). */
+    due(time, fraction) {
+        const steps = fraction === undefined ? this.lastSteps : Math.floor(fraction / this.options.step + 1e-9);
+        if (steps <= this.lastSteps && time - this.lastTime < this.options.intervalMs)
+            return false;
+        this.lastTime = time;
+        this.lastSteps = Math.max(steps, this.lastSteps);
+        return true;
+    }
+    /** Whether any line was written since the start. */
+    get spoke() {
+        return this.lastTime !== this.start || this.lastSteps !== 0;
+    }
+}
+function settings(options) {
+    return {
+        minSize: options.minSize ?? DEFAULTS.minSize,
+        pace: {
+            intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+            step: options.step ?? DEFAULTS.step,
+            now: options.now ?? Date.now,
+        },
+    };
+}
+const percent = (fraction) => `${Math.floor(Math.min(fraction, 1) * 100)}%`;
+/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
+function progressReporter(log, verb, options = {}) {
+    const { minSize, pace } = settings(options);
+    const state = new Map();
+    return ({ descriptor, done, total }) => {
+        if (total <= minSize)
+            return;
+        const time = pace.now();
+        let entry = state.get(descriptor.digest);
+        if (!entry) {
+            entry = new Pace(pace, time);
+            state.set(descriptor.digest, entry);
+        }
+        const fraction = done / total;
+        const finished = done >= total;
+        if (finished)
+            state.delete(descriptor.digest);
+        // At the end only when something was said before, or the work took a while.
+        if (finished ? !entry.spoke && time === entry.start : !entry.due(time, fraction))
+            return;
+        const title = descriptor.annotations?.['org.opencontainers.image.title'];
+        const label = title
+            ? `${title} (${shortDigest(descriptor.digest)})`
+            : shortDigest(descriptor.digest);
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(fraction)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work of a size known beforehand, such as packing a folder: call it with the bytes done so far;
+ * logs `<verb> <label>: 45% of 200 MiB, 80 MiB/s`. Silent at the end: the caller says what came
+ * of it.
+ */
+function sizedProgress(log, verb, label, total, options = {}) {
+    const { minSize, pace } = settings(options);
+    if (total <= minSize)
+        return () => undefined;
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (done >= total || !entry.due(time, done / total))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(done / total)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work whose size shows only at its end, such as unpacking a folder (a gzip stream does not say
+ * how much it holds): logs `<verb> <label>: 1.2 GiB so far, 300 MiB/s` after each interval.
+ */
+function openEndedProgress(log, verb, label, options = {}) {
+    const { pace } = settings(options);
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (!entry.due(time, undefined))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${formatBytes(done)} so far${rate ? `, ${rate}` : ''}`);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/folder-walk.ts
-// Lists what goes into a folder layer: every entry below the folder, minus the excludes, in a
-// fixed order, with the metadata the tar keeps.
+// Lists what goes into a folder layer: every entry below the folder, minus the excludes and
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
+// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+
+
+
 
 
 
@@ -78053,28 +79180,72 @@ async function walkFolder(options) {
         const rel = (0,external_node_path_.relative)(options.root, path);
         const segments = rel === '' ? [] : rel.split(external_node_path_.sep);
         const name = [options.title, ...segments].join('/');
-        const stats = await (0,promises_.lstat)(path);
-        const mode = stats.mode & 0o7777;
-        const mtime = options.mtime ?? Math.floor(stats.mtimeMs / 1000);
+        if (!options.includeHiddenFiles) {
+            const hidden = segments.findIndex(isHiddenName);
+            if (hidden >= 0) {
+                // Only the topmost hidden name is reported; what is below it went with it.
+                if (hidden === segments.length - 1)
+                    options.onHidden?.(name);
+                continue;
+            }
+        }
+        const stats = await (0,promises_.lstat)(path, { bigint: true });
+        const mode = Number(stats.mode) & 0o7777;
+        const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
         let item;
         if (stats.isDirectory()) {
             item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
         }
         else if (stats.isSymbolicLink()) {
             const linkName = await (0,promises_.readlink)(path);
+            await checkLink(path, segments, linkName, name, options);
             item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
         }
         else if (stats.isFile()) {
-            item = { entry: { name, type: 'file', mode, mtime, size: stats.size }, source: path };
+            const size = Number(stats.size);
+            // The walk follows no link below the root, so this is the file's real path.
+            const source = {
+                path: (0,external_node_path_.join)(options.realRoot, ...segments),
+                identity: { dev: stats.dev, ino: stats.ino, size },
+            };
+            await refuseGitCredentials(source, name, options.blame);
+            item = { entry: { name, type: 'file', mode, mtime, size }, source };
         }
         else {
-            options.onSkipped?.(path);
+            options.onSkipped?.(name);
             continue;
         }
         items.push({ segments, item });
     }
     items.sort((a, b) => compareSegments(a.segments, b.segments));
     return items.map(({ item }) => item);
+}
+/** A link must stay within the folder by its name and by where it leads on disk now. */
+async function checkLink(path, segments, target, name, options) {
+    const folder = JSON.stringify(options.title);
+    const escape = linkEscape(segments, target);
+    let why = escape === undefined ? undefined : escapeText(escape, folder);
+    if (why === undefined) {
+        // A chain through other links can lead out even when the name stays in. A dangling link
+        // leads nowhere; its name alone was judged.
+        const real = await (0,promises_.realpath)(path).catch(() => undefined);
+        if (real !== undefined && !isWithin(options.realRoot, real)) {
+            why = `leads to ${JSON.stringify(real)}, outside ${folder}`;
+        }
+    }
+    if (why === undefined)
+        return;
+    throw new SpecError(options.blame.input, options.blame.given, `folders whose symbolic links stay inside them (a pull refuses the others), but ${JSON.stringify(name)} links to ${JSON.stringify(target)}, which ${why}`);
+}
+function escapeText(escape, folder) {
+    switch (escape) {
+        case 'empty':
+            return 'is empty';
+        case 'absolute':
+            return 'is absolute';
+        case 'climbs-out':
+            return `climbs out of ${folder}`;
+    }
 }
 function compareSegments(a, b) {
     const length = Math.min(a.length, b.length);
@@ -78087,8 +79258,6 @@ function compareSegments(a, b) {
     return a.length - b.length;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: external "node:zlib"
@@ -78296,7 +79465,6 @@ function asciiFallback(value, width) {
 // the thread pool, and a tar of 10,000 small files would otherwise make 30,000 of them.
 
 
-
 const BATCH_SIZE = 1024 * 1024;
 /** Files up to this size are read whole (read ahead); larger ones are streamed. */
 const SMALL_FILE = 1024 * 1024;
@@ -78304,7 +79472,7 @@ const SMALL_FILE = 1024 * 1024;
 const READ_AHEAD = 8;
 /**
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
- * files read ahead. Fails when a file's size changed since it was listed.
+ * files read ahead. Fails when a file changed (size, or identity) since it was listed.
  */
 async function* tarChunks(items) {
     const batch = new Batch(BATCH_SIZE);
@@ -78315,7 +79483,7 @@ async function* tarChunks(items) {
             return;
         if (item.entry.size > SMALL_FILE)
             return;
-        const read = readSmallFile(item.source, item.entry.size);
+        const read = readSmallFile(item.source);
         read.catch(() => undefined); // awaited in turn below; an abandoned read must not crash
         ahead.set(index, read);
     };
@@ -78333,7 +79501,7 @@ async function* tarChunks(items) {
             yield* batch.add(await small);
         }
         else {
-            for await (const chunk of streamFile(source, entry.size))
+            for await (const chunk of readChecked(source))
                 yield* batch.add(chunk);
         }
         yield* batch.add(padding(entry.size));
@@ -78341,8 +79509,9 @@ async function* tarChunks(items) {
     yield* batch.add(END_OF_ARCHIVE);
     yield* batch.flush();
 }
-async function readSmallFile(path, size) {
-    const file = await (0,promises_.open)(path, 'r');
+async function readSmallFile(source) {
+    const { size } = source.identity;
+    const file = await openChecked(source);
     try {
         // One byte more than expected tells a file that grew.
         const buffer = Buffer.allocUnsafe(size + 1);
@@ -78353,29 +79522,15 @@ async function readSmallFile(path, size) {
                 break;
             filled += bytesRead;
         }
-        if (filled !== size)
-            throw changed(path, size, filled > size ? 'more' : filled);
+        if (filled > size)
+            throw new FileChangedError(source.path, `grew past ${size} bytes`);
+        if (filled < size)
+            throw new FileChangedError(source.path, `shrank to ${filled} of ${size} bytes`);
         return buffer.subarray(0, size);
     }
     finally {
         await file.close();
     }
-}
-async function* streamFile(path, size) {
-    let read = 0;
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path, {
-        highWaterMark: BATCH_SIZE,
-    })) {
-        read += chunk.length;
-        if (read > size)
-            throw changed(path, size, 'more');
-        yield chunk;
-    }
-    if (read !== size)
-        throw changed(path, size, read);
-}
-function changed(path, size, now) {
-    return new Error(`${path} changed while it was being packed: it had ${size} bytes, then ${now}`);
 }
 /** Gathers small pieces into chunks of at least `size` bytes. */
 class Batch {
@@ -78413,12 +79568,24 @@ class Batch {
 
 
 
-/** Writes the archive of `items` to `path`; removes it again when anything fails. */
-async function packFolder(items, path, compressionLevel) {
+
+/**
+ * About how many bytes the tar of `items` has, for progress: a header block per entry, file
+ * bodies padded to whole blocks, the end-of-archive blocks. (Long names add a few blocks more.)
+ */
+function tarSize(items) {
+    const blocks = (size) => Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
+    return items.reduce((sum, { entry }) => sum + BLOCK_SIZE + (entry.type === 'file' ? blocks(entry.size) : 0), END_OF_ARCHIVE.length);
+}
+/**
+ * Writes the archive of `items` to `path`; removes it again when anything fails. `onProgress`
+ * hears the bytes of the tar written so far.
+ */
+async function packFolder(items, path, compressionLevel, onProgress) {
     const plain = new Meter();
     const compressed = new Meter();
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
@@ -78431,6 +79598,15 @@ async function packFolder(items, path, compressionLevel) {
         uncompressedDigest: plain.digest(),
         uncompressedSize: plain.size,
     };
+}
+/** Passes chunks on, telling `onProgress` how far `meter` has counted. */
+function progressTap(meter, onProgress) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            onProgress(meter.size);
+            done(null, chunk);
+        },
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/concurrency.ts
@@ -78479,10 +79655,14 @@ async function mapLimit(items, limit, work) {
 
 
 
+
+
 async function prepareLayers(entries, options) {
     return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+        const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
-            const { digest, size } = await digestFile(entry.path);
+            await refuseGitCredentials(entry.file, entry.title, blame);
+            const { digest, size } = await digestChecked(entry.file);
             return {
                 entry,
                 descriptor: {
@@ -78491,17 +79671,21 @@ async function prepareLayers(entries, options) {
                     size,
                     annotations: { [TITLE]: entry.title },
                 },
-                blobPath: entry.path,
+                blob: entry.file,
             };
         }
         const items = await walkFolder({
             root: entry.root,
+            realRoot: entry.realRoot,
             title: entry.title,
             excludes: options.excludes,
             ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
-            onSkipped: (path) => options.log.warning(`${path} is not a file, folder or link; it is left out of ${entry.title}`),
+            includeHiddenFiles: options.includeHiddenFiles,
+            blame,
+            onSkipped: (name) => options.log.warning(`${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`),
+            onHidden: (name) => options.hidden.add(name),
         });
-        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel);
+        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, sizedProgress(options.log, 'Packing', entry.title, tarSize(items)));
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
         const annotations = {
             [ORAS_CONTENT_DIGEST]: packed.uncompressedDigest,
@@ -78516,9 +79700,90 @@ async function prepareLayers(entries, options) {
                 size: packed.size,
                 annotations,
             },
-            blobPath: packed.path,
+            blob: await checkOwnFile(packed.path),
         };
     });
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/workspace.ts
+
+
+
+// Their entries are regular files whose size is not their content (/proc/self/environ says 0).
+const PSEUDO_ROOTS = process.platform === 'linux' ? ['/proc', '/sys'] : [];
+class Workspace {
+    path;
+    realPath;
+    constructor(
+    /** Absolute, as named: titles are relative to it. */
+    path, 
+    /** Its real path: what everything read must stay within. */
+    realPath) {
+        this.path = path;
+        this.realPath = realPath;
+    }
+    static async open(path) {
+        return new Workspace(path, await (0,promises_.realpath)(path));
+    }
+    /** A path below the named working directory, with forward slashes, for messages. */
+    display(path) {
+        const rel = hostPaths.relative(this.path, path);
+        return rel === '' ? '.' : rel.split(hostPaths.sep).join('/');
+    }
+    /**
+     * Where `path` (absolute) really leads, when it exists: a regular file or a folder within
+     * working-directory. Anything else is refused, naming the path and where it leads.
+     */
+    async resolve(path, blame) {
+        let real;
+        try {
+            real = await (0,promises_.realpath)(path);
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT' || code === 'ENOTDIR')
+                return undefined;
+            if (code === 'ELOOP')
+                throw this.refuse(blame, path, 'is a loop of symbolic links');
+            throw error;
+        }
+        if (!isWithin(this.realPath, real)) {
+            throw this.refuse(blame, path, `leads to ${JSON.stringify(real)}, outside it`);
+        }
+        if (PSEUDO_ROOTS.some((root) => isWithin(root, real))) {
+            throw this.refuse(blame, path, `leads to ${JSON.stringify(real)}, a ${real.split('/')[1]} entry`);
+        }
+        const stats = await (0,promises_.lstat)(real, { bigint: true });
+        if (stats.isDirectory())
+            return { kind: 'folder', realPath: real };
+        if (stats.isFile()) {
+            return {
+                kind: 'file',
+                file: {
+                    path: real,
+                    identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+                },
+            };
+        }
+        const leads = real === path ? 'is' : `leads to ${JSON.stringify(real)},`;
+        throw this.refuse(blame, path, `${leads} ${kindOf(stats)}, neither a regular file nor a folder`);
+    }
+    refuse(blame, path, why) {
+        return new SpecError(blame.input, blame.given, `regular files and folders within working-directory "${this.path}", but ${JSON.stringify(this.display(path))} ${why}`);
+    }
+}
+function kindOf(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice())
+        return 'a character device';
+    if (stats.isBlockDevice())
+        return 'a block device';
+    if (stats.isSymbolicLink())
+        return 'a symbolic link';
+    return 'a special file';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/pack-artifact.ts
@@ -78535,25 +79800,45 @@ async function prepareLayers(entries, options) {
 
 
 
+
+
+
+/** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
+const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 async function packArtifact(spec, log) {
+    const workspace = await Workspace.open(spec.workingDirectory);
+    log.debug(`working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`);
+    const hidden = new HiddenTally();
     const { entries, excludes } = await expandFileSpecs(spec.files, {
-        workingDirectory: spec.workingDirectory,
+        workspace,
         ifNoFilesFound: spec.ifNoFilesFound,
+        includeHiddenFiles: spec.includeHiddenFiles,
+        hidden,
         log,
     });
-    const annotationFile = await readAnnotationFile(spec);
+    if (entries.length === 0 && spec.files.some((line) => line.kind === 'include')) {
+        // Not 'error': that failed on the first line that matched nothing.
+        if (spec.ifNoFilesFound !== 'error') {
+            noticeHidden(hidden, log);
+            return { kind: 'nothing-found', ifNoFilesFound: spec.ifNoFilesFound };
+        }
+    }
+    const annotationFile = await readAnnotationFile(spec, workspace);
     if (annotationFile !== undefined && spec.annotationFile !== undefined) {
         checkLayerTitles(annotationFile, spec.annotationFile, entries.map((e) => e.title));
     }
-    const config = await readConfig(spec);
+    const config = await readConfig(spec, workspace);
     const layers = await prepareLayers(entries, {
         tempDir: spec.tempDir,
         excludes,
         ...(spec.reproducible ? { mtime: spec.mtime } : {}),
         compressionLevel: spec.compressionLevel,
         concurrency: spec.concurrency,
+        includeHiddenFiles: spec.includeHiddenFiles,
+        hidden,
         log,
     });
+    noticeHidden(hidden, log);
     for (const layer of layers) {
         const extra = annotationFile?.layers.get(layer.entry.title);
         if (extra === undefined)
@@ -78586,10 +79871,11 @@ async function packArtifact(spec, log) {
     const bytes = manifestBytes(manifest);
     const configBlob = {
         descriptor: configDescriptor(plan),
-        source: config === undefined ? { bytes: EMPTY_JSON } : { path: config.path },
+        source: config === undefined ? { bytes: EMPTY_JSON } : { file: config.file },
         label: config === undefined ? 'config {}' : 'config',
     };
     return {
+        kind: 'packed',
         manifest,
         bytes,
         descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
@@ -78610,37 +79896,55 @@ async function packArtifact(spec, log) {
         })),
     };
 }
-async function readAnnotationFile(spec) {
+function noticeHidden(hidden, log) {
+    const notice = hidden.notice();
+    if (notice !== undefined)
+        log.notice(notice);
+}
+/** A file named by `config` or `annotation-file`: a regular file within working-directory. */
+async function resolveFile(workspace, input, given, expected) {
+    const found = await workspace.resolve((0,external_node_path_.resolve)(workspace.path, given), { input, given });
+    if (found === undefined)
+        throw new SpecError(input, given, `${expected}: it does not exist`);
+    if (found.kind !== 'file')
+        throw new SpecError(input, given, `${expected}: it is a folder`);
+    return found;
+}
+async function readAnnotationFile(spec, workspace) {
     if (spec.annotationFile === undefined)
         return undefined;
-    const path = (0,external_node_path_.resolve)(spec.workingDirectory, spec.annotationFile);
+    const expected = `a readable JSON file (relative to working-directory "${spec.workingDirectory}")`;
+    const { file } = await resolveFile(workspace, 'annotation-file', spec.annotationFile, expected);
+    if (file.identity.size > MAX_ANNOTATION_FILE) {
+        throw new SpecError('annotation-file', spec.annotationFile, `${expected} of at most 4 MiB, but it has ${file.identity.size} bytes`);
+    }
     let text;
     try {
-        text = await (0,promises_.readFile)(path, 'utf8');
+        text = (await readCheckedWhole(file)).toString('utf8');
     }
     catch (error) {
-        throw new SpecError('annotation-file', spec.annotationFile, `a readable JSON file (relative to working-directory "${spec.workingDirectory}"): ${error.message}`);
+        const code = error.code;
+        if (typeof code !== 'string' || code === 'FILE_CHANGED')
+            throw error;
+        throw new SpecError('annotation-file', spec.annotationFile, `${expected}: ${error.message}`);
     }
     return parseAnnotationFile(text, spec.annotationFile);
 }
-async function readConfig(spec) {
+async function readConfig(spec, workspace) {
     if (spec.config === undefined)
         return undefined;
-    const path = (0,external_node_path_.resolve)(spec.workingDirectory, spec.config.path);
-    const isFile = await (0,promises_.stat)(path).then((s) => s.isFile(), () => false);
-    if (!isFile) {
-        throw new SpecError('config', spec.config.path, `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`);
-    }
-    const { digest, size } = await digestFile(path);
+    const { file } = await resolveFile(workspace, 'config', spec.config.path, `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`);
+    await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
+    const { digest, size } = await digestChecked(file);
     const blob = { digest, size };
     if (spec.config.mediaType !== undefined)
         blob.mediaType = spec.config.mediaType;
-    return { path, blob };
+    return { file, blob };
 }
 function layerBlob(layer) {
     return {
         descriptor: layer.descriptor,
-        source: { path: layer.blobPath },
+        source: { file: layer.blob },
         label: layer.entry.title,
     };
 }
@@ -78656,46 +79960,6 @@ function uniqueBlobs(blobs) {
 }
 function sortKeys(annotations) {
     return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-;// CONCATENATED MODULE: ./src/commands/progress.ts
-// Progress lines that read well in CI logs: no TTY bars and no flood. Only blobs above a size
-// threshold report, and at most every few seconds or every tenth of the way.
-
-
-/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
-function progressReporter(log, verb, options = {}) {
-    const minSize = options.minSize ?? 8 * 1024 * 1024;
-    const intervalMs = options.intervalMs ?? 5000;
-    const step = options.step ?? 0.1;
-    const now = options.now ?? Date.now;
-    const state = new Map();
-    return ({ descriptor, done, total }) => {
-        if (total <= minSize)
-            return;
-        const time = now();
-        let entry = state.get(descriptor.digest);
-        if (!entry) {
-            entry = { start: time, lastTime: time, lastFraction: 0 };
-            state.set(descriptor.digest, entry);
-        }
-        const fraction = done / total;
-        const finished = done >= total;
-        if (finished)
-            state.delete(descriptor.digest);
-        if (!finished && time - entry.lastTime < intervalMs && fraction - entry.lastFraction < step)
-            return;
-        if (finished && entry.lastFraction === 0 && time === entry.start)
-            return;
-        entry.lastTime = time;
-        entry.lastFraction = fraction;
-        const title = descriptor.annotations?.['org.opencontainers.image.title'];
-        const label = title
-            ? `${title} (${shortDigest(descriptor.digest)})`
-            : shortDigest(descriptor.digest);
-        const rate = formatRate(done, time - entry.start);
-        log.info(`${verb} ${label}: ${Math.floor(fraction * 100)}% of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/push/upload-blobs.ts
@@ -78718,11 +79982,14 @@ const VERB = {
 function line(verb, blob) {
     return `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
 }
-/** Re-opened for every attempt, so a retried upload never reads a used stream. */
+/**
+ * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
+ * the file is still the one that was checked and hashed.
+ */
 function blobSource(blob) {
     const { source } = blob;
-    return 'path' in source
-        ? { open: () => (0,external_node_fs_namespaceObject.createReadStream)(source.path) }
+    return 'file' in source
+        ? { open: () => checkedStream(source.file) }
         : { open: () => external_node_stream_.Readable.from([source.bytes]) };
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
@@ -78759,26 +80026,43 @@ function reportExisting(blobs, log) {
 ;// CONCATENATED MODULE: ./src/commands/push/push.ts
 // `push`: files, globs and folders → one artifact in a Target (registry or layout folder).
 // Order matters: every blob first, the manifest last (so a failure tags nothing), then the
-// extra tags.
+// extra tags. Cancelled, it stops before the manifest (nothing tagged) or, when the manifest was
+// already on its way, finishes it first (see Cancellation).
 
 
 
 
 
 
+
+
+/**
+ * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
+ * pushes and tags nothing (the target is not even opened) and says so.
+ */
 async function pushArtifact(targetSource, options, log) {
     const title = options.groupTitle ??
         `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
+    const cancellation = options.cancellation ?? processCancellation;
     await (0,promises_.mkdir)(options.tempRoot, { recursive: true });
     const tempDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(options.tempRoot, 'oci-push-'));
+    const untrack = trackScratch(tempDir);
     try {
         const result = await log.group(title, async () => {
             const artifact = await packArtifact({ ...options, tempDir }, log);
+            if (artifact.kind === 'nothing-found') {
+                reportNothingFound(artifact, options, log);
+                return artifact;
+            }
+            cancellation.throwIfRequested();
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
             const uploads = (await target.exists(artifact.descriptor))
                 ? reportExisting(artifact.blobs, log)
                 : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
-            const { subjectHandled } = await target.pushManifest(artifact.descriptor, artifact.bytes, options.tag);
+            // The last point at which a cancelled push stops with nothing tagged. Once sent, the
+            // manifest (with the referrers index that lists it) is seen through.
+            cancellation.throwIfRequested();
+            const { subjectHandled } = await cancellation.uninterruptible(() => target.pushManifest(artifact.descriptor, artifact.bytes, options.tag));
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
             if (options.subject !== undefined && !subjectHandled) {
                 log.info(`${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`);
@@ -78787,23 +80071,38 @@ async function pushArtifact(targetSource, options, log) {
             for (const tag of options.tags) {
                 if (tags.includes(tag))
                     continue;
+                cancellation.throwIfRequested();
                 await target.tag(artifact.descriptor, tag);
                 log.info(`Tagged ${tag}`);
                 tags.push(tag);
             }
             return { ...artifact, tags, uploads };
         });
-        log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
+        if (result.kind === 'packed')
+            log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
         return result;
     }
     finally {
         await (0,promises_.rm)(tempDir, { recursive: true, force: true });
+        untrack();
     }
+}
+function reportNothingFound(found, options, log) {
+    const lines = options.files
+        .filter((spec) => spec.kind === 'include')
+        .map((spec) => JSON.stringify(spec.line))
+        .join(', ');
+    const message = `No files were found with the files lines ${lines} in ${options.workingDirectory}; nothing was pushed and no tag was set (if-no-files-found: ${found.ifNoFilesFound})`;
+    if (found.ifNoFilesFound === 'warn')
+        log.warning(message);
+    else
+        log.notice(message);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/attach.ts
 
 
+/** Attaches, or, when `files` matched nothing and if-no-files-found allows it, attaches nothing. */
 async function attachArtifact(target, options, log) {
     const resolved = await target.resolve(options.subjectReference).catch((error) => {
         if (error instanceof OciError && error.code === 'NOT_FOUND') {
@@ -78817,10 +80116,11 @@ async function attachArtifact(target, options, log) {
         size: resolved.size,
     };
     const result = await pushArtifact(target, { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` }, log);
-    return { ...result, subject };
+    return result.kind === 'packed' ? { ...result, subject } : result;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/manifest-graph.ts
+
 
 
 const isDescriptor = (value) => typeof value === 'object' &&
@@ -78828,6 +80128,22 @@ const isDescriptor = (value) => typeof value === 'object' &&
     typeof value.mediaType === 'string' &&
     typeof value.digest === 'string' &&
     typeof value.size === 'number';
+/**
+ * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
+ * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
+ */
+function checkedDescriptor(value, field, what) {
+    if (!isDescriptor(value)) {
+        throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
+    }
+    try {
+        parseDigest(value.digest);
+    }
+    catch (error) {
+        throw new OciError('INVALID_MANIFEST', `${what}: ${field} has an invalid digest: ${error.message}`, { cause: error });
+    }
+    return value;
+}
 /** Parses manifest bytes far enough to follow its edges; `what` names it in errors. */
 function parseManifestLinks(bytes, what) {
     let json;
@@ -78845,10 +80161,7 @@ function parseManifestLinks(bytes, what) {
     const mediaType = declared ?? (isIndex ? OCI_INDEX : OCI_MANIFEST);
     const children = [];
     const take = (value, field) => {
-        if (!isDescriptor(value)) {
-            throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
-        }
-        children.push(value);
+        children.push(checkedDescriptor(value, field, what));
     };
     if (isIndex) {
         if (!Array.isArray(json['manifests'])) {
@@ -78873,8 +80186,8 @@ function parseManifestLinks(bytes, what) {
             : undefined;
     if (artifactType !== undefined)
         links.artifactType = artifactType;
-    if (isDescriptor(json['subject']))
-        links.subject = json['subject'];
+    if (json['subject'] !== undefined && json['subject'] !== null)
+        links.subject = checkedDescriptor(json['subject'], 'subject', what);
     const annotations = json['annotations'];
     if (typeof annotations === 'object' && annotations !== null && !Array.isArray(annotations)) {
         links.annotations = annotations;
@@ -78901,7 +80214,7 @@ function referrerDescriptor(manifest, links) {
 // Progress of one blob as its bytes pass: the same tap for uploads, downloads and layout writes.
 
 /** Passes bytes on unchanged, reporting the running total after each chunk. */
-function progressTap(descriptor, onProgress) {
+function progress_tap_progressTap(descriptor, onProgress) {
     let done = 0;
     return new external_node_stream_.Transform({
         transform(chunk, _encoding, callback) {
@@ -78912,9 +80225,38 @@ function progressTap(descriptor, onProgress) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/layout/busy-retry.ts
+// On Windows a file that another process has open, or is deleting or replacing, cannot be
+// opened, renamed over or created for a moment: EPERM, EACCES or EBUSY where POSIX systems
+// would succeed. Writers of one layout folder meet exactly there (index.json, its lock file),
+// so those calls are tried again for a short, bounded while, as npm's own file writes do.
+const WINDOWS_BUSY_CODES = new Set(['EPERM', 'EACCES', 'EBUSY']);
+/** Waits between tries: about two seconds in all. */
+const PAUSES_MS = [10, 20, 40, 80, 160, 320, 640, 640];
+/** Whether `error` is the passing kind of failure described above on `platform`. */
+function isTransientBusy(error, platform = process.platform) {
+    const code = error?.code;
+    return platform === 'win32' && typeof code === 'string' && WINDOWS_BUSY_CODES.has(code);
+}
+/** Runs `action`, again after a pause while it fails with a transient busy error. */
+async function retryWhileBusy(action, platform = process.platform) {
+    for (const pause of PAUSES_MS) {
+        try {
+            return await action();
+        }
+        catch (error) {
+            if (!isTransientBusy(error, platform))
+                throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+    return action();
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/atomic-file.ts
 // Content appears at its final path whole and verified, or not at all: it is written into a
 // temporary file next to its destination (same folder, same file system) and renamed into place.
+
 
 
 
@@ -78939,12 +80281,12 @@ async function writeVerified(destination, source, expected, options = {}) {
     try {
         const stages = [source];
         if (options.onProgress)
-            stages.push(progressTap(expected, options.onProgress));
+            stages.push(progress_tap_progressTap(expected, options.onProgress));
         stages.push(new VerifyingStream(expected));
         // `flush` syncs the file before it is closed, so a renamed blob is on disk whole.
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx', mode: 0o644, flush: true });
         await (0,external_node_stream_promises_namespaceObject.pipeline)([...stages, file], options.signal ? { signal: options.signal } : {});
-        await (0,promises_.rename)(temp, destination);
+        await renameBlob(temp, destination, expected);
     }
     catch (error) {
         source.destroy();
@@ -78952,8 +80294,27 @@ async function writeVerified(destination, source, expected, options = {}) {
         throw error;
     }
 }
+/**
+ * Content-addressed: when the rename fails because another process put the same blob there
+ * first and a reader holds it open (Windows refuses to replace such a file), the blob is there.
+ */
+async function renameBlob(temp, destination, expected) {
+    try {
+        await (0,promises_.rename)(temp, destination);
+    }
+    catch (error) {
+        const present = await (0,promises_.lstat)(destination).catch(() => undefined);
+        if (present?.isFile() && present.size === expected.size) {
+            await removeQuietly(temp);
+            return;
+        }
+        if (!isTransientBusy(error))
+            throw error;
+        await retryWhileBusy(() => (0,promises_.rename)(temp, destination));
+    }
+}
 /** Writes small content (index.json) whole, through a temporary file and a rename. */
-async function writeWhole(destination, bytes) {
+async function writeWhole(destination, bytes, options = {}) {
     const temp = tempPathFor(destination);
     try {
         const file = await (0,promises_.open)(temp, 'wx', 0o644);
@@ -78964,7 +80325,8 @@ async function writeWhole(destination, bytes) {
         finally {
             await file.close();
         }
-        await (0,promises_.rename)(temp, destination);
+        await options.beforeRename?.();
+        await retryWhileBusy(() => (0,promises_.rename)(temp, destination));
     }
     catch (error) {
         await removeQuietly(temp);
@@ -78987,6 +80349,318 @@ function blobDir(root, digest) {
     return (0,external_node_path_.join)(root, 'blobs', digestAlgorithm(parseDigest(digest)));
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/oci/layout/lock-file.ts
+// A lock file for read-modify-write cycles that several processes may run on one file at once
+// (two CI steps tagging into one OCI layout folder). It works the same on Linux, Windows and
+// macOS and on network shares, which flock() and its kin do not: the lock is a file created
+// with O_EXCL ('wx'), which the file system creates for one process only. It names its owner
+// (pid, host, a random token, since when), so a waiter can tell a live holder from one that
+// died without removing it (a SIGKILLed step), and its holder refreshes its time while it holds
+// it, so a holder on another host that stopped refreshing is recognised too.
+
+
+
+
+
+
+/** Index updates take milliseconds; a minute of waiting means something is wrong. */
+const DEFAULT_LOCK_WAIT_MS = 60_000;
+/** Holders refresh every third of this, so only a dead or frozen holder gets this old. */
+const DEFAULT_LOCK_STALE_MS = 30_000;
+let here;
+function thisPlace() {
+    if (here === undefined) {
+        let pidSpace;
+        try {
+            pidSpace = process.platform === 'linux' ? (0,external_node_fs_namespaceObject.readlinkSync)('/proc/self/ns/pid') : undefined;
+        }
+        catch {
+            pidSpace = undefined;
+        }
+        here = { host: (0,external_node_os_namespaceObject.hostname)(), pidSpace };
+    }
+    return here;
+}
+/** The lock was taken away while held (judged stale by another process): run the cycle again. */
+class LockLostError extends Error {
+    constructor(path) {
+        super(`the lock ${path} was taken over by another process while held`);
+        this.name = 'LockLostError';
+    }
+}
+const OWNER_BYTES_MAX = 4096;
+const POLL_FIRST_MS = 5;
+const POLL_MAX_MS = 250;
+/** Cycles run again when the lock was lost while held, at most this many times in all. */
+const CYCLES = 3;
+/**
+ * Runs `body` while holding the lock file at `path`; `what` names the guarded file in messages.
+ * Waits for another holder up to the options' bound, recovers stale locks on the way, and runs
+ * `body` again (a new cycle) when it throws LockLostError.
+ */
+async function withLock(path, what, options, body) {
+    for (let cycle = 1;; cycle++) {
+        const lock = await acquire(path, what, options);
+        try {
+            return await body(lock);
+        }
+        catch (error) {
+            if (!(error instanceof LockLostError) || cycle >= CYCLES)
+                throw error;
+        }
+        finally {
+            await lock.release();
+        }
+    }
+}
+class Lock {
+    path;
+    token;
+    refresher;
+    constructor(path, token, staleMs) {
+        this.path = path;
+        this.token = token;
+        // A refresh that fails (lock recovered by someone else, folder gone) changes nothing here:
+        // stillHeld() is what the holder asks before it commits.
+        this.refresher = setInterval(() => void this.refresh().catch(() => undefined), staleMs / 3);
+        this.refresher.unref();
+    }
+    async stillHeld() {
+        return (await readOwner(this.path))?.owner?.token === this.token;
+    }
+    async release() {
+        clearInterval(this.refresher);
+        // Only our own lock is removed: after a recovery it may be another holder's.
+        if (await this.stillHeld())
+            await (0,promises_.unlink)(this.path).catch(() => undefined);
+    }
+    async refresh() {
+        if (!(await this.stillHeld()))
+            return;
+        const now = new Date();
+        await (0,promises_.utimes)(this.path, now, now);
+    }
+}
+async function acquire(path, what, options) {
+    const waitMs = positive(options.waitMs, DEFAULT_LOCK_WAIT_MS);
+    const staleMs = positive(options.staleMs, DEFAULT_LOCK_STALE_MS);
+    const started = Date.now();
+    let pause = POLL_FIRST_MS;
+    for (;;) {
+        const token = (0,external_node_crypto_.randomBytes)(12).toString('hex');
+        if (await retryWhileBusy(() => lock_file_create(path, token, what))) {
+            return new Lock(path, token, staleMs);
+        }
+        const found = await retryWhileBusy(() => readOwner(path));
+        const staleness = found && staleReason(found, staleMs);
+        if (found && staleness) {
+            if (await recover(path, found)) {
+                options.logger?.info(`${what}: removed a stale lock ${path} (${staleness})`);
+            }
+            continue;
+        }
+        const waited = Date.now() - started;
+        if (waited >= waitMs)
+            throw lockTimeout(path, what, found, waited);
+        // Released in between (found undefined): try again soon. Jittered, so waiters that found
+        // the lock together do not all come back together.
+        const jittered = pause / 2 + (pause / 2) * Math.random();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(jittered, waitMs - waited))));
+        pause = Math.min(pause * 2, POLL_MAX_MS);
+    }
+}
+/** Creates the lock file naming us; false when it exists. */
+async function lock_file_create(path, token, what) {
+    let file;
+    try {
+        file = await (0,promises_.open)(path, 'wx', 0o644);
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return false;
+        if (isTransientBusy(error))
+            throw error; // tried again by the caller
+        throw new OciError('LAYOUT_ERROR', `${what}: cannot create the lock file ${path}`, {
+            cause: error,
+        });
+    }
+    try {
+        const { host, pidSpace } = thisPlace();
+        const owner = {
+            pid: process.pid,
+            host,
+            ...(pidSpace === undefined ? {} : { pidSpace }),
+            token,
+            since: new Date().toISOString(),
+        };
+        await file.writeFile(JSON.stringify(owner));
+    }
+    catch (error) {
+        await file.close().catch(() => undefined);
+        await (0,promises_.unlink)(path).catch(() => undefined);
+        throw new OciError('LAYOUT_ERROR', `${what}: cannot write the lock file ${path}`, {
+            cause: error,
+        });
+    }
+    await file.close();
+    return true;
+}
+/**
+ * The lock file's owner and times; undefined when there is no lock file. Read without following
+ * a symlink and at most 4 KiB of it: whatever sits at that path could be planted.
+ */
+async function readOwner(path) {
+    let stats;
+    try {
+        stats = await (0,promises_.lstat)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    const found = { owner: undefined, mtimeMs: stats.mtimeMs, size: stats.size };
+    if (!stats.isFile() || stats.size > OWNER_BYTES_MAX)
+        return found;
+    let file;
+    try {
+        file = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        return found;
+    }
+    try {
+        const buffer = Buffer.alloc(OWNER_BYTES_MAX);
+        const { bytesRead } = await file.read(buffer, 0, OWNER_BYTES_MAX, 0);
+        found.owner = parseOwner(buffer.subarray(0, bytesRead).toString('utf8'));
+        return found;
+    }
+    catch {
+        return found;
+    }
+    finally {
+        await file.close();
+    }
+}
+const HOST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+const TOKEN_PATTERN = /^[0-9a-f]{1,64}$/;
+const PID_SPACE_PATTERN = /^[a-z]{1,16}:\[\d{1,20}\]$/;
+/** The owner the text names, when every field is well-formed; else undefined. */
+function parseOwner(text) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { pid, host, pidSpace, token, since } = value;
+    if (typeof pid !== 'number' || !Number.isSafeInteger(pid) || pid <= 0)
+        return undefined;
+    if (typeof host !== 'string' || !HOST_PATTERN.test(host))
+        return undefined;
+    if (pidSpace !== undefined && (typeof pidSpace !== 'string' || !PID_SPACE_PATTERN.test(pidSpace)))
+        return undefined;
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token))
+        return undefined;
+    if (typeof since !== 'string' || Number.isNaN(Date.parse(since)))
+        return undefined;
+    const owner = { pid, host, token, since: new Date(since).toISOString() };
+    if (pidSpace !== undefined)
+        owner.pidSpace = pidSpace;
+    return owner;
+}
+/**
+ * Why the lock is stale, or undefined while its holder may still be at work. Its age is told by
+ * this host's clock against the file's time, so hosts sharing a folder need clocks that agree
+ * within the stale age (NTP does far better).
+ */
+function staleReason(found, staleMs, now = Date.now(), place = thisPlace(), isAlive = processExists) {
+    const { owner } = found;
+    const ours = owner?.host === place.host && owner.pidSpace === place.pidSpace;
+    if (owner !== undefined && ours && !isAlive(owner.pid)) {
+        return `its process ${owner.pid} on this host is gone`;
+    }
+    const age = now - found.mtimeMs;
+    if (age > staleMs) {
+        return `not refreshed for ${Math.round(age / 1000)} s${owner ? ` by process ${owner.pid} on ${owner.host}` : ''}`;
+    }
+    return undefined;
+}
+/** Whether a process with this id runs on this host (EPERM: it does, as another user). */
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code !== 'ESRCH';
+    }
+}
+/**
+ * Removes the stale lock `found`; true when this call removed it. Moved aside first (rename is
+ * atomic: one recoverer wins), then checked: should another waiter have recovered it and a new
+ * holder taken the lock meanwhile, the file moved is that live lock, and it is put back.
+ */
+async function recover(path, found) {
+    const aside = `${path}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.stale`;
+    try {
+        await retryWhileBusy(() => (0,promises_.rename)(path, aside));
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+    const moved = await readOwner(aside);
+    if (moved === undefined || sameLock(moved, found)) {
+        await (0,promises_.unlink)(aside).catch(() => undefined);
+        return true;
+    }
+    // link() does not replace: if yet another process took the free lock meanwhile, its lock stays
+    // and the holder of the one moved here finds out through stillHeld() before it commits.
+    await (0,promises_.link)(aside, path).catch(() => undefined);
+    await (0,promises_.unlink)(aside).catch(() => undefined);
+    return false;
+}
+function sameLock(a, b) {
+    if (a.owner !== undefined || b.owner !== undefined)
+        return a.owner?.token === b.owner?.token;
+    return a.mtimeMs === b.mtimeMs && a.size === b.size;
+}
+function lockTimeout(path, what, found, waitedMs) {
+    const owner = found?.owner;
+    const holder = owner
+        ? `process ${owner.pid} on host ${owner.host} (since ${owner.since})`
+        : 'a process that does not say who it is';
+    return new OciError('LOCK_TIMEOUT', `${what} is locked by ${holder}: waited ${Math.round(waitedMs / 1000)} s for the lock file ` +
+        `${path}. Another step may be writing into the same folder; if no such process runs any ` +
+        `more, remove the lock file`);
+}
+function positive(value, fallback) {
+    return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+;// CONCATENATED MODULE: ./src/oci/layout/index-digests.ts
+
+
+function checkIndexDigests(index, root, file) {
+    index.manifests.forEach((entry, i) => {
+        try {
+            parseDigest(entry.digest);
+        }
+        catch (error) {
+            throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${file} lists an entry (manifests[${i}]) whose digest is not valid: ${error.message}`, { cause: error });
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/layout/index-file.ts
 // `index.json` of an OCI image layout: the entry point listing the manifests, tags as
 // `org.opencontainers.image.ref.name` annotations.
@@ -78997,7 +80671,12 @@ function blobDir(root, digest) {
 
 
 
+
+
+
 const INDEX_FILE = 'index.json';
+/** Present while a process updates index.json (see lock-file.ts). */
+const INDEX_LOCK_FILE = 'index.json.lock';
 function emptyIndex() {
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
 }
@@ -79018,8 +80697,8 @@ function withRefName(d, name) {
     const plain = withoutRefName(d);
     return { ...plain, annotations: { ...plain.annotations, [REF_NAME]: name } };
 }
-// One queue per layout folder in this process, so concurrent read-modify-write cycles of
-// index.json never lose each other's entries.
+// One queue per layout folder in this process, so its own read-modify-write cycles of index.json
+// wait for each other without polling the lock file; the lock file orders them across processes.
 const queues = new Map();
 function serialise(key, task) {
     const previous = queues.get(key) ?? Promise.resolve();
@@ -79034,15 +80713,19 @@ function serialise(key, task) {
 }
 class IndexFile {
     root;
+    lock;
     path;
-    constructor(root) {
+    lockPath;
+    constructor(root, lock = {}) {
         this.root = root;
+        this.lock = lock;
         this.path = (0,external_node_path_.join)(root, INDEX_FILE);
+        this.lockPath = (0,external_node_path_.join)(root, INDEX_LOCK_FILE);
     }
     async read() {
         let text;
         try {
-            text = await (0,promises_.readFile)(this.path, 'utf8');
+            text = await retryWhileBusy(() => (0,promises_.readFile)(this.path, 'utf8'));
         }
         catch (error) {
             throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: cannot read ${INDEX_FILE}`, {
@@ -79061,18 +80744,49 @@ class IndexFile {
         if (!isIndex(index)) {
             throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`);
         }
+        checkIndexDigests(index, this.root, INDEX_FILE);
         return index;
     }
-    /** Applies `change` to the current entries and saves the result atomically, one at a time. */
+    /**
+     * Applies `change` to the current entries and saves the result atomically: one cycle at a time
+     * in this process (a queue) and across processes (the lock file). `change` may run more than
+     * once, should the lock be taken away during a cycle.
+     */
     update(change) {
-        return serialise(this.root, async () => {
+        return this.locked(async (lock) => {
             const index = await this.read();
             index.manifests = change(index.manifests);
-            await writeWhole(this.path, JSON.stringify(index));
+            await this.save(index, lock);
         });
     }
-    static async create(root) {
-        await writeWhole((0,external_node_path_.join)(root, INDEX_FILE), JSON.stringify(emptyIndex()));
+    /** Writes an empty index unless there is one: never over entries another writer just made. */
+    createIfMissing() {
+        return this.locked(async (lock) => {
+            const present = await (0,promises_.lstat)(this.path).then(() => true, (error) => {
+                if (error.code === 'ENOENT')
+                    return false;
+                throw error;
+            });
+            if (!present)
+                await this.save(emptyIndex(), lock);
+        });
+    }
+    /** Runs `body` while no other writer, in this process or another, can change index.json. */
+    exclusive(body) {
+        return this.locked(body);
+    }
+    locked(cycle) {
+        return serialise(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
+    }
+    async save(index, lock) {
+        await writeWhole(this.path, JSON.stringify(index), {
+            // The last moment to find out that another process took the lock as stale: the rename
+            // would then replace what that process writes.
+            beforeRename: async () => {
+                if (!(await lock.stillHeld()))
+                    throw new LockLostError(this.lockPath);
+            },
+        });
     }
 }
 function isIndex(value) {
@@ -79125,8 +80839,12 @@ const layout_marker_exists = (path) => (0,promises_.stat)(path).then(() => true,
         return false;
     throw error;
 });
-/** Checks that `root` is a layout we can use; with `create`, makes what is missing first. */
-async function prepareLayout(root, create) {
+/**
+ * Checks that `root` is a layout we can use; with `create`, makes what is missing first. Two
+ * processes may create one layout at once: the marker's content is fixed, so either write
+ * serves, but index.json is made under its lock, never over entries the other one added.
+ */
+async function prepareLayout(root, create, index) {
     const marker = (0,external_node_path_.join)(root, MARKER_FILE);
     if (create) {
         await (0,promises_.mkdir)((0,external_node_path_.join)(root, 'blobs'), { recursive: true });
@@ -79134,7 +80852,7 @@ async function prepareLayout(root, create) {
             await writeWhole(marker, JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION }));
         }
         if (!(await layout_marker_exists((0,external_node_path_.join)(root, INDEX_FILE))))
-            await IndexFile.create(root);
+            await index.createIfMissing();
     }
     else {
         const folder = await (0,promises_.stat)(root).catch(() => undefined);
@@ -79146,7 +80864,7 @@ async function prepareLayout(root, create) {
         }
     }
     await checkMarker(root, marker);
-    await new IndexFile(root).read();
+    await index.read();
 }
 async function checkMarker(root, marker) {
     let version;
@@ -79184,16 +80902,16 @@ async function checkMarker(root, marker) {
 const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
 class OciLayout {
     root;
-    location;
     index;
+    location;
     /** Parsed manifests by digest: content-addressed, so never stale. */
     linksCache = new Map();
     /** One write per digest at a time in this process. */
     writing = new Map();
-    constructor(root) {
+    constructor(root, index) {
         this.root = root;
+        this.index = index;
         this.location = `oci-layout:${root}`;
-        this.index = new IndexFile(root);
     }
     /**
      * Opens the layout at `path`. Without `create`, a missing folder or `oci-layout` file is an
@@ -79201,8 +80919,29 @@ class OciLayout {
      */
     static async open(path, options) {
         const root = (0,external_node_path_.resolve)(path);
-        await prepareLayout(root, options.create);
-        return new OciLayout(root);
+        const index = new IndexFile(root, options.lock);
+        await prepareLayout(root, options.create, index);
+        return new OciLayout(root, index);
+    }
+    /**
+     * Removes the layout folder at `path`, which the caller created and failed to fill, unless its
+     * index.json carries a tag: another process has then pushed into it meanwhile (a failed copy
+     * tags nothing, since its root goes last). Decided under the index lock. True when removed.
+     */
+    static async removeIfUntagged(path, lock = {}) {
+        const root = (0,external_node_path_.resolve)(path);
+        if (!(await (0,promises_.lstat)(root).catch(() => undefined))?.isDirectory())
+            return false;
+        const index = new IndexFile(root, lock);
+        let removed = false;
+        await index.exclusive(async () => {
+            const tagged = await index.read().then((read) => read.manifests.some((d) => refNameOf(d) !== undefined), () => false);
+            if (tagged)
+                return;
+            await (0,promises_.rm)(root, { recursive: true, force: true });
+            removed = true;
+        });
+        return removed;
     }
     async resolve(reference) {
         const manifests = (await this.index.read()).manifests;
@@ -79224,7 +80963,7 @@ class OciLayout {
         const verifier = new VerifyingStream(descriptor, `${this.location} blob ${descriptor.digest}`);
         const stages = [];
         if (options.onProgress)
-            stages.push(progressTap(descriptor, options.onProgress));
+            stages.push(progress_tap_progressTap(descriptor, options.onProgress));
         const source = file.createReadStream({
             ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -79572,6 +81311,65 @@ var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/oci/logger.ts
 const silentLogger = { debug: () => { }, info: () => { }, warning: () => { } };
 
+;// CONCATENATED MODULE: ./src/oci/units.ts
+// Durations and sizes as the client's messages show them (the commands have their own, richer
+// formatting; the client imports nothing from them).
+/** 300 → "300 ms", 1500 → "1.5 s", 20000 → "20 s", 90000 → "90 s". */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    return `${seconds < 10 ? Number(seconds.toFixed(1)) : Math.round(seconds)} s`;
+}
+/** 512 → "512 B", 1536 → "1.5 KiB", 16777216 → "16 MiB". */
+function formatSize(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    if (unit === 0)
+        return `${Math.round(bytes)} B`;
+    return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/deadlines.ts
+const DEFAULT_DEADLINES = {
+    connectMs: 10_000,
+    answerMs: 20_000,
+    answerBytesPerSecond: 16 * 1024 * 1024,
+    stallMs: 30_000,
+    lowSpeedBytesPerSecond: 1024,
+    lowSpeedWindowMs: 30_000,
+};
+function deadlines(options = {}) {
+    const pick = (key) => {
+        const value = options[key];
+        return value !== undefined && Number.isFinite(value) && value > 0
+            ? value
+            : DEFAULT_DEADLINES[key];
+    };
+    return {
+        connectMs: pick('connectMs'),
+        answerMs: pick('answerMs'),
+        answerBytesPerSecond: pick('answerBytesPerSecond'),
+        stallMs: pick('stallMs'),
+        lowSpeedBytesPerSecond: pick('lowSpeedBytesPerSecond'),
+        lowSpeedWindowMs: pick('lowSpeedWindowMs'),
+    };
+}
+/**
+ * How long to wait for the answer once a request is sent: `answerMs`, plus the time a registry
+ * may take to process `processedBytes` (the blob an upload's final PUT commits), so a large
+ * upload is not cut off while the registry hashes and moves it.
+ */
+function answerWait(limits, processedBytes = 0) {
+    const processing = (Math.max(0, processedBytes) / limits.answerBytesPerSecond) * 1000;
+    return Math.ceil(limits.answerMs + processing);
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/retry.ts
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 500;
@@ -79651,6 +81449,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
     'UND_ERR_RESPONSE_STATUS_CODE',
+    // Our own deadlines (timeout-error.ts): connect, answer, stall, low speed.
+    'TRANSFER_TIMEOUT',
 ]);
 /** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
 function* errorChain(error) {
@@ -79661,7 +81461,7 @@ function* errorChain(error) {
         e = cause;
     }
 }
-/** A transport failure worth another try (reset, refused, timeout), not a TLS or usage error. */
+/** A transport failure worth another try (reset, refused, timed out), not a TLS or usage error. */
 function isRetryableNetworkError(error) {
     for (const e of errorChain(error)) {
         if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code))
@@ -79672,9 +81472,302 @@ function isRetryableNetworkError(error) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/timeout-error.ts
+// A request cut by one of our own deadlines. Its message names the host, what timed out and after
+// how long; the RegistryError that wraps it adds the operation (`fetch blob host/repo@…`).
+
+class TransferTimeoutError extends Error {
+    host;
+    detail;
+    /** Stable, and among the retryable network codes (see retry.ts). */
+    code = 'TRANSFER_TIMEOUT';
+    kind;
+    afterMs;
+    constructor(
+    /** `host:port` of the server that timed out. */
+    host, detail) {
+        super(describe(host, detail));
+        this.host = host;
+        this.detail = detail;
+        this.name = 'TransferTimeoutError';
+        this.kind = detail.kind;
+        this.afterMs = detail.afterMs;
+    }
+}
+function describe(host, detail) {
+    const after = formatDuration(detail.afterMs);
+    switch (detail.kind) {
+        case 'connect':
+            return `could not connect to ${host} within ${after} (TCP and TLS handshake)`;
+        case 'answer':
+            return `${host} sent no answer within ${after} of the request`;
+        case 'stall':
+            return `the ${detail.direction} ${preposition(detail.direction)} ${host} stalled: no bytes moved for ${after}`;
+        case 'low-speed':
+            return (`the ${detail.direction} ${preposition(detail.direction)} ${host} was too slow: ` +
+                `${formatSize(detail.moved)} in ${after}, below the minimum of ${formatSize(detail.minimumBytesPerSecond)}/s`);
+    }
+}
+const preposition = (direction) => (direction === 'upload' ? 'to' : 'from');
+
+;// CONCATENATED MODULE: ./src/oci/remote/transfer-watchdog.ts
+// The clock of one request: a connection must be up (TCP and TLS) within its wait, the body must
+// keep moving while it is sent, the answer must come within its wait once the request is sent,
+// and the answer's body must keep moving while it is received. "Moving" is two checks, as curl's: no byte at all for
+// `stallMs` is a stall; fewer than `lowSpeedBytesPerSecond` on average over a whole window of
+// `lowSpeedWindowMs` is too slow. Time during which *we* hold the download back (the reader is
+// busy writing to disk) does not count: only time the network could have moved bytes does.
+
+const realClock = {
+    now: () => performance.now(),
+    every(ms, tick) {
+        const timer = setInterval(tick, ms);
+        // The request's socket keeps the process alive while it matters; the tick never should.
+        timer.unref();
+        return () => clearInterval(timer);
+    },
+};
+class TransferWatchdog {
+    limits;
+    host;
+    onTimeout;
+    clock;
+    phase = 'idle';
+    /** Milliseconds in the current phase during which bytes could move (pauses left out). */
+    active = 0;
+    accountedAt = 0;
+    paused = false;
+    lastMoveAt = 0;
+    windowStart = 0;
+    windowBytes = 0;
+    /** When the current wait (connecting, or waiting for the answer) began. */
+    waitingSince = 0;
+    stopTicking;
+    constructor(limits, 
+    /** `host:port`, for the error. */
+    host, onTimeout, clock = realClock) {
+        this.limits = limits;
+        this.host = host;
+        this.onTimeout = onTimeout;
+        this.clock = clock;
+    }
+    /** The request is handed over: a connection is being made (or a kept one taken). */
+    connecting() {
+        if (this.phase !== 'idle')
+            return;
+        this.enter('connecting');
+        this.waitingSince = this.clock.now();
+        this.startTicking();
+    }
+    /** The connection is up and the request is being written. */
+    sending() {
+        if (this.phase === 'done')
+            return;
+        this.enter('sending');
+        this.startTicking();
+    }
+    /** Bytes went out (request body) or came in (response body). */
+    moved(bytes) {
+        this.account();
+        this.lastMoveAt = this.active;
+        this.windowBytes += bytes;
+    }
+    /** The whole request is written: the wait for the answer starts. */
+    sent() {
+        if (this.phase !== 'sending')
+            return;
+        this.enter('waiting');
+        this.waitingSince = this.clock.now();
+    }
+    /** The answer's headers arrived: its body follows. */
+    receiving() {
+        this.enter('receiving');
+    }
+    /** The reader holds the download back: the clocks stop. */
+    pause() {
+        this.account();
+        this.paused = true;
+    }
+    resume() {
+        this.account();
+        this.paused = false;
+    }
+    startTicking() {
+        const { connectMs, answerMs, stallMs, lowSpeedWindowMs } = this.limits;
+        const shortest = Math.min(connectMs, answerMs, stallMs, lowSpeedWindowMs);
+        // A tenth of the shortest limit: a deadline is seen at most 10 % late.
+        this.stopTicking ??= this.clock.every(Math.min(1000, Math.max(5, shortest / 10)), () => this.check());
+    }
+    stop() {
+        this.phase = 'done';
+        this.stopTicking?.();
+        this.stopTicking = undefined;
+    }
+    /** Runs on every tick; public so tests can drive it with their own clock. */
+    check() {
+        this.account();
+        if (this.phase === 'connecting') {
+            if (this.clock.now() - this.waitingSince >= this.limits.connectMs) {
+                this.fire({ kind: 'connect', afterMs: this.limits.connectMs });
+            }
+            return;
+        }
+        if (this.phase === 'waiting') {
+            const waited = this.clock.now() - this.waitingSince;
+            if (waited >= this.limits.answerMs) {
+                this.fire({ kind: 'answer', afterMs: this.limits.answerMs });
+            }
+            return;
+        }
+        if ((this.phase !== 'sending' && this.phase !== 'receiving') || this.paused)
+            return;
+        const direction = this.phase === 'sending' ? 'upload' : 'download';
+        const still = this.active - this.lastMoveAt;
+        // Errors say the limit that was passed (the tick may see it a little late).
+        if (still >= this.limits.stallMs) {
+            this.fire({ kind: 'stall', direction, afterMs: this.limits.stallMs });
+            return;
+        }
+        const span = this.active - this.windowStart;
+        if (span < this.limits.lowSpeedWindowMs)
+            return;
+        const minimum = (this.limits.lowSpeedBytesPerSecond * span) / 1000;
+        if (this.windowBytes < minimum) {
+            this.fire({
+                kind: 'low-speed',
+                direction,
+                afterMs: this.limits.lowSpeedWindowMs,
+                moved: this.windowBytes,
+                minimumBytesPerSecond: this.limits.lowSpeedBytesPerSecond,
+            });
+            return;
+        }
+        this.windowStart = this.active;
+        this.windowBytes = 0;
+    }
+    fire(detail) {
+        this.stop();
+        this.onTimeout(new TransferTimeoutError(this.host, detail));
+    }
+    account() {
+        const now = this.clock.now();
+        if (!this.paused && (this.phase === 'sending' || this.phase === 'receiving')) {
+            this.active += now - this.accountedAt;
+        }
+        this.accountedAt = now;
+    }
+    enter(phase) {
+        if (this.phase === 'done')
+            return;
+        this.account();
+        this.phase = phase;
+        this.active = 0;
+        this.lastMoveAt = 0;
+        this.windowStart = 0;
+        this.windowBytes = 0;
+        this.paused = false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/watched-dispatcher.ts
+// Puts one TransferWatchdog on one request, at the level where bytes meet the socket: undici tells
+// the handler of a request when its connection is ready (onConnect), when it is written (each body
+// chunk, then the end), when the answer's headers and body chunks arrive, and when the reader
+// holds the body back (onData → false, until `resume`). A timeout is handed to `cut`, which aborts
+// the request through its signal (that works before a connection exists, too). undici's own
+// timeouts stay on as a backstop, set longer than ours.
+
+
+/** A dispatcher for one request: the shared pool underneath, a watchdog on top. */
+class WatchedDispatcher extends node_modules_undici/* Dispatcher */.mk {
+    pool;
+    limits;
+    host;
+    cut;
+    clock;
+    constructor(pool, limits, host, cut, clock) {
+        super();
+        this.pool = pool;
+        this.limits = limits;
+        this.host = host;
+        this.cut = cut;
+        this.clock = clock;
+    }
+    dispatch(options, handler) {
+        const watchdog = new TransferWatchdog(this.limits, this.host, this.cut, this.clock);
+        watchdog.connecting();
+        return this.pool.dispatch(options, watched(handler, watchdog));
+    }
+    close() {
+        return Promise.resolve();
+    }
+    destroy() {
+        return Promise.resolve();
+    }
+}
+/**
+ * undici's request() hands its dispatcher a handler of the callback style (onConnect, onHeaders,
+ * onData, …); this one wraps it, in the same style, so undici also calls onBodySent and
+ * onRequestSent on it.
+ */
+function watched(inner, watchdog) {
+    return {
+        onConnect(abortRequest) {
+            watchdog.sending();
+            inner.onConnect?.(abortRequest);
+        },
+        onBodySent(chunk) {
+            // Typed as a size, but undici passes the chunk itself.
+            watchdog.moved(typeof chunk === 'number' ? chunk : Buffer.byteLength(chunk));
+        },
+        onRequestSent() {
+            watchdog.sent();
+        },
+        onResponseStarted() {
+            inner.onResponseStarted?.();
+        },
+        onHeaders(status, headers, resume, statusText) {
+            // 1xx (100 Continue) is not yet the answer.
+            if (status >= 200)
+                watchdog.receiving();
+            const more = inner.onHeaders?.(status, headers, () => {
+                watchdog.resume();
+                resume();
+            }, statusText);
+            if (more === false)
+                watchdog.pause();
+            return more ?? true;
+        },
+        onData(chunk) {
+            watchdog.moved(chunk.length);
+            const more = inner.onData?.(chunk);
+            if (more === false)
+                watchdog.pause();
+            return more ?? true;
+        },
+        onComplete(trailers) {
+            watchdog.stop();
+            inner.onComplete?.(trailers);
+        },
+        onError(error) {
+            watchdog.stop();
+            inner.onError?.(error);
+        },
+        onUpgrade(status, headers, socket) {
+            watchdog.stop();
+            inner.onUpgrade?.(status, headers, socket);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/transport.ts
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
-// settings asked for, and a retry loop for requests that are safe to repeat.
+// settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
+// command's cancellation, and a retry loop for requests that are safe to repeat.
+
+
+
+
 
 
 
@@ -79682,29 +81775,68 @@ function isRetryableNetworkError(error) {
 
 
 const DEFAULT_USER_AGENT = 'oci-artifact-action';
+/**
+ * undici's own timeouts stay on behind ours, this much longer, in case ours ever failed to fire;
+ * ours come first and say what timed out.
+ */
+const BACKSTOP_MS = 60_000;
 class Transport {
     dispatcher;
     policy;
+    limits;
     logger;
+    /** The command's cancellation: every request and every wait between attempts stops with it. */
+    signal;
     userAgent;
     constructor(options = {}) {
         this.policy = retryPolicy(options.retry);
+        this.limits = deadlines(options.deadlines);
         this.logger = options.logger ?? silentLogger;
+        this.signal = options.signal;
         this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-        this.dispatcher = new node_modules_undici/* Agent */.g6({ connect: tlsOptions(options) });
+        this.dispatcher = new node_modules_undici/* Agent */.g6({
+            // Ours fires first, undici's at most a second later (it ticks coarsely): it ends the
+            // connection attempt that ours gave up on.
+            connect: { ...tlsOptions(options), timeout: this.limits.connectMs },
+            bodyTimeout: this.limits.stallMs + BACKSTOP_MS,
+        });
     }
-    /** One attempt. The caller must consume or dump the body. */
+    /**
+     * One attempt, under the deadlines: a timeout rejects it (or, once the answer has come, fails
+     * its body) with a TransferTimeoutError. The caller must consume or dump the body.
+     */
     send(req) {
-        return (0,node_modules_undici/* request */.Em)(req.url, {
-            dispatcher: this.dispatcher,
+        const answerMs = answerWait(this.limits, req.processedBytes);
+        const timedOut = new AbortController();
+        const watched = new WatchedDispatcher(this.dispatcher, { ...this.limits, answerMs }, req.url.host, (error) => timedOut.abort(error));
+        const outer = this.signalFor(req.signal);
+        const signal = outer ? AbortSignal.any([outer, timedOut.signal]) : timedOut.signal;
+        const response = (0,node_modules_undici/* request */.Em)(req.url, {
+            dispatcher: watched,
             method: req.method,
             headers: { 'user-agent': this.userAgent, ...req.headers },
             body: req.body?.(),
-            signal: req.signal,
+            signal,
+            headersTimeout: answerMs + BACKSTOP_MS,
             // undici closes the connection after a HEAD unless told otherwise; an existence check per
             // blob would then cost a new connection (and a TLS handshake) each.
             ...(req.method === 'HEAD' ? { reset: false } : {}),
+        }).catch((error) => {
+            throw this.connectTimeout(error, req.url) ?? error;
         });
+        return untilAborted(response, signal);
+    }
+    /** Whether the request's own signal or the command's cancellation has stopped it. */
+    stopped(signal) {
+        return signal?.aborted === true || this.signal?.aborted === true;
+    }
+    /** The request's signal joined with the command's cancellation. */
+    signalFor(signal) {
+        if (signal === undefined)
+            return this.signal;
+        if (this.signal === undefined)
+            return signal;
+        return AbortSignal.any([signal, this.signal]);
     }
     /**
      * Repeats a request on network errors and retryable statuses with backoff; returns the last
@@ -79717,7 +81849,7 @@ class Transport {
                 response = await this.send(req);
             }
             catch (error) {
-                if (req.signal?.aborted || attempt >= this.policy.attempts)
+                if (this.stopped(req.signal) || attempt >= this.policy.attempts)
                     throw error;
                 if (!isRetryableNetworkError(error))
                     throw error;
@@ -79732,15 +81864,47 @@ class Transport {
             await this.pause(attempt, retryAfter, `${what}: HTTP ${response.statusCode}`, req.signal);
         }
     }
-    /** Waits before attempt `attempt + 1`, saying why in the debug log. */
+    /**
+     * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
+     * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
+     */
     async pause(attempt, retryAfterMs, why, signal) {
         const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-        this.logger.debug(`${why}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${this.policy.attempts})`);
-        await sleep(delay, signal);
+        this.logger.info(`${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`);
+        await sleep(delay, this.signalFor(signal));
+    }
+    /** undici's own connect timeout (it may fire before ours) said as ours. */
+    connectTimeout(error, url) {
+        const timedOut = [...errorChain(error)].some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT');
+        if (!timedOut)
+            return undefined;
+        return new TransferTimeoutError(url.host, { kind: 'connect', afterMs: this.limits.connectMs });
     }
     close() {
         return this.dispatcher.close();
     }
+}
+/**
+ * The response, or the signal's reason as soon as it is aborted. undici sees an abort only once a
+ * connection is ready, so a request still connecting (a TLS handshake that never ends) would wait
+ * for undici's own connect timeout; this does not. The request left behind settles by itself
+ * (undici aborts it when it connects, or its connect times out).
+ */
+function untilAborted(response, signal) {
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+        response.then((value) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+    });
 }
 function tlsOptions(options) {
     const connect = {};
@@ -80058,7 +82222,7 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                     current = undefined;
                 }
                 catch (error) {
-                    if (options.signal?.aborted || error instanceof OciError)
+                    if (ctx.client.transport.stopped(options.signal) || error instanceof OciError)
                         throw error;
                     // Every byte arrived before the cut: the verifier has the last word.
                     if (done >= total) {
@@ -80071,7 +82235,7 @@ async function fetchBlob(ctx, descriptor, options = {}) {
                     if (stalls >= policy.attempts) {
                         throw ctx.client.networkError(what, error, stalls, `the connection was cut at byte ${done} of ${total}`);
                     }
-                    await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${done} of ${total}`, options.signal);
+                    await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${done} of ${total}: ${error.message}`, options.signal);
                     current = await request(ctx, descriptor, done, options.signal, what);
                 }
             }
@@ -80250,8 +82414,18 @@ function pickChallenge(challenges) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/oci/remote/said-once.ts
+const said = new WeakMap();
+/** True the first time `key` is asked about for these options, false afterwards. */
+function firstTime(options, key) {
+    const keys = said.get(options) ?? new Set();
+    said.set(options, keys);
+    if (keys.has(key))
+        return false;
+    keys.add(key);
+    return true;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/credential-helper.ts
@@ -80259,19 +82433,32 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 // https://github.com/docker/docker-credential-helpers#development
 
 
+
 /** The helper's way of saying it has nothing for this server. */
 const NOT_FOUND = /credentials not found/i;
 /** Username that marks the secret as an identity (refresh) token. */
 const TOKEN_USERNAME = '<token>';
 const TIMEOUT_MS = 30_000;
+/** The exit code reported for a helper ended by a signal (our timeout). */
+const KILLED = -1;
+/** What the Docker CLI appends to `docker-credential-`: a plain name, never a path. */
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Asks `docker-credential-<helper>` for the credentials of `server`. What the helper prints is
+ * never repeated, not even in an error: a failing helper may print the very credentials it was
+ * asked for (`helper failed for host with user:password`). Errors name the helper and its exit.
+ */
 async function runCredentialHelper(helper, server) {
+    if (!HELPER_NAME.test(helper)) {
+        throw new OciError('CREDENTIALS_ERROR', `the Docker config names the credential helper ${quoted(helper)}, which is not a plain name (letters, digits, '.', '_', '-'); not run`);
+    }
     const program = `docker-credential-${helper}`;
     const { code, stdout, stderr } = await run(program, server);
     if (code !== 0) {
         if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr))
             return undefined;
-        const said = helperMessage(stderr) ?? helperMessage(stdout);
-        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server} (exit code ${code})${said ? `: ${said}` : ''}`);
+        const ended = code === KILLED ? `was stopped after ${TIMEOUT_MS / 1000} s` : `exited with code ${code}`;
+        throw new OciError('CREDENTIALS_ERROR', `${program} get failed for ${server}: it ${ended} (what it printed is not shown, as it may hold credentials)`);
     }
     let parsed;
     try {
@@ -80287,16 +82474,6 @@ async function runCredentialHelper(helper, server) {
     if (username === TOKEN_USERNAME)
         return { kind: 'identity-token', token: secret };
     return { kind: 'basic', username, password: secret };
-}
-/**
- * The first line of what a failing helper printed, for the error message; nothing when it looks
- * like credentials (JSON, or mentions a secret) so a half-working helper cannot leak them.
- */
-function helperMessage(output) {
-    const line = output.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
-    if (line === '' || line.startsWith('{') || /secret|password|token/i.test(line))
-        return undefined;
-    return line;
 }
 function run(program, input) {
     return new Promise((resolve, reject) => {
@@ -80320,7 +82497,7 @@ function run(program, input) {
         });
         child.on('close', (code) => {
             clearTimeout(timer);
-            resolve({ code: code ?? -1, stdout, stderr });
+            resolve({ code: code ?? KILLED, stdout, stderr });
         });
         child.stdin.on('error', () => {
             // The helper may exit without reading; its exit code tells the story.
@@ -80333,6 +82510,7 @@ function run(program, input) {
 // Credentials from the Docker CLI configuration, in the order the Docker CLI looks:
 // credHelpers[host], then credsStore, then auths (keys may be URLs; matched by host).
 // https://docs.docker.com/reference/cli/docker/login/#credential-stores
+
 
 
 
@@ -80399,9 +82577,14 @@ function entryCredentials(entry, where) {
 }
 /** Credentials for `registry` from the Docker config in `dir`, or undefined. */
 async function dockerConfigCredentials(registry, dir, logger) {
+    return (await lookupDockerConfig(registry, dir, logger))?.credentials;
+}
+/** As dockerConfigCredentials, saying where they were found: which helper, or which entry. */
+async function lookupDockerConfig(registry, dir, logger) {
     const config = await docker_config_readConfig(dir);
     if (config === undefined)
         return undefined;
+    const file = (0,external_node_path_.join)(dir, 'config.json');
     const host = serverHost(registry);
     const server = serverAddress(registry);
     const helpers = [];
@@ -80414,33 +82597,69 @@ async function dockerConfigCredentials(registry, dir, logger) {
     for (const helper of helpers) {
         try {
             const found = await runCredentialHelper(helper, server);
-            if (found)
-                return found;
+            if (found) {
+                return {
+                    credentials: found,
+                    source: `the credential helper docker-credential-${helper} (named by the Docker config ${file})`,
+                };
+            }
+            logger.debug(`docker-credential-${helper} has no credentials for ${server}`);
         }
         catch (error) {
             // A helper that is missing or broken on this machine should not block other sources.
-            logger.warning(error.message);
+            logger.warning(`${error.message}; trying the other sources of credentials`);
         }
     }
     for (const [key, entry] of Object.entries(config.auths ?? {})) {
         if (serverHost(key) !== host || typeof entry !== 'object' || entry === null)
             continue;
         const found = entryCredentials(entry, key);
-        if (found)
-            return found;
+        if (found) {
+            return { credentials: found, source: `the Docker config ${file} (auths ${quoted(key)})` };
+        }
     }
     return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/credentials.ts
 
-async function resolveCredentials(registry, options, logger) {
-    if (options.credentials)
-        return options.credentials;
-    const fromConfig = await dockerConfigCredentials(registry, dockerConfigDir(options.dockerConfigDir), logger);
-    if (fromConfig)
+
+async function findCredentials(registry, options, logger) {
+    if (options.credentials) {
+        return {
+            credentials: options.credentials,
+            source: options.credentialsSource ?? 'the credentials given to the client',
+        };
+    }
+    const dir = dockerConfigDir(options.dockerConfigDir);
+    const fromConfig = await lookupDockerConfig(registry, dir, logger);
+    if (fromConfig) {
+        // Found here, not given by the user: the log learns them as secrets before any use.
+        for (const secret of secretsOf(fromConfig.credentials))
+            logger.mask?.(secret);
         return fromConfig;
-    return options.fallbackCredentials?.(registry);
+    }
+    const fallback = options.fallbackCredentials?.(registry);
+    if (fallback) {
+        return { credentials: fallback, source: options.fallbackSource ?? 'the fallback credentials' };
+    }
+    return undefined;
+}
+/** Logs which source the credentials for `registry` come from, once per options object. */
+function announceCredentials(registry, options, logger, found) {
+    if (!firstTime(options, `credentials ${registry}`))
+        return;
+    logger.info(found === undefined
+        ? `Credentials for ${registry}: none given and none found in the Docker config; going on anonymously`
+        : `Credentials for ${registry}: ${found.source}${KIND_NOTE[found.credentials.kind]}`);
+}
+const KIND_NOTE = {
+    basic: '',
+    'identity-token': ' (an identity token)',
+    'registry-token': ' (a registry token)',
+};
+function secretsOf(credentials) {
+    return credentials.kind === 'basic' ? [credentials.password] : [credentials.token];
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/errors.ts
@@ -80606,7 +82825,7 @@ async function postOAuth2(transport, req) {
         await response.body.dump();
         return 'not-found';
     }
-    return readToken(response, req);
+    return readToken(transport, response, req);
 }
 async function getToken(transport, req) {
     const url = new URL(req.realm);
@@ -80620,7 +82839,7 @@ async function getToken(transport, req) {
         headers['authorization'] = `Basic ${Buffer.from(basic).toString('base64')}`;
     }
     const response = await transport.sendRetrying({ method: 'GET', url, headers, ...(req.signal ? { signal: req.signal } : {}) }, `token from ${req.realm.origin}`);
-    return readToken(response, req);
+    return readToken(transport, response, req);
 }
 /** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
 function basicPair(credentials) {
@@ -80630,7 +82849,7 @@ function basicPair(credentials) {
         return `<token>:${credentials.token}`;
     return undefined;
 }
-async function readToken(response, req) {
+async function readToken(transport, response, req) {
     const what = {
         operation: 'get a token for',
         reference: `${req.registry} (${req.scopes.join(' ')})`,
@@ -80670,6 +82889,8 @@ async function readToken(response, req) {
             hint: 'the token service answered without a token',
         });
     }
+    // Nothing prints a token; should a registry ever echo one back, the log hides it.
+    transport.logger.mask?.(value);
     const expiresIn = typeof parsed.expires_in === 'number' && parsed.expires_in > 0
         ? parsed.expires_in
         : DEFAULT_EXPIRES_IN_S;
@@ -80682,6 +82903,7 @@ async function readToken(response, req) {
 // The Authorization header for a registry request: remembers the registry's challenge (some
 // registries send it only once, on the ping), resolves credentials once, and caches bearer tokens
 // by the scopes they grant.
+
 
 
 
@@ -80711,7 +82933,10 @@ class Authorizer {
         return this.challenge?.scheme;
     }
     resolvedCredentials() {
-        this.credentials ??= resolveCredentials(this.registry, this.options, this.transport.logger);
+        return this.found().then((found) => found?.credentials);
+    }
+    found() {
+        this.credentials ??= findCredentials(this.registry, this.options, this.transport.logger);
         return this.credentials;
     }
     /** The header value for a request to the registry needing `scopes`, or undefined. */
@@ -80719,7 +82944,10 @@ class Authorizer {
         const challenge = this.challenge;
         if (challenge === undefined)
             return undefined;
-        const credentials = await this.resolvedCredentials();
+        const found = await this.found();
+        // Said when the registry first asks for them, not for a registry that never does.
+        announceCredentials(this.registry, this.options, this.transport.logger, found);
+        const credentials = found?.credentials;
         if (credentials?.kind === 'registry-token')
             return `Bearer ${credentials.token}`;
         if (challenge.scheme === 'basic') {
@@ -80753,11 +82981,13 @@ class Authorizer {
         }
         this.tokens = this.tokens.filter((t) => !covers(scopes, t.scopes) || !covers(t.scopes, scopes));
         const realm = realmUrl(challenge, registryUrl);
-        const sendCredentials = credentials !== undefined && mayReceiveCredentials(realm, registryUrl);
-        if (credentials !== undefined && !sendCredentials && !this.refusedRealms.has(realm.origin)) {
+        const withheld = credentials === undefined ? undefined : withholdReason(realm, registryUrl);
+        const sendCredentials = credentials !== undefined && withheld === undefined;
+        if (withheld !== undefined && !this.refusedRealms.has(realm.origin)) {
             this.refusedRealms.add(realm.origin);
-            this.transport.logger.warning(`not sending the credentials for ${this.registry} to the token service ${realm.origin}: it is on another host and not HTTPS (or a private address); asking for an anonymous token`);
+            this.transport.logger.warning(`Not sending the credentials for ${this.registry} to its token service ${logText(realm.origin)}: ${withheld}; asking for an anonymous token instead`);
         }
+        this.transport.logger.debug(`Asking ${logText(realm.origin)} for a token for ${this.registry} (${scopes.join(' ')}), ${sendCredentials ? 'with credentials' : 'anonymously'}`);
         const entry = {
             scopes,
             token: fetchToken(this.transport, {
@@ -80792,23 +83022,29 @@ function realmUrl(challenge, registryUrl) {
         return new URL(realm, registryUrl);
     }
     catch {
-        throw new OciError('UNAUTHORIZED', `${registryUrl.host} names an invalid token realm "${realm}"`);
+        throw new OciError('UNAUTHORIZED', `${registryUrl.host} names an invalid token realm ${quoted(realm)}`);
     }
 }
 /**
- * Registry credentials go to the token service only over HTTPS or to the registry's own host, and
- * never to a loopback or private address unless the registry itself lives there.
+ * Why registry credentials must not go to the token service at `realm`, or undefined when they
+ * may. They go over HTTPS; over plain HTTP only when the registry connection is plain HTTP
+ * itself (the user chose `plain-http`, or a loopback registry does not speak TLS), since the
+ * user then accepted that network as it is. Never to a loopback or private address unless the
+ * registry lives at one too: a public registry must not steer them into the runner's network.
  */
-function mayReceiveCredentials(realm, registryUrl) {
-    const sameHost = realm.hostname === registryUrl.hostname;
-    if (sameHost)
-        return true;
-    if (realm.protocol !== 'https:')
-        return false;
-    if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname))
-        return false;
-    return true;
+function withholdReason(realm, registryUrl) {
+    if (realm.protocol === 'http:' && registryUrl.protocol !== 'http:') {
+        return 'it is plain HTTP while the registry connection is HTTPS, and the credentials would cross the network readable';
+    }
+    if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
+        return `its scheme ${logText(realm.protocol)} is neither HTTPS nor HTTP`;
+    }
+    if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname)) {
+        return 'it is a loopback or private address while the registry is not';
+    }
+    return undefined;
 }
+const mayReceiveCredentials = (realm, registryUrl) => withholdReason(realm, registryUrl) === undefined;
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 function isLoopbackHost(hostname) {
     const bare = hostname.replace(/^\[|\]$/g, '');
@@ -80830,6 +83066,8 @@ function isPrivateHost(hostname) {
 // Requests to one registry: finds the scheme (HTTPS, or plain HTTP when asked or when a loopback
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
+
+
 
 
 
@@ -80873,7 +83111,7 @@ class RegistryClient {
                 answer = await this.dispatch(req, url, base);
             }
             catch (error) {
-                if (error instanceof OciError || req.signal?.aborted)
+                if (error instanceof OciError || this.transport.stopped(req.signal))
                     throw error;
                 const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
                 if (!retry)
@@ -80954,6 +83192,7 @@ class RegistryClient {
                 url,
                 headers,
                 ...(hop === 0 && req.body ? { body: req.body } : {}),
+                ...(req.processedBytes ? { processedBytes: req.processedBytes } : {}),
                 ...(req.signal ? { signal: req.signal } : {}),
             });
             const location = header(response, 'location');
@@ -80976,7 +83215,12 @@ class RegistryClient {
         const what = { operation: 'connect to', reference: this.registry };
         if (this.options.plainHttp) {
             const base = new URL(`http://${host}`);
-            await this.pingAt(base, what, signal);
+            try {
+                await this.pingAt(base, what, signal);
+            }
+            catch (error) {
+                throw this.pingFailure(what, error);
+            }
             return base;
         }
         const secure = new URL(`https://${host}`);
@@ -80986,20 +83230,34 @@ class RegistryClient {
         }
         catch (error) {
             // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
-            // A certificate problem proves the server does speak TLS: that error stands.
-            if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
-                throw error instanceof RegistryError ? error : this.networkError(what, error);
+            // A certificate problem proves the server does speak TLS: that error stands. So does a
+            // timeout: a plain HTTP server answers a TLS greeting at once (with an error), so a host
+            // that stays silent would only cost the same wait again.
+            if (!isLoopbackHost(secure.hostname) ||
+                isCertificateError(error) ||
+                isRefused(error) ||
+                isTimeout(error)) {
+                throw this.pingFailure(what, error);
             }
             const plain = new URL(`http://${host}`);
             try {
                 await this.pingAt(plain, what, signal, true);
             }
             catch {
-                throw error instanceof RegistryError ? error : this.networkError(what, error);
+                throw this.pingFailure(what, error);
             }
-            this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+            if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
+                this.transport.logger.info(`${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`);
+            }
             return plain;
         }
+    }
+    /** A failed ping as a RegistryError; a retryable failure was tried every attempt first. */
+    pingFailure(what, error) {
+        if (error instanceof RegistryError || this.transport.stopped())
+            return error;
+        const attempts = isRetryableNetworkError(error) ? this.transport.policy.attempts : 1;
+        return this.networkError(what, error, attempts);
     }
     /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
     async pingAt(base, what, signal, strict = false) {
@@ -81029,7 +83287,7 @@ class RegistryClient {
                 if (match[1] !== '299' || this.warned.has(text))
                     continue;
                 this.warned.add(text);
-                this.transport.logger.warning(`${this.registry}: ${text}`);
+                this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
             }
         }
     }
@@ -81045,6 +83303,9 @@ function isCertificateError(error) {
 }
 function isRefused(error) {
     return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}
+function isTimeout(error) {
+    return [...errorChain(error)].some((e) => e.code === 'TRANSFER_TIMEOUT');
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/client-cache.ts
@@ -81130,6 +83391,7 @@ function nextLink(value) {
 
 
 
+
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
 function referrersTag(subject) {
     return `${digestAlgorithm(subject.digest).slice(0, 32)}-${digestHex(subject.digest).slice(0, 64)}`;
@@ -81138,6 +83400,7 @@ async function listReferrers(ctx, subject, artifactType) {
     const fromApi = await referrersApi(ctx, subject, artifactType);
     if (fromApi !== undefined)
         return fromApi;
+    ctx.client.transport.logger.info(`${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`);
     const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
     return filterByType(index?.manifests ?? [], artifactType);
 }
@@ -81220,16 +83483,56 @@ async function addToTagSchema(ctx, subject, referrer) {
             updating.delete(key);
     }
 }
+/**
+ * Read, merge, write, read back: a registry tag has no compare-and-swap, so another writer that
+ * read the index before our write and writes after it replaces our entry. Such a writer lands
+ * within about one read-and-write of its own, so after writing we wait a few of ours (never
+ * less than SETTLE_MIN_MS) and read the index back; if our entry is gone, we merge it into what
+ * is there now and write again, after a jittered backoff, a bounded number of times. A writer
+ * slower than that wait can still drop an entry: docs/commands.md says so.
+ */
 async function updateIndex(ctx, subject, referrer) {
-    const existing = await tagSchemaIndex(ctx, subject, [pushScope(ctx.name)]);
-    const manifests = existing?.manifests ?? [];
-    if (manifests.some((d) => d.digest === referrer.digest))
+    const scopes = [pushScope(ctx.name)];
+    const read = async () => (await tagSchemaIndex(ctx, subject, scopes))?.manifests ?? [];
+    const listed = (manifests) => manifests.some((d) => d.digest === referrer.digest);
+    const policy = retryPolicy(ctx.options.retry);
+    let began = Date.now();
+    let manifests = await read();
+    if (listed(manifests))
         return;
-    const index = {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: [...manifests, referrer],
-    };
+    for (let attempt = 1; attempt <= INDEX_WRITE_ATTEMPTS; attempt++) {
+        if (attempt > 1) {
+            ctx.client.transport.logger.info(`${ctx.location}: another writer replaced the referrers index ${referrersTag(subject)} ` +
+                `without ${referrer.digest}; merging it in again (attempt ${attempt} of ${INDEX_WRITE_ATTEMPTS})`);
+            await sleep(backoffDelay(policy, attempt - 1));
+            began = Date.now();
+            manifests = await read();
+        }
+        // Another writer may have merged ours in meanwhile: then only the read-back is left.
+        if (!listed(manifests))
+            await writeIndex(ctx, subject, [...manifests, referrer]);
+        await sleep(settleDelay(Date.now() - began));
+        manifests = await read();
+        if (listed(manifests))
+            return;
+    }
+    throw new OciError('CONCURRENT_UPDATE', `${ctx.location}: other writers kept replacing the referrers index ${referrersTag(subject)} ` +
+        `of ${subject.digest}: ${referrer.digest} is pushed but not listed in it after ` +
+        `${INDEX_WRITE_ATTEMPTS} attempts. Run the step again to list it (pushing the same ` +
+        `artifact again changes nothing else)`);
+}
+/** Writes of the index before giving up to other writers. */
+const INDEX_WRITE_ATTEMPTS = 6;
+/** Bounds of the wait between writing the index and reading it back. */
+const SETTLE_MIN_MS = 100;
+const SETTLE_MAX_MS = 5_000;
+/** Twice to three times our own read-and-write, within the bounds. */
+function settleDelay(roundTripMs, random = Math.random) {
+    const base = Math.min(Math.max(2 * roundTripMs, SETTLE_MIN_MS), SETTLE_MAX_MS);
+    return base + (base / 2) * random();
+}
+async function writeIndex(ctx, subject, manifests) {
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
     const bytes = Buffer.from(JSON.stringify(index));
     const descriptor = { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length };
     await putManifest(ctx, descriptor, bytes, referrersTag(subject));
@@ -81293,6 +83596,8 @@ async function uploadChunked(ctx, session, descriptor, open, chunkSize, what, si
         method: 'PUT',
         url: withQuery(current.location, 'digest', descriptor.digest),
         headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
+        // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
+        processedBytes: descriptor.size,
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(signal ? { signal } : {}),
@@ -81340,6 +83645,7 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
                     'content-length': String(chunk.length),
                 },
                 body: () => chunk,
+                processedBytes: chunk.length,
                 scopes: [pushScope(ctx.name)],
                 repeatable: false,
                 ...(signal ? { signal } : {}),
@@ -81463,8 +83769,10 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             return 'uploaded';
         }
         catch (error) {
+            if (transport.stopped(options.signal))
+                throw error;
             await cancel(ctx, session, what);
-            if (!isRetryableUploadFailure(error) || options.signal?.aborted)
+            if (!isRetryableUploadFailure(error))
                 throw error;
             if (attempt >= transport.policy.attempts)
                 throw finalError(error, what, attempt);
@@ -81561,6 +83869,8 @@ async function uploadMonolithic(ctx, session, descriptor, source, options, what)
             'content-length': String(descriptor.size),
         },
         body: () => openBody(descriptor, source, options, what),
+        // The registry hashes and moves the whole blob before it answers.
+        processedBytes: descriptor.size,
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -81580,7 +83890,7 @@ function openBody(descriptor, source, options, what) {
     if (onProgress === undefined)
         return (0,external_node_stream_.pipeline)(source.open(), verifier, ignore);
     onProgress({ descriptor, done: 0, total: descriptor.size });
-    return (0,external_node_stream_.pipeline)(source.open(), verifier, progressTap(descriptor, onProgress), ignore);
+    return (0,external_node_stream_.pipeline)(source.open(), verifier, progress_tap_progressTap(descriptor, onProgress), ignore);
 }
 /** Errors reach the consumer through the last stream of a pipeline. */
 const ignore = () => undefined;
@@ -81613,6 +83923,7 @@ async function cancel(ctx, session, what) {
 
 
 
+
 /**
  * `host/repo` over the distribution API. Repositories created with the same options object (or
  * through one RemoteRegistry) share connections, the auth challenge and the token cache.
@@ -81635,6 +83946,7 @@ class RemoteRepository {
         return resolveManifest(this.ctx, reference);
     }
     async fetch(descriptor, options = {}) {
+        checkDigest(descriptor);
         if (!isManifestType(descriptor.mediaType))
             return fetchBlob(this.ctx, descriptor, options);
         // Manifests are small and verified whole.
@@ -81642,27 +83954,35 @@ class RemoteRepository {
         options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
         return external_node_stream_.Readable.from([bytes]);
     }
-    fetchManifest(reference) {
+    async fetchManifest(reference) {
+        if (typeof reference !== 'string')
+            checkDigest(reference);
         return fetchManifest(this.ctx, reference);
     }
-    exists(descriptor) {
+    async exists(descriptor) {
+        checkDigest(descriptor);
         return blobs_exists(this.ctx, descriptor);
     }
-    pushBlob(descriptor, source, options) {
+    async pushBlob(descriptor, source, options) {
+        checkDigest(descriptor);
         return pushBlob(this.ctx, descriptor, source, options);
     }
     async pushManifest(descriptor, bytes, tag) {
+        checkDigest(descriptor);
         const result = await putManifest(this.ctx, descriptor, bytes, tag);
         if (result.subject !== undefined)
             return { subjectHandled: true };
         // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
         const links = linksOf(bytes);
         if (links?.subject !== undefined) {
+            // Debug: push and attach say so at info themselves, with what it means for the user.
+            this.ctx.client.transport.logger.debug(`${this.location} did not confirm the subject (no OCI-Subject header), so it keeps no referrers itself: adding ${descriptor.digest} to the referrers tag ${referrersTag(links.subject)}`);
             await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
         }
         return { subjectHandled: false };
     }
     async tag(descriptor, tag) {
+        checkDigest(descriptor);
         const { bytes } = await fetchManifest(this.ctx, descriptor, [pushScope(this.ctx.name)]);
         await putManifest(this.ctx, descriptor, bytes, tag);
     }
@@ -81673,12 +83993,21 @@ class RemoteRepository {
             repository: this.ctx.name,
         });
     }
-    referrers(subject, artifactType) {
+    async referrers(subject, artifactType) {
+        checkDigest(subject);
         return listReferrers(this.ctx, subject, artifactType);
     }
-    delete(descriptor) {
+    async delete(descriptor) {
+        checkDigest(descriptor);
         return deleteManifest(this.ctx, descriptor);
     }
+}
+/**
+ * A digest becomes part of a URL path here, and descriptors may come from a registry's own
+ * listings (a referrers index): `sha256:../../x` would address another resource, with our token.
+ */
+function checkDigest(descriptor) {
+    parseDigest(descriptor.digest);
 }
 /** The manifest's links; undefined for what the registry accepted but we cannot follow. */
 function linksOf(bytes) {
@@ -81695,56 +84024,74 @@ function linksOf(bytes) {
 
 
 async function openTarget(spec, options = {}) {
-    if (spec.kind === 'layout')
-        return OciLayout.open(spec.path, { create: options.create ?? false });
+    if (spec.kind === 'layout') {
+        const create = options.create ?? false;
+        return OciLayout.open(spec.path, spec.lock ? { create, lock: spec.lock } : { create });
+    }
     return new RemoteRepository(spec.reference, spec.options);
 }
 
-;// CONCATENATED MODULE: ./src/action/log.ts
+;// CONCATENATED MODULE: ./src/action/inputs/layout-lock.ts
 
-const actionLog = {
-    info: (message) => info(message),
-    notice: (message) => notice(message),
-    warning: (message) => warning(message),
-    debug: (message) => core_debug(message),
-    group: (title, body) => group(title, body),
-};
-const clientLogger = {
-    debug: (message) => core_debug(message),
-    info: (message) => info(message),
-    warning: (message) => warning(message),
-};
-
-;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
-// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
-
-/**
- * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
- * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
- */
-function splitMediaType(value) {
-    const colon = value.lastIndexOf(':');
-    if (colon <= 0)
-        return { path: value };
-    const suffix = value.slice(colon + 1);
-    if (!isValidMediaType(suffix))
-        return { path: value };
-    return { path: value.slice(0, colon), mediaType: suffix };
+/** Test only: the longest wait for a layout's lock, in milliseconds, instead of the 60 s default. */
+const LOCK_WAIT_KNOB = 'OCI_ACTION_TEST_LOCK_WAIT_MS';
+function layoutLockOptions(env = process.env) {
+    const options = { logger: clientLogger };
+    const waitMs = Number(env[LOCK_WAIT_KNOB]);
+    if (Number.isSafeInteger(waitMs) && waitMs > 0)
+        options.waitMs = waitMs;
+    return options;
 }
-/** Parses lines that are already trimmed and free of blanks and `#` comments. */
-function parseFileSpecs(lines) {
-    return lines.map((line) => {
-        if (line.startsWith('!'))
-            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
-        const { path, mediaType } = splitMediaType(line);
-        return mediaType === undefined
-            ? { kind: 'include', pattern: path, line }
-            : { kind: 'include', pattern: path, mediaType, line };
-    });
+
+;// CONCATENATED MODULE: ./src/action/test-knobs.ts
+const DEADLINE_KNOBS = {
+    OCI_ACTION_TEST_CONNECT_MS: 'connectMs',
+    OCI_ACTION_TEST_ANSWER_MS: 'answerMs',
+    OCI_ACTION_TEST_ANSWER_BYTES_PER_SECOND: 'answerBytesPerSecond',
+    OCI_ACTION_TEST_STALL_MS: 'stallMs',
+    OCI_ACTION_TEST_LOW_SPEED_BYTES_PER_SECOND: 'lowSpeedBytesPerSecond',
+    OCI_ACTION_TEST_LOW_SPEED_WINDOW_MS: 'lowSpeedWindowMs',
+};
+const RETRY_KNOBS = {
+    OCI_ACTION_TEST_RETRY_BASE_MS: 'baseDelayMs',
+    OCI_ACTION_TEST_RETRY_MAX_MS: 'maxDelayMs',
+};
+/** The knobs that are set; `{}` when none is, so the client's defaults apply. */
+function readTestKnobs(env = process.env) {
+    const deadlines = {};
+    const retry = {};
+    for (const [name, key] of Object.entries(DEADLINE_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            deadlines[key] = value;
+    }
+    for (const [name, key] of Object.entries(RETRY_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            retry[key] = value;
+    }
+    return {
+        ...(Object.keys(deadlines).length > 0 ? { deadlines } : {}),
+        ...(Object.keys(retry).length > 0 ? { retry } : {}),
+    };
+}
+function knob(env, name) {
+    const text = env[name];
+    if (text === undefined || text === '')
+        return undefined;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+        throw new Error(`${name} (a test-only setting) must be a whole number, not ${JSON.stringify(text)}`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/connection.ts
 // Inputs shared by every command: where the content lives, credentials and transport.
+
+
+
+
 
 
 
@@ -81788,12 +84135,20 @@ function readCredentials(usernameInput = 'username', passwordInput = 'password')
 /** Transport and credential options for the registry named by the inputs. */
 function readRemoteOptions(credentialInputs) {
     const githubToken = readSecret('github-token');
-    const credentials = readCredentials(credentialInputs?.username, credentialInputs?.password);
+    const usernameInput = credentialInputs?.username ?? 'username';
+    const passwordInput = credentialInputs?.password ?? 'password';
+    const credentials = readCredentials(usernameInput, passwordInput);
     const caFile = readString('ca-file');
     const options = {
         plainHttp: readBoolean('plain-http', false),
         insecure: readBoolean('insecure', false),
         userAgent: 'oci-artifact-action',
+        // The client's own reports (credential source, fallbacks, registry warnings, retries).
+        logger: clientLogger,
+        credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
+        fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
+        signal: processCancellation.signal,
+        ...readTestKnobs(),
         fallbackCredentials: (registry) => registry === 'ghcr.io' && githubToken !== ''
             ? {
                 kind: 'basic',
@@ -81827,7 +84182,8 @@ function readTargetSpec() {
 }
 function readLayoutSpec(path) {
     const selector = readString('reference');
-    return selector === '' ? { kind: 'layout', path } : { kind: 'layout', path, selector };
+    const spec = { kind: 'layout', path, lock: layoutLockOptions() };
+    return selector === '' ? spec : { ...spec, selector };
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/push.ts
@@ -81852,7 +84208,7 @@ function targetName(spec) {
         ? spec.path
         : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
 }
-async function readPushInputs() {
+async function readPushInputs(command) {
     const target = readTargetSpec();
     const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
     const config = readString('config');
@@ -81861,13 +84217,22 @@ async function readPushInputs() {
     if (artifactType !== '' && !isValidMediaType(artifactType)) {
         throw new input_error_InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
     }
+    const files = parseFileSpecs(readLines('files'));
+    const annotations = readAnnotations();
+    // An artifact with nothing of its own is a mistake (`path:` written for `files:`), unless it
+    // carries metadata: that is how ORAS lets an artifact without files through.
+    const carriesMetadata = config !== '' || annotationFile !== '' || Object.keys(annotations).length > 0;
+    if (!files.some((spec) => spec.kind === 'include') && !carriesMetadata) {
+        throw new RequiredInputError('files', command, `the files, folders or globs to ${command}, one per line (an artifact without files needs annotations, annotation-file or config)`);
+    }
     const options = {
         name: targetName(target),
-        files: parseFileSpecs(readLines('files')),
+        files,
         workingDirectory: await readWorkingDirectory(),
         ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
+        includeHiddenFiles: readBoolean('include-hidden-files', false),
         imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
-        annotations: readAnnotations(),
+        annotations,
         reproducible: readBoolean('reproducible', true),
         mtime: readSourceDateEpoch(),
         compressionLevel: readInteger('compression-level', 0, 9, 6),
@@ -81957,43 +84322,81 @@ function warnAboutLargeOutputs(outputs, instead) {
         const size = outputSize(value);
         if (size <= LARGE_OUTPUT)
             continue;
-        warning(`The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
+        actionLog.warning(`The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
             `Later steps of this job can read it, but to hand the artifact to another job map ${instead} to the job's outputs instead.`);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+// Step outputs go to an OutputSink: the runner's GITHUB_OUTPUT file by default, a JSON object on
+// stdout for the CLI (src/cli/json-outputs.ts), so the command runners are the same for both.
 
+const runnerOutputs = { set: (name, value) => setOutput(name, value) };
+let outputs_sink = runnerOutputs;
+/** Sends every later output to `next` (the CLI does this before it runs a command). */
+function useOutputSink(next) {
+    outputs_sink = next;
+}
 /** Sets an output to compact JSON (arrays and objects) so later steps can fromJSON() it. */
 function setJsonOutput(name, value) {
-    setOutput(name, JSON.stringify(value));
+    outputs_sink.set(name, JSON.stringify(value));
 }
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+        outputs_sink.set(name, String(value));
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/markdown.ts
-// Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
-// facts under a heading, and list tables that stay under the summary's size limit.
+// Markdown building blocks shared by the job summaries: escaped cells, inline code, a short
+// heading over a list of facts, and list tables that stay under the summary's size limit and
+// within the width of the page (about 1000 pixels on github.com).
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+
+
 /**
- * Text safe inside a Markdown table cell: HTML-escaped (the cell may end up inside `<code>`),
- * and `|`, which would end the cell, escaped.
+ * Text shown as typed inside a Markdown table cell (also inside `<code>`): names, titles, media
+ * types and annotations come from artifacts and registries, so no character of theirs may end
+ * the cell or the row, or be read as Markdown or HTML.
  */
-const cell = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+const cell = (text) => markdownText(text);
 /** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
 const code = (text) => `<code>${cell(text)}</code>`;
-/** `### title`, then a two-column table of facts (names and values are Markdown already). */
+/**
+ * Inline code that may wrap after each `/` or `=` (`<wbr>`): a long title, media type or
+ * annotation in a table column wraps at a place that reads well (`application/` `spdx+json`)
+ * instead of pushing the table wider than the page.
+ */
+const wrappingCode = (text) => `<code>${cell(text).replace(/([/=])(?=.)/g, '$1<wbr>')}</code>`;
+/** A size in a table column, kept on one line (`1.5 KiB`). */
+const sizeCell = (bytes) => formatBytes(bytes).replace(' ', '&nbsp;');
+/** `sha256:0123456789ab…`: a digest in a table column; the full one is where it is copied from. */
+const shortDigestCode = (digest) => {
+    const colon = digest.indexOf(':');
+    return digest.length > colon + 13 ? code(`${digest.slice(0, colon + 13)}…`) : code(digest);
+};
+/**
+ * How a heading names a repository or layout folder: its last path segment, with the tag or a
+ * short digest (`app:v1`, `app@sha256:0123456789ab…`). The full name is in the facts below.
+ */
+function headingName(name, selector) {
+    const last = name
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() || name;
+    if (selector === undefined)
+        return last;
+    if (!selector.includes(':'))
+        return `${last}:${selector}`;
+    const colon = selector.indexOf(':');
+    return `${last}@${selector.length > colon + 13 ? `${selector.slice(0, colon + 13)}…` : selector}`;
+}
+/**
+ * `### title`, then the facts as a list of `**name:** value` lines: a definition list, which
+ * needs no header row (a two-column table would need an empty one), and whose long values wrap
+ * at the page's width.
+ */
 function factsMarkdown(title, facts) {
-    return [
-        `### ${title}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        ...facts.map(([name, value]) => `| ${name} | ${value} |`),
-        '',
-    ];
+    return [`### ${title}`, '', ...facts.map(([name, value]) => `- **${name}:** ${value}`), ''];
 }
 /**
  * Rows beyond this are left out of a list table: a step's summary may hold 1 MiB, and thousands
@@ -82017,10 +84420,20 @@ function tableMarkdown(headers, rows, options = {}) {
     }
     return [...lines, ''];
 }
+/**
+ * A fenced code block of lines to copy whole (full references, digests). Only for text that is
+ * checked already (digests, reference names), never for text from an artifact: a line of
+ * backticks would end the block.
+ */
+function copyBlock(lines, language = '') {
+    if (lines.length === 0)
+        return [];
+    return [`\`\`\`${language}`, ...lines, '```', ''];
+}
 
 ;// CONCATENATED MODULE: ./src/action/summary/push.ts
-// The job summary of a push or attach: what was pushed where, the files, and a step that pulls
-// this exact digest in a later job.
+// The job summary of a push or attach: what was pushed where, the files, and (for a registry) a
+// step that pulls this exact digest in a later job.
 
 
 
@@ -82070,26 +84483,41 @@ function pushSummaryMarkdown(summary) {
             : `${summary.files.length} (${formatBytes(total)})`,
     ]);
     return [
-        ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+        ...factsMarkdown(heading(summary), facts),
         ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
-            code(file.title),
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(file.digest.slice(0, 19)),
+            wrappingCode(file.title),
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
+        ...pullStepMarkdown(summary),
+    ].join('\n');
+}
+/** `Pushed app:v1`, or `Attached to app@sha256:0123456789ab…` (its subject). */
+function heading(summary) {
+    if (summary.subject === undefined) {
+        return `${summary.verb} ${code(headingName(summary.name, summary.tag))}`;
+    }
+    const at = summary.subject.lastIndexOf('@');
+    return `${summary.verb} to ${code(headingName(summary.name, summary.subject.slice(at + 1)))}`;
+}
+function pullStepMarkdown(summary) {
+    if (summary.pullWith === undefined)
+        return [];
+    return [
         'Pull this exact artifact in a later job:',
         '',
-        '```yaml',
-        `- uses: ${yamlValue(summary.uses)}`,
-        '  with:',
-        '    command: pull',
-        ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
-        '```',
-        '',
-    ].join('\n');
+        ...copyBlock([
+            `- uses: ${yamlValue(summary.uses)}`,
+            '  with:',
+            '    command: pull',
+            ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
+        ], 'yaml'),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/write.ts
+
 
 /**
  * Appends Markdown to the job summary. The summary only reports on work that is done, so it never
@@ -82098,7 +84526,7 @@ function pushSummaryMarkdown(summary) {
  */
 async function writeSummary(markdown) {
     if (!process.env['GITHUB_STEP_SUMMARY']) {
-        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        actionLog.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return;
     }
     const text = typeof markdown === 'string' ? markdown : markdown.join('\n');
@@ -82106,7 +84534,7 @@ async function writeSummary(markdown) {
         await summary.addRaw(text).write();
     }
     catch (error) {
-        warning(`The job summary could not be written: ${error.message}`);
+        actionLog.warning(`The job summary could not be written: ${error.message}`);
     }
 }
 
@@ -82139,25 +84567,20 @@ async function reportPush(spec, result, verb, subject) {
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pushSummaryMarkdown({
         verb,
-        target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+        name,
+        ...(result.tags[0] === undefined ? {} : { tag: result.tags[0] }),
         reference,
         digest,
         artifactType,
         tags: result.tags,
         files: result.files,
         ...(subject === undefined ? {} : { subject }),
-        pullWith: pullInputs(spec, digest),
+        ...(spec.kind === 'layout' ? {} : { pullWith: pullInputs(spec, digest) }),
         uses: actionUses(),
     }));
 }
-/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
+/** The inputs a pull step needs to read back exactly this digest from the registry. */
 function pullInputs(spec, digest) {
-    if (spec.kind === 'layout') {
-        return [
-            ['layout', spec.path],
-            ['reference', digest],
-        ];
-    }
     const inputs = [
         ['registry', spec.reference.registry],
         ['reference', `${spec.reference.repository}@${digest}`],
@@ -82181,9 +84604,12 @@ function pullInputs(spec, digest) {
 
 /** Reads the inputs of `command: push`, runs it, and writes its outputs and job summary. */
 async function runPush() {
-    const inputs = await readPushInputs();
+    const inputs = await readPushInputs('push');
     const tag = readPushTag(inputs);
     const result = await asInputError(() => pushArtifact(() => openTarget(inputs.target, { create: true }), { ...inputs.options, tag }, actionLog));
+    // Nothing matched and if-no-files-found allowed it: the log said so; no outputs.
+    if (result.kind === 'nothing-found')
+        return;
     await reportPush(inputs.target, result, 'Pushed');
 }
 /** A SpecError from packing is bad input: report it as the input it names. */
@@ -82209,7 +84635,7 @@ async function asInputError(body) {
 
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 async function runAttach() {
-    const { target: spec, options, selector } = await readPushInputs();
+    const { target: spec, options, selector } = await readPushInputs('attach');
     const { artifactType } = options;
     if (artifactType === undefined) {
         throw new input_error_InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
@@ -82219,6 +84645,8 @@ async function runAttach() {
     }
     const target = await openTarget(spec, { create: false });
     const result = await asInputError(() => attachArtifact(target, { ...options, artifactType, subjectReference: selector ?? 'latest' }, actionLog));
+    if (result.kind === 'nothing-found')
+        return;
     await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
 }
 
@@ -82407,6 +84835,7 @@ async function readTagListing(target, inCatalog) {
 // `repo-tags`: the tags of a repository or layout, sorted.
 
 
+
 /** Tags of the referrers tag schema: `sha256-<hex>` names an index of referrers, not a release. */
 const DIGEST_TAG = /^sha256-[a-f0-9]{64}$/;
 const isDigestTag = (tag) => DIGEST_TAG.test(tag);
@@ -82427,8 +84856,9 @@ includeDigestTags, log) {
         }
         const all = listing.tags;
         const tags = includeDigestTags ? all : all.filter((tag) => !isDigestTag(tag));
+        // Tags as the registry sent them: neutralised, since any of them may start a line.
         for (const tag of tags)
-            log.info(tag);
+            log.info(logText(tag));
         const hidden = all.length - tags.length;
         const leftOut = hidden > 0
             ? ` (${hidden} referrer-index tag${hidden === 1 ? '' : 's'} left out; include-digest-tags: true shows them)`
@@ -82444,11 +84874,12 @@ includeDigestTags, log) {
 
 
 
+
 async function resolve_resolveManifest(store, selector, log) {
     return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
         const descriptor = await resolveSelected(store, selector);
         log.info(`Digest:     ${descriptor.digest}`);
-        log.info(`Media type: ${descriptor.mediaType}`);
+        log.info(`Media type: ${logText(descriptor.mediaType)}`);
         log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
         return descriptor;
     });
@@ -82508,6 +84939,7 @@ function selectedName(name, selector) {
 
 
 
+
 const copy_VERB = {
     uploaded: 'Copied ',
     exists: 'Exists ',
@@ -82524,7 +84956,7 @@ async function copyArtifact(source, openDestination, options, log) {
         : `${options.destinationName}:${options.tag}`;
     return log.group(`Copy ${from} to ${to}`, async () => {
         const root = await resolveSelected(source, options.selector);
-        log.info(`Source manifest ${root.digest} (${root.mediaType})`);
+        log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
         const destination = await openDestination();
         const result = await copyGraph(source.target, destination, root, {
             concurrency: options.concurrency,
@@ -82533,7 +84965,7 @@ async function copyArtifact(source, openDestination, options, log) {
             ...(options.mountFrom === undefined ? {} : { mountFrom: options.mountFrom }),
             onProgress: progressReporter(log, 'Copying'),
             onBlob: (d, outcome) => log.info(`${copy_VERB[outcome]} ${shortDigest(d.digest)} (${formatBytes(d.size)})`),
-            onManifest: (d, outcome) => log.info(`${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${d.mediaType})`),
+            onManifest: (d, outcome) => log.info(`${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${logText(d.mediaType)})`),
         });
         const { uploaded, exists, mounted } = result.blobs;
         log.info(`Copied ${options.destinationName}@${root.digest}: ${result.manifests.copied + result.manifests.exists} manifest(s), ` +
@@ -82768,7 +85200,41 @@ function readCopySource() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/action/summary/registry.ts
+
+
+
+/** The step output keeps every name; the summary may leave some out. */
+const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
+function namesMarkdown(heading, names) {
+    return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
+}
+/**
+ * The referrers of `name`: a table with short digests, then their full references in a block to
+ * copy from (the `referrers` output holds them all).
+ */
+function referrersMarkdown(name, referrers) {
+    const table = tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
+        wrappingCode(r.artifactType || '(none)'),
+        shortDigestCode(r.digest),
+        sizeCell(r.size),
+        Object.entries(r.annotations)
+            .map(([key, value]) => wrappingCode(`${key}=${value}`))
+            .join('<br>'),
+    ]), { more });
+    if (table.length === 0)
+        return [];
+    const references = referrers
+        .slice(0, MAX_TABLE_ROWS)
+        .map((r) => r.digest)
+        .filter(isDigest)
+        .map((digest) => `${name}@${digest}`);
+    return [...table, 'Full references:', '', ...copyBlock(references)];
+}
+
 ;// CONCATENATED MODULE: ./src/action/commands/copy.ts
+
+
 
 
 
@@ -82800,8 +85266,10 @@ async function runCopy() {
         }, actionLog);
     }
     catch (error) {
-        if (createdLayout !== undefined)
-            await (0,promises_.rm)(createdLayout, { recursive: true, force: true });
+        // Not when another step has pushed into it meanwhile; the copy's error is the one to tell.
+        if (createdLayout !== undefined) {
+            await OciLayout.removeIfUntagged(createdLayout, layoutLockOptions()).catch(() => undefined);
+        }
         throw error;
     }
     const reference = `${inputs.destinationName}@${result.root.digest}`;
@@ -82810,8 +85278,10 @@ async function runCopy() {
 }
 function copySummary(inputs, result, reference) {
     const { uploaded, exists, mounted } = result.blobs;
+    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
     const facts = [
         ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+        ['To', code(target)],
         ['Reference', code(reference)],
         ['Digest', code(result.root.digest)],
         ['Media type', code(result.root.mediaType)],
@@ -82823,8 +85293,8 @@ function copySummary(inputs, result, reference) {
     ];
     if (inputs.recursive)
         facts.push(['Referrers', 'copied (recursive)']);
-    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-    return factsMarkdown(`Copied to ${code(target)}`, facts);
+    const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+    return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/delete.ts
@@ -82859,13 +85329,15 @@ async function runDelete() {
     const store = await openNamedTarget(target, actionLog);
     const descriptor = await delete_deleteManifest(store, selector, actionLog);
     setOutputs({ digest: descriptor.digest });
-    await writeSummary(factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Deleted ${code(headingName(name, selector))}`, [
+        ['Reference', code(selectedName(name, selector))],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
     ]));
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/discover.ts
+
 
 
 
@@ -82876,9 +85348,16 @@ artifactType, log) {
         const subject = await resolveSelected(store, selector);
         log.info(`Subject ${subject.digest}`);
         const found = await store.target.referrers(subject, artifactType);
-        const referrers = found.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
+        // The listing is an index the registry (or anyone who could push the tag-schema index)
+        // wrote: a digest that does not parse is never output.
+        const valid = found.filter((d) => isDigest(d.digest));
+        if (valid.length < found.length) {
+            const bad = found.filter((d) => !isDigest(d.digest)).map((d) => quoted(String(d.digest)));
+            log.warning(`Left out ${bad.length} referrer(s) whose digest is not valid: ${bad.slice(0, 3).join(', ')}`);
+        }
+        const referrers = valid.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
         for (const r of referrers) {
-            log.info(`${shortDigest(r.digest)} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`);
+            log.info(`${shortDigest(r.digest)} ${logText(r.artifactType) || '(no artifact type)'} (${formatBytes(r.size)})`);
         }
         const filter = artifactType === undefined ? '' : ` of type ${artifactType}`;
         log.info(`${referrers.length} referrer${referrers.length === 1 ? '' : 's'}${filter}`);
@@ -82895,30 +85374,7 @@ function toReferrer(d) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/summary/registry.ts
-// Job summaries of the registry commands: a heading with a table of facts, and a list table where
-// the command has one (tags, repositories, referrers).
-
-
-
-/** The step output keeps every name; the summary may leave some out. */
-const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
-function namesMarkdown(heading, names) {
-    return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
-}
-function referrersMarkdown(referrers) {
-    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
-        code(r.artifactType || '(none)'),
-        code(r.digest),
-        formatBytes(r.size),
-        Object.entries(r.annotations)
-            .map(([key, value]) => code(`${key}=${value}`))
-            .join('<br>'),
-    ]), { more });
-}
-
 ;// CONCATENATED MODULE: ./src/action/commands/discover.ts
-
 
 
 
@@ -82940,8 +85396,8 @@ async function runDiscover() {
     if (artifactType !== undefined)
         facts.push(['Artifact type filter', code(artifactType)]);
     await writeSummary([
-        ...factsMarkdown(`Referrers of ${code(selectedName(name, selector))}`, facts),
-        ...referrersMarkdown(result.referrers),
+        ...factsMarkdown(`Referrers of ${code(headingName(name, selector))}`, facts),
+        ...referrersMarkdown(name, result.referrers),
     ]);
 }
 
@@ -83782,8 +86238,6 @@ function folderEntry(path) {
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: external "buffer"
 const external_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 ;// CONCATENATED MODULE: external "zlib"
@@ -83802,6 +86256,7 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 // what the pull itself decides (unsafe paths, archives, existing files).
 
 
+
 class PullError extends Error {
     code;
     constructor(code, message, options) {
@@ -83818,64 +86273,18 @@ class PullError extends Error {
 function layerFailure(error, name, digest) {
     // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
     const message = error?.message;
-    if (typeof message !== 'string' || message.includes(`"${name}"`))
+    if (typeof message !== 'string' ||
+        message.includes(`"${name}"`) ||
+        message.includes(quoted(name))) {
         return error;
-    const named = `layer "${name}" (${shortDigest(digest)}): ${message}`;
+    }
+    const named = `layer ${quoted(name)} (${shortDigest(digest)}): ${message}`;
     if (error instanceof PullError)
         return new PullError(error.code, named, { cause: error });
     if (error instanceof OciError)
         return new OciError(error.code, named, { cause: error });
     const code = error.code;
     return Object.assign(new Error(named, { cause: error }), code === undefined ? {} : { code });
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull/disk-reserve.ts
-// A guard against decompression bombs. A folder layer is a gzipped tar: a few KiB can expand to
-// many GiB, and how much it expands to is not known in advance (the ORAS annotations carry the
-// uncompressed digest, not its size, and the digest can only be checked once everything is
-// written). A cap on size or ratio would refuse honest archives (zero-filled or sparse files
-// compress 1000:1 too), so extraction instead stops before it would leave the output filesystem
-// almost full: a bomb fails the pull, and its files are removed, without filling the runner's
-// disk for the steps after it.
-
-
-
-const DEFAULT_RESERVE = {
-    bytes: 128 * 1024 * 1024,
-    inodes: 10_000,
-    checkEvery: 8 * 1024 * 1024,
-};
-class DiskReserveGuard {
-    folder;
-    title;
-    reserve;
-    nextCheck;
-    /** `folder`: where the layer is extracted; `title`: the layer, for messages. */
-    constructor(folder, title, reserve = DEFAULT_RESERVE) {
-        this.folder = folder;
-        this.title = title;
-        this.reserve = reserve;
-        this.nextCheck = reserve.checkEvery;
-    }
-    /** Whether check() must run once `extracted` bytes of tar have been seen (cheap, no I/O). */
-    due(extracted) {
-        return extracted >= this.nextCheck;
-    }
-    /** Throws when the filesystem holds less than the reserve. */
-    async check(extracted) {
-        this.nextCheck = extracted + this.reserve.checkEvery;
-        const stats = await (0,promises_.statfs)(this.folder);
-        const freeBytes = stats.bavail * stats.bsize;
-        const lowInodes = stats.files > 0 && stats.ffree < this.reserve.inodes;
-        if (freeBytes >= this.reserve.bytes && !lowInodes)
-            return;
-        const left = lowInodes
-            ? `${stats.ffree} free inodes, less than the ${this.reserve.inodes}`
-            : `${formatBytes(freeBytes)} free, less than the ${formatBytes(this.reserve.bytes)}`;
-        throw new PullError('DISK_RESERVE', `folder layer "${this.title}": extraction stopped after ${formatBytes(extracted)} of tar: ` +
-            `the output filesystem has ${left} a pull leaves free. Either the layer is a ` +
-            `decompression bomb or the runner has too little disk for this artifact; nothing was kept`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/file-writes.ts
@@ -83980,6 +86389,35 @@ async function writeAll(handle, buffers) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/git-folder.ts
+// A pull never writes into a `.git` folder: git runs what it finds there (hooks, and commands
+// named in .git/config such as core.fsmonitor or core.sshCommand), so a planted file would run
+// code in any later git step of the job. This holds whatever allow-path-traversal says.
+//
+// Names are compared as the runners' file systems would resolve them, so that no spelling
+// reaches the same folder: case-insensitively (NTFS, APFS and HFS+ are case-insensitive by
+// default), without the trailing dots and spaces Windows drops (`.git.`, `.git `), without an
+// NTFS stream suffix (`.git::$INDEX_ALLOCATION`), without the characters HFS+ ignores
+// (zero-width joiners and the like), and with `git~1`, the 8.3 short name Windows gives `.git`.
+// Git itself refuses the same spellings in the trees it checks out.
+/** Code points HFS+ leaves out when it compares names. */
+const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/gu;
+/** Whether one path segment names a `.git` folder on some runner's file system. */
+function isGitFolderName(segment) {
+    const withoutStream = segment.replace(HFS_IGNORED, '').split(':')[0] ?? '';
+    const name = withoutStream.replace(/[. ]+$/, '').toLowerCase();
+    return name === '.git' || /^git~\d+$/.test(name);
+}
+/**
+ * The first segment of `path` that names a `.git` folder, or undefined. Both `/` and `\` split
+ * segments: on Windows both are separators, and a name is refused if any runner would read it so.
+ */
+function gitSegment(path) {
+    return path.split(/[\\/]/).find(isGitFolderName);
+}
+/** Why a path with such a segment is refused, for the error message. */
+const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git runs what it finds there (hooks, core.fsmonitor)';
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-paths.ts
 // Name rules for the entries of a folder layer, without touching the filesystem.
 //
@@ -83987,6 +86425,8 @@ async function writeAll(handle, buffers) {
 // (`dir/`, `dir/a.txt`, …). Entries are mapped into the layer folder by removing that prefix.
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
+
+
 
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
@@ -84001,6 +86441,10 @@ function archivePrefix(title) {
 function entrySegments(entryPath, prefix, title) {
     if (entryPath.includes('\0'))
         throw unsafe(title, entryPath, 'contains a NUL character');
+    const git = gitSegment(entryPath);
+    if (git !== undefined) {
+        throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
+    }
     const normal = external_node_path_.posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
     const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
     if (trimmed === prefix)
@@ -84008,7 +86452,7 @@ function entrySegments(entryPath, prefix, title) {
     if (!trimmed.startsWith(`${prefix}/`)) {
         const why = external_node_path_.posix.isAbsolute(entryPath) || trimmed.startsWith('../') || trimmed === '..'
             ? 'leaves the layer folder'
-            : `is not inside "${prefix}/" (entries of a folder layer start with its title)`;
+            : `is not inside ${quoted(`${prefix}/`)} (entries of a folder layer start with its title)`;
         throw unsafe(title, entryPath, why);
     }
     const rest = trimmed.slice(prefix.length + 1);
@@ -84025,14 +86469,18 @@ function entrySegments(entryPath, prefix, title) {
  */
 function checkSymlinkTarget(linkSegments, target, title, name) {
     if (target === '' || target.includes('\0')) {
-        throw unsafe(title, name, `is a symbolic link to ${JSON.stringify(target)}`);
+        throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
+    }
+    const git = gitSegment(target);
+    if (git !== undefined) {
+        throw unsafe(title, name, `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`);
     }
     if (external_node_path_.posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
-        throw unsafe(title, name, `is a symbolic link to the absolute path "${target}"`);
+        throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
     }
     const depth = climb(linkSegments.slice(0, -1), target.split('/'));
     if (depth === undefined) {
-        throw unsafe(title, name, `is a symbolic link to "${target}", which leaves the layer folder`);
+        throw unsafe(title, name, `is a symbolic link to ${quoted(target)}, which leaves the layer folder`);
     }
 }
 /** Walks `steps` from `start` by name; undefined when it goes above the root. */
@@ -84053,7 +86501,7 @@ function climb(start, steps) {
     return position;
 }
 function unsafe(title, entry, why) {
-    return new PullError('UNSAFE_ARCHIVE', `folder layer "${title}": tar entry "${entry}" ${why}; refused`);
+    return new PullError('UNSAFE_ARCHIVE', `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/link-chains.ts
@@ -84303,11 +86751,157 @@ async function lstatOrUndefined(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/disk-reserve.ts
+// What extraction leaves free on the output filesystem. A folder layer is a gzipped tar: a few
+// KiB can expand to many GiB, and how much it expands to is not known in advance (the ORAS
+// annotations carry the uncompressed digest, not its size, and the digest can only be checked
+// once everything is written). A cap on size or ratio would refuse honest archives (zero-filled
+// or sparse files compress 1000:1 too), so by default extraction instead stops before it would
+// leave the filesystem almost full: a bomb fails the pull, and its files are removed, without
+// filling the runner's disk for the steps after it. (`unpack-limit` adds a cap for those who
+// want one: see write-budget.ts.)
+
+const DEFAULT_RESERVE = {
+    bytes: 128 * 1024 * 1024,
+    inodes: 10_000,
+    checkEvery: 8 * 1024 * 1024,
+};
+/** Free space as an unprivileged process may use it (`bavail`, not `bfree`). */
+const statFreeSpace = async (folder) => {
+    const stats = await (0,promises_.statfs)(folder);
+    return { bytes: stats.bavail * stats.bsize, inodes: stats.files > 0 ? stats.ffree : undefined };
+};
+
+;// CONCATENATED MODULE: ./src/commands/pull/write-budget.ts
+// What one pull may still write. Two bounds: `unpack-limit`, when given, over everything the pull
+// writes into the output folder; and, for folder layers, the room the output filesystem has
+// above the disk reserve (disk-reserve.ts). One budget is shared by every layer of a pull, so
+// layers extracting at once count together, and each chunk of tar is charged before it is
+// parsed: extraction stops at the first chunk that would go past either bound.
+
+
+
+class WriteBudget {
+    folder;
+    limit;
+    free;
+    /** Bytes charged so far, by every layer. */
+    written = 0;
+    /** Tar bytes and entries extracted since the last look at the filesystem. */
+    bytesSinceLook = 0;
+    entriesSinceLook = 0;
+    looking;
+    reserve;
+    probe;
+    constructor(folder, limit, options, free) {
+        this.folder = folder;
+        this.limit = limit;
+        this.free = free;
+        this.reserve = options.reserve ?? DEFAULT_RESERVE;
+        this.probe = options.probe ?? statFreeSpace;
+    }
+    /** `folder`: on the output filesystem (the pull's work folder). Looks at it once. */
+    static async open(folder, options = {}) {
+        const free = await (options.probe ?? statFreeSpace)(folder);
+        return new WriteBudget(folder, options.limit, options, free);
+    }
+    /**
+     * Charges layers whose size is known, in order, before anything is downloaded: the first that
+     * would take the pull past the limit is refused by name. They do not count against the disk
+     * reserve (their size is known; a full disk fails their write and the pull cleans up).
+     */
+    chargeSized(layers) {
+        for (const layer of layers) {
+            const total = this.written + layer.size;
+            if (this.limit !== undefined && total > this.limit) {
+                throw new PullError('UNPACK_LIMIT', `layer "${layer.name}" is ${formatBytes(layer.size)}: with it the pull would write ` +
+                    `${formatBytes(total)}, more than unpack-limit allows (${formatBytes(this.limit)}); ` +
+                    `no layer was downloaded`);
+            }
+            this.written = total;
+        }
+    }
+    /** The share of one folder layer, charged as it is extracted. */
+    forFolder(name) {
+        return new FolderBudget(this, name);
+    }
+    /** @internal FolderBudget's charge; `layerBytes` includes `bytes`. */
+    chargeExtracted(name, bytes, entries, layerBytes) {
+        if (this.limit !== undefined && this.written + bytes > this.limit) {
+            throw new PullError('UNPACK_LIMIT', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
+                `tar: the pull would write more than unpack-limit allows (${formatBytes(this.limit)} ` +
+                `in all). Either the layer is a decompression bomb or unpack-limit is too low for ` +
+                `this artifact; nothing was kept`);
+        }
+        const roomBytes = this.free.bytes - this.reserve.bytes - this.bytesSinceLook;
+        const roomEntries = this.free.inodes === undefined
+            ? Infinity
+            : this.free.inodes - this.reserve.inodes - this.entriesSinceLook;
+        if (bytes > roomBytes || entries > roomEntries) {
+            const had = bytes > roomBytes
+                ? `${formatBytes(this.free.bytes)} free, and a pull leaves ${formatBytes(this.reserve.bytes)}`
+                : `${this.free.inodes} free inodes, and a pull leaves ${this.reserve.inodes}`;
+            throw new PullError('DISK_RESERVE', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
+                `tar: the output filesystem had ${had} free. Either the layer is a decompression ` +
+                `bomb or the runner has too little disk for this artifact; nothing was kept`);
+        }
+        this.written += bytes;
+        this.bytesSinceLook += bytes;
+        this.entriesSinceLook += entries;
+        if (this.bytesSinceLook < this.reserve.checkEvery)
+            return undefined;
+        // One look at a time; every layer that comes due meanwhile waits for the same one.
+        this.looking ??= this.lookAgain().finally(() => (this.looking = undefined));
+        return this.looking;
+    }
+    /** @internal A folder layer's output was thrown away (it is extracted again). */
+    refund(bytes, entries) {
+        this.written -= bytes;
+        this.bytesSinceLook = Math.max(0, this.bytesSinceLook - bytes);
+        this.entriesSinceLook = Math.max(0, this.entriesSinceLook - entries);
+    }
+    async lookAgain() {
+        const free = await this.probe(this.folder);
+        // What was extracted before this look is in its figures now.
+        this.free = free;
+        this.bytesSinceLook = 0;
+        this.entriesSinceLook = 0;
+    }
+}
+class FolderBudget {
+    budget;
+    name;
+    bytes = 0;
+    entries = 0;
+    constructor(budget, name) {
+        this.budget = budget;
+        this.name = name;
+    }
+    /**
+     * Counts `bytes` of tar (and `entries` new files, folders or links) before they are written.
+     * Throws a PullError (UNPACK_LIMIT or DISK_RESERVE) when they would go past a bound; returns a
+     * promise to wait for when the budget takes a new look at the filesystem.
+     */
+    charge(bytes, entries = 0) {
+        const look = this.budget.chargeExtracted(this.name, bytes, entries, this.bytes + bytes);
+        this.bytes += bytes;
+        this.entries += entries;
+        return look;
+    }
+    /** The layer's output was removed, to be extracted again: its charges are undone. */
+    discard() {
+        this.budget.refund(this.bytes, this.entries);
+        this.bytes = 0;
+        this.entries = 0;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-extract.ts
 // Extracts a folder layer (a gzipped tar, ORAS convention) into a staging folder that does not
 // exist yet, hashing the uncompressed tar on the way for the `io.deis.oras.content.digest` check.
 // The compressed stream verifies itself (size and digest, an error at its end: Fetcher.fetch's
 // contract), so this never hashes it again; the caller moves nothing into place before it ended.
+
 
 
 
@@ -84326,9 +86920,10 @@ async function extractTarGzip(compressed, options) {
     const hash = (0,external_node_crypto_.createHash)(algorithm);
     const prefix = archivePrefix(title);
     const writer = await LayerWriter.create(options.root, title, prefix);
-    const guard = new DiskReserveGuard(options.root, title, options.reserve);
+    const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
     let size = 0;
     let skipped = 0;
+    const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
     let failure;
     let sawEnd = false;
     // Entries are handled strictly one after another: a link must exist before a later entry
@@ -84360,6 +86955,8 @@ async function extractTarGzip(compressed, options) {
     parsed.catch(fail);
     const handleEntry = async (entry) => {
         const segments = entrySegments(entry.path, prefix, title);
+        // Each entry takes an inode; its body is charged as tar bytes, before it is parsed.
+        await budget.charge(0, 1);
         const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
         const atRoot = segments.length === 0;
         // Only a file's body is read; every other entry is let go at once, or the parser waits.
@@ -84409,8 +87006,17 @@ async function extractTarGzip(compressed, options) {
                 done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
                 return;
             }
+            let look;
+            try {
+                look = budget.charge(chunk.length);
+            }
+            catch (error) {
+                done(error);
+                return;
+            }
             hash.update(chunk);
             size += chunk.length;
+            progress(size);
             const parse = () => {
                 // Padding or junk after the end-of-archive blocks is hashed, not parsed.
                 if (sawEnd || parser.write(chunk))
@@ -84418,8 +87024,8 @@ async function extractTarGzip(compressed, options) {
                 else
                     parser.once('drain', () => done());
             };
-            if (guard.due(size))
-                guard.check(size).then(parse, done);
+            if (look)
+                look.then(parse, done);
             else
                 parse();
         },
@@ -84476,7 +87082,7 @@ const FILE_MODE = 0o644;
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
  */
 const WRITE_BUFFER = 1024 * 1024;
-async function stageLayer(layer, verified, path, log) {
+async function stageLayer(layer, verified, path, log, budget) {
     if (!layer.unpack) {
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, {
             flags: 'wx',
@@ -84491,6 +87097,7 @@ async function stageLayer(layer, verified, path, log) {
         root: path,
         log,
         ...(layer.tarDigest ? { expectedDigest: layer.tarDigest } : {}),
+        ...(budget ? { budget } : {}),
     });
     return { layer, path, files: result.files };
 }
@@ -84666,53 +87273,19 @@ async function saveToCache(cache, read, folder, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
-// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
-// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
-// do not run as root), so a plain recursive rm would leave work folders or replaced folders
-// behind.
-
-
-async function removeTree(path) {
-    try {
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        await makeWritable(path);
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Gives the owner full access to every folder below `path` (never following a symlink). Entries
- * may vanish meanwhile: the failed rm can still be removing others when it rejects.
- */
-async function makeWritable(path) {
-    try {
-        const stats = await (0,promises_.lstat)(path);
-        if (!stats.isDirectory())
-            return;
-        await (0,promises_.chmod)(path, 0o700);
-        for (const name of await (0,promises_.readdir)(path))
-            await makeWritable((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
 
 
 
 
-function downloadLayers(layers, options) {
+
+async function downloadLayers(layers, options) {
+    const budget = await WriteBudget.open(options.work.path, options.unpackLimit === undefined ? {} : { limit: options.unpackLimit });
+    // Layers of known size are refused before any download when they alone exceed the limit.
+    budget.chargeSized(layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })));
     return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
         try {
-            return await stage(layer, options.work.at(`${index}`), signal, options);
+            return await stage(layer, options.work.at(`${index}`), signal, options, budget);
         }
         catch (error) {
             throw layerFailure(error, layer.name, layer.descriptor.digest);
@@ -84723,11 +87296,12 @@ function downloadLayers(layers, options) {
  * One layer from its source. A layer read from the runner's cache that fails is read again from
  * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
  */
-async function stage(layer, path, signal, options) {
+async function stage(layer, path, signal, options, budget) {
     const { sources, log } = options;
     const opened = await sources.open(layer.descriptor, signal);
+    const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
     try {
-        return await stageLayer(layer, opened.stream, path, log);
+        return await stageLayer(layer, opened.stream, path, log, share);
     }
     catch (error) {
         opened.stream.destroy(); // unread when staging failed before reading: release it
@@ -84736,11 +87310,13 @@ async function stage(layer, path, signal, options) {
         if (!(await sources.cachedCopyIsDamaged(layer.descriptor)))
             throw error;
         await removeTree(path);
-        return stage(layer, path, signal, options);
+        share?.discard();
+        return stage(layer, path, signal, options, budget);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/manifest.ts
+
 
 
 
@@ -84799,11 +87375,13 @@ function descriptorAt(value, field, where) {
 }
 function indexRefused(where, manifests) {
     const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
+    // What the index lists is shown only once checked: digests that parse, platforms neutralised.
     const choices = listed.slice(0, 10).map((m) => {
         const platform = manifest_isObject(m['platform'])
-            ? ` (${String(m['platform']['os'])}/${String(m['platform']['architecture'])})`
+            ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
             : '';
-        return `${String(m['digest'])}${platform}`;
+        const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
+        return `${digest ?? '(an invalid digest)'}${platform}`;
     });
     const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
     return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
@@ -84823,7 +87401,10 @@ function stringMap(value) {
 ;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
 // Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
 // either by its name (`..`, an absolute path) or through a symlink that already exists there.
-// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted.
+// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted, and
+// neither is the refusal to write into a `.git` folder (git-folder.ts).
+
+
 
 
 
@@ -84835,21 +87416,25 @@ function isInside(root, path) {
 /** The absolute target of a title, checked by name only (no filesystem access). */
 function titleTarget(outputDir, title, allowTraversal) {
     if (title === '' || title.includes('\0')) {
-        throw new PullError('UNSAFE_PATH', `layer title ${JSON.stringify(title)} is not a usable path`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} is not a usable path`);
+    }
+    const git = gitSegment(title);
+    if (git !== undefined) {
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}; refused whatever allow-path-traversal says`);
     }
     const target = (0,external_node_path_.resolve)(outputDir, title);
     // Never lifted: replacing the output folder or a folder holding it would replace the pull's
     // own work folder, and everything else in there.
     if (isInside(target, outputDir)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} names ${target === outputDir ? 'the output folder itself' : `${target}, a folder that holds the output folder`}; a layer must go below it or beside it`);
     }
     if (allowTraversal)
         return target;
     if ((0,external_node_path_.isAbsolute)(title)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" is an absolute path; refused unless allow-path-traversal is true`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} is an absolute path; refused unless allow-path-traversal is true`);
     }
     if (!isInside(outputDir, target)) {
-        throw new PullError('UNSAFE_PATH', `layer title "${title}" leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
+        throw new PullError('UNSAFE_PATH', `layer title ${quoted(title)} leaves the output folder ${outputDir}; refused unless allow-path-traversal is true`);
     }
     return target;
 }
@@ -84859,6 +87444,7 @@ function titleTarget(outputDir, title, allowTraversal) {
  * output folder. Run before downloading and again right before moving into place.
  */
 async function checkExistingPaths(outputDir, targets, allowTraversal) {
+    await refuseGitDestinations(outputDir, targets);
     const rootReal = await realpathOrUndefined(outputDir);
     if (rootReal === undefined)
         return; // nothing exists yet
@@ -84879,7 +87465,7 @@ async function checkExistingPath(outputDir, rootReal, target, title, allowTraver
         if (stats.isSymbolicLink()) {
             const real = await realpathOrUndefined(current);
             if (!allowTraversal && (real === undefined || !isInside(rootReal, real))) {
-                throw new PullError('UNSAFE_PATH', `layer "${title}" would be written through the symbolic link ${current}, which leads ` +
+                throw new PullError('UNSAFE_PATH', `layer ${quoted(title)} would be written through the symbolic link ${current}, which leads ` +
                     `outside the output folder (or nowhere); refused unless allow-path-traversal is true`);
             }
             const target = real === undefined ? undefined : await (0,promises_.lstat)(real);
@@ -84891,8 +87477,43 @@ async function checkExistingPath(outputDir, rootReal, target, title, allowTraver
         }
     }
 }
+/**
+ * Titles with a `.git` segment are refused by name; this catches the other way in, symbolic
+ * links that already exist (`docs -> .git` in a checked-out repository). Each target's parent is
+ * resolved to where it really leads, and that place, seen from the output folder, must not be
+ * in a `.git` folder, whether or not it is inside the output folder. Seen from the output folder,
+ * so that only where a layer goes counts, not where `path` itself lies.
+ */
+async function refuseGitDestinations(outputDir, targets) {
+    const root = await realLocation(outputDir);
+    const parents = new Map();
+    for (const { target, name } of targets) {
+        const parent = (0,external_node_path_.dirname)(target);
+        let real = parents.get(parent);
+        if (real === undefined) {
+            real = realLocation(parent);
+            parents.set(parent, real);
+        }
+        const where = await real;
+        if (gitSegment((0,external_node_path_.relative)(root, where)) !== undefined) {
+            throw new PullError('UNSAFE_PATH', `layer ${quoted(name)} would be written into the .git folder ${where} (a symbolic link on the way leads there): ${GIT_FOLDER_REASON}; refused whatever allow-path-traversal says`);
+        }
+    }
+}
+/** Where `path` really is: its deepest existing folder resolved through links, plus the rest. */
+async function realLocation(path) {
+    const rest = [];
+    for (let current = path;; current = (0,external_node_path_.dirname)(current)) {
+        const real = await realpathOrUndefined(current);
+        if (real !== undefined)
+            return (0,external_node_path_.join)(real, ...rest.reverse());
+        if ((0,external_node_path_.dirname)(current) === current)
+            return path;
+        rest.push((0,external_node_path_.basename)(current));
+    }
+}
 function notAFolder(title, path) {
-    return new PullError('UNSAFE_PATH', `layer "${title}" needs ${path} to be a folder, but something else is there`);
+    return new PullError('UNSAFE_PATH', `layer ${quoted(title)} needs ${path} to be a folder, but something else is there`);
 }
 async function output_path_lstatOrUndefined(path) {
     try {
@@ -84917,6 +87538,128 @@ async function realpathOrUndefined(path) {
 const isMissing = (error) => error?.code === 'ENOENT' ||
     error?.code === 'ENOTDIR';
 
+;// CONCATENATED MODULE: ./src/commands/pull/work-folders.ts
+// A pull's work folder (`.oci-pull-<uuid>/` inside the output folder) carries a marker file that
+// says whose it is. A run killed outright (SIGKILL: no clean-up possible) leaves its folder
+// behind; the next pull into that output folder recognises it by the marker and removes it. Only
+// a folder that is provably ours and provably abandoned is removed, never one a user made (a
+// name that merely looks like ours has no marker) nor one a running pull is using.
+
+
+
+
+const WORK_PREFIX = '.oci-pull-';
+/** Inside every work folder, written first. */
+const WORK_MARKER = '.oci-pull-work.json';
+/** How often a running pull touches its marker. */
+const HEARTBEAT_MS = 60_000;
+/** A marker not touched for this long belongs to a pull that is gone, wherever it ran. */
+const STALE_AFTER_MS = 10 * 60_000;
+const WORK_FOLDER = /^\.oci-pull-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TOOL = 'oci-artifact-action';
+const KIND = 'pull-work-folder';
+const MAX_MARKER_BYTES = 4096;
+/** Writes the marker into a fresh work folder; fails if one is there already. */
+async function writeWorkMarker(folder) {
+    const marker = {
+        tool: TOOL,
+        kind: KIND,
+        pid: process.pid,
+        host: (0,external_node_os_namespaceObject.hostname)(),
+        started: new Date().toISOString(),
+    };
+    await (0,promises_.writeFile)((0,external_node_path_.join)(folder, WORK_MARKER), `${JSON.stringify(marker)}\n`, {
+        flag: 'wx',
+        mode: 0o600,
+    });
+}
+/** Touches the marker every HEARTBEAT_MS while the pull runs; returns the function that stops. */
+function keepWorkMarkerFresh(folder) {
+    const file = (0,external_node_path_.join)(folder, WORK_MARKER);
+    const timer = setInterval(() => {
+        const now = new Date();
+        (0,promises_.utimes)(file, now, now).catch(() => undefined);
+    }, HEARTBEAT_MS);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+/** The marker of `folder`, or undefined unless it is a regular file of the expected shape. */
+async function readWorkMarker(folder) {
+    const file = (0,external_node_path_.join)(folder, WORK_MARKER);
+    const stats = await (0,promises_.lstat)(file).catch(() => undefined);
+    if (stats === undefined || !stats.isFile() || stats.size > MAX_MARKER_BYTES)
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const marker = parsed;
+    if (marker === null ||
+        typeof marker !== 'object' ||
+        marker.tool !== TOOL ||
+        marker.kind !== KIND ||
+        !Number.isSafeInteger(marker.pid) ||
+        (marker.pid ?? 0) <= 0 ||
+        typeof marker.host !== 'string' ||
+        typeof marker.started !== 'string') {
+        return undefined;
+    }
+    return { marker: marker, touchedAt: stats.mtimeMs };
+}
+const work_folders_here = () => ({ host: (0,external_node_os_namespaceObject.hostname)(), now: Date.now(), isAlive: processIsAlive });
+/**
+ * Abandoned: its process, on this host, is gone; or (another host, or a process id taken again
+ * by another program) its marker has not been touched for STALE_AFTER_MS.
+ */
+function isAbandoned(marker, touchedAt, where) {
+    if (marker.host === where.host && !where.isAlive(marker.pid))
+        return true;
+    return where.now - touchedAt > STALE_AFTER_MS;
+}
+/**
+ * Removes the abandoned work folders directly inside `outputDir`; returns their names. A folder
+ * that cannot be removed is reported as a warning, not a failure: the pull goes on without it.
+ */
+async function removeAbandonedWorkFolders(outputDir, log, where = work_folders_here()) {
+    const names = await (0,promises_.readdir)(outputDir).catch(() => []);
+    const removed = [];
+    for (const name of names) {
+        if (!WORK_FOLDER.test(name))
+            continue;
+        const folder = (0,external_node_path_.join)(outputDir, name);
+        const stats = await (0,promises_.lstat)(folder).catch(() => undefined);
+        if (stats === undefined || !stats.isDirectory())
+            continue;
+        const found = await readWorkMarker(folder);
+        if (found === undefined || !isAbandoned(found.marker, found.touchedAt, where))
+            continue;
+        try {
+            await removeTree(folder);
+        }
+        catch (error) {
+            log.warning(`could not remove ${folder}, left by an interrupted pull: ${error.message}`);
+            continue;
+        }
+        const { pid, host, started } = found.marker;
+        log.info(`Removed ${name}, the work folder of an interrupted pull (process ${pid} on ${host}, started ${started})`);
+        removed.push(name);
+    }
+    return removed;
+}
+/** Signal 0 probes without sending anything; EPERM means alive (another user's process). */
+function processIsAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
 // Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
 // moves them on the same filesystem) and how verified ones reach their final path.
@@ -84925,24 +87668,45 @@ const isMissing = (error) => error?.code === 'ENOENT' ||
 
 
 
-const WORK_PREFIX = '.oci-pull-';
+
+
+
 class WorkArea {
     path;
-    constructor(path) {
+    release;
+    constructor(path, release) {
         this.path = path;
+        this.release = release;
     }
-    /** Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only. */
+    /**
+     * Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only, with the marker that lets a
+     * later pull recognise it should this process be killed before removing it.
+     */
     static async create(outputDir) {
         const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
         await (0,promises_.mkdir)(path, { mode: 0o700 });
-        return new WorkArea(path);
+        const untrack = trackScratch(path);
+        try {
+            await writeWorkMarker(path);
+        }
+        catch (error) {
+            await removeTree(path).catch(() => undefined);
+            untrack();
+            throw error;
+        }
+        const stopHeartbeat = keepWorkMarkerFresh(path);
+        return new WorkArea(path, () => {
+            stopHeartbeat();
+            untrack();
+        });
     }
     /** A path inside the work folder. */
     at(...parts) {
         return (0,external_node_path_.join)(this.path, ...parts);
     }
-    remove() {
-        return removeTree(this.path);
+    async remove() {
+        await removeTree(this.path);
+        this.release();
     }
 }
 /**
@@ -85009,6 +87773,7 @@ async function renameAcross(from, to) {
 
 
 
+
 /** `sha256-<hex>`: the file name of an untitled layer. */
 const digestName = (descriptor) => `${digestAlgorithm(descriptor.digest)}-${digestHex(descriptor.digest)}`;
 function planLayers(manifest, options) {
@@ -85057,7 +87822,7 @@ function annotatedTarDigest(descriptor, name) {
         return parseDigest(value);
     }
     catch (error) {
-        throw new PullError('BAD_ARCHIVE', `folder layer "${name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
+        throw new PullError('BAD_ARCHIVE', `folder layer ${quoted(name)}: its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${error.message}`);
     }
 }
 /**
@@ -85069,7 +87834,7 @@ function refuseConflicts(layers) {
     for (const layer of layers) {
         const other = byTarget.get(layer.target);
         if (other !== undefined) {
-            throw new PullError('CONFLICTING_TITLES', `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} ("${layer.name}")`);
+            throw new PullError('CONFLICTING_TITLES', `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} (${quoted(layer.name)})`);
         }
         byTarget.set(layer.target, layer);
     }
@@ -85077,7 +87842,7 @@ function refuseConflicts(layers) {
         for (let dir = (0,external_node_path_.dirname)(inner.target); dir !== (0,external_node_path_.dirname)(dir); dir = (0,external_node_path_.dirname)(dir)) {
             const outer = byTarget.get(dir);
             if (outer !== undefined) {
-                throw new PullError('CONFLICTING_TITLES', `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`);
+                throw new PullError('CONFLICTING_TITLES', `layer ${quoted(inner.name)} would be written inside layer ${quoted(outer.name)}; pull them separately with "files"`);
             }
         }
     }
@@ -85086,8 +87851,9 @@ function refuseConflicts(layers) {
 ;// CONCATENATED MODULE: ./src/commands/pull/pull-log.ts
 
 
+
 /** Names shown in one line before "and N more". */
-const SHOWN = 5;
+const pull_log_SHOWN = 5;
 function logManifest(descriptor, log) {
     log.info(`Manifest ${descriptor.digest} (${formatBytes(descriptor.size)})`);
 }
@@ -85098,7 +87864,7 @@ function logPlaced(file, extracted, log) {
         details.push(`${extracted} ${plural(extracted, 'file')} extracted`);
     if (file.fromCache)
         details.push("from the runner's cache");
-    const name = file.title ?? `untitled ${file.mediaType}`;
+    const name = logText(file.title ?? `untitled ${file.mediaType}`);
     log.info(`Pulled ${name} ${shortDigest(file.digest)} (${details.join(', ')}) → ${file.path}`);
 }
 function logPulled(result, reference, log) {
@@ -85125,15 +87891,15 @@ function logSkipped(skipped, log) {
         if (left.length === 0)
             continue;
         log.info(`Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
-            shown(left.map((s) => s.name)));
+            shown(left.map((s) => logText(s.name))));
         for (const s of left)
             log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
     }
 }
-const label = (s) => `${s.reason === 'untitled' ? '' : `"${s.name}" `}${shortDigest(s.descriptor.digest)} (${s.descriptor.mediaType})`;
+const label = (s) => `${s.reason === 'untitled' ? '' : `${quoted(s.name)} `}${shortDigest(s.descriptor.digest)} (${logText(s.descriptor.mediaType)})`;
 function shown(names) {
-    const head = names.slice(0, SHOWN).join(', ');
-    return names.length > SHOWN ? `${head}, and ${names.length - SHOWN} more` : head;
+    const head = names.slice(0, pull_log_SHOWN).join(', ');
+    return names.length > pull_log_SHOWN ? `${head}, and ${names.length - pull_log_SHOWN} more` : head;
 }
 const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
@@ -85337,8 +88103,10 @@ function titleFilter(patterns) {
 ;// CONCATENATED MODULE: ./src/commands/pull/pull.ts
 // `pull`: resolve, read the manifest, plan where each layer goes (refusing unsafe paths before a
 // byte is downloaded), download and verify every layer into a work folder inside the output
-// folder, then move the verified results into place. On failure the work folder goes away and
-// no final path holds anything unverified.
+// folder, then move the verified results into place. On failure (a cancellation included) the
+// work folder goes away and no final path holds anything unverified; a work folder left by a
+// killed run is removed by the next pull into the same folder.
+
 
 
 
@@ -85372,6 +88140,8 @@ async function pull(options) {
         logSkipped(plan.skipped, log);
         await checkTargets(plan.layers, outputDir, options);
         const created = await makeFolder(outputDir);
+        if (created === undefined)
+            await removeAbandonedWorkFolders(outputDir, log);
         let work;
         const files = [];
         let sources;
@@ -85389,6 +88159,7 @@ async function pull(options) {
                 sources,
                 work,
                 concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
+                ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
                 log,
             });
             // Only now, with every layer verified, does anything reach a final path.
@@ -85490,8 +88261,39 @@ async function pull_exists(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
+// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
+const byte_size_UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
+/**
+ * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
+ * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024. A bare k, M or G is refused: which of the two it means is a guess.
+ */
+function parseByteSize(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
+    if (unit === undefined)
+        return undefined;
+    const bytes = Math.floor(Number(match[1]) * unit);
+    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/pull.ts
 // The inputs of `pull`, read once into typed options for src/commands/pull.
+
 
 
 
@@ -85514,6 +88316,9 @@ function readPullInputs() {
     const expectedDigest = readExpectedDigest();
     if (expectedDigest)
         options.expectedDigest = expectedDigest;
+    const unpackLimit = readUnpackLimit();
+    if (unpackLimit !== undefined)
+        options.unpackLimit = unpackLimit;
     return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
 }
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
@@ -85557,6 +88362,17 @@ function readMediaTypes() {
     }
     return types;
 }
+/** `unpack-limit`: the most one pull may write; empty for no limit. */
+function readUnpackLimit() {
+    const value = readString('unpack-limit');
+    if (value === '')
+        return undefined;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined) {
+        throw new input_error_InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+    }
+    return bytes;
+}
 function readExpectedDigest() {
     const value = readString('expected-digest');
     if (value === '')
@@ -85571,7 +88387,7 @@ function readExpectedDigest() {
 
 ;// CONCATENATED MODULE: ./src/action/summary/pull.ts
 // The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
-// the files with their sizes, digests and where each was written, and the layers left out.
+// the files with their sizes and digests, by where each was written, and the layers left out.
 
 
 
@@ -85586,34 +88402,41 @@ function pullSummaryMarkdown(summary) {
         ['Reference', code(summary.reference)],
         ['Digest', code(summary.digest)],
         ['Artifact type', code(summary.artifactType)],
-        ['Output folder', code(summary.outputDir)],
+        ['Written to', code(summary.outputDir)],
         [
             'Files',
-            `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+            `${summary.files.length} (${formatBytes(total)}); ${summary.downloaded} ` +
                 `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
         ],
     ];
     return [
-        ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
-        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest', 'Written to'], summary.files.map((file) => [
-            `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(shortDigest(file.digest)),
-            code(file.path),
+        ...factsMarkdown(`Pulled ${code(headingName(summary.name, summary.selector))}`, facts),
+        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
+            `${wrappingCode(shownPath(file.path, summary.outputDir))}${file.unpacked ? ' (folder)' : ''}`,
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
         ...tableMarkdown(['Skipped layer', 'Media type', 'Why'], summary.skipped.map((s) => [
-            code(s.name),
-            code(s.descriptor.mediaType),
+            wrappingCode(s.name),
+            wrappingCode(s.descriptor.mediaType),
             SKIP_REASONS[s.reason],
         ])),
     ].join('\n');
 }
+/**
+ * Where a file was written: relative to the output folder (its title, as a rule), or the whole
+ * path when it lies outside (allow-path-traversal).
+ */
+function shownPath(path, outputDir) {
+    const rel = (0,external_node_path_.relative)(outputDir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel))
+        return path;
+    return rel.split(external_node_path_.sep).join('/');
+}
 
 ;// CONCATENATED MODULE: ./src/action/commands/pull.ts
 // `command: pull`: inputs → the pull command → outputs and job summary.
-
-
 
 
 
@@ -85642,7 +88465,7 @@ async function runPull() {
 function toolCache() {
     if (process.env['RUNNER_TOOL_CACHE'])
         return runnerToolCache;
-    warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
+    actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
     return undefined;
 }
 async function report(inputs, result) {
@@ -85671,7 +88494,8 @@ async function report(inputs, result) {
     });
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pullSummaryMarkdown({
-        source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
+        name,
+        selector: inputs.selector,
         reference,
         digest,
         artifactType: result.artifactType,
@@ -85686,11 +88510,13 @@ async function report(inputs, result) {
 ;// CONCATENATED MODULE: ./src/commands/registry/list-repositories.ts
 // `repo-ls`: the repositories of a registry (its catalog), every page followed.
 
+
 async function listRepositories(registry, name, log) {
     return log.group(`List repositories of ${name}`, async () => {
         const repositories = [...new Set(await readCatalog(registry, name))].sort();
+        // Names as the registry sent them: neutralised, since any of them may start a line.
         for (const repository of repositories)
-            log.info(repository);
+            log.info(logText(repository));
         log.info(`${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}`);
         return repositories;
     });
@@ -85758,7 +88584,10 @@ async function runRepoTags() {
     const tags = await listTags(store, includeDigestTags, actionLog);
     setJsonOutput('tags', tags);
     await writeSummary([
-        ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
+        ...factsMarkdown(`Tags of ${code(headingName(store.name))}`, [
+            ['Repository', code(store.name)],
+            ['Tags', String(tags.length)],
+        ]),
         ...namesMarkdown('Tag', tags),
     ]);
 }
@@ -85784,7 +88613,7 @@ async function runResolve() {
         'media-type': descriptor.mediaType,
         size: descriptor.size,
     });
-    await writeSummary(factsMarkdown(`Resolved ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Resolved ${code(headingName(name, selector))}`, [
         ['Reference', code(reference)],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
@@ -85816,7 +88645,6 @@ async function tagManifest(store, selector, tags, log) {
 
 
 
-
 /** Reads the inputs of `command: tag`, runs it, and writes its outputs and job summary. */
 async function runTag() {
     const { target, selector, name } = readSelectedTarget();
@@ -85828,7 +88656,7 @@ async function runTag() {
     setOutputs({ digest: result.descriptor.digest, reference });
     setJsonOutput('tags', references);
     await writeSummary([
-        ...factsMarkdown(`Tagged ${code(selectedName(name, selector))}`, [
+        ...factsMarkdown(`Tagged ${code(headingName(name, selector))}`, [
             ['Reference', code(reference)],
             ['Digest', code(result.descriptor.digest)],
         ]),
@@ -85838,7 +88666,11 @@ async function runTag() {
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
-// exit code 1.
+// exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
+
+
+
+
 
 
 
@@ -85867,19 +88699,45 @@ const RUNNERS = {
     delete: runDelete,
 };
 function readCommand() {
-    const value = getInput('command');
+    const value = readString('command');
     const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
     if (command === undefined)
         throw new input_error_InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
     return command;
 }
 async function main_run() {
+    const watch = watchForInterruption(processCancellation);
+    let command;
     try {
         maskSecretInputs();
-        await RUNNERS[readCommand()]();
+        command = readCommand();
+        for (const warning of unusedInputWarnings(command, readString)) {
+            actionLog.warning(warning);
+        }
+        const timeout = readTimeout();
+        if (timeout !== undefined)
+            watch.startTimeout(timeout);
+        const running = RUNNERS[command]();
+        const left = await Promise.race([running.then(() => undefined), watch.forced]);
+        if (left !== undefined) {
+            // The command has not unwound: whatever it still does ends with the process.
+            running.catch(() => undefined);
+            failStep(interruptedMessage(left, command, true));
+            exitNow();
+        }
     }
     catch (error) {
-        setFailed(formatError(error));
+        const interruption = processCancellation.signal.reason;
+        if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
+            actionLog.debug(`the command stopped with: ${formatError(error)}`);
+            failStep(interruptedMessage(interruption, command));
+        }
+        else {
+            failStep(formatError(error));
+        }
+    }
+    finally {
+        watch.dispose();
     }
 }
 
@@ -85890,7 +88748,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2459);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1687);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -86229,6 +89087,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

@@ -62,8 +62,10 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(copy.stdout).toContain(
       `::group::Copy ${first().host}/team/app:v1 to ${second().host}/mirror/app:v1`,
     );
-    expect(copy.summary).toContain(`### Copied to <code>${second().host}/mirror/app:v1</code>`);
-    expect(copy.summary).toContain(`| Digest | <code>${digest}</code> |`);
+    expect(copy.summary).toContain(
+      `### Copied to <code>app:v1</code>\n\n- **From:** <code>${first().host}/team/app:v1</code>\n- **To:** <code>${second().host}/mirror/app:v1</code>`,
+    );
+    expect(copy.summary).toContain(`- **Digest:** <code>${digest}</code>`);
 
     const pullWs = join(fx.temp, 'pull-ws');
     await mkdir(pullWs);
@@ -91,7 +93,7 @@ describe('command: copy (bundled action, real registries)', () => {
     );
     expect(copy.exitCode).toBe(0);
     expect(copy.outputs['digest']).toBe(index.root.descriptor.digest);
-    expect(copy.summary).toContain('| Manifests | 3 copied, 0 already there |');
+    expect(copy.summary).toContain('- **Manifests:** 3 copied, 0 already there');
     expect(await skopeoDigest(`${second().host}/mirror/multi:stable`)).toBe(
       index.root.descriptor.digest,
     );
@@ -175,7 +177,7 @@ describe('command: copy (bundled action, real registries)', () => {
     const mounts = proxy.requests.filter((r) => r.method === 'POST' && /[?&]mount=/.test(r.path));
     expect(mounts.map((r) => r.status)).toEqual(graph.blobs.map(() => 403));
     expect(copy.stdout.match(/^Copied +sha256:/gm)).toHaveLength(graph.blobs.length);
-    expect(copy.summary).toContain(`| Blobs | ${graph.blobs.length} copied (`);
+    expect(copy.summary).toContain(`- **Blobs:** ${graph.blobs.length} copied (`);
     expect(await skopeoDigest(`${first().host}/team/uploaded:v1`)).toBe(
       graph.root.descriptor.digest,
     );
@@ -196,7 +198,7 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(deep.exitCode).toBe(0);
     const found = await repository(second(), 'deep/signed').referrers(subject.root.descriptor);
     expect(found.map((d) => d.digest)).toEqual([sbom.root.descriptor.digest]);
-    expect(deep.summary).toContain('| Referrers | copied (recursive) |');
+    expect(deep.summary).toContain('- **Referrers:** copied (recursive)');
   });
 
   it('copies from a layout folder to a registry and from a registry to a new layout folder', async () => {

@@ -54,9 +54,13 @@ describe('pull a referrer by type (bundled action, real registry)', () => {
     expect(run.stdout).toContain(
       `3 referrer(s) of type ${SBOM}; chose ${chosen}, the newest (created "2026-03-01T00:00:00Z")`,
     );
-    expect(run.summary).toContain(`### Referrer of <code>${fx.registry.host}/team/app:v1</code>`);
+    // A short heading; the full subject is in the facts below it.
+    expect(run.summary).toContain('### Referrer of <code>app:v1</code>\n');
     expect(run.summary).toContain(
-      `| Chosen | <code>${chosen}</code>, the newest (created <code>2026-03-01T00:00:00Z</code>) |`,
+      `- **Subject:** <code>${fx.registry.host}/team/app@${image.root.descriptor.digest}</code>`,
+    );
+    expect(run.summary).toContain(
+      `- **Chosen:** <code>${chosen}</code>, the newest (created <code>2026-03-01T00:00:00Z</code>)`,
     );
     expect(JSON.parse(run.outputs['pulled']!)).toEqual([
       expect.objectContaining({

@@ -88,13 +88,16 @@ describe('pull from a registry', () => {
     expect(pulled.stdout).toContain(
       `::endgroup::\nPulled ${fixture.registry.host}/round/trip@${digest}: 2 layers (`,
     );
-    expect(pulled.summary).toContain('| File | Media type | Size | Digest | Written to |');
+    // The heading names the tag; the facts the full reference, digest and output folder; the
+    // files are shown relative to it, with short digests (the full ones are in the outputs).
+    expect(pulled.summary).toContain('### Pulled <code>trip:v1</code>\n');
+    expect(pulled.summary).toContain(`- **Written to:** <code>${out}</code>\n`);
+    expect(pulled.summary).toContain('| File | Media type | Size | Digest |');
     expect(pulled.summary).toContain(
-      `| <code>report.json</code> | <code>application/vnd.oci.image.layer.v1.tar</code> | 12 B | ` +
-        `<code>${pushed.find((f) => f.title === 'report.json')!.digest.slice(0, 19)}</code> | ` +
-        `<code>${join(out, 'report.json')}</code> |`,
+      `| <code>report.json</code> | <code>application/<wbr>vnd.oci.image.layer.v1.tar</code> | 12&nbsp;B | ` +
+        `<code>${pushed.find((f) => f.title === 'report.json')!.digest.slice(0, 19)}…</code> |`,
     );
-    expect(pulled.summary).toContain(`<code>${join(out, 'site')}</code>`);
+    expect(pulled.summary).toContain('| <code>site</code> (folder) |');
   });
 
   it('reads an artifact skopeo pushed: a folder tarred by GNU tar, entries in another order, links', async () => {

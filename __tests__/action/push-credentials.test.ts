@@ -94,7 +94,11 @@ describe('push with credentials, over TLS', () => {
     );
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).not.toContain(PASSWORD);
+    // Found in the Docker config, not given as an input: masked before it is used.
+    expectMaskedFirst(run, PASSWORD);
+    expect(run.stdout).toContain(
+      `Credentials for ${bed.registry.host}: the Docker config ${join(config, 'config.json')}`,
+    );
     expect(run.summary).toContain('    insecure: true\n');
   });
 

@@ -69,6 +69,11 @@ describe('push with bad input', () => {
       '"text/not valid" is not a valid media type, so it was read as part of the path',
     ],
     [
+      'a files entry with a space where the media type has its /',
+      { files: 'a.txt:text plain' },
+      '"text plain" is not a media type, so it was read as part of the path; did you mean "a.txt:text/plain"?',
+    ],
+    [
       'a path outside working-directory',
       { files: '../x' },
       'Input "files": got "../x"; expected paths inside working-directory',

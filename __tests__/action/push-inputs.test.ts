@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAction, type ActionRun } from '../support/run-action.js';
 import {
+  catalog,
   parseManifest,
   sha256,
   skopeoRaw,
@@ -83,16 +84,18 @@ describe('push inputs', () => {
     expect(titles(fromCwd)).toEqual(['notes:v2.txt']);
   });
 
-  it('with if-no-files-found ignore, pushes the manifest alone when nothing matches, silently', async () => {
+  it('with if-no-files-found ignore and nothing matched, pushes nothing and says so in a notice', async () => {
     const run = await action({
       reference: 'ignored/x:v1',
       files: 'missing/**\n*.nothing',
       'if-no-files-found': 'ignore',
     });
-    expect(run.outputs['files']).toBe('[]');
+    expect(run.outputs).toEqual({});
     expect(run.stdout).not.toContain('::warning::');
-    const manifest = parseManifest(await skopeoRaw(`${bed.registry.host}/ignored/x:v1`));
-    expect(manifest.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.empty.v1+json']);
+    expect(run.stdout).toContain(
+      `::notice::No files were found with the files lines "missing/**", "*.nothing" in ${bed.ws}; nothing was pushed and no tag was set (if-no-files-found: ignore)`,
+    );
+    expect(await catalog(bed.registry.url)).not.toContain('ignored/x');
   });
 
   it('keeps a creation time given in annotations, and adds none of its own', async () => {

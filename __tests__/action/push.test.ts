@@ -152,7 +152,7 @@ describe('push to a registry', () => {
       `<code>${bed.registry.host}/team/build@${outputs['digest']}</code>`,
     );
     expect(run.summary).toContain(
-      '| <code>dist</code> | <code>application/vnd.oci.image.layer.v1.tar+gzip</code> |',
+      '| <code>dist</code> | <code>application/<wbr>vnd.oci.image.layer.v1.tar+gzip</code> |',
     );
     expect(run.summary).toContain(
       `    command: pull\n    registry: ${bed.registry.host}\n    reference: team/build@${outputs['digest']}\n`,

@@ -6,6 +6,16 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 /** input name → default value (`${{ … }}` expressions become empty: there is no workflow). */
 export function actionDefaults(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(declaredInputs()).map(([name, value]) => [
+      name,
+      value.startsWith('${{') ? '' : value,
+    ]),
+  );
+}
+
+/** Every input action.yml declares, in its order, with its default as written ('' for none). */
+export function declaredInputs(): Record<string, string> {
   const lines = readFileSync(join(ROOT, 'action.yml'), 'utf8').split('\n');
   const defaults: Record<string, string> = {};
   let section = '';
@@ -21,6 +31,7 @@ export function actionDefaults(): Record<string, string> {
     const name = /^ {2}([\w-]+):\s*$/.exec(line);
     if (name) {
       input = name[1];
+      if (input !== undefined) defaults[input] = '';
       continue;
     }
     const value = /^ {4}default:\s*(.*)$/.exec(line);
@@ -31,7 +42,7 @@ export function actionDefaults(): Record<string, string> {
 
 function unquote(raw: string): string {
   const value = raw.trim();
-  if (value.startsWith('${{')) return '';
+  if (value.startsWith('${{')) return value;
   if (/^'.*'$/.test(value)) return value.slice(1, -1).replace(/''/g, "'");
   if (/^".*"$/.test(value)) return JSON.parse(value) as string;
   return value;

@@ -36,7 +36,24 @@ export type Fault =
    * Forward, but hold the answer's body after N bytes until `until` settles: orders events across
    * requests (an upload that must start while this download is still unfinished).
    */
-  | { kind: 'hold'; afterBytes: number; until: Promise<unknown> };
+  | { kind: 'hold'; afterBytes: number; until: Promise<unknown> }
+  /**
+   * Forward, pass N bytes of the answer's body, then send nothing more and keep the connection
+   * open: a registry stalled mid-blob. Ends when the client gives up (or the proxy stops).
+   */
+  | { kind: 'stall'; afterBytes: number }
+  /** Forward, but pass the answer's body on `bytes` at a time, one every `everyMs`. */
+  | { kind: 'trickle'; bytes: number; everyMs: number }
+  /**
+   * Read N bytes of the request's body, then stop reading and never answer: a registry that
+   * stalls an upload (the client's writes back up once the socket buffers are full).
+   */
+  | { kind: 'stall-upload'; afterBytes: number }
+  /**
+   * Forward the request, then hold the registry's answer (headers and all) until `until`
+   * settles: a registry slow to answer, as one hashing and moving a large upload is.
+   */
+  | { kind: 'hold-answer'; until: Promise<unknown>; onHeld?: () => void };
 
 export interface FaultRule {
   method?: string;
@@ -149,6 +166,21 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case 'hold':
         forward(req, res, seen, { hold: fault });
         return;
+      case 'stall':
+        forward(req, res, seen, { stallAfter: fault.afterBytes });
+        return;
+      case 'trickle':
+        forward(req, res, seen, { trickle: fault });
+        return;
+      case 'hold-answer':
+        forward(req, res, seen, {
+          answerAfter: fault.until,
+          ...(fault.onHeld ? { onHeld: fault.onHeld } : {}),
+        });
+        return;
+      case 'stall-upload':
+        stallUpload(req, fault.afterBytes);
+        return;
       case 'status':
         answerAfterBody(req, () => {
           seen.status = fault.status;
@@ -173,11 +205,29 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.resume();
   };
 
-  /** How a forwarded exchange is altered: path replaced, body cut or held, headers added. */
+  /** Takes N bytes of the request's body, then leaves the rest unread and never answers. */
+  const stallUpload = (req: IncomingMessage, afterBytes: number): void => {
+    let taken = 0;
+    const onData = (chunk: Buffer): void => {
+      taken += chunk.length;
+      if (taken < afterBytes) return;
+      req.off('data', onData);
+      req.pause();
+    };
+    req.on('data', onData);
+    req.on('error', () => req.socket.destroy());
+  };
+
+  /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */
   interface Alteration {
     path?: string;
     cutAfter?: number;
     hold?: { afterBytes: number; until: Promise<unknown> };
+    stallAfter?: number;
+    trickle?: { bytes: number; everyMs: number };
+    answerAfter?: Promise<unknown>;
+    /** Called when the registry's answer arrived and is being held. */
+    onHeld?: () => void;
     extraHeaders?: Record<string, string>;
   }
 
@@ -199,7 +249,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         headers,
         agent,
       },
-      (upstreamRes) => relay(upstreamRes, res, seen, alteration),
+      (upstreamRes) => {
+        const answer = alteration.answerAfter;
+        if (answer === undefined) {
+          relay(upstreamRes, res, seen, alteration);
+          return;
+        }
+        const go = (): void => relay(upstreamRes, res, seen, alteration);
+        answer.then(go, go);
+        alteration.onHeld?.();
+      },
     );
     outgoing.on('error', () => {
       if (!res.headersSent) {
@@ -218,8 +277,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     upstreamRes: IncomingMessage,
     res: ServerResponse,
     seen: SeenRequest,
-    { cutAfter, hold, extraHeaders }: Alteration,
+    { cutAfter, hold, stallAfter, trickle, extraHeaders }: Alteration,
   ): void => {
+    if (res.destroyed) {
+      // The client is gone (killed, or it gave up) before the registry answered.
+      upstreamRes.resume();
+      return;
+    }
     const status = upstreamRes.statusCode ?? 502;
     const headers = withoutHopByHop(upstreamRes.headers);
     const location = upstreamRes.headers['location'];
@@ -239,6 +303,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     res.writeHead(status, headers);
     if (hold !== undefined) {
       pipeline(upstreamRes, holdAfter(hold.afterBytes, hold.until), res, () => undefined);
+      return;
+    }
+    if (stallAfter !== undefined) {
+      // Never settles: the rest stays unsent until the client (or stop()) closes the socket.
+      const never = new Promise<never>(() => undefined);
+      pipeline(upstreamRes, holdAfter(stallAfter, never), res, () => undefined);
+      return;
+    }
+    if (trickle !== undefined) {
+      pipeline(upstreamRes, slowly(trickle.bytes, trickle.everyMs), res, () => undefined);
       return;
     }
     if (cutAfter === undefined) {
@@ -317,6 +391,27 @@ function holdAfter(afterBytes: number, until: Promise<unknown>): Transform {
         () => done(null, rest),
         () => done(null, rest),
       );
+    },
+  });
+}
+
+/** Passes bytes on `bytes` at a time, one piece every `everyMs`: a trickling registry. */
+function slowly(bytes: number, everyMs: number): Transform {
+  let timer: NodeJS.Timeout | undefined;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let rest = chunk;
+      const step = (): void => {
+        this.push(rest.subarray(0, bytes));
+        rest = rest.subarray(bytes);
+        if (rest.length === 0) done();
+        else timer = setTimeout(step, everyMs);
+      };
+      timer = setTimeout(step, everyMs);
+    },
+    destroy(error, callback) {
+      clearTimeout(timer);
+      callback(error);
     },
   });
 }

@@ -1,7 +1,7 @@
 // Runs the bundled dist/index.js in a child process exactly as the runner does: INPUT_*
 // variables (hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, RUNNER_TEMP,
 // RUNNER_TOOL_CACHE and GITHUB_WORKSPACE.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { actionDefaults } from './action-defaults.js';
@@ -41,6 +41,26 @@ export async function runAction(
   inputs: Record<string, string>,
   options: RunOptions = {},
 ): Promise<ActionRun> {
+  return (await startAction(inputs, options)).finished;
+}
+
+/** A run still going: the child, its output so far, and its result once it exits. */
+export interface StartedAction {
+  readonly child: ChildProcess;
+  /** Everything the child wrote to stdout so far. */
+  readonly stdout: string;
+  /** RUNNER_TEMP of the run. */
+  readonly runnerTemp: string;
+  /** Resolves with the first stdout line matching `pattern` (rejects if the child exits first). */
+  waitForLine(pattern: RegExp): Promise<string>;
+  readonly finished: Promise<ActionRun>;
+}
+
+/** Starts the action as runAction does, without waiting: for tests that signal it mid-run. */
+export async function startAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {},
+): Promise<StartedAction> {
   const runDir = await makeTempDir('oci-run-');
   const workspace = options.workspace ?? join(runDir.path, 'workspace');
   const outputFile = join(runDir.path, 'github_output');
@@ -84,14 +104,17 @@ export async function runAction(
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const watchers = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const watcher of [...watchers]) watcher();
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exitCode = await new Promise<number>((resolve, reject) => {
+  const exited = new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => resolve(code ?? -1));
   });
-
-  return {
+  const finished = exited.then(async (exitCode): Promise<ActionRun> => ({
     exitCode,
     stdout,
     stderr,
@@ -103,6 +126,39 @@ export async function runAction(
       .map((line) => unescapeCommand(line.slice(line.indexOf('::', 2) + 2))),
     workspace,
     cleanup: runDir.remove,
+  }));
+  // A test that never awaits `finished` (it failed earlier) must not leave a rejection behind.
+  finished.catch(() => undefined);
+
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    runnerTemp,
+    finished,
+    waitForLine(pattern) {
+      return new Promise<string>((resolve, reject) => {
+        const look = (): boolean => {
+          const line = stdout.split('\n').find((l) => pattern.test(l));
+          if (line === undefined) return false;
+          watchers.delete(check);
+          resolve(line);
+          return true;
+        };
+        const check = (): void => void look();
+        if (look()) return;
+        watchers.add(check);
+        void exited.then(() => {
+          if (!look())
+            reject(
+              new Error(
+                `the action exited without a line matching ${pattern}:\n${stdout}\n${stderr}`,
+              ),
+            );
+        });
+      });
+    },
   };
 }
 

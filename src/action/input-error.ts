@@ -11,3 +11,12 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
+export class RequiredInputError extends InputError {
+  constructor(input: string, command: string, expected: string) {
+    super(input, '', expected);
+    this.message = `Input "${input}" is required for ${command}: ${expected}`;
+    this.name = 'RequiredInputError';
+  }
+}

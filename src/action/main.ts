@@ -1,10 +1,19 @@
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
-// exit code 1.
-import * as core from '@actions/core';
+// exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
+import { processCancellation } from '../commands/cancellation.js';
 import { InputError } from './input-error.js';
+import { unusedInputWarnings } from './inputs/input-usage.js';
+import {
+  exitNow,
+  interruptedMessage,
+  InterruptedError,
+  watchForInterruption,
+} from './interruption.js';
+import { readTimeout } from './inputs/timeout.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
-import { maskSecretInputs } from './inputs/read.js';
+import { maskSecretInputs, readString } from './inputs/read.js';
 import { formatError } from './format-error.js';
+import { actionLog, failStep } from './log.js';
 import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
 import { runDelete } from './commands/delete.js';
@@ -32,7 +41,7 @@ const RUNNERS: Record<CommandName, () => Promise<void>> = {
 };
 
 function readCommand(): CommandName {
-  const value = core.getInput('command');
+  const value = readString('command');
   const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
   if (command === undefined)
     throw new InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
@@ -40,10 +49,33 @@ function readCommand(): CommandName {
 }
 
 export async function run(): Promise<void> {
+  const watch = watchForInterruption(processCancellation);
+  let command: CommandName | undefined;
   try {
     maskSecretInputs();
-    await RUNNERS[readCommand()]();
+    command = readCommand();
+    for (const warning of unusedInputWarnings(command, readString)) {
+      actionLog.warning(warning);
+    }
+    const timeout = readTimeout();
+    if (timeout !== undefined) watch.startTimeout(timeout);
+    const running = RUNNERS[command]();
+    const left = await Promise.race([running.then(() => undefined), watch.forced]);
+    if (left !== undefined) {
+      // The command has not unwound: whatever it still does ends with the process.
+      running.catch(() => undefined);
+      failStep(interruptedMessage(left, command, true));
+      exitNow();
+    }
   } catch (error) {
-    core.setFailed(formatError(error));
+    const interruption = processCancellation.signal.reason as unknown;
+    if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
+      actionLog.debug(`the command stopped with: ${formatError(error)}`);
+      failStep(interruptedMessage(interruption, command));
+    } else {
+      failStep(formatError(error));
+    }
+  } finally {
+    watch.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // break a job output. GitHub allows 1 MB of outputs per job, "approximated based on UTF-16
 // encoding": two bytes per UTF-16 code unit, so about 500,000 characters of JSON.
 // https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
-import * as core from '@actions/core';
+import { actionLog } from './log.js';
 
 /** GitHub's limit on the outputs of one job, in bytes as it counts them. */
 export const JOB_OUTPUTS_LIMIT = 1_000_000;
@@ -19,7 +19,7 @@ export function warnAboutLargeOutputs(outputs: Record<string, string>, instead: 
   for (const [name, value] of Object.entries(outputs)) {
     const size = outputSize(value);
     if (size <= LARGE_OUTPUT) continue;
-    core.warning(
+    actionLog.warning(
       `The output "${name}" is ${Math.round(size / 1000)} kB as GitHub counts it (UTF-16); the outputs of a job may total ${JOB_OUTPUTS_LIMIT / 1_000_000} MB. ` +
         `Later steps of this job can read it, but to hand the artifact to another job map ${instead} to the job's outputs instead.`,
     );

@@ -6,6 +6,7 @@ import type { Descriptor, Platform } from '../oci/descriptor.js';
 import { OciError } from '../oci/errors.js';
 import type { Target } from '../oci/target.js';
 import type { Log } from './log.js';
+import type { NothingFound } from './pack/pack-artifact.js';
 import { pickPlatform } from './pick-platform.js';
 import { pushArtifact, type PushOptions, type PushResult } from './push/push.js';
 
@@ -25,11 +26,12 @@ export interface AttachResult extends PushResult {
   subject: Descriptor;
 }
 
+/** Attaches, or, when `files` matched nothing and if-no-files-found allows it, attaches nothing. */
 export async function attachArtifact(
   target: Target,
   options: AttachOptions,
   log: Log,
-): Promise<AttachResult> {
+): Promise<AttachResult | NothingFound> {
   const resolved = await target.resolve(options.subjectReference).catch((error: unknown) => {
     if (error instanceof OciError && error.code === 'NOT_FOUND') {
       throw new OciError(
@@ -52,5 +54,5 @@ export async function attachArtifact(
     { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` },
     log,
   );
-  return { ...result, subject };
+  return result.kind === 'packed' ? { ...result, subject } : result;
 }

@@ -10,6 +10,9 @@ export interface OpenOptions {
 }
 
 export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): Promise<Target> {
-  if (spec.kind === 'layout') return OciLayout.open(spec.path, { create: options.create ?? false });
+  if (spec.kind === 'layout') {
+    const create = options.create ?? false;
+    return OciLayout.open(spec.path, spec.lock ? { create, lock: spec.lock } : { create });
+  }
   return new RemoteRepository(spec.reference, spec.options);
 }

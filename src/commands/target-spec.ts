@@ -1,3 +1,4 @@
+import type { LockOptions } from '../oci/layout/lock-file.js';
 import type { Reference } from '../oci/reference.js';
 import type { RemoteOptions } from '../oci/remote/options.js';
 
@@ -16,4 +17,6 @@ export interface LayoutTargetSpec {
   path: string;
   /** Tag (`org.opencontainers.image.ref.name`) or digest inside the layout, when given. */
   selector?: string;
+  /** Waiting for other processes that update the folder's index.json. */
+  lock?: LockOptions;
 }

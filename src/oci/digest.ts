@@ -4,6 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { OciError } from './errors.js';
+import { quoted } from './untrusted-text.js';
 
 /** `algorithm:encoded`, checked by parseDigest. */
 export type Digest = `${string}:${string}` & { readonly __brand?: 'Digest' };
@@ -16,7 +17,7 @@ export function parseDigest(value: string): Digest {
   if (!match) {
     throw new OciError(
       'INVALID_DIGEST',
-      `invalid digest "${value}": expected algorithm:hex, for example sha256:<64 lowercase hex digits>`,
+      `invalid digest ${quoted(value)}: expected algorithm:hex, for example sha256:<64 lowercase hex digits>`,
     );
   }
   const [, algorithm = '', encoded = ''] = match;
@@ -24,13 +25,13 @@ export function parseDigest(value: string): Digest {
   if (length === undefined) {
     throw new OciError(
       'INVALID_DIGEST',
-      `unsupported digest algorithm "${algorithm}" in "${value}": expected sha256 or sha512`,
+      `unsupported digest algorithm "${algorithm}" in ${quoted(value)}: expected sha256 or sha512`,
     );
   }
   if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
     throw new OciError(
       'INVALID_DIGEST',
-      `invalid ${algorithm} digest "${value}": expected ${length} lowercase hex digits`,
+      `invalid ${algorithm} digest ${quoted(value)}: expected ${length} lowercase hex digits`,
     );
   }
   return value as Digest;

@@ -1,4 +1,5 @@
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
+import { logText } from './untrusted-text.js';
 
 export type OciErrorCode =
   | 'INVALID_REFERENCE'
@@ -15,7 +16,11 @@ export type OciErrorCode =
   | 'REGISTRY_ERROR'
   | 'NETWORK_ERROR'
   | 'CREDENTIALS_ERROR'
-  | 'LAYOUT_ERROR';
+  | 'LAYOUT_ERROR'
+  /** Another process held a layout's lock for longer than the wait allows. */
+  | 'LOCK_TIMEOUT'
+  /** Other writers kept replacing what this one wrote (a registry's referrers tag index). */
+  | 'CONCURRENT_UPDATE';
 
 export class OciError extends Error {
   readonly code: OciErrorCode;
@@ -71,12 +76,14 @@ export class RegistryError extends OciError {
 
   private static describe(init: RegistryErrorInit): string {
     const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
+    // The registry's words are its own: neutralised, they cannot forge a log line.
     const details = (init.errors ?? [])
-      .map((e) => (e.message ? `${e.code}: ${e.message}` : e.code))
+      .map((e) => logText(e.message ? `${e.code}: ${e.message}` : e.code))
       .join('; ');
     // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
     const causeMessage = (init.cause as { message?: unknown } | undefined)?.message;
-    const cause = details === '' && typeof causeMessage === 'string' ? `: ${causeMessage}` : '';
+    const cause =
+      details === '' && typeof causeMessage === 'string' ? `: ${logText(causeMessage)}` : '';
     const registry = details === '' ? '' : `: ${details}`;
     const message = `${init.operation} ${init.reference} failed${status}${registry}${cause}`;
     // Registry messages often end with a full stop already.

@@ -3,6 +3,7 @@
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/manifest.md
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-index.md
 import type { Annotations, Descriptor } from './descriptor.js';
+import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
 import { isIndexType, isManifestType, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 
@@ -23,6 +24,26 @@ const isDescriptor = (value: unknown): value is Descriptor =>
   typeof (value as Descriptor).digest === 'string' &&
   typeof (value as Descriptor).size === 'number';
 
+/**
+ * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
+ * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
+ */
+function checkedDescriptor(value: unknown, field: string, what: string): Descriptor {
+  if (!isDescriptor(value)) {
+    throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
+  }
+  try {
+    parseDigest(value.digest);
+  } catch (error) {
+    throw new OciError(
+      'INVALID_MANIFEST',
+      `${what}: ${field} has an invalid digest: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return value;
+}
+
 /** Parses manifest bytes far enough to follow its edges; `what` names it in errors. */
 export function parseManifestLinks(bytes: Uint8Array, what: string): ManifestLinks {
   let json: Record<string, unknown>;
@@ -39,10 +60,7 @@ export function parseManifestLinks(bytes: Uint8Array, what: string): ManifestLin
 
   const children: Descriptor[] = [];
   const take = (value: unknown, field: string): void => {
-    if (!isDescriptor(value)) {
-      throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
-    }
-    children.push(value);
+    children.push(checkedDescriptor(value, field, what));
   };
   if (isIndex) {
     if (!Array.isArray(json['manifests'])) {
@@ -66,7 +84,8 @@ export function parseManifestLinks(bytes: Uint8Array, what: string): ManifestLin
         ? json['config'].mediaType
         : undefined;
   if (artifactType !== undefined) links.artifactType = artifactType;
-  if (isDescriptor(json['subject'])) links.subject = json['subject'];
+  if (json['subject'] !== undefined && json['subject'] !== null)
+    links.subject = checkedDescriptor(json['subject'], 'subject', what);
   const annotations = json['annotations'];
   if (typeof annotations === 'object' && annotations !== null && !Array.isArray(annotations)) {
     links.annotations = annotations as Annotations;

@@ -9,6 +9,7 @@ import { parseImageIndex, type IndexEntry } from './image-index.js';
 import { isIndexType, MAX_MANIFEST_BYTES, OCI_EMPTY } from './media-types.js';
 import { formatPlatform, platformMatches, platformOfConfig } from './platform.js';
 import type { Fetcher } from './target.js';
+import { logText } from './untrusted-text.js';
 
 /** A config bigger than this is no platform config (ORAS caps it alike). */
 const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
@@ -84,7 +85,7 @@ export async function manifestPlatform(
   } catch (error) {
     throw new OciError(
       error instanceof OciError ? error.code : 'REGISTRY_ERROR',
-      `${what}: reading its config ${config.digest} for its platform failed: ${(error as Error).message}`,
+      `${what}: reading its config ${config.digest} for its platform failed: ${logText((error as Error).message)}`,
       { cause: error },
     );
   }

@@ -16,7 +16,10 @@ describe('annotation files (ORAS format)', () => {
   });
 
   it.each([
-    ['not json', /annotation-file: got "ann.json"; expected a JSON object.*\(/],
+    [
+      'not json',
+      /annotation-file: got "ann.json"; expected a JSON object.*, but it is not valid JSON at line 1, column 1$/,
+    ],
     ['[]', /expected a JSON object/],
     ['{"$manifest": {"a": 1}}', /the value of "\$manifest" is not an object of strings/],
     ['{"x": "y"}', /the value of "x" is not an object of strings/],
@@ -44,6 +47,8 @@ describe('annotation files (ORAS format)', () => {
         { from: 'the input', values: { a: '1' } },
         { from: 'the file', values: { a: '2' } },
       ]),
-    ).toThrow('"a" is also set by the input to "1"');
+    ).toThrow(
+      'annotations: got "a"; expected each annotation key once, but "a" is set to different values by the input and by the file',
+    );
   });
 });

@@ -2,6 +2,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expandFileSpecs, type IfNoFilesFound } from '../../../src/commands/pack/expand-files.js';
 import { parseFileSpecs } from '../../../src/commands/pack/file-spec.js';
+import { HiddenTally } from '../../../src/commands/pack/hidden-files.js';
+import { Workspace } from '../../../src/commands/pack/workspace.js';
 import { makeTempDir } from '../../support/temp.js';
 import { recordingLog } from './recording-log.js';
 
@@ -34,8 +36,10 @@ describe('expanding files lines', () => {
   const expand = async (lines: string[], ifNoFilesFound: IfNoFilesFound = 'error') => {
     const log = recordingLog();
     const result = await expandFileSpecs(parseFileSpecs(lines), {
-      workingDirectory: ws,
+      workspace: await Workspace.open(ws),
       ifNoFilesFound,
+      includeHiddenFiles: false,
+      hidden: new HiddenTally(),
       log,
     });
     return {
@@ -114,8 +118,10 @@ describe('expanding files lines', () => {
     await mkdir(join(odd, 'd'), { recursive: true });
     await writeFile(join(odd, 'd', 'f.txt'), 'f');
     const result = await expandFileSpecs(parseFileSpecs(['**/*.txt', 'd']), {
-      workingDirectory: odd,
+      workspace: await Workspace.open(odd),
       ifNoFilesFound: 'error',
+      includeHiddenFiles: false,
+      hidden: new HiddenTally(),
       log: recordingLog(),
     });
     expect(result.entries.map((e) => `${e.kind} ${e.title}`)).toEqual(['file d/f.txt', 'folder d']);

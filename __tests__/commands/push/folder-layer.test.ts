@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { digestBytes } from '../../../src/oci/digest.js';
@@ -26,8 +26,11 @@ async function makeTree(root: string, mtime: number): Promise<void> {
 async function pack(root: string, options: { mtime?: number; excludes?: string[] } = {}) {
   const items = await walkFolder({
     root: join(root, 'out'),
+    realRoot: await realpath(join(root, 'out')),
     title: 'out',
     excludes: options.excludes ?? [],
+    includeHiddenFiles: false,
+    blame: { input: 'files', given: 'out' },
     ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
   });
   return packFolder(items, join(root, 'layer.tar.gz'), 6);
@@ -115,9 +118,12 @@ describe('folder layers', () => {
     await makeTree(root, 0);
     const items = await walkFolder({
       root: join(root, 'out'),
+      realRoot: await realpath(join(root, 'out')),
       title: 'web/out',
       excludes: [join(root, '**', '*.map'), join(root, 'out', LONG)],
       mtime: 0,
+      includeHiddenFiles: false,
+      blame: { input: 'files', given: 'web/out' },
     });
     expect(items.map((i) => i.entry.name)).toEqual([
       'web/out',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { walkFolder, type FolderItem } from '../../../src/commands/pack/folder-walk.js';
 import { tarChunks } from '../../../src/commands/pack/tar-stream.js';
@@ -20,7 +20,15 @@ describe('tarChunks', () => {
   });
   afterEach(async () => dir.remove());
 
-  const walk = () => walkFolder({ root: join(dir.path, 'out'), title: 'out', excludes: [] });
+  const walk = async () =>
+    walkFolder({
+      root: join(dir.path, 'out'),
+      realRoot: await realpath(join(dir.path, 'out')),
+      title: 'out',
+      excludes: [],
+      includeHiddenFiles: true,
+      blame: { input: 'files', given: 'out' },
+    });
 
   it('writes many small files and a big one into an archive GNU tar reads back', async () => {
     await mkdir(join(dir.path, 'out', 'many'), { recursive: true });
@@ -52,18 +60,18 @@ describe('tarChunks', () => {
   });
 
   it.each([
-    ['a small file grew', 10, 15, 'then more'],
-    ['a small file shrank', 10, 5, 'then 5'],
-    ['a big file grew', 2 * MiB, 2 * MiB + 1, 'then more'],
-    ['a big file shrank', 2 * MiB, MiB, `then ${MiB}`],
-  ])('fails when %s after it was listed', async (_what, size, newSize, then) => {
+    ['a small file grew', 10, 15, 'grew past 10 bytes'],
+    ['a small file shrank', 10, 5, 'shrank to 5 of 10 bytes'],
+    ['a big file grew', 2 * MiB, 2 * MiB + 1, `grew past ${2 * MiB} bytes`],
+    ['a big file shrank', 2 * MiB, MiB, `shrank to ${MiB} of ${2 * MiB} bytes`],
+  ])('fails when %s after it was listed', async (_what, size, newSize, change) => {
     await mkdir(join(dir.path, 'out'), { recursive: true });
     const path = join(dir.path, 'out', 'f.bin');
     await writeFile(path, Buffer.alloc(size));
     const items = await walk();
     await writeFile(path, Buffer.alloc(newSize));
     await expect(collect(items)).rejects.toThrow(
-      `${path} changed while it was being packed: it had ${size} bytes, ${then}`,
+      `${await realpath(path)} ${change} since it was checked`,
     );
   });
 });

@@ -132,6 +132,71 @@ describe('credentials from the Docker config', () => {
     ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
+  it('says which source the credentials came from, once, never what they are, and masks what it found', async () => {
+    const helpers = await writeDockerConfig(join(dir.path, 'said-helper'), {
+      credHelpers: { [registry.host]: 'test' },
+    });
+    const auths = await writeDockerConfig(join(dir.path, 'said-auths'), {
+      auths: { [`https://${registry.host}/v2/`]: { auth: basicAuthField('alice', 'pa:ss') } },
+    });
+    const empty = await writeDockerConfig(join(dir.path, 'said-empty'), {});
+    const given = { kind: 'basic', username: 'alice', password: 'pa:ss' } as const;
+    const cases: [RemoteOptions, string][] = [
+      [
+        { dockerConfigDir: helpers },
+        `the credential helper docker-credential-test (named by the Docker config ${join(helpers, 'config.json')})`,
+      ],
+      [
+        { dockerConfigDir: auths },
+        `the Docker config ${join(auths, 'config.json')} (auths "https://${registry.host}/v2/")`,
+      ],
+      [{ credentials: given, credentialsSource: 'the "password" input' }, 'the "password" input'],
+      [
+        { dockerConfigDir: empty, fallbackCredentials: () => given, fallbackSource: 'a fallback' },
+        'a fallback',
+      ],
+    ];
+    for (const [options, source] of cases) {
+      const infos: string[] = [];
+      const masked: string[] = [];
+      const logger = {
+        debug: () => {},
+        info: (m: string) => infos.push(m),
+        warning: () => {},
+        mask: (secret: string) => masked.push(secret),
+      };
+      const repo = new RemoteRepository(parseReference(`${registry.host}/config/said`), {
+        retry: { attempts: 1 },
+        ...options,
+        logger,
+      });
+      for (const content of ['one', 'two']) {
+        const layer = blob(`${content} ${Math.random()}`);
+        await expect(repo.pushBlob(layer.descriptor, layer.source)).resolves.toBe('uploaded');
+      }
+      expect(infos.filter((m) => m.startsWith('Credentials'))).toEqual([
+        `Credentials for ${registry.host}: ${source}`,
+      ]);
+      expect(infos.join('\n')).not.toContain('pa:ss');
+      // Inputs are masked by the action already; what the client found itself, it masks.
+      expect(masked).toEqual(
+        options.dockerConfigDir === empty || options.credentials ? [] : ['pa:ss'],
+      );
+    }
+  });
+
+  it('says when it goes on without credentials', async () => {
+    const empty = await writeDockerConfig(join(dir.path, 'said-none'), {});
+    const infos: string[] = [];
+    const logger = { debug: () => {}, info: (m: string) => infos.push(m), warning: () => {} };
+    await expect(pushWith({ dockerConfigDir: empty, logger })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    expect(infos).toContain(
+      `Credentials for ${registry.host}: none given and none found in the Docker config; going on anonymously`,
+    );
+  });
+
   it('reads a helper `<token>` user as an identity token', async () => {
     const config = await writeDockerConfig(join(dir.path, 'token-helper'), {
       credHelpers: { 'ghcr.example': 'tokens' },

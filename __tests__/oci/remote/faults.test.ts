@@ -217,7 +217,7 @@ describe('faults between client and registry', () => {
       },
     ]);
     expect(await repo.tags()).toEqual([]);
-    expect(warnings).toEqual([`${fx.proxy.host}: this repository is deprecated`]);
+    expect(warnings).toEqual([`${fx.proxy.host} warns: this repository is deprecated`]);
   });
 
   it('resolves with a GET when HEAD tells no digest', async () => {

@@ -1,9 +1,14 @@
 import type { ImageIndex } from '../../../src/oci/descriptor.js';
 import { digestHex } from '../../../src/oci/digest.js';
+import { OciError } from '../../../src/oci/errors.js';
 import { OCI_INDEX } from '../../../src/oci/media-types.js';
 import { parseReference } from '../../../src/oci/reference.js';
 import type { RemoteOptions } from '../../../src/oci/remote/options.js';
-import { referrersTag } from '../../../src/oci/remote/referrers.js';
+import {
+  INDEX_WRITE_ATTEMPTS,
+  referrersTag,
+  settleDelay,
+} from '../../../src/oci/remote/referrers.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import type { FaultProxy } from '../../support/fault-proxy.js';
 import { startProxiedRegistry, type ProxiedRegistry } from '../../support/proxied-registry.js';
@@ -99,6 +104,95 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
     expect(listed.map((d) => d.digest).sort()).toEqual(
       referrers.map((r) => r.descriptor.digest).sort(),
     );
+  });
+
+  describe('when another writer replaces the index between our write and our read-back', () => {
+    const infos: string[] = [];
+    const openLogged = (name: string): RemoteRepository =>
+      new RemoteRepository(parseReference(`${proxy.host}/${name}`), {
+        ...options,
+        // Said up front, so the plain-HTTP fallback's own info line stays out of `infos`.
+        plainHttp: true,
+        logger: { debug: () => {}, warning: () => {}, info: (m) => infos.push(m) },
+      });
+    beforeEach(() => (infos.length = 0));
+
+    it('merges ours into what the other wrote, and writes again', async () => {
+      const repo = openLogged('refs/race');
+      const subject = await pushSubject(repo, 'raced');
+      const first = await pushReferrer(repo, subject, SIGNATURE, 'first');
+      // What the other writer put there: the first referrer and one of its own.
+      const theirs = manifest([], { annotations: { writer: 'other' } });
+      await repo.pushManifest(theirs.descriptor, theirs.bytes);
+      const theirIndex = blob(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [
+            { ...first.descriptor, artifactType: SIGNATURE, annotations: { note: 'first' } },
+            theirs.descriptor,
+          ],
+        }),
+        OCI_INDEX,
+      );
+      await repo.pushManifest(theirIndex.descriptor, theirIndex.bytes, 'their-index');
+      // Our write lands, but the next two reads of the tag find the other writer's index.
+      const tag = referrersTag(subject.descriptor);
+      proxy.setRules([
+        {
+          method: 'GET',
+          path: new RegExp(`/manifests/${tag}$`),
+          skip: 1,
+          times: 2,
+          fault: { kind: 'rewrite', path: (path) => path.replace(tag, 'their-index') },
+        },
+      ]);
+      const ours = await pushReferrer(repo, subject, SBOM, 'ours');
+
+      const index = JSON.parse((await repo.fetchManifest(tag)).bytes.toString()) as ImageIndex;
+      expect(index.manifests.map((d) => d.digest)).toEqual([
+        first.descriptor.digest,
+        theirs.descriptor.digest,
+        ours.descriptor.digest,
+      ]);
+      const writes = proxy.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(tag));
+      expect(writes).toHaveLength(3); // first referrer, ours, ours merged again
+      expect(infos).toEqual([
+        `${proxy.host}/refs/race: another writer replaced the referrers index ${tag} without ${ours.descriptor.digest}; merging it in again (attempt 2 of ${INDEX_WRITE_ATTEMPTS})`,
+      ]);
+    });
+
+    it('gives up after a bounded number of writes that never stick, saying what to do', async () => {
+      const repo = openLogged('refs/lost');
+      const subject = await pushSubject(repo, 'lost');
+      const tag = referrersTag(subject.descriptor);
+      proxy.setRules([
+        {
+          method: 'PUT',
+          path: new RegExp(`/manifests/${tag}$`),
+          fault: { kind: 'rewrite', path: (path) => path.replace(tag, 'elsewhere') },
+        },
+      ]);
+      const referrer = manifest([], { artifactType: SIGNATURE, subject: subject.descriptor });
+      const error = await repo
+        .pushManifest(referrer.descriptor, referrer.bytes)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OciError);
+      expect(error).toMatchObject({ code: 'CONCURRENT_UPDATE' });
+      expect((error as Error).message).toBe(
+        `${proxy.host}/refs/lost: other writers kept replacing the referrers index ${tag} of ${subject.descriptor.digest}: ${referrer.descriptor.digest} is pushed but not listed in it after ${INDEX_WRITE_ATTEMPTS} attempts. Run the step again to list it (pushing the same artifact again changes nothing else)`,
+      );
+      const writes = proxy.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(tag));
+      expect(writes).toHaveLength(INDEX_WRITE_ATTEMPTS);
+      expect(infos).toHaveLength(INDEX_WRITE_ATTEMPTS - 1);
+    });
+  });
+
+  it('waits two to three times its own round trip before reading back, within bounds', () => {
+    expect(settleDelay(10, () => 0)).toBe(100);
+    expect(settleDelay(400, () => 0)).toBe(800);
+    expect(settleDelay(400, () => 1)).toBe(1200);
+    expect(settleDelay(60_000, () => 0)).toBe(5_000);
   });
 
   it('does not take a tag that resolves to the subject itself for an index', async () => {

@@ -114,15 +114,14 @@ describe('secrets stay out of errors and logs', () => {
     expect(visible(error, logs)).not.toContain(auth.slice(0, 8));
   });
 
-  it('does not repeat what a failing credential helper printed when it looks like credentials', async () => {
+  it.each([
+    ['JSON on stdout', `printf '{"Username":"${USER}","Secret":"${RIGHT}"}'`],
+    ['a plain line on stderr', `echo "helper failed for host with ${USER}:${RIGHT}" >&2`],
+  ])('never repeats what a failing credential helper printed (%s)', async (_what, prints) => {
     const bin = join(temp.path, 'bin');
     const helper = join(bin, 'docker-credential-leaky');
     await writeDockerConfig(bin, {});
-    await writeFile(
-      helper,
-      `#!/bin/sh\ncat >/dev/null\nprintf '{"Username":"${USER}","Secret":"${RIGHT}"}'\nexit 3\n`,
-      { mode: 0o755 },
-    );
+    await writeFile(helper, `#!/bin/sh\ncat >/dev/null\n${prints}\nexit 3\n`, { mode: 0o755 });
     const config = await writeDockerConfig(join(temp.path, 'leaky'), { credsStore: 'leaky' });
     const restore = prependPath(bin);
     try {
@@ -130,8 +129,11 @@ describe('secrets stay out of errors and logs', () => {
         .resolve('v1')
         .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'UNAUTHORIZED' });
-      expect(logs.join('\n')).toMatch(/docker-credential-leaky get failed .*\(exit code 3\)/);
+      expect(logs.join('\n')).toMatch(
+        /docker-credential-leaky get failed for .*: it exited with code 3 \(what it printed is not shown/,
+      );
       for (const secret of forms(USER, RIGHT)) expect(visible(error, logs)).not.toContain(secret);
+      expect(visible(error, logs)).not.toContain('helper failed');
     } finally {
       restore();
     }

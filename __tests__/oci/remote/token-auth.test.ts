@@ -267,12 +267,20 @@ describe('bearer token auth against a registry with auth.token', () => {
     await shared.close();
   });
 
-  it('never sends credentials to a token realm on another host over plain HTTP', async () => {
+  it('sends credentials to a token realm over plain HTTP only when the registry is plain HTTP', async () => {
     const { mayReceiveCredentials } = await import('../../../src/oci/remote/auth/authorizer.js');
-    const registryUrl = new URL('https://registry.example');
-    expect(mayReceiveCredentials(new URL('http://auth.example/token'), registryUrl)).toBe(false);
-    expect(mayReceiveCredentials(new URL('https://auth.example/token'), registryUrl)).toBe(true);
-    expect(mayReceiveCredentials(new URL('http://registry.example/token'), registryUrl)).toBe(true);
-    expect(mayReceiveCredentials(new URL('https://127.0.0.1/token'), registryUrl)).toBe(false);
+    const secure = new URL('https://registry.example');
+    expect(mayReceiveCredentials(new URL('http://auth.example/token'), secure)).toBe(false);
+    expect(mayReceiveCredentials(new URL('https://auth.example/token'), secure)).toBe(true);
+    // Its own host does not make plain HTTP safe.
+    expect(mayReceiveCredentials(new URL('http://registry.example/token'), secure)).toBe(false);
+    expect(mayReceiveCredentials(new URL('https://127.0.0.1/token'), secure)).toBe(false);
+    expect(mayReceiveCredentials(new URL('ftp://auth.example/token'), secure)).toBe(false);
+    const plain = new URL('http://registry.example:5000');
+    expect(mayReceiveCredentials(new URL('http://registry.example/token'), plain)).toBe(true);
+    expect(mayReceiveCredentials(new URL('http://auth.example/token'), plain)).toBe(true);
+    expect(mayReceiveCredentials(new URL('http://10.0.0.1/token'), plain)).toBe(false);
+    const loopback = new URL('http://127.0.0.1:5000');
+    expect(mayReceiveCredentials(new URL('http://127.0.0.1:5001/token'), loopback)).toBe(true);
   });
 });

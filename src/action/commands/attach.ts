@@ -9,7 +9,7 @@ import { reportPush } from './push-report.js';
 
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 export async function runAttach(): Promise<void> {
-  const { target: spec, options, selector } = await readPushInputs();
+  const { target: spec, options, selector } = await readPushInputs('attach');
   const { artifactType } = options;
   if (artifactType === undefined) {
     throw new InputError(
@@ -39,5 +39,6 @@ export async function runAttach(): Promise<void> {
       actionLog,
     ),
   );
+  if (result.kind === 'nothing-found') return;
   await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
 }

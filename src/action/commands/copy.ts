@@ -1,15 +1,17 @@
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { formatBytes } from '../../commands/format.js';
 import { openTarget } from '../../commands/open-target.js';
 import { copyArtifact } from '../../commands/registry/copy.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { selectedName } from '../../commands/registry/resolve.js';
 import type { CopyResult } from '../../oci/copy.js';
+import { OciLayout } from '../../oci/layout/store.js';
+import { layoutLockOptions } from '../inputs/layout-lock.js';
 import { readPlatform } from '../inputs/platform.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
-import { code, factsMarkdown } from '../summary/registry.js';
+import { code, factsMarkdown, headingName } from '../summary/registry.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
@@ -39,7 +41,10 @@ export async function runCopy(): Promise<void> {
       actionLog,
     );
   } catch (error) {
-    if (createdLayout !== undefined) await rm(createdLayout, { recursive: true, force: true });
+    // Not when another step has pushed into it meanwhile; the copy's error is the one to tell.
+    if (createdLayout !== undefined) {
+      await OciLayout.removeIfUntagged(createdLayout, layoutLockOptions()).catch(() => undefined);
+    }
     throw error;
   }
   const reference = `${inputs.destinationName}@${result.root.digest}`;
@@ -49,8 +54,11 @@ export async function runCopy(): Promise<void> {
 
 function copySummary(inputs: CopyInputs, result: CopyResult, reference: string): string[] {
   const { uploaded, exists, mounted } = result.blobs;
+  const target =
+    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
   const facts: [string, string][] = [
     ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+    ['To', code(target)],
     ['Reference', code(reference)],
     ['Digest', code(result.root.digest)],
     ['Media type', code(result.root.mediaType)],
@@ -61,7 +69,6 @@ function copySummary(inputs: CopyInputs, result: CopyResult, reference: string):
     ['Manifests', `${result.manifests.copied} copied, ${result.manifests.exists} already there`],
   ];
   if (inputs.recursive) facts.push(['Referrers', 'copied (recursive)']);
-  const target =
-    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-  return factsMarkdown(`Copied to ${code(target)}`, facts);
+  const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+  return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }

@@ -1,29 +1,33 @@
 // `command: pull`: inputs → the pull command → outputs and job summary.
-import * as core from '@actions/core';
 import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
 import { pullAll, type PullResult } from '../../commands/pull/pull.js';
-import { isDigest } from '../../oci/digest.js';
 import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
 import { targetName } from '../inputs/push.js';
 import { pickReferrer } from '../../commands/pull/pick-referrer.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
-import { selectedName } from '../../commands/registry/resolve.js';
 import {
   readPullInputs,
   type PullInputs,
   type PullReference,
   type PullSubject,
 } from '../inputs/pull.js';
-import { code, factsMarkdown } from '../summary/markdown.js';
+import { readString } from '../inputs/read.js';
+import { code, factsMarkdown, headingName } from '../summary/markdown.js';
 import { pullSummaryMarkdown } from '../summary/pull.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 export async function runPull(): Promise<void> {
   const inputs = readPullInputs();
+  if (inputs.subject === undefined && readString('artifact-type') !== '') {
+    // The table of inputs counts it as pull's, but only "subject" reads it.
+    actionLog.warning(
+      'Input "artifact-type" is not used by pull without "subject"; did you mean "media-types" (pull only layers of these types)?',
+    );
+  }
   const cache = inputs.cache ? toolCache() : undefined;
   const found = inputs.subject && (await findReferrer(inputs.subject, inputs));
   const references = found ? [found.reference] : inputs.references;
@@ -81,17 +85,14 @@ async function findReferrer(
       selector: choice.referrer.digest,
       outputDir: inputs.outputDir,
     },
-    summary: factsMarkdown(
-      `Referrer of ${code(selectedName(store.name, subject.selector))}`,
-      facts,
-    ),
+    summary: factsMarkdown(`Referrer of ${code(headingName(store.name, subject.selector))}`, facts),
   };
 }
 
 /** The runner's tool cache, when the runner has one. */
 function toolCache(): ArtifactCache | undefined {
   if (process.env['RUNNER_TOOL_CACHE']) return runnerToolCache;
-  core.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
+  actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
   return undefined;
 }
 
@@ -155,7 +156,8 @@ async function report(
     ...before,
     ...pairs.flatMap(({ reference, result }) => [
       pullSummaryMarkdown({
-        source: `${targetName(reference.target)}${isDigest(reference.selector) ? '@' : ':'}${reference.selector}`,
+        name: targetName(reference.target),
+        selector: reference.selector,
         reference: pinned(reference, result),
         digest: result.descriptor.digest,
         artifactType: result.artifactType,

@@ -1,6 +1,6 @@
 // Outputs and job summary of push and attach: the same shape for both.
 import type { PushResult } from '../../commands/push/push.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { artifactTypeOf } from '../../commands/pack/manifest.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
@@ -37,27 +37,22 @@ export async function reportPush(
   await writeSummary(
     pushSummaryMarkdown({
       verb,
-      target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+      name,
+      ...(result.tags[0] === undefined ? {} : { tag: result.tags[0] }),
       reference,
       digest,
       artifactType,
       tags: result.tags,
       files: result.files,
       ...(subject === undefined ? {} : { subject }),
-      pullWith: pullInputs(spec, digest),
+      ...(spec.kind === 'layout' ? {} : { pullWith: pullInputs(spec, digest) }),
       uses: actionUses(),
     }),
   );
 }
 
-/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
-function pullInputs(spec: TargetSpec, digest: string): [string, string][] {
-  if (spec.kind === 'layout') {
-    return [
-      ['layout', spec.path],
-      ['reference', digest],
-    ];
-  }
+/** The inputs a pull step needs to read back exactly this digest from the registry. */
+function pullInputs(spec: RemoteTargetSpec, digest: string): [string, string][] {
   const inputs: [string, string][] = [
     ['registry', spec.reference.registry],
     ['reference', `${spec.reference.repository}@${digest}`],

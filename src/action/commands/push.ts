@@ -8,7 +8,7 @@ import { reportPush } from './push-report.js';
 
 /** Reads the inputs of `command: push`, runs it, and writes its outputs and job summary. */
 export async function runPush(): Promise<void> {
-  const inputs = await readPushInputs();
+  const inputs = await readPushInputs('push');
   const tag = readPushTag(inputs);
   const result = await asInputError(() =>
     pushArtifact(
@@ -17,6 +17,8 @@ export async function runPush(): Promise<void> {
       actionLog,
     ),
   );
+  // Nothing matched and if-no-files-found allowed it: the log said so; no outputs.
+  if (result.kind === 'nothing-found') return;
   await reportPush(inputs.target, result, 'Pushed');
 }
 

@@ -3,7 +3,11 @@ import { isValidRegistry, parseReference, type Reference } from '../../oci/refer
 import { OciError } from '../../oci/errors.js';
 import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import { processCancellation } from '../../commands/cancellation.js';
 import { InputError } from '../input-error.js';
+import { layoutLockOptions } from './layout-lock.js';
+import { clientLogger } from '../log.js';
+import { readTestKnobs } from '../test-knobs.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -58,12 +62,20 @@ export function readRemoteOptions(credentialInputs?: {
   password: string;
 }): RemoteOptions {
   const githubToken = readSecret('github-token');
-  const credentials = readCredentials(credentialInputs?.username, credentialInputs?.password);
+  const usernameInput = credentialInputs?.username ?? 'username';
+  const passwordInput = credentialInputs?.password ?? 'password';
+  const credentials = readCredentials(usernameInput, passwordInput);
   const caFile = readString('ca-file');
   const options: RemoteOptions = {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
     userAgent: 'oci-artifact-action',
+    // The client's own reports (credential source, fallbacks, registry warnings, retries).
+    logger: clientLogger,
+    credentialsSource: `the "${usernameInput}" and "${passwordInput}" inputs`,
+    fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
+    signal: processCancellation.signal,
+    ...readTestKnobs(),
     fallbackCredentials: (registry) =>
       registry === 'ghcr.io' && githubToken !== ''
         ? {
@@ -104,5 +116,6 @@ export function readTargetSpec(given?: string, options?: RemoteOptions): TargetS
 
 function readLayoutSpec(path: string, given?: string): LayoutTargetSpec {
   const selector = given ?? readString('reference');
-  return selector === '' ? { kind: 'layout', path } : { kind: 'layout', path, selector };
+  const spec: LayoutTargetSpec = { kind: 'layout', path, lock: layoutLockOptions() };
+  return selector === '' ? spec : { ...spec, selector };
 }

@@ -1,11 +1,13 @@
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 import { resolve } from 'node:path';
+import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
 import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
 import type { PullOptions } from '../../commands/pull/pull.js';
 import type { TargetSpec } from '../../commands/target-spec.js';
 import { isDigest, parseDigest, shortDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { InputError } from '../input-error.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { readRemoteOptions, readTargetSpec } from './connection.js';
 import { readPlatform } from './platform.js';
 import { readBoolean, readInteger, readLines, readString } from './read.js';
@@ -63,6 +65,8 @@ export function readPullInputs(): PullInputs {
   };
   const platform = readPlatform();
   if (platform) options.platform = platform;
+  const unpackLimit = readUnpackLimit();
+  if (unpackLimit !== undefined) options.unpackLimit = unpackLimit;
   const cache = readBoolean('cache', false);
   const subject = readSubject();
   if (subject !== undefined) return { references: [], subject, outputDir, merge, cache, options };
@@ -188,6 +192,15 @@ function intoFolder(line: string, value: string): string {
       'into=<folder>, a relative folder below "path" without "..", such as into=linux',
     );
   }
+  // As for a layer's title: whatever a reference pulls into .git would run in a later git step.
+  const git = gitSegment(value);
+  if (git !== undefined) {
+    throw new InputError(
+      'reference',
+      line,
+      `an into=<folder> without a .git segment: ${GIT_FOLDER_REASON}`,
+    );
+  }
   return parts.join('/');
 }
 
@@ -291,6 +304,17 @@ function readMediaTypes(): string[] {
     }
   }
   return types;
+}
+
+/** `unpack-limit`: the most one pull may write; empty for no limit. */
+function readUnpackLimit(): number | undefined {
+  const value = readString('unpack-limit');
+  if (value === '') return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) {
+    throw new InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+  }
+  return bytes;
 }
 
 function readExpectedDigest(): Digest | undefined {

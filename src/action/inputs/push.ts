@@ -10,7 +10,7 @@ import type { TargetSpec } from '../../commands/target-spec.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { formatReference, isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
-import { InputError } from '../input-error.js';
+import { InputError, RequiredInputError } from '../input-error.js';
 import { readTargetSpec } from './connection.js';
 import { readArtifactPlatform } from './platform.js';
 import {
@@ -41,7 +41,7 @@ export function targetName(spec: TargetSpec): string {
     : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
 }
 
-export async function readPushInputs(): Promise<PushInputs> {
+export async function readPushInputs(command: 'push' | 'attach'): Promise<PushInputs> {
   const target = readTargetSpec();
   const selector =
     target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
@@ -51,13 +51,27 @@ export async function readPushInputs(): Promise<PushInputs> {
   if (artifactType !== '' && !isValidMediaType(artifactType)) {
     throw new InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
   }
+  const files = parseFileSpecs(readLines('files'));
+  const annotations = readAnnotations();
+  // An artifact with nothing of its own is a mistake (`path:` written for `files:`), unless it
+  // carries metadata: that is how ORAS lets an artifact without files through.
+  const carriesMetadata =
+    config !== '' || annotationFile !== '' || Object.keys(annotations).length > 0;
+  if (!files.some((spec) => spec.kind === 'include') && !carriesMetadata) {
+    throw new RequiredInputError(
+      'files',
+      command,
+      `the files, folders or globs to ${command}, one per line (an artifact without files needs annotations, annotation-file or config)`,
+    );
+  }
   const options: Omit<PushOptions, 'tag'> = {
     name: targetName(target),
-    files: parseFileSpecs(readLines('files')),
+    files,
     workingDirectory: await readWorkingDirectory(),
     ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
+    includeHiddenFiles: readBoolean('include-hidden-files', false),
     imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
-    annotations: readAnnotations(),
+    annotations,
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),

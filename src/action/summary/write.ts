@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { actionLog } from '../log.js';
 
 /**
  * Appends Markdown to the job summary. The summary only reports on work that is done, so it never
@@ -7,13 +8,13 @@ import * as core from '@actions/core';
  */
 export async function writeSummary(markdown: string | readonly string[]): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) {
-    core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+    actionLog.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
     return;
   }
   const text = typeof markdown === 'string' ? markdown : markdown.join('\n');
   try {
     await core.summary.addRaw(text).write();
   } catch (error) {
-    core.warning(`The job summary could not be written: ${(error as Error).message}`);
+    actionLog.warning(`The job summary could not be written: ${(error as Error).message}`);
   }
 }

@@ -8,6 +8,7 @@ import { isIndexType, isManifestType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { manifestPlatform } from '../../oci/platform-select.js';
 import { formatReference, type Reference } from '../../oci/reference.js';
+import { quoted } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 import type { NamedTarget } from '../registry/named-target.js';
 import { resolveSelected, selectedName } from '../registry/resolve.js';
@@ -50,7 +51,7 @@ export async function readEntry(spec: EntrySpec, ctx: EntryContext): Promise<Res
   if (!isManifestType(descriptor.mediaType)) {
     throw new IndexError(
       'NOT_A_MANIFEST',
-      `${what} is ${JSON.stringify(descriptor.mediaType)}, not a manifest or index that an index can list`,
+      `${what} is ${quoted(descriptor.mediaType)}, not a manifest or index that an index can list`,
     );
   }
   const { bytes } = await store.target.fetchManifest(descriptor);

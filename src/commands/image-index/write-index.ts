@@ -10,6 +10,7 @@ import { isDigest, parseDigest, shortDigest } from '../../oci/digest.js';
 import { buildImageIndex, parseImageIndex, type BuiltIndex } from '../../oci/image-index.js';
 import { isIndexType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
+import { quoted } from '../../oci/untrusted-text.js';
 import { resolveSelected, selectedName } from '../registry/resolve.js';
 import { applyEdit, newEntries, type Removal, type ResolvedEntry } from './edit.js';
 import type { EntrySpec, RemovalSpec } from './entry-spec.js';
@@ -114,7 +115,7 @@ async function edited(
   if (!isIndexType(current.mediaType)) {
     throw new IndexError(
       'NOT_AN_INDEX',
-      `${where} is ${JSON.stringify(current.mediaType)}, not an index: "add" and "remove" edit an existing index; list the manifests in "manifests" to create one`,
+      `${where} is ${quoted(current.mediaType)}, not an index: "add" and "remove" edit an existing index; list the manifests in "manifests" to create one`,
     );
   }
   const { bytes } = await ctx.here.target.fetchManifest(current);

@@ -2,6 +2,7 @@
 // file: `{"$manifest": {...}, "$config": {...}, "<title>": {...}}`.
 // https://oras.land/docs/how_to_guides/manifest_annotations
 import type { Annotations } from '../../oci/descriptor.js';
+import { jsonErrorPosition } from './json-position.js';
 import { SpecError } from './spec-error.js';
 
 export const MANIFEST_KEY = '$manifest';
@@ -17,13 +18,24 @@ export interface AnnotationFile {
 const FILE_FORMAT =
   'a JSON object whose keys are "$manifest", "$config" or layer titles, each holding an object of string values';
 
-/** Parses the file's text; `name` is the path, for messages. */
+/**
+ * Parses the file's text; `name` is the path, for messages. Messages never quote the text (a
+ * secret file given by mistake must not reach the log): a syntax error gives line and column.
+ */
 export function parseAnnotationFile(text: string, name: string): AnnotationFile {
   let parsed: unknown;
+  // Editors on Windows may start a file with a byte order mark; JSON has none.
+  const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
   try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new SpecError('annotation-file', name, `${FILE_FORMAT} (${(error as Error).message})`);
+    parsed = JSON.parse(json);
+  } catch {
+    const at = jsonErrorPosition(json);
+    const where = at === undefined ? '' : ` at line ${at.line}, column ${at.column}`;
+    throw new SpecError(
+      'annotation-file',
+      name,
+      `${FILE_FORMAT}, but it is not valid JSON${where}`,
+    );
   }
   if (!isObject(parsed)) throw new SpecError('annotation-file', name, FILE_FORMAT);
   const result: AnnotationFile = { manifest: {}, config: {}, layers: new Map() };
@@ -66,7 +78,8 @@ export function checkLayerTitles(
 
 /**
  * Merges annotation sets; a key given by two sources is an error unless both give the same
- * value, so nothing the user wrote is silently dropped.
+ * value, so nothing the user wrote is silently dropped. The message names the key and both
+ * sources but no value: one of them may be a file's content.
  */
 export function mergeAnnotations(
   input: string,
@@ -79,8 +92,8 @@ export function mergeAnnotations(
       if (key in merged && merged[key] !== value) {
         throw new SpecError(
           input,
-          `${key}=${value}`,
-          `each annotation key once, but "${key}" is also set by ${origin[key]} to ${JSON.stringify(merged[key])}`,
+          key,
+          `each annotation key once, but ${JSON.stringify(key)} is set to different values by ${origin[key]} and by ${from}`,
         );
       }
       merged[key] = value;

@@ -1,28 +1,42 @@
-// Lists what goes into a folder layer: every entry below the folder, minus the excludes, in a
-// fixed order, with the metadata the tar keeps.
-import { lstat, readlink } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+// Lists what goes into a folder layer: every entry below the folder, minus the excludes and
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
+// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+import { lstat, readlink, realpath } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
-import type { TarEntry } from './tar-header.js';
+import type { CheckedFile } from './checked-file.js';
+import { refuseGitCredentials } from './git-credentials.js';
 import { globEscape } from './glob-escape.js';
+import { isHiddenName, isWithin, linkEscape, type LinkEscape } from './path-rules.js';
+import { SpecError } from './spec-error.js';
+import type { TarEntry } from './tar-header.js';
+import type { Blame } from './workspace.js';
 
 export interface FolderItem {
   entry: TarEntry;
   /** Where a file's bytes are read from; absent for directories and links. */
-  source?: string;
+  source?: CheckedFile;
 }
 
 export interface WalkOptions {
   /** Absolute folder to walk (its real path when the line named a link to a folder). */
   root: string;
+  /** The folder's real path: links must stay within it, files are read below it. */
+  realRoot: string;
   /** Prefix of every entry name: the layer's title. */
   title: string;
   /** Absolute @actions/glob patterns whose matches (and what is below them) are left out. */
   excludes: readonly string[];
   /** Every entry gets this mtime (seconds); real mtimes when undefined. */
   mtime?: number;
+  /** false: names starting with '.' are left out, with what is below them. */
+  includeHiddenFiles: boolean;
+  /** The files line, named when something in the folder is refused. */
+  blame: Blame;
   /** Called for entries a tar cannot hold (sockets, devices, fifos), which are skipped. */
-  onSkipped?: (path: string) => void;
+  onSkipped?: (name: string) => void;
+  /** Called once for each hidden entry left out (its name in the archive). */
+  onHidden?: (name: string) => void;
 }
 
 /**
@@ -44,25 +58,79 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
     const rel = relative(options.root, path);
     const segments = rel === '' ? [] : rel.split(sep);
     const name = [options.title, ...segments].join('/');
-    const stats = await lstat(path);
-    const mode = stats.mode & 0o7777;
-    const mtime = options.mtime ?? Math.floor(stats.mtimeMs / 1000);
+    if (!options.includeHiddenFiles) {
+      const hidden = segments.findIndex(isHiddenName);
+      if (hidden >= 0) {
+        // Only the topmost hidden name is reported; what is below it went with it.
+        if (hidden === segments.length - 1) options.onHidden?.(name);
+        continue;
+      }
+    }
+    const stats = await lstat(path, { bigint: true });
+    const mode = Number(stats.mode) & 0o7777;
+    const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
     let item: FolderItem;
     if (stats.isDirectory()) {
       item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
     } else if (stats.isSymbolicLink()) {
       const linkName = await readlink(path);
+      await checkLink(path, segments, linkName, name, options);
       item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
     } else if (stats.isFile()) {
-      item = { entry: { name, type: 'file', mode, mtime, size: stats.size }, source: path };
+      const size = Number(stats.size);
+      // The walk follows no link below the root, so this is the file's real path.
+      const source: CheckedFile = {
+        path: join(options.realRoot, ...segments),
+        identity: { dev: stats.dev, ino: stats.ino, size },
+      };
+      await refuseGitCredentials(source, name, options.blame);
+      item = { entry: { name, type: 'file', mode, mtime, size }, source };
     } else {
-      options.onSkipped?.(path);
+      options.onSkipped?.(name);
       continue;
     }
     items.push({ segments, item });
   }
   items.sort((a, b) => compareSegments(a.segments, b.segments));
   return items.map(({ item }) => item);
+}
+
+/** A link must stay within the folder by its name and by where it leads on disk now. */
+async function checkLink(
+  path: string,
+  segments: readonly string[],
+  target: string,
+  name: string,
+  options: WalkOptions,
+): Promise<void> {
+  const folder = JSON.stringify(options.title);
+  const escape = linkEscape(segments, target);
+  let why = escape === undefined ? undefined : escapeText(escape, folder);
+  if (why === undefined) {
+    // A chain through other links can lead out even when the name stays in. A dangling link
+    // leads nowhere; its name alone was judged.
+    const real = await realpath(path).catch(() => undefined);
+    if (real !== undefined && !isWithin(options.realRoot, real)) {
+      why = `leads to ${JSON.stringify(real)}, outside ${folder}`;
+    }
+  }
+  if (why === undefined) return;
+  throw new SpecError(
+    options.blame.input,
+    options.blame.given,
+    `folders whose symbolic links stay inside them (a pull refuses the others), but ${JSON.stringify(name)} links to ${JSON.stringify(target)}, which ${why}`,
+  );
+}
+
+function escapeText(escape: LinkEscape, folder: string): string {
+  switch (escape) {
+    case 'empty':
+      return 'is empty';
+    case 'absolute':
+      return 'is absolute';
+    case 'climbs-out':
+      return `climbs out of ${folder}`;
+  }
 }
 
 function compareSegments(a: readonly string[], b: readonly string[]): number {

@@ -1,10 +1,9 @@
 // Everything a push needs before the first byte goes out: the layers (hashed or packed), the
 // config, the annotations and the manifest. Any bad input fails here, so a failed push leaves
 // nothing behind in the target.
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { digestBytes, digestFile } from '../../oci/digest.js';
+import { digestBytes } from '../../oci/digest.js';
 import { CREATED } from '../../oci/annotations.js';
 import { OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
 import type { Platform } from '../../oci/descriptor.js';
@@ -15,8 +14,11 @@ import {
   parseAnnotationFile,
   type AnnotationFile,
 } from './annotations.js';
+import { digestChecked, readCheckedWhole, type CheckedFile } from './checked-file.js';
 import { expandFileSpecs, type IfNoFilesFound } from './expand-files.js';
 import type { FileSpec } from './file-spec.js';
+import { refuseGitCredentials } from './git-credentials.js';
+import { HiddenTally } from './hidden-files.js';
 import {
   buildManifest,
   configDescriptor,
@@ -29,12 +31,18 @@ import {
 import { platformConfig } from './platform-config.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
+import { Workspace, type ResolvedFile } from './workspace.js';
+
+/** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
+const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 
 export interface ArtifactSpec {
   files: readonly FileSpec[];
   /** Absolute; titles, `config` and `annotation-file` paths are relative to it. */
   workingDirectory: string;
   ifNoFilesFound: IfNoFilesFound;
+  /** false (as actions/upload-artifact): names starting with '.' below what a line names stay out. */
+  includeHiddenFiles: boolean;
   imageSpec: ImageSpec;
   artifactType?: string;
   config?: { path: string; mediaType?: string };
@@ -58,8 +66,8 @@ export interface ArtifactSpec {
 /** One blob to push, with where its bytes come from. */
 export interface BlobToPush {
   descriptor: Descriptor;
-  /** A file, or the bytes themselves for the empty config. */
-  source: { path: string } | { bytes: Buffer };
+  /** A checked file (opened anew for each attempt), or the bytes themselves for `{}`. */
+  source: { file: CheckedFile } | { bytes: Buffer };
   /** For log lines: the title, or "config". */
   label: string;
 }
@@ -73,6 +81,7 @@ export interface PushedFile {
 }
 
 export interface PackedArtifact {
+  kind: 'packed';
   manifest: ImageManifest;
   bytes: Buffer;
   descriptor: Descriptor;
@@ -81,13 +90,39 @@ export interface PackedArtifact {
   files: PushedFile[];
 }
 
-export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<PackedArtifact> {
+/**
+ * `files` lines were given and none matched, and if-no-files-found let that pass: nothing is
+ * pushed or tagged, as actions/upload-artifact uploads nothing.
+ */
+export interface NothingFound {
+  kind: 'nothing-found';
+  ifNoFilesFound: Exclude<IfNoFilesFound, 'error'>;
+}
+
+export async function packArtifact(
+  spec: ArtifactSpec,
+  log: Log,
+): Promise<PackedArtifact | NothingFound> {
+  const workspace = await Workspace.open(spec.workingDirectory);
+  log.debug(
+    `working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`,
+  );
+  const hidden = new HiddenTally();
   const { entries, excludes } = await expandFileSpecs(spec.files, {
-    workingDirectory: spec.workingDirectory,
+    workspace,
     ifNoFilesFound: spec.ifNoFilesFound,
+    includeHiddenFiles: spec.includeHiddenFiles,
+    hidden,
     log,
   });
-  const annotationFile = await readAnnotationFile(spec);
+  if (entries.length === 0 && spec.files.some((line) => line.kind === 'include')) {
+    // Not 'error': that failed on the first line that matched nothing.
+    if (spec.ifNoFilesFound !== 'error') {
+      noticeHidden(hidden, log);
+      return { kind: 'nothing-found', ifNoFilesFound: spec.ifNoFilesFound };
+    }
+  }
+  const annotationFile = await readAnnotationFile(spec, workspace);
   if (annotationFile !== undefined && spec.annotationFile !== undefined) {
     checkLayerTitles(
       annotationFile,
@@ -95,7 +130,7 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
       entries.map((e) => e.title),
     );
   }
-  const config = await readConfig(spec);
+  const config = await readConfig(spec, workspace);
   const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
   // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
   const artifactType =
@@ -109,8 +144,11 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
     ...(spec.reproducible ? { mtime: spec.mtime } : {}),
     compressionLevel: spec.compressionLevel,
     concurrency: spec.concurrency,
+    includeHiddenFiles: spec.includeHiddenFiles,
+    hidden,
     log,
   });
+  noticeHidden(hidden, log);
   for (const layer of layers) {
     const extra = annotationFile?.layers.get(layer.entry.title);
     if (extra === undefined) continue;
@@ -145,7 +183,7 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
   const bytes = manifestBytes(manifest);
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
-    source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { path: config.path },
+    source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
     label:
       config === undefined
         ? platform === undefined
@@ -154,6 +192,7 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
         : 'config',
   };
   return {
+    kind: 'packed',
     manifest,
     bytes,
     descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
@@ -175,17 +214,48 @@ export async function packArtifact(spec: ArtifactSpec, log: Log): Promise<Packed
   };
 }
 
-async function readAnnotationFile(spec: ArtifactSpec): Promise<AnnotationFile | undefined> {
+function noticeHidden(hidden: HiddenTally, log: Log): void {
+  const notice = hidden.notice();
+  if (notice !== undefined) log.notice(notice);
+}
+
+/** A file named by `config` or `annotation-file`: a regular file within working-directory. */
+async function resolveFile(
+  workspace: Workspace,
+  input: string,
+  given: string,
+  expected: string,
+): Promise<ResolvedFile> {
+  const found = await workspace.resolve(resolve(workspace.path, given), { input, given });
+  if (found === undefined) throw new SpecError(input, given, `${expected}: it does not exist`);
+  if (found.kind !== 'file') throw new SpecError(input, given, `${expected}: it is a folder`);
+  return found;
+}
+
+async function readAnnotationFile(
+  spec: ArtifactSpec,
+  workspace: Workspace,
+): Promise<AnnotationFile | undefined> {
   if (spec.annotationFile === undefined) return undefined;
-  const path = resolve(spec.workingDirectory, spec.annotationFile);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
+  const expected = `a readable JSON file (relative to working-directory "${spec.workingDirectory}")`;
+  const { file } = await resolveFile(workspace, 'annotation-file', spec.annotationFile, expected);
+  if (file.identity.size > MAX_ANNOTATION_FILE) {
     throw new SpecError(
       'annotation-file',
       spec.annotationFile,
-      `a readable JSON file (relative to working-directory "${spec.workingDirectory}"): ${(error as Error).message}`,
+      `${expected} of at most 4 MiB, but it has ${file.identity.size} bytes`,
+    );
+  }
+  let text: string;
+  try {
+    text = (await readCheckedWhole(file)).toString('utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || code === 'FILE_CHANGED') throw error;
+    throw new SpecError(
+      'annotation-file',
+      spec.annotationFile,
+      `${expected}: ${(error as Error).message}`,
     );
   }
   return parseAnnotationFile(text, spec.annotationFile);
@@ -193,30 +263,26 @@ async function readAnnotationFile(spec: ArtifactSpec): Promise<AnnotationFile | 
 
 async function readConfig(
   spec: ArtifactSpec,
-): Promise<{ path: string; blob: ConfigBlob } | undefined> {
+  workspace: Workspace,
+): Promise<{ file: CheckedFile; blob: ConfigBlob } | undefined> {
   if (spec.config === undefined) return undefined;
-  const path = resolve(spec.workingDirectory, spec.config.path);
-  const isFile = await stat(path).then(
-    (s) => s.isFile(),
-    () => false,
+  const { file } = await resolveFile(
+    workspace,
+    'config',
+    spec.config.path,
+    `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`,
   );
-  if (!isFile) {
-    throw new SpecError(
-      'config',
-      spec.config.path,
-      `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`,
-    );
-  }
-  const { digest, size } = await digestFile(path);
+  await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
+  const { digest, size } = await digestChecked(file);
   const blob: ConfigBlob = { digest, size };
   if (spec.config.mediaType !== undefined) blob.mediaType = spec.config.mediaType;
-  return { path, blob };
+  return { file, blob };
 }
 
 function layerBlob(layer: PreparedLayer): BlobToPush {
   return {
     descriptor: layer.descriptor,
-    source: { path: layer.blobPath },
+    source: { file: layer.blob },
     label: layer.entry.title,
   };
 }

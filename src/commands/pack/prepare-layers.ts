@@ -2,13 +2,16 @@
 // are packed to a temporary archive while it is hashed. Nothing is held in memory.
 import { join } from 'node:path';
 import type { Annotations, Descriptor } from '../../oci/descriptor.js';
-import { digestFile } from '../../oci/digest.js';
 import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
 import { formatBytes } from '../format.js';
+import { sizedProgress } from '../progress.js';
 import type { Log } from '../log.js';
+import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js';
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
-import { packFolder } from './folder-layer.js';
+import { packFolder, tarSize } from './folder-layer.js';
+import { refuseGitCredentials } from './git-credentials.js';
+import type { HiddenTally } from './hidden-files.js';
 import { mapLimit } from '../concurrency.js';
 
 export interface PreparedLayer {
@@ -16,7 +19,7 @@ export interface PreparedLayer {
   /** With the title (and for folders the ORAS unpack annotations). */
   descriptor: Descriptor;
   /** The bytes of the blob: the file itself, or the packed archive of a folder. */
-  blobPath: string;
+  blob: CheckedFile;
 }
 
 export interface PrepareOptions {
@@ -27,6 +30,9 @@ export interface PrepareOptions {
   mtime?: number;
   compressionLevel: number;
   concurrency: number;
+  /** false: hidden names inside folders are left out and counted in `hidden`. */
+  includeHiddenFiles: boolean;
+  hidden: HiddenTally;
   log: Log;
 }
 
@@ -35,8 +41,10 @@ export async function prepareLayers(
   options: PrepareOptions,
 ): Promise<PreparedLayer[]> {
   return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+    const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
-      const { digest, size } = await digestFile(entry.path);
+      await refuseGitCredentials(entry.file, entry.title, blame);
+      const { digest, size } = await digestChecked(entry.file);
       return {
         entry,
         descriptor: {
@@ -45,23 +53,28 @@ export async function prepareLayers(
           size,
           annotations: { [TITLE]: entry.title },
         },
-        blobPath: entry.path,
+        blob: entry.file,
       };
     }
     const items = await walkFolder({
       root: entry.root,
+      realRoot: entry.realRoot,
       title: entry.title,
       excludes: options.excludes,
       ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
-      onSkipped: (path) =>
+      includeHiddenFiles: options.includeHiddenFiles,
+      blame,
+      onSkipped: (name) =>
         options.log.warning(
-          `${path} is not a file, folder or link; it is left out of ${entry.title}`,
+          `${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`,
         ),
+      onHidden: (name) => options.hidden.add(name),
     });
     const packed = await packFolder(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
+      sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,
@@ -79,7 +92,7 @@ export async function prepareLayers(
         size: packed.size,
         annotations,
       },
-      blobPath: packed.path,
+      blob: await checkOwnFile(packed.path),
     };
   });
 }

@@ -2,8 +2,7 @@
 // thread pool overlaps their open/read/close instead of the stream waiting on each in turn, and
 // output is gathered into batches of about 1 MiB: every chunk written to zlib is one trip to
 // the thread pool, and a tar of 10,000 small files would otherwise make 30,000 of them.
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { FileChangedError, openChecked, readChecked, type CheckedFile } from './checked-file.js';
 import { encodeHeader, END_OF_ARCHIVE, padding } from './tar-header.js';
 import type { FolderItem } from './folder-walk.js';
 
@@ -15,7 +14,7 @@ const READ_AHEAD = 8;
 
 /**
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
- * files read ahead. Fails when a file's size changed since it was listed.
+ * files read ahead. Fails when a file changed (size, or identity) since it was listed.
  */
 export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<Buffer> {
   const batch = new Batch(BATCH_SIZE);
@@ -24,7 +23,7 @@ export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<B
     const item = items[index];
     if (item?.entry.type !== 'file' || item.source === undefined) return;
     if (item.entry.size > SMALL_FILE) return;
-    const read = readSmallFile(item.source, item.entry.size);
+    const read = readSmallFile(item.source);
     read.catch(() => undefined); // awaited in turn below; an abandoned read must not crash
     ahead.set(index, read);
   };
@@ -40,7 +39,7 @@ export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<B
     if (small !== undefined) {
       yield* batch.add(await small);
     } else {
-      for await (const chunk of streamFile(source, entry.size)) yield* batch.add(chunk);
+      for await (const chunk of readChecked(source)) yield* batch.add(chunk);
     }
     yield* batch.add(padding(entry.size));
   }
@@ -48,8 +47,9 @@ export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<B
   yield* batch.flush();
 }
 
-async function readSmallFile(path: string, size: number): Promise<Buffer> {
-  const file = await open(path, 'r');
+async function readSmallFile(source: CheckedFile): Promise<Buffer> {
+  const { size } = source.identity;
+  const file = await openChecked(source);
   try {
     // One byte more than expected tells a file that grew.
     const buffer = Buffer.allocUnsafe(size + 1);
@@ -59,27 +59,13 @@ async function readSmallFile(path: string, size: number): Promise<Buffer> {
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    if (filled !== size) throw changed(path, size, filled > size ? 'more' : filled);
+    if (filled > size) throw new FileChangedError(source.path, `grew past ${size} bytes`);
+    if (filled < size)
+      throw new FileChangedError(source.path, `shrank to ${filled} of ${size} bytes`);
     return buffer.subarray(0, size);
   } finally {
     await file.close();
   }
-}
-
-async function* streamFile(path: string, size: number): AsyncGenerator<Buffer> {
-  let read = 0;
-  for await (const chunk of createReadStream(path, {
-    highWaterMark: BATCH_SIZE,
-  }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    if (read > size) throw changed(path, size, 'more');
-    yield chunk;
-  }
-  if (read !== size) throw changed(path, size, read);
-}
-
-function changed(path: string, size: number, now: number | 'more'): Error {
-  return new Error(`${path} changed while it was being packed: it had ${size} bytes, then ${now}`);
 }
 
 /** Gathers small pieces into chunks of at least `size` bytes. */

@@ -5,6 +5,7 @@
 // that meet with different digests, or a file where another artifact has a folder, are refused
 // here. Without `merge`, artifacts never share a place.
 import { dirname, relative, sep } from 'node:path';
+import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 import type { PlannedLayer } from './plan.js';
 
@@ -51,7 +52,7 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
       if (!merge) {
         throw new PullError(
           'CONFLICTING_TITLES',
-          `${where(other)} and ${artifact.where} would both write ${JSON.stringify(layer.target)}; pull them into folders of their own`,
+          `${where(other)} and ${artifact.where} would both write ${quoted(layer.target)}; pull them into folders of their own`,
         );
       }
       const same =
@@ -79,7 +80,7 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
       if (!merge) {
         throw new PullError(
           'CONFLICTING_TITLES',
-          `${where(job)} would write ${JSON.stringify(job.layer.target)} inside ${JSON.stringify(holding.layer.target)}, which ${where(holding)} writes; pull them into folders of their own`,
+          `${where(job)} would write ${quoted(job.layer.target)} inside ${quoted(holding.layer.target)}, which ${where(holding)} writes; pull them into folders of their own`,
         );
       }
       if (!holding.layer.unpack) throw differ(job.layer.target, where(holding), where(job));
@@ -117,6 +118,6 @@ export function combineLayers(artifacts: readonly ArtifactLayers[], merge: boole
 function differ(target: string, first: string, second: string): PullError {
   return new PullError(
     'CONFLICTING_FILES',
-    `merge: ${first} and ${second} both hold ${JSON.stringify(target)}, with different content; nothing was written`,
+    `merge: ${first} and ${second} both hold ${quoted(target)}, with different content; nothing was written`,
   );
 }

@@ -1,13 +1,12 @@
-// A guard against decompression bombs. A folder layer is a gzipped tar: a few KiB can expand to
-// many GiB, and how much it expands to is not known in advance (the ORAS annotations carry the
-// uncompressed digest, not its size, and the digest can only be checked once everything is
-// written). A cap on size or ratio would refuse honest archives (zero-filled or sparse files
-// compress 1000:1 too), so extraction instead stops before it would leave the output filesystem
-// almost full: a bomb fails the pull, and its files are removed, without filling the runner's
-// disk for the steps after it.
+// What extraction leaves free on the output filesystem. A folder layer is a gzipped tar: a few
+// KiB can expand to many GiB, and how much it expands to is not known in advance (the ORAS
+// annotations carry the uncompressed digest, not its size, and the digest can only be checked
+// once everything is written). A cap on size or ratio would refuse honest archives (zero-filled
+// or sparse files compress 1000:1 too), so by default extraction instead stops before it would
+// leave the filesystem almost full: a bomb fails the pull, and its files are removed, without
+// filling the runner's disk for the steps after it. (`unpack-limit` adds a cap for those who
+// want one: see write-budget.ts.)
 import { statfs } from 'node:fs/promises';
-import { formatBytes } from '../format.js';
-import { PullError } from './errors.js';
 
 export interface DiskReserve {
   /** Free bytes that extraction leaves on the filesystem. */
@@ -15,8 +14,9 @@ export interface DiskReserve {
   /** Free inodes it leaves, where the filesystem counts them (btrfs, for one, does not). */
   inodes: number;
   /**
-   * Bytes of uncompressed tar between two looks at the filesystem; a layer smaller than this is
-   * never checked. Several layers extract at once, so the reserve is kept roughly, not exactly.
+   * Bytes of extracted tar between two looks at the filesystem. Between looks, what the pull
+   * extracts is counted against the room the last look found; a look catches up with what
+   * other processes and the pull's single-file layers used meanwhile.
    */
   checkEvery: number;
 }
@@ -27,38 +27,17 @@ export const DEFAULT_RESERVE: DiskReserve = {
   checkEvery: 8 * 1024 * 1024,
 };
 
-export class DiskReserveGuard {
-  private nextCheck: number;
-
-  /** `folder`: where the layer is extracted; `title`: the layer, for messages. */
-  constructor(
-    private readonly folder: string,
-    private readonly title: string,
-    private readonly reserve: DiskReserve = DEFAULT_RESERVE,
-  ) {
-    this.nextCheck = reserve.checkEvery;
-  }
-
-  /** Whether check() must run once `extracted` bytes of tar have been seen (cheap, no I/O). */
-  due(extracted: number): boolean {
-    return extracted >= this.nextCheck;
-  }
-
-  /** Throws when the filesystem holds less than the reserve. */
-  async check(extracted: number): Promise<void> {
-    this.nextCheck = extracted + this.reserve.checkEvery;
-    const stats = await statfs(this.folder);
-    const freeBytes = stats.bavail * stats.bsize;
-    const lowInodes = stats.files > 0 && stats.ffree < this.reserve.inodes;
-    if (freeBytes >= this.reserve.bytes && !lowInodes) return;
-    const left = lowInodes
-      ? `${stats.ffree} free inodes, less than the ${this.reserve.inodes}`
-      : `${formatBytes(freeBytes)} free, less than the ${formatBytes(this.reserve.bytes)}`;
-    throw new PullError(
-      'DISK_RESERVE',
-      `folder layer "${this.title}": extraction stopped after ${formatBytes(extracted)} of tar: ` +
-        `the output filesystem has ${left} a pull leaves free. Either the layer is a ` +
-        `decompression bomb or the runner has too little disk for this artifact; nothing was kept`,
-    );
-  }
+export interface FreeSpace {
+  bytes: number;
+  /** Undefined where the filesystem does not count inodes. */
+  inodes: number | undefined;
 }
+
+/** How much a filesystem has free; tests give their own. */
+export type FreeSpaceProbe = (folder: string) => Promise<FreeSpace>;
+
+/** Free space as an unprivileged process may use it (`bavail`, not `bfree`). */
+export const statFreeSpace: FreeSpaceProbe = async (folder) => {
+  const stats = await statfs(folder);
+  return { bytes: stats.bavail * stats.bsize, inodes: stats.files > 0 ? stats.ffree : undefined };
+};

@@ -10,6 +10,7 @@ import type { WorkArea } from './placement.js';
 import type { PlannedLayer } from './plan.js';
 import { removeTree } from './remove-tree.js';
 import { stageLayer, type StagedLayer } from './stage-layer.js';
+import { WriteBudget } from './write-budget.js';
 
 /** A layer, and where its bytes come from (its artifact's sources: cache entry, target). */
 export interface LayerJob {
@@ -21,16 +22,29 @@ export interface DownloadOptions {
   work: WorkArea;
   /** Layers moving at once; at least 1. */
   concurrency: number;
+  /** Bytes the pull may write in all (`unpack-limit`); none when unset. */
+  unpackLimit?: number;
   log: Log;
 }
 
-export function downloadLayers(
+export async function downloadLayers(
   jobs: readonly LayerJob[],
   options: DownloadOptions,
 ): Promise<StagedLayer[]> {
+  // One budget for the whole pull step, however many artifacts it reads: what one pull may write.
+  const budget = await WriteBudget.open(
+    options.work.path,
+    options.unpackLimit === undefined ? {} : { limit: options.unpackLimit },
+  );
+  // Layers of known size are refused before any download when they alone exceed the limit.
+  budget.chargeSized(
+    jobs
+      .filter(({ layer }) => !layer.unpack)
+      .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })),
+  );
   return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
     try {
-      return await stage(layer, sources, options.work.at(`${index}`), signal, options);
+      return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
     } catch (error) {
       throw layerFailure(error, layer.name, layer.descriptor.digest);
     }
@@ -47,16 +61,19 @@ async function stage(
   path: string,
   signal: AbortSignal,
   options: DownloadOptions,
+  budget: WriteBudget,
 ): Promise<StagedLayer> {
   const { log } = options;
   const opened = await sources.open(layer.descriptor, signal);
+  const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
   try {
-    return await stageLayer(layer, opened.stream, path, log);
+    return await stageLayer(layer, opened.stream, path, log, share);
   } catch (error) {
     opened.stream.destroy(); // unread when staging failed before reading: release it
     if (!opened.fromCache || signal.aborted) throw error;
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
-    return stage(layer, sources, path, signal, options);
+    share?.discard();
+    return stage(layer, sources, path, signal, options, budget);
   }
 }

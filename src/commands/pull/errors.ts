@@ -2,6 +2,7 @@
 // what the pull itself decides (unsafe paths, archives, existing files).
 import { shortDigest, type Digest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
+import { quoted } from '../../oci/untrusted-text.js';
 
 export type PullErrorCode =
   /** A layer title leaves the output folder, or a path goes through a symlink that does. */
@@ -21,7 +22,9 @@ export type PullErrorCode =
   /** An index, or a manifest this command cannot read. */
   | 'UNSUPPORTED_MANIFEST'
   /** Extracting a folder layer would leave the output filesystem almost full. */
-  | 'DISK_RESERVE';
+  | 'DISK_RESERVE'
+  /** The pull would write more than `unpack-limit` allows. */
+  | 'UNPACK_LIMIT';
 
 export class PullError extends Error {
   readonly code: PullErrorCode;
@@ -41,8 +44,14 @@ export class PullError extends Error {
 export function layerFailure(error: unknown, name: string, digest: Digest): unknown {
   // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
   const message = (error as { message?: unknown } | undefined)?.message;
-  if (typeof message !== 'string' || message.includes(`"${name}"`)) return error;
-  const named = `layer "${name}" (${shortDigest(digest)}): ${message}`;
+  if (
+    typeof message !== 'string' ||
+    message.includes(`"${name}"`) ||
+    message.includes(quoted(name))
+  ) {
+    return error;
+  }
+  const named = `layer ${quoted(name)} (${shortDigest(digest)}): ${message}`;
   if (error instanceof PullError) return new PullError(error.code, named, { cause: error });
   if (error instanceof OciError) return new OciError(error.code, named, { cause: error });
   const code = (error as { code?: unknown }).code;

@@ -55,12 +55,12 @@ function descriptorAt(value: unknown, field: string, where: string): Descriptor 
 
 function indexRefused(where: string, manifests: unknown): PullError {
   const listed = Array.isArray(manifests) ? manifests.filter(isObject) : [];
+  // What the index lists is shown only once checked: digests that parse, platforms neutralised.
   const choices = listed.slice(0, 10).map((m) => {
-    // Registry text: only a well-formed digest and platform are shown as they are.
-    const digest =
-      typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : '(no digest)';
+    const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
+    // A platform is shown only when every field of it is a plain name (storedPlatform).
     const platform = storedPlatform(m['platform']);
-    return `${digest}${platform ? ` (${formatPlatform(platform)})` : ''}`;
+    return `${digest ?? '(an invalid digest)'}${platform ? ` (${formatPlatform(platform)})` : ''}`;
   });
   const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
   return new PullError(

@@ -8,6 +8,7 @@ import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
 import { isManifestType } from '../../oci/media-types.js';
 import type { Fetcher, ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
+import { quoted } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
 import type { NamedTarget } from '../registry/named-target.js';
@@ -78,7 +79,7 @@ export async function pickReferrer(
     log.info(
       `${referrers.length} referrer(s) of type ${artifactType}; chose ${referrer.digest}, ` +
         (decided
-          ? `the newest (created ${JSON.stringify(created)})`
+          ? `the newest (created ${quoted(created)})`
           : 'the last listed (none has a creation time)'),
     );
     return {

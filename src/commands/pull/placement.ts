@@ -3,19 +3,39 @@
 import { randomUUID } from 'node:crypto';
 import { cp, lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { trackScratch } from '../scratch-paths.js';
 import { isMissing } from './output-path.js';
 import { removeTree } from './remove-tree.js';
+import { keepWorkMarkerFresh, WORK_PREFIX, writeWorkMarker } from './work-folders.js';
 
-export const WORK_PREFIX = '.oci-pull-';
+export { WORK_PREFIX };
 
 export class WorkArea {
-  private constructor(readonly path: string) {}
+  private constructor(
+    readonly path: string,
+    private readonly release: () => void,
+  ) {}
 
-  /** Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only. */
+  /**
+   * Makes `<outputDir>/.oci-pull-<uuid>/`, readable by us only, with the marker that lets a
+   * later pull recognise it should this process be killed before removing it.
+   */
   static async create(outputDir: string): Promise<WorkArea> {
     const path = join(outputDir, `${WORK_PREFIX}${randomUUID()}`);
     await mkdir(path, { mode: 0o700 });
-    return new WorkArea(path);
+    const untrack = trackScratch(path);
+    try {
+      await writeWorkMarker(path);
+    } catch (error) {
+      await removeTree(path).catch(() => undefined);
+      untrack();
+      throw error;
+    }
+    const stopHeartbeat = keepWorkMarkerFresh(path);
+    return new WorkArea(path, () => {
+      stopHeartbeat();
+      untrack();
+    });
   }
 
   /** A path inside the work folder. */
@@ -23,8 +43,9 @@ export class WorkArea {
     return join(this.path, ...parts);
   }
 
-  remove(): Promise<void> {
-    return removeTree(this.path);
+  async remove(): Promise<void> {
+    await removeTree(this.path);
+    this.release();
   }
 }
 

@@ -5,6 +5,7 @@ import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annot
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { digestAlgorithm, digestHex, parseDigest, type Digest } from '../../oci/digest.js';
 import { OCI_EMPTY } from '../../oci/media-types.js';
+import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 import { titleTarget } from './output-path.js';
 import type { TitleFilter } from './title-filter.js';
@@ -93,7 +94,7 @@ function annotatedTarDigest(descriptor: Descriptor, name: string): Digest | unde
   } catch (error) {
     throw new PullError(
       'BAD_ARCHIVE',
-      `folder layer "${name}": its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${(error as Error).message}`,
+      `folder layer ${quoted(name)}: its ${ORAS_CONTENT_DIGEST} annotation is not a digest: ${(error as Error).message}`,
     );
   }
 }
@@ -109,7 +110,7 @@ function refuseConflicts(layers: PlannedLayer[]): void {
     if (other !== undefined) {
       throw new PullError(
         'CONFLICTING_TITLES',
-        `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} ("${layer.name}")`,
+        `layers ${other.descriptor.digest} and ${layer.descriptor.digest} both go to ${layer.target} (${quoted(layer.name)})`,
       );
     }
     byTarget.set(layer.target, layer);
@@ -120,7 +121,7 @@ function refuseConflicts(layers: PlannedLayer[]): void {
       if (outer !== undefined) {
         throw new PullError(
           'CONFLICTING_TITLES',
-          `layer "${inner.name}" would be written inside layer "${outer.name}"; pull them separately with "files"`,
+          `layer ${quoted(inner.name)} would be written inside layer ${quoted(outer.name)}; pull them separately with "files"`,
         );
       }
     }

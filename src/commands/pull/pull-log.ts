@@ -4,6 +4,7 @@
 // not flood the log (each name is at debug level).
 import type { Descriptor } from '../../oci/descriptor.js';
 import { shortDigest } from '../../oci/digest.js';
+import { logText, quoted } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import type { SkippedLayer } from './plan.js';
@@ -21,7 +22,7 @@ export function logPlaced(file: PulledFile, extracted: number | undefined, log: 
   const details = [formatBytes(file.size)];
   if (extracted !== undefined) details.push(`${extracted} ${plural(extracted, 'file')} extracted`);
   if (file.fromCache) details.push("from the runner's cache");
-  const name = file.title ?? `untitled ${file.mediaType}`;
+  const name = logText(file.title ?? `untitled ${file.mediaType}`);
   log.info(`Pulled ${name} ${shortDigest(file.digest)} (${details.join(', ')}) → ${file.path}`);
 }
 
@@ -54,14 +55,14 @@ export function logSkipped(skipped: readonly SkippedLayer[], log: Log): void {
     if (left.length === 0) continue;
     log.info(
       `Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
-        shown(left.map((s) => s.name)),
+        shown(left.map((s) => logText(s.name))),
     );
     for (const s of left) log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
   }
 }
 
 const label = (s: SkippedLayer): string =>
-  `${s.reason === 'untitled' ? '' : `"${s.name}" `}${shortDigest(s.descriptor.digest)} (${s.descriptor.mediaType})`;
+  `${s.reason === 'untitled' ? '' : `${quoted(s.name)} `}${shortDigest(s.descriptor.digest)} (${logText(s.descriptor.mediaType)})`;
 
 function shown(names: readonly string[]): string {
   const head = names.slice(0, SHOWN).join(', ');

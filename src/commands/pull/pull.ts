@@ -1,13 +1,15 @@
 // `pull`: resolve, read the manifest, plan where each layer goes (refusing unsafe paths before a
 // byte is downloaded), download and verify every layer into a work folder inside the output
-// folder, then move the verified results into place. On failure the work folder goes away and
-// no final path holds anything unverified. Several artifacts pulled at once go through each
-// step together (pullAll).
+// folder, then move the verified results into place. On failure (a cancellation included) the
+// work folder goes away and no final path holds anything unverified; a work folder left by a
+// killed run is removed by the next pull into the same folder. Several artifacts pulled at once
+// go through each step together (pullAll).
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { Descriptor, ImageManifest, Platform } from '../../oci/descriptor.js';
 import { isDigest, type Digest } from '../../oci/digest.js';
 import type { Fetcher, Resolver } from '../../oci/target.js';
+import { quoted } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
 import type { ArtifactCache } from './artifact-cache.js';
@@ -25,6 +27,7 @@ import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
 import { readManifest, type ManifestRead } from './read-manifest.js';
 import type { StagedLayer } from './stage-layer.js';
 import { titleFilter } from './title-filter.js';
+import { removeAbandonedWorkFolders } from './work-folders.js';
 
 export interface PullSource extends Resolver, Fetcher {
   readonly location: string;
@@ -54,6 +57,8 @@ export interface PullOptions {
   cache?: ArtifactCache;
   /** Layers moving at once; if ≤ 0, a default (5) is used. */
   concurrency?: number;
+  /** Bytes the pull may write into the output folder in all; no limit when unset. */
+  unpackLimit?: number;
   log: Log;
 }
 
@@ -212,12 +217,16 @@ async function transfer(
     prepared.map((p) => ({ where: p.where, layers: p.plan.layers })),
     options.merge ?? false,
   );
-  for (const p of prepared) await checkTargets(p.plan.layers, p.outputDir, options);
+  await checkAllTargets(prepared, root, options);
 
-  const created = await makeFolders(
-    root,
-    prepared.map((p) => p.outputDir),
-  );
+  const outputDirs = prepared.map((p) => p.outputDir);
+  const created = await makeFolders(root, outputDirs);
+  // A work folder left by a killed pull is where that pull wrote: in a folder that existed.
+  for (const folder of new Set([root, ...outputDirs])) {
+    if (!created.some((made) => made.folder === folder)) {
+      await removeAbandonedWorkFolders(folder, log);
+    }
+  }
   let work: WorkArea | undefined;
   const results: PullResult[] = [];
   try {
@@ -245,12 +254,13 @@ async function transfer(
       {
         work,
         concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       },
     );
     await mergeUnits(combined, staged, prepared);
     // Only now, with every layer verified, does anything reach a final path.
-    for (const p of prepared) await checkTargets(p.plan.layers, p.outputDir, options);
+    await checkAllTargets(prepared, root, options);
     for (const unit of combined.units) {
       const base = combined.jobs[unit.base] as Job;
       await moveIntoPlace((staged[unit.base] as StagedLayer).path, base.layer.target);
@@ -309,7 +319,7 @@ async function mergeUnits(
         const others = [...new Set(holders)].join(' or ');
         return new PullError(
           'CONFLICTING_FILES',
-          `merge: ${JSON.stringify(join(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`,
+          `merge: ${quoted(join(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`,
         );
       });
       holders.push(where(job));
@@ -329,6 +339,24 @@ function pulledFile(layer: PlannedLayer, fromCache: boolean): PulledFile {
     unpacked: layer.unpack,
     fromCache,
   };
+}
+
+/**
+ * Every artifact's targets, checked from its own output folder and, when that is a folder below
+ * the pull's `path` (several references), from `path` too: a link standing where a reference's
+ * folder goes must lead neither out of `path` nor into a .git folder.
+ */
+async function checkAllTargets(
+  prepared: readonly Prepared[],
+  root: string,
+  options: Pick<PullOptions, 'allowPathTraversal' | 'overwrite'>,
+): Promise<void> {
+  for (const p of prepared) {
+    await checkTargets(p.plan.layers, p.outputDir, options);
+    if (p.outputDir !== root) {
+      await checkExistingPaths(root, p.plan.layers, options.allowPathTraversal ?? false);
+    }
+  }
 }
 
 /** Safe paths, and with `overwrite: false` nothing in the way; run before and after download. */

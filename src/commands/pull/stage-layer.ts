@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Log } from '../log.js';
 import type { PlannedLayer } from './plan.js';
 import { extractTarGzip } from './tar-extract.js';
+import type { FolderBudget } from './write-budget.js';
 
 /** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
 export const FILE_MODE = 0o644;
@@ -30,6 +31,7 @@ export async function stageLayer(
   verified: Readable,
   path: string,
   log: Log,
+  budget?: FolderBudget,
 ): Promise<StagedLayer> {
   if (!layer.unpack) {
     const file = createWriteStream(path, {
@@ -45,6 +47,7 @@ export async function stageLayer(
     root: path,
     log,
     ...(layer.tarDigest ? { expectedDigest: layer.tarDigest } : {}),
+    ...(budget ? { budget } : {}),
   });
   return { layer, path, files: result.files };
 }

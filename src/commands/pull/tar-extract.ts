@@ -10,10 +10,11 @@ import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
 import type { Log } from '../log.js';
-import { DiskReserveGuard, type DiskReserve } from './disk-reserve.js';
+import { openEndedProgress, type ProgressOptions } from '../progress.js';
 import { PullError } from './errors.js';
 import { LayerWriter } from './layer-writer.js';
 import { archivePrefix, entrySegments } from './tar-paths.js';
+import { WriteBudget, type FolderBudget } from './write-budget.js';
 
 export interface ExtractOptions {
   /** The layer title; entries must be it or below it. */
@@ -22,9 +23,14 @@ export interface ExtractOptions {
   root: string;
   /** From `io.deis.oras.content.digest`, when the layer carries it. */
   expectedDigest?: Digest;
-  /** What extraction leaves free on the filesystem; default DEFAULT_RESERVE. */
-  reserve?: DiskReserve;
+  /**
+   * What the layer may write (the pull's unpack-limit and disk reserve); by default a budget of
+   * its own with the default reserve and no limit.
+   */
+  budget?: FolderBudget;
   log: Log;
+  /** How often unpacking reports; the defaults of transfers unless a test says otherwise. */
+  progress?: ProgressOptions;
 }
 
 export interface ExtractResult {
@@ -49,9 +55,10 @@ export async function extractTarGzip(
   const hash = createHash(algorithm);
   const prefix = archivePrefix(title);
   const writer = await LayerWriter.create(options.root, title, prefix);
-  const guard = new DiskReserveGuard(options.root, title, options.reserve);
+  const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
   let size = 0;
   let skipped = 0;
+  const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
   let failure: Error | undefined;
   let sawEnd = false;
 
@@ -90,6 +97,8 @@ export async function extractTarGzip(
 
   const handleEntry = async (entry: ReadEntry): Promise<boolean> => {
     const segments = entrySegments(entry.path, prefix, title);
+    // Each entry takes an inode; its body is charged as tar bytes, before it is parsed.
+    await budget.charge(0, 1);
     const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
     const atRoot = segments.length === 0;
     // Only a file's body is read; every other entry is let go at once, or the parser waits.
@@ -144,14 +153,22 @@ export async function extractTarGzip(
         done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
         return;
       }
+      let look: Promise<void> | undefined;
+      try {
+        look = budget.charge(chunk.length);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
       hash.update(chunk);
       size += chunk.length;
+      progress(size);
       const parse = (): void => {
         // Padding or junk after the end-of-archive blocks is hashed, not parsed.
         if (sawEnd || parser.write(chunk)) done();
         else parser.once('drain', () => done());
       };
-      if (guard.due(size)) guard.check(size).then(parse, done);
+      if (look) look.then(parse, done);
       else parse();
     },
     final(done) {

@@ -5,7 +5,9 @@
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
 import { posix } from 'node:path';
+import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
+import { gitSegment, GIT_FOLDER_REASON } from './git-folder.js';
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
 export function archivePrefix(title: string): string {
@@ -19,6 +21,10 @@ export function archivePrefix(title: string): string {
  */
 export function entrySegments(entryPath: string, prefix: string, title: string): string[] {
   if (entryPath.includes('\0')) throw unsafe(title, entryPath, 'contains a NUL character');
+  const git = gitSegment(entryPath);
+  if (git !== undefined) {
+    throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
+  }
   const normal = posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
   const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
   if (trimmed === prefix) return [];
@@ -26,7 +32,7 @@ export function entrySegments(entryPath: string, prefix: string, title: string):
     const why =
       posix.isAbsolute(entryPath) || trimmed.startsWith('../') || trimmed === '..'
         ? 'leaves the layer folder'
-        : `is not inside "${prefix}/" (entries of a folder layer start with its title)`;
+        : `is not inside ${quoted(`${prefix}/`)} (entries of a folder layer start with its title)`;
     throw unsafe(title, entryPath, why);
   }
   const rest = trimmed.slice(prefix.length + 1);
@@ -49,14 +55,26 @@ export function checkSymlinkTarget(
   name: string,
 ): void {
   if (target === '' || target.includes('\0')) {
-    throw unsafe(title, name, `is a symbolic link to ${JSON.stringify(target)}`);
+    throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
+  }
+  const git = gitSegment(target);
+  if (git !== undefined) {
+    throw unsafe(
+      title,
+      name,
+      `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`,
+    );
   }
   if (posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
-    throw unsafe(title, name, `is a symbolic link to the absolute path "${target}"`);
+    throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
   }
   const depth = climb(linkSegments.slice(0, -1), target.split('/'));
   if (depth === undefined) {
-    throw unsafe(title, name, `is a symbolic link to "${target}", which leaves the layer folder`);
+    throw unsafe(
+      title,
+      name,
+      `is a symbolic link to ${quoted(target)}, which leaves the layer folder`,
+    );
   }
 }
 
@@ -78,6 +96,6 @@ function climb(start: string[], steps: string[]): string[] | undefined {
 export function unsafe(title: string, entry: string, why: string): PullError {
   return new PullError(
     'UNSAFE_ARCHIVE',
-    `folder layer "${title}": tar entry "${entry}" ${why}; refused`,
+    `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`,
   );
 }

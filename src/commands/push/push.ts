@@ -1,13 +1,21 @@
 // `push`: files, globs and folders → one artifact in a Target (registry or layout folder).
 // Order matters: every blob first, the manifest last (so a failure tags nothing), then the
-// extra tags.
+// extra tags. Cancelled, it stops before the manifest (nothing tagged) or, when the manifest was
+// already on its way, finishes it first (see Cancellation).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortDigest } from '../../oci/digest.js';
 import type { Target } from '../../oci/target.js';
+import { processCancellation, type Cancellation } from '../cancellation.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
-import { packArtifact, type ArtifactSpec, type PackedArtifact } from '../pack/pack-artifact.js';
+import {
+  packArtifact,
+  type ArtifactSpec,
+  type NothingFound,
+  type PackedArtifact,
+} from '../pack/pack-artifact.js';
+import { trackScratch } from '../scratch-paths.js';
 import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
@@ -21,6 +29,8 @@ export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   tempRoot: string;
   /** Title of the log group; default `Push <name>[:<tag>]`. */
   groupTitle?: string;
+  /** What stops the push from outside; default the process's (signals, `timeout`). */
+  cancellation?: Cancellation;
 }
 
 export interface PushResult extends PackedArtifact {
@@ -35,27 +45,39 @@ export interface PushResult extends PackedArtifact {
  */
 export type TargetSource = Target | (() => Promise<Target>);
 
+/**
+ * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
+ * pushes and tags nothing (the target is not even opened) and says so.
+ */
 export async function pushArtifact(
   targetSource: TargetSource,
   options: PushOptions,
   log: Log,
-): Promise<PushResult> {
+): Promise<PushResult | NothingFound> {
   const title =
     options.groupTitle ??
     `Push ${options.tag === undefined ? options.name : `${options.name}:${options.tag}`}`;
+  const cancellation = options.cancellation ?? processCancellation;
   await mkdir(options.tempRoot, { recursive: true });
   const tempDir = await mkdtemp(join(options.tempRoot, 'oci-push-'));
+  const untrack = trackScratch(tempDir);
   try {
     const result = await log.group(title, async () => {
       const artifact = await packArtifact({ ...options, tempDir }, log);
+      if (artifact.kind === 'nothing-found') {
+        reportNothingFound(artifact, options, log);
+        return artifact;
+      }
+      cancellation.throwIfRequested();
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
       const uploads = (await target.exists(artifact.descriptor))
         ? reportExisting(artifact.blobs, log)
         : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
-      const { subjectHandled } = await target.pushManifest(
-        artifact.descriptor,
-        artifact.bytes,
-        options.tag,
+      // The last point at which a cancelled push stops with nothing tagged. Once sent, the
+      // manifest (with the referrers index that lists it) is seen through.
+      cancellation.throwIfRequested();
+      const { subjectHandled } = await cancellation.uninterruptible(() =>
+        target.pushManifest(artifact.descriptor, artifact.bytes, options.tag),
       );
       log.info(
         `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
@@ -68,15 +90,27 @@ export async function pushArtifact(
       const tags = options.tag === undefined ? [] : [options.tag];
       for (const tag of options.tags) {
         if (tags.includes(tag)) continue;
+        cancellation.throwIfRequested();
         await target.tag(artifact.descriptor, tag);
         log.info(`Tagged ${tag}`);
         tags.push(tag);
       }
       return { ...artifact, tags, uploads };
     });
-    log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
+    if (result.kind === 'packed') log.info(`Pushed ${options.name}@${result.descriptor.digest}`);
     return result;
   } finally {
     await rm(tempDir, { recursive: true, force: true });
+    untrack();
   }
+}
+
+function reportNothingFound(found: NothingFound, options: PushOptions, log: Log): void {
+  const lines = options.files
+    .filter((spec) => spec.kind === 'include')
+    .map((spec) => JSON.stringify(spec.line))
+    .join(', ');
+  const message = `No files were found with the files lines ${lines} in ${options.workingDirectory}; nothing was pushed and no tag was set (if-no-files-found: ${found.ifNoFilesFound})`;
+  if (found.ifNoFilesFound === 'warn') log.warning(message);
+  else log.notice(message);
 }

@@ -1,11 +1,11 @@
 // Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
 // target already has, with one log line per blob and progress for the big ones.
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { shortDigest } from '../../oci/digest.js';
 import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
+import { checkedStream } from '../pack/checked-file.js';
 import type { BlobToPush } from '../pack/pack-artifact.js';
 import { mapLimit } from '../concurrency.js';
 import { progressReporter } from '../progress.js';
@@ -29,11 +29,14 @@ function line(verb: string, blob: BlobToPush): string {
   return `${verb} ${blob.label} ${shortDigest(blob.descriptor.digest)} (${formatBytes(blob.descriptor.size)})`;
 }
 
-/** Re-opened for every attempt, so a retried upload never reads a used stream. */
+/**
+ * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
+ * the file is still the one that was checked and hashed.
+ */
 function blobSource(blob: BlobToPush): BlobSource {
   const { source } = blob;
-  return 'path' in source
-    ? { open: () => createReadStream(source.path) }
+  return 'file' in source
+    ? { open: () => checkedStream(source.file) }
     : { open: () => Readable.from([source.bytes]) };
 }
 

@@ -5,6 +5,7 @@ import { copyGraph, type CopyResult } from '../../oci/copy.js';
 import type { Platform } from '../../oci/descriptor.js';
 import { shortDigest } from '../../oci/digest.js';
 import type { PushBlobOutcome, Target } from '../../oci/target.js';
+import { logText } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
@@ -51,7 +52,7 @@ export async function copyArtifact(
   return log.group(`Copy ${from} to ${to}`, async () => {
     const named = await resolveSelected(source, options.selector);
     const root = await pickPlatform(source.target, named, options.platform, from, log);
-    log.info(`Source manifest ${root.digest} (${root.mediaType})`);
+    log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
     const destination = await openDestination();
     const result = await copyGraph(source.target, destination, root, {
       concurrency: options.concurrency,
@@ -63,7 +64,7 @@ export async function copyArtifact(
         log.info(`${VERB[outcome]} ${shortDigest(d.digest)} (${formatBytes(d.size)})`),
       onManifest: (d, outcome) =>
         log.info(
-          `${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${d.mediaType})`,
+          `${outcome === 'copied' ? 'Copied ' : 'Exists '} manifest ${shortDigest(d.digest)} (${logText(d.mediaType)})`,
         ),
     });
     const { uploaded, exists, mounted } = result.blobs;

@@ -1,8 +1,9 @@
 // `discover`: the artifacts that refer to a manifest (signatures, SBOMs), through the referrers
 // API or the `sha256-<hex>` tag schema.
 import type { Annotations, Descriptor, Platform } from '../../oci/descriptor.js';
-import { shortDigest } from '../../oci/digest.js';
+import { isDigest, shortDigest } from '../../oci/digest.js';
 import type { Fetcher, ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
+import { logText, quoted } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
@@ -40,10 +41,19 @@ export async function discoverReferrers(
     const subject = await pickPlatform(store.target, root, platform, what, log);
     log.info(`Subject ${subject.digest}`);
     const found = await store.target.referrers(subject, artifactType);
-    const referrers = found.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
+    // The listing is an index the registry (or anyone who could push the tag-schema index)
+    // wrote: a digest that does not parse is never output.
+    const valid = found.filter((d) => isDigest(d.digest));
+    if (valid.length < found.length) {
+      const bad = found.filter((d) => !isDigest(d.digest)).map((d) => quoted(String(d.digest)));
+      log.warning(
+        `Left out ${bad.length} referrer(s) whose digest is not valid: ${bad.slice(0, 3).join(', ')}`,
+      );
+    }
+    const referrers = valid.map(toReferrer).sort((a, b) => a.digest.localeCompare(b.digest));
     for (const r of referrers) {
       log.info(
-        `${shortDigest(r.digest)} ${r.artifactType || '(no artifact type)'} (${formatBytes(r.size)})`,
+        `${shortDigest(r.digest)} ${logText(r.artifactType) || '(no artifact type)'} (${formatBytes(r.size)})`,
       );
     }
     const filter = artifactType === undefined ? '' : ` of type ${artifactType}`;

@@ -1,5 +1,6 @@
 // `repo-ls`: the repositories of a registry (its catalog), every page followed.
 import { OciError, RegistryError } from '../../oci/errors.js';
+import { logText } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 
 /** What repo-ls needs of a registry; RemoteRegistry provides it. */
@@ -15,7 +16,8 @@ export async function listRepositories(
 ): Promise<string[]> {
   return log.group(`List repositories of ${name}`, async () => {
     const repositories = [...new Set(await readCatalog(registry, name))].sort();
-    for (const repository of repositories) log.info(repository);
+    // Names as the registry sent them: neutralised, since any of them may start a line.
+    for (const repository of repositories) log.info(logText(repository));
     log.info(`${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}`);
     return repositories;
   });

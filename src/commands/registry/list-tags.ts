@@ -1,6 +1,7 @@
 // `repo-tags`: the tags of a repository or layout, sorted.
 import { OciError } from '../../oci/errors.js';
 import type { TagLister } from '../../oci/target.js';
+import { logText } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 import type { NamedTarget } from './named-target.js';
 import { readTagListing } from './tag-listing.js';
@@ -37,7 +38,8 @@ export async function listTags(
     }
     const all = listing.tags;
     const tags = includeDigestTags ? all : all.filter((tag) => !isDigestTag(tag));
-    for (const tag of tags) log.info(tag);
+    // Tags as the registry sent them: neutralised, since any of them may start a line.
+    for (const tag of tags) log.info(logText(tag));
     const hidden = all.length - tags.length;
     const leftOut =
       hidden > 0

@@ -3,6 +3,7 @@ import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError, RegistryError } from '../../oci/errors.js';
 import type { Fetcher, Resolver, TagLister } from '../../oci/target.js';
+import { logText } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
@@ -22,7 +23,7 @@ export async function resolveManifest(
     const what = selectedName(store.name, selector);
     const descriptor = await pickPlatform(store.target, root, platform, what, log);
     log.info(`Digest:     ${descriptor.digest}`);
-    log.info(`Media type: ${descriptor.mediaType}`);
+    log.info(`Media type: ${logText(descriptor.mediaType)}`);
     log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
     return descriptor;
   });

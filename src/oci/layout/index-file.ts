@@ -1,15 +1,20 @@
 // `index.json` of an OCI image layout: the entry point listing the manifests, tags as
 // `org.opencontainers.image.ref.name` annotations.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REF_NAME } from '../annotations.js';
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { OciError } from '../errors.js';
 import { OCI_INDEX } from '../media-types.js';
 import { writeWhole } from './atomic-file.js';
+import { retryWhileBusy } from './busy-retry.js';
+import { LockLostError, withLock, type HeldLock, type LockOptions } from './lock-file.js';
+import { checkIndexDigests } from './index-digests.js';
 
 export const INDEX_FILE = 'index.json';
+/** Present while a process updates index.json (see lock-file.ts). */
+export const INDEX_LOCK_FILE = 'index.json.lock';
 
 export function emptyIndex(): ImageIndex {
   return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
@@ -32,8 +37,8 @@ export function withRefName(d: Descriptor, name: string): Descriptor {
   return { ...plain, annotations: { ...plain.annotations, [REF_NAME]: name } };
 }
 
-// One queue per layout folder in this process, so concurrent read-modify-write cycles of
-// index.json never lose each other's entries.
+// One queue per layout folder in this process, so its own read-modify-write cycles of index.json
+// wait for each other without polling the lock file; the lock file orders them across processes.
 const queues = new Map<string, Promise<unknown>>();
 
 function serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
@@ -49,15 +54,20 @@ function serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
 
 export class IndexFile {
   private readonly path: string;
+  private readonly lockPath: string;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly lock: LockOptions = {},
+  ) {
     this.path = join(root, INDEX_FILE);
+    this.lockPath = join(root, INDEX_LOCK_FILE);
   }
 
   async read(): Promise<ImageIndex> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
+      text = await retryWhileBusy(() => readFile(this.path, 'utf8'));
     } catch (error) {
       throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: cannot read ${INDEX_FILE}`, {
         cause: error,
@@ -77,20 +87,56 @@ export class IndexFile {
         `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`,
       );
     }
+    checkIndexDigests(index, this.root, INDEX_FILE);
     return index;
   }
 
-  /** Applies `change` to the current entries and saves the result atomically, one at a time. */
+  /**
+   * Applies `change` to the current entries and saves the result atomically: one cycle at a time
+   * in this process (a queue) and across processes (the lock file). `change` may run more than
+   * once, should the lock be taken away during a cycle.
+   */
   update(change: (manifests: Descriptor[]) => Descriptor[]): Promise<void> {
-    return serialise(this.root, async () => {
+    return this.locked(async (lock) => {
       const index = await this.read();
       index.manifests = change(index.manifests);
-      await writeWhole(this.path, JSON.stringify(index));
+      await this.save(index, lock);
     });
   }
 
-  static async create(root: string): Promise<void> {
-    await writeWhole(join(root, INDEX_FILE), JSON.stringify(emptyIndex()));
+  /** Writes an empty index unless there is one: never over entries another writer just made. */
+  createIfMissing(): Promise<void> {
+    return this.locked(async (lock) => {
+      const present = await lstat(this.path).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return false;
+          throw error;
+        },
+      );
+      if (!present) await this.save(emptyIndex(), lock);
+    });
+  }
+
+  /** Runs `body` while no other writer, in this process or another, can change index.json. */
+  exclusive(body: () => Promise<void>): Promise<void> {
+    return this.locked(body);
+  }
+
+  private locked(cycle: (lock: HeldLock) => Promise<void>): Promise<void> {
+    return serialise(this.root, () =>
+      withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle),
+    );
+  }
+
+  private async save(index: ImageIndex, lock: HeldLock): Promise<void> {
+    await writeWhole(this.path, JSON.stringify(index), {
+      // The last moment to find out that another process took the lock as stale: the rename
+      // would then replace what that process writes.
+      beforeRename: async () => {
+        if (!(await lock.stillHeld())) throw new LockLostError(this.lockPath);
+      },
+    });
   }
 }
 

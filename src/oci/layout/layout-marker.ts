@@ -4,7 +4,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciError } from '../errors.js';
 import { writeWhole } from './atomic-file.js';
-import { INDEX_FILE, IndexFile } from './index-file.js';
+import { INDEX_FILE, type IndexFile } from './index-file.js';
 
 export const MARKER_FILE = 'oci-layout';
 export const LAYOUT_VERSION = '1.0.0';
@@ -18,15 +18,23 @@ const exists = (path: string): Promise<boolean> =>
     },
   );
 
-/** Checks that `root` is a layout we can use; with `create`, makes what is missing first. */
-export async function prepareLayout(root: string, create: boolean): Promise<void> {
+/**
+ * Checks that `root` is a layout we can use; with `create`, makes what is missing first. Two
+ * processes may create one layout at once: the marker's content is fixed, so either write
+ * serves, but index.json is made under its lock, never over entries the other one added.
+ */
+export async function prepareLayout(
+  root: string,
+  create: boolean,
+  index: IndexFile,
+): Promise<void> {
   const marker = join(root, MARKER_FILE);
   if (create) {
     await mkdir(join(root, 'blobs'), { recursive: true });
     if (!(await exists(marker))) {
       await writeWhole(marker, JSON.stringify({ imageLayoutVersion: LAYOUT_VERSION }));
     }
-    if (!(await exists(join(root, INDEX_FILE)))) await IndexFile.create(root);
+    if (!(await exists(join(root, INDEX_FILE)))) await index.createIfMissing();
   } else {
     const folder = await stat(root).catch(() => undefined);
     if (!folder?.isDirectory()) {
@@ -40,7 +48,7 @@ export async function prepareLayout(root: string, create: boolean): Promise<void
     }
   }
   await checkMarker(root, marker);
-  await new IndexFile(root).read();
+  await index.read();
 }
 
 async function checkMarker(root: string, marker: string): Promise<void> {

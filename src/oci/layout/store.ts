@@ -1,7 +1,7 @@
 // An OCI image layout folder as a Target: the same operations as a registry repository, on disk.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md
 import { constants } from 'node:fs';
-import { lstat, mkdir, open } from 'node:fs/promises';
+import { lstat, mkdir, open, rm } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
@@ -28,6 +28,7 @@ import { readableOf, writeVerified } from './atomic-file.js';
 import { blobDir, blobPath } from './blob-path.js';
 import { addUntagged, IndexFile, refNameOf, setTag, withoutRefName } from './index-file.js';
 import { prepareLayout } from './layout-marker.js';
+import type { LockOptions } from './lock-file.js';
 
 // A ref.name as the image-layout spec allows it (tags, and also full names such as skopeo's).
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
@@ -37,19 +38,22 @@ const REF_NAME_PATTERN =
 export interface OpenLayoutOptions {
   /** Make the folder, `oci-layout` and an empty `index.json` when missing. */
   create: boolean;
+  /** How long to wait for other processes updating `index.json` (see lock-file.ts). */
+  lock?: LockOptions;
 }
 
 export class OciLayout implements Target {
   readonly location: string;
-  private readonly index: IndexFile;
   /** Parsed manifests by digest: content-addressed, so never stale. */
   private readonly linksCache = new Map<Digest, ManifestLinks>();
   /** One write per digest at a time in this process. */
   private readonly writing = new Map<Digest, Promise<PushBlobOutcome>>();
 
-  private constructor(readonly root: string) {
+  private constructor(
+    readonly root: string,
+    private readonly index: IndexFile,
+  ) {
     this.location = `oci-layout:${root}`;
-    this.index = new IndexFile(root);
   }
 
   /**
@@ -58,8 +62,31 @@ export class OciLayout implements Target {
    */
   static async open(path: string, options: OpenLayoutOptions): Promise<OciLayout> {
     const root = resolvePath(path);
-    await prepareLayout(root, options.create);
-    return new OciLayout(root);
+    const index = new IndexFile(root, options.lock);
+    await prepareLayout(root, options.create, index);
+    return new OciLayout(root, index);
+  }
+
+  /**
+   * Removes the layout folder at `path`, which the caller created and failed to fill, unless its
+   * index.json carries a tag: another process has then pushed into it meanwhile (a failed copy
+   * tags nothing, since its root goes last). Decided under the index lock. True when removed.
+   */
+  static async removeIfUntagged(path: string, lock: LockOptions = {}): Promise<boolean> {
+    const root = resolvePath(path);
+    if (!(await lstat(root).catch(() => undefined))?.isDirectory()) return false;
+    const index = new IndexFile(root, lock);
+    let removed = false;
+    await index.exclusive(async () => {
+      const tagged = await index.read().then(
+        (read) => read.manifests.some((d) => refNameOf(d) !== undefined),
+        () => false, // no readable index.json: nothing anyone could find in the folder
+      );
+      if (tagged) return;
+      await rm(root, { recursive: true, force: true });
+      removed = true;
+    });
+    return removed;
   }
 
   async resolve(reference: string): Promise<Descriptor> {

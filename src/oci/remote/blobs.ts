@@ -99,7 +99,8 @@ export async function fetchBlob(
           }
           current = undefined;
         } catch (error) {
-          if (options.signal?.aborted || error instanceof OciError) throw error;
+          if (ctx.client.transport.stopped(options.signal) || error instanceof OciError)
+            throw error;
           // Every byte arrived before the cut: the verifier has the last word.
           if (done >= total) {
             current = undefined;
@@ -118,7 +119,7 @@ export async function fetchBlob(
           await ctx.client.transport.pause(
             stalls,
             undefined,
-            `${what.operation} ${what.reference} cut at byte ${done} of ${total}`,
+            `${what.operation} ${what.reference} cut at byte ${done} of ${total}: ${(error as Error).message}`,
             options.signal,
           );
           current = await request(ctx, descriptor, done, options.signal, what);

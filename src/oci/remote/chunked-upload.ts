@@ -38,6 +38,8 @@ export async function uploadChunked(
     method: 'PUT',
     url: withQuery(current.location, 'digest', descriptor.digest),
     headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
+    // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
+    processedBytes: descriptor.size,
     scopes: [pushScope(ctx.name)],
     repeatable: false,
     ...(signal ? { signal } : {}),
@@ -92,6 +94,7 @@ async function sendChunk(
           'content-length': String(chunk.length),
         },
         body: () => chunk,
+        processedBytes: chunk.length,
         scopes: [pushScope(ctx.name)],
         repeatable: false,
         ...(signal ? { signal } : {}),

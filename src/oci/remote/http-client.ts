@@ -2,11 +2,13 @@
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
 import { OciError, RegistryError } from '../errors.js';
+import { logText } from '../untrusted-text.js';
 import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
+import { firstTime } from './said-once.js';
 import {
   errorChain,
   isRetryableNetworkError,
@@ -22,6 +24,8 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   /** Opens the body afresh; called again when the request is resent. */
   body?: () => Body;
+  /** Bytes the registry processes before it answers: the answer's wait grows with them. */
+  processedBytes?: number;
   /** Token scopes the request needs. */
   scopes: readonly string[];
   /** Safe to repeat on network errors and retryable statuses (GET, HEAD, manifest PUT, …). */
@@ -75,7 +79,7 @@ export class RegistryClient {
       try {
         answer = await this.dispatch(req, url, base);
       } catch (error) {
-        if (error instanceof OciError || req.signal?.aborted) throw error;
+        if (error instanceof OciError || this.transport.stopped(req.signal)) throw error;
         const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
         if (!retry) throw this.networkError(req.what, error, attempt);
         await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
@@ -167,6 +171,7 @@ export class RegistryClient {
         url,
         headers,
         ...(hop === 0 && req.body ? { body: req.body } : {}),
+        ...(req.processedBytes ? { processedBytes: req.processedBytes } : {}),
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const location = header(response, 'location');
@@ -189,7 +194,11 @@ export class RegistryClient {
     const what = { operation: 'connect to', reference: this.registry };
     if (this.options.plainHttp) {
       const base = new URL(`http://${host}`);
-      await this.pingAt(base, what, signal);
+      try {
+        await this.pingAt(base, what, signal);
+      } catch (error) {
+        throw this.pingFailure(what, error);
+      }
       return base;
     }
     const secure = new URL(`https://${host}`);
@@ -198,19 +207,37 @@ export class RegistryClient {
       return secure;
     } catch (error) {
       // Docker's rule: a loopback registry that does not speak TLS is reached over plain HTTP.
-      // A certificate problem proves the server does speak TLS: that error stands.
-      if (!isLoopbackHost(secure.hostname) || isCertificateError(error) || isRefused(error)) {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+      // A certificate problem proves the server does speak TLS: that error stands. So does a
+      // timeout: a plain HTTP server answers a TLS greeting at once (with an error), so a host
+      // that stays silent would only cost the same wait again.
+      if (
+        !isLoopbackHost(secure.hostname) ||
+        isCertificateError(error) ||
+        isRefused(error) ||
+        isTimeout(error)
+      ) {
+        throw this.pingFailure(what, error);
       }
       const plain = new URL(`http://${host}`);
       try {
         await this.pingAt(plain, what, signal, true);
       } catch {
-        throw error instanceof RegistryError ? error : this.networkError(what, error);
+        throw this.pingFailure(what, error);
       }
-      this.transport.logger.debug(`${this.registry} does not speak TLS; using plain HTTP`);
+      if (firstTime(this.options, `plain HTTP ${this.registry}`)) {
+        this.transport.logger.info(
+          `${this.registry} does not speak TLS; using plain HTTP, as for any loopback registry that does not (plain-http: true says so up front)`,
+        );
+      }
       return plain;
     }
+  }
+
+  /** A failed ping as a RegistryError; a retryable failure was tried every attempt first. */
+  private pingFailure(what: Operation, error: unknown): unknown {
+    if (error instanceof RegistryError || this.transport.stopped()) return error;
+    const attempts = isRetryableNetworkError(error) ? this.transport.policy.attempts : 1;
+    return this.networkError(what, error, attempts);
   }
 
   /** `GET /v2/`: 200 (open) or 401 (challenge kept for later). */
@@ -248,7 +275,7 @@ export class RegistryClient {
         const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
         if (match[1] !== '299' || this.warned.has(text)) continue;
         this.warned.add(text);
-        this.transport.logger.warning(`${this.registry}: ${text}`);
+        this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
       }
     }
   }
@@ -271,4 +298,8 @@ export function isCertificateError(error: unknown): boolean {
 
 function isRefused(error: unknown): boolean {
   return [...errorChain(error)].some((e) => e.code === 'ECONNREFUSED');
+}
+
+function isTimeout(error: unknown): boolean {
+  return [...errorChain(error)].some((e) => e.code === 'TRANSFER_TIMEOUT');
 }

@@ -9,6 +9,7 @@ import { OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { fetchManifest, putManifest } from './manifests.js';
+import { backoffDelay, retryPolicy, sleep } from './retry.js';
 import { header } from './transport.js';
 
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
@@ -23,6 +24,9 @@ export async function listReferrers(
 ): Promise<Descriptor[]> {
   const fromApi = await referrersApi(ctx, subject, artifactType);
   if (fromApi !== undefined) return fromApi;
+  ctx.client.transport.logger.info(
+    `${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`,
+  );
   const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
   return filterByType(index?.manifests ?? [], artifactType);
 }
@@ -116,19 +120,69 @@ export async function addToTagSchema(
   }
 }
 
+/**
+ * Read, merge, write, read back: a registry tag has no compare-and-swap, so another writer that
+ * read the index before our write and writes after it replaces our entry. Such a writer lands
+ * within about one read-and-write of its own, so after writing we wait a few of ours (never
+ * less than SETTLE_MIN_MS) and read the index back; if our entry is gone, we merge it into what
+ * is there now and write again, after a jittered backoff, a bounded number of times. A writer
+ * slower than that wait can still drop an entry: docs/commands.md says so.
+ */
 async function updateIndex(
   ctx: RepositoryContext,
   subject: Descriptor,
   referrer: Descriptor,
 ): Promise<void> {
-  const existing = await tagSchemaIndex(ctx, subject, [pushScope(ctx.name)]);
-  const manifests = existing?.manifests ?? [];
-  if (manifests.some((d) => d.digest === referrer.digest)) return;
-  const index: ImageIndex = {
-    schemaVersion: 2,
-    mediaType: OCI_INDEX,
-    manifests: [...manifests, referrer],
-  };
+  const scopes = [pushScope(ctx.name)];
+  const read = async () => (await tagSchemaIndex(ctx, subject, scopes))?.manifests ?? [];
+  const listed = (manifests: Descriptor[]) => manifests.some((d) => d.digest === referrer.digest);
+  const policy = retryPolicy(ctx.options.retry);
+  let began = Date.now();
+  let manifests = await read();
+  if (listed(manifests)) return;
+  for (let attempt = 1; attempt <= INDEX_WRITE_ATTEMPTS; attempt++) {
+    if (attempt > 1) {
+      ctx.client.transport.logger.info(
+        `${ctx.location}: another writer replaced the referrers index ${referrersTag(subject)} ` +
+          `without ${referrer.digest}; merging it in again (attempt ${attempt} of ${INDEX_WRITE_ATTEMPTS})`,
+      );
+      await sleep(backoffDelay(policy, attempt - 1));
+      began = Date.now();
+      manifests = await read();
+    }
+    // Another writer may have merged ours in meanwhile: then only the read-back is left.
+    if (!listed(manifests)) await writeIndex(ctx, subject, [...manifests, referrer]);
+    await sleep(settleDelay(Date.now() - began));
+    manifests = await read();
+    if (listed(manifests)) return;
+  }
+  throw new OciError(
+    'CONCURRENT_UPDATE',
+    `${ctx.location}: other writers kept replacing the referrers index ${referrersTag(subject)} ` +
+      `of ${subject.digest}: ${referrer.digest} is pushed but not listed in it after ` +
+      `${INDEX_WRITE_ATTEMPTS} attempts. Run the step again to list it (pushing the same ` +
+      `artifact again changes nothing else)`,
+  );
+}
+
+/** Writes of the index before giving up to other writers. */
+export const INDEX_WRITE_ATTEMPTS = 6;
+/** Bounds of the wait between writing the index and reading it back. */
+const SETTLE_MIN_MS = 100;
+const SETTLE_MAX_MS = 5_000;
+
+/** Twice to three times our own read-and-write, within the bounds. */
+export function settleDelay(roundTripMs: number, random: () => number = Math.random): number {
+  const base = Math.min(Math.max(2 * roundTripMs, SETTLE_MIN_MS), SETTLE_MAX_MS);
+  return base + (base / 2) * random();
+}
+
+async function writeIndex(
+  ctx: RepositoryContext,
+  subject: Descriptor,
+  manifests: Descriptor[],
+): Promise<void> {
+  const index: ImageIndex = { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
   const bytes = Buffer.from(JSON.stringify(index));
   const descriptor = { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length };
   await putManifest(ctx, descriptor, bytes, referrersTag(subject));

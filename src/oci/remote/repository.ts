@@ -1,6 +1,7 @@
 // A repository in a registry as a Target: a thin composition of the per-concern modules.
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
+import { parseDigest } from '../digest.js';
 import { parseManifestLinks, referrerDescriptor, type ManifestLinks } from '../manifest-graph.js';
 import { isManifestType } from '../media-types.js';
 import type { Reference } from '../reference.js';
@@ -21,7 +22,7 @@ import { deleteManifest, fetchManifest, putManifest, resolveManifest } from './m
 import type { RemoteOptions } from './options.js';
 import { listAll } from './pagination.js';
 import { pullScope, pushScope } from './auth/scopes.js';
-import { addToTagSchema, listReferrers } from './referrers.js';
+import { addToTagSchema, listReferrers, referrersTag } from './referrers.js';
 import { pushBlob } from './upload.js';
 
 /**
@@ -49,6 +50,7 @@ export class RemoteRepository implements Target {
   }
 
   async fetch(descriptor: Descriptor, options: FetchOptions = {}): Promise<Readable> {
+    checkDigest(descriptor);
     if (!isManifestType(descriptor.mediaType)) return fetchBlob(this.ctx, descriptor, options);
     // Manifests are small and verified whole.
     const { bytes } = await fetchManifest(this.ctx, descriptor);
@@ -56,19 +58,22 @@ export class RemoteRepository implements Target {
     return Readable.from([bytes]);
   }
 
-  fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
+  async fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {
+    if (typeof reference !== 'string') checkDigest(reference);
     return fetchManifest(this.ctx, reference);
   }
 
-  exists(descriptor: Descriptor): Promise<boolean> {
+  async exists(descriptor: Descriptor): Promise<boolean> {
+    checkDigest(descriptor);
     return exists(this.ctx, descriptor);
   }
 
-  pushBlob(
+  async pushBlob(
     descriptor: Descriptor,
     source: BlobSource,
     options?: PushBlobOptions,
   ): Promise<PushBlobOutcome> {
+    checkDigest(descriptor);
     return pushBlob(this.ctx, descriptor, source, options);
   }
 
@@ -77,17 +82,23 @@ export class RemoteRepository implements Target {
     bytes: Uint8Array,
     tag?: string,
   ): Promise<PushManifestResult> {
+    checkDigest(descriptor);
     const result = await putManifest(this.ctx, descriptor, bytes, tag);
     if (result.subject !== undefined) return { subjectHandled: true };
     // No OCI-Subject in the answer: the registry keeps no referrers, so the tag schema must.
     const links = linksOf(bytes);
     if (links?.subject !== undefined) {
+      // Debug: push and attach say so at info themselves, with what it means for the user.
+      this.ctx.client.transport.logger.debug(
+        `${this.location} did not confirm the subject (no OCI-Subject header), so it keeps no referrers itself: adding ${descriptor.digest} to the referrers tag ${referrersTag(links.subject)}`,
+      );
       await addToTagSchema(this.ctx, links.subject, referrerDescriptor(descriptor, links));
     }
     return { subjectHandled: false };
   }
 
   async tag(descriptor: Descriptor, tag: string): Promise<void> {
+    checkDigest(descriptor);
     const { bytes } = await fetchManifest(this.ctx, descriptor, [pushScope(this.ctx.name)]);
     await putManifest(this.ctx, descriptor, bytes, tag);
   }
@@ -106,13 +117,23 @@ export class RemoteRepository implements Target {
     );
   }
 
-  referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+  async referrers(subject: Descriptor, artifactType?: string): Promise<Descriptor[]> {
+    checkDigest(subject);
     return listReferrers(this.ctx, subject, artifactType);
   }
 
-  delete(descriptor: Descriptor): Promise<void> {
+  async delete(descriptor: Descriptor): Promise<void> {
+    checkDigest(descriptor);
     return deleteManifest(this.ctx, descriptor);
   }
+}
+
+/**
+ * A digest becomes part of a URL path here, and descriptors may come from a registry's own
+ * listings (a referrers index): `sha256:../../x` would address another resource, with our token.
+ */
+function checkDigest(descriptor: Descriptor): void {
+  parseDigest(descriptor.digest);
 }
 
 /** The manifest's links; undefined for what the registry accepted but we cannot follow. */

@@ -97,6 +97,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RESPONSE_STATUS_CODE',
+  // Our own deadlines (timeout-error.ts): connect, answer, stall, low speed.
+  'TRANSFER_TIMEOUT',
 ]);
 
 /** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
@@ -109,7 +111,7 @@ export function* errorChain(error: unknown): Generator<{ code?: unknown; message
   }
 }
 
-/** A transport failure worth another try (reset, refused, timeout), not a TLS or usage error. */
+/** A transport failure worth another try (reset, refused, timed out), not a TLS or usage error. */
 export function isRetryableNetworkError(error: unknown): boolean {
   for (const e of errorChain(error)) {
     if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return true;

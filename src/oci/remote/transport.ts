@@ -1,14 +1,18 @@
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
-// settings asked for, and a retry loop for requests that are safe to repeat.
+// settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
+// command's cancellation, and a retry loop for requests that are safe to repeat.
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { OciError } from '../errors.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
+import { formatDuration } from '../units.js';
+import { answerWait, deadlines, type Deadlines } from './deadlines.js';
 import type { RemoteOptions } from './options.js';
 import {
   backoffDelay,
+  errorChain,
   isRetryableNetworkError,
   isRetryableStatus,
   parseRetryAfter,
@@ -16,6 +20,8 @@ import {
   sleep,
   type RetryPolicy,
 } from './retry.js';
+import { TransferTimeoutError } from './timeout-error.js';
+import { WatchedDispatcher } from './watched-dispatcher.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Body = Readable | Uint8Array | string;
@@ -27,36 +33,86 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   /** Opens the body afresh for each attempt. */
   body?: () => Body;
+  /**
+   * Bytes the server processes before it answers (the blob an upload's final PUT commits, a
+   * chunk a PATCH stores): the wait for the answer grows with them.
+   */
+  processedBytes?: number;
   signal?: AbortSignal;
 }
 
 const DEFAULT_USER_AGENT = 'oci-artifact-action';
 
+/**
+ * undici's own timeouts stay on behind ours, this much longer, in case ours ever failed to fire;
+ * ours come first and say what timed out.
+ */
+const BACKSTOP_MS = 60_000;
+
 export class Transport {
   readonly dispatcher: Agent;
   readonly policy: RetryPolicy;
+  readonly limits: Deadlines;
   readonly logger: ClientLogger;
+  /** The command's cancellation: every request and every wait between attempts stops with it. */
+  readonly signal: AbortSignal | undefined;
   private readonly userAgent: string;
 
   constructor(options: RemoteOptions = {}) {
     this.policy = retryPolicy(options.retry);
+    this.limits = deadlines(options.deadlines);
     this.logger = options.logger ?? silentLogger;
+    this.signal = options.signal;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-    this.dispatcher = new Agent({ connect: tlsOptions(options) });
+    this.dispatcher = new Agent({
+      // Ours fires first, undici's at most a second later (it ticks coarsely): it ends the
+      // connection attempt that ours gave up on.
+      connect: { ...tlsOptions(options), timeout: this.limits.connectMs },
+      bodyTimeout: this.limits.stallMs + BACKSTOP_MS,
+    });
   }
 
-  /** One attempt. The caller must consume or dump the body. */
+  /**
+   * One attempt, under the deadlines: a timeout rejects it (or, once the answer has come, fails
+   * its body) with a TransferTimeoutError. The caller must consume or dump the body.
+   */
   send(req: TransportRequest): Promise<Response> {
-    return request(req.url, {
-      dispatcher: this.dispatcher,
+    const answerMs = answerWait(this.limits, req.processedBytes);
+    const timedOut = new AbortController();
+    const watched = new WatchedDispatcher(
+      this.dispatcher,
+      { ...this.limits, answerMs },
+      req.url.host,
+      (error) => timedOut.abort(error),
+    );
+    const outer = this.signalFor(req.signal);
+    const signal = outer ? AbortSignal.any([outer, timedOut.signal]) : timedOut.signal;
+    const response = request(req.url, {
+      dispatcher: watched,
       method: req.method,
       headers: { 'user-agent': this.userAgent, ...req.headers },
       body: req.body?.(),
-      signal: req.signal,
+      signal,
+      headersTimeout: answerMs + BACKSTOP_MS,
       // undici closes the connection after a HEAD unless told otherwise; an existence check per
       // blob would then cost a new connection (and a TLS handshake) each.
       ...(req.method === 'HEAD' ? { reset: false } : {}),
+    }).catch((error: unknown) => {
+      throw this.connectTimeout(error, req.url) ?? error;
     });
+    return untilAborted(response, signal);
+  }
+
+  /** Whether the request's own signal or the command's cancellation has stopped it. */
+  stopped(signal?: AbortSignal): boolean {
+    return signal?.aborted === true || this.signal?.aborted === true;
+  }
+
+  /** The request's signal joined with the command's cancellation. */
+  signalFor(signal?: AbortSignal): AbortSignal | undefined {
+    if (signal === undefined) return this.signal;
+    if (this.signal === undefined) return signal;
+    return AbortSignal.any([signal, this.signal]);
   }
 
   /**
@@ -69,7 +125,7 @@ export class Transport {
       try {
         response = await this.send(req);
       } catch (error) {
-        if (req.signal?.aborted || attempt >= this.policy.attempts) throw error;
+        if (this.stopped(req.signal) || attempt >= this.policy.attempts) throw error;
         if (!isRetryableNetworkError(error)) throw error;
         await this.pause(attempt, undefined, `${what}: ${(error as Error).message}`, req.signal);
         continue;
@@ -83,7 +139,10 @@ export class Transport {
     }
   }
 
-  /** Waits before attempt `attempt + 1`, saying why in the debug log. */
+  /**
+   * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
+   * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
+   */
   async pause(
     attempt: number,
     retryAfterMs: number | undefined,
@@ -91,15 +150,46 @@ export class Transport {
     signal?: AbortSignal,
   ): Promise<void> {
     const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-    this.logger.debug(
-      `${why}; retrying in ${Math.round(delay)} ms (attempt ${attempt + 1} of ${this.policy.attempts})`,
+    this.logger.info(
+      `${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`,
     );
-    await sleep(delay, signal);
+    await sleep(delay, this.signalFor(signal));
+  }
+
+  /** undici's own connect timeout (it may fire before ours) said as ours. */
+  private connectTimeout(error: unknown, url: URL): TransferTimeoutError | undefined {
+    const timedOut = [...errorChain(error)].some((e) => e.code === 'UND_ERR_CONNECT_TIMEOUT');
+    if (!timedOut) return undefined;
+    return new TransferTimeoutError(url.host, { kind: 'connect', afterMs: this.limits.connectMs });
   }
 
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/**
+ * The response, or the signal's reason as soon as it is aborted. undici sees an abort only once a
+ * connection is ready, so a request still connecting (a TLS handshake that never ends) would wait
+ * for undici's own connect timeout; this does not. The request left behind settles by itself
+ * (undici aborts it when it connects, or its connect times out).
+ */
+function untilAborted(response: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    response.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function tlsOptions(options: RemoteOptions): Agent.Options['connect'] {

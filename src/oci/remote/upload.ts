@@ -64,8 +64,9 @@ export async function pushBlob(
       }
       return 'uploaded';
     } catch (error) {
+      if (transport.stopped(options.signal)) throw error;
       await cancel(ctx, session, what);
-      if (!isRetryableUploadFailure(error) || options.signal?.aborted) throw error;
+      if (!isRetryableUploadFailure(error)) throw error;
       if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
       await transport.pause(
         attempt,
@@ -181,6 +182,8 @@ async function uploadMonolithic(
       'content-length': String(descriptor.size),
     },
     body: () => openBody(descriptor, source, options, what),
+    // The registry hashes and moves the whole blob before it answers.
+    processedBytes: descriptor.size,
     scopes: [pushScope(ctx.name)],
     repeatable: false,
     ...(options.signal ? { signal: options.signal } : {}),

@@ -3,10 +3,11 @@
 // by the scopes they grant.
 import { isIP } from 'node:net';
 import { OciError } from '../../errors.js';
+import { logText, quoted } from '../../untrusted-text.js';
 import type { Credentials, RemoteOptions } from '../options.js';
 import type { Transport } from '../transport.js';
 import { pickChallenge, type Challenge } from './challenge.js';
-import { resolveCredentials } from './credentials.js';
+import { announceCredentials, findCredentials, type FoundCredentials } from './credentials.js';
 import { covers, normalizeScopes } from './scopes.js';
 import { fetchToken, type Token } from './token.js';
 
@@ -17,7 +18,7 @@ interface CachedToken {
 
 export class Authorizer {
   private challenge: Challenge | undefined;
-  private credentials: Promise<Credentials | undefined> | undefined;
+  private credentials: Promise<FoundCredentials | undefined> | undefined;
   private tokens: CachedToken[] = [];
   private readonly refusedRealms = new Set<string>();
 
@@ -38,7 +39,11 @@ export class Authorizer {
   }
 
   resolvedCredentials(): Promise<Credentials | undefined> {
-    this.credentials ??= resolveCredentials(this.registry, this.options, this.transport.logger);
+    return this.found().then((found) => found?.credentials);
+  }
+
+  private found(): Promise<FoundCredentials | undefined> {
+    this.credentials ??= findCredentials(this.registry, this.options, this.transport.logger);
     return this.credentials;
   }
 
@@ -50,7 +55,10 @@ export class Authorizer {
   ): Promise<string | undefined> {
     const challenge = this.challenge;
     if (challenge === undefined) return undefined;
-    const credentials = await this.resolvedCredentials();
+    const found = await this.found();
+    // Said when the registry first asks for them, not for a registry that never does.
+    announceCredentials(this.registry, this.options, this.transport.logger, found);
+    const credentials = found?.credentials;
     if (credentials?.kind === 'registry-token') return `Bearer ${credentials.token}`;
     if (challenge.scheme === 'basic') {
       return credentials?.kind === 'basic'
@@ -93,13 +101,17 @@ export class Authorizer {
     }
     this.tokens = this.tokens.filter((t) => !covers(scopes, t.scopes) || !covers(t.scopes, scopes));
     const realm = realmUrl(challenge, registryUrl);
-    const sendCredentials = credentials !== undefined && mayReceiveCredentials(realm, registryUrl);
-    if (credentials !== undefined && !sendCredentials && !this.refusedRealms.has(realm.origin)) {
+    const withheld = credentials === undefined ? undefined : withholdReason(realm, registryUrl);
+    const sendCredentials = credentials !== undefined && withheld === undefined;
+    if (withheld !== undefined && !this.refusedRealms.has(realm.origin)) {
       this.refusedRealms.add(realm.origin);
       this.transport.logger.warning(
-        `not sending the credentials for ${this.registry} to the token service ${realm.origin}: it is on another host and not HTTPS (or a private address); asking for an anonymous token`,
+        `Not sending the credentials for ${this.registry} to its token service ${logText(realm.origin)}: ${withheld}; asking for an anonymous token instead`,
       );
     }
+    this.transport.logger.debug(
+      `Asking ${logText(realm.origin)} for a token for ${this.registry} (${scopes.join(' ')}), ${sendCredentials ? 'with credentials' : 'anonymously'}`,
+    );
     const entry: CachedToken = {
       scopes,
       token: fetchToken(this.transport, {
@@ -138,22 +150,33 @@ function realmUrl(challenge: Challenge, registryUrl: URL): URL {
   } catch {
     throw new OciError(
       'UNAUTHORIZED',
-      `${registryUrl.host} names an invalid token realm "${realm}"`,
+      `${registryUrl.host} names an invalid token realm ${quoted(realm)}`,
     );
   }
 }
 
 /**
- * Registry credentials go to the token service only over HTTPS or to the registry's own host, and
- * never to a loopback or private address unless the registry itself lives there.
+ * Why registry credentials must not go to the token service at `realm`, or undefined when they
+ * may. They go over HTTPS; over plain HTTP only when the registry connection is plain HTTP
+ * itself (the user chose `plain-http`, or a loopback registry does not speak TLS), since the
+ * user then accepted that network as it is. Never to a loopback or private address unless the
+ * registry lives at one too: a public registry must not steer them into the runner's network.
  */
-export function mayReceiveCredentials(realm: URL, registryUrl: URL): boolean {
-  const sameHost = realm.hostname === registryUrl.hostname;
-  if (sameHost) return true;
-  if (realm.protocol !== 'https:') return false;
-  if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname)) return false;
-  return true;
+export function withholdReason(realm: URL, registryUrl: URL): string | undefined {
+  if (realm.protocol === 'http:' && registryUrl.protocol !== 'http:') {
+    return 'it is plain HTTP while the registry connection is HTTPS, and the credentials would cross the network readable';
+  }
+  if (realm.protocol !== 'http:' && realm.protocol !== 'https:') {
+    return `its scheme ${logText(realm.protocol)} is neither HTTPS nor HTTP`;
+  }
+  if (isPrivateHost(realm.hostname) && !isPrivateHost(registryUrl.hostname)) {
+    return 'it is a loopback or private address while the registry is not';
+  }
+  return undefined;
 }
+
+export const mayReceiveCredentials = (realm: URL, registryUrl: URL): boolean =>
+  withholdReason(realm, registryUrl) === undefined;
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 

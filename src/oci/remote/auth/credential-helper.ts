@@ -2,6 +2,7 @@
 // https://github.com/docker/docker-credential-helpers#development
 import { spawn } from 'node:child_process';
 import { OciError } from '../../errors.js';
+import { quoted } from '../../untrusted-text.js';
 import type { Credentials } from '../options.js';
 
 /** The helper's way of saying it has nothing for this server. */
@@ -9,19 +10,36 @@ const NOT_FOUND = /credentials not found/i;
 /** Username that marks the secret as an identity (refresh) token. */
 const TOKEN_USERNAME = '<token>';
 const TIMEOUT_MS = 30_000;
+/** The exit code reported for a helper ended by a signal (our timeout). */
+const KILLED = -1;
 
+/** What the Docker CLI appends to `docker-credential-`: a plain name, never a path. */
+const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Asks `docker-credential-<helper>` for the credentials of `server`. What the helper prints is
+ * never repeated, not even in an error: a failing helper may print the very credentials it was
+ * asked for (`helper failed for host with user:password`). Errors name the helper and its exit.
+ */
 export async function runCredentialHelper(
   helper: string,
   server: string,
 ): Promise<Credentials | undefined> {
+  if (!HELPER_NAME.test(helper)) {
+    throw new OciError(
+      'CREDENTIALS_ERROR',
+      `the Docker config names the credential helper ${quoted(helper)}, which is not a plain name (letters, digits, '.', '_', '-'); not run`,
+    );
+  }
   const program = `docker-credential-${helper}`;
   const { code, stdout, stderr } = await run(program, server);
   if (code !== 0) {
     if (NOT_FOUND.test(stdout) || NOT_FOUND.test(stderr)) return undefined;
-    const said = helperMessage(stderr) ?? helperMessage(stdout);
+    const ended =
+      code === KILLED ? `was stopped after ${TIMEOUT_MS / 1000} s` : `exited with code ${code}`;
     throw new OciError(
       'CREDENTIALS_ERROR',
-      `${program} get failed for ${server} (exit code ${code})${said ? `: ${said}` : ''}`,
+      `${program} get failed for ${server}: it ${ended} (what it printed is not shown, as it may hold credentials)`,
     );
   }
   let parsed: { Username?: unknown; Secret?: unknown };
@@ -35,16 +53,6 @@ export async function runCredentialHelper(
   if (secret === '') return undefined;
   if (username === TOKEN_USERNAME) return { kind: 'identity-token', token: secret };
   return { kind: 'basic', username, password: secret };
-}
-
-/**
- * The first line of what a failing helper printed, for the error message; nothing when it looks
- * like credentials (JSON, or mentions a secret) so a half-working helper cannot leak them.
- */
-function helperMessage(output: string): string | undefined {
-  const line = output.trim().split('\n')[0]?.trim().slice(0, 200) ?? '';
-  if (line === '' || line.startsWith('{') || /secret|password|token/i.test(line)) return undefined;
-  return line;
 }
 
 function run(
@@ -78,7 +86,7 @@ function run(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      resolve({ code: code ?? KILLED, stdout, stderr });
     });
     child.stdin.on('error', () => {
       // The helper may exit without reading; its exit code tells the story.

@@ -1,20 +1,59 @@
 // Which credentials a registry gets: explicit ones, else the Docker config, else the caller's
-// fallback (e.g. GITHUB_TOKEN for ghcr.io), else none (anonymous).
+// fallback (e.g. GITHUB_TOKEN for ghcr.io), else none (anonymous). The log says which source
+// was used, once per registry and options, never what the credentials are.
 import type { ClientLogger } from '../../logger.js';
 import type { Credentials, RemoteOptions } from '../options.js';
-import { dockerConfigCredentials, dockerConfigDir } from './docker-config.js';
+import { firstTime } from '../said-once.js';
+import { dockerConfigDir, lookupDockerConfig, type FoundCredentials } from './docker-config.js';
 
-export async function resolveCredentials(
+export type { FoundCredentials } from './docker-config.js';
+
+export async function findCredentials(
   registry: string,
   options: RemoteOptions,
   logger: ClientLogger,
-): Promise<Credentials | undefined> {
-  if (options.credentials) return options.credentials;
-  const fromConfig = await dockerConfigCredentials(
-    registry,
-    dockerConfigDir(options.dockerConfigDir),
-    logger,
+): Promise<FoundCredentials | undefined> {
+  if (options.credentials) {
+    return {
+      credentials: options.credentials,
+      source: options.credentialsSource ?? 'the credentials given to the client',
+    };
+  }
+  const dir = dockerConfigDir(options.dockerConfigDir);
+  const fromConfig = await lookupDockerConfig(registry, dir, logger);
+  if (fromConfig) {
+    // Found here, not given by the user: the log learns them as secrets before any use.
+    for (const secret of secretsOf(fromConfig.credentials)) logger.mask?.(secret);
+    return fromConfig;
+  }
+  const fallback = options.fallbackCredentials?.(registry);
+  if (fallback) {
+    return { credentials: fallback, source: options.fallbackSource ?? 'the fallback credentials' };
+  }
+  return undefined;
+}
+
+/** Logs which source the credentials for `registry` come from, once per options object. */
+export function announceCredentials(
+  registry: string,
+  options: RemoteOptions,
+  logger: ClientLogger,
+  found: FoundCredentials | undefined,
+): void {
+  if (!firstTime(options, `credentials ${registry}`)) return;
+  logger.info(
+    found === undefined
+      ? `Credentials for ${registry}: none given and none found in the Docker config; going on anonymously`
+      : `Credentials for ${registry}: ${found.source}${KIND_NOTE[found.credentials.kind]}`,
   );
-  if (fromConfig) return fromConfig;
-  return options.fallbackCredentials?.(registry);
+}
+
+const KIND_NOTE: Record<Credentials['kind'], string> = {
+  basic: '',
+  'identity-token': ' (an identity token)',
+  'registry-token': ' (a registry token)',
+};
+
+function secretsOf(credentials: Credentials): string[] {
+  return credentials.kind === 'basic' ? [credentials.password] : [credentials.token];
 }

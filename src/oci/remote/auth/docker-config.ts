@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { OciError } from '../../errors.js';
 import type { ClientLogger } from '../../logger.js';
 import { DOCKER_HUB } from '../../reference.js';
+import { quoted } from '../../untrusted-text.js';
 import type { Credentials } from '../options.js';
 import { runCredentialHelper } from './credential-helper.js';
 
@@ -89,14 +90,30 @@ export function entryCredentials(entry: AuthEntry, where: string): Credentials |
   return undefined;
 }
 
+/** Credentials and, for the log, where they were found (never what they are). */
+export interface FoundCredentials {
+  credentials: Credentials;
+  source: string;
+}
+
 /** Credentials for `registry` from the Docker config in `dir`, or undefined. */
 export async function dockerConfigCredentials(
   registry: string,
   dir: string,
   logger: ClientLogger,
 ): Promise<Credentials | undefined> {
+  return (await lookupDockerConfig(registry, dir, logger))?.credentials;
+}
+
+/** As dockerConfigCredentials, saying where they were found: which helper, or which entry. */
+export async function lookupDockerConfig(
+  registry: string,
+  dir: string,
+  logger: ClientLogger,
+): Promise<FoundCredentials | undefined> {
   const config = await readConfig(dir);
   if (config === undefined) return undefined;
+  const file = join(dir, 'config.json');
   const host = serverHost(registry);
   const server = serverAddress(registry);
 
@@ -108,17 +125,25 @@ export async function dockerConfigCredentials(
   for (const helper of helpers) {
     try {
       const found = await runCredentialHelper(helper, server);
-      if (found) return found;
+      if (found) {
+        return {
+          credentials: found,
+          source: `the credential helper docker-credential-${helper} (named by the Docker config ${file})`,
+        };
+      }
+      logger.debug(`docker-credential-${helper} has no credentials for ${server}`);
     } catch (error) {
       // A helper that is missing or broken on this machine should not block other sources.
-      logger.warning((error as Error).message);
+      logger.warning(`${(error as Error).message}; trying the other sources of credentials`);
     }
   }
 
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
     if (serverHost(key) !== host || typeof entry !== 'object' || entry === null) continue;
     const found = entryCredentials(entry, key);
-    if (found) return found;
+    if (found) {
+      return { credentials: found, source: `the Docker config ${file} (auths ${quoted(key)})` };
+    }
   }
   return undefined;
 }

@@ -79,7 +79,7 @@ async function postOAuth2(transport: Transport, req: TokenRequest): Promise<Toke
     await response.body.dump();
     return 'not-found';
   }
-  return readToken(response, req);
+  return readToken(transport, response, req);
 }
 
 async function getToken(transport: Transport, req: TokenRequest): Promise<Token> {
@@ -95,7 +95,7 @@ async function getToken(transport: Transport, req: TokenRequest): Promise<Token>
     { method: 'GET', url, headers, ...(req.signal ? { signal: req.signal } : {}) },
     `token from ${req.realm.origin}`,
   );
-  return readToken(response, req);
+  return readToken(transport, response, req);
 }
 
 /** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
@@ -106,6 +106,7 @@ function basicPair(credentials: Credentials | undefined): string | undefined {
 }
 
 async function readToken(
+  transport: Transport,
   response: Awaited<ReturnType<Transport['send']>>,
   req: TokenRequest,
 ): Promise<Token> {
@@ -149,6 +150,8 @@ async function readToken(
       hint: 'the token service answered without a token',
     });
   }
+  // Nothing prints a token; should a registry ever echo one back, the log hides it.
+  transport.logger.mask?.(value);
   const expiresIn =
     typeof parsed.expires_in === 'number' && parsed.expires_in > 0
       ? parsed.expires_in

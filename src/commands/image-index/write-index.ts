@@ -5,12 +5,16 @@
 // pushing, the tag is read back: when another writer replaced it meanwhile, the same edit is
 // applied again on top of what is there now, a few times at most. The window that stays: a
 // writer that read the index before this push and writes after this read-back.
+//
+// Cancelled, it stops before the index is sent (nothing tagged) or, once the index is on its
+// way, finishes it first and skips the extra tags, as push does (see Cancellation).
 import type { Annotations, Descriptor } from '../../oci/descriptor.js';
 import { isDigest, parseDigest, shortDigest } from '../../oci/digest.js';
 import { buildImageIndex, parseImageIndex, type BuiltIndex } from '../../oci/image-index.js';
 import { isIndexType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { quoted } from '../../oci/untrusted-text.js';
+import { processCancellation, type Cancellation } from '../cancellation.js';
 import { resolveSelected, selectedName } from '../registry/resolve.js';
 import { applyEdit, newEntries, type Removal, type ResolvedEntry } from './edit.js';
 import type { EntrySpec, RemovalSpec } from './entry-spec.js';
@@ -26,6 +30,8 @@ export interface IndexOptions {
   annotations: Annotations;
   /** More tags for the index. */
   tags: readonly string[];
+  /** What stops the command from outside; default the process's (signals, `timeout`). */
+  cancellation?: Cancellation;
 }
 
 export interface IndexResult {
@@ -54,8 +60,8 @@ export async function createIndex(
         ...(options.artifactType ? { artifactType: options.artifactType } : {}),
         annotations: options.annotations,
       });
-      await push(ctx, built, options.selector);
-      return { ...built, tags: await tagMore(ctx, built, [options.selector], options.tags) };
+      await push(ctx, built, options.selector, options);
+      return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
     }),
   );
 }
@@ -79,12 +85,12 @@ export async function updateIndex(
       let current = await resolveSelected(here, options.selector);
       for (let attempt = 1; ; attempt++) {
         const built = await edited(ctx, current, where, removals, added, options, attempt === 1);
-        await push(ctx, built, byTag ? options.selector : undefined);
-        if (!byTag) return { ...built, tags: await tagMore(ctx, built, [], options.tags) };
+        await push(ctx, built, byTag ? options.selector : undefined, options);
+        if (!byTag) return { ...built, tags: await tagMore(ctx, built, [], options) };
         // Read back: did another writer replace the tag between our read and our write?
         const now = await here.target.resolve(options.selector);
         if (now.digest === built.descriptor.digest) {
-          return { ...built, tags: await tagMore(ctx, built, [options.selector], options.tags) };
+          return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
         }
         if (attempt >= UPDATE_ATTEMPTS) {
           throw new IndexError(
@@ -155,8 +161,19 @@ async function removalOf(spec: RemovalSpec, ctx: EntryContext): Promise<Removal>
   return { kind: 'digest', written: spec.written, digest: (await digestOf(source, ctx)).digest };
 }
 
-async function push(ctx: EntryContext, built: BuiltIndex, tag: string | undefined): Promise<void> {
-  await ctx.here.target.pushManifest(built.descriptor, built.bytes, tag);
+async function push(
+  ctx: EntryContext,
+  built: BuiltIndex,
+  tag: string | undefined,
+  options: IndexOptions,
+): Promise<void> {
+  const cancellation = options.cancellation ?? processCancellation;
+  // The last point at which a cancelled index stops with nothing tagged. Once sent, the index
+  // (with the referrers index that lists it, when it has a subject) is seen through.
+  cancellation.throwIfRequested();
+  await cancellation.uninterruptible(() =>
+    ctx.here.target.pushManifest(built.descriptor, built.bytes, tag),
+  );
   ctx.log.info(
     `Pushed index ${shortDigest(built.descriptor.digest)} (${built.bytes.length} bytes)${tag === undefined ? '' : ` as ${tag}`}`,
   );
@@ -166,10 +183,12 @@ async function tagMore(
   ctx: EntryContext,
   built: BuiltIndex,
   tags: string[],
-  more: readonly string[],
+  options: IndexOptions,
 ): Promise<string[]> {
-  for (const tag of more) {
+  const cancellation = options.cancellation ?? processCancellation;
+  for (const tag of options.tags) {
     if (tags.includes(tag)) continue;
+    cancellation.throwIfRequested();
     await ctx.here.target.tag(built.descriptor, tag);
     ctx.log.info(`Tagged ${tag}`);
     tags.push(tag);

@@ -100,8 +100,16 @@ describe('command: index (bundled action, real registry)', () => {
       /^Entry sha256:\w{12} darwin\/arm64 \(from its config\) ← darwin$/m,
     );
     expect(result.stdout).toContain(`::group::Create index ${host()}/team/tool:v1`);
-    expect(result.summary).toContain(`### Created index <code>${host()}/team/tool:v1</code>`);
-    expect(result.summary).toContain('| <code>windows/amd64</code> |');
+    // A short heading, facts with the full reference, short digests in the table and the full
+    // references of its rows to copy from.
+    expect(result.summary).toContain('### Created index <code>tool:v1</code>\n');
+    expect(result.summary).toContain(`- **Reference:** <code>${host()}/team/tool@${digest}</code>`);
+    expect(result.summary).toContain(
+      `| <code>windows/amd64</code> | <code>${windows.slice(0, 19)}…</code> | <code>application/<wbr>vnd.oci.image.manifest.v1+json</code> |`,
+    );
+    expect(result.summary).toContain(
+      ['```', ...[linux, windows, darwin].map((d) => `${host()}/team/tool@${d}`), '```'].join('\n'),
+    );
 
     // An independent client reads exactly these bytes…
     expect((await skopeoRaw(`${host()}/team/tool:v1`)).toString()).toBe(bytes);
@@ -203,7 +211,7 @@ describe('command: index (bundled action, real registry)', () => {
     expect(body.annotations).toEqual({ 'org.example.run': '2' });
     expect(updated.stdout).toMatch(/^Removed sha256:\w{12} ← platform=windows\/amd64$/m);
     expect(updated.stdout).toMatch(/^Replaced sha256:\w{12} ← linux-2$/m);
-    expect(updated.summary).toContain(`### Updated index <code>${host()}/team/app:v2</code>`);
+    expect(updated.summary).toContain('### Updated index <code>app:v2</code>\n');
     // The tag moved to the new index.
     expect(digestBytes(await skopeoRaw(`${host()}/team/app:v2`))).toBe(updated.outputs['digest']);
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { INPUT_DESCRIPTIONS, JSON_OUTPUTS } from '../../src/cli/action-metadata.js';
-import { commandHelp } from '../../src/cli/help.js';
+import { commandHelp, generalHelp } from '../../src/cli/help.js';
 import { inputsOf } from '../../src/cli/arguments.js';
 import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
 
@@ -45,6 +45,13 @@ describe("the CLI's copy of action.yml", () => {
         expect(help).toContain(`--${input}`);
         expect(help).toContain(description);
       }
+    }
+  });
+
+  it('lists every command with a one-line summary of what it does', () => {
+    const lines = generalHelp().split('\n');
+    for (const command of COMMAND_NAMES) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${command} +\\S`)));
     }
   });
 });

@@ -6,13 +6,20 @@ import {
 import type { EntryContext } from '../../commands/image-index/read-entry.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
 import { parseImageIndex } from '../../oci/image-index.js';
-import { isValidMediaType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
-import { shortDigest } from '../../oci/digest.js';
 import { readIndexInputs, type IndexInputs } from '../inputs/image-index.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
-import { code, factsMarkdown, tableMarkdown } from '../summary/markdown.js';
+import {
+  code,
+  copyBlock,
+  factsMarkdown,
+  headingName,
+  MAX_TABLE_ROWS,
+  shortDigestCode,
+  tableMarkdown,
+  wrappingCode,
+} from '../summary/markdown.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: index`, runs it, and writes its outputs and job summary. */
@@ -43,10 +50,6 @@ export async function runIndex(): Promise<void> {
   await report(inputs, result);
 }
 
-/** A media type an index (maybe another tool's, when updating) holds: quoted unless well-formed. */
-const shown = (mediaType: string): string =>
-  code(isValidMediaType(mediaType) ? mediaType : JSON.stringify(mediaType));
-
 async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
   const { name } = inputs;
   const digest = result.descriptor.digest;
@@ -63,25 +66,35 @@ async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
     manifest: result.bytes.toString('utf8'),
     tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
   });
-  const heading = result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`;
+  // An updated index may hold another tool's entries: their media types and the index's
+  // artifact type are registry text, shown through the summary's escaping helpers.
+  const verb = inputs.work.kind === 'create' ? 'Created' : 'Updated';
+  const table = tableMarkdown(
+    ['Platform', 'Manifest', 'Media type'],
+    entries.map((entry) => [
+      entry.platform ? code(formatPlatform(entry.platform)) : '(none)',
+      shortDigestCode(entry.descriptor.digest),
+      wrappingCode(entry.descriptor.mediaType),
+    ]),
+  );
   await writeSummary([
-    ...factsMarkdown(
-      `${inputs.work.kind === 'create' ? 'Created' : 'Updated'} index ${code(heading)}`,
-      [
-        ['Reference', code(reference)],
-        ['Digest', code(digest)],
-        ['Artifact type', artifactType === '' ? '(none)' : shown(artifactType)],
-        ['Manifests', String(entries.length)],
-        ['Tags', result.tags.map(code).join(' ') || '(none)'],
-      ],
-    ),
-    ...tableMarkdown(
-      ['Platform', 'Manifest', 'Media type'],
-      entries.map((entry) => [
-        entry.platform ? code(formatPlatform(entry.platform)) : '(none)',
-        code(shortDigest(entry.descriptor.digest)),
-        shown(entry.descriptor.mediaType),
-      ]),
-    ),
+    ...factsMarkdown(`${verb} index ${code(headingName(name, result.tags[0] ?? digest))}`, [
+      ['Reference', code(reference)],
+      ['Digest', code(digest)],
+      ['Artifact type', artifactType === '' ? '(none)' : code(artifactType)],
+      ['Manifests', String(entries.length)],
+      ['Tags', result.tags.map(code).join(' ') || '(none)'],
+    ]),
+    ...table,
+    // The full references of the rows above, to copy from (digests checked as the index is read).
+    ...(table.length === 0
+      ? []
+      : [
+          'Full references:',
+          '',
+          ...copyBlock(
+            entries.slice(0, MAX_TABLE_ROWS).map((entry) => `${name}@${entry.descriptor.digest}`),
+          ),
+        ]),
   ]);
 }

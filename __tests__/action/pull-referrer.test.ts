@@ -134,4 +134,14 @@ describe('pull a referrer by type (bundled action, real registry)', () => {
       /^Input "subject": got "Team\/App:v1"/,
     );
   });
+
+  it('warns that artifact-type does nothing on a pull without subject', async () => {
+    await seed(fx.registry, 'team/plain', artifact({ 'a.txt': 'a' }), 'v1');
+    const run = await pull({ reference: 'team/plain:v1', 'artifact-type': SBOM });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      '::warning::Input "artifact-type" is not used by pull without "subject"; did you mean "media-types" (pull only layers of these types)?',
+    );
+    expect(await readdir(join(run.workspace, 'out'))).toEqual(['a.txt']);
+  });
 });

@@ -2,12 +2,14 @@
 // for all of them, folders of their own, and with `merge` one folder where identical content is
 // accepted and anything else refused before anything is written.
 import { existsSync } from 'node:fs';
-import { chmod, cp, lstat, mkdir, readdir, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { chmod, cp, lstat, mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { folderEntry, type ArtifactCache } from '../../../src/commands/pull/artifact-cache.js';
 import { PullError } from '../../../src/commands/pull/errors.js';
 import { pullAll, type PullAllOptions, type PullSource } from '../../../src/commands/pull/pull.js';
+import { WORK_MARKER, WORK_PREFIX } from '../../../src/commands/pull/work-folders.js';
 import { digestBytes, type Digest } from '../../../src/oci/digest.js';
 import { fileLayer, folderLayer, pushArtifact, type LayerSpec } from './fixtures.js';
 import { memoryLog, tree } from './helpers.js';
@@ -269,6 +271,51 @@ describe('pullAll: several artifacts at once', () => {
     expect(error.code).toBe('UNSAFE_ARCHIVE');
     expect(error.message).toContain('dist/sub/hop');
     await expect(stat(join(setup.out, 'merged'))).rejects.toThrow();
+  });
+
+  it('counts unpack-limit over every artifact of the pull, not each alone', async () => {
+    const a = await artifact([fileLayer('x', 'a'.repeat(600))]);
+    const b = await artifact([fileLayer('x', 'b'.repeat(600))]);
+    // Each fits the limit; together they do not, and nothing is downloaded or written.
+    const error = await refusal(run([a, b], { folders: ['a', 'b'], unpackLimit: 1000 }));
+    expect(error.code).toBe('UNPACK_LIMIT');
+    expect(error.message).toContain('with it the pull would write 1.2 KiB');
+    await expect(stat(setup.out)).rejects.toThrow();
+    const results = await run([a, b], { folders: ['a', 'b'], unpackLimit: 1200 });
+    expect(results.map((r) => r.files.length)).toEqual([1, 1]);
+  });
+
+  it('removes work folders a killed pull left in "path" and in a reference\'s folder', async () => {
+    const a = await artifact([fileLayer('x', 'a')]);
+    const b = await artifact([fileLayer('x', 'b')]);
+    // Left by pulls on another machine sharing the folder, untouched for an hour: abandoned.
+    const stale = async (folder: string): Promise<string> => {
+      const name = `${WORK_PREFIX}${randomUUID()}`;
+      const path = join(folder, name);
+      await mkdir(path, { recursive: true });
+      const marker = {
+        tool: 'oci-artifact-action',
+        kind: 'pull-work-folder',
+        pid: 42,
+        host: 'another-runner',
+        started: '2026-01-01T00:00:00.000Z',
+      };
+      await writeFile(join(path, WORK_MARKER), JSON.stringify(marker));
+      const anHourAgo = new Date(Date.now() - 60 * 60_000);
+      await utimes(join(path, WORK_MARKER), anHourAgo, anHourAgo);
+      return name;
+    };
+    const inRoot = await stale(setup.out);
+    const inFolder = await stale(join(setup.out, 'a'));
+    const log = memoryLog();
+    await run([a, b], { folders: ['a', 'b'], log });
+    expect(await readdir(setup.out)).toEqual(['a', 'b']);
+    expect(await readdir(join(setup.out, 'a'))).toEqual(['x']);
+    for (const name of [inRoot, inFolder]) {
+      expect(log.lines).toContainEqual(
+        expect.stringContaining(`Removed ${name}, the work folder of an interrupted pull`),
+      );
+    }
   });
 });
 

@@ -95,6 +95,24 @@ describe('warnings about inputs a command ignores', () => {
     expect(warnings.join('\n')).not.toContain('hunter2');
   });
 
+  it('points platform and subject mix-ups to the input meant', () => {
+    expect(unusedInputWarnings('push', runner({ platform: 'linux/amd64' }))).toEqual([
+      'Input "platform" is not used by push; did you mean "artifact-platform" (the platform to record for what is pushed)?',
+    ]);
+    expect(unusedInputWarnings('pull', runner({ 'artifact-platform': 'linux/amd64' }))).toEqual([
+      'Input "artifact-platform" is not used by pull; did you mean "platform" (which manifest of an index to take)?',
+    ]);
+    expect(unusedInputWarnings('attach', runner({ subject: 'team/app:v1' }))).toEqual([
+      'Input "subject" is not used by attach; did you mean "reference" (the manifest the attached artifact refers to)?',
+    ]);
+    expect(
+      unusedInputWarnings('index', runner({ files: 'dist/', platform: 'linux/amd64' })),
+    ).toEqual([
+      'Input "files" is not used by index',
+      'Input "platform" is not used by index; did you mean "platform=os/arch" at the end of a "manifests" or "add" line?',
+    ]);
+  });
+
   it('points pull users who give a tag list to the reference', () => {
     expect(
       unusedInputWarnings('pull', runner({ tags: 'v1', 'if-no-files-found': 'warn' })),

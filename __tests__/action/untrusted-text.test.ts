@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TITLE } from '../../src/oci/annotations.js';
-import { OCI_LAYER_TAR } from '../../src/oci/media-types.js';
-import { blob, emptyConfig, manifest, type Graph } from '../oci/content.js';
+import { OCI_INDEX, OCI_LAYER_TAR } from '../../src/oci/media-types.js';
+import { artifact, blob, emptyConfig, indexOf, manifest, type Graph } from '../oci/content.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import type { ActionRun } from '../support/run-action.js';
 import { runnerLines, workflowCommands } from '../support/workflow-commands.js';
@@ -175,6 +175,40 @@ describe('untrusted text through the bundled action', () => {
     expect(row).toContain('<code>org.example.d=<wbr>a&#124;b</code>');
     expect(row).toContain(
       '<code>org.example.e=<wbr>&#60;script&#62;alert(1)&#60;/<wbr>script&#62;</code>',
+    );
+  });
+
+  it("updates another tool's index whose artifact type tries to start commands, showing it escaped", async () => {
+    const listed = artifact({ 'a.txt': 'listed' });
+    const added = artifact({ 'a.txt': 'added' });
+    const hostileIndex = indexOf([listed]);
+    const body = JSON.parse(hostileIndex.root.bytes.toString()) as Record<string, unknown>;
+    const rewritten = blob(
+      JSON.stringify({ ...body, artifactType: `${SCRIPT}${NEWLINE_WARNING}` }),
+      OCI_INDEX,
+    );
+    await seed(
+      fx.registry,
+      'hostile/index',
+      {
+        root: rewritten,
+        blobs: hostileIndex.blobs,
+        manifests: [...listed.manifests, rewritten],
+      },
+      'v1',
+    );
+    await seed(fx.registry, 'hostile/index', added, 'arm');
+    const run = await fx.act({
+      command: 'index',
+      registry: fx.registry.host,
+      reference: 'hostile/index:v1',
+      add: 'arm platform=linux/arm64',
+    });
+    expect(run.exitCode).toBe(0);
+    expectNoForgedCommands(run);
+    expectIntactTables(run.summary);
+    expect(run.summary).toContain(
+      '- **Artifact type:** <code>&#60;script&#62;alert(1)&#60;/script&#62;&#92;n::warning::x</code>',
     );
   });
 

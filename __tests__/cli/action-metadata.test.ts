@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { INPUT_DESCRIPTIONS, JSON_OUTPUTS } from '../../src/cli/action-metadata.js';
-import { commandHelp } from '../../src/cli/help.js';
+import { commandHelp, generalHelp } from '../../src/cli/help.js';
 import { inputsOf } from '../../src/cli/arguments.js';
 import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
 
@@ -27,7 +27,14 @@ describe("the CLI's copy of action.yml", () => {
     ).resolves.toBeDefined();
     const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
     expect(Object.keys(INPUT_DESCRIPTIONS)).toEqual(Object.keys(action.inputs));
-    expect(JSON_OUTPUTS).toEqual(['tags', 'manifest', 'files', 'repositories', 'referrers']);
+    expect(JSON_OUTPUTS).toEqual([
+      'tags',
+      'manifest',
+      'files',
+      'repositories',
+      'referrers',
+      'pulled',
+    ]);
   });
 
   it("gives each command's help every input the command reads, with its description", () => {
@@ -38,6 +45,13 @@ describe("the CLI's copy of action.yml", () => {
         expect(help).toContain(`--${input}`);
         expect(help).toContain(description);
       }
+    }
+  });
+
+  it('lists every command with a one-line summary of what it does', () => {
+    const lines = generalHelp().split('\n');
+    for (const command of COMMAND_NAMES) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  ${command} +\\S`)));
     }
   });
 });

@@ -129,6 +129,24 @@ describe('the oci-artifact CLI', () => {
       TREE['site/css/main.css'],
     );
 
+    // Several references as a repeated flag; `pulled` holds JSON, so it is printed as JSON.
+    const several = ok(
+      await cli([
+        'pull',
+        '--reference',
+        `${bed.registry.host}/cli/pulled@${digest} into=by-digest`,
+        '--reference',
+        `${bed.registry.host}/cli/pulled:v2 into=by-tag`,
+        '--path',
+        'out',
+        '--plain-http',
+      ]),
+    );
+    expect(several.outputs['pulled']).toEqual([
+      expect.objectContaining({ digest, path: join(several.cwd, 'out', 'by-digest') }),
+      expect.objectContaining({ digest, path: join(several.cwd, 'out', 'by-tag') }),
+    ]);
+
     const tags = ok(
       await cli(['repo-tags', '--reference', `${bed.registry.host}/cli/pulled`, '--plain-http']),
     );

@@ -18,6 +18,7 @@ import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
 import { runDelete } from './commands/delete.js';
 import { runDiscover } from './commands/discover.js';
+import { runIndex } from './commands/index.js';
 import { runPull } from './commands/pull.js';
 import { runPush } from './commands/push.js';
 import { runRepoLs } from './commands/repo-ls.js';
@@ -36,6 +37,7 @@ const RUNNERS: Record<CommandName, () => Promise<void>> = {
   attach: runAttach,
   discover: runDiscover,
   delete: runDelete,
+  index: runIndex,
 };
 
 function readCommand(): CommandName {

@@ -18,6 +18,7 @@ const COMMAND_SUMMARIES: Partial<Record<CommandName, string>> = {
   attach: 'an artifact that refers to another (SBOM, signature)',
   discover: 'the artifacts attached to one',
   delete: 'delete a manifest',
+  index: 'an image index over manifests, one per platform, or an edit of one',
 };
 
 const WIDTH = 100;

@@ -5,6 +5,7 @@ export type OciErrorCode =
   | 'INVALID_REFERENCE'
   | 'INVALID_DIGEST'
   | 'INVALID_MANIFEST'
+  | 'INVALID_PLATFORM'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
   | 'DENIED'

@@ -7,6 +7,7 @@ import { selectedName } from '../../commands/registry/resolve.js';
 import type { CopyResult } from '../../oci/copy.js';
 import { OciLayout } from '../../oci/layout/store.js';
 import { layoutLockOptions } from '../inputs/layout-lock.js';
+import { readPlatform } from '../inputs/platform.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
@@ -16,6 +17,7 @@ import { writeSummary } from '../summary/write.js';
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 export async function runCopy(): Promise<void> {
   const inputs = readCopyInputs();
+  const platform = readPlatform();
   const { destination } = inputs;
   // A layout folder this copy creates is removed again if the copy fails.
   const createdLayout =
@@ -34,6 +36,7 @@ export async function runCopy(): Promise<void> {
         destinationName: inputs.destinationName,
         ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
         ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+        ...(platform === undefined ? {} : { platform }),
       },
       actionLog,
     );

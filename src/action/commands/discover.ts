@@ -1,5 +1,6 @@
 import { discoverReferrers } from '../../commands/registry/discover.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { readPlatform } from '../inputs/platform.js';
 import { readArtifactTypeFilter, readSelectedTarget } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setJsonOutput } from '../outputs.js';
@@ -10,8 +11,9 @@ import { writeSummary } from '../summary/write.js';
 export async function runDiscover(): Promise<void> {
   const { target, selector, name } = readSelectedTarget();
   const artifactType = readArtifactTypeFilter();
+  const platform = readPlatform();
   const store = await openNamedTarget(target, actionLog);
-  const result = await discoverReferrers(store, selector, artifactType, actionLog);
+  const result = await discoverReferrers(store, selector, artifactType, actionLog, platform);
   setJsonOutput('referrers', result.referrers);
   const facts: [string, string][] = [
     ['Subject', code(`${name}@${result.subject.digest}`)],

@@ -15,9 +15,12 @@ const REFERENCE_EXPECTED =
   'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
-export function readReference(referenceInput = 'reference', registryInput = 'registry'): Reference {
+export function readReference(
+  referenceInput = 'reference',
+  registryInput = 'registry',
+  reference = readString(referenceInput),
+): Reference {
   const registry = readString(registryInput);
-  const reference = readString(referenceInput);
   if (registry !== '' && !isValidRegistry(registry)) {
     throw new InputError(
       registryInput,
@@ -137,8 +140,11 @@ export function withChunkSize<T extends TargetSpec>(spec: T): T {
   return spec;
 }
 
-/** `layout` when given, else `registry` + `reference`. */
-export function readTargetSpec(): TargetSpec {
+/**
+ * `layout` when given, else `registry` + `reference`. `given` is one reference of several (a
+ * line of `reference`), and `options` the connection they share.
+ */
+export function readTargetSpec(given?: string, options?: RemoteOptions): TargetSpec {
   const layout = readString('layout');
   const registry = readString('registry');
   if (layout !== '' && registry !== '') {
@@ -149,17 +155,17 @@ export function readTargetSpec(): TargetSpec {
       `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`,
     );
   }
-  if (layout !== '') return readLayoutSpec(layout);
+  if (layout !== '') return readLayoutSpec(layout, given);
   const spec: RemoteTargetSpec = {
     kind: 'remote',
-    reference: readReference(),
-    options: readRemoteOptions(),
+    reference: readReference('reference', 'registry', given ?? readString('reference')),
+    options: options ?? readRemoteOptions(),
   };
   return spec;
 }
 
-function readLayoutSpec(path: string): LayoutTargetSpec {
-  const selector = readString('reference');
+function readLayoutSpec(path: string, given?: string): LayoutTargetSpec {
+  const selector = given ?? readString('reference');
   const spec: LayoutTargetSpec = { kind: 'layout', path, lock: layoutLockOptions() };
   return selector === '' ? spec : { ...spec, selector };
 }

@@ -20,6 +20,8 @@ export interface InputUse {
 
 const allBut = (...commands: CommandName[]): Users => ({ allBut: commands });
 const PUSH: readonly CommandName[] = ['push', 'attach'];
+/** The commands that take one manifest of an index by its platform. */
+const PLATFORM: readonly CommandName[] = ['pull', 'resolve', 'copy', 'attach', 'discover'];
 const BUT_COPY: readonly CommandName[] = [
   'push',
   'pull',
@@ -30,6 +32,7 @@ const BUT_COPY: readonly CommandName[] = [
   'attach',
   'discover',
   'delete',
+  'index',
 ];
 /** The same hint for several commands. */
 const hint = (
@@ -48,19 +51,19 @@ export const INPUT_USAGE = {
   registry: { usedBy: 'all' },
   reference: { usedBy: allBut('repo-ls') },
   layout: { usedBy: allBut('repo-ls') },
-  tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+  tags: { usedBy: ['push', 'attach', 'tag', 'index'], meant: TAG_IN_REFERENCE },
   files: { usedBy: ['push', 'attach', 'pull'] },
   'working-directory': { usedBy: ['push', 'attach', 'pull'] },
   'if-no-files-found': { usedBy: PUSH, default: 'error' },
   'include-hidden-files': { usedBy: PUSH, default: 'false' },
-  'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+  'artifact-type': { usedBy: ['push', 'attach', 'discover', 'pull', 'index'] },
   config: { usedBy: PUSH },
   'image-spec': { usedBy: PUSH },
-  annotations: { usedBy: PUSH },
+  annotations: { usedBy: [...PUSH, 'index'] },
   'annotation-file': { usedBy: PUSH },
   reproducible: { usedBy: PUSH, default: 'true' },
   'compression-level': { usedBy: PUSH, default: '6' },
-  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '5' },
   'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
   path: {
     usedBy: ['pull'],
@@ -79,6 +82,31 @@ export const INPUT_USAGE = {
   recursive: { usedBy: ['copy'], default: 'false' },
   'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
   'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+  'artifact-platform': {
+    usedBy: PUSH,
+    meant: hint(
+      ['pull', 'resolve', 'copy', 'discover'],
+      '"platform" (which manifest of an index to take)',
+    ),
+  },
+  platform: {
+    usedBy: PLATFORM,
+    meant: {
+      push: '"artifact-platform" (the platform to record for what is pushed)',
+      index: '"platform=os/arch" at the end of a "manifests" or "add" line',
+    },
+  },
+  merge: { usedBy: ['pull'], default: 'false' },
+  subject: {
+    usedBy: ['pull'],
+    meant: {
+      attach: '"reference" (the manifest the attached artifact refers to)',
+      discover: '"reference" (the manifest whose referrers to list)',
+    },
+  },
+  manifests: { usedBy: ['index'], meant: { push: '"files" (what to push)' } },
+  add: { usedBy: ['index'], meant: { tag: '"tags" (the tags to add)' } },
+  remove: { usedBy: ['index'], meant: { delete: '"reference" (the manifest to delete)' } },
   username: { usedBy: 'all' },
   password: { usedBy: 'all' },
   'github-token': { usedBy: 'all', default: '${{ github.token }}' },

@@ -11,5 +11,6 @@ export const COMMAND_NAMES = [
   'attach',
   'discover',
   'delete',
+  'index',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];

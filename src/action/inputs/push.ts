@@ -13,6 +13,7 @@ import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
 import { readTargetSpec, withChunkSize } from './connection.js';
 import { manifestAnnotations, tagNames } from './metadata-action.js';
+import { readArtifactPlatform } from './platform.js';
 import {
   readBoolean,
   readChoice,
@@ -84,6 +85,8 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
   if (artifactType !== '') options.artifactType = artifactType;
   if (config !== '') options.config = readConfigSpec(config);
   if (annotationFile !== '') options.annotationFile = annotationFile;
+  const platform = readArtifactPlatform();
+  if (platform !== undefined) options.platform = platform;
   return selector === undefined ? { target, options } : { target, options, selector };
 }
 

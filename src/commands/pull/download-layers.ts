@@ -1,6 +1,7 @@
-// Brings every planned layer into the work folder, verified, at most `concurrency` at once. The
-// first failure stops the others (their downloads are aborted) and is thrown, named after its
-// layer, once nothing is running any more.
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once (the
+// layers of every artifact a pull reads share that budget). The first failure stops the others
+// (their downloads are aborted) and is thrown, named after its layer, once nothing is running
+// any more.
 import type { Log } from '../log.js';
 import { mapLimit } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
@@ -11,8 +12,13 @@ import { removeTree } from './remove-tree.js';
 import { stageLayer, type StagedLayer } from './stage-layer.js';
 import { WriteBudget } from './write-budget.js';
 
-export interface DownloadOptions {
+/** A layer, and where its bytes come from (its artifact's sources: cache entry, target). */
+export interface LayerJob {
+  layer: PlannedLayer;
   sources: BlobSources;
+}
+
+export interface DownloadOptions {
   work: WorkArea;
   /** Layers moving at once; at least 1. */
   concurrency: number;
@@ -22,20 +28,23 @@ export interface DownloadOptions {
 }
 
 export async function downloadLayers(
-  layers: readonly PlannedLayer[],
+  jobs: readonly LayerJob[],
   options: DownloadOptions,
 ): Promise<StagedLayer[]> {
+  // One budget for the whole pull step, however many artifacts it reads: what one pull may write.
   const budget = await WriteBudget.open(
     options.work.path,
     options.unpackLimit === undefined ? {} : { limit: options.unpackLimit },
   );
   // Layers of known size are refused before any download when they alone exceed the limit.
   budget.chargeSized(
-    layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })),
+    jobs
+      .filter(({ layer }) => !layer.unpack)
+      .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })),
   );
-  return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+  return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
     try {
-      return await stage(layer, options.work.at(`${index}`), signal, options, budget);
+      return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
     } catch (error) {
       throw layerFailure(error, layer.name, layer.descriptor.digest);
     }
@@ -48,12 +57,13 @@ export async function downloadLayers(
  */
 async function stage(
   layer: PlannedLayer,
+  sources: BlobSources,
   path: string,
   signal: AbortSignal,
   options: DownloadOptions,
   budget: WriteBudget,
 ): Promise<StagedLayer> {
-  const { sources, log } = options;
+  const { log } = options;
   const opened = await sources.open(layer.descriptor, signal);
   const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
   try {
@@ -64,6 +74,6 @@ async function stage(
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
     share?.discard();
-    return stage(layer, path, signal, options, budget);
+    return stage(layer, sources, path, signal, options, budget);
   }
 }

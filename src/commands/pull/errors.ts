@@ -15,6 +15,8 @@ export type PullErrorCode =
   | 'TARGET_EXISTS'
   /** Two selected layers would be written to the same place, or one inside the other. */
   | 'CONFLICTING_TITLES'
+  /** With `merge`, two artifacts hold different content at one path. */
+  | 'CONFLICTING_FILES'
   /** The reference resolved to another digest than the expected one. */
   | 'UNEXPECTED_DIGEST'
   /** An index, or a manifest this command cannot read. */

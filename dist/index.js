@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6231:
+/***/ 354:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70721,6 +70721,8 @@ class RequiredInputError extends input_error_InputError {
 ;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
 const allBut = (...commands) => ({ allBut: commands });
 const PUSH = ['push', 'attach'];
+/** The commands that take one manifest of an index by its platform. */
+const PLATFORM = ['pull', 'resolve', 'copy', 'attach', 'discover'];
 const BUT_COPY = [
     'push',
     'pull',
@@ -70731,6 +70733,7 @@ const BUT_COPY = [
     'attach',
     'discover',
     'delete',
+    'index',
 ];
 /** The same hint for several commands. */
 const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
@@ -70741,19 +70744,19 @@ const INPUT_USAGE = {
     registry: { usedBy: 'all' },
     reference: { usedBy: allBut('repo-ls') },
     layout: { usedBy: allBut('repo-ls') },
-    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+    tags: { usedBy: ['push', 'attach', 'tag', 'index'], meant: TAG_IN_REFERENCE },
     files: { usedBy: ['push', 'attach', 'pull'] },
     'working-directory': { usedBy: ['push', 'attach', 'pull'] },
     'if-no-files-found': { usedBy: PUSH, default: 'error' },
     'include-hidden-files': { usedBy: PUSH, default: 'false' },
-    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+    'artifact-type': { usedBy: ['push', 'attach', 'discover', 'pull', 'index'] },
     config: { usedBy: PUSH },
     'image-spec': { usedBy: PUSH },
-    annotations: { usedBy: PUSH },
+    annotations: { usedBy: [...PUSH, 'index'] },
     'annotation-file': { usedBy: PUSH },
     reproducible: { usedBy: PUSH, default: 'true' },
     'compression-level': { usedBy: PUSH, default: '6' },
-    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '5' },
     'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
     path: {
         usedBy: ['pull'],
@@ -70772,6 +70775,28 @@ const INPUT_USAGE = {
     recursive: { usedBy: ['copy'], default: 'false' },
     'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
     'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+    'artifact-platform': {
+        usedBy: PUSH,
+        meant: hint(['pull', 'resolve', 'copy', 'discover'], '"platform" (which manifest of an index to take)'),
+    },
+    platform: {
+        usedBy: PLATFORM,
+        meant: {
+            push: '"artifact-platform" (the platform to record for what is pushed)',
+            index: '"platform=os/arch" at the end of a "manifests" or "add" line',
+        },
+    },
+    merge: { usedBy: ['pull'], default: 'false' },
+    subject: {
+        usedBy: ['pull'],
+        meant: {
+            attach: '"reference" (the manifest the attached artifact refers to)',
+            discover: '"reference" (the manifest whose referrers to list)',
+        },
+    },
+    manifests: { usedBy: ['index'], meant: { push: '"files" (what to push)' } },
+    add: { usedBy: ['index'], meant: { tag: '"tags" (the tags to add)' } },
+    remove: { usedBy: ['index'], meant: { delete: '"reference" (the manifest to delete)' } },
     username: { usedBy: 'all' },
     password: { usedBy: 'all' },
     'github-token': { usedBy: 'all', default: '${{ github.token }}' },
@@ -74181,6 +74206,7 @@ const COMMAND_NAMES = [
     'attach',
     'discover',
     'delete',
+    'index',
 ];
 
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
@@ -74390,6 +74416,347 @@ class VerifyingStream extends external_node_stream_.Transform {
     }
 }
 
+;// CONCATENATED MODULE: ./src/oci/platform.ts
+
+/** What users write: lower-case GOOS/GOARCH-style names. */
+const WRITTEN_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** What a platform read from a registry may hold; anything else is treated as no platform. */
+const STORED_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+const PLATFORM_SYNTAX = 'os/arch[/variant][:os.version], such as linux/amd64 or linux/arm/v7';
+function invalid(text, why) {
+    return new OciError('INVALID_PLATFORM', `invalid platform ${JSON.stringify(text)}: ${why}`);
+}
+/** `os/arch[/variant][:os.version]` → a platform. */
+function parsePlatform(text) {
+    const colon = text.indexOf(':');
+    const path = colon < 0 ? text : text.slice(0, colon);
+    const osVersion = colon < 0 ? undefined : text.slice(colon + 1);
+    const parts = path.split('/');
+    if (parts.length < 2 || parts.length > 3) {
+        throw invalid(text, 'it needs an os and an architecture');
+    }
+    for (const part of parts) {
+        if (!WRITTEN_NAME.test(part)) {
+            throw invalid(text, `"${part}" is not lower-case letters, digits, '.', '_' or '-'`);
+        }
+    }
+    if (osVersion !== undefined && !STORED_NAME.test(osVersion)) {
+        throw invalid(text, `the os.version "${osVersion}" is empty or holds unusual characters`);
+    }
+    const [os = '', architecture = '', variant] = parts;
+    return canonicalPlatform({
+        os,
+        architecture,
+        ...(variant === undefined ? {} : { variant }),
+        ...(osVersion === undefined ? {} : { 'os.version': osVersion }),
+    });
+}
+/** `linux/arm/v7`, `windows/amd64:10.0.17763`; `+feature` for each os.feature. */
+function formatPlatform(platform) {
+    let text = `${platform.os}/${platform.architecture}`;
+    if (platform.variant)
+        text += `/${platform.variant}`;
+    if (platform['os.version'])
+        text += `:${platform['os.version']}`;
+    for (const feature of platform['os.features'] ?? [])
+        text += `+${feature}`;
+    return text;
+}
+/**
+ * The platform object with its keys in the order Go's image-spec types write them (as ORAS and
+ * docker do), so the same platform always gives the same bytes, and so the same digest.
+ */
+function canonicalPlatform(platform) {
+    const out = { architecture: platform.architecture, os: platform.os };
+    if (platform['os.version'])
+        out['os.version'] = platform['os.version'];
+    if (platform['os.features'] && platform['os.features'].length > 0) {
+        out['os.features'] = [...platform['os.features']];
+    }
+    if (platform.variant)
+        out.variant = platform.variant;
+    return out;
+}
+/**
+ * A platform read from a registry (an index entry, a config blob), or undefined when the value
+ * is no platform: os and architecture must be present, and every field a plain name. A value
+ * kept this way is safe to print.
+ */
+function storedPlatform(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const fields = value;
+    const name = (key) => {
+        const v = fields[key];
+        if (v === undefined || v === '')
+            return undefined;
+        return typeof v === 'string' && STORED_NAME.test(v) ? v : false;
+    };
+    const os = name('os');
+    const architecture = name('architecture');
+    const variant = name('variant');
+    const osVersion = name('os.version');
+    if (!os || !architecture || variant === false || osVersion === false)
+        return undefined;
+    const features = fields['os.features'];
+    if (features !== undefined &&
+        !(Array.isArray(features) && features.every((f) => typeof f === 'string' && STORED_NAME.test(f)))) {
+        return undefined;
+    }
+    return canonicalPlatform({
+        os,
+        architecture,
+        ...(variant ? { variant } : {}),
+        ...(osVersion ? { 'os.version': osVersion } : {}),
+        ...(features ? { 'os.features': features } : {}),
+    });
+}
+/**
+ * The platform a config blob names (an image config, or the config ORAS and `artifact-platform`
+ * write: the platform object itself), or undefined when it names none.
+ */
+function platformOfConfig(bytes) {
+    try {
+        return storedPlatform(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** arm64 without a variant is ARMv8 (image-spec's platform variants table). */
+function variantOf(platform) {
+    return platform.variant || (platform.architecture === 'arm64' ? 'v8' : undefined);
+}
+/**
+ * ORAS's rule (oras-go `internal/platform.Match`): os and architecture must be equal; variant
+ * and os.version only when `want` gives them; `want`'s os.features must all be in `got`'s.
+ * One addition: an arm64 entry without a variant counts as v8, as the image-spec says it is.
+ */
+function platformMatches(got, want) {
+    if (got === undefined)
+        return false;
+    if (got.os !== want.os || got.architecture !== want.architecture)
+        return false;
+    if (want['os.version'] && got['os.version'] !== want['os.version'])
+        return false;
+    if (want.variant && variantOf(got) !== variantOf(want))
+        return false;
+    const features = got['os.features'] ?? [];
+    return (want['os.features'] ?? []).every((feature) => features.includes(feature));
+}
+/** The same platform, for telling duplicate index entries apart. */
+function samePlatform(a, b) {
+    const features = (p) => [...(p['os.features'] ?? [])].sort().join(',');
+    return (a.os === b.os &&
+        a.architecture === b.architecture &&
+        variantOf(a) === variantOf(b) &&
+        (a['os.version'] ?? '') === (b['os.version'] ?? '') &&
+        features(a) === features(b));
+}
+
+;// CONCATENATED MODULE: ./src/oci/media-types.ts
+// Media types from the OCI image-spec v1.1 and the Docker v2 schema 2 formats.
+// https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
+const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
+const OCI_LAYER_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+/** What ORAS writes when no artifact type is given. */
+const UNKNOWN_ARTIFACT = 'application/vnd.unknown.artifact.v1';
+/** The config media type ORAS uses for image-spec v1.0 artifacts without a type. */
+const UNKNOWN_CONFIG = 'application/vnd.unknown.config.v1+json';
+/**
+ * The most a manifest or index may weigh, held whole in memory: distribution caps manifest
+ * bodies at 4 MiB, and so does every store here, on read and on write.
+ */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Sent on every manifest GET/HEAD: some registries answer 404 when a type is missing. */
+const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];
+const isManifestType = (mediaType) => MANIFEST_ACCEPT.includes(mediaType);
+const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
+// RFC 6838 restricted names, as the image-spec's descriptor schema checks them.
+const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
+
+;// CONCATENATED MODULE: ./src/oci/image-index.ts
+
+
+
+
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+function parseImageIndex(bytes, what) {
+    let raw;
+    try {
+        raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        throw new OciError('INVALID_MANIFEST', `${what} is not JSON`);
+    }
+    if (!isObject(raw) || !Array.isArray(raw['manifests'])) {
+        throw new OciError('INVALID_MANIFEST', `${what} is not an image index (no manifests array)`);
+    }
+    const entries = raw['manifests'].map((value, i) => indexEntryOf(value, `${what}: manifests[${i}]`));
+    return { entries, raw };
+}
+function indexEntryOf(value, what) {
+    if (!isObject(value))
+        throw new OciError('INVALID_MANIFEST', `${what} is not a descriptor`);
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
+        throw new OciError('INVALID_MANIFEST', `${what} needs a mediaType and a digest`);
+    }
+    // It is sent in an Accept header and printed when the entry is chosen: a media type only.
+    if (!isValidMediaType(mediaType)) {
+        throw new OciError('INVALID_MANIFEST', `${what}: its mediaType is not a media type`);
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        throw new OciError('INVALID_MANIFEST', `${what} has no valid size`);
+    }
+    let parsed;
+    try {
+        parsed = parseDigest(digest);
+    }
+    catch (error) {
+        throw new OciError('INVALID_MANIFEST', `${what}: ${error.message}`);
+    }
+    const platform = storedPlatform(value['platform']);
+    return {
+        descriptor: { mediaType, digest: parsed, size },
+        ...(platform ? { platform } : {}),
+        raw: value,
+    };
+}
+/**
+ * An index entry in Go's descriptor key order: mediaType, digest, size, platform. Without the
+ * manifest's `artifactType`, which ORAS copies in: containers/image before image-spec 1.1
+ * (skopeo 1.9, podman 4.3) cannot copy an index whose entries have it without re-writing it,
+ * which changes every digest.
+ */
+function entryJson(entry) {
+    const { mediaType, digest, size } = entry.descriptor;
+    const out = { mediaType, digest, size };
+    if (entry.platform)
+        out['platform'] = canonicalPlatform(entry.platform);
+    return out;
+}
+/**
+ * Compact JSON with Go's key order (schemaVersion, mediaType, artifactType, manifests, subject,
+ * annotations) and no timestamp: the same content always gives the same bytes.
+ */
+function buildImageIndex(content) {
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX };
+    if (content.artifactType)
+        index['artifactType'] = content.artifactType;
+    index['manifests'] = content.manifests;
+    if (content.subject !== undefined)
+        index['subject'] = content.subject;
+    if (content.annotations && Object.keys(content.annotations).length > 0) {
+        index['annotations'] = content.annotations;
+    }
+    const bytes = Buffer.from(JSON.stringify(index));
+    return {
+        descriptor: { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length },
+        bytes,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/oci/platform-select.ts
+
+
+
+
+
+
+/** A config bigger than this is no platform config (ORAS caps it alike). */
+const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
+/** `what` names the root in messages, such as `host/repo:v1`. */
+async function selectPlatform(source, root, want, what) {
+    const { bytes } = await source.fetchManifest(root);
+    if (isIndexType(root.mediaType)) {
+        const { entries } = parseImageIndex(bytes, what);
+        const chosen = entries.find((entry) => platformMatches(entry.platform, want));
+        if (chosen?.platform === undefined)
+            throw noneFor(what, want, entries);
+        return { manifest: chosen.descriptor, platform: chosen.platform, index: root };
+    }
+    const platform = await manifestPlatform(source, bytes, what);
+    if (platform !== undefined && platformMatches(platform, want)) {
+        return { manifest: root, platform };
+    }
+    throw new OciError('NOT_FOUND', `${what} is a single manifest, not an index, and ` +
+        (platform === undefined
+            ? `its config names no platform, so it cannot be taken for ${formatPlatform(want)}`
+            : `its config names ${formatPlatform(platform)}, not ${formatPlatform(want)}`));
+}
+function noneFor(what, want, entries) {
+    const listed = entries.flatMap((e) => (e.platform ? [formatPlatform(e.platform)] : []));
+    const without = entries.length - listed.length;
+    const shown = listed.slice(0, 10).join(', ');
+    const parts = [
+        ...(listed.length > 0 ? [`${shown}${listed.length > 10 ? ', …' : ''}`] : []),
+        ...(without > 0 ? [`${without} manifest(s) without a platform`] : []),
+    ];
+    return new OciError('NOT_FOUND', `${what} has no manifest for ${formatPlatform(want)}; it lists ` +
+        (parts.length > 0 ? parts.join(' and ') : 'no manifests at all'));
+}
+/**
+ * The platform a manifest's config names, or undefined: no config, the empty one, a config too
+ * big to be one, or one without os and architecture. Index bytes name no platform.
+ */
+async function manifestPlatform(source, manifestBytes, what) {
+    const config = configOf(manifestBytes);
+    if (config === undefined || config.mediaType === OCI_EMPTY)
+        return undefined;
+    if (config.size > MAX_CONFIG_BYTES || config.size === 0)
+        return undefined;
+    let bytes;
+    try {
+        const parts = [];
+        for await (const chunk of await source.fetch(config))
+            parts.push(chunk);
+        bytes = Buffer.concat(parts);
+    }
+    catch (error) {
+        throw new OciError(error instanceof OciError ? error.code : 'REGISTRY_ERROR', `${what}: reading its config ${config.digest} for its platform failed: ${logText(error.message)}`, { cause: error });
+    }
+    return platformOfConfig(bytes);
+}
+function configOf(manifestBytes) {
+    try {
+        const json = JSON.parse(Buffer.from(manifestBytes).toString('utf8'));
+        const config = json.config;
+        if (typeof config?.mediaType !== 'string' ||
+            typeof config.digest !== 'string' ||
+            typeof config.size !== 'number' ||
+            !Number.isSafeInteger(config.size)) {
+            return undefined;
+        }
+        return { mediaType: config.mediaType, digest: parseDigest(config.digest), size: config.size };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pick-platform.ts
+
+
+
+/** `root` itself when no platform is asked for; `what` names the root in messages. */
+async function pickPlatform(source, root, platform, what, log) {
+    if (platform === undefined)
+        return root;
+    const chosen = await selectPlatform(source, root, platform, what);
+    log.info(chosen.index === undefined
+        ? `Platform ${formatPlatform(platform)}: ${what} is a single manifest for ${formatPlatform(chosen.platform)}`
+        : `Platform ${formatPlatform(platform)}: manifest ${chosen.manifest.digest} (${formatPlatform(chosen.platform)}) of the index ${shortDigest(root.digest)}`);
+    return chosen.manifest;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/format.ts
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 /** 1536 → "1.5 KiB". */
@@ -74423,34 +74790,6 @@ const ORAS_CONTENT_UNPACK = 'io.deis.oras.content.unpack';
  * sets it on executables only; a layer without it is `0644`. ORAS and other pullers ignore it.
  */
 const FILE_MODE = 'io.github.oci-artifact-action.file.mode';
-
-;// CONCATENATED MODULE: ./src/oci/media-types.ts
-// Media types from the OCI image-spec v1.1 and the Docker v2 schema 2 formats.
-// https://github.com/opencontainers/image-spec/blob/v1.1.0/media-types.md
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
-const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
-const OCI_LAYER_TAR_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
-const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-/** What ORAS writes when no artifact type is given. */
-const UNKNOWN_ARTIFACT = 'application/vnd.unknown.artifact.v1';
-/** The config media type ORAS uses for image-spec v1.0 artifacts without a type. */
-const UNKNOWN_CONFIG = 'application/vnd.unknown.config.v1+json';
-/**
- * The most a manifest or index may weigh, held whole in memory: distribution caps manifest
- * bodies at 4 MiB, and so does every store here, on read and on write.
- */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** Sent on every manifest GET/HEAD: some registries answer 404 when a type is missing. */
-const MANIFEST_ACCEPT = [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST];
-const isManifestType = (mediaType) => MANIFEST_ACCEPT.includes(mediaType);
-const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
-// RFC 6838 restricted names, as the image-spec's descriptor schema checks them.
-const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
-const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
 
 ;// CONCATENATED MODULE: ./src/commands/pack/json-position.ts
 // Where a JSON text first breaks the grammar (RFC 8259, as JSON.parse reads it), as line and
@@ -74628,11 +74967,11 @@ function parseAnnotationFile(text, name) {
         const where = at === undefined ? '' : ` at line ${at.line}, column ${at.column}`;
         throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but it is not valid JSON${where}`);
     }
-    if (!isObject(parsed))
+    if (!annotations_isObject(parsed))
         throw new SpecError('annotation-file', name, FILE_FORMAT);
     const result = { manifest: {}, config: {}, layers: new Map() };
     for (const [key, value] of Object.entries(parsed)) {
-        if (!isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+        if (!annotations_isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
             throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but the value of "${key}" is not an object of strings`);
         }
         const annotations = value;
@@ -74674,7 +75013,7 @@ function mergeAnnotations(input, sources) {
     }
     return merged;
 }
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const annotations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 ;// CONCATENATED MODULE: ./src/oci/no-follow.ts
 // Opening an existing file for reading without following a symbolic link at its last name.
@@ -79125,6 +79464,18 @@ const artifactTypeOf = (manifest) => manifest.artifactType ?? manifest.config.me
 /** Compact JSON, as the digest is taken over these exact bytes. */
 const manifestBytes = (manifest) => Buffer.from(JSON.stringify(manifest));
 
+;// CONCATENATED MODULE: ./src/commands/pack/platform-config.ts
+
+
+
+function platformConfig(platform) {
+    const bytes = Buffer.from(JSON.stringify(canonicalPlatform(platform)));
+    return {
+        bytes,
+        blob: { digest: digestBytes(bytes), size: bytes.length, mediaType: OCI_IMAGE_CONFIG },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/progress.ts
 // Progress lines that read well in CI logs: no TTY bars and no flood. Only work above a size
 // threshold reports, and at most every few seconds or every tenth of the way. Transfers, packing
@@ -79933,6 +80284,7 @@ function kindOf(stats) {
 
 
 
+
 /** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
 const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 async function packArtifact(spec, log) {
@@ -79958,6 +80310,11 @@ async function packArtifact(spec, log) {
         checkLayerTitles(annotationFile, spec.annotationFile, entries.map((e) => e.title));
     }
     const config = await readConfig(spec, workspace);
+    const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
+    // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
+    const artifactType = spec.artifactType ??
+        (platform !== undefined && spec.imageSpec === 'v1.1' ? UNKNOWN_ARTIFACT : undefined);
+    const planConfig = config?.blob ?? platform?.blob;
     const layers = await prepareLayers(entries, {
         tempDir: spec.tempDir,
         excludes,
@@ -79990,8 +80347,8 @@ async function packArtifact(spec, log) {
     }
     const plan = {
         imageSpec: spec.imageSpec,
-        ...(spec.artifactType === undefined ? {} : { artifactType: spec.artifactType }),
-        ...(config === undefined ? {} : { config: config.blob }),
+        ...(artifactType === undefined ? {} : { artifactType }),
+        ...(planConfig === undefined ? {} : { config: planConfig }),
         configAnnotations: sortKeys(annotationFile?.config ?? {}),
         layers: layers.map((l) => l.descriptor),
         ...(spec.subject === undefined ? {} : { subject: spec.subject }),
@@ -80001,8 +80358,12 @@ async function packArtifact(spec, log) {
     const bytes = manifestBytes(manifest);
     const configBlob = {
         descriptor: configDescriptor(plan),
-        source: config === undefined ? { bytes: EMPTY_JSON } : { file: config.file },
-        label: config === undefined ? 'config {}' : 'config',
+        source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
+        label: config === undefined
+            ? platform === undefined
+                ? 'config {}'
+                : 'config (platform)'
+            : 'config',
     };
     return {
         kind: 'packed',
@@ -80348,6 +80709,7 @@ function reportNothingFound(found, options, log) {
 ;// CONCATENATED MODULE: ./src/commands/attach.ts
 
 
+
 /** Attaches, or, when `files` matched nothing and if-no-files-found allows it, attaches nothing. */
 async function attachArtifact(target, options, log) {
     const resolved = await target.resolve(options.subjectReference).catch((error) => {
@@ -80356,10 +80718,12 @@ async function attachArtifact(target, options, log) {
         }
         throw error;
     });
+    const what = `${options.name}${options.subjectReference.includes(':') ? '@' : ':'}${options.subjectReference}`;
+    const picked = await pickPlatform(target, resolved, options.subjectPlatform, what, log);
     const subject = {
-        mediaType: resolved.mediaType,
-        digest: resolved.digest,
-        size: resolved.size,
+        mediaType: picked.mediaType,
+        digest: picked.digest,
+        size: picked.size,
     };
     const result = await pushArtifact(target, { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` }, log);
     return result.kind === 'packed' ? { ...result, subject } : result;
@@ -81425,7 +81789,7 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const PORT = /^[0-9]+$/;
 const IPV6 = /^\[[a-fA-F0-9:.]+(?:%[a-zA-Z0-9]+)?\]$/;
 const MAX_NAME_LENGTH = 255;
-function invalid(value, why) {
+function reference_invalid(value, why) {
     return new OciError('INVALID_REFERENCE', `invalid reference "${value}": ${why}`);
 }
 /** host, host:port, IPv4, or [IPv6] with an optional port. */
@@ -81467,9 +81831,9 @@ function looksLikeRegistry(component) {
 }
 function parseReference(value, options = {}) {
     if (value === '')
-        throw invalid(value, 'it is empty');
+        throw reference_invalid(value, 'it is empty');
     if (/\s/.test(value))
-        throw invalid(value, 'it contains whitespace');
+        throw reference_invalid(value, 'it contains whitespace');
     let rest = value;
     let digest;
     const at = rest.indexOf('@');
@@ -81483,7 +81847,7 @@ function parseReference(value, options = {}) {
             // digest itself may contain ':' so split at the quote).
             const message = error.message;
             const expected = message.slice(message.lastIndexOf('": ') + 3);
-            throw invalid(value, `the digest "${digestPart}" is not valid: ${expected}`);
+            throw reference_invalid(value, `the digest "${digestPart}" is not valid: ${expected}`);
         }
         rest = rest.slice(0, at);
     }
@@ -81493,7 +81857,7 @@ function parseReference(value, options = {}) {
         tag = rest.slice(lastColon + 1);
         rest = rest.slice(0, lastColon);
         if (!TAG.test(tag)) {
-            throw invalid(value, `the tag "${tag}" must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
+            throw reference_invalid(value, `the tag "${tag}" must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
         }
     }
     let registry;
@@ -81503,15 +81867,15 @@ function parseReference(value, options = {}) {
         registry = rest.slice(0, slash);
         repository = rest.slice(slash + 1);
         if (!isValidRegistry(registry)) {
-            throw invalid(value, `the registry "${registry}" is not a valid host[:port]`);
+            throw reference_invalid(value, `the registry "${registry}" is not a valid host[:port]`);
         }
     }
     registry ??= options.defaultRegistry ?? DOCKER_HUB;
     if (repository === '')
-        throw invalid(value, 'the repository name is empty');
+        throw reference_invalid(value, 'the repository name is empty');
     for (const component of repository.split('/')) {
         if (!PATH_COMPONENT.test(component)) {
-            throw invalid(value, `the repository path component "${component}" must be lowercase letters and digits, separated by '.', '_', '__' or '-'`);
+            throw reference_invalid(value, `the repository path component "${component}" must be lowercase letters and digits, separated by '.', '_', '__' or '-'`);
         }
     }
     if (DOCKER_HUB_ALIASES.has(registry)) {
@@ -81520,7 +81884,7 @@ function parseReference(value, options = {}) {
             repository = `library/${repository}`;
     }
     if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
-        throw invalid(value, `the name is longer than ${MAX_NAME_LENGTH} characters`);
+        throw reference_invalid(value, `the name is longer than ${MAX_NAME_LENGTH} characters`);
     }
     return {
         registry,
@@ -84398,6 +84762,84 @@ async function openTarget(spec, options = {}) {
     return new RemoteRepository(spec.reference, spec.options);
 }
 
+;// CONCATENATED MODULE: ./src/oci/host-platform.ts
+
+const OS_NAMES = { win32: 'windows', sunos: 'solaris' };
+const ARCH_NAMES = {
+    x64: 'amd64',
+    ia32: '386',
+    mipsel: 'mipsle',
+    mips64el: 'mips64le',
+};
+function hostPlatform(host = currentHost()) {
+    const os = OS_NAMES[host.platform] ?? host.platform;
+    let architecture = ARCH_NAMES[host.arch] ?? host.arch;
+    // Node says ppc64 for little-endian Linux builds too (the only ones it ships for Linux).
+    if (host.arch === 'ppc64' && host.platform === 'linux')
+        architecture = 'ppc64le';
+    let variant;
+    if (architecture === 'arm64')
+        variant = 'v8';
+    if (architecture === 'arm' && /^\d+$/.test(String(host.armVersion ?? ''))) {
+        variant = `v${String(host.armVersion)}`;
+    }
+    return canonicalPlatform({ os, architecture, ...(variant ? { variant } : {}) });
+}
+function currentHost() {
+    const variables = process.config.variables;
+    return {
+        platform: process.platform,
+        arch: process.arch,
+        ...(variables.arm_version === undefined ? {} : { armVersion: variables.arm_version }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/platform.ts
+
+
+
+
+
+/** `platform`: undefined when empty; `auto` is the runner's own OS and architecture. */
+function readPlatform() {
+    const value = readString('platform');
+    if (value === '')
+        return undefined;
+    if (value.toLowerCase() === 'auto')
+        return hostPlatform();
+    return parsePlatformInput('platform', value, `"auto", or ${PLATFORM_SYNTAX}`);
+}
+/**
+ * `artifact-platform`, checked against the inputs it cannot go with: the platform is written
+ * as the config, so not with `config`; and with image-spec v1.0 the config's media type is the
+ * artifact type, so not with `artifact-type` (ORAS refuses both alike).
+ */
+function readArtifactPlatform() {
+    const value = readString('artifact-platform');
+    if (value === '')
+        return undefined;
+    const platform = parsePlatformInput('artifact-platform', value, PLATFORM_SYNTAX);
+    if (readString('config') !== '') {
+        throw new input_error_InputError('artifact-platform', value, 'nothing when "config" is given: the platform is written as the config');
+    }
+    if (readString('image-spec') === 'v1.0' && readString('artifact-type') !== '') {
+        throw new input_error_InputError('artifact-type', readString('artifact-type'), 'nothing with "artifact-platform" and image-spec v1.0: there the config media type is the artifact type, and the platform config is an image config');
+    }
+    return platform;
+}
+/** A platform as written in an input (or in a line of one, as `platform=…`). */
+function parsePlatformInput(input, value, expected) {
+    try {
+        return parsePlatform(value);
+    }
+    catch (error) {
+        if (error instanceof OciError) {
+            throw new input_error_InputError(input, value, `${expected} (${error.message})`);
+        }
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
 // Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
 const byte_size_UNITS = {
@@ -84496,9 +84938,8 @@ function knob(env, name) {
 
 const REFERENCE_EXPECTED = 'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
-function readReference(referenceInput = 'reference', registryInput = 'registry') {
+function readReference(referenceInput = 'reference', registryInput = 'registry', reference = readString(referenceInput)) {
     const registry = readString(registryInput);
-    const reference = readString(referenceInput);
     if (registry !== '' && !isValidRegistry(registry)) {
         throw new input_error_InputError(registryInput, registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
     }
@@ -84607,8 +85048,11 @@ function withChunkSize(spec) {
         spec.options.chunkSize = chunkSize;
     return spec;
 }
-/** `layout` when given, else `registry` + `reference`. */
-function readTargetSpec() {
+/**
+ * `layout` when given, else `registry` + `reference`. `given` is one reference of several (a
+ * line of `reference`), and `options` the connection they share.
+ */
+function readTargetSpec(given, options) {
     const layout = readString('layout');
     const registry = readString('registry');
     if (layout !== '' && registry !== '') {
@@ -84616,16 +85060,16 @@ function readTargetSpec() {
         throw new input_error_InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
     }
     if (layout !== '')
-        return readLayoutSpec(layout);
+        return readLayoutSpec(layout, given);
     const spec = {
         kind: 'remote',
-        reference: readReference(),
-        options: readRemoteOptions(),
+        reference: readReference('reference', 'registry', given ?? readString('reference')),
+        options: options ?? readRemoteOptions(),
     };
     return spec;
 }
-function readLayoutSpec(path) {
-    const selector = readString('reference');
+function readLayoutSpec(path, given) {
+    const selector = given ?? readString('reference');
     const spec = { kind: 'layout', path, lock: layoutLockOptions() };
     return selector === '' ? spec : { ...spec, selector };
 }
@@ -84727,6 +85171,7 @@ function tagNames(lines, target) {
 
 
 
+
 const MEDIA_TYPE_EXPECTED = 'a media type type/subtype, such as application/vnd.example.report.v1+json';
 const push_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 /** `host/repo` for a registry, the path as given for a layout folder. */
@@ -84775,6 +85220,9 @@ async function readPushInputs(command) {
         options.config = readConfigSpec(config);
     if (annotationFile !== '')
         options.annotationFile = annotationFile;
+    const platform = readArtifactPlatform();
+    if (platform !== undefined)
+        options.platform = platform;
     return selector === undefined ? { target, options } : { target, options, selector };
 }
 /** The tag a push writes: the reference's tag, `latest` when none is given. */
@@ -85155,6 +85603,7 @@ async function asInputError(body) {
 
 
 
+
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 async function runAttach() {
     const { target: spec, options, selector } = await readPushInputs('attach');
@@ -85165,8 +85614,14 @@ async function runAttach() {
     if (options.imageSpec !== 'v1.1') {
         throw new input_error_InputError('image-spec', options.imageSpec, 'v1.1: only it has the subject field attach needs');
     }
+    const subjectPlatform = readPlatform();
     const target = await openTarget(spec, { create: false });
-    const result = await asInputError(() => attachArtifact(target, { ...options, artifactType, subjectReference: selector ?? 'latest' }, actionLog));
+    const result = await asInputError(() => attachArtifact(target, {
+        ...options,
+        artifactType,
+        subjectReference: selector ?? 'latest',
+        ...(subjectPlatform === undefined ? {} : { subjectPlatform }),
+    }, actionLog));
     if (result.kind === 'nothing-found')
         return;
     await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
@@ -85397,9 +85852,14 @@ includeDigestTags, log) {
 
 
 
-async function resolve_resolveManifest(store, selector, log) {
+
+async function resolve_resolveManifest(store, selector, log, 
+/** The manifest for this platform when the reference is an index. */
+platform) {
     return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
-        const descriptor = await resolveSelected(store, selector);
+        const root = await resolveSelected(store, selector);
+        const what = selectedName(store.name, selector);
+        const descriptor = await pickPlatform(store.target, root, platform, what, log);
         log.info(`Digest:     ${descriptor.digest}`);
         log.info(`Media type: ${logText(descriptor.mediaType)}`);
         log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
@@ -85462,6 +85922,7 @@ function selectedName(name, selector) {
 
 
 
+
 const copy_VERB = {
     uploaded: 'Copied ',
     exists: 'Exists ',
@@ -85477,7 +85938,8 @@ async function copyArtifact(source, openDestination, options, log) {
         ? options.destinationName
         : `${options.destinationName}:${options.tag}`;
     return log.group(`Copy ${from} to ${to}`, async () => {
-        const root = await resolveSelected(source, options.selector);
+        const named = await resolveSelected(source, options.selector);
+        const root = await pickPlatform(source.target, named, options.platform, from, log);
         log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
         const destination = await openDestination();
         const result = await copyGraph(source.target, destination, root, {
@@ -85768,9 +86230,11 @@ function referrersMarkdown(name, referrers) {
 
 
 
+
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 async function runCopy() {
     const inputs = readCopyInputs();
+    const platform = readPlatform();
     const { destination } = inputs;
     // A layout folder this copy creates is removed again if the copy fails.
     const createdLayout = destination.kind === 'layout' && !(await (0,promises_.stat)(destination.path).catch(() => undefined))
@@ -85785,6 +86249,7 @@ async function runCopy() {
             destinationName: inputs.destinationName,
             ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
             ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+            ...(platform === undefined ? {} : { platform }),
         }, actionLog);
     }
     catch (error) {
@@ -85863,11 +86328,16 @@ async function runDelete() {
 
 
 
+
 async function discoverReferrers(store, selector, 
 /** Only referrers of this artifact type; all when undefined. */
-artifactType, log) {
-    return log.group(`Discover referrers of ${selectedName(store.name, selector)}`, async () => {
-        const subject = await resolveSelected(store, selector);
+artifactType, log, 
+/** The subject is this platform's manifest when the reference is an index. */
+platform) {
+    const what = selectedName(store.name, selector);
+    return log.group(`Discover referrers of ${what}`, async () => {
+        const root = await resolveSelected(store, selector);
+        const subject = await pickPlatform(store.target, root, platform, what, log);
         log.info(`Subject ${subject.digest}`);
         const found = await store.target.referrers(subject, artifactType);
         // The listing is an index the registry (or anyone who could push the tag-schema index)
@@ -85904,12 +86374,14 @@ function toReferrer(d) {
 
 
 
+
 /** Reads the inputs of `command: discover`, runs it, and writes its outputs and job summary. */
 async function runDiscover() {
     const { target, selector, name } = readSelectedTarget();
     const artifactType = readArtifactTypeFilter();
+    const platform = readPlatform();
     const store = await openNamedTarget(target, actionLog);
-    const result = await discoverReferrers(store, selector, artifactType, actionLog);
+    const result = await discoverReferrers(store, selector, artifactType, actionLog, platform);
     setJsonOutput('referrers', result.referrers);
     const facts = [
         ['Subject', code(`${name}@${result.subject.digest}`)],
@@ -85920,6 +86392,507 @@ async function runDiscover() {
     await writeSummary([
         ...factsMarkdown(`Referrers of ${code(headingName(name, selector))}`, facts),
         ...referrersMarkdown(name, result.referrers),
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/errors.ts
+// Why `index` refused to write an index. Transport and content failures stay OciErrors.
+class IndexError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.name = 'IndexError';
+        this.code = code;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/edit.ts
+
+
+
+/** Entries of a new index; two lines with the same manifest or platform are refused. */
+function newEntries(entries) {
+    refuseDuplicates(entries);
+    return entries.map(jsonOf);
+}
+/**
+ * Applies removals, then additions, to the entries of an index. With `strict`, a removal that
+ * matches nothing is an error; a repeat after a concurrent write is lenient, since another
+ * writer may have removed the same entry.
+ */
+function applyEdit(existing, removals, additions, strict) {
+    refuseDuplicates(additions);
+    const removed = removals.map((removal) => ({
+        written: removal.written,
+        digests: [],
+    }));
+    const kept = existing.filter((entry) => {
+        const index = removals.findIndex((removal) => removes(removal, entry));
+        if (index < 0)
+            return true;
+        removed[index]?.digests.push(entry.descriptor.digest);
+        return false;
+    });
+    if (strict) {
+        const idle = removed.find((r) => r.digests.length === 0);
+        if (idle) {
+            throw new IndexError('NOTHING_REMOVED', `"remove" line ${JSON.stringify(idle.written)} matches no entry of the index; nothing was written`);
+        }
+    }
+    const replaced = additions.map((a) => ({ written: a.written, digests: [] }));
+    const placed = new Set();
+    const manifests = [];
+    for (const entry of kept) {
+        const index = additions.findIndex((addition) => takesThePlaceOf(addition, entry));
+        if (index < 0) {
+            manifests.push(entry.raw);
+            continue;
+        }
+        replaced[index]?.digests.push(entry.descriptor.digest);
+        // Several listed entries for one platform leave one: the addition, where the first was.
+        if (!placed.has(index))
+            manifests.push(jsonOf(additions[index]));
+        placed.add(index);
+    }
+    const appended = additions.filter((_, index) => !placed.has(index));
+    manifests.push(...appended.map(jsonOf));
+    return {
+        manifests,
+        removed,
+        replaced: replaced.filter((r) => r.digests.length > 0),
+        appended: appended.map((a) => a.written),
+    };
+}
+function removes(removal, entry) {
+    return removal.kind === 'digest'
+        ? entry.descriptor.digest === removal.digest
+        : entry.platform !== undefined && samePlatform(entry.platform, removal.platform);
+}
+function takesThePlaceOf(addition, entry) {
+    if (addition.descriptor.digest === entry.descriptor.digest)
+        return true;
+    return (addition.platform !== undefined &&
+        entry.platform !== undefined &&
+        samePlatform(addition.platform, entry.platform));
+}
+function refuseDuplicates(entries) {
+    entries.forEach((entry, i) => {
+        for (const earlier of entries.slice(0, i)) {
+            if (earlier.descriptor.digest === entry.descriptor.digest) {
+                throw new IndexError('DUPLICATE_ENTRY', `${JSON.stringify(earlier.written)} and ${JSON.stringify(entry.written)} are the same manifest (${entry.descriptor.digest}); list it once`);
+            }
+            if (earlier.platform && entry.platform && samePlatform(earlier.platform, entry.platform)) {
+                throw new IndexError('DUPLICATE_ENTRY', `${JSON.stringify(earlier.written)} and ${JSON.stringify(entry.written)} are both ${formatPlatform(entry.platform)}; an index lists one manifest per platform, or "platform" could not tell them apart`);
+            }
+        }
+    });
+}
+const jsonOf = (entry) => entryJson({
+    descriptor: entry.descriptor,
+    ...(entry.platform ? { platform: entry.platform } : {}),
+});
+
+;// CONCATENATED MODULE: ./src/commands/image-index/read-entry.ts
+
+
+
+
+
+
+
+
+
+/** The store and the tag or digest a source names. */
+async function locate(source, ctx) {
+    if (source.kind === 'here')
+        return { store: ctx.here, selector: source.selector };
+    const { reference } = source;
+    const selector = reference.digest ?? reference.tag;
+    if (selector === undefined)
+        throw new Error(`${formatReference(reference)}: no tag or digest`);
+    return { store: await ctx.open(reference), selector, mountFrom: reference.repository };
+}
+/** The digest a source names now (a digest is taken as it is). */
+async function digestOf(source, ctx) {
+    const { store, selector } = await locate(source, ctx);
+    return resolveSelected(store, selector);
+}
+async function readEntry(spec, ctx) {
+    const { log } = ctx;
+    const { store, selector, mountFrom } = await locate(spec.source, ctx);
+    const what = selectedName(store.name, selector);
+    const descriptor = await resolveSelected(store, selector);
+    if (!isManifestType(descriptor.mediaType)) {
+        throw new IndexError('NOT_A_MANIFEST', `${what} is ${quoted(descriptor.mediaType)}, not a manifest or index that an index can list`);
+    }
+    const { bytes } = await store.target.fetchManifest(descriptor);
+    if (mountFrom !== undefined)
+        await copyIn(store, descriptor, mountFrom, ctx);
+    let platform = spec.platform;
+    let from = 'given';
+    if (platform === undefined && !isIndexType(descriptor.mediaType)) {
+        platform = await manifestPlatform(store.target, bytes, what);
+        from = 'from its config';
+    }
+    log.info(`Entry ${shortDigest(descriptor.digest)} ` +
+        (platform ? `${formatPlatform(platform)} (${from})` : 'without a platform') +
+        ` ← ${spec.written}`);
+    if (platform === undefined) {
+        log.warning(`${JSON.stringify(spec.written)} names no platform (none on its line, none in its config): "platform" never picks it. ` +
+            'Give it platform=os/arch on its line, or push it with artifact-platform.');
+    }
+    return {
+        written: spec.written,
+        descriptor: {
+            mediaType: descriptor.mediaType,
+            digest: descriptor.digest,
+            size: descriptor.size,
+        },
+        ...(platform ? { platform } : {}),
+    };
+}
+/** Copies a manifest of another repository (and what it reaches) into the index's one. */
+async function copyIn(store, descriptor, mountFrom, ctx) {
+    const result = await copyGraph(store.target, ctx.here.target, descriptor, {
+        concurrency: ctx.concurrency,
+        mountFrom,
+    });
+    const { uploaded, mounted, exists } = result.blobs;
+    ctx.log.info(`Copied ${store.name}@${descriptor.digest} into ${ctx.here.name}: ` +
+        `${mounted} blob(s) mounted, ${uploaded} uploaded, ${exists} already there`);
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/write-index.ts
+
+
+
+
+
+
+
+
+
+
+/** How many times an update is applied again after another writer replaced the tag. */
+const UPDATE_ATTEMPTS = 4;
+async function createIndex(ctx, specs, options) {
+    const { here, log } = ctx;
+    return done(ctx, await log.group(`Create index ${selectedName(here.name, options.selector)}`, async () => {
+        const entries = [];
+        for (const spec of specs)
+            entries.push(await readEntry(spec, ctx));
+        const built = buildImageIndex({
+            manifests: newEntries(entries),
+            ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+            annotations: options.annotations,
+        });
+        await push(ctx, built, options.selector, options);
+        return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
+    }));
+}
+async function write_index_updateIndex(ctx, additions, removalSpecs, options) {
+    const { here, log } = ctx;
+    const where = selectedName(here.name, options.selector);
+    return done(ctx, await log.group(`Update index ${where}`, async () => {
+        const removals = [];
+        for (const spec of removalSpecs)
+            removals.push(await removalOf(spec, ctx));
+        const added = [];
+        for (const spec of additions)
+            added.push(await readEntry(spec, ctx));
+        const byTag = !isDigest(options.selector);
+        let current = await resolveSelected(here, options.selector);
+        for (let attempt = 1;; attempt++) {
+            const built = await edited(ctx, current, where, removals, added, options, attempt === 1);
+            await push(ctx, built, byTag ? options.selector : undefined, options);
+            if (!byTag)
+                return { ...built, tags: await tagMore(ctx, built, [], options) };
+            // Read back: did another writer replace the tag between our read and our write?
+            const now = await here.target.resolve(options.selector);
+            if (now.digest === built.descriptor.digest) {
+                return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
+            }
+            if (attempt >= UPDATE_ATTEMPTS) {
+                throw new IndexError('CONCURRENT_UPDATE', `${where} was replaced by another writer ${attempt} times while this update wrote it (it is now ${now.digest}); ` +
+                    'update one index from one job at a time, or create it in one fan-in job');
+            }
+            log.warning(`${where} was replaced by another writer meanwhile (now ${shortDigest(now.digest)}); applying this update again on top of it`);
+            current = now;
+        }
+    }));
+}
+/** The index `current` with the edit applied, built. */
+async function edited(ctx, current, where, removals, added, options, strict) {
+    if (!isIndexType(current.mediaType)) {
+        throw new IndexError('NOT_AN_INDEX', `${where} is ${quoted(current.mediaType)}, not an index: "add" and "remove" edit an existing index; list the manifests in "manifests" to create one`);
+    }
+    const { bytes } = await ctx.here.target.fetchManifest(current);
+    const { entries, raw } = parseImageIndex(bytes, where);
+    const result = applyEdit(entries, removals, added, strict);
+    for (const { written, digests } of result.removed) {
+        ctx.log.info(`Removed ${digests.map(shortDigest).join(', ') || 'nothing'} ← ${written}`);
+    }
+    for (const { written, digests } of result.replaced) {
+        ctx.log.info(`Replaced ${digests.map(shortDigest).join(', ')} ← ${written}`);
+    }
+    const artifactType = options.artifactType ?? (typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '');
+    const existing = raw['annotations'];
+    const annotations = {
+        ...(typeof existing === 'object' && existing !== null ? existing : {}),
+        ...options.annotations,
+    };
+    return buildImageIndex({
+        manifests: result.manifests,
+        ...(artifactType ? { artifactType } : {}),
+        ...(raw['subject'] === undefined ? {} : { subject: raw['subject'] }),
+        annotations,
+    });
+}
+async function removalOf(spec, ctx) {
+    if (spec.kind === 'platform')
+        return spec;
+    // A digest is taken as written: the manifest may be gone from the repository by now.
+    const source = spec.source;
+    if (source.kind === 'here' && isDigest(source.selector)) {
+        return { kind: 'digest', written: spec.written, digest: parseDigest(source.selector) };
+    }
+    if (source.kind === 'repository' && source.reference.digest !== undefined) {
+        return { kind: 'digest', written: spec.written, digest: source.reference.digest };
+    }
+    return { kind: 'digest', written: spec.written, digest: (await digestOf(source, ctx)).digest };
+}
+async function push(ctx, built, tag, options) {
+    const cancellation = options.cancellation ?? processCancellation;
+    // The last point at which a cancelled index stops with nothing tagged. Once sent, the index
+    // (with the referrers index that lists it, when it has a subject) is seen through.
+    cancellation.throwIfRequested();
+    await cancellation.uninterruptible(() => ctx.here.target.pushManifest(built.descriptor, built.bytes, tag));
+    ctx.log.info(`Pushed index ${shortDigest(built.descriptor.digest)} (${built.bytes.length} bytes)${tag === undefined ? '' : ` as ${tag}`}`);
+}
+async function tagMore(ctx, built, tags, options) {
+    const cancellation = options.cancellation ?? processCancellation;
+    for (const tag of options.tags) {
+        if (tags.includes(tag))
+            continue;
+        cancellation.throwIfRequested();
+        await ctx.here.target.tag(built.descriptor, tag);
+        ctx.log.info(`Tagged ${tag}`);
+        tags.push(tag);
+    }
+    return tags;
+}
+function done(ctx, result) {
+    const platforms = parseImageIndex(result.bytes, 'index').entries.map((e) => e.platform ? formatPlatform(e.platform) : 'no platform');
+    ctx.log.info(`Pushed ${ctx.here.name}@${result.descriptor.digest}: ${platforms.length} manifest(s) (${platforms.join(', ')})`);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/image-index.ts
+
+
+
+
+
+
+
+
+
+
+const ENTRY_EXPECTED = "a tag or digest of the index's repository, or a reference host/repo:tag or repo@sha256:…, then optionally platform=os/arch[/variant]";
+const image_index_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+function readIndexInputs() {
+    const target = readTargetSpec();
+    const given = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const work = readWork(target);
+    if (work.kind === 'create' && given !== undefined && isDigest(given)) {
+        throw new input_error_InputError('reference', readString('reference'), 'repo[:tag] without a digest: index computes the digest of the index it creates');
+    }
+    const inputs = {
+        target,
+        name: nameOf(target),
+        selector: given ?? 'latest',
+        work,
+        annotations: readIndexAnnotations(),
+        tags: readTags(),
+        concurrency: readInteger('concurrency', 1, 64, 5),
+    };
+    const artifactType = readString('artifact-type');
+    if (artifactType !== '') {
+        if (!isValidMediaType(artifactType)) {
+            throw new input_error_InputError('artifact-type', artifactType, 'a media type type/subtype, such as application/vnd.example.build.v1');
+        }
+        inputs.artifactType = artifactType;
+    }
+    return inputs;
+}
+function readWork(target) {
+    const manifests = readLines('manifests');
+    const add = readLines('add');
+    const remove = readLines('remove');
+    if (manifests.length > 0 && (add.length > 0 || remove.length > 0)) {
+        throw new input_error_InputError('manifests', manifests[0] ?? '', 'nothing when "add" or "remove" is given: "manifests" creates an index, "add" and "remove" edit the one "reference" names');
+    }
+    if (manifests.length > 0) {
+        return { kind: 'create', manifests: manifests.map((l) => image_index_entryOf('manifests', l, target)) };
+    }
+    if (add.length === 0 && remove.length === 0) {
+        throw new input_error_InputError('manifests', '', `the manifests of the index, one per line: ${ENTRY_EXPECTED}; or "add"/"remove" lines to edit the index "reference" names`);
+    }
+    return {
+        kind: 'update',
+        add: add.map((line) => image_index_entryOf('add', line, target)),
+        remove: remove.map((line) => image_index_removalOf(line, target)),
+    };
+}
+/** `ref [platform=os/arch[/variant]]` */
+function image_index_entryOf(input, line, target) {
+    const [ref = '', ...options] = line.split(/\s+/);
+    const spec = { written: line, source: sourceOf(input, line, ref, target) };
+    for (const option of options) {
+        if (!option.startsWith('platform=') || spec.platform !== undefined) {
+            throw new input_error_InputError(input, line, ENTRY_EXPECTED);
+        }
+        spec.platform = parsePlatformInput(input, option.slice('platform='.length), PLATFORM_SYNTAX);
+    }
+    return spec;
+}
+/** `platform=os/arch[/variant]`, or a tag, digest or reference of the manifest to remove. */
+function image_index_removalOf(line, target) {
+    if (/\s/.test(line)) {
+        throw new input_error_InputError('remove', line, 'one entry per line: a digest, tag or reference of the manifest to remove, or platform=os/arch[/variant]');
+    }
+    if (line.startsWith('platform=')) {
+        const platform = parsePlatformInput('remove', line.slice('platform='.length), PLATFORM_SYNTAX);
+        return { kind: 'platform', written: line, platform };
+    }
+    return { kind: 'manifest', written: line, source: sourceOf('remove', line, line, target) };
+}
+/**
+ * A digest or tag is one of the index's own repository; anything else is a reference, which
+ * must be on the same registry (its manifest is copied in, blobs mounted).
+ */
+function sourceOf(input, line, ref, target) {
+    if (isDigest(ref) || isValidTag(ref))
+        return { kind: 'here', selector: ref };
+    if (target.kind === 'layout') {
+        throw new input_error_InputError(input, line, 'a tag or digest inside the layout folder');
+    }
+    const { registry, repository } = target.reference;
+    let reference;
+    try {
+        reference = parseReference(ref, { defaultRegistry: registry });
+    }
+    catch (error) {
+        if (error instanceof OciError) {
+            throw new input_error_InputError(input, line, `${ENTRY_EXPECTED} (${error.message})`);
+        }
+        throw error;
+    }
+    if (reference.registry !== registry) {
+        throw new input_error_InputError(input, line, `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`);
+    }
+    const selector = reference.digest ?? reference.tag;
+    if (selector === undefined) {
+        throw new input_error_InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
+    }
+    return reference.repository === repository
+        ? { kind: 'here', selector }
+        : { kind: 'repository', reference };
+}
+function readIndexAnnotations() {
+    const annotations = readKeyValues('annotations');
+    for (const key of Object.keys(annotations)) {
+        if (!/^[\x21-\x7e]+$/.test(key)) {
+            throw new input_error_InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
+        }
+    }
+    return annotations;
+}
+function readTags() {
+    const tags = readLines('tags');
+    for (const tag of tags) {
+        if (!isValidTag(tag))
+            throw new input_error_InputError('tags', tag, `one tag per line, each ${image_index_TAG_EXPECTED}`);
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/action/commands/index.ts
+
+
+
+
+
+
+
+
+
+/** Reads the inputs of `command: index`, runs it, and writes its outputs and job summary. */
+async function runIndex() {
+    const inputs = readIndexInputs();
+    const { target } = inputs;
+    const here = await openNamedTarget(target, actionLog);
+    const ctx = {
+        here,
+        // Only reached for a registry: the inputs refuse references from a layout folder.
+        open: (reference) => target.kind === 'remote'
+            ? openNamedTarget({ kind: 'remote', reference, options: target.options }, actionLog)
+            : Promise.reject(new Error('a layout folder lists only its own manifests')),
+        concurrency: inputs.concurrency,
+        log: actionLog,
+    };
+    const options = {
+        selector: inputs.selector,
+        annotations: inputs.annotations,
+        tags: inputs.tags,
+        ...(inputs.artifactType === undefined ? {} : { artifactType: inputs.artifactType }),
+    };
+    const result = inputs.work.kind === 'create'
+        ? await createIndex(ctx, inputs.work.manifests, options)
+        : await write_index_updateIndex(ctx, inputs.work.add, inputs.work.remove, options);
+    await report(inputs, result);
+}
+async function report(inputs, result) {
+    const { name } = inputs;
+    const digest = result.descriptor.digest;
+    const reference = `${name}@${digest}`;
+    const { entries, raw } = parseImageIndex(result.bytes, 'the index');
+    const artifactType = typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '';
+    setOutputs({
+        digest,
+        reference,
+        'media-type': result.descriptor.mediaType,
+        'artifact-type': artifactType,
+        size: result.descriptor.size,
+        // The exact bytes whose digest is `digest`.
+        manifest: result.bytes.toString('utf8'),
+        tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
+    });
+    // An updated index may hold another tool's entries: their media types and the index's
+    // artifact type are registry text, shown through the summary's escaping helpers.
+    const verb = inputs.work.kind === 'create' ? 'Created' : 'Updated';
+    const table = tableMarkdown(['Platform', 'Manifest', 'Media type'], entries.map((entry) => [
+        entry.platform ? code(formatPlatform(entry.platform)) : '(none)',
+        shortDigestCode(entry.descriptor.digest),
+        wrappingCode(entry.descriptor.mediaType),
+    ]));
+    await writeSummary([
+        ...factsMarkdown(`${verb} index ${code(headingName(name, result.tags[0] ?? digest))}`, [
+            ['Reference', code(reference)],
+            ['Digest', code(digest)],
+            ['Artifact type', artifactType === '' ? '(none)' : code(artifactType)],
+            ['Manifests', String(entries.length)],
+            ['Tags', result.tags.map(code).join(' ') || '(none)'],
+        ]),
+        ...table,
+        // The full references of the rows above, to copy from (digests checked as the index is read).
+        ...(table.length === 0
+            ? []
+            : [
+                'Full references:',
+                '',
+                ...copyBlock(entries.slice(0, MAX_TABLE_ROWS).map((entry) => `${name}@${entry.descriptor.digest}`)),
+            ]),
     ]);
 }
 
@@ -88056,19 +89029,110 @@ async function saveToCache(cache, read, folder, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/combine-layers.ts
+// The layers of several artifacts pulled at once, decided before a byte is downloaded: each
+// layer becomes a download job, unless another artifact has the very same layer at the same
+// place (then it is downloaded once). With `merge`, folder layers that meet (at one path, or one
+// inside the other) become one tree, merged after download (see merge-tree.ts); single files
+// that meet with different digests, or a file where another artifact has a folder, are refused
+// here. Without `merge`, artifacts never share a place.
+
+
+
+function combineLayers(artifacts, merge) {
+    const jobs = [];
+    const byTarget = new Map();
+    const mergedInto = new Map();
+    const jobOf = artifacts.map((artifact, a) => artifact.layers.map((layer) => {
+        const existing = byTarget.get(layer.target);
+        if (existing === undefined) {
+            jobs.push({ layer, artifact: a });
+            byTarget.set(layer.target, jobs.length - 1);
+            return jobs.length - 1;
+        }
+        const other = jobs[existing];
+        const where = (job) => artifacts[job.artifact].where;
+        if (!merge) {
+            throw new PullError('CONFLICTING_TITLES', `${where(other)} and ${artifact.where} would both write ${quoted(layer.target)}; pull them into folders of their own`);
+        }
+        const same = other.layer.descriptor.digest === layer.descriptor.digest &&
+            other.layer.unpack === layer.unpack;
+        if (same)
+            return existing;
+        if (!(other.layer.unpack && layer.unpack)) {
+            throw differ(layer.target, where(other), artifact.where);
+        }
+        jobs.push({ layer, artifact: a });
+        mergedInto.set(jobs.length - 1, { base: existing, path: [] });
+        return jobs.length - 1;
+    }));
+    // A job below another's target: merged into the outermost folder that holds it.
+    jobs.forEach((job, j) => {
+        if (mergedInto.has(j))
+            return;
+        let outer;
+        for (let dir = (0,external_node_path_.dirname)(job.layer.target); dir !== (0,external_node_path_.dirname)(dir); dir = (0,external_node_path_.dirname)(dir)) {
+            const holder = byTarget.get(dir);
+            if (holder === undefined)
+                continue;
+            const holding = jobs[holder];
+            const where = (k) => artifacts[k.artifact].where;
+            if (!merge) {
+                throw new PullError('CONFLICTING_TITLES', `${where(job)} would write ${quoted(job.layer.target)} inside ${quoted(holding.layer.target)}, which ${where(holding)} writes; pull them into folders of their own`);
+            }
+            if (!holding.layer.unpack)
+                throw differ(job.layer.target, where(holding), where(job));
+            outer = holder;
+        }
+        if (outer !== undefined) {
+            const base = jobs[outer].layer.target;
+            mergedInto.set(j, { base: outer, path: (0,external_node_path_.relative)(base, job.layer.target).split(external_node_path_.sep) });
+        }
+    });
+    const units = [];
+    const unitOf = new Map();
+    jobs.forEach((_, j) => {
+        if (mergedInto.has(j))
+            return;
+        const unit = { base: j, merged: [] };
+        units.push(unit);
+        unitOf.set(j, unit);
+    });
+    jobs.forEach((_, j) => {
+        const into = mergedInto.get(j);
+        if (into === undefined)
+            return;
+        // The base may itself be merged into another at one path: follow to the unit's base.
+        let base = into.base;
+        let path = into.path;
+        for (let up = mergedInto.get(base); up !== undefined; up = mergedInto.get(base)) {
+            path = [...up.path, ...path];
+            base = up.base;
+        }
+        unitOf.get(base)?.merged.push({ job: j, path });
+    });
+    return { jobs, jobOf, units };
+}
+function differ(target, first, second) {
+    return new PullError('CONFLICTING_FILES', `merge: ${first} and ${second} both hold ${quoted(target)}, with different content; nothing was written`);
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
 
 
 
 
 
-async function downloadLayers(layers, options) {
+async function downloadLayers(jobs, options) {
+    // One budget for the whole pull step, however many artifacts it reads: what one pull may write.
     const budget = await WriteBudget.open(options.work.path, options.unpackLimit === undefined ? {} : { limit: options.unpackLimit });
     // Layers of known size are refused before any download when they alone exceed the limit.
-    budget.chargeSized(layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })));
-    return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+    budget.chargeSized(jobs
+        .filter(({ layer }) => !layer.unpack)
+        .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })));
+    return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
         try {
-            return await stage(layer, options.work.at(`${index}`), signal, options, budget);
+            return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
         }
         catch (error) {
             throw layerFailure(error, layer.name, layer.descriptor.digest);
@@ -88079,8 +89143,8 @@ async function downloadLayers(layers, options) {
  * One layer from its source. A layer read from the runner's cache that fails is read again from
  * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
  */
-async function stage(layer, path, signal, options, budget) {
-    const { sources, log } = options;
+async function stage(layer, sources, path, signal, options, budget) {
+    const { log } = options;
     const opened = await sources.open(layer.descriptor, signal);
     const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
     try {
@@ -88094,7 +89158,7 @@ async function stage(layer, path, signal, options, budget) {
             throw error;
         await removeTree(path);
         share?.discard();
-        return stage(layer, path, signal, options, budget);
+        return stage(layer, sources, path, signal, options, budget);
     }
 }
 
@@ -88160,15 +89224,14 @@ function indexRefused(where, manifests) {
     const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
     // What the index lists is shown only once checked: digests that parse, platforms neutralised.
     const choices = listed.slice(0, 10).map((m) => {
-        const platform = manifest_isObject(m['platform'])
-            ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
-            : '';
         const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
-        return `${digest ?? '(an invalid digest)'}${platform}`;
+        // A platform is shown only when every field of it is a plain name (storedPlatform).
+        const platform = storedPlatform(m['platform']);
+        return `${digest ?? '(an invalid digest)'}${platform ? ` (${formatPlatform(platform)})` : ''}`;
     });
     const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
-    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
-        `manifests by digest instead` +
+    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index: give "platform" (os/arch, or auto for this runner's) to pull ` +
+        `the manifest for a platform, or pull one of its manifests by digest` +
         (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'));
 }
 const manifest_invalid = (where, why) => new OciError('INVALID_MANIFEST', `${where}: invalid manifest: ${why}`);
@@ -88320,6 +89383,148 @@ async function realpathOrUndefined(path) {
 }
 const isMissing = (error) => error?.code === 'ENOENT' ||
     error?.code === 'ENOTDIR';
+
+;// CONCATENATED MODULE: ./src/commands/pull/merge-tree.ts
+// `merge: true` puts what several references hold into one folder. Where two of them write the
+// same place (two folder layers "dist", or a file inside another's folder), their verified trees
+// are merged in the work folder, before anything reaches a final path: folders merge entry by
+// entry, and anything both hold must be identical (a file byte for byte, a symlink by its
+// target). Anything else is a conflict and fails the pull. Nothing is written through a symlink.
+
+
+
+
+/**
+ * Moves `staged` (a verified file or extracted folder in the work folder) to `path` below
+ * `base` (an extracted folder in the work folder); an empty `path` merges into `base` itself.
+ */
+async function mergeInto(base, path, staged, conflict) {
+    const modes = new FolderModes();
+    try {
+        if (path.length === 0) {
+            await mergeFolder(base, staged, [], conflict, modes);
+            return;
+        }
+        let dir = base;
+        for (let i = 0; i < path.length - 1; i++) {
+            const next = (0,external_node_path_.join)(dir, path[i]);
+            const stats = await merge_tree_lstatOrUndefined(next);
+            if (stats === undefined) {
+                await modes.writable(dir);
+                await (0,promises_.mkdir)(next);
+            }
+            else if (!stats.isDirectory()) {
+                throw conflict(path.slice(0, i + 1));
+            }
+            dir = next;
+        }
+        await place(dir, path, staged, conflict, modes);
+    }
+    finally {
+        await modes.restore();
+    }
+}
+/**
+ * After a merge: every symlink of the merged folder must still resolve inside it, through the
+ * links either side brought (each side's own links were checked when extracted).
+ */
+async function checkMergedLinks(base, name) {
+    const entries = await (0,promises_.readdir)(base, { recursive: true, withFileTypes: true });
+    const links = entries
+        .filter((entry) => entry.isSymbolicLink())
+        .map((entry) => (0,external_node_path_.relative)(base, (0,external_node_path_.join)(entry.parentPath, entry.name)).split(external_node_path_.sep));
+    await checkLinkChains(base, links, name, name);
+}
+async function place(dir, path, staged, conflict, modes) {
+    const target = (0,external_node_path_.join)(dir, path.at(-1));
+    const [there, incoming] = await Promise.all([merge_tree_lstatOrUndefined(target), (0,promises_.lstat)(staged)]);
+    if (there === undefined) {
+        await modes.writable(dir);
+        await modes.writable((0,external_node_path_.dirname)(staged));
+        await (0,promises_.rename)(staged, target);
+        return;
+    }
+    if (there.isDirectory() && incoming.isDirectory()) {
+        await mergeFolder(target, staged, path, conflict, modes);
+        return;
+    }
+    if (there.isFile() &&
+        incoming.isFile() &&
+        (await sameBytes(target, staged, there.size, incoming.size))) {
+        return;
+    }
+    if (there.isSymbolicLink() &&
+        incoming.isSymbolicLink() &&
+        (await (0,promises_.readlink)(target)) === (await (0,promises_.readlink)(staged))) {
+        return;
+    }
+    throw conflict(path);
+}
+async function mergeFolder(target, staged, path, conflict, modes) {
+    for (const name of (await (0,promises_.readdir)(staged)).sort()) {
+        await place(target, [...path, name], (0,external_node_path_.join)(staged, name), conflict, modes);
+    }
+}
+/** Equal sizes, then equal bytes, read side by side in constant memory. */
+async function sameBytes(a, b, sizeA, sizeB) {
+    if (sizeA !== sizeB)
+        return false;
+    const [fileA, fileB] = await Promise.all([(0,promises_.open)(a, 'r'), (0,promises_.open)(b, 'r')]);
+    try {
+        const bufferA = Buffer.allocUnsafe(256 * 1024);
+        const bufferB = Buffer.allocUnsafe(256 * 1024);
+        for (let position = 0; position < sizeA;) {
+            const [readA, readB] = await Promise.all([
+                fileA.read(bufferA, 0, bufferA.length, position),
+                fileB.read(bufferB, 0, bufferB.length, position),
+            ]);
+            const n = readA.bytesRead;
+            if (n === 0 || n !== readB.bytesRead)
+                return false;
+            if (!bufferA.subarray(0, n).equals(bufferB.subarray(0, n)))
+                return false;
+            position += n;
+        }
+        return true;
+    }
+    finally {
+        await Promise.all([fileA.close(), fileB.close()]);
+    }
+}
+/**
+ * A folder layer may carry read-only folders (0555), which nothing can be renamed into or out
+ * of: they are opened for the owner while merging and get their mode back afterwards.
+ */
+class FolderModes {
+    changed = new Map();
+    async writable(dir) {
+        if (this.changed.has(dir))
+            return;
+        const { mode } = await (0,promises_.lstat)(dir);
+        if ((mode & 0o300) === 0o300)
+            return;
+        this.changed.set(dir, mode & 0o7777);
+        await (0,promises_.chmod)(dir, (mode & 0o7777) | 0o700);
+    }
+    async restore() {
+        for (const [dir, mode] of [...this.changed].reverse()) {
+            await (0,promises_.chmod)(dir, mode).catch((error) => {
+                if (!isMissing(error))
+                    throw error;
+            });
+        }
+    }
+}
+async function merge_tree_lstatOrUndefined(path) {
+    try {
+        return await (0,promises_.lstat)(path);
+    }
+    catch (error) {
+        if (isMissing(error))
+            return undefined;
+        throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/work-folders.ts
 // A pull's work folder (`.oci-pull-<uuid>/` inside the output folder) carries a marker file that
@@ -88718,18 +89923,23 @@ function pull_log_shown(names) {
 const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
 ;// CONCATENATED MODULE: ./src/commands/pull/read-manifest.ts
-// Resolves the selector and reads the manifest: from the runner's cache when it holds this
-// digest (a pull by digest then needs no network at all), else from the source.
+// Resolves the selector (to the manifest for `platform` when it names an index) and reads the
+// manifest: from the runner's cache when it holds this digest (a pull by digest then needs no
+// network at all), else from the source.
+
 
 
 
 
 async function readManifest(options) {
-    const { source, selector, cache, log } = options;
+    const { source, selector, cache, log, platform } = options;
     // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
-    const resolved = isDigest(selector) ? undefined : await source.resolve(selector);
+    // With a platform, what the selector names is read to pick the platform's manifest.
+    const named = isDigest(selector) && platform === undefined ? undefined : await source.resolve(selector);
+    // `expected-digest` pins what the reference names (the index, with a platform).
+    checkExpected(options, named?.digest ?? selector);
+    const resolved = named && (await pickPlatform(source, named, platform, options.where, log));
     const digest = resolved?.digest ?? selector;
-    checkExpected(options, digest);
     const cached = cache?.find(digest);
     const hit = await fromCache(cached, digest, log, resolved);
     if (hit)
@@ -88919,7 +90129,11 @@ function titleFilter(patterns) {
 // byte is downloaded), download and verify every layer into a work folder inside the output
 // folder, then move the verified results into place. On failure (a cancellation included) the
 // work folder goes away and no final path holds anything unverified; a work folder left by a
-// killed run is removed by the next pull into the same folder.
+// killed run is removed by the next pull into the same folder. Several artifacts pulled at once
+// go through each step together (pullAll).
+
+
+
 
 
 
@@ -88938,78 +90152,177 @@ function titleFilter(patterns) {
 
 
 async function pull(options) {
-    const { source, selector, log } = options;
-    const outputDir = (0,external_node_path_.resolve)(options.outputDir);
-    const where = `${source.location}${isDigest(selector) ? '@' : ':'}${selector}`;
-    const result = await log.group(`Pull ${where}`, async () => {
-        const read = await readManifest({ ...options, where });
-        logManifest(read.descriptor, log);
-        const manifest = parseImageManifest(read.bytes, where);
-        const plan = planLayers(manifest, {
-            outputDir,
-            files: titleFilter(options.files ?? []),
-            mediaTypes: options.mediaTypes ?? [],
-            unpack: options.unpack ?? true,
-            allowPathTraversal: options.allowPathTraversal ?? false,
-        });
-        logSkipped(plan.skipped, log);
-        await checkTargets(plan.layers, outputDir, options);
-        const created = await makeFolder(outputDir);
-        if (created === undefined)
-            await removeAbandonedWorkFolders(outputDir, log);
-        let work;
-        const files = [];
-        let sources;
-        try {
-            work = await WorkArea.create(outputDir);
-            refuseCaseCollisions(plan.layers, outputDir, work.caseInsensitive);
-            const cacheFolder = options.cache ? work.at('cache') : undefined;
-            sources = new BlobSources({
-                target: source,
-                ...(read.cached ? { cached: read.cached } : {}),
-                ...(cacheFolder ? { cacheFolder } : {}),
-                onProgress: progressReporter(log, 'Downloading'),
-                log,
-            });
-            const staged = await downloadLayers(plan.layers, {
-                sources,
-                work,
-                concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
-                ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
-                log,
-            });
-            // Only now, with every layer verified, does anything reach a final path.
-            await checkTargets(plan.layers, outputDir, options);
-            for (const { layer, path, files: count } of staged) {
-                await moveIntoPlace(path, layer.target);
-                const file = pulledFile(layer, sources.fromCache.has(layer.descriptor.digest));
-                logPlaced(file, count, log);
-                files.push(file);
-            }
-            // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
-            if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
-                await saveToCache(options.cache, read, cacheFolder, log);
-            }
-        }
-        catch (error) {
-            await work?.remove().catch(() => undefined);
-            await removeCreated(created, outputDir);
-            throw error;
-        }
-        await work.remove();
-        return {
-            descriptor: read.descriptor,
-            manifest: read.bytes,
-            artifactType: manifest.artifactType ?? manifest.config.mediaType,
-            outputDir,
-            files,
-            skipped: plan.skipped,
-            downloaded: sources.downloaded.size,
-            fromCache: sources.fromCache.size,
-        };
-    });
-    logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+    const { source, selector, outputDir, expectedDigest, ...shared } = options;
+    const item = {
+        source,
+        selector,
+        outputDir,
+        ...(expectedDigest ? { expectedDigest } : {}),
+    };
+    const [result] = await pullAll({ ...shared, items: [item] });
     return result;
+}
+/**
+ * Pulls several artifacts as one: every manifest is read and every layer planned first (so a
+ * collision between them fails before any download), the layers of all of them download
+ * sharing the `concurrency` budget, and nothing is moved into place before all are verified.
+ */
+async function pullAll(options) {
+    const { log } = options;
+    const items = options.items.map((item) => ({
+        ...item,
+        outputDir: (0,external_node_path_.resolve)(item.outputDir),
+        where: `${item.source.location}${isDigest(item.selector) ? '@' : ':'}${item.selector}`,
+    }));
+    const first = items[0];
+    if (first === undefined)
+        return [];
+    const root = (0,external_node_path_.resolve)(options.root ?? first.outputDir);
+    let results;
+    if (items.length === 1) {
+        results = await log.group(`Pull ${first.where}`, async () => transfer([await prepare(first, options)], root, options));
+    }
+    else {
+        const prepared = [];
+        for (const item of items) {
+            prepared.push(await log.group(`Pull ${item.where}`, () => prepare(item, options)));
+        }
+        results = await log.group(`Download the layers of ${items.length} artifacts`, () => transfer(prepared, root, options));
+    }
+    results.forEach((result, i) => {
+        const source = items[i].source;
+        logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+    });
+    return results;
+}
+async function prepare(item, options) {
+    const { log } = options;
+    const read = await readManifest({
+        source: item.source,
+        selector: item.selector,
+        where: item.where,
+        ...(item.expectedDigest ? { expectedDigest: item.expectedDigest } : {}),
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+        log,
+    });
+    logManifest(read.descriptor, log);
+    const manifest = parseImageManifest(read.bytes, item.where);
+    const plan = planLayers(manifest, {
+        outputDir: item.outputDir,
+        files: titleFilter(options.files ?? []),
+        mediaTypes: options.mediaTypes ?? [],
+        unpack: options.unpack ?? true,
+        allowPathTraversal: options.allowPathTraversal ?? false,
+    });
+    logSkipped(plan.skipped, log);
+    return {
+        source: item.source,
+        where: item.where,
+        outputDir: item.outputDir,
+        read,
+        manifest,
+        plan,
+    };
+}
+async function transfer(prepared, root, options) {
+    const { log } = options;
+    const combined = combineLayers(prepared.map((p) => ({ where: p.where, layers: p.plan.layers })), options.merge ?? false);
+    await checkAllTargets(prepared, root, options);
+    const outputDirs = prepared.map((p) => p.outputDir);
+    const created = await makeFolders(root, outputDirs);
+    // A work folder left by a killed pull is where that pull wrote: in a folder that existed.
+    for (const folder of new Set([root, ...outputDirs])) {
+        if (!created.some((made) => made.folder === folder)) {
+            await removeAbandonedWorkFolders(folder, log);
+        }
+    }
+    let work;
+    const results = [];
+    try {
+        work = await WorkArea.create(root);
+        refuseCaseCollisions(combined.jobs.map((job) => job.layer), root, work.caseInsensitive);
+        const area = work;
+        const onProgress = progressReporter(log, 'Downloading');
+        const cacheFolders = prepared.map((_, i) => options.cache ? area.at(prepared.length === 1 ? 'cache' : `cache-${i}`) : undefined);
+        const sources = prepared.map((p, i) => new BlobSources({
+            target: p.source,
+            ...(p.read.cached ? { cached: p.read.cached } : {}),
+            ...(cacheFolders[i] ? { cacheFolder: cacheFolders[i] } : {}),
+            onProgress,
+            log,
+        }));
+        const staged = await downloadLayers(combined.jobs.map((job) => ({
+            layer: job.layer,
+            sources: sources[job.artifact],
+        })), {
+            work,
+            concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
+            ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
+            log,
+        });
+        await mergeUnits(combined, staged, prepared);
+        // Only now, with every layer verified, does anything reach a final path.
+        await checkAllTargets(prepared, root, options);
+        for (const unit of combined.units) {
+            const base = combined.jobs[unit.base];
+            await moveIntoPlace(staged[unit.base].path, base.layer.target);
+        }
+        prepared.forEach((p, i) => {
+            const files = p.plan.layers.map((layer, l) => {
+                const job = combined.jobOf[i]?.[l];
+                const from = sources[combined.jobs[job].artifact];
+                const file = pulledFile(layer, from.fromCache.has(layer.descriptor.digest));
+                logPlaced(file, staged[job].files, log);
+                return file;
+            });
+            const mine = sources[i];
+            results.push({
+                descriptor: p.read.descriptor,
+                manifest: p.read.bytes,
+                artifactType: p.manifest.artifactType ?? p.manifest.config.mediaType,
+                outputDir: p.outputDir,
+                files,
+                skipped: p.plan.skipped,
+                downloaded: mine.downloaded.size,
+                fromCache: mine.fromCache.size,
+            });
+        });
+        for (const [i, p] of prepared.entries()) {
+            const folder = cacheFolders[i];
+            const mine = sources[i];
+            // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
+            if (options.cache && folder && (mine.downloaded.size > 0 || !p.read.fromCache)) {
+                await saveToCache(options.cache, p.read, folder, log);
+            }
+        }
+    }
+    catch (error) {
+        await work?.remove().catch(() => undefined);
+        await removeCreated(created);
+        throw error;
+    }
+    await work.remove();
+    return results;
+}
+/** With `merge`: the layers that meet another's folder are merged into its staged tree. */
+async function mergeUnits(combined, staged, prepared) {
+    const where = (job) => prepared[combined.jobs[job].artifact].where;
+    for (const unit of combined.units) {
+        if (unit.merged.length === 0)
+            continue;
+        const base = staged[unit.base].path;
+        const target = combined.jobs[unit.base].layer.target;
+        const holders = [where(unit.base)];
+        for (const { job, path } of unit.merged) {
+            await mergeInto(base, path, staged[job].path, (parts) => {
+                const others = [...new Set(holders)].join(' or ');
+                return new PullError('CONFLICTING_FILES', `merge: ${quoted((0,external_node_path_.join)(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`);
+            });
+            holders.push(where(job));
+        }
+        await checkMergedLinks(base, combined.jobs[unit.base].layer.name);
+    }
 }
 function pulledFile(layer, fromCache) {
     const { descriptor } = layer;
@@ -89022,6 +90335,19 @@ function pulledFile(layer, fromCache) {
         unpacked: layer.unpack,
         fromCache,
     };
+}
+/**
+ * Every artifact's targets, checked from its own output folder and, when that is a folder below
+ * the pull's `path` (several references), from `path` too: a link standing where a reference's
+ * folder goes must lead neither out of `path` nor into a .git folder.
+ */
+async function checkAllTargets(prepared, root, options) {
+    for (const p of prepared) {
+        await checkTargets(p.plan.layers, p.outputDir, options);
+        if (p.outputDir !== root) {
+            await checkExistingPaths(root, p.plan.layers, options.allowPathTraversal ?? false);
+        }
+    }
 }
 /** Safe paths, and with `overwrite: false` nothing in the way; run before and after download. */
 async function checkTargets(layers, outputDir, options) {
@@ -89038,9 +90364,19 @@ async function checkTargets(layers, outputDir, options) {
             '; nothing was written');
     }
 }
+/** The root, then each output folder, with missing parents; what each made is returned. */
+async function makeFolders(root, outputDirs) {
+    const made = [];
+    for (const folder of [root, ...outputDirs]) {
+        const top = await makeFolder(folder);
+        if (top !== undefined)
+            made.push({ top, folder });
+    }
+    return made;
+}
 /**
- * Makes the output folder and its missing parents; returns the first folder it made (the top
- * of what a failed pull removes again), or undefined when the output folder existed.
+ * Makes a folder and its missing parents; returns the first folder it made (the top of what a
+ * failed pull removes again), or undefined when the folder existed.
  */
 async function makeFolder(path) {
     const stats = await (0,promises_.stat)(path).catch((error) => {
@@ -89055,14 +90391,14 @@ async function makeFolder(path) {
     }
     return (0,promises_.mkdir)(path, { recursive: true });
 }
-/** Removes the folders makeFolder made, deepest first, as long as they are empty. */
-async function removeCreated(top, outputDir) {
-    if (top === undefined)
-        return;
-    for (let dir = outputDir; isInside(top, dir); dir = (0,external_node_path_.dirname)(dir)) {
-        const removed = await (0,promises_.rmdir)(dir).then(() => true, () => false);
-        if (!removed || dir === top)
-            return;
+/** Removes the folders makeFolders made, deepest first, as long as they are empty. */
+async function removeCreated(made) {
+    for (const { top, folder } of [...made].reverse()) {
+        for (let dir = folder; isInside(top, dir); dir = (0,external_node_path_.dirname)(dir)) {
+            const removed = await (0,promises_.rmdir)(dir).then(() => true, () => false);
+            if (!removed || dir === top)
+                break;
+        }
     }
 }
 async function pull_exists(path) {
@@ -89077,6 +90413,69 @@ async function pull_exists(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/pick-referrer.ts
+// `subject` + `artifact-type` on pull: which referrer to pull, such as the SBOM attached to an
+// image. The newest by its `org.opencontainers.image.created` annotation (what `attach` with
+// `reproducible: false` and ORAS write); when none has one, the last listed, which for the
+// referrers tag schema is the one attached last.
+
+
+
+
+
+
+
+// RFC 3339, as the image-spec asks of this annotation; anything else is no creation time.
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+/** The creation time of a referrer, in milliseconds, when it has a well-formed one. */
+function createdAt(referrer) {
+    const value = referrer.annotations?.[CREATED];
+    if (value === undefined || !RFC_3339.test(value))
+        return undefined;
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? undefined : time;
+}
+/** The newest by creation time (a later listed one wins a tie), else the last listed. */
+function newestReferrer(referrers) {
+    let newest;
+    for (const referrer of referrers) {
+        const time = createdAt(referrer);
+        if (time !== undefined && (newest === undefined || time >= newest.time)) {
+            newest = { referrer, time };
+        }
+    }
+    return newest?.referrer ?? referrers.at(-1);
+}
+async function pickReferrer(store, selector, artifactType, platform, log) {
+    const what = selectedName(store.name, selector);
+    return log.group(`Find the referrer of ${what} of type ${artifactType}`, async () => {
+        const named = await resolveSelected(store, selector);
+        const subject = await pickPlatform(store.target, named, platform, what, log);
+        const listed = await store.target.referrers(subject, artifactType);
+        // What a registry lists is taken only when it names a manifest by a well-formed digest.
+        const referrers = listed.filter((r) => typeof r.digest === 'string' && isDigest(r.digest) && isManifestType(r.mediaType));
+        if (referrers.length < listed.length) {
+            log.warning(`${listed.length - referrers.length} referrer(s) listed for ${store.name}@${subject.digest} name no manifest by a valid digest; left out`);
+        }
+        const referrer = newestReferrer(referrers);
+        if (referrer === undefined) {
+            throw new OciError('NOT_FOUND', `${store.name}@${subject.digest} has no referrer of type ${artifactType} (attach one with command: attach, or list what it has with command: discover)`);
+        }
+        const created = referrer.annotations?.[CREATED];
+        const decided = createdAt(referrer) !== undefined && created !== undefined;
+        log.info(`${referrers.length} referrer(s) of type ${artifactType}; chose ${referrer.digest}, ` +
+            (decided
+                ? `the newest (created ${quoted(created)})`
+                : 'the last listed (none has a creation time)'));
+        return {
+            subject,
+            referrer,
+            candidates: referrers.length,
+            ...(decided ? { created } : {}),
+        };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs/pull.ts
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 
@@ -89087,11 +90486,14 @@ async function pull_exists(path) {
 
 
 
+
+
 const FILES_EXPECTED = 'globs on layer titles, one per line: * ? [abc] within a name, ** across folders, ! to exclude';
+const INTO_EXPECTED = 'a reference per line, optionally followed by into=<folder> (a relative folder below "path")';
 function readPullInputs() {
-    const target = readTargetSpec();
+    const outputDir = readOutputDir();
+    const merge = readBoolean('merge', false);
     const options = {
-        outputDir: readOutputDir(),
         files: readTitleGlobs(),
         mediaTypes: readMediaTypes(),
         overwrite: readBoolean('overwrite', true),
@@ -89099,20 +90501,155 @@ function readPullInputs() {
         unpack: readBoolean('unpack', true),
         concurrency: readInteger('concurrency', 1, 64, 5),
     };
-    const expectedDigest = readExpectedDigest();
-    if (expectedDigest)
-        options.expectedDigest = expectedDigest;
+    const platform = readPlatform();
+    if (platform)
+        options.platform = platform;
     const unpackLimit = readUnpackLimit();
     if (unpackLimit !== undefined)
         options.unpackLimit = unpackLimit;
-    return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
+    const cache = readBoolean('cache', false);
+    const subject = readSubject();
+    if (subject !== undefined)
+        return { references: [], subject, outputDir, merge, cache, options };
+    const references = readReferences(outputDir, merge);
+    const expectedDigest = readExpectedDigest();
+    if (expectedDigest) {
+        const [only, ...others] = references;
+        if (only === undefined || others.length > 0) {
+            throw new input_error_InputError('expected-digest', expectedDigest, 'nothing with several references: pin each by digest on its line (repo@sha256:…)');
+        }
+        only.expectedDigest = expectedDigest;
+    }
+    return { references, outputDir, merge, cache, options };
+}
+/**
+ * `subject` (parsed as `reference` is, with `registry` or `layout`) and the type of the referrer
+ * to pull; `reference` stays empty then, since the referrer is found, not named.
+ */
+function readSubject() {
+    const given = readString('subject');
+    if (given === '')
+        return undefined;
+    if (readString('reference') !== '') {
+        throw new input_error_InputError('reference', readString('reference'), 'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled');
+    }
+    const artifactType = readString('artifact-type');
+    if (!isValidMediaType(artifactType)) {
+        throw new input_error_InputError('artifact-type', artifactType, 'the type of the referrer to pull, such as application/spdx+json (pull with "subject" needs one)');
+    }
+    let target;
+    try {
+        target = readTargetSpec(given);
+    }
+    catch (error) {
+        // Parsed as `reference` is, but the input to name is this one.
+        if (error instanceof input_error_InputError && error.input === 'reference') {
+            throw new input_error_InputError('subject', error.given, error.expected);
+        }
+        throw error;
+    }
+    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    if (selector === undefined) {
+        throw new input_error_InputError('subject', given, 'repo:tag or repo@sha256:<hex>: the manifest whose referrer to pull');
+    }
+    return { target, selector, artifactType };
+}
+/**
+ * The lines of `reference`: `ref [into=<folder>]`. One line goes to `path` itself (or to its
+ * `into` folder); several go to a folder each, named by `into`, else the tag, else the short
+ * digest, unless `merge` puts them all into `path`. Two that would share a folder are refused.
+ */
+function readReferences(outputDir, merge) {
+    const lines = readLines('reference');
+    const single = lines[0];
+    if (lines.length === 0 ||
+        (single !== undefined && lines.length === 1 && !/\sinto=/.test(single))) {
+        const target = readTargetSpec(single);
+        return [{ target, selector: readSelector(target, single), outputDir }];
+    }
+    // One connection for all of them: one login, one pool of connections per registry.
+    const options = readString('layout') === '' ? readRemoteOptions() : undefined;
+    const references = lines.map((line) => {
+        const [ref = '', ...rest] = line.split(/\s+/);
+        const target = readTargetSpec(ref, options);
+        let into;
+        for (const option of rest) {
+            if (!option.startsWith('into=') || into !== undefined) {
+                throw new input_error_InputError('reference', line, INTO_EXPECTED);
+            }
+            into = intoFolder(line, option.slice('into='.length));
+        }
+        if (into !== undefined && merge) {
+            throw new input_error_InputError('reference', line, 'a reference without into=: with merge: true every reference goes into "path" itself');
+        }
+        const selector = readSelector(target, ref);
+        const folder = merge ? undefined : (into ?? defaultFolder(target, selector));
+        return { line, target, selector, ...(folder === undefined ? {} : { folder }) };
+    });
+    refuseSharedFolders(references);
+    refuseCredentialsAcrossRegistries(references.map((r) => r.target));
+    return references.map(({ target, selector, folder }) => ({
+        target,
+        selector,
+        outputDir: folder === undefined ? outputDir : (0,external_node_path_.resolve)(outputDir, folder),
+    }));
+}
+/** `into=`: a relative folder below `path`, written with `/`. */
+function intoFolder(line, value) {
+    const parts = value.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+    if (parts.length === 0 ||
+        parts.includes('..') ||
+        /^[\\/]/.test(value) ||
+        /^[A-Za-z]:/.test(value)) {
+        throw new input_error_InputError('reference', line, 'into=<folder>, a relative folder below "path" without "..", such as into=linux');
+    }
+    // As for a layer's title: whatever a reference pulls into .git would run in a later git step.
+    const git = gitSegment(value);
+    if (git !== undefined) {
+        throw new input_error_InputError('reference', line, `an into=<folder> without a .git segment: ${GIT_FOLDER_REASON}`);
+    }
+    return parts.join('/');
+}
+/** The tag, else `sha256-<12 hex>` of the digest. */
+function defaultFolder(target, selector) {
+    const tag = target.kind === 'remote' ? target.reference.tag : isDigest(selector) ? undefined : selector;
+    if (tag !== undefined)
+        return tag;
+    return shortDigest(selector).replace(':', '-');
+}
+/**
+ * Folders compared case-blind (macOS and Windows runners are), and one inside another counts:
+ * either way one reference would write into the other's folder.
+ */
+function refuseSharedFolders(references) {
+    const key = (folder) => `${folder.toLowerCase()}/`;
+    references.forEach((reference, i) => {
+        if (reference.folder === undefined)
+            return;
+        for (const earlier of references.slice(0, i)) {
+            if (earlier.folder === undefined)
+                continue;
+            const [a, b] = [key(earlier.folder), key(reference.folder)];
+            if (a.startsWith(b) || b.startsWith(a)) {
+                const shared = a.length <= b.length ? earlier.folder : reference.folder;
+                throw new input_error_InputError('reference', reference.line, `a folder of its own below "path", but it and ${JSON.stringify(earlier.line)} would both write into ${JSON.stringify(shared)}: name them with into=<folder>, or set merge: true`);
+            }
+        }
+    });
+}
+/** `username`/`password` go to one registry only; several would each receive them. */
+function refuseCredentialsAcrossRegistries(targets) {
+    const registries = new Set(targets.flatMap((t) => t.kind === 'remote' && t.options.credentials ? [t.reference.registry] : []));
+    if (registries.size > 1) {
+        throw new input_error_InputError('username', readString('username'), `nothing when the references are on several registries (${[...registries].join(', ')}): the login would be sent to each. Pull them in separate steps, or log in with docker/login-action`);
+    }
 }
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
-function readSelector(target) {
+function readSelector(target, given = readString('reference')) {
     const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
     if (selector !== undefined)
         return selector;
-    throw new input_error_InputError('reference', readString('reference'), target.kind === 'layout'
+    throw new input_error_InputError('reference', given, target.kind === 'layout'
         ? 'the tag or digest of the manifest to pull from the layout folder'
         : 'repo:tag or repo@sha256:<hex>: pull needs a tag or a digest');
 }
@@ -89233,19 +90770,66 @@ function shownPath(path, outputDir) {
 
 
 
+
+
+
+
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 async function runPull() {
     const inputs = readPullInputs();
-    const source = await openTarget(inputs.target);
+    if (inputs.subject === undefined && readString('artifact-type') !== '') {
+        // The table of inputs counts it as pull's, but only "subject" reads it.
+        actionLog.warning('Input "artifact-type" is not used by pull without "subject"; did you mean "media-types" (pull only layers of these types)?');
+    }
     const cache = inputs.cache ? toolCache() : undefined;
-    const result = await pull({
-        source,
-        selector: inputs.selector,
-        ...inputs.options,
+    const found = inputs.subject && (await findReferrer(inputs.subject, inputs));
+    const references = found ? [found.reference] : inputs.references;
+    const items = [];
+    for (const reference of references) {
+        items.push({
+            source: await openTarget(reference.target),
+            selector: reference.selector,
+            outputDir: reference.outputDir,
+            ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),
+        });
+    }
+    // With `subject`, `platform` chose the subject; the referrer found is pulled as it is.
+    const { platform, ...options } = inputs.options;
+    const results = await pullAll({
+        ...options,
+        ...(platform && !found ? { platform } : {}),
+        items,
+        merge: inputs.merge,
+        root: inputs.outputDir,
         ...(cache ? { cache } : {}),
         log: actionLog,
     });
-    await report(inputs, result);
+    await pull_report(inputs, references, results, found?.summary ?? []);
+}
+/** The referrer `subject` + `artifact-type` name, as the reference to pull. */
+async function findReferrer(subject, inputs) {
+    const store = await openNamedTarget(subject.target, actionLog);
+    const choice = await pickReferrer(store, subject.selector, subject.artifactType, inputs.options.platform, actionLog);
+    const facts = [
+        ['Subject', code(`${store.name}@${choice.subject.digest}`)],
+        ['Artifact type', code(subject.artifactType)],
+        ['Referrers of that type', String(choice.candidates)],
+        [
+            'Chosen',
+            `${code(choice.referrer.digest)}, ` +
+                (choice.created === undefined
+                    ? 'the last listed (none has a creation time)'
+                    : `the newest (created ${code(choice.created)})`),
+        ],
+    ];
+    return {
+        reference: {
+            target: subject.target,
+            selector: choice.referrer.digest,
+            outputDir: inputs.outputDir,
+        },
+        summary: factsMarkdown(`Referrer of ${code(headingName(store.name, subject.selector))}`, facts),
+    };
 }
 /** The runner's tool cache, when the runner has one. */
 function toolCache() {
@@ -89254,43 +90838,70 @@ function toolCache() {
     actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
     return undefined;
 }
-async function report(inputs, result) {
-    const name = targetName(inputs.target);
-    const digest = result.descriptor.digest;
-    const reference = `${name}@${digest}`;
-    // Compact JSON, so later steps can fromJSON() it.
-    const files = JSON.stringify(result.files.map(({ path, title, mediaType, digest, size }) => ({
-        path,
-        title,
-        mediaType,
-        digest,
-        size,
-    })));
-    // The exact bytes whose digest is `digest`.
-    const manifest = result.manifest.toString('utf8');
-    setOutputs({
-        digest,
-        reference,
-        path: result.outputDir,
-        'media-type': result.descriptor.mediaType,
-        'artifact-type': result.artifactType,
-        size: result.descriptor.size,
-        manifest,
-        files,
-    });
-    warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
-    await writeSummary(pullSummaryMarkdown({
-        name,
-        selector: inputs.selector,
-        reference,
-        digest,
-        artifactType: result.artifactType,
-        outputDir: result.outputDir,
-        files: result.files,
-        skipped: result.skipped,
-        downloaded: result.downloaded,
-        fromCache: result.fromCache,
+const filesOf = (result) => result.files.map(({ path, title, mediaType, digest, size }) => ({
+    path,
+    title,
+    mediaType,
+    digest,
+    size,
+}));
+/**
+ * One reference: `digest`, `reference`, `manifest` and the rest describe it. Several: `pulled`
+ * lists them, `files` holds the files of all, `path` is the folder that holds them.
+ */
+async function pull_report(inputs, references, results, before) {
+    const pinned = (reference, result) => `${targetName(reference.target)}@${result.descriptor.digest}`;
+    const pairs = results.map((result, i) => ({
+        reference: references[i],
+        result,
     }));
+    // Compact JSON, so later steps can fromJSON() it.
+    const files = JSON.stringify(results.flatMap(filesOf));
+    const pulled = JSON.stringify(pairs.map(({ reference, result }) => ({
+        reference: pinned(reference, result),
+        digest: result.descriptor.digest,
+        path: result.outputDir,
+        files: filesOf(result),
+    })));
+    const only = pairs.length === 1 ? pairs[0] : undefined;
+    if (only !== undefined) {
+        const { result } = only;
+        // The exact bytes whose digest is `digest`.
+        const manifest = result.manifest.toString('utf8');
+        setOutputs({
+            digest: result.descriptor.digest,
+            reference: pinned(only.reference, result),
+            path: result.outputDir,
+            'media-type': result.descriptor.mediaType,
+            'artifact-type': result.artifactType,
+            size: result.descriptor.size,
+            manifest,
+            files,
+            pulled,
+        });
+        warnAboutLargeOutputs({ files, manifest, pulled }, '"reference" (or "digest")');
+    }
+    else {
+        setOutputs({ path: inputs.outputDir, files, pulled });
+        warnAboutLargeOutputs({ files, pulled }, 'the references (or digests) of "pulled"');
+    }
+    await writeSummary([
+        ...before,
+        ...pairs.flatMap(({ reference, result }) => [
+            pullSummaryMarkdown({
+                name: targetName(reference.target),
+                selector: reference.selector,
+                reference: pinned(reference, result),
+                digest: result.descriptor.digest,
+                artifactType: result.artifactType,
+                outputDir: result.outputDir,
+                files: result.files,
+                skipped: result.skipped,
+                downloaded: result.downloaded,
+                fromCache: result.fromCache,
+            }),
+        ]),
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/list-repositories.ts
@@ -89387,11 +90998,13 @@ async function runRepoTags() {
 
 
 
+
 /** Reads the inputs of `command: resolve`, runs it, and writes its outputs and job summary. */
 async function runResolve() {
     const { target, selector, name } = readSelectedTarget();
+    const platform = readPlatform();
     const store = await openNamedTarget(target, actionLog);
-    const descriptor = await resolve_resolveManifest(store, selector, actionLog);
+    const descriptor = await resolve_resolveManifest(store, selector, actionLog, platform);
     const reference = `${name}@${descriptor.digest}`;
     setOutputs({
         digest: descriptor.digest,
@@ -89472,6 +91085,7 @@ async function runTag() {
 
 
 
+
 const RUNNERS = {
     push: runPush,
     pull: runPull,
@@ -89483,6 +91097,7 @@ const RUNNERS = {
     attach: runAttach,
     discover: runDiscover,
     delete: runDelete,
+    index: runIndex,
 };
 function readCommand() {
     const value = readString('command');
@@ -89534,7 +91149,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6231);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(354);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

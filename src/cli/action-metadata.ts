@@ -13,7 +13,7 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   reference:
     'repo[:tag][@digest] (or host/repo[:tag][@digest] when "registry" is empty). With "layout", the tag or digest inside the layout folder. push takes a tag only (latest when none is given, also with "layout"); pull needs a tag or digest, and takes several, one per line, each optionally followed by into=<folder>.',
   layout: 'Path of an OCI image layout folder to use instead of a registry (no network needed).',
-  tags: 'More tags, one per line (push, attach, tag, index).',
+  tags: "More tags, one per line (push, attach, tag, index): tag names, or full references to the repository pushed, as docker/metadata-action's tags output gives.",
   files:
     'Push: one entry per line, path-or-glob[:media/type]; a folder becomes one gzipped tar layer, each file a glob matches one layer; !pattern excludes; # starts a comment. Pull: optional globs on layer titles, ! excludes.',
   'working-directory':
@@ -26,14 +26,17 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'The artifact type of the manifest (push, attach) or index (index); a filter for discover; with "subject", the type of the referrer pull takes.',
   config: 'A config blob for the manifest: path[:media/type].',
   'image-spec':
-    'Manifest format: v1.1 (artifactType, empty config) or v1.0 (for older registries).',
-  annotations: 'Manifest (or index) annotations, key=value per line.',
+    'Manifest format: v1.1 (artifactType, empty config) or v1.0 (for older registries). Empty: v1.1, pushed again as v1.0 with a warning where a registry refuses it as some Amazon ECR set-ups do.',
+  annotations:
+    "Manifest (or index) annotations, key=value per line; manifest:key=value (docker/metadata-action's annotations output) too.",
   'annotation-file':
     'A JSON annotation file in the ORAS format ($manifest, $config and per-title keys).',
   reproducible:
     'true: the same inputs give the same digest (no creation time, fixed tar metadata, mtimes from SOURCE_DATE_EPOCH or 0). false: behave like ORAS (creation time, real mtimes).',
   'compression-level': 'gzip level 0-9 for folder layers.',
   concurrency: 'How many blobs move at once.',
+  'chunk-size':
+    'Upload each blob to a registry in chunks of this size (50MiB, 5MB, or bytes; 1KiB to 1GiB), for registries behind a proxy that caps request bodies. Empty: one request per blob, and 8 MiB chunks by themselves where a proxy refuses that with 413.',
   path: 'Pull output folder, created if missing. Default "working-directory".',
   'media-types': 'Pull only layers of these media types, one per line.',
   overwrite: 'Pull: replace existing files (true), or fail before writing anything (false).',
@@ -68,7 +71,7 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Registry user name. Default from the Docker config (docker/login-action), else anonymous.',
   password: 'Registry password or token (masked in logs before anything is printed).',
   'github-token':
-    'Used for ghcr.io, with GITHUB_ACTOR as user, when no other credentials are found (masked in logs).',
+    'Used for ghcr.io (containers.<host> on GitHub Enterprise Server and GHE.com), with GITHUB_ACTOR as user, when no other credentials are found (masked in logs).',
   'plain-http': 'Speak plain HTTP to the registry instead of HTTPS.',
   insecure: 'Skip TLS certificate verification.',
   'ca-file': 'PEM file of certificate authorities to trust for the registry.',

@@ -49,15 +49,19 @@ export async function uploadBlobs(
   const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
   // The shared signal stops the uploads still running at the first failure.
   return mapLimit(blobs, concurrency, async (blob, { signal }) => {
-    // pushBlob checks existence itself; a big blob is checked first only so that its
-    // `Uploading` line is not printed for nothing.
+    // pushBlob decides which blobs are worth an existence check; a big blob is checked here
+    // instead, so that its `Uploading` line is not printed for nothing (and not twice).
     const big = blob.descriptor.size > BIG_BLOB;
     let outcome: PushBlobOutcome;
     if (big && (await target.exists(blob.descriptor))) {
       outcome = 'exists';
     } else {
       if (big) log.info(line('Uploading', blob));
-      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
+      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+        onProgress,
+        signal,
+        ...(big ? { skipExistenceCheck: true } : {}),
+      });
     }
     log.info(line(VERB[outcome], blob));
     return { blob, outcome };

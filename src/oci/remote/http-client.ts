@@ -9,6 +9,7 @@ import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { firstTime } from './said-once.js';
+import { SinglePostSupport } from './single-post.js';
 import {
   errorChain,
   isRetryableNetworkError,
@@ -48,6 +49,8 @@ const MAX_REDIRECTS = 10;
 
 export class RegistryClient {
   readonly authorizer: Authorizer;
+  /** Whether this registry stores a small blob sent whole with the POST opening its upload. */
+  readonly singlePost = new SinglePostSupport();
   private base: Promise<URL> | undefined;
   private readonly warned = new Set<string>();
 

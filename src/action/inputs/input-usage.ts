@@ -60,7 +60,7 @@ export const INPUT_USAGE = {
   'annotation-file': { usedBy: PUSH },
   reproducible: { usedBy: PUSH, default: 'true' },
   'compression-level': { usedBy: PUSH, default: '6' },
-  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '16' },
   path: {
     usedBy: ['pull'],
     meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),

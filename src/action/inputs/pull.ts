@@ -31,7 +31,7 @@ export function readPullInputs(): PullInputs {
     overwrite: readBoolean('overwrite', true),
     allowPathTraversal: readBoolean('allow-path-traversal', false),
     unpack: readBoolean('unpack', true),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, 16),
   };
   const expectedDigest = readExpectedDigest();
   if (expectedDigest) options.expectedDigest = expectedDigest;

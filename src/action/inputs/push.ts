@@ -74,7 +74,7 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, 16),
     tags: readTags(),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
   };

@@ -131,7 +131,7 @@ export function readCopyInputs(): CopyInputs {
     destination,
     destinationName: nameOf(destination),
     recursive: readBoolean('recursive', false),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, 16),
   };
   if (tag !== undefined) inputs.tag = tag;
   const shared = sameRegistry(source.target, destination);

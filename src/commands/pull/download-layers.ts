@@ -1,8 +1,8 @@
-// Brings every planned layer into the work folder, verified, at most `concurrency` at once. The
-// first failure stops the others (their downloads are aborted) and is thrown, named after its
-// layer, once nothing is running any more.
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once (fewer
+// of them large: see src/oci/transfer-slots.ts). The first failure stops the others (their
+// downloads are aborted) and is thrown, named after its layer, once nothing is running any more.
 import type { Log } from '../log.js';
-import { mapLimit } from '../concurrency.js';
+import { mapTransfers } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
 import { layerFailure } from './errors.js';
 import type { WorkArea } from './placement.js';
@@ -33,7 +33,8 @@ export async function downloadLayers(
   budget.chargeSized(
     layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })),
   );
-  return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+  const sizeOf = (layer: PlannedLayer): number => layer.descriptor.size;
+  return mapTransfers(layers, options.concurrency, sizeOf, async (layer, { index, signal }) => {
     try {
       return await stage(layer, options.work.at(`${index}`), signal, options, budget);
     } catch (error) {

@@ -8,6 +8,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { isDigest, type Digest } from '../../oci/digest.js';
 import type { Fetcher, Resolver } from '../../oci/target.js';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
 import type { ArtifactCache } from './artifact-cache.js';
@@ -48,7 +49,7 @@ export interface PullOptions {
   expectedDigest?: Digest;
   /** Keep and reuse blobs by manifest digest. */
   cache?: ArtifactCache;
-  /** Layers moving at once; if ≤ 0, a default (5) is used. */
+  /** Layers moving at once, fewer of them large; if ≤ 0, a default (16) is used. */
   concurrency?: number;
   /** Bytes the pull may write into the output folder in all; no limit when unset. */
   unpackLimit?: number;
@@ -119,7 +120,8 @@ export async function pull(options: PullOptions): Promise<PullResult> {
       const staged = await downloadLayers(plan.layers, {
         sources,
         work,
-        concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        concurrency:
+          (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : DEFAULT_CONCURRENCY,
         ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       });

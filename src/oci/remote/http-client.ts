@@ -116,7 +116,8 @@ export class RegistryClient {
           );
           continue;
         }
-      } else {
+      } else if (status < 500) {
+        // Taken (or refused for another reason than load): the next 429 starts the steps over.
         this.gate.accepted(pass);
       }
       if (retry) {

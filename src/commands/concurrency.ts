@@ -51,7 +51,7 @@ export async function mapLimit<T, R>(
 
 /**
  * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
- * (`sizeOf` above SMALL_BLOB_BYTES), so small ones keep moving beside big ones. The same order of
+ * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones. The same order of
  * results and the same failure rules as mapLimit: after the first failure nothing new starts, the
  * shared signal is aborted, and the failure is thrown once every running item has settled.
  */

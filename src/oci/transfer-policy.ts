@@ -4,7 +4,7 @@
 // them which requests a small blob is worth (remote/upload.ts).
 
 /**
- * A blob of at most this many bytes is small: its bytes cost less than a round trip. Such a blob
+ * A blob smaller than this is small: its bytes cost less than a round trip. Such a blob
  * - is uploaded without an existence check first: sending it again costs less than a HEAD, and
  *   the registry keeps one copy per digest anyway;
  * - is offered whole in the request that opens its upload (a single POST), where the registry
@@ -12,9 +12,9 @@
  * - counts as latency-bound when transfers are scheduled: more of them move at once.
  *
  * 256 KiB takes about 20 ms at 100 Mbit/s, one round trip to a registry tens of milliseconds
- * away. It is also the most a Go HTTP server (distribution, and the many registries built on it)
- * reads away of a body its handler ignored while keeping the connection open: a registry that
- * ignores a single POST's body costs no connection.
+ * away. It is also where a Go HTTP server (distribution, and the many registries built on it)
+ * stops reading away a body its handler ignored and closes the connection instead: below it, a
+ * registry that ignores a single POST's body costs no connection.
  */
 export const SMALL_BLOB_BYTES = 256 * 1024;
 
@@ -42,5 +42,5 @@ export function largeTransferLimit(ceiling: number): number {
 }
 
 export function isSmallBlob(size: number): boolean {
-  return size <= SMALL_BLOB_BYTES;
+  return size < SMALL_BLOB_BYTES;
 }

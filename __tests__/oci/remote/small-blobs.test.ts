@@ -101,6 +101,21 @@ describe('small blob uploads', () => {
     expect(seen('POST', /small\/large\/blobs\/uploads\/\?/)).toHaveLength(0);
   });
 
+  it('draws the line at 256 KiB: one byte less goes unasked in the POST, 256 KiB is asked about', async () => {
+    const repo = open('small/boundary');
+    const under = blob(randomBytes(SMALL_BLOB_BYTES - 1, 9));
+    const at = blob(randomBytes(SMALL_BLOB_BYTES, 10));
+    expect(await repo.pushBlob(under.descriptor, under.source)).toBe('uploaded');
+    expect(await repo.pushBlob(at.descriptor, at.source)).toBe('uploaded');
+    expect(seen('POST', /small\/boundary\/blobs\/uploads\/\?digest=/).map((r) => r.path)).toEqual([
+      expect.stringContaining(under.descriptor.digest.slice(7)),
+    ]);
+    expect(seen('HEAD', /small\/boundary\/blobs\//).map((r) => r.path)).toEqual([
+      expect.stringContaining(at.descriptor.digest),
+    ]);
+    await expectStored(repo, [under, at]);
+  });
+
   it('skips the check when the caller has just made it, even for a large blob', async () => {
     const repo = open('small/checked');
     const layer = blob(randomBytes(SMALL_BLOB_BYTES + 1, 6));

@@ -51,10 +51,10 @@ const unknownCase = caseIds.find((id) => !knownCases.includes(id));
 if (unknownCase) {
   throw new Error(`--case: ${unknownCase}; expected some of ${knownCases.join(', ')}`);
 }
-/** A fresh registry; in WAN mode reached through the WAN proxy. */
-const startCaseRegistry = async (dir) => {
+/** A fresh registry; in WAN mode reached through the WAN proxy, `side` in front of it. */
+const startCaseRegistry = async (dir, side) => {
   const registry = await startRegistry(dir);
-  return args.wan ? behindWan(registry) : registry;
+  return args.wan ? behindWan(registry, side) : registry;
 };
 const sizes = args.quick ? SIZES.quick : SIZES.full;
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
@@ -134,7 +134,10 @@ async function benchmark(workDir) {
             if (round > (contender.rounds ?? rounds)) continue;
             const fresh = op === 'push' && !contender.seeded;
             const registry = fresh
-              ? await startCaseRegistry(join(workDir, 'registries', `run-${++runs}`))
+              ? await startCaseRegistry(
+                  join(workDir, 'registries', `run-${++runs}`),
+                  contender.side,
+                )
               : caseRegistry;
             const out = join(workDir, `out-${++runs}`);
             await mkdir(out);

@@ -13,14 +13,23 @@ export const WAN_LINK = { rttMs: 20, bytesPerSecond: 40e6 };
  */
 
 /**
+ * What stands on the registry's side of the link. `singlePost`: a registry that stores a blob
+ * sent with the POST opening its upload, which distribution 2.8 does not (it answers 202): the
+ * tests' fault proxy plays it in front of 2.8 (POST, then PUT, on loopback; 201 to the client).
+ * @typedef {{ singlePost?: boolean }} RegistrySide
+ */
+
+/**
  * The started registry, reached through a WAN proxy: the same object with the proxy's host and
- * URL, a `traffic` counter, and a stop() that stops both.
+ * URL, a `traffic` counter, and a stop() that stops everything.
  * @template {{ host: string, url: string, stop: () => Promise<void> }} R
  * @param {R} registry
+ * @param {RegistrySide} [side]
  * @returns {Promise<R & { traffic: { reset: () => void, stats: () => Traffic } }>}
  */
-export async function behindWan(registry, link = WAN_LINK) {
-  const proxy = await startWanProxy({ target: registry.host, ...link });
+export async function behindWan(registry, side = {}) {
+  const emulator = side.singlePost ? await singlePostEmulator(registry.url) : undefined;
+  const proxy = await startWanProxy({ target: emulator?.host ?? registry.host, ...WAN_LINK });
   return {
     ...registry,
     host: proxy.host,
@@ -28,9 +37,20 @@ export async function behindWan(registry, link = WAN_LINK) {
     traffic: { reset: proxy.reset, stats: proxy.stats },
     stop: async () => {
       await proxy.stop();
+      await emulator?.stop();
       await registry.stop();
     },
   };
+}
+
+/** The fault proxy (Node runs its TypeScript as is) answering single POSTs with 201. */
+async function singlePostEmulator(url) {
+  const { startFaultProxy } = await import('../support/fault-proxy.ts');
+  const emulator = await startFaultProxy(url);
+  emulator.setRules([
+    { method: 'POST', path: /\/blobs\/uploads\/\?digest=/, fault: { kind: 'single-post' } },
+  ]);
+  return emulator;
 }
 
 /** Requests of a run in all. @param {Traffic} traffic */

@@ -48,8 +48,9 @@ export async function pushBlob(
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
     if (check && (await exists(ctx, descriptor, [pushScope(ctx.name)]))) return 'exists';
     check = true;
-    // Starting a session (POST) is safe to repeat, so the client has retried it already: a
-    // failure here is final. Only the transfer itself starts the whole upload over.
+    // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
+    // has retried it already: a failure here is final. Only a transfer into a session starts the
+    // whole upload over.
     const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
     if (started === 'mounted' || started === 'uploaded') return started;
     if (started.mountRefused) mountFrom = undefined;

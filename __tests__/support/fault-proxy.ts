@@ -15,7 +15,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pipeline, Transform } from 'node:stream';
 
 export type Fault =
-  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  | {
+      kind: 'status';
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Answer only once this settles: orders answers after other requests' arrival. */
+      after?: Promise<unknown>;
+    }
   /** Destroy the client socket without answering. */
   | { kind: 'drop' }
   /** Forward the upstream response but cut the body after N bytes (0: drop the answer entirely). */
@@ -71,7 +78,14 @@ export type Fault =
    * Forward the request, then hold the registry's answer (headers and all) until `until`
    * settles: a registry slow to answer, as one hashing and moving a large upload is.
    */
-  | { kind: 'hold-answer'; until: Promise<unknown>; onHeld?: () => void };
+  | { kind: 'hold-answer'; until: Promise<unknown>; onHeld?: () => void }
+  /**
+   * Answer as a registry that stores a blob sent whole in the POST opening its upload
+   * (`POST …/blobs/uploads/?digest=…` with the body; distribution 2.8 ignores both): the proxy
+   * carries it out on the real registry as POST, then PUT of the body, and answers with the PUT's
+   * answer (201). The client sees one request; `requests` records only that one.
+   */
+  | { kind: 'single-post' };
 
 export interface FaultRule {
   method?: string;
@@ -199,11 +213,18 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case 'stall-upload':
         stallUpload(req, fault.afterBytes);
         return;
+      case 'single-post':
+        singlePost(req, res, seen);
+        return;
       case 'status':
         answerAfterBody(req, () => {
-          seen.status = fault.status;
-          res.writeHead(fault.status, { ...fault.headers });
-          res.end(fault.body ?? '');
+          const answer = (): void => {
+            seen.status = fault.status;
+            res.writeHead(fault.status, { ...fault.headers });
+            res.end(fault.body ?? '');
+          };
+          if (fault.after === undefined) answer();
+          else fault.after.then(answer, answer);
         });
         return;
       case 'redirect':
@@ -269,6 +290,59 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     };
     req.on('data', onData);
     req.on('error', () => req.socket.destroy());
+  };
+
+  /** A single-POST upload done on the registry as POST, then PUT of the request's body. */
+  const singlePost = (req: IncomingMessage, res: ServerResponse, seen: SeenRequest): void => {
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+    const digest = new URLSearchParams(query).get('digest');
+    if (req.method !== 'POST' || digest === null) {
+      forward(req, res, seen, {});
+      return;
+    }
+    const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
+    headers['host'] = upstreamUrl.host;
+    const upstream = (method: string, to: string, extra: OutgoingHttpHeaders) =>
+      httpRequest({
+        protocol: upstreamUrl.protocol,
+        hostname: upstreamUrl.hostname,
+        port: upstreamUrl.port,
+        method,
+        path: to,
+        headers: { ...headers, ...extra },
+        agent,
+      });
+    const failed = (): void => {
+      req.resume();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      seen.status = 502;
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('fault proxy: upstream unreachable');
+    };
+    const open = upstream('POST', path, { 'content-length': '0' });
+    open.on('response', (opened) => {
+      const location = opened.headers['location'];
+      if (opened.statusCode !== 202 || typeof location !== 'string') {
+        // Not a session: pass the registry's refusal on as it is.
+        req.resume();
+        relay(opened, res, seen, {});
+        return;
+      }
+      opened.resume();
+      const session = new URL(location, upstreamUrl);
+      const separator = session.search === '' ? '?' : '&';
+      const to = `${session.pathname}${session.search}${separator}digest=${encodeURIComponent(digest)}`;
+      const put = upstream('PUT', to, {});
+      put.on('response', (stored) => relay(stored, res, seen, {}));
+      put.on('error', failed);
+      req.on('error', () => put.destroy());
+      req.pipe(put);
+    });
+    open.on('error', failed);
+    open.end();
   };
 
   /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */

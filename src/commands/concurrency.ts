@@ -1,6 +1,8 @@
-// The one concurrency limiter of the commands (push packs and uploads, pull downloads with it).
-// A real cap: each worker starts its next item only once its last one has settled, unlike
-// Promise.all over work that was already started.
+// The concurrency limiters of the commands: mapLimit for work of one kind, and mapTransfers for
+// work whose weight differs by item (push packs and uploads, pull downloads), scheduled by size
+// (see src/oci/transfer-slots.ts). A real cap: an item's work starts only once it has a slot,
+// unlike Promise.all over work that was already started.
+import { TransferSlots } from '../oci/transfer-slots.js';
 
 /** What each item's work receives. */
 export interface WorkContext {
@@ -43,6 +45,42 @@ export async function mapLimit<T, R>(
   };
   const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  if (failure !== undefined) throw failure.error;
+  return results;
+}
+
+/**
+ * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
+ * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones. The same order of
+ * results and the same failure rules as mapLimit: after the first failure nothing new starts, the
+ * shared signal is aborted, and the failure is thrown once every running item has settled.
+ */
+export async function mapTransfers<T, R>(
+  items: readonly T[],
+  ceiling: number,
+  sizeOf: (item: T) => number,
+  work: (item: T, context: WorkContext) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  const controller = new AbortController();
+  const slots = new TransferSlots(ceiling);
+  let failure: { error: unknown } | undefined;
+  // Every item queues for a slot at once; its work starts only when it gets one.
+  await Promise.all(
+    items.map((item, index) =>
+      slots.run(sizeOf(item), async () => {
+        if (failure !== undefined) return;
+        try {
+          results[index] = await work(item, { index, signal: controller.signal });
+        } catch (error) {
+          if (failure === undefined) {
+            failure = { error };
+            controller.abort(error);
+          }
+        }
+      }),
+    ),
+  );
   if (failure !== undefined) throw failure.error;
   return results;
 }

@@ -6,6 +6,7 @@ import type {
   RemovalSpec,
 } from '../../commands/image-index/entry-spec.js';
 import { nameOf } from '../../commands/registry/named-target.js';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import type { TargetSpec } from '../../commands/target-spec.js';
 import type { Annotations } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
@@ -58,7 +59,7 @@ export function readIndexInputs(): IndexInputs {
     work,
     annotations: readIndexAnnotations(),
     tags: readTags(),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
   };
   const artifactType = readString('artifact-type');
   if (artifactType !== '') {

@@ -63,7 +63,7 @@ export const INPUT_USAGE = {
   'annotation-file': { usedBy: PUSH },
   reproducible: { usedBy: PUSH, default: 'true' },
   'compression-level': { usedBy: PUSH, default: '6' },
-  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '5' },
+  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '16' },
   'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
   path: {
     usedBy: ['pull'],

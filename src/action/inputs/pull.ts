@@ -1,5 +1,6 @@
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 import { resolve } from 'node:path';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
 import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
 import type { PullOptions } from '../../commands/pull/pull.js';
@@ -61,7 +62,7 @@ export function readPullInputs(): PullInputs {
     overwrite: readBoolean('overwrite', true),
     allowPathTraversal: readBoolean('allow-path-traversal', false),
     unpack: readBoolean('unpack', true),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
   };
   const platform = readPlatform();
   if (platform) options.platform = platform;

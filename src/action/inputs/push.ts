@@ -1,5 +1,6 @@
 // The inputs of `push` and `attach`, read once into typed options for src/commands.
 import { stat } from 'node:fs/promises';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseFileSpecs, splitMediaType } from '../../commands/pack/file-spec.js';
@@ -78,7 +79,7 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     tags: tagNames(readLines('tags'), target),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
   };

@@ -1,6 +1,7 @@
 // The inputs of the registry commands (repo-ls, repo-tags, resolve, tag, copy, discover,
 // delete), read once into typed values for src/commands.
 import { isDigest } from '../../oci/digest.js';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { isValidRegistry, isValidTag, parseReference } from '../../oci/reference.js';
 import type { RemoteOptions } from '../../oci/remote/options.js';
@@ -132,7 +133,7 @@ export function readCopyInputs(): CopyInputs {
     destination,
     destinationName: nameOf(destination),
     recursive: readBoolean('recursive', false),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
   };
   if (tag !== undefined) inputs.tag = tag;
   const shared = sameRegistry(source.target, destination);

@@ -17,7 +17,7 @@ import { walkFolder } from './folder-walk.js';
 import { packFolder, tarSize } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
-import { mapLimit } from '../concurrency.js';
+import { mapTransfers } from '../concurrency.js';
 import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {
@@ -46,7 +46,9 @@ export async function prepareLayers(
   entries: readonly LayerEntry[],
   options: PrepareOptions,
 ): Promise<PreparedLayer[]> {
-  return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+  // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
+  const weight = (entry: LayerEntry): number => (entry.kind === 'file' ? 0 : Infinity);
+  return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
       await refuseGitCredentials(entry.file, entry.title, blame);

@@ -1,9 +1,9 @@
-// Brings every planned layer into the work folder, verified, at most `concurrency` at once (the
-// layers of every artifact a pull reads share that budget). The first failure stops the others
-// (their downloads are aborted) and is thrown, named after its layer, once nothing is running
-// any more.
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once (fewer
+// of them large: see src/oci/transfer-slots.ts; the layers of every artifact a pull reads share
+// that budget). The first failure stops the others (their downloads are aborted) and is thrown,
+// named after its layer, once nothing is running any more.
 import type { Log } from '../log.js';
-import { mapLimit } from '../concurrency.js';
+import { mapTransfers } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
 import { layerFailure } from './errors.js';
 import type { WorkArea } from './placement.js';
@@ -42,13 +42,19 @@ export async function downloadLayers(
       .filter(({ layer }) => !layer.unpack)
       .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })),
   );
-  return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
-    try {
-      return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
-    } catch (error) {
-      throw layerFailure(error, layer.name, layer.descriptor.digest);
-    }
-  });
+  const sizeOf = (job: LayerJob): number => job.layer.descriptor.size;
+  return mapTransfers(
+    jobs,
+    options.concurrency,
+    sizeOf,
+    async ({ layer, sources }, { index, signal }) => {
+      try {
+        return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
+      } catch (error) {
+        throw layerFailure(error, layer.name, layer.descriptor.digest);
+      }
+    },
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Descriptor, ImageManifest, Platform } from '../../oci/descriptor.j
 import { isDigest, type Digest } from '../../oci/digest.js';
 import type { Fetcher, Resolver } from '../../oci/target.js';
 import { quoted } from '../../oci/untrusted-text.js';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
 import type { ArtifactCache } from './artifact-cache.js';
@@ -56,7 +57,7 @@ export interface PullOptions {
   platform?: Platform;
   /** Keep and reuse blobs by manifest digest. */
   cache?: ArtifactCache;
-  /** Layers moving at once; if ≤ 0, a default (5) is used. */
+  /** Layers moving at once, fewer of them large; if ≤ 0, a default (16) is used. */
   concurrency?: number;
   /** Bytes the pull may write into the output folder in all; no limit when unset. */
   unpackLimit?: number;
@@ -259,7 +260,8 @@ async function transfer(
       })),
       {
         work,
-        concurrency: (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5,
+        concurrency:
+          (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : DEFAULT_CONCURRENCY,
         ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       },

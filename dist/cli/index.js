@@ -70635,7 +70635,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8321);
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4609);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4342);
 // The `oci-artifact` command (package.json `bin`, bundled into dist/cli/index.js): the action's
 // commands from a shell or another CI system. See src/cli/main.ts.
 
@@ -70664,7 +70664,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4609:
+/***/ 4342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73939,7 +73939,7 @@ const INPUT_USAGE = {
     'annotation-file': { usedBy: PUSH },
     reproducible: { usedBy: PUSH, default: 'true' },
     'compression-level': { usedBy: PUSH, default: '6' },
-    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '5' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '16' },
     'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
     path: {
         usedBy: ['pull'],
@@ -80114,10 +80114,119 @@ function progressTap(meter, onProgress) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/transfer-policy.ts
+// How transfers are shaped by size: which blobs are so small that a round trip costs more than
+// their bytes, and how many transfers move at once. The numbers live here, with their reasons;
+// push, pull and copy all schedule by them (transfer-slots.ts), and the upload path decides by
+// them which requests a small blob is worth (remote/upload.ts).
+/**
+ * A blob smaller than this is small: its bytes cost less than a round trip. Such a blob
+ * - is uploaded without an existence check first: sending it again costs less than a HEAD, and
+ *   the registry keeps one copy per digest anyway;
+ * - is offered whole in the request that opens its upload (a single POST), where the registry
+ *   takes that;
+ * - counts as latency-bound when transfers are scheduled: more of them move at once.
+ *
+ * 256 KiB takes about 20 ms at 100 Mbit/s, one round trip to a registry tens of milliseconds
+ * away. It is also where a Go HTTP server (distribution, and the many registries built on it)
+ * stops reading away a body its handler ignored and closes the connection instead: below it, a
+ * registry that ignores a single POST's body costs no connection.
+ */
+const SMALL_BLOB_BYTES = 256 * 1024;
+/**
+ * Transfers in flight at once when the caller gives no ceiling (the action's `concurrency`
+ * default). Small blobs are latency-bound: 16 at once turn 200 blobs of two round trips each
+ * into 25 rounds instead of 80 at 5, while staying far below the hundreds of connections some
+ * clients open (registries rate-limit, and count requests).
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * Large transfers at once, within the ceiling: bandwidth-bound, so a few already fill the link and
+ * more only split it (and hold more memory and disk writes). docker push moves 5 layers at once.
+ */
+const LARGE_TRANSFERS = 5;
+/**
+ * How many of `ceiling` transfers may be large ones: 5, or a third of the ceiling when the user
+ * raised it that far; never more than the ceiling. Small transfers may use every slot.
+ */
+function largeTransferLimit(ceiling) {
+    const total = Math.max(1, Math.floor(ceiling));
+    return Math.min(total, Math.max(LARGE_TRANSFERS, Math.floor(total / 3)));
+}
+function isSmallBlob(size) {
+    return size < SMALL_BLOB_BYTES;
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer-slots.ts
+// The scheduler of transfers: at most `ceiling` at once, of which at most
+// largeTransferLimit(ceiling) large. Small transfers are latency-bound and take any free slot;
+// large ones are bandwidth-bound and keep to their share, so a queue of big blobs never holds the
+// small ones back, nor do many small ones split the link among too many big ones.
+
+class TransferSlots {
+    ceiling;
+    largeLimit;
+    running = 0;
+    runningLarge = 0;
+    arrivals = 0;
+    waitingSmall = [];
+    waitingLarge = [];
+    constructor(ceiling) {
+        this.ceiling = Math.max(1, Math.floor(ceiling) || 1);
+        this.largeLimit = largeTransferLimit(this.ceiling);
+    }
+    /**
+     * Runs `task` once a slot for a transfer of `size` bytes is free. Within each kind, tasks start
+     * in the order they came.
+     */
+    async run(size, task) {
+        const large = !isSmallBlob(size);
+        const queue = large ? this.waitingLarge : this.waitingSmall;
+        if (queue.length === 0 && this.fits(large))
+            this.take(large);
+        // The slot is taken for the waiter when it is handed over, so the counts never overshoot.
+        else
+            await new Promise((go) => queue.push({ order: this.arrivals++, go }));
+        try {
+            return await task();
+        }
+        finally {
+            this.running--;
+            if (large)
+                this.runningLarge--;
+            this.handOver();
+        }
+    }
+    fits(large) {
+        return this.running < this.ceiling && (!large || this.runningLarge < this.largeLimit);
+    }
+    take(large) {
+        this.running++;
+        if (large)
+            this.runningLarge++;
+    }
+    /** Starts waiters while slots are free: the one that came first among those that fit. */
+    handOver() {
+        for (;;) {
+            const small = this.fits(false) ? this.waitingSmall[0] : undefined;
+            const large = this.fits(true) ? this.waitingLarge[0] : undefined;
+            const pickLarge = large !== undefined && (small === undefined || large.order < small.order);
+            const next = pickLarge ? large : small;
+            if (next === undefined)
+                return;
+            (pickLarge ? this.waitingLarge : this.waitingSmall).shift();
+            this.take(pickLarge);
+            next.go();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/concurrency.ts
-// The one concurrency limiter of the commands (push packs and uploads, pull downloads with it).
-// A real cap: each worker starts its next item only once its last one has settled, unlike
-// Promise.all over work that was already started.
+// The concurrency limiters of the commands: mapLimit for work of one kind, and mapTransfers for
+// work whose weight differs by item (push packs and uploads, pull downloads), scheduled by size
+// (see src/oci/transfer-slots.ts). A real cap: an item's work starts only once it has a slot,
+// unlike Promise.all over work that was already started.
+
 /**
  * Runs `work` on every item with at most `limit` (at least 1) running at once; the results keep
  * the order of the items. After the first failure no new item starts and the shared signal is
@@ -80149,6 +80258,35 @@ async function mapLimit(items, limit, work) {
         throw failure.error;
     return results;
 }
+/**
+ * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
+ * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones. The same order of
+ * results and the same failure rules as mapLimit: after the first failure nothing new starts, the
+ * shared signal is aborted, and the failure is thrown once every running item has settled.
+ */
+async function mapTransfers(items, ceiling, sizeOf, work) {
+    const results = new Array(items.length);
+    const controller = new AbortController();
+    const slots = new TransferSlots(ceiling);
+    let failure;
+    // Every item queues for a slot at once; its work starts only when it gets one.
+    await Promise.all(items.map((item, index) => slots.run(sizeOf(item), async () => {
+        if (failure !== undefined)
+            return;
+        try {
+            results[index] = await work(item, { index, signal: controller.signal });
+        }
+        catch (error) {
+            if (failure === undefined) {
+                failure = { error };
+                controller.abort(error);
+            }
+        }
+    })));
+    if (failure !== undefined)
+        throw failure.error;
+    return results;
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/prepare-layers.ts
 // Digests every layer before anything is uploaded: files are hashed by streaming them, folders
@@ -80164,7 +80302,9 @@ async function mapLimit(items, limit, work) {
 
 
 async function prepareLayers(entries, options) {
-    return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+    // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
+    const weight = (entry) => (entry.kind === 'file' ? 0 : Infinity);
+    return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
         const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
             await refuseGitCredentials(entry.file, entry.title, blame);
@@ -80600,8 +80740,9 @@ function withHint(error, hint) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/push/upload-blobs.ts
-// Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
-// target already has, with one log line per blob and progress for the big ones.
+// Uploads the blobs of one artifact, at most `concurrency` requests at a time (fewer of them
+// large: see src/oci/transfer-slots.ts), skipping what the target already has, with one log line
+// per blob and progress for the big ones.
 
 
 
@@ -80631,10 +80772,11 @@ function blobSource(blob) {
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
     const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
+    const sizeOf = (blob) => blob.descriptor.size;
     // The shared signal stops the uploads still running at the first failure.
-    return mapLimit(blobs, concurrency, async (blob, { signal }) => {
-        // pushBlob checks existence itself; a big blob is checked first only so that its
-        // `Uploading` line is not printed for nothing.
+    return mapTransfers(blobs, concurrency, sizeOf, async (blob, { signal }) => {
+        // pushBlob decides which blobs are worth an existence check; a big blob is checked here
+        // instead, so that its `Uploading` line is not printed for nothing (and not twice).
         const big = blob.descriptor.size > BIG_BLOB;
         let outcome;
         if (big && (await target.exists(blob.descriptor))) {
@@ -80643,7 +80785,11 @@ async function uploadBlobs(target, blobs, concurrency, log) {
         else {
             if (big)
                 log.info(line('Uploading', blob));
-            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
+            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+                onProgress,
+                signal,
+                ...(big ? { skipExistenceCheck: true } : {}),
+            });
         }
         log.info(line(VERB[outcome], blob));
         return { blob, outcome };
@@ -83734,10 +83880,227 @@ function isPrivateHost(hostname) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/backoff-gate.ts
+// A registry that answers 429 (too many requests) is slowed down as a whole: one gate per client
+// holds every request to it, new ones and retries alike, until the wait is over. Backing off per
+// request would let the other requests in flight keep hammering a registry that already said
+// stop, and each would wait its own, shorter time.
+
+const backoff_gate_realClock = { now: () => Date.now(), sleep: sleep };
+class BackoffGate {
+    policy;
+    clock;
+    openAt = 0;
+    /** Closings so far: requests let through after the last one carry this number. */
+    closings = 0;
+    /** 429s in a row, each to a request sent after the gate had closed for the one before. */
+    strikes = 0;
+    constructor(policy, clock = backoff_gate_realClock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+    /** Waits while the gate is closed (or until the signal aborts); returns the pass to report back. */
+    async pass(signal) {
+        for (let left = this.left(); left > 0; left = this.left()) {
+            await this.clock.sleep(left, signal);
+        }
+        return this.closings;
+    }
+    /**
+     * A 429 to a request that went through with `pass`. The first such answer since the last
+     * closing closes the gate again, one step longer each time (exponential with jitter, or the
+     * registry's `Retry-After`, never above the cap). An answer to a request that was already on
+     * its way is covered by that closing; only a longer `Retry-After` of its own keeps the gate
+     * closed longer. Returns the wait when this answer closed the gate or kept it closed longer.
+     */
+    refused(pass, retryAfterMs) {
+        const now = this.clock.now();
+        if (pass !== this.closings) {
+            if (retryAfterMs === undefined)
+                return undefined;
+            const wait = backoffDelay(this.policy, 1, retryAfterMs);
+            if (now + wait <= this.openAt)
+                return undefined;
+            this.openAt = now + wait;
+            return wait;
+        }
+        this.strikes++;
+        this.closings++;
+        const wait = backoffDelay(this.policy, this.strikes, retryAfterMs);
+        this.openAt = Math.max(this.openAt, now + wait);
+        return wait;
+    }
+    /** An answer other than 429 to a request sent after the last closing: the next 429 starts over. */
+    accepted(pass) {
+        if (pass === this.closings)
+            this.strikes = 0;
+    }
+    left() {
+        return this.openAt - this.clock.now();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
+// An upload session: where it lives and how to address it.
+
+
+/**
+ * The session cannot go on (the registry lost or refused its state): the upload starts over.
+ * distribution 2.8, for one, cancels a session when asked about it with an outdated `_state`.
+ */
+class UploadSessionLost extends Error {
+    failure;
+    constructor(message, failure) {
+        super(message);
+        this.failure = failure;
+        this.name = 'UploadSessionLost';
+    }
+}
+function sessionFrom(response, requestUrl, what) {
+    const location = header(response, 'location');
+    if (!location) {
+        throw new RegistryError('REGISTRY_ERROR', {
+            ...what,
+            status: response.statusCode,
+            hint: 'the registry started an upload without saying where (no Location header)',
+        });
+    }
+    const min = Number(header(response, 'oci-chunk-min-length'));
+    return {
+        // Absolute or relative, possibly with its own query (`_state`): resolve, never rebuild.
+        location: new URL(location, requestUrl),
+        ...(Number.isSafeInteger(min) && min > 0 ? { minChunkLength: min } : {}),
+    };
+}
+/** The location with one more query parameter, keeping the registry's own query as sent. */
+function withQuery(location, name, value) {
+    const url = new URL(location);
+    const param = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+    url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/single-post.ts
+
+
+
+
+/** What a registry does with a single POST, as far as this client knows. */
+class SinglePostSupport {
+    supported;
+    probe;
+    /**
+     * 'use' or 'skip' when known. 'probe' while unknown: this caller finds out, and must call
+     * `endProbe` when done (after `learn` if the answer told); the other callers wait for it.
+     */
+    async turn(signal) {
+        while (this.probe !== undefined)
+            await settledOrAborted(this.probe.done, signal);
+        if (this.supported !== undefined)
+            return this.supported ? 'use' : 'skip';
+        let end;
+        const done = new Promise((resolve) => (end = resolve));
+        this.probe = { done, end };
+        return 'probe';
+    }
+    learn(supported) {
+        this.supported = supported;
+    }
+    /** The probe is over, whether or not it learnt anything (a failure leaves it unknown). */
+    endProbe() {
+        const probe = this.probe;
+        this.probe = undefined;
+        probe?.end();
+    }
+}
+/** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
+function fitsSinglePost(ctx, descriptor) {
+    const chunkSize = ctx.options.chunkSize ?? 0;
+    return isSmallBlob(descriptor.size) && (chunkSize <= 0 || descriptor.size <= chunkSize);
+}
+/**
+ * Offers the blob in one POST: 'uploaded' when the registry stored it, the session it opened
+ * instead (the blob must then be PUT there), or undefined when this registry is known not to take
+ * it or refused the request's form (then an ordinary session is opened).
+ */
+async function postWhole(ctx, descriptor, body, what, signal) {
+    const support = ctx.client.singlePost;
+    const transport = ctx.client.transport;
+    const turn = await support.turn(transport.signalFor(signal));
+    if (turn === 'skip')
+        return undefined;
+    try {
+        const answer = await ctx.client.send({
+            method: 'POST',
+            url: repoPath(ctx, `blobs/uploads/?digest=${encodeURIComponent(descriptor.digest)}`),
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(descriptor.size),
+            },
+            body,
+            processedBytes: descriptor.size,
+            scopes: [pushScope(ctx.name)],
+            // Content-addressed: sent again, it stores the same blob (or opens another session).
+            repeatable: true,
+            ...(signal ? { signal } : {}),
+            what,
+        });
+        const status = answer.status;
+        if (status === 201) {
+            await answer.response.body.dump();
+            if (turn === 'probe') {
+                transport.logger.debug(`${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`);
+            }
+            support.learn(true);
+            return 'uploaded';
+        }
+        if (status === 202) {
+            await answer.response.body.dump();
+            // Said once: later uploads skip the single POST.
+            transport.logger.debug(`${ctx.client.registry} ignores a blob sent with the POST that opens its upload (HTTP 202): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return { session: sessionFrom(answer.response, answer.url, what) };
+        }
+        if (turn === 'probe' && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
+            // A registry that refuses a body (or the digest) on this POST: the usual way then; any
+            // real problem (a wrong digest, an unknown repository) shows again there.
+            await answer.response.body.dump();
+            transport.logger.debug(`${ctx.client.registry} refused a blob sent with the POST that opens its upload (HTTP ${status}): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return undefined;
+        }
+        return await ctx.client.fail(answer, what);
+    }
+    finally {
+        if (turn === 'probe')
+            support.endProbe();
+    }
+}
+/** Resolves when `promise` settles, or rejects with the signal's reason when it aborts first. */
+function settledOrAborted(promise, signal) {
+    if (signal === undefined)
+        return promise;
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) {
+            onAbort();
+            return;
+        }
+        signal.addEventListener('abort', onAbort, { once: true });
+        void promise.then(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/http-client.ts
 // Requests to one registry: finds the scheme (HTTPS, or plain HTTP when asked or when a loopback
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
+
+
+
 
 
 
@@ -83754,6 +84117,10 @@ class RegistryClient {
     transport;
     options;
     authorizer;
+    /** Holds every request to this registry while it asks us to slow down (429). */
+    gate;
+    /** Whether this registry stores a small blob sent whole with the POST opening its upload. */
+    singlePost = new SinglePostSupport();
     base;
     warned = new Set();
     constructor(
@@ -83763,6 +84130,7 @@ class RegistryClient {
         this.transport = transport;
         this.options = options;
         this.authorizer = new Authorizer(registry, options, transport);
+        this.gate = new BackoffGate(transport.policy);
     }
     /** `https://host` or `http://host`, decided by the first ping. */
     baseUrl(signal) {
@@ -83779,7 +84147,9 @@ class RegistryClient {
         let reauthenticated = false;
         for (let attempt = 1;; attempt++) {
             let answer;
+            let pass;
             try {
+                pass = await this.gate.pass(this.transport.signalFor(req.signal));
                 answer = await this.dispatch(req, url, base);
             }
             catch (error) {
@@ -83801,7 +84171,21 @@ class RegistryClient {
                 attempt--;
                 continue;
             }
-            if (req.repeatable && isRetryableStatus(status) && attempt < policy.attempts) {
+            const retry = req.repeatable && isRetryableStatus(status) && attempt < policy.attempts;
+            if (status === 429) {
+                // Whether or not this request is retried here, every request to the registry waits.
+                this.backOff(pass, header(response, 'retry-after'), req);
+                if (retry) {
+                    await response.body.dump();
+                    this.transport.logger.debug(`${describeFailure(req, status)}; retrying when the registry's back-off ends (attempt ${attempt + 1} of ${policy.attempts})`);
+                    continue;
+                }
+            }
+            else if (status < 500) {
+                // Taken (or refused for another reason than load): the next 429 starts the steps over.
+                this.gate.accepted(pass);
+            }
+            if (retry) {
                 await response.body.dump();
                 const retryAfter = parseRetryAfter(header(response, 'retry-after'));
                 await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
@@ -83810,6 +84194,19 @@ class RegistryClient {
             this.reportWarnings(response);
             return answer;
         }
+    }
+    /** A 429: closes the gate for everyone, and tells the user when that made them wait longer. */
+    backOff(pass, retryAfterHeader, req) {
+        const retryAfter = parseRetryAfter(retryAfterHeader);
+        const wait = this.gate.refused(pass, retryAfter);
+        if (wait === undefined)
+            return;
+        const asked = retryAfter === undefined
+            ? ''
+            : retryAfter > wait
+                ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
+                : ' (as its Retry-After asks)';
+        this.transport.logger.info(`${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`);
     }
     /** Reads the error body and throws the RegistryError it describes. */
     async fail(answer, what) {
@@ -84297,46 +84694,6 @@ function chunkTooLarge(error, chunkSize) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
-// An upload session: where it lives and how to address it.
-
-
-/**
- * The session cannot go on (the registry lost or refused its state): the upload starts over.
- * distribution 2.8, for one, cancels a session when asked about it with an outdated `_state`.
- */
-class UploadSessionLost extends Error {
-    failure;
-    constructor(message, failure) {
-        super(message);
-        this.failure = failure;
-        this.name = 'UploadSessionLost';
-    }
-}
-function sessionFrom(response, requestUrl, what) {
-    const location = header(response, 'location');
-    if (!location) {
-        throw new RegistryError('REGISTRY_ERROR', {
-            ...what,
-            status: response.statusCode,
-            hint: 'the registry started an upload without saying where (no Location header)',
-        });
-    }
-    const min = Number(header(response, 'oci-chunk-min-length'));
-    return {
-        // Absolute or relative, possibly with its own query (`_state`): resolve, never rebuild.
-        location: new URL(location, requestUrl),
-        ...(Number.isSafeInteger(min) && min > 0 ? { minChunkLength: min } : {}),
-    };
-}
-/** The location with one more query parameter, keeping the registry's own query as sent. */
-function withQuery(location, name, value) {
-    const url = new URL(location);
-    const param = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
-    url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
-    return url;
-}
-
 ;// CONCATENATED MODULE: ./src/oci/remote/chunked-upload.ts
 
 
@@ -84480,11 +84837,14 @@ async function uploadStatus(ctx, session, expected, what, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/upload.ts
-// Blob upload: existence check, optional cross-repository mount, then one upload session —
-// monolithic POST+PUT by default, chunked PATCH when asked. A failed session is abandoned and the
-// whole upload starts over from the source (after another existence check): a session is not
-// safely resumable across registries.
+// Blob upload: existence check (not for small blobs: sending one again costs less than asking),
+// optional cross-repository mount, then one upload session — the whole small blob in the POST
+// that opens it where the registry takes that (single-post.ts), else monolithic POST+PUT, chunked
+// PATCH when asked. A failed session is abandoned and the whole upload starts over from the
+// source (after an existence check): a session is not safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
+
+
 
 
 
@@ -84508,15 +84868,20 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
         : undefined;
     // 0: monolithic; a 413 to that switches to chunks (body-cap.ts).
     let chunkSize = chunkSizeFor(ctx.client, ctx.options.chunkSize ?? 0, descriptor.size);
+    // A small blob goes up without asking first: the registry keeps one copy per digest anyway.
+    // After a failed attempt, though, it may have landed although the answer was lost: ask then.
+    let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
     for (let attempt = 1;; attempt++) {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
-        if (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)]))
+        if (check && (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)])))
             return 'exists';
-        // Starting a session (POST) is safe to repeat, so the client has retried it already: a
-        // failure here is final. Only the transfer itself starts the whole upload over.
-        const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
-        if (started === 'mounted')
-            return 'mounted';
+        check = true;
+        // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
+        // has retried it already: a failure here is final. Only a transfer into a session starts the
+        // whole upload over.
+        const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
+        if (started === 'mounted' || started === 'uploaded')
+            return started;
         if (started.mountRefused)
             mountFrom = undefined;
         const session = started.session;
@@ -84543,7 +84908,14 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
                 throw error;
             if (attempt >= transport.policy.attempts)
                 throw finalError(error, what, attempt);
-            await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: ${error.message}`, options.signal);
+            const why = `${what.operation} ${what.reference}: ${error.message}`;
+            if (error instanceof RegistryError && error.status === 429) {
+                // The client's gate holds every request to the registry already, this one's next too.
+                transport.logger.debug(`${why}; starting over when the registry's back-off ends (attempt ${attempt + 1} of ${transport.policy.attempts})`);
+            }
+            else {
+                await transport.pause(attempt, undefined, why, options.signal);
+            }
         }
     }
 }
@@ -84582,6 +84954,19 @@ function finalError(error, what, attempts) {
         });
     }
     return error;
+}
+/**
+ * Opens the upload: a mount when asked, the whole small blob in one POST when the registry may
+ * take that, or else an empty session for the blob to be PUT into.
+ */
+async function openUpload(ctx, descriptor, source, options, what, mountFrom) {
+    if (mountFrom === undefined && fitsSinglePost(ctx, descriptor)) {
+        const body = () => openBody(descriptor, source, options, what);
+        const sent = await postWhole(ctx, descriptor, body, what, options.signal);
+        if (sent !== undefined)
+            return sent;
+    }
+    return startSession(ctx, descriptor, what, mountFrom, options.signal);
 }
 async function startSession(ctx, descriptor, what, mountFrom, signal) {
     let mountRefused = false;
@@ -85208,6 +85593,7 @@ function tagNames(lines, target) {
 
 
 
+
 const MEDIA_TYPE_EXPECTED = 'a media type type/subtype, such as application/vnd.example.report.v1+json';
 const push_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 /** `host/repo` for a registry, the path as given for a layout folder. */
@@ -85246,7 +85632,7 @@ async function readPushInputs(command) {
         reproducible: readBoolean('reproducible', true),
         mtime: readSourceDateEpoch(),
         compressionLevel: readInteger('compression-level', 0, 9, 6),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
         tags: tagNames(readLines('tags'), target),
         tempRoot: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
     };
@@ -85670,7 +86056,8 @@ async function runAttach() {
 // The shape follows oras-go's Copy/ExtendedCopy: https://github.com/oras-project/oras-go/blob/v2.6.0/copy.go
 
 
-const DEFAULT_CONCURRENCY = 5;
+
+
 /** Copies `root` and everything it reaches from `source` to `destination`. */
 async function copyGraph(source, destination, root, options = {}) {
     const copier = new GraphCopier(source, destination, options);
@@ -85688,7 +86075,7 @@ class GraphCopier {
     source;
     destination;
     options;
-    limit;
+    slots;
     /** One copy per digest, started once, awaited by every parent that needs it. */
     started = new Map();
     abort = new AbortController();
@@ -85702,7 +86089,7 @@ class GraphCopier {
         this.destination = destination;
         this.options = options;
         const n = options.concurrency ?? 0;
-        this.limit = new Limiter(n > 0 ? n : DEFAULT_CONCURRENCY);
+        this.slots = new TransferSlots(n > 0 ? n : DEFAULT_CONCURRENCY);
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.abort.signal])
             : this.abort.signal;
@@ -85714,7 +86101,7 @@ class GraphCopier {
             return running;
         const task = (isManifestDescriptor(descriptor)
             ? this.copyManifest(descriptor, isRoot)
-            : this.limit.run(() => this.copyBlob(descriptor))).catch((error) => {
+            : this.slots.run(descriptor.size, () => this.copyBlob(descriptor))).catch((error) => {
             // The first failure stops the transfers still running.
             this.firstError ??= error;
             this.abort.abort(error);
@@ -85794,32 +86181,6 @@ async function allOrFirstError(promises) {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed)
         throw failed.reason;
-}
-/** Runs at most `max` tasks at once, in the order they were queued. */
-class Limiter {
-    max;
-    active = 0;
-    waiting = [];
-    constructor(max) {
-        this.max = max;
-    }
-    async run(task) {
-        // A finishing task hands its slot straight to the next in line, so `active` never exceeds max.
-        if (this.active < this.max)
-            this.active++;
-        else
-            await new Promise((go) => this.waiting.push(go));
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.active--;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/tag-listing.ts
@@ -86088,6 +86449,7 @@ function catalogLookup(spec, log) {
 
 
 
+
 const registry_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 function selectorOf(spec) {
     return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
@@ -86159,7 +86521,7 @@ function readCopyInputs() {
         destination,
         destinationName: nameOf(destination),
         recursive: readBoolean('recursive', false),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
     if (tag !== undefined)
         inputs.tag = tag;
@@ -86734,6 +87096,7 @@ function done(ctx, result) {
 
 
 
+
 const ENTRY_EXPECTED = "a tag or digest of the index's repository, or a reference host/repo:tag or repo@sha256:…, then optionally platform=os/arch[/variant]";
 const image_index_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 function readIndexInputs() {
@@ -86750,7 +87113,7 @@ function readIndexInputs() {
         work,
         annotations: readIndexAnnotations(),
         tags: readTags(),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
     const artifactType = readString('artifact-type');
     if (artifactType !== '') {
@@ -89166,7 +89529,8 @@ async function downloadLayers(jobs, options) {
     budget.chargeSized(jobs
         .filter(({ layer }) => !layer.unpack)
         .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })));
-    return mapLimit(jobs, options.concurrency, async ({ layer, sources }, { index, signal }) => {
+    const sizeOf = (job) => job.layer.descriptor.size;
+    return mapTransfers(jobs, options.concurrency, sizeOf, async ({ layer, sources }, { index, signal }) => {
         try {
             return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
         }
@@ -90187,6 +90551,7 @@ function titleFilter(patterns) {
 
 
 
+
 async function pull(options) {
     const { source, selector, outputDir, expectedDigest, ...shared } = options;
     const item = {
@@ -90293,7 +90658,7 @@ async function transfer(prepared, root, options) {
             sources: sources[job.artifact],
         })), {
             work,
-            concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
+            concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : DEFAULT_CONCURRENCY,
             ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
             log,
         });
@@ -90524,6 +90889,7 @@ async function pickReferrer(store, selector, artifactType, platform, log) {
 
 
 
+
 const FILES_EXPECTED = 'globs on layer titles, one per line: * ? [abc] within a name, ** across folders, ! to exclude';
 const INTO_EXPECTED = 'a reference per line, optionally followed by into=<folder> (a relative folder below "path")';
 function readPullInputs() {
@@ -90535,7 +90901,7 @@ function readPullInputs() {
         overwrite: readBoolean('overwrite', true),
         allowPathTraversal: readBoolean('allow-path-traversal', false),
         unpack: readBoolean('unpack', true),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
     const platform = readPlatform();
     if (platform)
@@ -91201,7 +91567,7 @@ const INPUT_DESCRIPTIONS = {
     'annotation-file': 'A JSON annotation file in the ORAS format ($manifest, $config and per-title keys).',
     reproducible: 'true: the same inputs give the same digest (no creation time, fixed tar metadata, mtimes from SOURCE_DATE_EPOCH or 0). false: behave like ORAS (creation time, real mtimes).',
     'compression-level': 'gzip level 0-9 for folder layers.',
-    concurrency: 'How many blobs move at once.',
+    concurrency: 'The most blobs moving at once. Small blobs (under 256 KiB) may use all of it; large ones at most 5 (a third of it, when that is more).',
     'chunk-size': 'Upload each blob to a registry in chunks of this size (50MiB, 5MB, or bytes; 1KiB to 1GiB), for registries behind a proxy that caps request bodies. Empty: one request per blob, and 8 MiB chunks by themselves where a proxy refuses that with 413.',
     path: 'Pull output folder, created if missing. Default "working-directory".',
     'media-types': 'Pull only layers of these media types, one per line.',

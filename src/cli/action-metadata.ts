@@ -34,7 +34,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   reproducible:
     'true: the same inputs give the same digest (no creation time, fixed tar metadata, mtimes from SOURCE_DATE_EPOCH or 0). false: behave like ORAS (creation time, real mtimes).',
   'compression-level': 'gzip level 0-9 for folder layers.',
-  concurrency: 'How many blobs move at once.',
+  concurrency:
+    'The most blobs moving at once. Small blobs (under 256 KiB) may use all of it; large ones at most 5 (a third of it, when that is more).',
   'chunk-size':
     'Upload each blob to a registry in chunks of this size (50MiB, 5MB, or bytes; 1KiB to 1GiB), for registries behind a proxy that caps request bodies. Empty: one request per blob, and 8 MiB chunks by themselves where a proxy refuses that with 413.',
   path: 'Pull output folder, created if missing. Default "working-directory".',

@@ -5,9 +5,9 @@ import { pullAll, type PullResult } from '../../commands/pull/pull.js';
 import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
-import { targetName } from '../inputs/push.js';
 import { pickReferrer } from '../../commands/pull/pick-referrer.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { targetName } from '../../commands/target-spec.js';
 import {
   readPullInputs,
   type PullInputs,

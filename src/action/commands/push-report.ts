@@ -1,12 +1,11 @@
 // Outputs and job summary of push and attach: the same shape for both.
 import type { PushResult } from '../../commands/push/push.js';
-import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import { targetName, type RemoteTargetSpec, type TargetSpec } from '../../commands/target-spec.js';
 import { artifactTypeOf } from '../../commands/pack/manifest.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
 import { actionUses, pushSummaryMarkdown } from '../summary/push.js';
 import { writeSummary } from '../summary/write.js';
-import { targetName } from '../inputs/push.js';
 
 export async function reportPush(
   spec: TargetSpec,

@@ -5,14 +5,13 @@ import type {
   ManifestSource,
   RemovalSpec,
 } from '../../commands/image-index/entry-spec.js';
-import { nameOf } from '../../commands/registry/named-target.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { targetName, targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import type { Annotations } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { PLATFORM_SYNTAX } from '../../oci/platform.js';
-import { isValidTag, parseReference } from '../../oci/reference.js';
+import { isValidTag, parseReference, referenceSelector } from '../../oci/reference.js';
 import { InputError } from '../input-error.js';
 import { readTargetSpec } from './connection.js';
 import { parsePlatformInput } from './platform.js';
@@ -41,8 +40,7 @@ const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not startin
 
 export function readIndexInputs(): IndexInputs {
   const target = readTargetSpec();
-  const given =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const given = targetSelector(target);
   const work = readWork(target);
   if (work.kind === 'create' && given !== undefined && isDigest(given)) {
     throw new InputError(
@@ -53,7 +51,7 @@ export function readIndexInputs(): IndexInputs {
   }
   const inputs: IndexInputs = {
     target,
-    name: nameOf(target),
+    name: targetName(target),
     selector: given ?? 'latest',
     work,
     annotations: readIndexAnnotations(),
@@ -157,7 +155,7 @@ function sourceOf(input: string, line: string, ref: string, target: TargetSpec):
       `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`,
     );
   }
-  const selector = reference.digest ?? reference.tag;
+  const selector = referenceSelector(reference);
   if (selector === undefined) {
     throw new InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
   }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
 import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
 import type { PullOptions } from '../../commands/pull/pull.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isDigest, parseDigest, shortDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { InputError } from '../input-error.js';
@@ -118,8 +118,7 @@ function readSubject(): PullSubject | undefined {
     }
     throw error;
   }
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const selector = targetSelector(target);
   if (selector === undefined) {
     throw new InputError(
       'subject',
@@ -253,8 +252,7 @@ function refuseCredentialsAcrossRegistries(targets: TargetSpec[]): void {
 
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
 function readSelector(target: TargetSpec, given = readString('reference')): string {
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const selector = targetSelector(target);
   if (selector !== undefined) return selector;
   throw new InputError(
     'reference',

@@ -2,11 +2,20 @@
 // delete), read once into typed values for src/commands.
 import { isDigest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
-import { isValidRegistry, isValidTag, parseReference } from '../../oci/reference.js';
+import {
+  isValidRegistry,
+  isValidTag,
+  parseReference,
+  referenceSelector,
+} from '../../oci/reference.js';
 import type { RemoteOptions } from '../../oci/remote/options.js';
 import { OciError } from '../../oci/errors.js';
-import { nameOf } from '../../commands/registry/named-target.js';
-import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import {
+  targetName,
+  targetSelector,
+  type RemoteTargetSpec,
+  type TargetSpec,
+} from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
 import { readRemoteOptions, readTargetSpec, withChunkSize } from './connection.js';
 import { tagNames } from './metadata-action.js';
@@ -23,21 +32,17 @@ export interface SelectedTarget {
   name: string;
 }
 
-function selectorOf(spec: TargetSpec): string | undefined {
-  return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
-}
-
 /**
  * `registry` + `reference` (or `layout` + `reference`) naming one manifest. Without a tag or
  * digest, `latest` unless the command needs one spelled out (delete).
  */
 export function readSelectedTarget(options: { requireSelector?: string } = {}): SelectedTarget {
   const target = readTargetSpec();
-  const given = selectorOf(target);
+  const given = targetSelector(target);
   if (given === undefined && options.requireSelector !== undefined) {
     throw new InputError('reference', readString('reference'), options.requireSelector);
   }
-  return { target, selector: given ?? 'latest', name: nameOf(target) };
+  return { target, selector: given ?? 'latest', name: targetName(target) };
 }
 
 /** `registry` alone, for repo-ls. */
@@ -63,7 +68,7 @@ export function readRegistry(): { registry: string; options: RemoteOptions } {
 /** A repository (or layout folder) without a tag or digest, for repo-tags. */
 export function readRepository(): TargetSpec {
   const target = readTargetSpec();
-  if (selectorOf(target) !== undefined) {
+  if (targetSelector(target) !== undefined) {
     throw new InputError(
       'reference',
       readString('reference'),
@@ -118,7 +123,7 @@ const SOURCE_EXPECTED =
 export function readCopyInputs(): CopyInputs {
   const source = readCopySource();
   const destination = withChunkSize(readTargetSpec());
-  const destinationSelector = selectorOf(destination);
+  const destinationSelector = targetSelector(destination);
   if (destinationSelector !== undefined && isDigest(destinationSelector)) {
     throw new InputError(
       'reference',
@@ -130,7 +135,7 @@ export function readCopyInputs(): CopyInputs {
   const inputs: CopyInputs = {
     source,
     destination,
-    destinationName: nameOf(destination),
+    destinationName: targetName(destination),
     recursive: readBoolean('recursive', false),
     concurrency: readInteger('concurrency', 1, 64, 5),
   };
@@ -189,7 +194,7 @@ function readCopySource(): SelectedTarget {
   };
   return {
     target,
-    selector: reference.digest ?? reference.tag ?? 'latest',
-    name: nameOf(target),
+    selector: referenceSelector(reference) ?? 'latest',
+    name: targetName(target),
   };
 }

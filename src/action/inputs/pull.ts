@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
 import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
-import type { PullOptions } from '../../commands/pull/pull.js';
+import type { PullOptions } from '../../commands/pull/pull-types.js';
 import { targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isDigest, parseDigest, shortDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';

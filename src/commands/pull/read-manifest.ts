@@ -9,7 +9,7 @@ import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
 import type { ArtifactCache, CachedArtifact } from './artifact-cache.js';
 import { PullError } from './errors.js';
-import type { PullSource } from './pull.js';
+import type { PullSource } from './pull-types.js';
 
 export interface ManifestRead {
   descriptor: Descriptor;

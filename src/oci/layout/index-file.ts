@@ -7,6 +7,7 @@ import { REF_NAME } from '../annotations.js';
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { OciError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
+import { hasDescriptorShape } from '../manifest-fields.js';
 import { OCI_INDEX } from '../media-types.js';
 import { writeWhole } from './atomic-file.js';
 import { retryWhileBusy } from './busy-retry.js';
@@ -136,14 +137,7 @@ function isIndex(value: unknown): value is ImageIndex {
   return (
     v['schemaVersion'] === 2 &&
     Array.isArray(v['manifests']) &&
-    v['manifests'].every(
-      (d: unknown) =>
-        typeof d === 'object' &&
-        d !== null &&
-        typeof (d as Descriptor).digest === 'string' &&
-        typeof (d as Descriptor).mediaType === 'string' &&
-        typeof (d as Descriptor).size === 'number',
-    )
+    v['manifests'].every(hasDescriptorShape)
   );
 }
 

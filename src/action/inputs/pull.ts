@@ -1,7 +1,7 @@
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 import { resolve } from 'node:path';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
-import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
+import { compileGlob, GlobSyntaxError } from '../../commands/pull/glob.js';
 import type { PullOptions } from '../../commands/pull/pull-types.js';
 import { targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isDigest, parseDigest, shortDigest, type Digest } from '../../oci/digest.js';
@@ -279,7 +279,7 @@ function readTitleGlobs(): string[] {
   const lines = readLines('files');
   for (const line of lines) {
     try {
-      globToRegExp(line.startsWith('!') ? line.slice(1) : line);
+      compileGlob(line.startsWith('!') ? line.slice(1) : line);
     } catch (error) {
       if (error instanceof GlobSyntaxError) {
         throw new InputError('files', line, `${FILES_EXPECTED} (${error.message})`);

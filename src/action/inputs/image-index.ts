@@ -13,6 +13,7 @@ import { isValidMediaType } from '../../oci/media-types.js';
 import { PLATFORM_SYNTAX } from '../../oci/platform.js';
 import { isValidTag, parseReference, referenceSelector } from '../../oci/reference.js';
 import { InputError } from '../input-error.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
 import { readTargetSpec } from './connection.js';
 import { parsePlatformInput } from './platform.js';
 import { readInteger, readKeyValues, readLines, readString } from './read.js';
@@ -165,17 +166,7 @@ function sourceOf(input: string, line: string, ref: string, target: TargetSpec):
 }
 
 function readIndexAnnotations(): Annotations {
-  const annotations = readKeyValues('annotations');
-  for (const key of Object.keys(annotations)) {
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new InputError(
-        'annotations',
-        key,
-        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
-      );
-    }
-  }
-  return annotations;
+  return checkAnnotationKeys(readKeyValues('annotations'));
 }
 
 function readTags(): string[] {

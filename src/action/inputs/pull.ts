@@ -10,7 +10,7 @@ import { InputError } from '../input-error.js';
 import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { readRemoteOptions, readTargetSpec } from './connection.js';
 import { readPlatform } from './platform.js';
-import { readBoolean, readInteger, readLines, readString } from './read.js';
+import { readBoolean, readInteger, readLines, readString, refuseGiven } from './read.js';
 
 /** One artifact a pull reads, and where it goes. */
 export interface PullReference {
@@ -93,13 +93,10 @@ export function readPullInputs(): PullInputs {
 function readSubject(): PullSubject | undefined {
   const given = readString('subject');
   if (given === '') return undefined;
-  if (readString('reference') !== '') {
-    throw new InputError(
-      'reference',
-      readString('reference'),
-      'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled',
-    );
-  }
+  refuseGiven(
+    'reference',
+    'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled',
+  );
   const artifactType = readString('artifact-type');
   if (!isValidMediaType(artifactType)) {
     throw new InputError(

@@ -11,6 +11,7 @@ import { isValidMediaType } from '../../oci/media-types.js';
 import { isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
 import { readTargetSpec, withChunkSize } from './connection.js';
 import { manifestAnnotations, tagNames } from './metadata-action.js';
 import { readArtifactPlatform } from './platform.js';
@@ -123,17 +124,7 @@ function readConfigSpec(value: string): { path: string; mediaType?: string } {
 
 /** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations(): Record<string, string> {
-  const annotations = manifestAnnotations(readKeyValues('annotations'));
-  for (const key of Object.keys(annotations)) {
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new InputError(
-        'annotations',
-        key,
-        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
-      );
-    }
-  }
-  return annotations;
+  return checkAnnotationKeys(manifestAnnotations(readKeyValues('annotations')));
 }
 
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */

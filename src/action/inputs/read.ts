@@ -29,6 +29,12 @@ export function useInputSource(next: InputSource): void {
 
 export const readString = (name: InputName): string => source.get(name, 'value');
 
+/** Refuses an input that was given where it has no place; `expected` says why ("nothing: ..."). */
+export function refuseGiven(name: InputName, expected: string): void {
+  const value = readString(name);
+  if (value !== '') throw new InputError(name, value, expected);
+}
+
 /** Non-empty lines, trimmed, without `#` comments. */
 export function readLines(name: InputName): string[] {
   return source

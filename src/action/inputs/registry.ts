@@ -19,7 +19,7 @@ import {
 import { InputError } from '../input-error.js';
 import { readRemoteOptions, readTargetSpec, withChunkSize } from './connection.js';
 import { tagNames } from './metadata-action.js';
-import { readBoolean, readInteger, readLines, readString } from './read.js';
+import { readBoolean, readInteger, readLines, readString, refuseGiven } from './read.js';
 
 const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 
@@ -47,13 +47,10 @@ export function readSelectedTarget(options: { requireSelector?: string } = {}): 
 
 /** `registry` alone, for repo-ls. */
 export function readRegistry(): { registry: string; options: RemoteOptions } {
-  if (readString('layout') !== '') {
-    throw new InputError(
-      'layout',
-      readString('layout'),
-      'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have',
-    );
-  }
+  refuseGiven(
+    'layout',
+    'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have',
+  );
   const registry = readString('registry');
   if (registry === '' || !isValidRegistry(registry)) {
     throw new InputError(

@@ -138,7 +138,7 @@ describe('moveIntoPlace across file systems (EXDEV)', () => {
     });
 
     expect(await readFile(join(dir.path, 'out', 'site', 'sub', 'a.txt'), 'utf8')).toBe('a');
-    // Windows stores the target with `\\`, and readlink gives that back.
+    // Windows stores the target with a backslash, and readlink gives that back.
     const link = await readlink(join(dir.path, 'out', 'site', 'link'));
     expect(link.split('\\').join('/')).toBe('sub/a.txt');
     await expect(access(join(dir.path, 'out', 'site', 'old.txt'))).rejects.toMatchObject({

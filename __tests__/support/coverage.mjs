@@ -9,8 +9,9 @@
 // differs, and the normal `npm test` runs the bundle itself. dist/ is left alone.
 // Each child writes raw V8 coverage (NODE_V8_COVERAGE, passed on by run-action.ts and
 // run-cli.ts when OCI_CHILD_COVERAGE is set); c8 maps it to src/. A line counts as covered when
-// either side ran it. Written to coverage/: the per-file table (coverage.txt) and the figures
-// (coverage-summary.json).
+// either side ran it (a line as c8 counts it: every line of a file, comments too, unless the
+// file holds types only). Written to coverage/: the per-file table (coverage.txt) and the
+// figures (coverage-summary.json).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,13 @@ function readLines(coverageJson, lines = new Map()) {
   }
   return lines;
 }
+
+/** Whether compiled JavaScript does anything beyond `export {};` and comments. */
+const hasCode = (js) =>
+  js
+    .split('\n')
+    .map((line) => line.trim())
+    .some((line) => line !== '' && line !== 'export {};' && !line.startsWith('//'));
 
 const percent = (covered, total) => (total === 0 ? 100 : (100 * covered) / total);
 
@@ -107,6 +115,11 @@ try {
 
   const lines = readLines(join(temp, 'jest', 'coverage-final.json'));
   readLines(join(temp, 'children', 'coverage-final.json'), lines);
+  // A file of types only compiles to nothing that runs (its imports are erased): nothing to cover.
+  for (const name of lines.keys()) {
+    const compiled = join(build, 'js', `${name.slice('src/'.length, -'.ts'.length)}.js`);
+    if (!hasCode(readFileSync(compiled, 'utf8'))) lines.delete(name);
+  }
   const files = [...lines.entries()]
     .map(([name, known]) => [name, [...known.values()].filter(Boolean).length, known.size])
     .sort(([a], [b]) => a.localeCompare(b));

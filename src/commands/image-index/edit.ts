@@ -19,8 +19,7 @@ export interface ResolvedEntry {
 
 /** A `remove` line once the manifest it names is resolved to its digest. */
 export type Removal =
-  | Extract<RemovalSpec, { kind: 'platform' }>
-  | { written: string; kind: 'digest'; digest: Digest };
+  Extract<RemovalSpec, { kind: 'platform' }> | { written: string; kind: 'digest'; digest: Digest };
 
 /** Entries of a new index; two lines with the same manifest or platform are refused. */
 export function newEntries(entries: readonly ResolvedEntry[]): Json[] {

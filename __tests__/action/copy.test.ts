@@ -3,6 +3,7 @@
 // mount is refused), recursive, layouts both ways, source credentials.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { blobPath } from '../../src/oci/layout/blob-path.js';
 import { OciLayout } from '../../src/oci/layout/store.js';
 import { artifact, indexOf, pushGraph, randomBytes } from '../oci/content.js';
 import { basicAuthField, writeDockerConfig } from '../support/docker-config.js';
@@ -228,6 +229,29 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(down.outputs['reference']).toBe(`${copyDir}@${graph.root.descriptor.digest}`);
     const local = await OciLayout.open(copyDir, { create: false });
     expect(await local.resolve('local')).toEqual(graph.root.descriptor);
+  });
+
+  it('removes the layout folder it created when the copy fails, and keeps one that was there', async () => {
+    const origin = join(fx.temp, 'damaged-origin');
+    const graph = artifact({ 'd.txt': 'these bytes will not match' });
+    await pushGraph(await OciLayout.open(origin, { create: true }), graph, 'v1');
+    const layer = graph.blobs.at(-1)!.descriptor;
+    await writeFile(blobPath(origin, layer.digest), 'other bytes, same length!!');
+    const copyFrom = (layout: string) =>
+      fx.act({ command: 'copy', 'source-layout': origin, source: 'v1', layout, reference: 'v1' });
+
+    const fresh = join(fx.temp, 'fresh-layout');
+    const failed = await copyFrom(fresh);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.errors.join('\n')).toContain(layer.digest);
+    await expect(stat(fresh)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const kept = join(fx.temp, 'kept-layout');
+    const earlier = artifact({ 'e.txt': 'already here' });
+    await pushGraph(await OciLayout.open(kept, { create: true }), earlier, 'old');
+    expect((await copyFrom(kept)).exitCode).toBe(1);
+    const still = await OciLayout.open(kept, { create: false });
+    expect(await still.resolve('old')).toEqual(earlier.root.descriptor);
   });
 
   it('reads the source with source-username and source-password, never with the destination login', async () => {

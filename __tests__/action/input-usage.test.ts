@@ -8,7 +8,8 @@ import {
   unusedInputWarnings,
   type InputUse,
 } from '../../src/action/inputs/input-usage.js';
-import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
+import { COMMAND_NAMES } from '../../src/action/inputs/command-names.js';
+import { readString } from '../../src/action/inputs/read.js';
 import { declaredInputs } from '../support/action-defaults.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,6 +37,11 @@ function readmeUsedBy(): Map<string, string> {
 describe('which command uses which input', () => {
   it('has one entry for every input of action.yml, and no other', () => {
     expect(Object.keys(TABLE).sort()).toEqual(Object.keys(declaredInputs()).sort());
+  });
+
+  it('holds the input names: the readers take no other name (npm run typecheck)', () => {
+    // @ts-expect-error a misspelt input is a type error, not an input that is never set
+    expect(readString('referense')).toBe('');
   });
 
   it('knows each default as action.yml writes it, so a default passed by the runner is no input', () => {

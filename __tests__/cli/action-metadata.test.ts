@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { INPUT_DESCRIPTIONS, JSON_OUTPUTS } from '../../src/cli/action-metadata.js';
 import { commandHelp, generalHelp } from '../../src/cli/help.js';
 import { inputsOf } from '../../src/cli/arguments.js';
-import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
+import { COMMAND_NAMES } from '../../src/action/inputs/command-names.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -1,7 +1,7 @@
 // The command line → the action's inputs: every input of the command is a flag, repeated flags
 // are lists, booleans stand alone, and what is no input of the command is refused by name.
 import { INPUT_USAGE } from '../../src/action/inputs/input-usage.js';
-import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
+import { COMMAND_NAMES } from '../../src/action/inputs/command-names.js';
 import { inputsOf, parseCommandLine, secretsIn } from '../../src/cli/arguments.js';
 import { flagInputs } from '../../src/cli/flag-inputs.js';
 import { UsageError } from '../../src/cli/usage-error.js';

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { childCoverageEnv } from './child-coverage.js';
 import { makeTempDir } from './temp.js';
 
 // OCI_CLI_ENTRY lets a developer test a bundle built elsewhere (parallel work).
@@ -45,6 +46,7 @@ export async function runCli(
     HOME: home.path,
     DOCKER_CONFIG: join(home.path, 'docker-config'),
     TMPDIR: home.path,
+    ...childCoverageEnv(),
     ...options.env,
   };
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], {

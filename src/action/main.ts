@@ -10,7 +10,7 @@ import {
   watchForInterruption,
 } from './interruption.js';
 import { readTimeout } from './inputs/timeout.js';
-import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
+import { COMMAND_NAMES, type CommandName } from './inputs/command-names.js';
 import { maskSecretInputs, readString } from './inputs/read.js';
 import { formatError } from './format-error.js';
 import { actionLog, failStep } from './log.js';

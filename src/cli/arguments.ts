@@ -8,7 +8,7 @@ import {
   unusedInputWarnings,
   type InputUse,
 } from '../action/inputs/input-usage.js';
-import { COMMAND_NAMES, type CommandName } from '../action/inputs/names.js';
+import { COMMAND_NAMES, type CommandName } from '../action/inputs/command-names.js';
 import { SECRET_INPUTS } from '../action/inputs/read.js';
 import { UsageError } from './usage-error.js';
 

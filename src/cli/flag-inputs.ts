@@ -1,7 +1,7 @@
 // The command line as the action's input source: what the runner would pass for the same
 // workflow inputs, so the same flags give the same result (and the same digest) as the action.
 import { INPUT_USAGE, type InputUse } from '../action/inputs/input-usage.js';
-import type { CommandName } from '../action/inputs/names.js';
+import type { CommandName } from '../action/inputs/command-names.js';
 import type { InputShape, InputSource } from '../action/inputs/read.js';
 import { UsageError } from './usage-error.js';
 

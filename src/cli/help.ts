@@ -2,7 +2,7 @@
 // the action's own table says it reads (input-usage.ts), with action.yml's descriptions,
 // embedded at bundle time (action-metadata.ts).
 import { INPUT_USAGE, type InputUse } from '../action/inputs/input-usage.js';
-import { COMMAND_NAMES, type CommandName } from '../action/inputs/names.js';
+import { COMMAND_NAMES, type CommandName } from '../action/inputs/command-names.js';
 import { INPUT_DESCRIPTIONS, VERSION } from './action-metadata.js';
 import { inputsOf, isBooleanInput, OWN_FLAGS } from './arguments.js';
 

@@ -3,9 +3,10 @@
 // indexes written in a fixed key order so the same entries always give the same digest.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-index.md
 import type { Annotations, Descriptor, Platform } from './descriptor.js';
-import { digestBytes, parseDigest } from './digest.js';
+import { digestBytes } from './digest.js';
 import { OciError } from './errors.js';
-import { isValidMediaType, OCI_INDEX } from './media-types.js';
+import { checkDescriptor } from './manifest-fields.js';
+import { OCI_INDEX } from './media-types.js';
 import { canonicalPlatform, storedPlatform } from './platform.js';
 
 type Json = Record<string, unknown>;
@@ -45,29 +46,16 @@ export function parseImageIndex(bytes: Uint8Array, what: string): ParsedIndex {
 }
 
 function indexEntryOf(value: unknown, what: string): IndexEntry {
-  if (!isObject(value)) throw new OciError('INVALID_MANIFEST', `${what} is not a descriptor`);
-  const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-    throw new OciError('INVALID_MANIFEST', `${what} needs a mediaType and a digest`);
-  }
-  // It is sent in an Accept header and printed when the entry is chosen: a media type only.
-  if (!isValidMediaType(mediaType)) {
-    throw new OciError('INVALID_MANIFEST', `${what}: its mediaType is not a media type`);
-  }
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new OciError('INVALID_MANIFEST', `${what} has no valid size`);
-  }
-  let parsed;
-  try {
-    parsed = parseDigest(digest);
-  } catch (error) {
-    throw new OciError('INVALID_MANIFEST', `${what}: ${(error as Error).message}`);
-  }
-  const platform = storedPlatform(value['platform']);
+  // Its mediaType is sent in an Accept header and printed when the entry is chosen: a media
+  // type only.
+  const checked = checkDescriptor(value, what, { validMediaType: true });
+  if ('fault' in checked) throw new OciError('INVALID_MANIFEST', checked.fault);
+  const raw = value as Json;
+  const platform = storedPlatform(raw['platform']);
   return {
-    descriptor: { mediaType, digest: parsed, size },
+    descriptor: checked.descriptor,
     ...(platform ? { platform } : {}),
-    raw: value,
+    raw,
   };
 }
 

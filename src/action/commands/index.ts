@@ -9,7 +9,7 @@ import { parseImageIndex } from '../../oci/image-index.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { readIndexInputs, type IndexInputs } from '../inputs/image-index.js';
 import { actionLog } from '../log.js';
-import { setOutputs } from '../outputs.js';
+import { setWrittenOutputs } from '../outputs.js';
 import {
   code,
   copyBlock,
@@ -53,18 +53,14 @@ export async function runIndex(): Promise<void> {
 async function report(inputs: IndexInputs, result: IndexResult): Promise<void> {
   const { name } = inputs;
   const digest = result.descriptor.digest;
-  const reference = `${name}@${digest}`;
   const { entries, raw } = parseImageIndex(result.bytes, 'the index');
   const artifactType = typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '';
-  setOutputs({
-    digest,
-    reference,
-    'media-type': result.descriptor.mediaType,
-    'artifact-type': artifactType,
-    size: result.descriptor.size,
-    // The exact bytes whose digest is `digest`.
-    manifest: result.bytes.toString('utf8'),
-    tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
+  const { reference } = setWrittenOutputs({
+    name,
+    descriptor: result.descriptor,
+    bytes: result.bytes,
+    artifactType,
+    tags: result.tags,
   });
   // An updated index may hold another tool's entries: their media types and the index's
   // artifact type are registry text, shown through the summary's escaping helpers.

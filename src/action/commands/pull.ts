@@ -1,13 +1,14 @@
 // `command: pull`: inputs → the pull command → outputs and job summary.
 import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
-import { pullAll, type PullResult } from '../../commands/pull/pull.js';
+import { pullAll } from '../../commands/pull/pull.js';
+import type { PullResult } from '../../commands/pull/pull-types.js';
 import { actionLog } from '../log.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
 import { setOutputs } from '../outputs.js';
-import { targetName } from '../inputs/push.js';
 import { pickReferrer } from '../../commands/pull/pick-referrer.js';
 import { openNamedTarget } from '../../commands/registry/named-target.js';
+import { targetName } from '../../commands/target-spec.js';
 import {
   readPullInputs,
   type PullInputs,

@@ -9,6 +9,7 @@ import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { layoutLockOptions } from './layout-lock.js';
 import { clientLogger } from '../log.js';
 import { readTestKnobs } from '../test-knobs.js';
+import type { InputName } from './input-usage.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
@@ -16,8 +17,8 @@ const REFERENCE_EXPECTED =
 
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
 export function readReference(
-  referenceInput = 'reference',
-  registryInput = 'registry',
+  referenceInput: InputName = 'reference',
+  registryInput: InputName = 'registry',
   reference = readString(referenceInput),
 ): Reference {
   const registry = readString(registryInput);
@@ -43,8 +44,8 @@ export function readReference(
 }
 
 export function readCredentials(
-  usernameInput = 'username',
-  passwordInput = 'password',
+  usernameInput: InputName = 'username',
+  passwordInput: InputName = 'password',
 ): Credentials | undefined {
   const password = readSecret(passwordInput);
   const username = readString(usernameInput);
@@ -77,8 +78,8 @@ export function githubContainerRegistry(serverUrl: string | undefined): string |
 
 /** Transport and credential options for the registry named by the inputs. */
 export function readRemoteOptions(credentialInputs?: {
-  username: string;
-  password: string;
+  username: InputName;
+  password: InputName;
 }): RemoteOptions {
   const githubToken = readSecret('github-token');
   const usernameInput = credentialInputs?.username ?? 'username';

@@ -5,16 +5,16 @@ import type {
   ManifestSource,
   RemovalSpec,
 } from '../../commands/image-index/entry-spec.js';
-import { nameOf } from '../../commands/registry/named-target.js';
+import { targetName, targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
 import type { Annotations } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { PLATFORM_SYNTAX } from '../../oci/platform.js';
-import { isValidTag, parseReference } from '../../oci/reference.js';
+import { isValidTag, parseReference, referenceSelector } from '../../oci/reference.js';
 import { InputError } from '../input-error.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
 import { readTargetSpec } from './connection.js';
 import { parsePlatformInput } from './platform.js';
 import { readInteger, readKeyValues, readLines, readString } from './read.js';
@@ -42,8 +42,7 @@ const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not startin
 
 export function readIndexInputs(): IndexInputs {
   const target = readTargetSpec();
-  const given =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const given = targetSelector(target);
   const work = readWork(target);
   if (work.kind === 'create' && given !== undefined && isDigest(given)) {
     throw new InputError(
@@ -54,7 +53,7 @@ export function readIndexInputs(): IndexInputs {
   }
   const inputs: IndexInputs = {
     target,
-    name: nameOf(target),
+    name: targetName(target),
     selector: given ?? 'latest',
     work,
     annotations: readIndexAnnotations(),
@@ -158,7 +157,7 @@ function sourceOf(input: string, line: string, ref: string, target: TargetSpec):
       `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`,
     );
   }
-  const selector = reference.digest ?? reference.tag;
+  const selector = referenceSelector(reference);
   if (selector === undefined) {
     throw new InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
   }
@@ -168,17 +167,7 @@ function sourceOf(input: string, line: string, ref: string, target: TargetSpec):
 }
 
 function readIndexAnnotations(): Annotations {
-  const annotations = readKeyValues('annotations');
-  for (const key of Object.keys(annotations)) {
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new InputError(
-        'annotations',
-        key,
-        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
-      );
-    }
-  }
-  return annotations;
+  return checkAnnotationKeys(readKeyValues('annotations'));
 }
 
 function readTags(): string[] {

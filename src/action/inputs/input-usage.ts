@@ -1,7 +1,7 @@
 // Which command uses which input, written down once. A given input that the chosen command
 // ignores gets a warning (with the input the user likely meant), so `path: dist/` on a push does
 // not go green with nothing in it. The README's "used by" column is checked against this table.
-import type { CommandName } from './names.js';
+import { COMMAND_NAMES, type CommandName } from './command-names.js';
 
 /** The commands that read an input. */
 export type Users = 'all' | { allBut: readonly CommandName[] } | readonly CommandName[];
@@ -22,18 +22,7 @@ const allBut = (...commands: CommandName[]): Users => ({ allBut: commands });
 const PUSH: readonly CommandName[] = ['push', 'attach'];
 /** The commands that take one manifest of an index by its platform. */
 const PLATFORM: readonly CommandName[] = ['pull', 'resolve', 'copy', 'attach', 'discover'];
-const BUT_COPY: readonly CommandName[] = [
-  'push',
-  'pull',
-  'repo-ls',
-  'repo-tags',
-  'resolve',
-  'tag',
-  'attach',
-  'discover',
-  'delete',
-  'index',
-];
+const BUT_COPY = COMMAND_NAMES.filter((command) => command !== 'copy');
 /** The same hint for several commands. */
 const hint = (
   commands: readonly CommandName[],
@@ -138,10 +127,10 @@ export function describeUsers(users: Users): string {
  */
 export function unusedInputWarnings(
   command: CommandName,
-  read: (name: string) => string,
+  read: (name: InputName) => string,
 ): string[] {
   const warnings: string[] = [];
-  for (const [name, use] of Object.entries(INPUT_USAGE) as [string, InputUse][]) {
+  for (const [name, use] of Object.entries(INPUT_USAGE) as [InputName, InputUse][]) {
     if (isUsedBy(use.usedBy, command)) continue;
     if (use.default?.startsWith('${{')) continue;
     const value = read(name);

@@ -2,16 +2,16 @@
 import { resolve } from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
-import { globToRegExp, GlobSyntaxError } from '../../commands/pull/glob.js';
-import type { PullOptions } from '../../commands/pull/pull.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { compileGlob, GlobSyntaxError } from '../../commands/pull/glob.js';
+import type { PullOptions } from '../../commands/pull/pull-types.js';
+import { targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isDigest, parseDigest, shortDigest, type Digest } from '../../oci/digest.js';
 import { isValidMediaType } from '../../oci/media-types.js';
 import { InputError } from '../input-error.js';
 import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { readRemoteOptions, readTargetSpec } from './connection.js';
 import { readPlatform } from './platform.js';
-import { readBoolean, readInteger, readLines, readString } from './read.js';
+import { readBoolean, readInteger, readLines, readString, refuseGiven } from './read.js';
 
 /** One artifact a pull reads, and where it goes. */
 export interface PullReference {
@@ -94,13 +94,10 @@ export function readPullInputs(): PullInputs {
 function readSubject(): PullSubject | undefined {
   const given = readString('subject');
   if (given === '') return undefined;
-  if (readString('reference') !== '') {
-    throw new InputError(
-      'reference',
-      readString('reference'),
-      'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled',
-    );
-  }
+  refuseGiven(
+    'reference',
+    'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled',
+  );
   const artifactType = readString('artifact-type');
   if (!isValidMediaType(artifactType)) {
     throw new InputError(
@@ -119,8 +116,7 @@ function readSubject(): PullSubject | undefined {
     }
     throw error;
   }
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const selector = targetSelector(target);
   if (selector === undefined) {
     throw new InputError(
       'subject',
@@ -254,8 +250,7 @@ function refuseCredentialsAcrossRegistries(targets: TargetSpec[]): void {
 
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
 function readSelector(target: TargetSpec, given = readString('reference')): string {
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const selector = targetSelector(target);
   if (selector !== undefined) return selector;
   throw new InputError(
     'reference',
@@ -282,7 +277,7 @@ function readTitleGlobs(): string[] {
   const lines = readLines('files');
   for (const line of lines) {
     try {
-      globToRegExp(line.startsWith('!') ? line.slice(1) : line);
+      compileGlob(line.startsWith('!') ? line.slice(1) : line);
     } catch (error) {
       if (error instanceof GlobSyntaxError) {
         throw new InputError('files', line, `${FILES_EXPECTED} (${error.message})`);

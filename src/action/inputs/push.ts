@@ -7,11 +7,12 @@ import { parseFileSpecs, splitMediaType } from '../../commands/pack/file-spec.js
 import { IF_NO_FILES_FOUND } from '../../commands/pack/expand-files.js';
 import { IMAGE_SPECS } from '../../commands/pack/manifest.js';
 import type { PushOptions } from '../../commands/push/push.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { targetName, targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isValidMediaType } from '../../oci/media-types.js';
-import { formatReference, isValidTag } from '../../oci/reference.js';
+import { isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
 import { readTargetSpec, withChunkSize } from './connection.js';
 import { manifestAnnotations, tagNames } from './metadata-action.js';
 import { readArtifactPlatform } from './platform.js';
@@ -36,17 +37,9 @@ export interface PushInputs {
   selector?: string;
 }
 
-/** `host/repo` for a registry, the path as given for a layout folder. */
-export function targetName(spec: TargetSpec): string {
-  return spec.kind === 'layout'
-    ? spec.path
-    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
-
 export async function readPushInputs(command: 'push' | 'attach'): Promise<PushInputs> {
   const target = withChunkSize(readTargetSpec());
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const selector = targetSelector(target);
   const config = readString('config');
   const annotationFile = readString('annotation-file');
   const artifactType = readString('artifact-type');
@@ -132,17 +125,7 @@ function readConfigSpec(value: string): { path: string; mediaType?: string } {
 
 /** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations(): Record<string, string> {
-  const annotations = manifestAnnotations(readKeyValues('annotations'));
-  for (const key of Object.keys(annotations)) {
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new InputError(
-        'annotations',
-        key,
-        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
-      );
-    }
-  }
-  return annotations;
+  return checkAnnotationKeys(manifestAnnotations(readKeyValues('annotations')));
 }
 
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */

@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { InputError } from '../input-error.js';
 import { maskSecret } from '../log.js';
+import type { InputName } from './input-usage.js';
 
 /** How a reader takes an input: one value, or one item per line (a list). */
 export type InputShape = 'value' | 'lines';
@@ -26,16 +27,16 @@ export function useInputSource(next: InputSource): void {
   source = next;
 }
 
-export const readString = (name: string): string => source.get(name, 'value');
+export const readString = (name: InputName): string => source.get(name, 'value');
 
-export function readRequired(name: string, expected: string): string {
+/** Refuses an input that was given where it has no place; `expected` says why ("nothing: ..."). */
+export function refuseGiven(name: InputName, expected: string): void {
   const value = readString(name);
-  if (value === '') throw new InputError(name, '', expected);
-  return value;
+  if (value !== '') throw new InputError(name, value, expected);
 }
 
 /** Non-empty lines, trimmed, without `#` comments. */
-export function readLines(name: string): string[] {
+export function readLines(name: InputName): string[] {
   return source
     .get(name, 'lines')
     .split(/\r?\n/)
@@ -43,7 +44,7 @@ export function readLines(name: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-export function readBoolean(name: string, fallback: boolean): boolean {
+export function readBoolean(name: InputName, fallback: boolean): boolean {
   const value = readString(name);
   if (value === '') return fallback;
   if (/^(true|True|TRUE)$/.test(value)) return true;
@@ -51,7 +52,11 @@ export function readBoolean(name: string, fallback: boolean): boolean {
   throw new InputError(name, value, 'true or false');
 }
 
-export function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+export function readChoice<T extends string>(
+  name: InputName,
+  choices: readonly T[],
+  fallback: T,
+): T {
   const value = readString(name);
   if (value === '') return fallback;
   const choice = choices.find((c) => c === value.toLowerCase());
@@ -59,7 +64,7 @@ export function readChoice<T extends string>(name: string, choices: readonly T[]
   return choice;
 }
 
-export function readInteger(name: string, min: number, max: number, fallback: number): number {
+export function readInteger(name: InputName, min: number, max: number, fallback: number): number {
   const value = readString(name);
   if (value === '') return fallback;
   const n = Number(value);
@@ -70,7 +75,7 @@ export function readInteger(name: string, min: number, max: number, fallback: nu
 }
 
 /** `key=value` per line; the first `=` splits. */
-export function readKeyValues(name: string): Record<string, string> {
+export function readKeyValues(name: InputName): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of readLines(name)) {
     const eq = line.indexOf('=');
@@ -83,7 +88,11 @@ export function readKeyValues(name: string): Record<string, string> {
 }
 
 /** Every input that holds a secret. */
-export const SECRET_INPUTS = ['password', 'source-password', 'github-token'] as const;
+export const SECRET_INPUTS = [
+  'password',
+  'source-password',
+  'github-token',
+] as const satisfies readonly InputName[];
 
 const masked = new Set<string>();
 
@@ -102,7 +111,7 @@ export function maskSecretInputs(): void {
 }
 
 /** A secret input, masked before anything could print it. */
-export function readSecret(name: string): string {
+export function readSecret(name: InputName): string {
   const value = readString(name);
   mask(value);
   return value;

@@ -3,7 +3,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { formatBytes } from '../../commands/format.js';
 import type { SkippedLayer } from '../../commands/pull/plan.js';
-import type { PulledFile } from '../../commands/pull/pull.js';
+import type { PulledFile } from '../../commands/pull/pull-types.js';
 import {
   code,
   factsMarkdown,

@@ -5,6 +5,7 @@ import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import type { Digest } from '../../oci/digest.js';
 import { entryJson, type IndexEntry } from '../../oci/image-index.js';
 import { formatPlatform, samePlatform } from '../../oci/platform.js';
+import type { RemovalSpec } from './entry-spec.js';
 import { IndexError } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -16,9 +17,9 @@ export interface ResolvedEntry {
   platform?: Platform;
 }
 
-export type Removal = { written: string } & (
-  { kind: 'platform'; platform: Platform } | { kind: 'digest'; digest: Digest }
-);
+/** A `remove` line once the manifest it names is resolved to its digest. */
+export type Removal =
+  Extract<RemovalSpec, { kind: 'platform' }> | { written: string; kind: 'digest'; digest: Digest };
 
 /** Entries of a new index; two lines with the same manifest or platform are refused. */
 export function newEntries(entries: readonly ResolvedEntry[]): Json[] {

@@ -1,4 +1,5 @@
 // Why `index` refused to write an index. Transport and content failures stay OciErrors.
+import { CodedError } from '../../oci/errors.js';
 
 export type IndexErrorCode =
   /** A listed reference is a blob or something else that an index cannot list. */
@@ -12,12 +13,6 @@ export type IndexErrorCode =
   /** Other writers kept replacing the index while this update was writing it. */
   | 'CONCURRENT_UPDATE';
 
-export class IndexError extends Error {
-  readonly code: IndexErrorCode;
-
-  constructor(code: IndexErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'IndexError';
-    this.code = code;
-  }
+export class IndexError extends CodedError<IndexErrorCode> {
+  override readonly name = 'IndexError';
 }

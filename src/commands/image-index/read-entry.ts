@@ -7,7 +7,7 @@ import { shortDigest } from '../../oci/digest.js';
 import { isIndexType, isManifestType } from '../../oci/media-types.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { manifestPlatform } from '../../oci/platform-select.js';
-import { formatReference, type Reference } from '../../oci/reference.js';
+import { formatReference, referenceSelector, type Reference } from '../../oci/reference.js';
 import { quoted } from '../../oci/untrusted-text.js';
 import type { Log } from '../log.js';
 import type { NamedTarget } from '../registry/named-target.js';
@@ -32,7 +32,7 @@ async function locate(
 ): Promise<{ store: NamedTarget; selector: string; mountFrom?: string }> {
   if (source.kind === 'here') return { store: ctx.here, selector: source.selector };
   const { reference } = source;
-  const selector = reference.digest ?? reference.tag;
+  const selector = referenceSelector(reference);
   if (selector === undefined) throw new Error(`${formatReference(reference)}: no tag or digest`);
   return { store: await ctx.open(reference), selector, mountFrom: reference.repository };
 }

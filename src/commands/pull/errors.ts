@@ -1,7 +1,7 @@
 // Why a pull refused to go on. The client's OciError covers transport and content; these cover
 // what the pull itself decides (unsafe paths, archives, existing files).
 import { shortDigest, type Digest } from '../../oci/digest.js';
-import { OciError } from '../../oci/errors.js';
+import { CodedError, OciError } from '../../oci/errors.js';
 import { quoted } from '../../oci/untrusted-text.js';
 
 export type PullErrorCode =
@@ -33,14 +33,8 @@ export type PullErrorCode =
   /** The runner may not create symbolic links (Windows without the privilege). */
   | 'LINKS_NOT_PERMITTED';
 
-export class PullError extends Error {
-  readonly code: PullErrorCode;
-
-  constructor(code: PullErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PullError';
-    this.code = code;
-  }
+export class PullError extends CodedError<PullErrorCode> {
+  override readonly name = 'PullError';
 }
 
 /**

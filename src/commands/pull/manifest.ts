@@ -1,8 +1,9 @@
 // The manifest a pull reads: an image manifest (OCI or Docker schema 2). An index is refused
 // with the digests it lists, so the user can pick one.
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { isDigest, parseDigest } from '../../oci/digest.js';
+import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
+import { checkDescriptor } from '../../oci/manifest-fields.js';
 import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
 import { formatPlatform, storedPlatform } from '../../oci/platform.js';
 import { PullError } from './errors.js';
@@ -34,22 +35,11 @@ export function parseImageManifest(bytes: Buffer, where: string): ImageManifest 
 }
 
 function descriptorAt(value: unknown, field: string, where: string): Descriptor {
-  if (!isObject(value)) throw invalid(where, `${field} is not a descriptor`);
-  const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-    throw invalid(where, `${field} needs a mediaType and a digest`);
-  }
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw invalid(where, `${field} has no valid size`);
-  }
-  let parsed;
-  try {
-    parsed = parseDigest(digest);
-  } catch (error) {
-    throw invalid(where, `${field}: ${(error as Error).message}`);
-  }
-  const descriptor: Descriptor = { mediaType, digest: parsed, size };
-  if (isObject(value['annotations'])) descriptor.annotations = stringMap(value['annotations']);
+  const checked = checkDescriptor(value, field);
+  if ('fault' in checked) throw invalid(where, checked.fault);
+  const { descriptor } = checked;
+  const annotations = (value as Record<string, unknown>)['annotations'];
+  if (isObject(annotations)) descriptor.annotations = stringMap(annotations);
   return descriptor;
 }
 

@@ -6,7 +6,7 @@
 import { chmod, lstat, mkdir, open, readdir, readlink, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { checkLinkChains } from './link-chains.js';
-import { isMissing } from './output-path.js';
+import { isMissing, lstatOrUndefined } from './output-path.js';
 
 /** Builds the error for a place two references hold differently (path parts below the base). */
 export type Conflict = (path: readonly string[]) => Error;
@@ -149,14 +149,5 @@ class FolderModes {
         if (!isMissing(error)) throw error;
       });
     }
-  }
-}
-
-async function lstatOrUndefined(path: string) {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
   }
 }

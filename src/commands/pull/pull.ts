@@ -6,14 +6,11 @@
 // go through each step together (pullAll).
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import type { Descriptor, ImageManifest, Platform } from '../../oci/descriptor.js';
-import { isDigest, type Digest } from '../../oci/digest.js';
-import type { Fetcher, Resolver } from '../../oci/target.js';
+import type { ImageManifest } from '../../oci/descriptor.js';
+import { isDigest } from '../../oci/digest.js';
 import { quoted } from '../../oci/untrusted-text.js';
 import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
-import type { Log } from '../log.js';
 import { progressReporter } from '../progress.js';
-import type { ArtifactCache } from './artifact-cache.js';
 import { BlobSources } from './blob-sources.js';
 import { saveToCache } from './cache-save.js';
 import { combineLayers, type Combined, type Job } from './combine-layers.js';
@@ -23,74 +20,21 @@ import { parseImageManifest } from './manifest.js';
 import { checkMergedLinks, mergeInto } from './merge-tree.js';
 import { checkExistingPaths, isInside, isMissing } from './output-path.js';
 import { moveIntoPlace, WorkArea } from './placement.js';
-import { planLayers, type Plan, type PlannedLayer, type SkippedLayer } from './plan.js';
+import { planLayers, type Plan, type PlannedLayer } from './plan.js';
 import { refuseCaseCollisions } from './portable-names.js';
 import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
+import type {
+  PullAllOptions,
+  PulledFile,
+  PullItem,
+  PullOptions,
+  PullResult,
+  PullSource,
+} from './pull-types.js';
 import { readManifest, type ManifestRead } from './read-manifest.js';
 import type { StagedLayer } from './stage-layer.js';
 import { titleFilter } from './title-filter.js';
 import { removeAbandonedWorkFolders } from './work-folders.js';
-
-export interface PullSource extends Resolver, Fetcher {
-  readonly location: string;
-}
-
-export interface PullOptions {
-  source: PullSource;
-  /** Tag or digest to pull. */
-  selector: string;
-  /** Output folder; made when missing. */
-  outputDir: string;
-  /** Globs on titles, `!` excludes (see glob.ts). Default: all. */
-  files?: readonly string[];
-  /** Only layers of these media types. Default: all. */
-  mediaTypes?: readonly string[];
-  /** Replace what exists (default), or fail before writing anything. */
-  overwrite?: boolean;
-  /** Allow titles that leave the output folder and paths through symlinks that do. */
-  allowPathTraversal?: boolean;
-  /** Extract folder layers (default), or save their archive under the title. */
-  unpack?: boolean;
-  /** Fail before downloading unless the selector resolves to this. */
-  expectedDigest?: Digest;
-  /** Pull this platform's manifest of the index the selector names. */
-  platform?: Platform;
-  /** Keep and reuse blobs by manifest digest. */
-  cache?: ArtifactCache;
-  /** Layers moving at once, fewer of them large; if ≤ 0, a default (16) is used. */
-  concurrency?: number;
-  /** Bytes the pull may write into the output folder in all; no limit when unset. */
-  unpackLimit?: number;
-  log: Log;
-}
-
-export interface PulledFile {
-  /** Absolute final path. */
-  path: string;
-  /** Null for an untitled layer saved under its digest. */
-  title: string | null;
-  mediaType: string;
-  digest: Digest;
-  size: number;
-  /** A folder layer that was extracted. */
-  unpacked: boolean;
-  /** Its bytes came from the runner's cache. */
-  fromCache: boolean;
-}
-
-export interface PullResult {
-  /** The manifest's descriptor and bytes. */
-  descriptor: Descriptor;
-  manifest: Buffer;
-  /** `artifactType`, else the config media type (image-spec v1.0 artifacts). */
-  artifactType: string;
-  outputDir: string;
-  files: PulledFile[];
-  skipped: SkippedLayer[];
-  /** Blobs read from the source / from the runner's cache. */
-  downloaded: number;
-  fromCache: number;
-}
 
 export async function pull(options: PullOptions): Promise<PullResult> {
   const { source, selector, outputDir, expectedDigest, ...shared } = options;
@@ -102,31 +46,6 @@ export async function pull(options: PullOptions): Promise<PullResult> {
   };
   const [result] = await pullAll({ ...shared, items: [item] });
   return result as PullResult;
-}
-
-/** One artifact of a pull of several. */
-export interface PullItem {
-  source: PullSource;
-  /** Tag or digest to pull. */
-  selector: string;
-  /** Output folder; made when missing. */
-  outputDir: string;
-  /** Fail before downloading unless the selector resolves to this. */
-  expectedDigest?: Digest;
-}
-
-export interface PullAllOptions extends Omit<
-  PullOptions,
-  'source' | 'selector' | 'outputDir' | 'expectedDigest'
-> {
-  items: readonly PullItem[];
-  /**
-   * The artifacts share output folders: what two of them hold at one place must be identical
-   * (folders are merged). Without it, two artifacts writing one place fail the pull.
-   */
-  merge?: boolean;
-  /** The folder that holds every output folder (the work folder goes there); default the first. */
-  root?: string;
 }
 
 /** An artifact whose manifest is read and whose layers are planned, nothing downloaded yet. */

@@ -4,12 +4,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import { digestAlgorithm, digestBytes, isDigest, type Digest } from '../../oci/digest.js';
+import { declaredMediaType } from '../../oci/manifest-fields.js';
 import { MAX_MANIFEST_BYTES, OCI_MANIFEST } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
 import type { ArtifactCache, CachedArtifact } from './artifact-cache.js';
 import { PullError } from './errors.js';
-import type { PullSource } from './pull.js';
+import type { PullSource } from './pull-types.js';
 
 export interface ManifestRead {
   descriptor: Descriptor;
@@ -80,18 +81,9 @@ async function fromCache(
   }
   log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
   const descriptor: Descriptor = resolved ?? {
-    mediaType: mediaTypeOf(bytes),
+    mediaType: declaredMediaType(bytes) ?? OCI_MANIFEST,
     digest,
     size: bytes.length,
   };
   return { descriptor, bytes, cached, fromCache: true };
-}
-
-function mediaTypeOf(bytes: Buffer): string {
-  try {
-    const json = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
-    return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
-  } catch {
-    return OCI_MANIFEST;
-  }
 }

@@ -5,6 +5,7 @@
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, digestHex } from '../digest.js';
 import { OciError, RegistryError } from '../errors.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import { OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
@@ -154,24 +155,17 @@ async function tagSchemaIndex(
 }
 
 // One update at a time per subject in this process: read-modify-write of the same index.
-const updating = new Map<string, Promise<void>>();
+const updates = new KeyedQueue();
 
 /** Adds a referrer to the subject's tag-schema index (creating it when missing). */
-export async function addToTagSchema(
+export function addToTagSchema(
   ctx: RepositoryContext,
   subject: Descriptor,
   referrer: Descriptor,
 ): Promise<void> {
-  const key = `${ctx.location}@${subject.digest}`;
-  const previous = updating.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => updateIndex(ctx, subject, referrer));
-  const settled = run.catch(() => undefined);
-  updating.set(key, settled);
-  try {
-    await run;
-  } finally {
-    if (updating.get(key) === settled) updating.delete(key);
-  }
+  return updates.run(`${ctx.location}@${subject.digest}`, () =>
+    updateIndex(ctx, subject, referrer),
+  );
 }
 
 /**

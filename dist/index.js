@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 564:
+/***/ 1589:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70697,7 +70697,7 @@ const processCancellation = new Cancellation();
 
 ;// CONCATENATED MODULE: ./src/action/input-error.ts
 /** Bad input: names the input, what was given and what was expected. */
-class input_error_InputError extends Error {
+class InputError extends Error {
     input;
     given;
     expected;
@@ -70710,7 +70710,7 @@ class input_error_InputError extends Error {
     }
 }
 /** An input the command cannot do without, left empty: `Input "files" is required for push`. */
-class RequiredInputError extends input_error_InputError {
+class RequiredInputError extends InputError {
     constructor(input, command, expected) {
         super(input, '', expected);
         this.message = `Input "${input}" is required for ${command}: ${expected}`;
@@ -70718,23 +70718,33 @@ class RequiredInputError extends input_error_InputError {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
-const allBut = (...commands) => ({ allBut: commands });
-const PUSH = ['push', 'attach'];
-/** The commands that take one manifest of an index by its platform. */
-const PLATFORM = ['pull', 'resolve', 'copy', 'attach', 'discover'];
-const BUT_COPY = [
+;// CONCATENATED MODULE: ./src/action/inputs/command-names.ts
+// The commands the action runs (the `command` input). The input names are the keys of
+// INPUT_USAGE (input-usage.ts), which also says which command reads each.
+const COMMAND_NAMES = [
     'push',
     'pull',
     'repo-ls',
     'repo-tags',
     'resolve',
     'tag',
+    'copy',
     'attach',
     'discover',
     'delete',
     'index',
 ];
+
+;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
+// Which command uses which input, written down once. A given input that the chosen command
+// ignores gets a warning (with the input the user likely meant), so `path: dist/` on a push does
+// not go green with nothing in it. The README's "used by" column is checked against this table.
+
+const allBut = (...commands) => ({ allBut: commands });
+const PUSH = ['push', 'attach'];
+/** The commands that take one manifest of an index by its platform. */
+const PLATFORM = ['pull', 'resolve', 'copy', 'attach', 'discover'];
+const BUT_COPY = COMMAND_NAMES.filter((command) => command !== 'copy');
 /** The same hint for several commands. */
 const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
 const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
@@ -74095,11 +74105,11 @@ function useInputSource(next) {
     source = next;
 }
 const readString = (name) => source.get(name, 'value');
-function readRequired(name, expected) {
+/** Refuses an input that was given where it has no place; `expected` says why ("nothing: ..."). */
+function refuseGiven(name, expected) {
     const value = readString(name);
-    if (value === '')
-        throw new InputError(name, '', expected);
-    return value;
+    if (value !== '')
+        throw new InputError(name, value, expected);
 }
 /** Non-empty lines, trimmed, without `#` comments. */
 function readLines(name) {
@@ -74117,7 +74127,7 @@ function readBoolean(name, fallback) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new input_error_InputError(name, value, 'true or false');
+    throw new InputError(name, value, 'true or false');
 }
 function readChoice(name, choices, fallback) {
     const value = readString(name);
@@ -74125,7 +74135,7 @@ function readChoice(name, choices, fallback) {
         return fallback;
     const choice = choices.find((c) => c === value.toLowerCase());
     if (choice === undefined)
-        throw new input_error_InputError(name, value, `one of ${choices.join(', ')}`);
+        throw new InputError(name, value, `one of ${choices.join(', ')}`);
     return choice;
 }
 function readInteger(name, min, max, fallback) {
@@ -74134,7 +74144,7 @@ function readInteger(name, min, max, fallback) {
         return fallback;
     const n = Number(value);
     if (!/^-?\d+$/.test(value) || n < min || n > max) {
-        throw new input_error_InputError(name, value, `a whole number from ${min} to ${max}`);
+        throw new InputError(name, value, `a whole number from ${min} to ${max}`);
     }
     return n;
 }
@@ -74144,16 +74154,20 @@ function readKeyValues(name) {
     for (const line of readLines(name)) {
         const eq = line.indexOf('=');
         if (eq <= 0)
-            throw new input_error_InputError(name, line, 'one key=value per line');
+            throw new InputError(name, line, 'one key=value per line');
         const key = line.slice(0, eq).trim();
         if (key in out)
-            throw new input_error_InputError(name, line, `each key once, but "${key}" repeats`);
+            throw new InputError(name, line, `each key once, but "${key}" repeats`);
         out[key] = line.slice(eq + 1).trim();
     }
     return out;
 }
 /** Every input that holds a secret. */
-const SECRET_INPUTS = ['password', 'source-password', 'github-token'];
+const SECRET_INPUTS = [
+    'password',
+    'source-password',
+    'github-token',
+];
 const masked = new Set();
 function mask(value) {
     if (value === '' || masked.has(value))
@@ -74188,26 +74202,10 @@ function readTimeout() {
         return undefined;
     const seconds = Number(value);
     if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new input_error_InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
+        throw new InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
     }
     return seconds;
 }
-
-;// CONCATENATED MODULE: ./src/action/inputs/names.ts
-// Every input and output name in one place; they are the action's interface (see action.yml).
-const COMMAND_NAMES = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'copy',
-    'attach',
-    'discover',
-    'delete',
-    'index',
-];
 
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
 
@@ -74231,13 +74229,16 @@ function formatError(error) {
 ;// CONCATENATED MODULE: ./src/oci/errors.ts
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
 
-class OciError extends Error {
+/** An error of a family whose members are told apart by a stable `code`. */
+class CodedError extends Error {
     code;
     constructor(code, message, options) {
         super(message, options);
-        this.name = 'OciError';
         this.code = code;
     }
+}
+class OciError extends CodedError {
+    name = 'OciError';
 }
 /** A request the registry refused for good (after retries, where retrying made sense). */
 class RegistryError extends OciError {
@@ -74582,7 +74583,54 @@ const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCK
 const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
 
+;// CONCATENATED MODULE: ./src/oci/manifest-fields.ts
+
+
+/** Whether `value` has a descriptor's required fields with their JSON types (nothing more). */
+const hasDescriptorShape = (value) => typeof value === 'object' &&
+    value !== null &&
+    typeof value.mediaType === 'string' &&
+    typeof value.digest === 'string' &&
+    typeof value.size === 'number';
+/**
+ * mediaType, digest and size of the descriptor at `name`, checked: a digest that parses (it
+ * becomes a path, a URL, an output) and a size that is a whole number of bytes. Only those three
+ * fields are returned.
+ */
+function checkDescriptor(value, name, options = {}) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { fault: `${name} is not a descriptor` };
+    }
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
+        return { fault: `${name} needs a mediaType and a digest` };
+    }
+    if (options.validMediaType && !isValidMediaType(mediaType)) {
+        return { fault: `${name}: its mediaType is not a media type` };
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        return { fault: `${name} has no valid size` };
+    }
+    try {
+        return { descriptor: { mediaType, digest: parseDigest(digest), size } };
+    }
+    catch (error) {
+        return { fault: `${name}: ${error.message}` };
+    }
+}
+/** The `mediaType` a manifest's JSON declares; undefined when it is no JSON or names none. */
+function declaredMediaType(bytes) {
+    try {
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+        return typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/image-index.ts
+
 
 
 
@@ -74603,31 +74651,17 @@ function parseImageIndex(bytes, what) {
     return { entries, raw };
 }
 function indexEntryOf(value, what) {
-    if (!isObject(value))
-        throw new OciError('INVALID_MANIFEST', `${what} is not a descriptor`);
-    const { mediaType, digest, size } = value;
-    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-        throw new OciError('INVALID_MANIFEST', `${what} needs a mediaType and a digest`);
-    }
-    // It is sent in an Accept header and printed when the entry is chosen: a media type only.
-    if (!isValidMediaType(mediaType)) {
-        throw new OciError('INVALID_MANIFEST', `${what}: its mediaType is not a media type`);
-    }
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw new OciError('INVALID_MANIFEST', `${what} has no valid size`);
-    }
-    let parsed;
-    try {
-        parsed = parseDigest(digest);
-    }
-    catch (error) {
-        throw new OciError('INVALID_MANIFEST', `${what}: ${error.message}`);
-    }
-    const platform = storedPlatform(value['platform']);
+    // Its mediaType is sent in an Accept header and printed when the entry is chosen: a media
+    // type only.
+    const checked = checkDescriptor(value, what, { validMediaType: true });
+    if ('fault' in checked)
+        throw new OciError('INVALID_MANIFEST', checked.fault);
+    const raw = value;
+    const platform = storedPlatform(raw['platform']);
     return {
-        descriptor: { mediaType, digest: parsed, size },
+        descriptor: checked.descriptor,
         ...(platform ? { platform } : {}),
-        raw: value,
+        raw,
     };
 }
 /**
@@ -80879,17 +80913,13 @@ async function attachArtifact(target, options, log) {
 
 
 
-const isDescriptor = (value) => typeof value === 'object' &&
-    value !== null &&
-    typeof value.mediaType === 'string' &&
-    typeof value.digest === 'string' &&
-    typeof value.size === 'number';
+
 /**
  * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
  * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
  */
 function checkedDescriptor(value, field, what) {
-    if (!isDescriptor(value)) {
+    if (!hasDescriptorShape(value)) {
         throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
     }
     try {
@@ -80937,7 +80967,7 @@ function parseManifestLinks(bytes, what) {
     const links = { mediaType, children };
     const artifactType = typeof json['artifactType'] === 'string'
         ? json['artifactType']
-        : !isIndex && isDescriptor(json['config'])
+        : !isIndex && hasDescriptorShape(json['config'])
             ? json['config'].mediaType
             : undefined;
     if (artifactType !== undefined)
@@ -81103,6 +81133,31 @@ function blobPath(root, digest) {
 }
 function blobDir(root, digest) {
     return (0,external_node_path_.join)(root, 'blobs', digestAlgorithm(parseDigest(digest)));
+}
+
+;// CONCATENATED MODULE: ./src/oci/keyed-queue.ts
+// Read-modify-write cycles on one shared thing (a layout's index.json, a subject's referrers
+// index) must not overlap inside this process: each waits for the one before it on the same key,
+// whether that one succeeded or failed. Different keys run side by side.
+class KeyedQueue {
+    /** The last task queued per key, settled either way; removed once nothing waits behind it. */
+    tails = new Map();
+    /** Runs `task` after every task queued before it on `key`; its own result or error. */
+    run(key, task) {
+        const previous = this.tails.get(key) ?? Promise.resolve();
+        const result = previous.then(task);
+        const tail = result.then(() => undefined, () => undefined);
+        this.tails.set(key, tail);
+        void tail.then(() => {
+            if (this.tails.get(key) === tail)
+                this.tails.delete(key);
+        });
+        return result;
+    }
+    /** Keys with a task queued or running (for tests: nothing is kept once all settle). */
+    get size() {
+        return this.tails.size;
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -81431,6 +81486,8 @@ function checkIndexDigests(index, root, file) {
 
 
 
+
+
 const INDEX_FILE = 'index.json';
 /** Present while a process updates index.json (see lock-file.ts). */
 const INDEX_LOCK_FILE = 'index.json.lock';
@@ -81456,18 +81513,7 @@ function withRefName(d, name) {
 }
 // One queue per layout folder in this process, so its own read-modify-write cycles of index.json
 // wait for each other without polling the lock file; the lock file orders them across processes.
-const queues = new Map();
-function serialise(key, task) {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    queues.set(key, settled);
-    void settled.then(() => {
-        if (queues.get(key) === settled)
-            queues.delete(key);
-    });
-    return next;
-}
+const cycles = new KeyedQueue();
 class IndexFile {
     root;
     lock;
@@ -81533,7 +81579,7 @@ class IndexFile {
         return this.locked(body);
     }
     locked(cycle) {
-        return serialise(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
+        return cycles.run(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
     }
     async save(index, lock) {
         await writeWhole(this.path, JSON.stringify(index), {
@@ -81552,11 +81598,7 @@ function isIndex(value) {
     const v = value;
     return (v['schemaVersion'] === 2 &&
         Array.isArray(v['manifests']) &&
-        v['manifests'].every((d) => typeof d === 'object' &&
-            d !== null &&
-            typeof d.digest === 'string' &&
-            typeof d.mediaType === 'string' &&
-            typeof d.size === 'number'));
+        v['manifests'].every(hasDescriptorShape));
 }
 /** Entries with `tag` on `descriptor`: the tag leaves any other entry, an untagged duplicate goes. */
 function setTag(manifests, descriptor, tag) {
@@ -82047,10 +82089,6 @@ function formatReference(ref) {
     if (ref.digest !== undefined)
         out += `@${ref.digest}`;
     return out;
-}
-/** `host/repo@digest`: what later jobs should pull. */
-function pinnedReference(ref, digest) {
-    return `${ref.registry}/${ref.repository}@${digest}`;
 }
 /** The host the HTTP API lives on. */
 function apiHost(registry) {
@@ -82719,6 +82757,7 @@ function header(response, name) {
 
 
 
+
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 function manifestSelector(ctx, reference) {
     if (isDigest(reference) || isValidTag(reference))
@@ -82815,21 +82854,12 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
         throw new OciError('SIZE_MISMATCH', `${what.operation} ${what.reference}: ${bytes.length} bytes, expected ${expected.size}`);
     }
     const mediaType = bareType(header(answer.response, 'content-type')) ??
-        mediaTypeInside(bytes) ??
+        declaredMediaType(bytes) ??
         expected?.mediaType;
     if (mediaType === undefined) {
         throw new OciError('INVALID_MANIFEST', `${what.operation} ${what.reference}: the registry sent no Content-Type and the manifest names no mediaType`);
     }
     return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
-}
-function mediaTypeInside(bytes) {
-    try {
-        const parsed = JSON.parse(bytes.toString('utf8'));
-        return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-    }
-    catch {
-        return undefined;
-    }
 }
 async function readCapped(body, what) {
     const parts = [];
@@ -83548,7 +83578,7 @@ function registryError(what, response, context, extra = {}) {
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/token.ts
 // Bearer tokens from a registry's token service.
 // GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
-// OAuth2 POST (refresh token or password grant): https://distribution.github.io/distribution/spec/auth/oauth/
+// OAuth2 POST (refresh token): https://distribution.github.io/distribution/spec/auth/oauth/
 
 
 
@@ -83557,10 +83587,11 @@ const DEFAULT_EXPIRES_IN_S = 60;
 const CLIENT_ID = 'oci-artifact-action';
 async function fetchToken(transport, req) {
     const credentials = req.credentials;
-    const useOAuth2 = credentials?.kind === 'identity-token' || (credentials?.kind === 'basic' && req.forceOAuth2);
     try {
-        if (useOAuth2) {
-            const posted = await postOAuth2(transport, req);
+        // An identity (refresh) token is exchanged over OAuth2; a password goes as Basic on a GET,
+        // which every token service takes.
+        if (credentials?.kind === 'identity-token') {
+            const posted = await postOAuth2(transport, req, credentials.token);
             if (posted !== 'not-found')
                 return posted;
         }
@@ -83578,18 +83609,10 @@ async function fetchToken(transport, req) {
     }
 }
 /** `POST <realm>` form-encoded; 'not-found' when the service has no OAuth2 endpoint (404). */
-async function postOAuth2(transport, req) {
+async function postOAuth2(transport, req, refreshToken) {
     const form = new URLSearchParams();
-    const credentials = req.credentials;
-    if (credentials?.kind === 'identity-token') {
-        form.set('grant_type', 'refresh_token');
-        form.set('refresh_token', credentials.token);
-    }
-    else if (credentials?.kind === 'basic') {
-        form.set('grant_type', 'password');
-        form.set('username', credentials.username);
-        form.set('password', credentials.password);
-    }
+    form.set('grant_type', 'refresh_token');
+    form.set('refresh_token', refreshToken);
     if (req.service !== undefined)
         form.set('service', req.service);
     form.set('client_id', CLIENT_ID);
@@ -83779,7 +83802,6 @@ class Authorizer {
                     : {}),
                 scopes,
                 ...(sendCredentials ? { credentials } : {}),
-                ...(this.options.forceOAuth2 ? { forceOAuth2: true } : {}),
                 registry: this.registry,
                 ...(signal ? { signal } : {}),
             }),
@@ -84425,6 +84447,7 @@ function nextLink(value) {
 
 
 
+
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
 function referrersTag(subject) {
     return `${digestAlgorithm(subject.digest).slice(0, 32)}-${digestHex(subject.digest).slice(0, 64)}`;
@@ -84533,21 +84556,10 @@ async function tagSchemaIndex(ctx, subject, scopes) {
     }
 }
 // One update at a time per subject in this process: read-modify-write of the same index.
-const updating = new Map();
+const updates = new KeyedQueue();
 /** Adds a referrer to the subject's tag-schema index (creating it when missing). */
-async function addToTagSchema(ctx, subject, referrer) {
-    const key = `${ctx.location}@${subject.digest}`;
-    const previous = updating.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => updateIndex(ctx, subject, referrer));
-    const settled = run.catch(() => undefined);
-    updating.set(key, settled);
-    try {
-        await run;
-    }
-    finally {
-        if (updating.get(key) === settled)
-            updating.delete(key);
-    }
+function addToTagSchema(ctx, subject, referrer) {
+    return updates.run(`${ctx.location}@${subject.digest}`, () => updateIndex(ctx, subject, referrer));
 }
 /**
  * Read, merge, write, read back: a registry tag has no compare-and-swap, so another writer that
@@ -85205,10 +85217,10 @@ function readArtifactPlatform() {
         return undefined;
     const platform = parsePlatformInput('artifact-platform', value, PLATFORM_SYNTAX);
     if (readString('config') !== '') {
-        throw new input_error_InputError('artifact-platform', value, 'nothing when "config" is given: the platform is written as the config');
+        throw new InputError('artifact-platform', value, 'nothing when "config" is given: the platform is written as the config');
     }
     if (readString('image-spec') === 'v1.0' && readString('artifact-type') !== '') {
-        throw new input_error_InputError('artifact-type', readString('artifact-type'), 'nothing with "artifact-platform" and image-spec v1.0: there the config media type is the artifact type, and the platform config is an image config');
+        throw new InputError('artifact-type', readString('artifact-type'), 'nothing with "artifact-platform" and image-spec v1.0: there the config media type is the artifact type, and the platform config is an image config');
     }
     return platform;
 }
@@ -85219,10 +85231,35 @@ function parsePlatformInput(input, value, expected) {
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError(input, value, `${expected} (${error.message})`);
+            throw new InputError(input, value, `${expected} (${error.message})`);
         }
         throw error;
     }
+}
+
+;// CONCATENATED MODULE: ./src/commands/target-spec.ts
+
+/** `host/repo` for a registry, the path as given for a layout folder: how messages name it. */
+function targetName(spec) {
+    return spec.kind === 'layout'
+        ? spec.path
+        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
+}
+/** The tag or digest the spec names inside its target (a digest before a tag), if any. */
+function targetSelector(spec) {
+    return spec.kind === 'layout' ? spec.selector : referenceSelector(spec.reference);
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/annotation-keys.ts
+
+/** `annotations` as given, once every key is printable ASCII without spaces. */
+function checkAnnotationKeys(annotations) {
+    for (const key of Object.keys(annotations)) {
+        if (!/^[\x21-\x7e]+$/.test(key)) {
+            throw new InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
+        }
+    }
+    return annotations;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
@@ -85326,10 +85363,10 @@ const REFERENCE_EXPECTED = 'repo[:tag][@digest], or host[:port]/repo[:tag][@dige
 function readReference(referenceInput = 'reference', registryInput = 'registry', reference = readString(referenceInput)) {
     const registry = readString(registryInput);
     if (registry !== '' && !isValidRegistry(registry)) {
-        throw new input_error_InputError(registryInput, registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
+        throw new InputError(registryInput, registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
     }
     if (reference === '')
-        throw new input_error_InputError(referenceInput, '', REFERENCE_EXPECTED);
+        throw new InputError(referenceInput, '', REFERENCE_EXPECTED);
     try {
         if (registry === '')
             return parseReference(reference);
@@ -85339,7 +85376,7 @@ function readReference(referenceInput = 'reference', registryInput = 'registry',
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError(referenceInput, reference, `${REFERENCE_EXPECTED} (${error.message})`);
+            throw new InputError(referenceInput, reference, `${REFERENCE_EXPECTED} (${error.message})`);
         }
         throw error;
     }
@@ -85350,9 +85387,9 @@ function readCredentials(usernameInput = 'username', passwordInput = 'password')
     if (username === '' && password === '')
         return undefined;
     if (password === '')
-        throw new input_error_InputError(passwordInput, '', `a password or token, since "${usernameInput}" is set`);
+        throw new InputError(passwordInput, '', `a password or token, since "${usernameInput}" is set`);
     if (username === '') {
-        throw new input_error_InputError(usernameInput, '', `a user name, since "${passwordInput}" is set`);
+        throw new InputError(usernameInput, '', `a user name, since "${passwordInput}" is set`);
     }
     return { kind: 'basic', username, password };
 }
@@ -85422,7 +85459,7 @@ function readChunkSize() {
         return undefined;
     const bytes = parseByteSize(value);
     if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
-        throw new input_error_InputError('chunk-size', value, `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`);
+        throw new InputError('chunk-size', value, `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`);
     }
     return bytes;
 }
@@ -85442,7 +85479,7 @@ function readTargetSpec(given, options) {
     const registry = readString('registry');
     if (layout !== '' && registry !== '') {
         // Quietly preferring one would push to, or pull from, a place the user did not mean.
-        throw new input_error_InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
+        throw new InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
     }
     if (layout !== '')
         return readLayoutSpec(layout, given);
@@ -85483,15 +85520,15 @@ function manifestAnnotations(values) {
         const level = LEVEL.exec(given);
         const key = level?.[3] ?? given;
         if (level !== null && (level[1] !== 'manifest' || level[2] !== undefined)) {
-            throw new input_error_InputError('annotations', `${given}=${value}`, `manifest annotations, key=value or manifest:key=value (docker/metadata-action's ` +
+            throw new InputError('annotations', `${given}=${value}`, `manifest annotations, key=value or manifest:key=value (docker/metadata-action's ` +
                 `default level): a push makes one manifest, with no index or descriptors of its own ` +
                 `and no platform, so "${level[1]}${level[2] ?? ''}:" annotations have no place (set ` +
                 `DOCKER_METADATA_ANNOTATIONS_LEVELS to manifest, or leave the line out)`);
         }
         if (key === '')
-            throw new input_error_InputError('annotations', given, 'key=value per line');
+            throw new InputError('annotations', given, 'key=value per line');
         if (key in annotations) {
-            throw new input_error_InputError('annotations', given, `each key once, but "${key}" repeats`);
+            throw new InputError('annotations', given, `each key once, but "${key}" repeats`);
         }
         annotations[key] = value;
     }
@@ -85506,12 +85543,12 @@ function tagNames(lines, target) {
         // A tag has neither `/` nor `:`; anything with them is a reference.
         if (!/[/:@]/.test(line)) {
             if (!isValidTag(line)) {
-                throw new input_error_InputError('tags', line, `a tag per line (${TAG_EXPECTED}), or a full reference to the repository pushed (as docker/metadata-action's tags output gives)`);
+                throw new InputError('tags', line, `a tag per line (${TAG_EXPECTED}), or a full reference to the repository pushed (as docker/metadata-action's tags output gives)`);
             }
             return line;
         }
         if (target.kind === 'layout') {
-            throw new input_error_InputError('tags', line, `tag names with "layout" (${TAG_EXPECTED}): a layout folder has no repository for a full reference to name`);
+            throw new InputError('tags', line, `tag names with "layout" (${TAG_EXPECTED}): a layout folder has no repository for a full reference to name`);
         }
         const pushed = formatReference({
             registry: target.reference.registry,
@@ -85525,17 +85562,17 @@ function tagNames(lines, target) {
         catch (error) {
             if (!(error instanceof OciError))
                 throw error;
-            throw new input_error_InputError('tags', line, `${expected} (${error.message})`);
+            throw new InputError('tags', line, `${expected} (${error.message})`);
         }
         const named = formatReference({
             registry: reference.registry,
             repository: reference.repository,
         });
         if (named.toLowerCase() !== pushed.toLowerCase()) {
-            throw new input_error_InputError('tags', line, `${expected}; it names ${named}, another repository, which this push cannot tag (push there in a step of its own, or copy the artifact there)`);
+            throw new InputError('tags', line, `${expected}; it names ${named}, another repository, which this push cannot tag (push there in a step of its own, or copy the artifact there)`);
         }
         if (reference.digest !== undefined || reference.tag === undefined) {
-            throw new input_error_InputError('tags', line, `${expected}; it names no tag`);
+            throw new InputError('tags', line, `${expected}; it names no tag`);
         }
         return reference.tag;
     });
@@ -85558,22 +85595,18 @@ function tagNames(lines, target) {
 
 
 
+
+
 const MEDIA_TYPE_EXPECTED = 'a media type type/subtype, such as application/vnd.example.report.v1+json';
 const push_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-/** `host/repo` for a registry, the path as given for a layout folder. */
-function targetName(spec) {
-    return spec.kind === 'layout'
-        ? spec.path
-        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
 async function readPushInputs(command) {
     const target = withChunkSize(readTargetSpec());
-    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const selector = targetSelector(target);
     const config = readString('config');
     const annotationFile = readString('annotation-file');
     const artifactType = readString('artifact-type');
     if (artifactType !== '' && !isValidMediaType(artifactType)) {
-        throw new input_error_InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
+        throw new InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
     }
     const files = parseFileSpecs(readLines('files'));
     const annotations = readAnnotations();
@@ -85617,12 +85650,12 @@ function readPushTag(inputs) {
     if (selector === undefined)
         return 'latest';
     if (isDigest(selector)) {
-        throw new input_error_InputError('reference', readString('reference'), inputs.target.kind === 'layout'
+        throw new InputError('reference', readString('reference'), inputs.target.kind === 'layout'
             ? 'a tag inside the layout (push computes the digest), or nothing for "latest"'
             : 'repo[:tag] without a digest: push computes the digest');
     }
     if (!isValidTag(selector))
-        throw new input_error_InputError('reference', selector, push_TAG_EXPECTED);
+        throw new InputError('reference', selector, push_TAG_EXPECTED);
     return selector;
 }
 async function readWorkingDirectory() {
@@ -85630,7 +85663,7 @@ async function readWorkingDirectory() {
     const path = (0,external_node_path_.resolve)(given || process.env['GITHUB_WORKSPACE'] || process.cwd());
     const isFolder = await (0,promises_.stat)(path).then((s) => s.isDirectory(), () => false);
     if (!isFolder) {
-        throw new input_error_InputError('working-directory', given || path, 'an existing folder (default: GITHUB_WORKSPACE, else the current folder)');
+        throw new InputError('working-directory', given || path, 'an existing folder (default: GITHUB_WORKSPACE, else the current folder)');
     }
     return path;
 }
@@ -85640,13 +85673,7 @@ function readConfigSpec(value) {
 }
 /** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations() {
-    const annotations = manifestAnnotations(readKeyValues('annotations'));
-    for (const key of Object.keys(annotations)) {
-        if (!/^[\x21-\x7e]+$/.test(key)) {
-            throw new input_error_InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
-        }
-    }
-    return annotations;
+    return checkAnnotationKeys(manifestAnnotations(readKeyValues('annotations')));
 }
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */
 function readSourceDateEpoch() {
@@ -85700,6 +85727,26 @@ function setJsonOutput(name, value) {
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         outputs_sink.set(name, String(value));
+}
+/**
+ * The outputs every command that writes a manifest sets, by the same names, then `more`; returns
+ * the `reference` and `manifest` outputs for the summary and the size warning.
+ */
+function setWrittenOutputs(written, more = {}) {
+    const { name, descriptor } = written;
+    const reference = `${name}@${descriptor.digest}`;
+    const manifest = written.bytes.toString('utf8');
+    setOutputs({
+        digest: descriptor.digest,
+        reference,
+        'media-type': descriptor.mediaType,
+        'artifact-type': written.artifactType,
+        size: descriptor.size,
+        manifest,
+        tags: JSON.stringify(written.tags.map((tag) => `${name}:${tag}`)),
+        ...more,
+    });
+    return { reference, manifest };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/markdown.ts
@@ -85904,22 +85951,10 @@ async function writeSummary(markdown) {
 async function reportPush(spec, result, verb, subject) {
     const name = targetName(spec);
     const digest = result.descriptor.digest;
-    const reference = `${name}@${digest}`;
     const artifactType = artifactTypeOf(result.manifest);
     // Compact JSON, so later steps can fromJSON() it.
     const files = JSON.stringify(result.files);
-    // The exact bytes whose digest is `digest`.
-    const manifest = result.bytes.toString('utf8');
-    setOutputs({
-        digest,
-        reference,
-        'media-type': result.descriptor.mediaType,
-        'artifact-type': artifactType,
-        size: result.descriptor.size,
-        manifest,
-        tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
-        files,
-    });
+    const { reference, manifest } = setWrittenOutputs({ name, descriptor: result.descriptor, bytes: result.bytes, artifactType, tags: result.tags }, { files });
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pushSummaryMarkdown({
         verb,
@@ -85975,7 +86010,7 @@ async function asInputError(body) {
     }
     catch (error) {
         if (error instanceof SpecError) {
-            throw new input_error_InputError(error.input, error.given, error.expected);
+            throw new InputError(error.input, error.given, error.expected);
         }
         throw error;
     }
@@ -85995,10 +86030,10 @@ async function runAttach() {
     const { target: spec, options, selector } = await readPushInputs('attach');
     const { artifactType } = options;
     if (artifactType === undefined) {
-        throw new input_error_InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
+        throw new InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
     }
     if (options.imageSpec !== 'v1.1') {
-        throw new input_error_InputError('image-spec', options.imageSpec, 'v1.1: only it has the subject field attach needs');
+        throw new InputError('image-spec', options.imageSpec, 'v1.1: only it has the subject field attach needs');
     }
     const subjectPlatform = readPlatform();
     const target = await openTarget(spec, { create: false });
@@ -86364,15 +86399,9 @@ class RemoteRegistry {
 
 
 
-/** `host/repo` for a registry, the path as given for a layout folder. */
-function nameOf(spec) {
-    return spec.kind === 'layout'
-        ? spec.path
-        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
 async function openNamedTarget(spec, log, options = {}) {
     const target = await openTarget(spec, options);
-    const name = nameOf(spec);
+    const name = targetName(spec);
     return spec.kind === 'remote'
         ? { target, name, inCatalog: catalogLookup(spec, log) }
         : { target, name };
@@ -86415,37 +86444,32 @@ function catalogLookup(spec, log) {
 
 
 const registry_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-function selectorOf(spec) {
-    return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
-}
 /**
  * `registry` + `reference` (or `layout` + `reference`) naming one manifest. Without a tag or
  * digest, `latest` unless the command needs one spelled out (delete).
  */
 function readSelectedTarget(options = {}) {
     const target = readTargetSpec();
-    const given = selectorOf(target);
+    const given = targetSelector(target);
     if (given === undefined && options.requireSelector !== undefined) {
-        throw new input_error_InputError('reference', readString('reference'), options.requireSelector);
+        throw new InputError('reference', readString('reference'), options.requireSelector);
     }
-    return { target, selector: given ?? 'latest', name: nameOf(target) };
+    return { target, selector: given ?? 'latest', name: targetName(target) };
 }
 /** `registry` alone, for repo-ls. */
 function readRegistry() {
-    if (readString('layout') !== '') {
-        throw new input_error_InputError('layout', readString('layout'), 'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have');
-    }
+    refuseGiven('layout', 'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have');
     const registry = readString('registry');
     if (registry === '' || !isValidRegistry(registry)) {
-        throw new input_error_InputError('registry', registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
+        throw new InputError('registry', registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
     }
     return { registry, options: readRemoteOptions() };
 }
 /** A repository (or layout folder) without a tag or digest, for repo-tags. */
 function readRepository() {
     const target = readTargetSpec();
-    if (selectorOf(target) !== undefined) {
-        throw new input_error_InputError('reference', readString('reference'), target.kind === 'layout'
+    if (targetSelector(target) !== undefined) {
+        throw new InputError('reference', readString('reference'), target.kind === 'layout'
             ? 'nothing with "layout": repo-tags lists every tag of the folder'
             : 'a repository without tag or digest, such as org/app');
     }
@@ -86458,7 +86482,7 @@ function readRepository() {
 function readTagList(target) {
     const lines = readLines('tags');
     if (lines.length === 0)
-        throw new input_error_InputError('tags', '', `one or more tags, one per line (${registry_TAG_EXPECTED})`);
+        throw new InputError('tags', '', `one or more tags, one per line (${registry_TAG_EXPECTED})`);
     return tagNames(lines, target);
 }
 /** `artifact-type` as a filter; undefined when empty. */
@@ -86467,7 +86491,7 @@ function readArtifactTypeFilter() {
     if (value === '')
         return undefined;
     if (!isValidMediaType(value)) {
-        throw new input_error_InputError('artifact-type', value, 'a media type type/subtype, such as application/spdx+json');
+        throw new InputError('artifact-type', value, 'a media type type/subtype, such as application/spdx+json');
     }
     return value;
 }
@@ -86475,15 +86499,15 @@ const SOURCE_EXPECTED = 'a full reference host/repo[:tag][@digest], or with "sou
 function readCopyInputs() {
     const source = readCopySource();
     const destination = withChunkSize(readTargetSpec());
-    const destinationSelector = selectorOf(destination);
+    const destinationSelector = targetSelector(destination);
     if (destinationSelector !== undefined && isDigest(destinationSelector)) {
-        throw new input_error_InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
+        throw new InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
     }
     const tag = destinationSelector ?? (isDigest(source.selector) ? undefined : source.selector);
     const inputs = {
         source,
         destination,
-        destinationName: nameOf(destination),
+        destinationName: targetName(destination),
         recursive: readBoolean('recursive', false),
         concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
@@ -86517,20 +86541,20 @@ function readCopySource() {
     const source = readString('source');
     if (layout !== '') {
         if (source !== '' && !isDigest(source) && !isValidTag(source)) {
-            throw new input_error_InputError('source', source, 'a tag or digest inside "source-layout"');
+            throw new InputError('source', source, 'a tag or digest inside "source-layout"');
         }
         const target = { kind: 'layout', path: layout };
         return { target, selector: source || 'latest', name: layout };
     }
     if (source === '')
-        throw new input_error_InputError('source', '', SOURCE_EXPECTED);
+        throw new InputError('source', '', SOURCE_EXPECTED);
     let reference;
     try {
         reference = parseReference(source);
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError('source', source, `${SOURCE_EXPECTED} (${error.message})`);
+            throw new InputError('source', source, `${SOURCE_EXPECTED} (${error.message})`);
         }
         throw error;
     }
@@ -86541,8 +86565,8 @@ function readCopySource() {
     };
     return {
         target,
-        selector: reference.digest ?? reference.tag ?? 'latest',
-        name: nameOf(target),
+        selector: referenceSelector(reference) ?? 'latest',
+        name: targetName(target),
     };
 }
 
@@ -86759,13 +86783,9 @@ async function runDiscover() {
 
 ;// CONCATENATED MODULE: ./src/commands/image-index/errors.ts
 // Why `index` refused to write an index. Transport and content failures stay OciErrors.
-class IndexError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'IndexError';
-        this.code = code;
-    }
+
+class IndexError extends CodedError {
+    name = 'IndexError';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/image-index/edit.ts
@@ -86869,7 +86889,7 @@ async function locate(source, ctx) {
     if (source.kind === 'here')
         return { store: ctx.here, selector: source.selector };
     const { reference } = source;
-    const selector = reference.digest ?? reference.tag;
+    const selector = referenceSelector(reference);
     if (selector === undefined)
         throw new Error(`${formatReference(reference)}: no tag or digest`);
     return { store: await ctx.open(reference), selector, mountFrom: reference.repository };
@@ -87061,18 +87081,19 @@ function done(ctx, result) {
 
 
 
+
 const ENTRY_EXPECTED = "a tag or digest of the index's repository, or a reference host/repo:tag or repo@sha256:…, then optionally platform=os/arch[/variant]";
 const image_index_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 function readIndexInputs() {
     const target = readTargetSpec();
-    const given = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const given = targetSelector(target);
     const work = readWork(target);
     if (work.kind === 'create' && given !== undefined && isDigest(given)) {
-        throw new input_error_InputError('reference', readString('reference'), 'repo[:tag] without a digest: index computes the digest of the index it creates');
+        throw new InputError('reference', readString('reference'), 'repo[:tag] without a digest: index computes the digest of the index it creates');
     }
     const inputs = {
         target,
-        name: nameOf(target),
+        name: targetName(target),
         selector: given ?? 'latest',
         work,
         annotations: readIndexAnnotations(),
@@ -87082,7 +87103,7 @@ function readIndexInputs() {
     const artifactType = readString('artifact-type');
     if (artifactType !== '') {
         if (!isValidMediaType(artifactType)) {
-            throw new input_error_InputError('artifact-type', artifactType, 'a media type type/subtype, such as application/vnd.example.build.v1');
+            throw new InputError('artifact-type', artifactType, 'a media type type/subtype, such as application/vnd.example.build.v1');
         }
         inputs.artifactType = artifactType;
     }
@@ -87093,13 +87114,13 @@ function readWork(target) {
     const add = readLines('add');
     const remove = readLines('remove');
     if (manifests.length > 0 && (add.length > 0 || remove.length > 0)) {
-        throw new input_error_InputError('manifests', manifests[0] ?? '', 'nothing when "add" or "remove" is given: "manifests" creates an index, "add" and "remove" edit the one "reference" names');
+        throw new InputError('manifests', manifests[0] ?? '', 'nothing when "add" or "remove" is given: "manifests" creates an index, "add" and "remove" edit the one "reference" names');
     }
     if (manifests.length > 0) {
         return { kind: 'create', manifests: manifests.map((l) => image_index_entryOf('manifests', l, target)) };
     }
     if (add.length === 0 && remove.length === 0) {
-        throw new input_error_InputError('manifests', '', `the manifests of the index, one per line: ${ENTRY_EXPECTED}; or "add"/"remove" lines to edit the index "reference" names`);
+        throw new InputError('manifests', '', `the manifests of the index, one per line: ${ENTRY_EXPECTED}; or "add"/"remove" lines to edit the index "reference" names`);
     }
     return {
         kind: 'update',
@@ -87113,7 +87134,7 @@ function image_index_entryOf(input, line, target) {
     const spec = { written: line, source: sourceOf(input, line, ref, target) };
     for (const option of options) {
         if (!option.startsWith('platform=') || spec.platform !== undefined) {
-            throw new input_error_InputError(input, line, ENTRY_EXPECTED);
+            throw new InputError(input, line, ENTRY_EXPECTED);
         }
         spec.platform = parsePlatformInput(input, option.slice('platform='.length), PLATFORM_SYNTAX);
     }
@@ -87122,7 +87143,7 @@ function image_index_entryOf(input, line, target) {
 /** `platform=os/arch[/variant]`, or a tag, digest or reference of the manifest to remove. */
 function image_index_removalOf(line, target) {
     if (/\s/.test(line)) {
-        throw new input_error_InputError('remove', line, 'one entry per line: a digest, tag or reference of the manifest to remove, or platform=os/arch[/variant]');
+        throw new InputError('remove', line, 'one entry per line: a digest, tag or reference of the manifest to remove, or platform=os/arch[/variant]');
     }
     if (line.startsWith('platform=')) {
         const platform = parsePlatformInput('remove', line.slice('platform='.length), PLATFORM_SYNTAX);
@@ -87138,7 +87159,7 @@ function sourceOf(input, line, ref, target) {
     if (isDigest(ref) || isValidTag(ref))
         return { kind: 'here', selector: ref };
     if (target.kind === 'layout') {
-        throw new input_error_InputError(input, line, 'a tag or digest inside the layout folder');
+        throw new InputError(input, line, 'a tag or digest inside the layout folder');
     }
     const { registry, repository } = target.reference;
     let reference;
@@ -87147,35 +87168,29 @@ function sourceOf(input, line, ref, target) {
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError(input, line, `${ENTRY_EXPECTED} (${error.message})`);
+            throw new InputError(input, line, `${ENTRY_EXPECTED} (${error.message})`);
         }
         throw error;
     }
     if (reference.registry !== registry) {
-        throw new input_error_InputError(input, line, `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`);
+        throw new InputError(input, line, `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`);
     }
-    const selector = reference.digest ?? reference.tag;
+    const selector = referenceSelector(reference);
     if (selector === undefined) {
-        throw new input_error_InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
+        throw new InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
     }
     return reference.repository === repository
         ? { kind: 'here', selector }
         : { kind: 'repository', reference };
 }
 function readIndexAnnotations() {
-    const annotations = readKeyValues('annotations');
-    for (const key of Object.keys(annotations)) {
-        if (!/^[\x21-\x7e]+$/.test(key)) {
-            throw new input_error_InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
-        }
-    }
-    return annotations;
+    return checkAnnotationKeys(readKeyValues('annotations'));
 }
 function readTags() {
     const tags = readLines('tags');
     for (const tag of tags) {
         if (!isValidTag(tag))
-            throw new input_error_InputError('tags', tag, `one tag per line, each ${image_index_TAG_EXPECTED}`);
+            throw new InputError('tags', tag, `one tag per line, each ${image_index_TAG_EXPECTED}`);
     }
     return tags;
 }
@@ -87218,18 +87233,14 @@ async function runIndex() {
 async function report(inputs, result) {
     const { name } = inputs;
     const digest = result.descriptor.digest;
-    const reference = `${name}@${digest}`;
     const { entries, raw } = parseImageIndex(result.bytes, 'the index');
     const artifactType = typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '';
-    setOutputs({
-        digest,
-        reference,
-        'media-type': result.descriptor.mediaType,
-        'artifact-type': artifactType,
-        size: result.descriptor.size,
-        // The exact bytes whose digest is `digest`.
-        manifest: result.bytes.toString('utf8'),
-        tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
+    const { reference } = setWrittenOutputs({
+        name,
+        descriptor: result.descriptor,
+        bytes: result.bytes,
+        artifactType,
+        tags: result.tags,
     });
     // An updated index may hold another tool's entries: their media types and the index's
     // artifact type are registry text, shown through the summary's escaping helpers.
@@ -88138,13 +88149,8 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 
 
 
-class PullError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'PullError';
-        this.code = code;
-    }
+class PullError extends CodedError {
+    name = 'PullError';
 }
 /**
  * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
@@ -89532,6 +89538,7 @@ async function stage(layer, sources, path, signal, options, budget) {
 
 
 
+
 function parseImageManifest(bytes, where) {
     let json;
     try {
@@ -89563,25 +89570,13 @@ function parseImageManifest(bytes, where) {
     return manifest;
 }
 function descriptorAt(value, field, where) {
-    if (!manifest_isObject(value))
-        throw manifest_invalid(where, `${field} is not a descriptor`);
-    const { mediaType, digest, size } = value;
-    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-        throw manifest_invalid(where, `${field} needs a mediaType and a digest`);
-    }
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw manifest_invalid(where, `${field} has no valid size`);
-    }
-    let parsed;
-    try {
-        parsed = parseDigest(digest);
-    }
-    catch (error) {
-        throw manifest_invalid(where, `${field}: ${error.message}`);
-    }
-    const descriptor = { mediaType, digest: parsed, size };
-    if (manifest_isObject(value['annotations']))
-        descriptor.annotations = stringMap(value['annotations']);
+    const checked = checkDescriptor(value, field);
+    if ('fault' in checked)
+        throw manifest_invalid(where, checked.fault);
+    const { descriptor } = checked;
+    const annotations = value['annotations'];
+    if (manifest_isObject(annotations))
+        descriptor.annotations = stringMap(annotations);
     return descriptor;
 }
 function indexRefused(where, manifests) {
@@ -89609,10 +89604,6 @@ function stringMap(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
-// Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
-// either by its name (`..`, an absolute path) or through a symlink that already exists there.
-// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted, and
-// neither is the refusal to write into a `.git` folder (git-folder.ts).
 
 
 
@@ -89725,6 +89716,7 @@ async function realLocation(path) {
 function notAFolder(title, path) {
     return new PullError('UNSAFE_PATH', `layer ${quoted(title)} needs ${path} to be a folder, but something else is there`);
 }
+/** What is at `path` (not following a link there), or undefined when nothing is. */
 async function output_path_lstatOrUndefined(path) {
     try {
         return await (0,promises_.lstat)(path);
@@ -89772,7 +89764,7 @@ async function mergeInto(base, path, staged, conflict) {
         let dir = base;
         for (let i = 0; i < path.length - 1; i++) {
             const next = (0,external_node_path_.join)(dir, path[i]);
-            const stats = await merge_tree_lstatOrUndefined(next);
+            const stats = await output_path_lstatOrUndefined(next);
             if (stats === undefined) {
                 await modes.writable(dir);
                 await (0,promises_.mkdir)(next);
@@ -89801,7 +89793,7 @@ async function checkMergedLinks(base, name) {
 }
 async function place(dir, path, staged, conflict, modes) {
     const target = (0,external_node_path_.join)(dir, path.at(-1));
-    const [there, incoming] = await Promise.all([merge_tree_lstatOrUndefined(target), (0,promises_.lstat)(staged)]);
+    const [there, incoming] = await Promise.all([output_path_lstatOrUndefined(target), (0,promises_.lstat)(staged)]);
     if (there === undefined) {
         await modes.writable(dir);
         await modes.writable((0,external_node_path_.dirname)(staged));
@@ -89877,16 +89869,6 @@ class FolderModes {
                     throw error;
             });
         }
-    }
-}
-async function merge_tree_lstatOrUndefined(path) {
-    try {
-        return await (0,promises_.lstat)(path);
-    }
-    catch (error) {
-        if (isMissing(error))
-            return undefined;
-        throw error;
     }
 }
 
@@ -90295,6 +90277,7 @@ const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
 
 
+
 async function readManifest(options) {
     const { source, selector, cache, log, platform } = options;
     // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
@@ -90337,33 +90320,26 @@ async function fromCache(cached, digest, log, resolved) {
     }
     log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
     const descriptor = resolved ?? {
-        mediaType: mediaTypeOf(bytes),
+        mediaType: declaredMediaType(bytes) ?? OCI_MANIFEST,
         digest,
         size: bytes.length,
     };
     return { descriptor, bytes, cached, fromCache: true };
 }
-function mediaTypeOf(bytes) {
-    try {
-        const json = JSON.parse(bytes.toString('utf8'));
-        return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
-    }
-    catch {
-        return OCI_MANIFEST;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/glob.ts
-// Glob patterns matched against layer titles (names, not the filesystem, so @actions/glob does
-// not fit). The syntax is the usual one:
+// Glob patterns matched against layer titles (names, not the file system, so @actions/glob does
+// not fit; its own matcher, minimatch, does the matching). The syntax is the usual one:
 //   *      any characters except '/'
 //   ?      one character except '/'
-//   [abc] [a-z] [!a-z] [^a-z]   one character of (or not of) a class, never '/'
+//   [abc] [a-z] [!a-z] [^a-z]   one character of (or not of) a class, never '/'; `\-` is '-'
 //   **     as a whole path segment: zero or more segments (`a/**` matches `a` and all below it)
 //   \x     the character x itself
 // A pattern also matches every title below what it matches (`docs` matches `docs/a.md`), as
 // @actions/glob's implicit descendants do. Leading `./` and trailing `/` are ignored. Matching is
-// case-sensitive, and `*` matches names that start with a dot.
+// case-sensitive, `*` matches names that start with a dot, and no wildcard matches a `.` or `..`
+// segment. Braces and extended globs are not glob syntax here: `{a,b}` and `+(x)` are literal.
+
 class GlobSyntaxError extends Error {
     pattern;
     constructor(pattern, why) {
@@ -90372,9 +90348,17 @@ class GlobSyntaxError extends Error {
         this.name = 'GlobSyntaxError';
     }
 }
-const escapeRegExp = (text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-/** Compiles one glob (without a leading `!`) to an anchored regular expression. */
-function globToRegExp(glob) {
+const OPTIONS = {
+    dot: true,
+    nobrace: true,
+    noext: true,
+    nonegate: true,
+    nocomment: true,
+    // Titles are `/`-separated on every runner, and `\` escapes in patterns on every runner.
+    platform: 'linux',
+};
+/** Compiles one glob (without a leading `!`); a malformed one is a GlobSyntaxError. */
+function compileGlob(glob) {
     let pattern = glob;
     while (pattern.startsWith('./'))
         pattern = pattern.slice(2);
@@ -90382,55 +90366,40 @@ function globToRegExp(glob) {
         pattern = pattern.slice(0, -1);
     if (pattern === '' || pattern === '.')
         throw new GlobSyntaxError(glob, 'it matches nothing');
-    // `a/**/**/b` is `a/**/b`.
-    const segments = pattern.split('/').filter((s, i, all) => !(s === '**' && all[i - 1] === '**'));
-    let source = '';
-    segments.forEach((segment, i) => {
-        const last = i === segments.length - 1;
-        if (segment === '**') {
-            // Zero or more whole segments, with the separators around them.
-            if (i === 0)
-                source += last ? '.*' : '(?:.*/)?';
-            else
-                source += last ? '(?:/.*)?' : '(?:/.*)?/';
-            return;
+    refuseMalformed(pattern, glob);
+    // `a/**` is `a` with what is below it, which every pattern matches anyway.
+    while (pattern.endsWith('/**'))
+        pattern = pattern.slice(0, -3);
+    const matcher = new Minimatch(pattern, OPTIONS);
+    return (title) => {
+        const segments = title.split('/');
+        for (let depth = segments.length; depth > 0; depth--) {
+            if (matcher.match(segments.slice(0, depth).join('/')))
+                return true;
         }
-        if (i > 0 && segments[i - 1] !== '**')
-            source += '/';
-        source += segmentToRegExp(segment, glob);
-    });
-    return new RegExp(`^${source}(?:/.*)?$`, 's');
+        return false;
+    };
 }
-function segmentToRegExp(segment, glob) {
-    let out = '';
-    for (let i = 0; i < segment.length; i++) {
-        const c = segment[i];
-        if (c === '\\') {
-            const next = segment[++i];
-            if (next === undefined)
-                throw new GlobSyntaxError(glob, 'it ends with a lone "\\"');
-            out += escapeRegExp(next);
-        }
-        else if (c === '*') {
-            while (segment[i + 1] === '*')
-                i++;
-            out += '[^/]*';
-        }
-        else if (c === '?') {
-            out += '[^/]';
-        }
-        else if (c === '[') {
-            const end = classEnd(segment, i);
-            if (end < 0)
-                throw new GlobSyntaxError(glob, `the class starting at "${segment.slice(i)}" is not closed`);
-            out += classToRegExp(segment.slice(i + 1, end));
-            i = end;
-        }
-        else {
-            out += escapeRegExp(c);
+/**
+ * minimatch takes a `\` at the end of a segment or an unclosed `[` literally; here they are
+ * refused, since they are most likely a typing error that would quietly match nothing.
+ */
+function refuseMalformed(pattern, glob) {
+    for (const segment of pattern.split('/')) {
+        for (let i = 0; i < segment.length; i++) {
+            if (segment[i] === '\\') {
+                if (++i === segment.length)
+                    throw new GlobSyntaxError(glob, 'it ends with a lone "\\"');
+            }
+            else if (segment[i] === '[') {
+                const end = classEnd(segment, i);
+                if (end < 0) {
+                    throw new GlobSyntaxError(glob, `the class starting at "${segment.slice(i)}" is not closed`);
+                }
+                i = end;
+            }
         }
     }
-    return out;
 }
 /** Index of the `]` closing the class that opens at `start`, or -1. A `]` first is literal. */
 function classEnd(segment, start) {
@@ -90447,23 +90416,6 @@ function classEnd(segment, start) {
     }
     return -1;
 }
-function classToRegExp(body) {
-    let negate = false;
-    let rest = body;
-    if (rest.startsWith('!') || rest.startsWith('^')) {
-        negate = true;
-        rest = rest.slice(1);
-    }
-    let out = '';
-    for (let i = 0; i < rest.length; i++) {
-        let c = rest[i];
-        if (c === '\\' && i + 1 < rest.length)
-            c = rest[++i];
-        // Inside a class only these need escaping; '-' between two characters stays a range.
-        out += c === '-' && i > 0 && i < rest.length - 1 ? '-' : c.replace(/[\\\]^-]/g, '\\$&');
-    }
-    return negate ? `(?!/)[^${out}]` : `(?!/)[${out}]`;
-}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/title-filter.ts
 // The `files` input on pull: globs on layer titles, `!` excludes, last match wins.
@@ -90476,13 +90428,13 @@ function classToRegExp(body) {
 function titleFilter(patterns) {
     const rules = patterns.map((line) => {
         const include = !line.startsWith('!');
-        return { include, pattern: globToRegExp(include ? line : line.slice(1)) };
+        return { include, matches: compileGlob(include ? line : line.slice(1)) };
     });
     const selectedByDefault = !rules.some((r) => r.include);
     return (title) => {
         let selected = selectedByDefault;
         for (const rule of rules)
-            if (rule.pattern.test(title))
+            if (rule.matches(title))
                 selected = rule.include;
         return selected;
     };
@@ -90854,6 +90806,7 @@ async function pickReferrer(store, selector, artifactType, platform, log) {
 
 
 
+
 const FILES_EXPECTED = 'globs on layer titles, one per line: * ? [abc] within a name, ** across folders, ! to exclude';
 const INTO_EXPECTED = 'a reference per line, optionally followed by into=<folder> (a relative folder below "path")';
 function readPullInputs() {
@@ -90882,7 +90835,7 @@ function readPullInputs() {
     if (expectedDigest) {
         const [only, ...others] = references;
         if (only === undefined || others.length > 0) {
-            throw new input_error_InputError('expected-digest', expectedDigest, 'nothing with several references: pin each by digest on its line (repo@sha256:…)');
+            throw new InputError('expected-digest', expectedDigest, 'nothing with several references: pin each by digest on its line (repo@sha256:…)');
         }
         only.expectedDigest = expectedDigest;
     }
@@ -90896,12 +90849,10 @@ function readSubject() {
     const given = readString('subject');
     if (given === '')
         return undefined;
-    if (readString('reference') !== '') {
-        throw new input_error_InputError('reference', readString('reference'), 'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled');
-    }
+    refuseGiven('reference', 'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled');
     const artifactType = readString('artifact-type');
     if (!isValidMediaType(artifactType)) {
-        throw new input_error_InputError('artifact-type', artifactType, 'the type of the referrer to pull, such as application/spdx+json (pull with "subject" needs one)');
+        throw new InputError('artifact-type', artifactType, 'the type of the referrer to pull, such as application/spdx+json (pull with "subject" needs one)');
     }
     let target;
     try {
@@ -90909,14 +90860,14 @@ function readSubject() {
     }
     catch (error) {
         // Parsed as `reference` is, but the input to name is this one.
-        if (error instanceof input_error_InputError && error.input === 'reference') {
-            throw new input_error_InputError('subject', error.given, error.expected);
+        if (error instanceof InputError && error.input === 'reference') {
+            throw new InputError('subject', error.given, error.expected);
         }
         throw error;
     }
-    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const selector = targetSelector(target);
     if (selector === undefined) {
-        throw new input_error_InputError('subject', given, 'repo:tag or repo@sha256:<hex>: the manifest whose referrer to pull');
+        throw new InputError('subject', given, 'repo:tag or repo@sha256:<hex>: the manifest whose referrer to pull');
     }
     return { target, selector, artifactType };
 }
@@ -90941,12 +90892,12 @@ function readReferences(outputDir, merge) {
         let into;
         for (const option of rest) {
             if (!option.startsWith('into=') || into !== undefined) {
-                throw new input_error_InputError('reference', line, INTO_EXPECTED);
+                throw new InputError('reference', line, INTO_EXPECTED);
             }
             into = intoFolder(line, option.slice('into='.length));
         }
         if (into !== undefined && merge) {
-            throw new input_error_InputError('reference', line, 'a reference without into=: with merge: true every reference goes into "path" itself');
+            throw new InputError('reference', line, 'a reference without into=: with merge: true every reference goes into "path" itself');
         }
         const selector = readSelector(target, ref);
         const folder = merge ? undefined : (into ?? defaultFolder(target, selector));
@@ -90967,12 +90918,12 @@ function intoFolder(line, value) {
         parts.includes('..') ||
         /^[\\/]/.test(value) ||
         /^[A-Za-z]:/.test(value)) {
-        throw new input_error_InputError('reference', line, 'into=<folder>, a relative folder below "path" without "..", such as into=linux');
+        throw new InputError('reference', line, 'into=<folder>, a relative folder below "path" without "..", such as into=linux');
     }
     // As for a layer's title: whatever a reference pulls into .git would run in a later git step.
     const git = gitSegment(value);
     if (git !== undefined) {
-        throw new input_error_InputError('reference', line, `an into=<folder> without a .git segment: ${GIT_FOLDER_REASON}`);
+        throw new InputError('reference', line, `an into=<folder> without a .git segment: ${GIT_FOLDER_REASON}`);
     }
     return parts.join('/');
 }
@@ -90998,7 +90949,7 @@ function refuseSharedFolders(references) {
             const [a, b] = [key(earlier.folder), key(reference.folder)];
             if (a.startsWith(b) || b.startsWith(a)) {
                 const shared = a.length <= b.length ? earlier.folder : reference.folder;
-                throw new input_error_InputError('reference', reference.line, `a folder of its own below "path", but it and ${JSON.stringify(earlier.line)} would both write into ${JSON.stringify(shared)}: name them with into=<folder>, or set merge: true`);
+                throw new InputError('reference', reference.line, `a folder of its own below "path", but it and ${JSON.stringify(earlier.line)} would both write into ${JSON.stringify(shared)}: name them with into=<folder>, or set merge: true`);
             }
         }
     });
@@ -91007,15 +90958,15 @@ function refuseSharedFolders(references) {
 function refuseCredentialsAcrossRegistries(targets) {
     const registries = new Set(targets.flatMap((t) => t.kind === 'remote' && t.options.credentials ? [t.reference.registry] : []));
     if (registries.size > 1) {
-        throw new input_error_InputError('username', readString('username'), `nothing when the references are on several registries (${[...registries].join(', ')}): the login would be sent to each. Pull them in separate steps, or log in with docker/login-action`);
+        throw new InputError('username', readString('username'), `nothing when the references are on several registries (${[...registries].join(', ')}): the login would be sent to each. Pull them in separate steps, or log in with docker/login-action`);
     }
 }
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
 function readSelector(target, given = readString('reference')) {
-    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const selector = targetSelector(target);
     if (selector !== undefined)
         return selector;
-    throw new input_error_InputError('reference', given, target.kind === 'layout'
+    throw new InputError('reference', given, target.kind === 'layout'
         ? 'the tag or digest of the manifest to pull from the layout folder'
         : 'repo:tag or repo@sha256:<hex>: pull needs a tag or a digest');
 }
@@ -91031,11 +90982,11 @@ function readTitleGlobs() {
     const lines = readLines('files');
     for (const line of lines) {
         try {
-            globToRegExp(line.startsWith('!') ? line.slice(1) : line);
+            compileGlob(line.startsWith('!') ? line.slice(1) : line);
         }
         catch (error) {
             if (error instanceof GlobSyntaxError) {
-                throw new input_error_InputError('files', line, `${FILES_EXPECTED} (${error.message})`);
+                throw new InputError('files', line, `${FILES_EXPECTED} (${error.message})`);
             }
             throw error;
         }
@@ -91046,7 +90997,7 @@ function readMediaTypes() {
     const types = readLines('media-types');
     for (const type of types) {
         if (!isValidMediaType(type)) {
-            throw new input_error_InputError('media-types', type, 'one media type per line, type/subtype, such as application/vnd.oci.image.layer.v1.tar');
+            throw new InputError('media-types', type, 'one media type per line, type/subtype, such as application/vnd.oci.image.layer.v1.tar');
         }
     }
     return types;
@@ -91058,7 +91009,7 @@ function readUnpackLimit() {
         return undefined;
     const bytes = parseByteSize(value);
     if (bytes === undefined) {
-        throw new input_error_InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+        throw new InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
     }
     return bytes;
 }
@@ -91070,7 +91021,7 @@ function readExpectedDigest() {
         return parseDigest(value);
     }
     catch {
-        throw new input_error_InputError('expected-digest', value, 'a digest sha256:<64 lowercase hex digits>');
+        throw new InputError('expected-digest', value, 'a digest sha256:<64 lowercase hex digits>');
     }
 }
 
@@ -91469,7 +91420,7 @@ function readCommand() {
     const value = readString('command');
     const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
     if (command === undefined)
-        throw new input_error_InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
+        throw new InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
     return command;
 }
 async function main_run() {
@@ -91515,7 +91466,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(564);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1589);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -10,7 +10,7 @@ import { BackoffGate, type GatePass } from './backoff-gate.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { firstTime } from './said-once.js';
-import { SinglePostSupport } from './single-post.js';
+import { SinglePostSupport } from './single-post-support.js';
 import {
   errorChain,
   isRetryableNetworkError,

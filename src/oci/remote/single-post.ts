@@ -12,36 +12,6 @@ import { pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { sessionFrom, type UploadSession, type UploadWhat } from './upload-session.js';
 
-/** What a registry does with a single POST, as far as this client knows. */
-export class SinglePostSupport {
-  private supported: boolean | undefined;
-  private probe: { done: Promise<void>; end: () => void } | undefined;
-
-  /**
-   * 'use' or 'skip' when known. 'probe' while unknown: this caller finds out, and must call
-   * `endProbe` when done (after `learn` if the answer told); the other callers wait for it.
-   */
-  async turn(signal?: AbortSignal): Promise<'use' | 'skip' | 'probe'> {
-    while (this.probe !== undefined) await settledOrAborted(this.probe.done, signal);
-    if (this.supported !== undefined) return this.supported ? 'use' : 'skip';
-    let end!: () => void;
-    const done = new Promise<void>((resolve) => (end = resolve));
-    this.probe = { done, end };
-    return 'probe';
-  }
-
-  learn(supported: boolean): void {
-    this.supported = supported;
-  }
-
-  /** The probe is over, whether or not it learnt anything (a failure leaves it unknown). */
-  endProbe(): void {
-    const probe = this.probe;
-    this.probe = undefined;
-    probe?.end();
-  }
-}
-
 /** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
 export function fitsSinglePost(ctx: RepositoryContext, descriptor: Descriptor): boolean {
   const chunkSize = ctx.options.chunkSize ?? 0;
@@ -114,21 +84,4 @@ export async function postWhole(
   } finally {
     if (turn === 'probe') support.endProbe();
   }
-}
-
-/** Resolves when `promise` settles, or rejects with the signal's reason when it aborts first. */
-function settledOrAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return promise;
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

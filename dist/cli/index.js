@@ -70635,7 +70635,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8321);
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9994);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4477);
 // The `oci-artifact` command (package.json `bin`, bundled into dist/cli/index.js): the action's
 // commands from a shell or another CI system. See src/cli/main.ts.
 
@@ -70664,7 +70664,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9994:
+/***/ 4477:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83962,51 +83962,9 @@ class BackoffGate {
     }
 }
 
-;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
-// An upload session: where it lives and how to address it.
-
-
-/**
- * The session cannot go on (the registry lost or refused its state): the upload starts over.
- * distribution 2.8, for one, cancels a session when asked about it with an outdated `_state`.
- */
-class UploadSessionLost extends Error {
-    failure;
-    constructor(message, failure) {
-        super(message);
-        this.failure = failure;
-        this.name = 'UploadSessionLost';
-    }
-}
-function sessionFrom(response, requestUrl, what) {
-    const location = header(response, 'location');
-    if (!location) {
-        throw new RegistryError('REGISTRY_ERROR', {
-            ...what,
-            status: response.statusCode,
-            hint: 'the registry started an upload without saying where (no Location header)',
-        });
-    }
-    const min = Number(header(response, 'oci-chunk-min-length'));
-    return {
-        // Absolute or relative, possibly with its own query (`_state`): resolve, never rebuild.
-        location: new URL(location, requestUrl),
-        ...(Number.isSafeInteger(min) && min > 0 ? { minChunkLength: min } : {}),
-    };
-}
-/** The location with one more query parameter, keeping the registry's own query as sent. */
-function withQuery(location, name, value) {
-    const url = new URL(location);
-    const param = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
-    url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/oci/remote/single-post.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/oci/remote/single-post-support.ts
+// What a registry client has learnt of a registry's single POST (see single-post.ts), kept apart
+// from the upload code so that the client can hold it without importing what uses the client.
 /** What a registry does with a single POST, as far as this client knows. */
 class SinglePostSupport {
     supported;
@@ -84033,69 +83991,6 @@ class SinglePostSupport {
         const probe = this.probe;
         this.probe = undefined;
         probe?.end();
-    }
-}
-/** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
-function fitsSinglePost(ctx, descriptor) {
-    const chunkSize = ctx.options.chunkSize ?? 0;
-    return isSmallBlob(descriptor.size) && (chunkSize <= 0 || descriptor.size <= chunkSize);
-}
-/**
- * Offers the blob in one POST: 'uploaded' when the registry stored it, the session it opened
- * instead (the blob must then be PUT there), or undefined when this registry is known not to take
- * it or refused the request's form (then an ordinary session is opened).
- */
-async function postWhole(ctx, descriptor, body, what, signal) {
-    const support = ctx.client.singlePost;
-    const transport = ctx.client.transport;
-    const turn = await support.turn(transport.signalFor(signal));
-    if (turn === 'skip')
-        return undefined;
-    try {
-        const answer = await ctx.client.send({
-            method: 'POST',
-            url: repoPath(ctx, `blobs/uploads/?digest=${encodeURIComponent(descriptor.digest)}`),
-            headers: {
-                'content-type': 'application/octet-stream',
-                'content-length': String(descriptor.size),
-            },
-            body,
-            processedBytes: descriptor.size,
-            scopes: [pushScope(ctx.name)],
-            // Content-addressed: sent again, it stores the same blob (or opens another session).
-            repeatable: true,
-            ...(signal ? { signal } : {}),
-            what,
-        });
-        const status = answer.status;
-        if (status === 201) {
-            await answer.response.body.dump();
-            if (turn === 'probe') {
-                transport.logger.debug(`${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`);
-            }
-            support.learn(true);
-            return 'uploaded';
-        }
-        if (status === 202) {
-            await answer.response.body.dump();
-            // Said once: later uploads skip the single POST.
-            transport.logger.debug(`${ctx.client.registry} ignores a blob sent with the POST that opens its upload (HTTP 202): small blobs go up as POST, then PUT`);
-            support.learn(false);
-            return { session: sessionFrom(answer.response, answer.url, what) };
-        }
-        if (turn === 'probe' && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
-            // A registry that refuses a body (or the digest) on this POST: the usual way then; any
-            // real problem (a wrong digest, an unknown repository) shows again there.
-            await answer.response.body.dump();
-            transport.logger.debug(`${ctx.client.registry} refused a blob sent with the POST that opens its upload (HTTP ${status}): small blobs go up as POST, then PUT`);
-            support.learn(false);
-            return undefined;
-        }
-        return await ctx.client.fail(answer, what);
-    }
-    finally {
-        if (turn === 'probe')
-            support.endProbe();
     }
 }
 /** Resolves when `promise` settles, or rejects with the signal's reason when it aborts first. */
@@ -84706,6 +84601,46 @@ function chunkTooLarge(error, chunkSize) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
+// An upload session: where it lives and how to address it.
+
+
+/**
+ * The session cannot go on (the registry lost or refused its state): the upload starts over.
+ * distribution 2.8, for one, cancels a session when asked about it with an outdated `_state`.
+ */
+class UploadSessionLost extends Error {
+    failure;
+    constructor(message, failure) {
+        super(message);
+        this.failure = failure;
+        this.name = 'UploadSessionLost';
+    }
+}
+function sessionFrom(response, requestUrl, what) {
+    const location = header(response, 'location');
+    if (!location) {
+        throw new RegistryError('REGISTRY_ERROR', {
+            ...what,
+            status: response.statusCode,
+            hint: 'the registry started an upload without saying where (no Location header)',
+        });
+    }
+    const min = Number(header(response, 'oci-chunk-min-length'));
+    return {
+        // Absolute or relative, possibly with its own query (`_state`): resolve, never rebuild.
+        location: new URL(location, requestUrl),
+        ...(Number.isSafeInteger(min) && min > 0 ? { minChunkLength: min } : {}),
+    };
+}
+/** The location with one more query parameter, keeping the registry's own query as sent. */
+function withQuery(location, name, value) {
+    const url = new URL(location);
+    const param = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+    url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
+    return url;
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/chunked-upload.ts
 
 
@@ -84846,6 +84781,75 @@ async function uploadStatus(ctx, session, expected, what, signal) {
         ? sessionFrom(answer.response, answer.url, what)
         : session;
     return { session: next, received: bytesHeld(answer, expected) ?? 0 };
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/single-post.ts
+
+
+
+
+/** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
+function fitsSinglePost(ctx, descriptor) {
+    const chunkSize = ctx.options.chunkSize ?? 0;
+    return isSmallBlob(descriptor.size) && (chunkSize <= 0 || descriptor.size <= chunkSize);
+}
+/**
+ * Offers the blob in one POST: 'uploaded' when the registry stored it, the session it opened
+ * instead (the blob must then be PUT there), or undefined when this registry is known not to take
+ * it or refused the request's form (then an ordinary session is opened).
+ */
+async function postWhole(ctx, descriptor, body, what, signal) {
+    const support = ctx.client.singlePost;
+    const transport = ctx.client.transport;
+    const turn = await support.turn(transport.signalFor(signal));
+    if (turn === 'skip')
+        return undefined;
+    try {
+        const answer = await ctx.client.send({
+            method: 'POST',
+            url: repoPath(ctx, `blobs/uploads/?digest=${encodeURIComponent(descriptor.digest)}`),
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(descriptor.size),
+            },
+            body,
+            processedBytes: descriptor.size,
+            scopes: [pushScope(ctx.name)],
+            // Content-addressed: sent again, it stores the same blob (or opens another session).
+            repeatable: true,
+            ...(signal ? { signal } : {}),
+            what,
+        });
+        const status = answer.status;
+        if (status === 201) {
+            await answer.response.body.dump();
+            if (turn === 'probe') {
+                transport.logger.debug(`${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`);
+            }
+            support.learn(true);
+            return 'uploaded';
+        }
+        if (status === 202) {
+            await answer.response.body.dump();
+            // Said once: later uploads skip the single POST.
+            transport.logger.debug(`${ctx.client.registry} ignores a blob sent with the POST that opens its upload (HTTP 202): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return { session: sessionFrom(answer.response, answer.url, what) };
+        }
+        if (turn === 'probe' && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
+            // A registry that refuses a body (or the digest) on this POST: the usual way then; any
+            // real problem (a wrong digest, an unknown repository) shows again there.
+            await answer.response.body.dump();
+            transport.logger.debug(`${ctx.client.registry} refused a blob sent with the POST that opens its upload (HTTP ${status}): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return undefined;
+        }
+        return await ctx.client.fail(answer, what);
+    }
+    finally {
+        if (turn === 'probe')
+            support.endProbe();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/upload.ts

@@ -70628,7 +70628,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1687:
+/***/ 1504:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70636,6 +70636,323 @@ module.exports = {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
+
+;// CONCATENATED MODULE: ./src/commands/cancellation.ts
+// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
+// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
+/**
+ * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
+ * uninterruptible step is running: then the abort waits until the last such step ends. A push
+ * writes its manifest that way: once the manifest is sent the registry may have applied it, so
+ * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
+ */
+class Cancellation {
+    controller = new AbortController();
+    held = 0;
+    pending;
+    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
+    get requested() {
+        return this.pending !== undefined || this.signal.aborted;
+    }
+    cancel(reason) {
+        if (this.requested)
+            return;
+        if (this.held > 0)
+            this.pending = { reason };
+        else
+            this.controller.abort(reason);
+    }
+    /** Throws the reason when cancellation was asked for, even while it waits. */
+    throwIfRequested() {
+        if (this.signal.aborted)
+            throw this.signal.reason;
+        if (this.pending !== undefined)
+            throw this.pending.reason;
+    }
+    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
+    async uninterruptible(step) {
+        this.held++;
+        try {
+            return await step();
+        }
+        finally {
+            this.held--;
+            if (this.held === 0 && this.pending !== undefined) {
+                const { reason } = this.pending;
+                this.pending = undefined;
+                this.controller.abort(reason);
+            }
+        }
+    }
+}
+/**
+ * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
+ * hands its signal to every registry client it opens. One per process, as signals are.
+ */
+const processCancellation = new Cancellation();
+
+;// CONCATENATED MODULE: ./src/action/input-error.ts
+/** Bad input: names the input, what was given and what was expected. */
+class InputError extends Error {
+    input;
+    given;
+    expected;
+    constructor(input, given, expected) {
+        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
+        this.input = input;
+        this.given = given;
+        this.expected = expected;
+        this.name = 'InputError';
+    }
+}
+/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
+class RequiredInputError extends InputError {
+    constructor(input, command, expected) {
+        super(input, '', expected);
+        this.message = `Input "${input}" is required for ${command}: ${expected}`;
+        this.name = 'RequiredInputError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/command-names.ts
+// The commands the action runs (the `command` input). The input names are the keys of
+// INPUT_USAGE (input-usage.ts), which also says which command reads each.
+const COMMAND_NAMES = [
+    'push',
+    'pull',
+    'repo-ls',
+    'repo-tags',
+    'resolve',
+    'tag',
+    'copy',
+    'attach',
+    'discover',
+    'delete',
+    'index',
+];
+
+;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
+// Which command uses which input, written down once. A given input that the chosen command
+// ignores gets a warning (with the input the user likely meant), so `path: dist/` on a push does
+// not go green with nothing in it. The README's "used by" column is checked against this table.
+
+const allBut = (...commands) => ({ allBut: commands });
+const PUSH = ['push', 'attach'];
+/** The commands that take one manifest of an index by its platform. */
+const PLATFORM = ['pull', 'resolve', 'copy', 'attach', 'discover'];
+const BUT_COPY = COMMAND_NAMES.filter((command) => command !== 'copy');
+/** The same hint for several commands. */
+const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
+const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
+// One line per input, in action.yml's order. A new input is one more line here (and a README row).
+const INPUT_USAGE = {
+    command: { usedBy: 'all' },
+    registry: { usedBy: 'all' },
+    reference: { usedBy: allBut('repo-ls') },
+    layout: { usedBy: allBut('repo-ls') },
+    tags: { usedBy: ['push', 'attach', 'tag', 'index'], meant: TAG_IN_REFERENCE },
+    files: { usedBy: ['push', 'attach', 'pull'] },
+    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
+    'if-no-files-found': { usedBy: PUSH, default: 'error' },
+    'include-hidden-files': { usedBy: PUSH, default: 'false' },
+    'artifact-type': { usedBy: ['push', 'attach', 'discover', 'pull', 'index'] },
+    config: { usedBy: PUSH },
+    'image-spec': { usedBy: PUSH },
+    annotations: { usedBy: [...PUSH, 'index'] },
+    'annotation-file': { usedBy: PUSH },
+    reproducible: { usedBy: PUSH, default: 'true' },
+    'compression-level': { usedBy: PUSH, default: '6' },
+    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '16' },
+    'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
+    path: {
+        usedBy: ['pull'],
+        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
+    },
+    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
+    overwrite: { usedBy: ['pull'], default: 'true' },
+    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
+    unpack: { usedBy: ['pull'], default: 'true' },
+    'unpack-limit': { usedBy: ['pull'] },
+    'expected-digest': { usedBy: ['pull'] },
+    cache: { usedBy: ['pull'], default: 'false' },
+    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
+    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
+    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
+    recursive: { usedBy: ['copy'], default: 'false' },
+    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
+    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+    'artifact-platform': {
+        usedBy: PUSH,
+        meant: hint(['pull', 'resolve', 'copy', 'discover'], '"platform" (which manifest of an index to take)'),
+    },
+    platform: {
+        usedBy: PLATFORM,
+        meant: {
+            push: '"artifact-platform" (the platform to record for what is pushed)',
+            index: '"platform=os/arch" at the end of a "manifests" or "add" line',
+        },
+    },
+    merge: { usedBy: ['pull'], default: 'false' },
+    subject: {
+        usedBy: ['pull'],
+        meant: {
+            attach: '"reference" (the manifest the attached artifact refers to)',
+            discover: '"reference" (the manifest whose referrers to list)',
+        },
+    },
+    manifests: { usedBy: ['index'], meant: { push: '"files" (what to push)' } },
+    add: { usedBy: ['index'], meant: { tag: '"tags" (the tags to add)' } },
+    remove: { usedBy: ['index'], meant: { delete: '"reference" (the manifest to delete)' } },
+    username: { usedBy: 'all' },
+    password: { usedBy: 'all' },
+    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
+    'plain-http': { usedBy: 'all', default: 'false' },
+    insecure: { usedBy: 'all', default: 'false' },
+    'ca-file': { usedBy: 'all' },
+    timeout: { usedBy: 'all' },
+};
+function isUsedBy(users, command) {
+    if (users === 'all')
+        return true;
+    if ('allBut' in users)
+        return !users.allBut.includes(command);
+    return users.includes(command);
+}
+/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
+function describeUsers(users) {
+    if (users === 'all')
+        return 'all';
+    if ('allBut' in users)
+        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
+    return users.join(', ');
+}
+/**
+ * One warning for each input the workflow gave that `command` does not use. `read` gives an
+ * input's value as the runner passed it (its action.yml default when the workflow gave none).
+ * Values are never quoted: the input may hold a secret.
+ */
+function unusedInputWarnings(command, read) {
+    const warnings = [];
+    for (const [name, use] of Object.entries(INPUT_USAGE)) {
+        if (isUsedBy(use.usedBy, command))
+            continue;
+        if (use.default?.startsWith('${{'))
+            continue;
+        const value = read(name);
+        if (value === '' || value === use.default)
+            continue;
+        const meant = use.meant?.[command];
+        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
+// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
+// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
+// do not run as root), so a plain recursive rm would leave work folders or replaced folders
+// behind.
+
+
+
+async function removeTree(path) {
+    try {
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        await makeWritable(path);
+        await (0,promises_.rm)(path, { recursive: true, force: true });
+    }
+}
+/**
+ * Gives the owner full access to every folder below `path` (never following a symlink). Entries
+ * may vanish meanwhile: the failed rm can still be removing others when it rejects.
+ */
+async function makeWritable(path) {
+    try {
+        const stats = await (0,promises_.lstat)(path);
+        if (!stats.isDirectory())
+            return;
+        await (0,promises_.chmod)(path, 0o700);
+        for (const name of await (0,promises_.readdir)(path))
+            await makeWritable((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
+function removeTreeSync(path) {
+    try {
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+    catch (error) {
+        const code = error.code;
+        if (code !== 'EACCES' && code !== 'EPERM')
+            throw error;
+        makeWritableSync(path);
+        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+    }
+}
+function makeWritableSync(path) {
+    try {
+        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
+            return;
+        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
+            makeWritableSync((0,external_node_path_.join)(path, name));
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
+// The temporary files and folders commands are working in right now (a push's packing folder, a
+// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
+// the one case where it cannot: the process must exit before the command has unwound (a second
+// signal, or a command stuck in work that does not listen to the cancellation).
+
+const tracked = new Set();
+/** Tracks `path` until the returned function is called. */
+function trackScratch(path) {
+    tracked.add(path);
+    return () => tracked.delete(path);
+}
+/**
+ * Removes everything still tracked, at once and synchronously: no other work of this process
+ * runs in between, so nothing is written into a folder while it is being removed. Returns the
+ * paths it could not remove.
+ */
+function removeScratchNow() {
+    const left = [];
+    for (const path of tracked) {
+        try {
+            removeTreeSync(path);
+            tracked.delete(path);
+        }
+        catch {
+            left.push(path);
+        }
+    }
+    return left;
+}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -73582,287 +73899,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/commands/cancellation.ts
-// Stopping a command from outside (a signal, the `timeout` input): one AbortSignal that every
-// transfer listens to, and a way for the few steps that must not stop half-way to finish first.
-/**
- * A command's cancellation. `cancel` aborts `signal`, with the reason given, unless an
- * uninterruptible step is running: then the abort waits until the last such step ends. A push
- * writes its manifest that way: once the manifest is sent the registry may have applied it, so
- * the push either tags nothing or finishes the manifest (and its referrers index) and says so.
- */
-class Cancellation {
-    controller = new AbortController();
-    held = 0;
-    pending;
-    /** Aborted once cancelled (and no uninterruptible step runs), with the reason as given. */
-    get signal() {
-        return this.controller.signal;
-    }
-    /** Cancelled, or asked to be and waiting for an uninterruptible step. */
-    get requested() {
-        return this.pending !== undefined || this.signal.aborted;
-    }
-    cancel(reason) {
-        if (this.requested)
-            return;
-        if (this.held > 0)
-            this.pending = { reason };
-        else
-            this.controller.abort(reason);
-    }
-    /** Throws the reason when cancellation was asked for, even while it waits. */
-    throwIfRequested() {
-        if (this.signal.aborted)
-            throw this.signal.reason;
-        if (this.pending !== undefined)
-            throw this.pending.reason;
-    }
-    /** Runs `step` with the abort held back; a cancel asked meanwhile takes effect after it. */
-    async uninterruptible(step) {
-        this.held++;
-        try {
-            return await step();
-        }
-        finally {
-            this.held--;
-            if (this.held === 0 && this.pending !== undefined) {
-                const { reason } = this.pending;
-                this.pending = undefined;
-                this.controller.abort(reason);
-            }
-        }
-    }
-}
-/**
- * The process's cancellation: the action cancels it on SIGINT, SIGTERM or its `timeout`, and
- * hands its signal to every registry client it opens. One per process, as signals are.
- */
-const processCancellation = new Cancellation();
-
-;// CONCATENATED MODULE: ./src/action/input-error.ts
-/** Bad input: names the input, what was given and what was expected. */
-class input_error_InputError extends Error {
-    input;
-    given;
-    expected;
-    constructor(input, given, expected) {
-        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
-        this.input = input;
-        this.given = given;
-        this.expected = expected;
-        this.name = 'InputError';
-    }
-}
-/** An input the command cannot do without, left empty: `Input "files" is required for push`. */
-class RequiredInputError extends input_error_InputError {
-    constructor(input, command, expected) {
-        super(input, '', expected);
-        this.message = `Input "${input}" is required for ${command}: ${expected}`;
-        this.name = 'RequiredInputError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs/input-usage.ts
-const allBut = (...commands) => ({ allBut: commands });
-const PUSH = ['push', 'attach'];
-const BUT_COPY = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'attach',
-    'discover',
-    'delete',
-];
-/** The same hint for several commands. */
-const hint = (commands, text) => Object.fromEntries(commands.map((command) => [command, text]));
-const TAG_IN_REFERENCE = hint(['pull', 'resolve', 'delete', 'discover', 'copy'], '"reference" (repo:tag names the one tag it works on)');
-// One line per input, in action.yml's order. A new input is one more line here (and a README row).
-const INPUT_USAGE = {
-    command: { usedBy: 'all' },
-    registry: { usedBy: 'all' },
-    reference: { usedBy: allBut('repo-ls') },
-    layout: { usedBy: allBut('repo-ls') },
-    tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
-    files: { usedBy: ['push', 'attach', 'pull'] },
-    'working-directory': { usedBy: ['push', 'attach', 'pull'] },
-    'if-no-files-found': { usedBy: PUSH, default: 'error' },
-    'include-hidden-files': { usedBy: PUSH, default: 'false' },
-    'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
-    config: { usedBy: PUSH },
-    'image-spec': { usedBy: PUSH, default: 'v1.1' },
-    annotations: { usedBy: PUSH },
-    'annotation-file': { usedBy: PUSH },
-    reproducible: { usedBy: PUSH, default: 'true' },
-    'compression-level': { usedBy: PUSH, default: '6' },
-    concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
-    path: {
-        usedBy: ['pull'],
-        meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
-    },
-    'media-types': { usedBy: ['pull'], meant: hint(PUSH, '"files" (path:media/type per line)') },
-    overwrite: { usedBy: ['pull'], default: 'true' },
-    'allow-path-traversal': { usedBy: ['pull'], default: 'false' },
-    unpack: { usedBy: ['pull'], default: 'true' },
-    'unpack-limit': { usedBy: ['pull'] },
-    'expected-digest': { usedBy: ['pull'] },
-    cache: { usedBy: ['pull'], default: 'false' },
-    'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
-    source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
-    'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },
-    recursive: { usedBy: ['copy'], default: 'false' },
-    'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
-    'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
-    username: { usedBy: 'all' },
-    password: { usedBy: 'all' },
-    'github-token': { usedBy: 'all', default: '${{ github.token }}' },
-    'plain-http': { usedBy: 'all', default: 'false' },
-    insecure: { usedBy: 'all', default: 'false' },
-    'ca-file': { usedBy: 'all' },
-    timeout: { usedBy: 'all' },
-};
-function isUsedBy(users, command) {
-    if (users === 'all')
-        return true;
-    if ('allBut' in users)
-        return !users.allBut.includes(command);
-    return users.includes(command);
-}
-/** How the README's "used by" column writes it: `all`, ``all but `repo-ls` ``, `push, pull`. */
-function describeUsers(users) {
-    if (users === 'all')
-        return 'all';
-    if ('allBut' in users)
-        return `all but ${users.allBut.map((c) => `\`${c}\``).join(', ')}`;
-    return users.join(', ');
-}
-/**
- * One warning for each input the workflow gave that `command` does not use. `read` gives an
- * input's value as the runner passed it (its action.yml default when the workflow gave none).
- * Values are never quoted: the input may hold a secret.
- */
-function unusedInputWarnings(command, read) {
-    const warnings = [];
-    for (const [name, use] of Object.entries(INPUT_USAGE)) {
-        if (isUsedBy(use.usedBy, command))
-            continue;
-        if (use.default?.startsWith('${{'))
-            continue;
-        const value = read(name);
-        if (value === '' || value === use.default)
-            continue;
-        const meant = use.meant?.[command];
-        warnings.push(`Input "${name}" is not used by ${command}${meant === undefined ? '' : `; did you mean ${meant}?`}`);
-    }
-    return warnings;
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/commands/pull/remove-tree.ts
-// Removes a folder the pull made or replaced, even when it holds read-only folders. A folder layer
-// may carry mode 0555 folders, whose entries a user other than root cannot delete (and runners
-// do not run as root), so a plain recursive rm would leave work folders or replaced folders
-// behind.
-
-
-
-async function removeTree(path) {
-    try {
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        await makeWritable(path);
-        await (0,promises_.rm)(path, { recursive: true, force: true });
-    }
-}
-/**
- * Gives the owner full access to every folder below `path` (never following a symlink). Entries
- * may vanish meanwhile: the failed rm can still be removing others when it rejects.
- */
-async function makeWritable(path) {
-    try {
-        const stats = await (0,promises_.lstat)(path);
-        if (!stats.isDirectory())
-            return;
-        await (0,promises_.chmod)(path, 0o700);
-        for (const name of await (0,promises_.readdir)(path))
-            await makeWritable((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-/** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
-function removeTreeSync(path) {
-    try {
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-    catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
-            throw error;
-        makeWritableSync(path);
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
-    }
-}
-function makeWritableSync(path) {
-    try {
-        if (!(0,external_node_fs_namespaceObject.lstatSync)(path).isDirectory())
-            return;
-        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o700);
-        for (const name of (0,external_node_fs_namespaceObject.readdirSync)(path))
-            makeWritableSync((0,external_node_path_.join)(path, name));
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/scratch-paths.ts
-// The temporary files and folders commands are working in right now (a push's packing folder, a
-// pull's work folder). Each command removes its own when it ends, failed or not; this list is for
-// the one case where it cannot: the process must exit before the command has unwound (a second
-// signal, or a command stuck in work that does not listen to the cancellation).
-
-const tracked = new Set();
-/** Tracks `path` until the returned function is called. */
-function trackScratch(path) {
-    tracked.add(path);
-    return () => tracked.delete(path);
-}
-/**
- * Removes everything still tracked, at once and synchronously: no other work of this process
- * runs in between, so nothing is written into a folder while it is being removed. Returns the
- * paths it could not remove.
- */
-function removeScratchNow() {
-    const left = [];
-    for (const path of tracked) {
-        try {
-            removeTreeSync(path);
-            tracked.delete(path);
-        }
-        catch {
-            left.push(path);
-        }
-    }
-    return left;
-}
-
 ;// CONCATENATED MODULE: ./src/oci/untrusted-text.ts
 // Text from outside (titles, media types, annotations, tags, file names, registry answers) made
 // harmless before it is printed: in a log line it can neither start a workflow command nor hide
@@ -73928,22 +73964,45 @@ function markdownText(text) {
 // out, whoever built it: text interpolated further down (titles, tags, registry answers) is
 // neutralised there already, and this is the safety net for whatever is not, so no printed line
 // can start a workflow command or break into two. (Errors go out through formatError.)
+//
+// Where the lines go is a LogSink: the runner's log by default, a terminal for the CLI
+// (src/cli/terminal-log.ts), so the command runners are the same for both.
 
 
-const actionLog = {
-    info: (message) => info(logText(message)),
-    notice: (message) => notice(logText(message)),
-    warning: (message) => warning(logText(message)),
-    debug: (message) => core_debug(logText(message)),
-    group: (title, body) => group(logText(title), body),
+/** The runner's log: workflow commands on stdout, as @actions/core writes them. */
+const runnerLogSink = {
+    info: (message) => info(message),
+    notice: (message) => notice(message),
+    warning: (message) => warning(message),
+    debug: (message) => core_debug(message),
+    group: (title, body) => group(title, body),
+    fail: (message) => setFailed(message),
+    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
+    mask: (secret) => core_setSecret(secret),
 };
+let sink = runnerLogSink;
+/** Sends every later line to `next` (the CLI does this before it runs a command). */
+function useLogSink(next) {
+    sink = next;
+}
+const actionLog = {
+    info: (message) => sink.info(logText(message)),
+    notice: (message) => sink.notice(logText(message)),
+    warning: (message) => sink.warning(logText(message)),
+    debug: (message) => sink.debug(logText(message)),
+    group: (title, body) => sink.group(logText(title), body),
+};
+/** Fails the step with one error line (neutralised by formatError already). */
+const failStep = (message) => sink.fail(logText(message));
+/** Hides a secret in every later line, before anything could print it. */
+const maskSecret = (secret) => sink.mask(secret);
 /** The OCI client's reports (credential sources, fallbacks, registry warnings, retries). */
 const clientLogger = {
     debug: (message) => actionLog.debug(message),
     info: (message) => actionLog.info(message),
     warning: (message) => actionLog.warning(message),
-    // The runner replaces it in every later line; the `::add-mask::` line itself shows `***`.
-    mask: (secret) => core_setSecret(secret),
+    notice: (message) => actionLog.notice(message),
+    mask: maskSecret,
 };
 
 ;// CONCATENATED MODULE: ./src/action/interruption.ts
@@ -74033,48 +74092,59 @@ function exitNow() {
 
 ;// CONCATENATED MODULE: ./src/action/inputs/read.ts
 // The only functions that read inputs; each returns a typed value or throws an InputError.
+// They read through one InputSource: the runner's environment for the action, the command line
+// for the CLI (src/cli/flag-inputs.ts), so the command runners are the same for both.
 
 
-const readString = (name) => getInput(name);
-function readRequired(name, expected) {
-    const value = core.getInput(name);
-    if (value === '')
-        throw new InputError(name, '', expected);
-    return value;
+
+/** The runner's INPUT_<NAME> variables, read as @actions/core reads them. */
+const runnerInputs = { get: (name) => getInput(name) };
+let source = runnerInputs;
+/** Reads every later input from `next` (the CLI does this before it runs a command). */
+function useInputSource(next) {
+    source = next;
+}
+const readString = (name) => source.get(name, 'value');
+/** Refuses an input that was given where it has no place; `expected` says why ("nothing: ..."). */
+function refuseGiven(name, expected) {
+    const value = readString(name);
+    if (value !== '')
+        throw new InputError(name, value, expected);
 }
 /** Non-empty lines, trimmed, without `#` comments. */
 function readLines(name) {
-    return getInput(name)
+    return source
+        .get(name, 'lines')
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 function readBoolean(name, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     if (/^(true|True|TRUE)$/.test(value))
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw new input_error_InputError(name, value, 'true or false');
+    throw new InputError(name, value, 'true or false');
 }
 function readChoice(name, choices, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const choice = choices.find((c) => c === value.toLowerCase());
     if (choice === undefined)
-        throw new input_error_InputError(name, value, `one of ${choices.join(', ')}`);
+        throw new InputError(name, value, `one of ${choices.join(', ')}`);
     return choice;
 }
 function readInteger(name, min, max, fallback) {
-    const value = getInput(name);
+    const value = readString(name);
     if (value === '')
         return fallback;
     const n = Number(value);
     if (!/^-?\d+$/.test(value) || n < min || n > max) {
-        throw new input_error_InputError(name, value, `a whole number from ${min} to ${max}`);
+        throw new InputError(name, value, `a whole number from ${min} to ${max}`);
     }
     return n;
 }
@@ -74084,22 +74154,26 @@ function readKeyValues(name) {
     for (const line of readLines(name)) {
         const eq = line.indexOf('=');
         if (eq <= 0)
-            throw new input_error_InputError(name, line, 'one key=value per line');
+            throw new InputError(name, line, 'one key=value per line');
         const key = line.slice(0, eq).trim();
         if (key in out)
-            throw new input_error_InputError(name, line, `each key once, but "${key}" repeats`);
+            throw new InputError(name, line, `each key once, but "${key}" repeats`);
         out[key] = line.slice(eq + 1).trim();
     }
     return out;
 }
 /** Every input that holds a secret. */
-const SECRET_INPUTS = ['password', 'source-password', 'github-token'];
+const SECRET_INPUTS = [
+    'password',
+    'source-password',
+    'github-token',
+];
 const masked = new Set();
 function mask(value) {
     if (value === '' || masked.has(value))
         return;
     masked.add(value);
-    core_setSecret(value);
+    maskSecret(value);
 }
 /**
  * Masks every secret input. Called first thing, before any input is checked, so no message
@@ -74107,11 +74181,11 @@ function mask(value) {
  */
 function maskSecretInputs() {
     for (const name of SECRET_INPUTS)
-        mask(getInput(name));
+        mask(readString(name));
 }
 /** A secret input, masked before anything could print it. */
 function readSecret(name) {
-    const value = getInput(name);
+    const value = readString(name);
     mask(value);
     return value;
 }
@@ -74128,25 +74202,10 @@ function readTimeout() {
         return undefined;
     const seconds = Number(value);
     if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-        throw new input_error_InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
+        throw new InputError('timeout', value, `a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or nothing for no timeout`);
     }
     return seconds;
 }
-
-;// CONCATENATED MODULE: ./src/action/inputs/names.ts
-// Every input and output name in one place; they are the action's interface (see action.yml).
-const COMMAND_NAMES = [
-    'push',
-    'pull',
-    'repo-ls',
-    'repo-tags',
-    'resolve',
-    'tag',
-    'copy',
-    'attach',
-    'discover',
-    'delete',
-];
 
 ;// CONCATENATED MODULE: ./src/action/format-error.ts
 
@@ -74170,13 +74229,16 @@ function formatError(error) {
 ;// CONCATENATED MODULE: ./src/oci/errors.ts
 // Errors as values with a stable kind, so callers branch on `code`, never on message text.
 
-class OciError extends Error {
+/** An error of a family whose members are told apart by a stable `code`. */
+class CodedError extends Error {
     code;
     constructor(code, message, options) {
         super(message, options);
-        this.name = 'OciError';
         this.code = code;
     }
+}
+class OciError extends CodedError {
+    name = 'OciError';
 }
 /** A request the registry refused for good (after retries, where retrying made sense). */
 class RegistryError extends OciError {
@@ -74355,34 +74417,143 @@ class VerifyingStream extends external_node_stream_.Transform {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/format.ts
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-/** 1536 → "1.5 KiB". */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < UNITS.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
-/** Bytes per second as "12.3 MiB/s". */
-function formatRate(bytes, milliseconds) {
-    if (milliseconds <= 0)
-        return '';
-    return `${formatBytes(Math.round((bytes * 1000) / milliseconds))}/s`;
-}
+;// CONCATENATED MODULE: ./src/oci/platform.ts
 
-;// CONCATENATED MODULE: ./src/oci/annotations.ts
-// Annotation keys from the image-spec and the ORAS conventions.
-const TITLE = 'org.opencontainers.image.title';
-const CREATED = 'org.opencontainers.image.created';
-const REF_NAME = 'org.opencontainers.image.ref.name';
-/** sha256 of the uncompressed tar of a folder layer (ORAS). */
-const ORAS_CONTENT_DIGEST = 'io.deis.oras.content.digest';
-/** "true" when a layer is a folder to be extracted on pull (ORAS). */
-const ORAS_CONTENT_UNPACK = 'io.deis.oras.content.unpack';
+/** What users write: lower-case GOOS/GOARCH-style names. */
+const WRITTEN_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** What a platform read from a registry may hold; anything else is treated as no platform. */
+const STORED_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+const PLATFORM_SYNTAX = 'os/arch[/variant][:os.version], such as linux/amd64 or linux/arm/v7';
+function invalid(text, why) {
+    return new OciError('INVALID_PLATFORM', `invalid platform ${JSON.stringify(text)}: ${why}`);
+}
+/** `os/arch[/variant][:os.version]` → a platform. */
+function parsePlatform(text) {
+    const colon = text.indexOf(':');
+    const path = colon < 0 ? text : text.slice(0, colon);
+    const osVersion = colon < 0 ? undefined : text.slice(colon + 1);
+    const parts = path.split('/');
+    if (parts.length < 2 || parts.length > 3) {
+        throw invalid(text, 'it needs an os and an architecture');
+    }
+    for (const part of parts) {
+        if (!WRITTEN_NAME.test(part)) {
+            throw invalid(text, `"${part}" is not lower-case letters, digits, '.', '_' or '-'`);
+        }
+    }
+    if (osVersion !== undefined && !STORED_NAME.test(osVersion)) {
+        throw invalid(text, `the os.version "${osVersion}" is empty or holds unusual characters`);
+    }
+    const [os = '', architecture = '', variant] = parts;
+    return canonicalPlatform({
+        os,
+        architecture,
+        ...(variant === undefined ? {} : { variant }),
+        ...(osVersion === undefined ? {} : { 'os.version': osVersion }),
+    });
+}
+/** `linux/arm/v7`, `windows/amd64:10.0.17763`; `+feature` for each os.feature. */
+function formatPlatform(platform) {
+    let text = `${platform.os}/${platform.architecture}`;
+    if (platform.variant)
+        text += `/${platform.variant}`;
+    if (platform['os.version'])
+        text += `:${platform['os.version']}`;
+    for (const feature of platform['os.features'] ?? [])
+        text += `+${feature}`;
+    return text;
+}
+/**
+ * The platform object with its keys in the order Go's image-spec types write them (as ORAS and
+ * docker do), so the same platform always gives the same bytes, and so the same digest.
+ */
+function canonicalPlatform(platform) {
+    const out = { architecture: platform.architecture, os: platform.os };
+    if (platform['os.version'])
+        out['os.version'] = platform['os.version'];
+    if (platform['os.features'] && platform['os.features'].length > 0) {
+        out['os.features'] = [...platform['os.features']];
+    }
+    if (platform.variant)
+        out.variant = platform.variant;
+    return out;
+}
+/**
+ * A platform read from a registry (an index entry, a config blob), or undefined when the value
+ * is no platform: os and architecture must be present, and every field a plain name. A value
+ * kept this way is safe to print.
+ */
+function storedPlatform(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return undefined;
+    const fields = value;
+    const name = (key) => {
+        const v = fields[key];
+        if (v === undefined || v === '')
+            return undefined;
+        return typeof v === 'string' && STORED_NAME.test(v) ? v : false;
+    };
+    const os = name('os');
+    const architecture = name('architecture');
+    const variant = name('variant');
+    const osVersion = name('os.version');
+    if (!os || !architecture || variant === false || osVersion === false)
+        return undefined;
+    const features = fields['os.features'];
+    if (features !== undefined &&
+        !(Array.isArray(features) && features.every((f) => typeof f === 'string' && STORED_NAME.test(f)))) {
+        return undefined;
+    }
+    return canonicalPlatform({
+        os,
+        architecture,
+        ...(variant ? { variant } : {}),
+        ...(osVersion ? { 'os.version': osVersion } : {}),
+        ...(features ? { 'os.features': features } : {}),
+    });
+}
+/**
+ * The platform a config blob names (an image config, or the config ORAS and `artifact-platform`
+ * write: the platform object itself), or undefined when it names none.
+ */
+function platformOfConfig(bytes) {
+    try {
+        return storedPlatform(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** arm64 without a variant is ARMv8 (image-spec's platform variants table). */
+function variantOf(platform) {
+    return platform.variant || (platform.architecture === 'arm64' ? 'v8' : undefined);
+}
+/**
+ * ORAS's rule (oras-go `internal/platform.Match`): os and architecture must be equal; variant
+ * and os.version only when `want` gives them; `want`'s os.features must all be in `got`'s.
+ * One addition: an arm64 entry without a variant counts as v8, as the image-spec says it is.
+ */
+function platformMatches(got, want) {
+    if (got === undefined)
+        return false;
+    if (got.os !== want.os || got.architecture !== want.architecture)
+        return false;
+    if (want['os.version'] && got['os.version'] !== want['os.version'])
+        return false;
+    if (want.variant && variantOf(got) !== variantOf(want))
+        return false;
+    const features = got['os.features'] ?? [];
+    return (want['os.features'] ?? []).every((feature) => features.includes(feature));
+}
+/** The same platform, for telling duplicate index entries apart. */
+function samePlatform(a, b) {
+    const features = (p) => [...(p['os.features'] ?? [])].sort().join(',');
+    return (a.os === b.os &&
+        a.architecture === b.architecture &&
+        variantOf(a) === variantOf(b) &&
+        (a['os.version'] ?? '') === (b['os.version'] ?? '') &&
+        features(a) === features(b));
+}
 
 ;// CONCATENATED MODULE: ./src/oci/media-types.ts
 // Media types from the OCI image-spec v1.1 and the Docker v2 schema 2 formats.
@@ -74411,6 +74582,248 @@ const isIndexType = (mediaType) => mediaType === OCI_INDEX || mediaType === DOCK
 // RFC 6838 restricted names, as the image-spec's descriptor schema checks them.
 const MEDIA_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 const isValidMediaType = (value) => MEDIA_TYPE_PATTERN.test(value);
+
+;// CONCATENATED MODULE: ./src/oci/manifest-fields.ts
+
+
+/** Whether `value` has a descriptor's required fields with their JSON types (nothing more). */
+const hasDescriptorShape = (value) => typeof value === 'object' &&
+    value !== null &&
+    typeof value.mediaType === 'string' &&
+    typeof value.digest === 'string' &&
+    typeof value.size === 'number';
+/**
+ * mediaType, digest and size of the descriptor at `name`, checked: a digest that parses (it
+ * becomes a path, a URL, an output) and a size that is a whole number of bytes. Only those three
+ * fields are returned.
+ */
+function checkDescriptor(value, name, options = {}) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return { fault: `${name} is not a descriptor` };
+    }
+    const { mediaType, digest, size } = value;
+    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
+        return { fault: `${name} needs a mediaType and a digest` };
+    }
+    if (options.validMediaType && !isValidMediaType(mediaType)) {
+        return { fault: `${name}: its mediaType is not a media type` };
+    }
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+        return { fault: `${name} has no valid size` };
+    }
+    try {
+        return { descriptor: { mediaType, digest: parseDigest(digest), size } };
+    }
+    catch (error) {
+        return { fault: `${name}: ${error.message}` };
+    }
+}
+/** The `mediaType` a manifest's JSON declares; undefined when it is no JSON or names none. */
+function declaredMediaType(bytes) {
+    try {
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+        return typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/image-index.ts
+
+
+
+
+
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+function parseImageIndex(bytes, what) {
+    let raw;
+    try {
+        raw = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    }
+    catch {
+        throw new OciError('INVALID_MANIFEST', `${what} is not JSON`);
+    }
+    if (!isObject(raw) || !Array.isArray(raw['manifests'])) {
+        throw new OciError('INVALID_MANIFEST', `${what} is not an image index (no manifests array)`);
+    }
+    const entries = raw['manifests'].map((value, i) => indexEntryOf(value, `${what}: manifests[${i}]`));
+    return { entries, raw };
+}
+function indexEntryOf(value, what) {
+    // Its mediaType is sent in an Accept header and printed when the entry is chosen: a media
+    // type only.
+    const checked = checkDescriptor(value, what, { validMediaType: true });
+    if ('fault' in checked)
+        throw new OciError('INVALID_MANIFEST', checked.fault);
+    const raw = value;
+    const platform = storedPlatform(raw['platform']);
+    return {
+        descriptor: checked.descriptor,
+        ...(platform ? { platform } : {}),
+        raw,
+    };
+}
+/**
+ * An index entry in Go's descriptor key order: mediaType, digest, size, platform. Without the
+ * manifest's `artifactType`, which ORAS copies in: containers/image before image-spec 1.1
+ * (skopeo 1.9, podman 4.3) cannot copy an index whose entries have it without re-writing it,
+ * which changes every digest.
+ */
+function entryJson(entry) {
+    const { mediaType, digest, size } = entry.descriptor;
+    const out = { mediaType, digest, size };
+    if (entry.platform)
+        out['platform'] = canonicalPlatform(entry.platform);
+    return out;
+}
+/**
+ * Compact JSON with Go's key order (schemaVersion, mediaType, artifactType, manifests, subject,
+ * annotations) and no timestamp: the same content always gives the same bytes.
+ */
+function buildImageIndex(content) {
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX };
+    if (content.artifactType)
+        index['artifactType'] = content.artifactType;
+    index['manifests'] = content.manifests;
+    if (content.subject !== undefined)
+        index['subject'] = content.subject;
+    if (content.annotations && Object.keys(content.annotations).length > 0) {
+        index['annotations'] = content.annotations;
+    }
+    const bytes = Buffer.from(JSON.stringify(index));
+    return {
+        descriptor: { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length },
+        bytes,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/oci/platform-select.ts
+
+
+
+
+
+
+/** A config bigger than this is no platform config (ORAS caps it alike). */
+const MAX_CONFIG_BYTES = MAX_MANIFEST_BYTES;
+/** `what` names the root in messages, such as `host/repo:v1`. */
+async function selectPlatform(source, root, want, what) {
+    const { bytes } = await source.fetchManifest(root);
+    if (isIndexType(root.mediaType)) {
+        const { entries } = parseImageIndex(bytes, what);
+        const chosen = entries.find((entry) => platformMatches(entry.platform, want));
+        if (chosen?.platform === undefined)
+            throw noneFor(what, want, entries);
+        return { manifest: chosen.descriptor, platform: chosen.platform, index: root };
+    }
+    const platform = await manifestPlatform(source, bytes, what);
+    if (platform !== undefined && platformMatches(platform, want)) {
+        return { manifest: root, platform };
+    }
+    throw new OciError('NOT_FOUND', `${what} is a single manifest, not an index, and ` +
+        (platform === undefined
+            ? `its config names no platform, so it cannot be taken for ${formatPlatform(want)}`
+            : `its config names ${formatPlatform(platform)}, not ${formatPlatform(want)}`));
+}
+function noneFor(what, want, entries) {
+    const listed = entries.flatMap((e) => (e.platform ? [formatPlatform(e.platform)] : []));
+    const without = entries.length - listed.length;
+    const shown = listed.slice(0, 10).join(', ');
+    const parts = [
+        ...(listed.length > 0 ? [`${shown}${listed.length > 10 ? ', …' : ''}`] : []),
+        ...(without > 0 ? [`${without} manifest(s) without a platform`] : []),
+    ];
+    return new OciError('NOT_FOUND', `${what} has no manifest for ${formatPlatform(want)}; it lists ` +
+        (parts.length > 0 ? parts.join(' and ') : 'no manifests at all'));
+}
+/**
+ * The platform a manifest's config names, or undefined: no config, the empty one, a config too
+ * big to be one, or one without os and architecture. Index bytes name no platform.
+ */
+async function manifestPlatform(source, manifestBytes, what) {
+    const config = configOf(manifestBytes);
+    if (config === undefined || config.mediaType === OCI_EMPTY)
+        return undefined;
+    if (config.size > MAX_CONFIG_BYTES || config.size === 0)
+        return undefined;
+    let bytes;
+    try {
+        const parts = [];
+        for await (const chunk of await source.fetch(config))
+            parts.push(chunk);
+        bytes = Buffer.concat(parts);
+    }
+    catch (error) {
+        throw new OciError(error instanceof OciError ? error.code : 'REGISTRY_ERROR', `${what}: reading its config ${config.digest} for its platform failed: ${logText(error.message)}`, { cause: error });
+    }
+    return platformOfConfig(bytes);
+}
+function configOf(manifestBytes) {
+    try {
+        const json = JSON.parse(Buffer.from(manifestBytes).toString('utf8'));
+        const config = json.config;
+        if (typeof config?.mediaType !== 'string' ||
+            typeof config.digest !== 'string' ||
+            typeof config.size !== 'number' ||
+            !Number.isSafeInteger(config.size)) {
+            return undefined;
+        }
+        return { mediaType: config.mediaType, digest: parseDigest(config.digest), size: config.size };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pick-platform.ts
+
+
+
+/** `root` itself when no platform is asked for; `what` names the root in messages. */
+async function pickPlatform(source, root, platform, what, log) {
+    if (platform === undefined)
+        return root;
+    const chosen = await selectPlatform(source, root, platform, what);
+    log.info(chosen.index === undefined
+        ? `Platform ${formatPlatform(platform)}: ${what} is a single manifest for ${formatPlatform(chosen.platform)}`
+        : `Platform ${formatPlatform(platform)}: manifest ${chosen.manifest.digest} (${formatPlatform(chosen.platform)}) of the index ${shortDigest(root.digest)}`);
+    return chosen.manifest;
+}
+
+;// CONCATENATED MODULE: ./src/commands/format.ts
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** 1536 → "1.5 KiB". */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < UNITS.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+/** Bytes per second as "12.3 MiB/s". */
+function formatRate(bytes, milliseconds) {
+    if (milliseconds <= 0)
+        return '';
+    return `${formatBytes(Math.round((bytes * 1000) / milliseconds))}/s`;
+}
+
+;// CONCATENATED MODULE: ./src/oci/annotations.ts
+// Annotation keys from the image-spec and the ORAS conventions.
+const TITLE = 'org.opencontainers.image.title';
+const CREATED = 'org.opencontainers.image.created';
+const REF_NAME = 'org.opencontainers.image.ref.name';
+/** sha256 of the uncompressed tar of a folder layer (ORAS). */
+const ORAS_CONTENT_DIGEST = 'io.deis.oras.content.digest';
+/** "true" when a layer is a folder to be extracted on pull (ORAS). */
+const ORAS_CONTENT_UNPACK = 'io.deis.oras.content.unpack';
+/**
+ * This action's own: the mode of a single-file layer's file, as an octal string (`0755`). Push
+ * sets it on executables only; a layer without it is `0644`. ORAS and other pullers ignore it.
+ */
+const FILE_MODE = 'io.github.oci-artifact-action.file.mode';
 
 ;// CONCATENATED MODULE: ./src/commands/pack/json-position.ts
 // Where a JSON text first breaks the grammar (RFC 8259, as JSON.parse reads it), as line and
@@ -74588,11 +75001,11 @@ function parseAnnotationFile(text, name) {
         const where = at === undefined ? '' : ` at line ${at.line}, column ${at.column}`;
         throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but it is not valid JSON${where}`);
     }
-    if (!isObject(parsed))
+    if (!annotations_isObject(parsed))
         throw new SpecError('annotation-file', name, FILE_FORMAT);
     const result = { manifest: {}, config: {}, layers: new Map() };
     for (const [key, value] of Object.entries(parsed)) {
-        if (!isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+        if (!annotations_isObject(value) || !Object.values(value).every((v) => typeof v === 'string')) {
             throw new SpecError('annotation-file', name, `${FILE_FORMAT}, but the value of "${key}" is not an object of strings`);
         }
         const annotations = value;
@@ -74634,14 +75047,57 @@ function mergeAnnotations(input, sources) {
     }
     return merged;
 }
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const annotations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+;// CONCATENATED MODULE: ./src/oci/no-follow.ts
+// Opening an existing file for reading without following a symbolic link at its last name.
+// POSIX systems have O_NOFOLLOW for that. Windows has none (Node's constants lack it, and
+// `| undefined` silently adds nothing), so there the name is looked at first (lstat) and the
+// handle opened must be that very file (fstat: same device and file index): a link put in its
+// place meanwhile opens its target, another file, and is refused. Either way a refusal is an
+// error with code ELOOP, as the kernel's, so callers need one branch for both.
+
+
+/** The platform's flag; undefined where it has none (Windows). */
+const O_NOFOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+/** `path` is, or has become, a symbolic link: refused as O_NOFOLLOW refuses it. */
+function linkRefused(path) {
+    return Object.assign(new Error(`ELOOP: ${path} is a symbolic link; not followed`), {
+        code: 'ELOOP',
+        path,
+    });
+}
+/**
+ * Opens `path` with `flags` (read flags: the file must exist), refusing a symbolic link at its
+ * last name with ELOOP. Parent folders are followed, as with O_NOFOLLOW.
+ */
+async function openNoFollow(path, flags, options = {}) {
+    const noFollow = 'noFollow' in options ? options.noFollow : O_NOFOLLOW;
+    if (noFollow !== undefined)
+        return (0,promises_.open)(path, flags | noFollow);
+    const looked = await (options.lstat ?? ((p) => (0,promises_.lstat)(p, { bigint: true })))(path);
+    if (looked.isSymbolicLink())
+        throw linkRefused(path);
+    const handle = await (0,promises_.open)(path, flags);
+    try {
+        const opened = await handle.stat({ bigint: true });
+        if (opened.dev !== looked.dev || opened.ino !== looked.ino)
+            throw linkRefused(path);
+        return handle;
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/checked-file.ts
 // A workspace file that was checked (its real path inside working-directory, a regular file),
 // and the only way a push opens one: every open proves it still holds the file that was checked.
 //
 // What an open proves, and what remains:
-// - O_NOFOLLOW (where the platform has it): the last name is not a link now.
+// - O_NOFOLLOW, or where the platform has none (Windows) an lstat before and an fstat after the
+//   open that must agree (src/oci/no-follow.ts): the last name is not a link now.
 // - The opened handle's device and inode equal those checked, and it is a regular file: a name
 //   swapped since the check (for a link, or a parent folder swapped for a link leading out)
 //   opens another file and is refused.
@@ -74658,6 +75114,7 @@ const isObject = (value) => typeof value === 'object' && value !== null && !Arra
 
 
 
+
 /** A checked file that is no longer what was checked. */
 class FileChangedError extends Error {
     code = 'FILE_CHANGED';
@@ -74667,7 +75124,7 @@ class FileChangedError extends Error {
     }
 }
 // Non-blocking: a FIFO swapped in must not hang the open (it is then refused as not a file).
-const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0) | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
 const FD_PATHS = process.platform === 'linux';
 const READ_SIZE = 1024 * 1024;
 /** A file of our own (a packed archive) as a CheckedFile, so it is opened the same way. */
@@ -74676,13 +75133,17 @@ async function checkOwnFile(path) {
     const stats = await (0,promises_.lstat)(real, { bigint: true });
     if (!stats.isFile())
         throw new FileChangedError(real, 'is not a regular file');
-    return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+    return {
+        path: real,
+        identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+        mode: Number(stats.mode),
+    };
 }
 /** Opens the file, or fails when it is not (any more) the one that was checked. */
 async function openChecked(file) {
     let handle;
     try {
-        handle = await (0,promises_.open)(file.path, OPEN_FLAGS);
+        handle = await openNoFollow(file.path, OPEN_FLAGS);
     }
     catch (error) {
         if (error.code === 'ELOOP') {
@@ -78461,6 +78922,57 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
+;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
+// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
+
+/**
+ * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
+ * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
+ */
+function splitMediaType(value) {
+    const colon = value.lastIndexOf(':');
+    if (colon <= 0)
+        return { path: value };
+    const suffix = value.slice(colon + 1);
+    if (!isValidMediaType(suffix))
+        return { path: value };
+    return { path: value.slice(0, colon), mediaType: suffix };
+}
+/**
+ * Why a line that matched nothing may have failed when its end looks like a media type written
+ * wrongly, such as `a.txt:text plain` (a space where the `/` belongs) or `a.txt:text/x y` (no
+ * valid media type): such a suffix stays part of the path. Undefined when nothing suggests it.
+ */
+function mediaTypeHint(spec) {
+    if (spec.mediaType !== undefined)
+        return undefined;
+    const colon = spec.pattern.lastIndexOf(':');
+    if (colon <= 0)
+        return undefined;
+    const suffix = spec.pattern.slice(colon + 1);
+    if (suffix.includes('\\'))
+        return undefined; // a Windows path, C:\…
+    const slashed = suffix.trim().replace(/\s+/, '/');
+    if (/^\S+\s+\S+$/.test(suffix.trim()) && isValidMediaType(slashed)) {
+        return `"${suffix}" is not a media type, so it was read as part of the path; did you mean "${spec.pattern.slice(0, colon)}:${slashed}"?`;
+    }
+    if (/^[^/]+\/./.test(suffix)) {
+        return `"${suffix}" is not a valid media type, so it was read as part of the path`;
+    }
+    return undefined;
+}
+/** Parses lines that are already trimmed and free of blanks and `#` comments. */
+function parseFileSpecs(lines) {
+    return lines.map((line) => {
+        if (line.startsWith('!'))
+            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
+        const { path, mediaType } = splitMediaType(line);
+        return mediaType === undefined
+            ? { kind: 'include', pattern: path, line }
+            : { kind: 'include', pattern: path, mediaType, line };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/glob-escape.ts
 
 const glob_escape_IS_WINDOWS = process.platform === 'win32';
@@ -78562,12 +79074,39 @@ function linkEscape(linkSegments, target, rules = hostPaths) {
     }
     return undefined;
 }
+/** `\\?\C:\x` and `\??\C:\x`: the forms Windows may hand back for an absolute target. */
+const WINDOWS_DEVICE_PREFIX = /^(?:\\\\\?\\|\\\?\?\\)(?!UNC\\)/;
+/**
+ * A link's target as a folder layer stores it, from what readlink gave for the link whose real
+ * folder is `linkFolder`. POSIX targets are kept as they are. On Windows, backslashes become `/`
+ * (the tar format's separator, which every platform's pull reads); and an absolute target, the
+ * only kind a junction has, is rewritten relative to the link when it lies within `realRoot`
+ * (a junction to a folder of the layer then travels as a link to it). An absolute target outside
+ * stays absolute, for linkEscape to refuse.
+ */
+function storedLinkTarget(linkFolder, target, realRoot, rules = hostPaths) {
+    if (rules.sep !== '\\')
+        return target;
+    const plain = target.replace(WINDOWS_DEVICE_PREFIX, '');
+    const forwardSlashes = plain.replace(/\\/g, '/');
+    // Fully qualified: a drive with its root, or a UNC path. `\x` (the current drive's root) and
+    // `C:x` (relative to the drive's current folder) depend on the process: left for refusal.
+    const fullyQualified = /^[A-Za-z]:[\\/]/.test(plain) || /^\\\\[^\\]/.test(plain);
+    if (!fullyQualified)
+        return forwardSlashes;
+    const absolute = rules.normalize(plain);
+    if (!isWithin(realRoot, absolute, rules))
+        return forwardSlashes;
+    const relative = rules.relative(linkFolder, absolute);
+    return relative === '' ? '.' : relative.split(rules.sep).join('/');
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/expand-files.ts
 // Turns the `files` lines into the layers to push: a literal folder becomes one folder layer;
 // a file, or each file a glob matches, becomes one file layer. Titles are paths relative to the
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
+
 
 
 
@@ -78725,10 +79264,10 @@ function titleOf(path, workingDirectory, spec) {
 }
 function reportNoMatch(spec, options, hiddenCount) {
     const workingDirectory = options.workspace.path;
-    // `a.txt:text/x y` keeps its suffix as part of the path; say why it then matches nothing.
-    const suffix = spec.mediaType === undefined ? /:([^:\\/]*\/[^:]*)$/.exec(spec.pattern)?.[1] : undefined;
-    const hint = suffix !== undefined
-        ? ` ("${suffix}" is not a valid media type, so it was read as part of the path)`
+    // `a.txt:text plain` keeps its suffix as part of the path; say why it then matches nothing.
+    const mediaType = mediaTypeHint(spec);
+    const hint = mediaType !== undefined
+        ? ` (${mediaType})`
         : hiddenCount > 0
             ? ` (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`
             : '';
@@ -78959,10 +79498,158 @@ const artifactTypeOf = (manifest) => manifest.artifactType ?? manifest.config.me
 /** Compact JSON, as the digest is taken over these exact bytes. */
 const manifestBytes = (manifest) => Buffer.from(JSON.stringify(manifest));
 
+;// CONCATENATED MODULE: ./src/commands/pack/platform-config.ts
+
+
+
+function platformConfig(platform) {
+    const bytes = Buffer.from(JSON.stringify(canonicalPlatform(platform)));
+    return {
+        bytes,
+        blob: { digest: digestBytes(bytes), size: bytes.length, mediaType: OCI_IMAGE_CONFIG },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/commands/progress.ts
+// Progress lines that read well in CI logs: no TTY bars and no flood. Only work above a size
+// threshold reports, and at most every few seconds or every tenth of the way. Transfers, packing
+// a folder and unpacking one report at this same pace.
+
+
+const DEFAULTS = { minSize: 8 * 1024 * 1024, intervalMs: 5000, step: 0.1 };
+/** When one piece of work reports next: every `step` of the way, or `intervalMs` of silence. */
+class Pace {
+    options;
+    start;
+    lastTime;
+    /** How many whole steps were done at the last line (counted, so 0.3 - 0.2 is one step). */
+    lastSteps = 0;
+    constructor(options, start) {
+        this.options = options;
+        this.start = start;
+        this.lastTime = start;
+    }
+    /** Whether a line is due at `time`, `fraction` of the way (undefined: the size is unknown). */
+    due(time, fraction) {
+        const steps = fraction === undefined ? this.lastSteps : Math.floor(fraction / this.options.step + 1e-9);
+        if (steps <= this.lastSteps && time - this.lastTime < this.options.intervalMs)
+            return false;
+        this.lastTime = time;
+        this.lastSteps = Math.max(steps, this.lastSteps);
+        return true;
+    }
+    /** Whether any line was written since the start. */
+    get spoke() {
+        return this.lastTime !== this.start || this.lastSteps !== 0;
+    }
+}
+function settings(options) {
+    return {
+        minSize: options.minSize ?? DEFAULTS.minSize,
+        pace: {
+            intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+            step: options.step ?? DEFAULTS.step,
+            now: options.now ?? Date.now,
+        },
+    };
+}
+const percent = (fraction) => `${Math.floor(Math.min(fraction, 1) * 100)}%`;
+/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
+function progressReporter(log, verb, options = {}) {
+    const { minSize, pace } = settings(options);
+    const state = new Map();
+    return ({ descriptor, done, total }) => {
+        if (total <= minSize)
+            return;
+        const time = pace.now();
+        let entry = state.get(descriptor.digest);
+        if (!entry) {
+            entry = new Pace(pace, time);
+            state.set(descriptor.digest, entry);
+        }
+        const fraction = done / total;
+        const finished = done >= total;
+        if (finished)
+            state.delete(descriptor.digest);
+        // At the end only when something was said before, or the work took a while.
+        if (finished ? !entry.spoke && time === entry.start : !entry.due(time, fraction))
+            return;
+        const title = descriptor.annotations?.['org.opencontainers.image.title'];
+        const label = title
+            ? `${title} (${shortDigest(descriptor.digest)})`
+            : shortDigest(descriptor.digest);
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(fraction)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work of a size known beforehand, such as packing a folder: call it with the bytes done so far;
+ * logs `<verb> <label>: 45% of 200 MiB, 80 MiB/s`. Silent at the end: the caller says what came
+ * of it.
+ */
+function sizedProgress(log, verb, label, total, options = {}) {
+    const { minSize, pace } = settings(options);
+    if (total <= minSize)
+        return () => undefined;
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (done >= total || !entry.due(time, done / total))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${percent(done / total)} of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+    };
+}
+/**
+ * Work whose size shows only at its end, such as unpacking a folder (a gzip stream does not say
+ * how much it holds): logs `<verb> <label>: 1.2 GiB so far, 300 MiB/s` after each interval.
+ */
+function openEndedProgress(log, verb, label, options = {}) {
+    const { pace } = settings(options);
+    const entry = new Pace(pace, pace.now());
+    return (done) => {
+        const time = pace.now();
+        if (!entry.due(time, undefined))
+            return;
+        const rate = formatRate(done, time - entry.start);
+        log.info(`${verb} ${label}: ${formatBytes(done)} so far${rate ? `, ${rate}` : ''}`);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/stored-mode.ts
+// The permission bits an artifact stores: whether a file is executable, and nothing else a file
+// system happens to report. Windows has no execute bit and reports folders as it likes (a tar
+// packed there and read on Linux once gave folders rw-r--r--, which cannot be entered); umasks
+// differ between runners. So, as git does, only the owner's execute bit of a file is kept: the
+// same files give the same digest on Linux, macOS and Windows (an executable excepted, which
+// Windows cannot tell), and every pull gets folders it can enter and files it can read.
+const FOLDER_MODE = 0o755;
+const stored_mode_FILE_MODE = 0o644;
+const EXECUTABLE_MODE = 0o755;
+/** What Linux reports for every link; macOS says 0755, Windows 0666. A link's mode means nothing. */
+const LINK_MODE = 0o777;
+/** The mode stored for an entry of `kind` whose mode on disk is `diskMode`. */
+function storedMode(kind, diskMode, platform = process.platform) {
+    switch (kind) {
+        case 'directory':
+            return FOLDER_MODE;
+        case 'symlink':
+            return LINK_MODE;
+        case 'file':
+            return isExecutable(diskMode, platform) ? EXECUTABLE_MODE : stored_mode_FILE_MODE;
+    }
+}
+/** The owner may execute it, on a system that has the bit (Windows reports one it made up). */
+function isExecutable(diskMode, platform = process.platform) {
+    return platform !== 'win32' && (diskMode & 0o100) !== 0;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pack/folder-walk.ts
 // Lists what goes into a folder layer: every entry below the folder, minus the excludes and
-// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
-// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Modes are
+// normalised (stored-mode.ts). Links are kept as links, their targets with `/` on every platform,
+// but one whose target leaves the folder fails the push: our own pull would refuse it.
+
 
 
 
@@ -78999,23 +79686,29 @@ async function walkFolder(options) {
             }
         }
         const stats = await (0,promises_.lstat)(path, { bigint: true });
-        const mode = Number(stats.mode) & 0o7777;
+        const diskMode = Number(stats.mode);
         const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
         let item;
         if (stats.isDirectory()) {
+            const mode = storedMode('directory', diskMode);
             item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
         }
         else if (stats.isSymbolicLink()) {
-            const linkName = await (0,promises_.readlink)(path);
+            // The walk follows no link below the root: the link's real folder is its folder below it.
+            const folder = (0,external_node_path_.join)(options.realRoot, ...segments.slice(0, -1));
+            const linkName = storedLinkTarget(folder, await (0,promises_.readlink)(path), options.realRoot);
             await checkLink(path, segments, linkName, name, options);
+            const mode = storedMode('symlink', diskMode);
             item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
         }
         else if (stats.isFile()) {
+            const mode = storedMode('file', diskMode);
             const size = Number(stats.size);
             // The walk follows no link below the root, so this is the file's real path.
             const source = {
                 path: (0,external_node_path_.join)(options.realRoot, ...segments),
                 identity: { dev: stats.dev, ino: stats.ino, size },
+                mode: diskMode,
             };
             await refuseGitCredentials(source, name, options.blame);
             item = { entry: { name, type: 'file', mode, mtime, size }, source };
@@ -79146,7 +79839,8 @@ class Meter extends external_node_stream_.Transform {
 // POSIX ustar headers with pax extended records where ustar cannot hold a value.
 // https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html#tag_20_94_13
 // Written by hand rather than with node-tar so that every byte is decided here: uid/gid 0 as
-// digits, no user or group names, the mode exactly as on disk, one fixed mtime for every entry.
+// digits, no user or group names, the mode as stored-mode.ts decides, one fixed mtime for every
+// entry.
 const BLOCK_SIZE = 512;
 const TYPE_FLAG = { file: '0', directory: '5', symlink: '2' };
 const MAX_OCTAL_11 = 0o77777777777; // 8 GiB - 1: the largest size or mtime ustar holds
@@ -79377,12 +80071,24 @@ class Batch {
 
 
 
-/** Writes the archive of `items` to `path`; removes it again when anything fails. */
-async function packFolder(items, path, compressionLevel) {
+
+/**
+ * About how many bytes the tar of `items` has, for progress: a header block per entry, file
+ * bodies padded to whole blocks, the end-of-archive blocks. (Long names add a few blocks more.)
+ */
+function tarSize(items) {
+    const blocks = (size) => Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
+    return items.reduce((sum, { entry }) => sum + BLOCK_SIZE + (entry.type === 'file' ? blocks(entry.size) : 0), END_OF_ARCHIVE.length);
+}
+/**
+ * Writes the archive of `items` to `path`; removes it again when anything fails. `onProgress`
+ * hears the bytes of the tar written so far.
+ */
+async function packFolder(items, path, compressionLevel, onProgress) {
     const plain = new Meter();
     const compressed = new Meter();
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), ...gzipStages(compressionLevel), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
@@ -79396,11 +80102,129 @@ async function packFolder(items, path, compressionLevel) {
         uncompressedSize: plain.size,
     };
 }
+/** Passes chunks on, telling `onProgress` how far `meter` has counted. */
+function progressTap(meter, onProgress) {
+    return new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            onProgress(meter.size);
+            done(null, chunk);
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer-policy.ts
+// How transfers are shaped by size: which blobs are so small that a round trip costs more than
+// their bytes, and how many transfers move at once. The numbers live here, with their reasons;
+// push, pull and copy all schedule by them (transfer-slots.ts), and the upload path decides by
+// them which requests a small blob is worth (remote/upload.ts).
+/**
+ * A blob smaller than this is small: its bytes cost less than a round trip. Such a blob
+ * - is uploaded without an existence check first: sending it again costs less than a HEAD, and
+ *   the registry keeps one copy per digest anyway;
+ * - is offered whole in the request that opens its upload (a single POST), where the registry
+ *   takes that;
+ * - counts as latency-bound when transfers are scheduled: more of them move at once.
+ *
+ * 256 KiB takes about 20 ms at 100 Mbit/s, one round trip to a registry tens of milliseconds
+ * away. It is also where a Go HTTP server (distribution, and the many registries built on it)
+ * stops reading away a body its handler ignored and closes the connection instead: below it, a
+ * registry that ignores a single POST's body costs no connection.
+ */
+const SMALL_BLOB_BYTES = 256 * 1024;
+/**
+ * Transfers in flight at once when the caller gives no ceiling (the action's `concurrency`
+ * default). Small blobs are latency-bound: 16 at once turn 200 blobs of two round trips each
+ * into 25 rounds instead of 80 at 5, while staying far below the hundreds of connections some
+ * clients open (registries rate-limit, and count requests).
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * Large transfers at once, within the ceiling: bandwidth-bound, so a few already fill the link and
+ * more only split it (and hold more memory and disk writes). docker push moves 5 layers at once.
+ */
+const LARGE_TRANSFERS = 5;
+/**
+ * How many of `ceiling` transfers may be large ones: 5, or a third of the ceiling when the user
+ * raised it that far; never more than the ceiling. Small transfers may use every slot.
+ */
+function largeTransferLimit(ceiling) {
+    const total = Math.max(1, Math.floor(ceiling));
+    return Math.min(total, Math.max(LARGE_TRANSFERS, Math.floor(total / 3)));
+}
+function isSmallBlob(size) {
+    return size < SMALL_BLOB_BYTES;
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer-slots.ts
+// The scheduler of transfers: at most `ceiling` at once, of which at most
+// largeTransferLimit(ceiling) large. Small transfers are latency-bound and take any free slot;
+// large ones are bandwidth-bound and keep to their share, so a queue of big blobs never holds the
+// small ones back, nor do many small ones split the link among too many big ones.
+
+class TransferSlots {
+    ceiling;
+    largeLimit;
+    running = 0;
+    runningLarge = 0;
+    arrivals = 0;
+    waitingSmall = [];
+    waitingLarge = [];
+    constructor(ceiling) {
+        this.ceiling = Math.max(1, Math.floor(ceiling) || 1);
+        this.largeLimit = largeTransferLimit(this.ceiling);
+    }
+    /**
+     * Runs `task` once a slot for a transfer of `size` bytes is free. Within each kind, tasks start
+     * in the order they came.
+     */
+    async run(size, task) {
+        const large = !isSmallBlob(size);
+        const queue = large ? this.waitingLarge : this.waitingSmall;
+        if (queue.length === 0 && this.fits(large))
+            this.take(large);
+        // The slot is taken for the waiter when it is handed over, so the counts never overshoot.
+        else
+            await new Promise((go) => queue.push({ order: this.arrivals++, go }));
+        try {
+            return await task();
+        }
+        finally {
+            this.running--;
+            if (large)
+                this.runningLarge--;
+            this.handOver();
+        }
+    }
+    fits(large) {
+        return this.running < this.ceiling && (!large || this.runningLarge < this.largeLimit);
+    }
+    take(large) {
+        this.running++;
+        if (large)
+            this.runningLarge++;
+    }
+    /** Starts waiters while slots are free: the one that came first among those that fit. */
+    handOver() {
+        for (;;) {
+            const small = this.fits(false) ? this.waitingSmall[0] : undefined;
+            const large = this.fits(true) ? this.waitingLarge[0] : undefined;
+            const pickLarge = large !== undefined && (small === undefined || large.order < small.order);
+            const next = pickLarge ? large : small;
+            if (next === undefined)
+                return;
+            (pickLarge ? this.waitingLarge : this.waitingSmall).shift();
+            this.take(pickLarge);
+            next.go();
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/concurrency.ts
-// The one concurrency limiter of the commands (push packs and uploads, pull downloads with it).
-// A real cap: each worker starts its next item only once its last one has settled, unlike
-// Promise.all over work that was already started.
+// The concurrency limiters of the commands: mapLimit for work of one kind, and mapTransfers for
+// work whose weight differs by item (push packs and uploads, pull downloads), scheduled by size
+// (see src/oci/transfer-slots.ts). A real cap: an item's work starts only once it has a slot,
+// unlike Promise.all over work that was already started.
+
 /**
  * Runs `work` on every item with at most `limit` (at least 1) running at once; the results keep
  * the order of the items. After the first failure no new item starts and the shared signal is
@@ -79432,6 +80256,35 @@ async function mapLimit(items, limit, work) {
         throw failure.error;
     return results;
 }
+/**
+ * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
+ * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones. The same order of
+ * results and the same failure rules as mapLimit: after the first failure nothing new starts, the
+ * shared signal is aborted, and the failure is thrown once every running item has settled.
+ */
+async function mapTransfers(items, ceiling, sizeOf, work) {
+    const results = new Array(items.length);
+    const controller = new AbortController();
+    const slots = new TransferSlots(ceiling);
+    let failure;
+    // Every item queues for a slot at once; its work starts only when it gets one.
+    await Promise.all(items.map((item, index) => slots.run(sizeOf(item), async () => {
+        if (failure !== undefined)
+            return;
+        try {
+            results[index] = await work(item, { index, signal: controller.signal });
+        }
+        catch (error) {
+            if (failure === undefined) {
+                failure = { error };
+                controller.abort(error);
+            }
+        }
+    })));
+    if (failure !== undefined)
+        throw failure.error;
+    return results;
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pack/prepare-layers.ts
 // Digests every layer before anything is uploaded: files are hashed by streaming them, folders
@@ -79444,8 +80297,12 @@ async function mapLimit(items, limit, work) {
 
 
 
+
+
 async function prepareLayers(entries, options) {
-    return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+    // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
+    const weight = (entry) => (entry.kind === 'file' ? 0 : Infinity);
+    return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
         const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
             await refuseGitCredentials(entry.file, entry.title, blame);
@@ -79456,7 +80313,7 @@ async function prepareLayers(entries, options) {
                     mediaType: entry.mediaType,
                     digest,
                     size,
-                    annotations: { [TITLE]: entry.title },
+                    annotations: { ...modeAnnotation(entry.file.mode), [TITLE]: entry.title },
                 },
                 blob: entry.file,
             };
@@ -79472,7 +80329,7 @@ async function prepareLayers(entries, options) {
             onSkipped: (name) => options.log.warning(`${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`),
             onHidden: (name) => options.hidden.add(name),
         });
-        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel);
+        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, sizedProgress(options.log, 'Packing', entry.title, tarSize(items)));
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
         const annotations = {
             [ORAS_CONTENT_DIGEST]: packed.uncompressedDigest,
@@ -79490,6 +80347,16 @@ async function prepareLayers(entries, options) {
             blob: await checkOwnFile(packed.path),
         };
     });
+}
+/**
+ * A file layer's mode, in this action's own annotation, when it is not the default: an
+ * executable comes back executable from our pull (ORAS and upload-artifact lose the bit). Part of
+ * the manifest, so of its digest: the same file pushed executable and not gives two digests
+ * (and Windows, which has no execute bit, always pushes 0644).
+ */
+function modeAnnotation(diskMode) {
+    const mode = storedMode('file', diskMode);
+    return mode === stored_mode_FILE_MODE ? {} : { [FILE_MODE]: `0${mode.toString(8)}` };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/workspace.ts
@@ -79549,6 +80416,7 @@ class Workspace {
                 file: {
                     path: real,
                     identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+                    mode: Number(stats.mode),
                 },
             };
         }
@@ -79590,6 +80458,7 @@ function kindOf(stats) {
 
 
 
+
 /** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
 const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 async function packArtifact(spec, log) {
@@ -79615,6 +80484,11 @@ async function packArtifact(spec, log) {
         checkLayerTitles(annotationFile, spec.annotationFile, entries.map((e) => e.title));
     }
     const config = await readConfig(spec, workspace);
+    const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
+    // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
+    const artifactType = spec.artifactType ??
+        (platform !== undefined && spec.imageSpec === 'v1.1' ? UNKNOWN_ARTIFACT : undefined);
+    const planConfig = config?.blob ?? platform?.blob;
     const layers = await prepareLayers(entries, {
         tempDir: spec.tempDir,
         excludes,
@@ -79647,8 +80521,8 @@ async function packArtifact(spec, log) {
     }
     const plan = {
         imageSpec: spec.imageSpec,
-        ...(spec.artifactType === undefined ? {} : { artifactType: spec.artifactType }),
-        ...(config === undefined ? {} : { config: config.blob }),
+        ...(artifactType === undefined ? {} : { artifactType }),
+        ...(planConfig === undefined ? {} : { config: planConfig }),
         configAnnotations: sortKeys(annotationFile?.config ?? {}),
         layers: layers.map((l) => l.descriptor),
         ...(spec.subject === undefined ? {} : { subject: spec.subject }),
@@ -79658,11 +80532,16 @@ async function packArtifact(spec, log) {
     const bytes = manifestBytes(manifest);
     const configBlob = {
         descriptor: configDescriptor(plan),
-        source: config === undefined ? { bytes: EMPTY_JSON } : { file: config.file },
-        label: config === undefined ? 'config {}' : 'config',
+        source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
+        label: config === undefined
+            ? platform === undefined
+                ? 'config {}'
+                : 'config (platform)'
+            : 'config',
     };
     return {
         kind: 'packed',
+        plan,
         manifest,
         bytes,
         descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
@@ -79749,49 +80628,119 @@ function sortKeys(annotations) {
     return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-;// CONCATENATED MODULE: ./src/commands/progress.ts
-// Progress lines that read well in CI logs: no TTY bars and no flood. Only blobs above a size
-// threshold report, and at most every few seconds or every tenth of the way.
+;// CONCATENATED MODULE: ./src/commands/push/manifest-fallback.ts
+// Registries that refuse image-spec v1.1 artifact manifests. Several Amazon ECR set-ups answer a
+// manifest that carries `artifactType` with HTTP 405 (some with 400) and `UNSUPPORTED: Invalid
+// parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax'` (oras#1133,
+// oras#1224, aws/containers-roadmap#2783). docker compose and containers/image push the OCI 1.0
+// form then; so does push, when the workflow left image-spec to it, and says so. The OCI 1.0
+// form has no `artifactType` (the config's media type carries the type) and no `subject`, so an
+// attach cannot fall back: its error says why.
 
 
-/** A listener that logs `<verb> <label> (<digest>): 45% of 1.0 GiB, 80 MiB/s`. */
-function progressReporter(log, verb, options = {}) {
-    const minSize = options.minSize ?? 8 * 1024 * 1024;
-    const intervalMs = options.intervalMs ?? 5000;
-    const step = options.step ?? 0.1;
-    const now = options.now ?? Date.now;
-    const state = new Map();
-    return ({ descriptor, done, total }) => {
-        if (total <= minSize)
-            return;
-        const time = now();
-        let entry = state.get(descriptor.digest);
-        if (!entry) {
-            entry = { start: time, lastTime: time, lastFraction: 0 };
-            state.set(descriptor.digest, entry);
-        }
-        const fraction = done / total;
-        const finished = done >= total;
-        if (finished)
-            state.delete(descriptor.digest);
-        if (!finished && time - entry.lastTime < intervalMs && fraction - entry.lastFraction < step)
-            return;
-        if (finished && entry.lastFraction === 0 && time === entry.start)
-            return;
-        entry.lastTime = time;
-        entry.lastFraction = fraction;
-        const title = descriptor.annotations?.['org.opencontainers.image.title'];
-        const label = title
-            ? `${title} (${shortDigest(descriptor.digest)})`
-            : shortDigest(descriptor.digest);
-        const rate = formatRate(done, time - entry.start);
-        log.info(`${verb} ${label}: ${Math.floor(fraction * 100)}% of ${formatBytes(total)}${rate ? `, ${rate}` : ''}`);
+
+
+
+
+/**
+ * Whether the registry refused a manifest the way ECR refuses OCI 1.1 artifact manifests: by its
+ * status and error code, never by its words where it gave a code. HTTP 405, whatever the body;
+ * HTTP 400 with the code UNSUPPORTED; or HTTP 400 without any code of the distribution spec
+ * (a plain-text body) whose message says "Invalid JSON syntax".
+ */
+function refusesArtifactManifests(error) {
+    if (!(error instanceof RegistryError))
+        return false;
+    if (error.status === 405)
+        return true;
+    if (error.status !== 400)
+        return false;
+    if (error.errors.some((e) => e.code === 'UNSUPPORTED'))
+        return true;
+    const coded = error.errors.some((e) => e.code !== 'UNKNOWN');
+    return !coded && error.errors.some((e) => (e.message ?? '').includes('Invalid JSON syntax'));
+}
+/** The same artifact as an image-spec v1.0 manifest, or why it has no such form. */
+function olderForm(artifact) {
+    let manifest;
+    try {
+        manifest = buildManifest({ ...artifact.plan, imageSpec: 'v1.0' });
+    }
+    catch (error) {
+        if (!(error instanceof SpecError))
+            throw error;
+        return {
+            impossible: artifact.plan.subject !== undefined
+                ? 'an attached artifact needs the subject field of OCI 1.1, which the OCI 1.0 form lacks'
+                : 'the config media type differs from the artifact type, and the OCI 1.0 form has room for one only',
+        };
+    }
+    const bytes = manifestBytes(manifest);
+    // The same blobs: the config's bytes are the same whatever media type names them.
+    return {
+        ...artifact,
+        plan: { ...artifact.plan, imageSpec: 'v1.0' },
+        manifest,
+        bytes,
+        descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },
     };
+}
+/**
+ * Pushes the artifact's manifest; when the registry refuses the OCI 1.1 form as ECR does and the
+ * image-spec is ours to choose, pushes the OCI 1.0 form instead, with a warning. Returns the
+ * artifact actually stored.
+ */
+async function pushManifestOrOlderForm(target, artifact, push, log) {
+    try {
+        const result = await target.pushManifest(artifact.descriptor, artifact.bytes, push.tag);
+        return { artifact, result };
+    }
+    catch (error) {
+        if (artifact.plan.imageSpec !== 'v1.1' || !refusesArtifactManifests(error))
+            throw error;
+        const older = olderForm(artifact);
+        if ('impossible' in older)
+            throw withHint(error, `${REFUSED}; ${older.impossible}`);
+        if (!push.mayFallBack) {
+            throw withHint(error, `${REFUSED}; leave image-spec empty to let push fall back to the OCI 1.0 form by itself, or set image-spec: v1.0`);
+        }
+        log.warning(`${target.location} refused the OCI 1.1 manifest (${answer(error)}), as Amazon ECR does ` +
+            `with manifests that carry artifactType; pushing the OCI 1.0 form instead (image-spec ` +
+            `v1.0: the artifact type is the config's media type; another digest). Set image-spec to ` +
+            `v1.0 to push that form at once, or to v1.1 to fail instead`);
+        try {
+            const result = await target.pushManifest(older.descriptor, older.bytes, push.tag);
+            return { artifact: older, result };
+        }
+        catch (second) {
+            if (!(second instanceof RegistryError))
+                throw second;
+            throw withHint(second, `the OCI 1.1 form was refused before (${answer(error)})`);
+        }
+    }
+}
+const REFUSED = 'this registry refuses OCI 1.1 manifests with artifactType, as some Amazon ECR set-ups do';
+/** `HTTP 405: UNSUPPORTED: …`, the registry's words neutralised. */
+function answer(error) {
+    const first = error.errors[0];
+    const words = first === undefined ? '' : `: ${first.code}${first.message ? `: ${first.message}` : ''}`;
+    return logText(`HTTP ${error.status}${words}`);
+}
+function withHint(error, hint) {
+    return new RegistryError(error.code, {
+        operation: error.operation,
+        reference: error.reference,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        errors: error.errors,
+        hint: error.hint === undefined ? hint : `${error.hint}; ${hint}`,
+        cause: error.cause,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/push/upload-blobs.ts
-// Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
-// target already has, with one log line per blob and progress for the big ones.
+// Uploads the blobs of one artifact, at most `concurrency` requests at a time (fewer of them
+// large: see src/oci/transfer-slots.ts), skipping what the target already has, with one log line
+// per blob and progress for the big ones.
 
 
 
@@ -79821,10 +80770,11 @@ function blobSource(blob) {
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
     const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
+    const sizeOf = (blob) => blob.descriptor.size;
     // The shared signal stops the uploads still running at the first failure.
-    return mapLimit(blobs, concurrency, async (blob, { signal }) => {
-        // pushBlob checks existence itself; a big blob is checked first only so that its
-        // `Uploading` line is not printed for nothing.
+    return mapTransfers(blobs, concurrency, sizeOf, async (blob, { signal }) => {
+        // pushBlob decides which blobs are worth an existence check; a big blob is checked here
+        // instead, so that its `Uploading` line is not printed for nothing (and not twice).
         const big = blob.descriptor.size > BIG_BLOB;
         let outcome;
         if (big && (await target.exists(blob.descriptor))) {
@@ -79833,7 +80783,11 @@ async function uploadBlobs(target, blobs, concurrency, log) {
         else {
             if (big)
                 log.info(line('Uploading', blob));
-            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
+            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+                onProgress,
+                signal,
+                ...(big ? { skipExistenceCheck: true } : {}),
+            });
         }
         log.info(line(VERB[outcome], blob));
         return { blob, outcome };
@@ -79863,6 +80817,7 @@ function reportExisting(blobs, log) {
 
 
 
+
 /**
  * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
  * pushes and tags nothing (the target is not even opened) and says so.
@@ -79876,20 +80831,25 @@ async function pushArtifact(targetSource, options, log) {
     const untrack = trackScratch(tempDir);
     try {
         const result = await log.group(title, async () => {
-            const artifact = await packArtifact({ ...options, tempDir }, log);
-            if (artifact.kind === 'nothing-found') {
-                reportNothingFound(artifact, options, log);
-                return artifact;
+            const packed = await packArtifact({ ...options, tempDir }, log);
+            if (packed.kind === 'nothing-found') {
+                reportNothingFound(packed, options, log);
+                return packed;
             }
             cancellation.throwIfRequested();
             const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-            const uploads = (await target.exists(artifact.descriptor))
-                ? reportExisting(artifact.blobs, log)
-                : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+            const uploads = (await target.exists(packed.descriptor))
+                ? reportExisting(packed.blobs, log)
+                : await uploadBlobs(target, packed.blobs, options.concurrency, log);
             // The last point at which a cancelled push stops with nothing tagged. Once sent, the
-            // manifest (with the referrers index that lists it) is seen through.
+            // manifest (with the referrers index that lists it) is seen through. The artifact stored
+            // may be the OCI 1.0 form of the one packed (manifest-fallback.ts).
             cancellation.throwIfRequested();
-            const { subjectHandled } = await cancellation.uninterruptible(() => target.pushManifest(artifact.descriptor, artifact.bytes, options.tag));
+            const { artifact, result: pushed } = await cancellation.uninterruptible(() => pushManifestOrOlderForm(target, packed, {
+                ...(options.tag === undefined ? {} : { tag: options.tag }),
+                mayFallBack: options.imageSpecChosen === false,
+            }, log));
+            const { subjectHandled } = pushed;
             log.info(`Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`);
             if (options.subject !== undefined && !subjectHandled) {
                 log.info(`${target.location} has no referrers API: the referrers index tagged ${options.subject.digest.replace(':', '-')} now lists this artifact`);
@@ -79929,6 +80889,7 @@ function reportNothingFound(found, options, log) {
 ;// CONCATENATED MODULE: ./src/commands/attach.ts
 
 
+
 /** Attaches, or, when `files` matched nothing and if-no-files-found allows it, attaches nothing. */
 async function attachArtifact(target, options, log) {
     const resolved = await target.resolve(options.subjectReference).catch((error) => {
@@ -79937,10 +80898,12 @@ async function attachArtifact(target, options, log) {
         }
         throw error;
     });
+    const what = `${options.name}${options.subjectReference.includes(':') ? '@' : ':'}${options.subjectReference}`;
+    const picked = await pickPlatform(target, resolved, options.subjectPlatform, what, log);
     const subject = {
-        mediaType: resolved.mediaType,
-        digest: resolved.digest,
-        size: resolved.size,
+        mediaType: picked.mediaType,
+        digest: picked.digest,
+        size: picked.size,
     };
     const result = await pushArtifact(target, { ...options, subject, groupTitle: `Attach to ${options.name}@${subject.digest}` }, log);
     return result.kind === 'packed' ? { ...result, subject } : result;
@@ -79950,17 +80913,13 @@ async function attachArtifact(target, options, log) {
 
 
 
-const isDescriptor = (value) => typeof value === 'object' &&
-    value !== null &&
-    typeof value.mediaType === 'string' &&
-    typeof value.digest === 'string' &&
-    typeof value.size === 'number';
+
 /**
  * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
  * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
  */
 function checkedDescriptor(value, field, what) {
-    if (!isDescriptor(value)) {
+    if (!hasDescriptorShape(value)) {
         throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
     }
     try {
@@ -80008,7 +80967,7 @@ function parseManifestLinks(bytes, what) {
     const links = { mediaType, children };
     const artifactType = typeof json['artifactType'] === 'string'
         ? json['artifactType']
-        : !isIndex && isDescriptor(json['config'])
+        : !isIndex && hasDescriptorShape(json['config'])
             ? json['config'].mediaType
             : undefined;
     if (artifactType !== undefined)
@@ -80041,7 +81000,7 @@ function referrerDescriptor(manifest, links) {
 // Progress of one blob as its bytes pass: the same tap for uploads, downloads and layout writes.
 
 /** Passes bytes on unchanged, reporting the running total after each chunk. */
-function progressTap(descriptor, onProgress) {
+function progress_tap_progressTap(descriptor, onProgress) {
     let done = 0;
     return new external_node_stream_.Transform({
         transform(chunk, _encoding, callback) {
@@ -80108,7 +81067,7 @@ async function writeVerified(destination, source, expected, options = {}) {
     try {
         const stages = [source];
         if (options.onProgress)
-            stages.push(progressTap(expected, options.onProgress));
+            stages.push(progress_tap_progressTap(expected, options.onProgress));
         stages.push(new VerifyingStream(expected));
         // `flush` syncs the file before it is closed, so a renamed blob is on disk whole.
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(temp, { flags: 'wx', mode: 0o644, flush: true });
@@ -80176,6 +81135,31 @@ function blobDir(root, digest) {
     return (0,external_node_path_.join)(root, 'blobs', digestAlgorithm(parseDigest(digest)));
 }
 
+;// CONCATENATED MODULE: ./src/oci/keyed-queue.ts
+// Read-modify-write cycles on one shared thing (a layout's index.json, a subject's referrers
+// index) must not overlap inside this process: each waits for the one before it on the same key,
+// whether that one succeeded or failed. Different keys run side by side.
+class KeyedQueue {
+    /** The last task queued per key, settled either way; removed once nothing waits behind it. */
+    tails = new Map();
+    /** Runs `task` after every task queued before it on `key`; its own result or error. */
+    run(key, task) {
+        const previous = this.tails.get(key) ?? Promise.resolve();
+        const result = previous.then(task);
+        const tail = result.then(() => undefined, () => undefined);
+        this.tails.set(key, tail);
+        void tail.then(() => {
+            if (this.tails.get(key) === tail)
+                this.tails.delete(key);
+        });
+        return result;
+    }
+    /** Keys with a task queued or running (for tests: nothing is kept once all settle). */
+    get size() {
+        return this.tails.size;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/oci/layout/lock-file.ts
@@ -80186,6 +81170,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // (pid, host, a random token, since when), so a waiter can tell a live holder from one that
 // died without removing it (a SIGKILLed step), and its holder refreshes its time while it holds
 // it, so a holder on another host that stopped refreshing is recognised too.
+
 
 
 
@@ -80353,7 +81338,7 @@ async function readOwner(path) {
         return found;
     let file;
     try {
-        file = await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0));
+        file = await openNoFollow(path, external_node_fs_namespaceObject.constants.O_RDONLY);
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -80501,6 +81486,8 @@ function checkIndexDigests(index, root, file) {
 
 
 
+
+
 const INDEX_FILE = 'index.json';
 /** Present while a process updates index.json (see lock-file.ts). */
 const INDEX_LOCK_FILE = 'index.json.lock';
@@ -80526,18 +81513,7 @@ function withRefName(d, name) {
 }
 // One queue per layout folder in this process, so its own read-modify-write cycles of index.json
 // wait for each other without polling the lock file; the lock file orders them across processes.
-const queues = new Map();
-function serialise(key, task) {
-    const previous = queues.get(key) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const settled = next.catch(() => undefined);
-    queues.set(key, settled);
-    void settled.then(() => {
-        if (queues.get(key) === settled)
-            queues.delete(key);
-    });
-    return next;
-}
+const cycles = new KeyedQueue();
 class IndexFile {
     root;
     lock;
@@ -80603,7 +81579,7 @@ class IndexFile {
         return this.locked(body);
     }
     locked(cycle) {
-        return serialise(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
+        return cycles.run(this.root, () => withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle));
     }
     async save(index, lock) {
         await writeWhole(this.path, JSON.stringify(index), {
@@ -80622,11 +81598,7 @@ function isIndex(value) {
     const v = value;
     return (v['schemaVersion'] === 2 &&
         Array.isArray(v['manifests']) &&
-        v['manifests'].every((d) => typeof d === 'object' &&
-            d !== null &&
-            typeof d.digest === 'string' &&
-            typeof d.mediaType === 'string' &&
-            typeof d.size === 'number'));
+        v['manifests'].every(hasDescriptorShape));
 }
 /** Entries with `tag` on `descriptor`: the tag leaves any other entry, an untagged duplicate goes. */
 function setTag(manifests, descriptor, tag) {
@@ -80724,6 +81696,7 @@ async function checkMarker(root, marker) {
 
 
 
+
 // A ref.name as the image-layout spec allows it (tags, and also full names such as skopeo's).
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md#indexjson-file
 const REF_NAME_PATTERN = /^[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*(?:\/[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*)*$/;
@@ -80790,7 +81763,7 @@ class OciLayout {
         const verifier = new VerifyingStream(descriptor, `${this.location} blob ${descriptor.digest}`);
         const stages = [];
         if (options.onProgress)
-            stages.push(progressTap(descriptor, options.onProgress));
+            stages.push(progress_tap_progressTap(descriptor, options.onProgress));
         const source = file.createReadStream({
             ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -80898,11 +81871,11 @@ class OciLayout {
         await writeVerified(blobPath(this.root, descriptor.digest), open(), descriptor, options);
         return 'uploaded';
     }
-    /** Opens a blob for reading, refusing symlinks (O_NOFOLLOW) so no blob reads outside. */
+    /** Opens a blob for reading, refusing symlinks (no-follow.ts) so no blob reads outside. */
     async openBlob(descriptor) {
         const path = blobPath(this.root, descriptor.digest);
         try {
-            return await (0,promises_.open)(path, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+            return await openNoFollow(path, external_node_fs_namespaceObject.constants.O_RDONLY);
         }
         catch (error) {
             const code = error.code;
@@ -81004,7 +81977,7 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const PORT = /^[0-9]+$/;
 const IPV6 = /^\[[a-fA-F0-9:.]+(?:%[a-zA-Z0-9]+)?\]$/;
 const MAX_NAME_LENGTH = 255;
-function invalid(value, why) {
+function reference_invalid(value, why) {
     return new OciError('INVALID_REFERENCE', `invalid reference "${value}": ${why}`);
 }
 /** host, host:port, IPv4, or [IPv6] with an optional port. */
@@ -81046,9 +82019,9 @@ function looksLikeRegistry(component) {
 }
 function parseReference(value, options = {}) {
     if (value === '')
-        throw invalid(value, 'it is empty');
+        throw reference_invalid(value, 'it is empty');
     if (/\s/.test(value))
-        throw invalid(value, 'it contains whitespace');
+        throw reference_invalid(value, 'it contains whitespace');
     let rest = value;
     let digest;
     const at = rest.indexOf('@');
@@ -81062,7 +82035,7 @@ function parseReference(value, options = {}) {
             // digest itself may contain ':' so split at the quote).
             const message = error.message;
             const expected = message.slice(message.lastIndexOf('": ') + 3);
-            throw invalid(value, `the digest "${digestPart}" is not valid: ${expected}`);
+            throw reference_invalid(value, `the digest "${digestPart}" is not valid: ${expected}`);
         }
         rest = rest.slice(0, at);
     }
@@ -81072,7 +82045,7 @@ function parseReference(value, options = {}) {
         tag = rest.slice(lastColon + 1);
         rest = rest.slice(0, lastColon);
         if (!TAG.test(tag)) {
-            throw invalid(value, `the tag "${tag}" must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
+            throw reference_invalid(value, `the tag "${tag}" must be 1-128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
         }
     }
     let registry;
@@ -81082,15 +82055,15 @@ function parseReference(value, options = {}) {
         registry = rest.slice(0, slash);
         repository = rest.slice(slash + 1);
         if (!isValidRegistry(registry)) {
-            throw invalid(value, `the registry "${registry}" is not a valid host[:port]`);
+            throw reference_invalid(value, `the registry "${registry}" is not a valid host[:port]`);
         }
     }
     registry ??= options.defaultRegistry ?? DOCKER_HUB;
     if (repository === '')
-        throw invalid(value, 'the repository name is empty');
+        throw reference_invalid(value, 'the repository name is empty');
     for (const component of repository.split('/')) {
         if (!PATH_COMPONENT.test(component)) {
-            throw invalid(value, `the repository path component "${component}" must be lowercase letters and digits, separated by '.', '_', '__' or '-'`);
+            throw reference_invalid(value, `the repository path component "${component}" must be lowercase letters and digits, separated by '.', '_', '__' or '-'`);
         }
     }
     if (DOCKER_HUB_ALIASES.has(registry)) {
@@ -81099,7 +82072,7 @@ function parseReference(value, options = {}) {
             repository = `library/${repository}`;
     }
     if (registry.length + 1 + repository.length > MAX_NAME_LENGTH) {
-        throw invalid(value, `the name is longer than ${MAX_NAME_LENGTH} characters`);
+        throw reference_invalid(value, `the name is longer than ${MAX_NAME_LENGTH} characters`);
     }
     return {
         registry,
@@ -81117,10 +82090,6 @@ function formatReference(ref) {
         out += `@${ref.digest}`;
     return out;
 }
-/** `host/repo@digest`: what later jobs should pull. */
-function pinnedReference(ref, digest) {
-    return `${ref.registry}/${ref.repository}@${digest}`;
-}
 /** The host the HTTP API lives on. */
 function apiHost(registry) {
     return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
@@ -81129,6 +82098,29 @@ const isValidTag = (tag) => TAG.test(tag);
 /** The tag or digest to ask the registry for, digest first. */
 function referenceSelector(ref) {
     return ref.digest ?? ref.tag;
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/delete-hint.ts
+// What to do when a registry answers a manifest DELETE with 405 (UNSUPPORTED), which depends on
+// the registry: ghcr.io and Docker Hub never delete through the registry API (their packages
+// and tags are deleted through GitHub and Docker Hub themselves), while a registry of one's own
+// (CNCF distribution) has deletion switched off until an administrator enables it.
+const delete_hint_DOCKER_HUB = new Set(['docker.io', 'registry-1.docker.io', 'index.docker.io']);
+/** The hint of a refused delete on `registry` (`host[:port]`). */
+function deleteRefusedHint(registry) {
+    const host = registry.replace(/:\d+$/, '').toLowerCase();
+    if (host === 'ghcr.io') {
+        return ('ghcr.io never deletes through the registry API: delete the package version through ' +
+            'GitHub, with the REST API (DELETE /orgs/<org>/packages/container/<package>/versions/<id>, ' +
+            'or /user/packages/… for your own; a workflow token needs packages: write and admin ' +
+            "rights on the package) or in the package's settings");
+    }
+    if (delete_hint_DOCKER_HUB.has(host)) {
+        return ('Docker Hub never deletes through the registry API: delete the tag on Docker Hub itself ' +
+            "(the repository's Tags page, or Docker Hub's API with a personal access token that may " +
+            'delete)');
+    }
+    return `deletion is disabled on this registry (${registry}); an administrator must enable it`;
 }
 
 // EXTERNAL MODULE: external "node:tls"
@@ -81764,6 +82756,8 @@ function header(response, name) {
 
 
 
+
+
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 function manifestSelector(ctx, reference) {
     if (isDigest(reference) || isValidTag(reference))
@@ -81860,21 +82854,12 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
         throw new OciError('SIZE_MISMATCH', `${what.operation} ${what.reference}: ${bytes.length} bytes, expected ${expected.size}`);
     }
     const mediaType = bareType(header(answer.response, 'content-type')) ??
-        mediaTypeInside(bytes) ??
+        declaredMediaType(bytes) ??
         expected?.mediaType;
     if (mediaType === undefined) {
         throw new OciError('INVALID_MANIFEST', `${what.operation} ${what.reference}: the registry sent no Content-Type and the manifest names no mediaType`);
     }
     return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
-}
-function mediaTypeInside(bytes) {
-    try {
-        const parsed = JSON.parse(bytes.toString('utf8'));
-        return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-    }
-    catch {
-        return undefined;
-    }
 }
 async function readCapped(body, what) {
     const parts = [];
@@ -81954,7 +82939,7 @@ async function deleteManifest(ctx, descriptor) {
                 reference: what.reference,
                 status: error.status,
                 errors: error.errors,
-                hint: `deletion is disabled on this registry (${ctx.client.registry}); an administrator must enable it`,
+                hint: deleteRefusedHint(ctx.client.registry),
             });
         }
         throw error;
@@ -82593,7 +83578,7 @@ function registryError(what, response, context, extra = {}) {
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/token.ts
 // Bearer tokens from a registry's token service.
 // GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
-// OAuth2 POST (refresh token or password grant): https://distribution.github.io/distribution/spec/auth/oauth/
+// OAuth2 POST (refresh token): https://distribution.github.io/distribution/spec/auth/oauth/
 
 
 
@@ -82602,10 +83587,11 @@ const DEFAULT_EXPIRES_IN_S = 60;
 const CLIENT_ID = 'oci-artifact-action';
 async function fetchToken(transport, req) {
     const credentials = req.credentials;
-    const useOAuth2 = credentials?.kind === 'identity-token' || (credentials?.kind === 'basic' && req.forceOAuth2);
     try {
-        if (useOAuth2) {
-            const posted = await postOAuth2(transport, req);
+        // An identity (refresh) token is exchanged over OAuth2; a password goes as Basic on a GET,
+        // which every token service takes.
+        if (credentials?.kind === 'identity-token') {
+            const posted = await postOAuth2(transport, req, credentials.token);
             if (posted !== 'not-found')
                 return posted;
         }
@@ -82623,18 +83609,10 @@ async function fetchToken(transport, req) {
     }
 }
 /** `POST <realm>` form-encoded; 'not-found' when the service has no OAuth2 endpoint (404). */
-async function postOAuth2(transport, req) {
+async function postOAuth2(transport, req, refreshToken) {
     const form = new URLSearchParams();
-    const credentials = req.credentials;
-    if (credentials?.kind === 'identity-token') {
-        form.set('grant_type', 'refresh_token');
-        form.set('refresh_token', credentials.token);
-    }
-    else if (credentials?.kind === 'basic') {
-        form.set('grant_type', 'password');
-        form.set('username', credentials.username);
-        form.set('password', credentials.password);
-    }
+    form.set('grant_type', 'refresh_token');
+    form.set('refresh_token', refreshToken);
     if (req.service !== undefined)
         form.set('service', req.service);
     form.set('client_id', CLIENT_ID);
@@ -82824,7 +83802,6 @@ class Authorizer {
                     : {}),
                 scopes,
                 ...(sendCredentials ? { credentials } : {}),
-                ...(this.options.forceOAuth2 ? { forceOAuth2: true } : {}),
                 registry: this.registry,
                 ...(signal ? { signal } : {}),
             }),
@@ -82889,10 +83866,122 @@ function isPrivateHost(hostname) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/backoff-gate.ts
+// A registry that answers 429 (too many requests) is slowed down as a whole: one gate per client
+// holds every request to it, new ones and retries alike, until the wait is over. Backing off per
+// request would let the other requests in flight keep hammering a registry that already said
+// stop, and each would wait its own, shorter time.
+
+const backoff_gate_realClock = { now: () => Date.now(), sleep: sleep };
+class BackoffGate {
+    policy;
+    clock;
+    openAt = 0;
+    /** Closings so far: requests let through after the last one carry this number. */
+    closings = 0;
+    /** 429s in a row, each to a request sent after the gate had closed for the one before. */
+    strikes = 0;
+    constructor(policy, clock = backoff_gate_realClock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+    /** Waits while the gate is closed (or until the signal aborts); returns the pass to report back. */
+    async pass(signal) {
+        for (let left = this.left(); left > 0; left = this.left()) {
+            await this.clock.sleep(left, signal);
+        }
+        return this.closings;
+    }
+    /**
+     * A 429 to a request that went through with `pass`. The first such answer since the last
+     * closing closes the gate again, one step longer each time (exponential with jitter, or the
+     * registry's `Retry-After`, never above the cap). An answer to a request that was already on
+     * its way is covered by that closing; only a longer `Retry-After` of its own keeps the gate
+     * closed longer. Returns the wait when this answer closed the gate or kept it closed longer.
+     */
+    refused(pass, retryAfterMs) {
+        const now = this.clock.now();
+        if (pass !== this.closings) {
+            if (retryAfterMs === undefined)
+                return undefined;
+            const wait = backoffDelay(this.policy, 1, retryAfterMs);
+            if (now + wait <= this.openAt)
+                return undefined;
+            this.openAt = now + wait;
+            return wait;
+        }
+        this.strikes++;
+        this.closings++;
+        const wait = backoffDelay(this.policy, this.strikes, retryAfterMs);
+        this.openAt = Math.max(this.openAt, now + wait);
+        return wait;
+    }
+    /** An answer other than 429 to a request sent after the last closing: the next 429 starts over. */
+    accepted(pass) {
+        if (pass === this.closings)
+            this.strikes = 0;
+    }
+    left() {
+        return this.openAt - this.clock.now();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/single-post-support.ts
+// What a registry client has learnt of a registry's single POST (see single-post.ts), kept apart
+// from the upload code so that the client can hold it without importing what uses the client.
+/** What a registry does with a single POST, as far as this client knows. */
+class SinglePostSupport {
+    supported;
+    probe;
+    /**
+     * 'use' or 'skip' when known. 'probe' while unknown: this caller finds out, and must call
+     * `endProbe` when done (after `learn` if the answer told); the other callers wait for it.
+     */
+    async turn(signal) {
+        while (this.probe !== undefined)
+            await settledOrAborted(this.probe.done, signal);
+        if (this.supported !== undefined)
+            return this.supported ? 'use' : 'skip';
+        let end;
+        const done = new Promise((resolve) => (end = resolve));
+        this.probe = { done, end };
+        return 'probe';
+    }
+    learn(supported) {
+        this.supported = supported;
+    }
+    /** The probe is over, whether or not it learnt anything (a failure leaves it unknown). */
+    endProbe() {
+        const probe = this.probe;
+        this.probe = undefined;
+        probe?.end();
+    }
+}
+/** Resolves when `promise` settles, or rejects with the signal's reason when it aborts first. */
+function settledOrAborted(promise, signal) {
+    if (signal === undefined)
+        return promise;
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) {
+            onAbort();
+            return;
+        }
+        signal.addEventListener('abort', onAbort, { once: true });
+        void promise.then(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/http-client.ts
 // Requests to one registry: finds the scheme (HTTPS, or plain HTTP when asked or when a loopback
 // registry does not speak TLS), authenticates, retries what is safe to repeat, follows redirects
 // without leaking credentials, and turns refusals into RegistryErrors.
+
+
+
 
 
 
@@ -82909,6 +83998,10 @@ class RegistryClient {
     transport;
     options;
     authorizer;
+    /** Holds every request to this registry while it asks us to slow down (429). */
+    gate;
+    /** Whether this registry stores a small blob sent whole with the POST opening its upload. */
+    singlePost = new SinglePostSupport();
     base;
     warned = new Set();
     constructor(
@@ -82918,6 +84011,7 @@ class RegistryClient {
         this.transport = transport;
         this.options = options;
         this.authorizer = new Authorizer(registry, options, transport);
+        this.gate = new BackoffGate(transport.policy);
     }
     /** `https://host` or `http://host`, decided by the first ping. */
     baseUrl(signal) {
@@ -82934,7 +84028,9 @@ class RegistryClient {
         let reauthenticated = false;
         for (let attempt = 1;; attempt++) {
             let answer;
+            let pass;
             try {
+                pass = await this.gate.pass(this.transport.signalFor(req.signal));
                 answer = await this.dispatch(req, url, base);
             }
             catch (error) {
@@ -82956,7 +84052,21 @@ class RegistryClient {
                 attempt--;
                 continue;
             }
-            if (req.repeatable && isRetryableStatus(status) && attempt < policy.attempts) {
+            const retry = req.repeatable && isRetryableStatus(status) && attempt < policy.attempts;
+            if (status === 429) {
+                // Whether or not this request is retried here, every request to the registry waits.
+                this.backOff(pass, header(response, 'retry-after'), req);
+                if (retry) {
+                    await response.body.dump();
+                    this.transport.logger.debug(`${describeFailure(req, status)}; retrying when the registry's back-off ends (attempt ${attempt + 1} of ${policy.attempts})`);
+                    continue;
+                }
+            }
+            else if (status < 500) {
+                // Taken (or refused for another reason than load): the next 429 starts the steps over.
+                this.gate.accepted(pass);
+            }
+            if (retry) {
                 await response.body.dump();
                 const retryAfter = parseRetryAfter(header(response, 'retry-after'));
                 await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
@@ -82965,6 +84075,19 @@ class RegistryClient {
             this.reportWarnings(response);
             return answer;
         }
+    }
+    /** A 429: closes the gate for everyone, and tells the user when that made them wait longer. */
+    backOff(pass, retryAfterHeader, req) {
+        const retryAfter = parseRetryAfter(retryAfterHeader);
+        const wait = this.gate.refused(pass, retryAfter);
+        if (wait === undefined)
+            return;
+        const asked = retryAfter === undefined
+            ? ''
+            : retryAfter > wait
+                ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
+                : ' (as its Retry-After asks)';
+        this.transport.logger.info(`${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`);
     }
     /** Reads the error body and throws the RegistryError it describes. */
     async fail(answer, what) {
@@ -83219,51 +84342,85 @@ function nextLink(value) {
 
 
 
+
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
 function referrersTag(subject) {
     return `${digestAlgorithm(subject.digest).slice(0, 32)}-${digestHex(subject.digest).slice(0, 64)}`;
 }
 async function listReferrers(ctx, subject, artifactType) {
     const fromApi = await referrersApi(ctx, subject, artifactType);
-    if (fromApi !== undefined)
+    if (Array.isArray(fromApi))
         return fromApi;
-    ctx.client.transport.logger.info(`${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`);
+    ctx.client.transport.logger.info(`${ctx.location} has no referrers API (${fromApi.noApi}); reading the referrers tag ${referrersTag(subject)} instead`);
     const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
     return filterByType(index?.manifests ?? [], artifactType);
 }
-/** The API's answer, or undefined when the registry has no referrers API. */
+/**
+ * The API's answer, or why the registry has none. Anything but an OCI index means none, at once:
+ * a 404; a redirect, which is not followed (ghcr.io answers 303 to a rate-limited github.com URL
+ * that then answers 429, so following it only spends the retry budget, artifacthub/hub#4785);
+ * a 429; an HTML page. Only a network failure, a 408 or a 5xx is tried again, with the client's
+ * backoff: a registry that has the API may stumble, and the tag schema would then miss its
+ * referrers.
+ */
 async function referrersApi(ctx, subject, artifactType) {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const what = { operation: 'list referrers of', reference: `${ctx.location}@${subject.digest}` };
-    const answer = await ctx.client.send({
-        method: 'GET',
-        url: repoPath(ctx, `referrers/${subject.digest}${query}`),
-        headers: { accept: OCI_INDEX },
-        scopes: [pullScope(ctx.name)],
-        repeatable: true,
-        followRedirects: true,
-        what,
-    });
+    const answer = await askOnce(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
     const type = header(answer.response, 'content-type')?.split(';')[0]?.trim();
-    // Anything but an OCI index (404, an HTML page behind a redirect, …) means no API.
     if (answer.status !== 200 || type !== OCI_INDEX) {
         await answer.response.body.dump();
-        return undefined;
+        return {
+            noApi: `its referrers endpoint answered HTTP ${answer.status}${answer.status === 200 ? ', not an OCI index' : ''}`,
+        };
     }
     let index;
     try {
         index = (await answer.response.body.json());
     }
     catch {
-        return undefined;
+        return { noApi: 'its referrers endpoint answered no JSON' };
     }
     if (!Array.isArray(index.manifests))
-        return undefined;
+        return { noApi: 'its referrers endpoint answered no index' };
     const filtered = (header(answer.response, 'oci-filters-applied') ?? '')
         .split(',')
         .map((f) => f.trim())
         .includes('artifactType');
     return filtered ? index.manifests : filterByType(index.manifests, artifactType);
+}
+/** The referrers endpoint, redirects and 429 not followed or waited out (see referrersApi). */
+async function askOnce(ctx, url, what) {
+    const transport = ctx.client.transport;
+    for (let attempt = 1;; attempt++) {
+        const last = attempt >= transport.policy.attempts;
+        let answer;
+        try {
+            answer = await ctx.client.send({
+                method: 'GET',
+                url,
+                headers: { accept: OCI_INDEX },
+                scopes: [pullScope(ctx.name)],
+                // Not repeatable for the client: it would wait out 429s. Stumbles are retried here.
+                repeatable: false,
+                followRedirects: false,
+                what,
+            });
+        }
+        catch (error) {
+            const passing = error instanceof RegistryError &&
+                error.code === 'NETWORK_ERROR' &&
+                isRetryableNetworkError(error.cause);
+            if (!passing || last)
+                throw error;
+            await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: ${error.message}`);
+            continue;
+        }
+        if (last || answer.status === 429 || !isRetryableStatus(answer.status))
+            return answer;
+        await answer.response.body.dump();
+        await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: HTTP ${answer.status}`);
+    }
 }
 function filterByType(manifests, artifactType) {
     return artifactType === undefined
@@ -83294,21 +84451,10 @@ async function tagSchemaIndex(ctx, subject, scopes) {
     }
 }
 // One update at a time per subject in this process: read-modify-write of the same index.
-const updating = new Map();
+const updates = new KeyedQueue();
 /** Adds a referrer to the subject's tag-schema index (creating it when missing). */
-async function addToTagSchema(ctx, subject, referrer) {
-    const key = `${ctx.location}@${subject.digest}`;
-    const previous = updating.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => updateIndex(ctx, subject, referrer));
-    const settled = run.catch(() => undefined);
-    updating.set(key, settled);
-    try {
-        await run;
-    }
-    finally {
-        if (updating.get(key) === settled)
-            updating.delete(key);
-    }
+function addToTagSchema(ctx, subject, referrer) {
+    return updates.run(`${ctx.location}@${subject.digest}`, () => updateIndex(ctx, subject, referrer));
 }
 /**
  * Read, merge, write, read back: a registry tag has no compare-and-swap, so another writer that
@@ -83363,6 +84509,60 @@ async function writeIndex(ctx, subject, manifests) {
     const bytes = Buffer.from(JSON.stringify(index));
     const descriptor = { mediaType: OCI_INDEX, digest: digestBytes(bytes), size: bytes.length };
     await putManifest(ctx, descriptor, bytes, referrersTag(subject));
+}
+
+;// CONCATENATED MODULE: ./src/oci/remote/body-cap.ts
+// Proxies in front of registries cap request bodies (Cloudflare at 100 MB, nginx at whatever its
+// client_max_body_size says) and answer a bigger monolithic upload with 413. Only a chunked
+// upload gets through them. So a monolithic PUT answered 413 is sent again in chunks, with a
+// notice; the client remembers the size refused, and later blobs at least as large go chunked at
+// once instead of being refused again. A chunk refused with 413 as well gets a hint to set
+// `chunk-size` below the proxy's limit.
+
+/**
+ * Chunks sent after a 413: below common proxy caps, and at least the 5 MiB a part must have
+ * on Amazon ECR.
+ */
+const FALLBACK_CHUNK_SIZE = 8 * 1024 * 1024;
+/** Per registry: the smallest blob a monolithic upload of was refused with 413. */
+const refusedSizes = new WeakMap();
+/** The request body was too large for the registry or a proxy before it. */
+function isBodyTooLarge(error) {
+    return error instanceof RegistryError && error.status === 413;
+}
+/**
+ * The chunk size to upload a blob of `size` bytes with: the one asked for (0: monolithic), or
+ * the fallback's when a blob at most this large was refused whole before.
+ */
+function chunkSizeFor(client, asked, size) {
+    if (asked > 0)
+        return asked;
+    const refused = refusedSizes.get(client);
+    return refused !== undefined && size >= refused ? FALLBACK_CHUNK_SIZE : 0;
+}
+/** Remembers a monolithic upload refused with 413, and says so; returns the chunk size to use. */
+function afterBodyRefused(client, size, reference, logger) {
+    refusedSizes.set(client, Math.min(size, refusedSizes.get(client) ?? Infinity));
+    const message = `${client.registry} refused the upload of ${reference} in one request (HTTP 413: the body ` +
+        `is too large for the registry, or a proxy before it); uploading it in chunks of 8 MiB ` +
+        `instead (set chunk-size to choose their size, or to chunk every upload from the start)`;
+    if (logger.notice)
+        logger.notice(message);
+    else
+        logger.info(message);
+    return FALLBACK_CHUNK_SIZE;
+}
+/** A chunk refused with 413 too: the error says what to set. */
+function chunkTooLarge(error, chunkSize) {
+    return new RegistryError(error.code, {
+        operation: error.operation,
+        reference: error.reference,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        errors: error.errors,
+        hint: `the registry (or a proxy before it) refuses request bodies of ${chunkSize} bytes: set ` +
+            `chunk-size below its limit`,
+        cause: error,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
@@ -83547,12 +84747,85 @@ async function uploadStatus(ctx, session, expected, what, signal) {
     return { session: next, received: bytesHeld(answer, expected) ?? 0 };
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/single-post.ts
+
+
+
+
+/** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
+function fitsSinglePost(ctx, descriptor) {
+    const chunkSize = ctx.options.chunkSize ?? 0;
+    return isSmallBlob(descriptor.size) && (chunkSize <= 0 || descriptor.size <= chunkSize);
+}
+/**
+ * Offers the blob in one POST: 'uploaded' when the registry stored it, the session it opened
+ * instead (the blob must then be PUT there), or undefined when this registry is known not to take
+ * it or refused the request's form (then an ordinary session is opened).
+ */
+async function postWhole(ctx, descriptor, body, what, signal) {
+    const support = ctx.client.singlePost;
+    const transport = ctx.client.transport;
+    const turn = await support.turn(transport.signalFor(signal));
+    if (turn === 'skip')
+        return undefined;
+    try {
+        const answer = await ctx.client.send({
+            method: 'POST',
+            url: repoPath(ctx, `blobs/uploads/?digest=${encodeURIComponent(descriptor.digest)}`),
+            headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': String(descriptor.size),
+            },
+            body,
+            processedBytes: descriptor.size,
+            scopes: [pushScope(ctx.name)],
+            // Content-addressed: sent again, it stores the same blob (or opens another session).
+            repeatable: true,
+            ...(signal ? { signal } : {}),
+            what,
+        });
+        const status = answer.status;
+        if (status === 201) {
+            await answer.response.body.dump();
+            if (turn === 'probe') {
+                transport.logger.debug(`${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`);
+            }
+            support.learn(true);
+            return 'uploaded';
+        }
+        if (status === 202) {
+            await answer.response.body.dump();
+            // Said once: later uploads skip the single POST.
+            transport.logger.debug(`${ctx.client.registry} ignores a blob sent with the POST that opens its upload (HTTP 202): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return { session: sessionFrom(answer.response, answer.url, what) };
+        }
+        if (turn === 'probe' && status >= 400 && status < 500 && ![401, 403, 429].includes(status)) {
+            // A registry that refuses a body (or the digest) on this POST: the usual way then; any
+            // real problem (a wrong digest, an unknown repository) shows again there.
+            await answer.response.body.dump();
+            transport.logger.debug(`${ctx.client.registry} refused a blob sent with the POST that opens its upload (HTTP ${status}): small blobs go up as POST, then PUT`);
+            support.learn(false);
+            return undefined;
+        }
+        return await ctx.client.fail(answer, what);
+    }
+    finally {
+        if (turn === 'probe')
+            support.endProbe();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/upload.ts
-// Blob upload: existence check, optional cross-repository mount, then one upload session —
-// monolithic POST+PUT by default, chunked PATCH when asked. A failed session is abandoned and the
-// whole upload starts over from the source (after another existence check): a session is not
-// safely resumable across registries.
+// Blob upload: existence check (not for small blobs: sending one again costs less than asking),
+// optional cross-repository mount, then one upload session — the whole small blob in the POST
+// that opens it where the registry takes that (single-post.ts), else monolithic POST+PUT, chunked
+// PATCH when asked. A failed session is abandoned and the whole upload starts over from the
+// source (after an existence check): a session is not safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
+
+
+
 
 
 
@@ -83573,20 +84846,26 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
     let mountFrom = options.mountFrom !== undefined && options.mountFrom !== ctx.name
         ? options.mountFrom
         : undefined;
+    // 0: monolithic; a 413 to that switches to chunks (body-cap.ts).
+    let chunkSize = chunkSizeFor(ctx.client, ctx.options.chunkSize ?? 0, descriptor.size);
+    // A small blob goes up without asking first: the registry keeps one copy per digest anyway.
+    // After a failed attempt, though, it may have landed although the answer was lost: ask then.
+    let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
     for (let attempt = 1;; attempt++) {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
-        if (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)]))
+        if (check && (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)])))
             return 'exists';
-        // Starting a session (POST) is safe to repeat, so the client has retried it already: a
-        // failure here is final. Only the transfer itself starts the whole upload over.
-        const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
-        if (started === 'mounted')
-            return 'mounted';
+        check = true;
+        // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
+        // has retried it already: a failure here is final. Only a transfer into a session starts the
+        // whole upload over.
+        const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
+        if (started === 'mounted' || started === 'uploaded')
+            return started;
         if (started.mountRefused)
             mountFrom = undefined;
         const session = started.session;
         try {
-            const chunkSize = ctx.options.chunkSize ?? 0;
             if (chunkSize > 0) {
                 await uploadChunked(ctx, session, descriptor, () => openBody(descriptor, source, options, what), chunkSize, what, options.signal);
             }
@@ -83599,11 +84878,24 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             if (transport.stopped(options.signal))
                 throw error;
             await cancel(ctx, session, what);
+            if (isBodyTooLarge(error)) {
+                if (chunkSize > 0)
+                    throw chunkTooLarge(error, chunkSize);
+                chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
+                continue;
+            }
             if (!isRetryableUploadFailure(error))
                 throw error;
             if (attempt >= transport.policy.attempts)
                 throw finalError(error, what, attempt);
-            await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: ${error.message}`, options.signal);
+            const why = `${what.operation} ${what.reference}: ${error.message}`;
+            if (error instanceof RegistryError && error.status === 429) {
+                // The client's gate holds every request to the registry already, this one's next too.
+                transport.logger.debug(`${why}; starting over when the registry's back-off ends (attempt ${attempt + 1} of ${transport.policy.attempts})`);
+            }
+            else {
+                await transport.pause(attempt, undefined, why, options.signal);
+            }
         }
     }
 }
@@ -83642,6 +84934,19 @@ function finalError(error, what, attempts) {
         });
     }
     return error;
+}
+/**
+ * Opens the upload: a mount when asked, the whole small blob in one POST when the registry may
+ * take that, or else an empty session for the blob to be PUT into.
+ */
+async function openUpload(ctx, descriptor, source, options, what, mountFrom) {
+    if (mountFrom === undefined && fitsSinglePost(ctx, descriptor)) {
+        const body = () => openBody(descriptor, source, options, what);
+        const sent = await postWhole(ctx, descriptor, body, what, options.signal);
+        if (sent !== undefined)
+            return sent;
+    }
+    return startSession(ctx, descriptor, what, mountFrom, options.signal);
 }
 async function startSession(ctx, descriptor, what, mountFrom, signal) {
     let mountRefused = false;
@@ -83717,7 +85022,7 @@ function openBody(descriptor, source, options, what) {
     if (onProgress === undefined)
         return (0,external_node_stream_.pipeline)(source.open(), verifier, ignore);
     onProgress({ descriptor, done: 0, total: descriptor.size });
-    return (0,external_node_stream_.pipeline)(source.open(), verifier, progressTap(descriptor, onProgress), ignore);
+    return (0,external_node_stream_.pipeline)(source.open(), verifier, progress_tap_progressTap(descriptor, onProgress), ignore);
 }
 /** Errors reach the consumer through the last stream of a pipeline. */
 const ignore = () => undefined;
@@ -83858,32 +85163,137 @@ async function openTarget(spec, options = {}) {
     return new RemoteRepository(spec.reference, spec.options);
 }
 
-;// CONCATENATED MODULE: ./src/commands/pack/file-spec.ts
-// One line of the `files` input: `path-or-glob[:media/type]`, or `!pattern` to exclude.
+;// CONCATENATED MODULE: ./src/oci/host-platform.ts
 
-/**
- * Splits off a `:media/type` suffix only when what follows the last ':' is a valid media type,
- * so `C:\build\x` and file names with colons stay paths (ORAS splits the same way).
- */
-function splitMediaType(value) {
-    const colon = value.lastIndexOf(':');
-    if (colon <= 0)
-        return { path: value };
-    const suffix = value.slice(colon + 1);
-    if (!isValidMediaType(suffix))
-        return { path: value };
-    return { path: value.slice(0, colon), mediaType: suffix };
+const OS_NAMES = { win32: 'windows', sunos: 'solaris' };
+const ARCH_NAMES = {
+    x64: 'amd64',
+    ia32: '386',
+    mipsel: 'mipsle',
+    mips64el: 'mips64le',
+};
+function hostPlatform(host = currentHost()) {
+    const os = OS_NAMES[host.platform] ?? host.platform;
+    let architecture = ARCH_NAMES[host.arch] ?? host.arch;
+    // Node says ppc64 for little-endian Linux builds too (the only ones it ships for Linux).
+    if (host.arch === 'ppc64' && host.platform === 'linux')
+        architecture = 'ppc64le';
+    let variant;
+    if (architecture === 'arm64')
+        variant = 'v8';
+    if (architecture === 'arm' && /^\d+$/.test(String(host.armVersion ?? ''))) {
+        variant = `v${String(host.armVersion)}`;
+    }
+    return canonicalPlatform({ os, architecture, ...(variant ? { variant } : {}) });
 }
-/** Parses lines that are already trimmed and free of blanks and `#` comments. */
-function parseFileSpecs(lines) {
-    return lines.map((line) => {
-        if (line.startsWith('!'))
-            return { kind: 'exclude', pattern: line.slice(1).trim(), line };
-        const { path, mediaType } = splitMediaType(line);
-        return mediaType === undefined
-            ? { kind: 'include', pattern: path, line }
-            : { kind: 'include', pattern: path, mediaType, line };
-    });
+function currentHost() {
+    const variables = process.config.variables;
+    return {
+        platform: process.platform,
+        arch: process.arch,
+        ...(variables.arm_version === undefined ? {} : { armVersion: variables.arm_version }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/platform.ts
+
+
+
+
+
+/** `platform`: undefined when empty; `auto` is the runner's own OS and architecture. */
+function readPlatform() {
+    const value = readString('platform');
+    if (value === '')
+        return undefined;
+    if (value.toLowerCase() === 'auto')
+        return hostPlatform();
+    return parsePlatformInput('platform', value, `"auto", or ${PLATFORM_SYNTAX}`);
+}
+/**
+ * `artifact-platform`, checked against the inputs it cannot go with: the platform is written
+ * as the config, so not with `config`; and with image-spec v1.0 the config's media type is the
+ * artifact type, so not with `artifact-type` (ORAS refuses both alike).
+ */
+function readArtifactPlatform() {
+    const value = readString('artifact-platform');
+    if (value === '')
+        return undefined;
+    const platform = parsePlatformInput('artifact-platform', value, PLATFORM_SYNTAX);
+    if (readString('config') !== '') {
+        throw new InputError('artifact-platform', value, 'nothing when "config" is given: the platform is written as the config');
+    }
+    if (readString('image-spec') === 'v1.0' && readString('artifact-type') !== '') {
+        throw new InputError('artifact-type', readString('artifact-type'), 'nothing with "artifact-platform" and image-spec v1.0: there the config media type is the artifact type, and the platform config is an image config');
+    }
+    return platform;
+}
+/** A platform as written in an input (or in a line of one, as `platform=…`). */
+function parsePlatformInput(input, value, expected) {
+    try {
+        return parsePlatform(value);
+    }
+    catch (error) {
+        if (error instanceof OciError) {
+            throw new InputError(input, value, `${expected} (${error.message})`);
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/target-spec.ts
+
+/** `host/repo` for a registry, the path as given for a layout folder: how messages name it. */
+function targetName(spec) {
+    return spec.kind === 'layout'
+        ? spec.path
+        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
+}
+/** The tag or digest the spec names inside its target (a digest before a tag), if any. */
+function targetSelector(spec) {
+    return spec.kind === 'layout' ? spec.selector : referenceSelector(spec.reference);
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/annotation-keys.ts
+
+/** `annotations` as given, once every key is printable ASCII without spaces. */
+function checkAnnotationKeys(annotations) {
+    for (const key of Object.keys(annotations)) {
+        if (!/^[\x21-\x7e]+$/.test(key)) {
+            throw new InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
+        }
+    }
+    return annotations;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
+// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
+const byte_size_UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
+/**
+ * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
+ * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
+ * 1024. A bare k, M or G is refused: which of the two it means is a guess.
+ */
+function parseByteSize(text) {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+    if (!match)
+        return undefined;
+    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
+    if (unit === undefined)
+        return undefined;
+    const bytes = Math.floor(Number(match[1]) * unit);
+    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/layout-lock.ts
@@ -83951,16 +85361,16 @@ function knob(env, name) {
 
 
 
+
 const REFERENCE_EXPECTED = 'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
-function readReference(referenceInput = 'reference', registryInput = 'registry') {
+function readReference(referenceInput = 'reference', registryInput = 'registry', reference = readString(referenceInput)) {
     const registry = readString(registryInput);
-    const reference = readString(referenceInput);
     if (registry !== '' && !isValidRegistry(registry)) {
-        throw new input_error_InputError(registryInput, registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
+        throw new InputError(registryInput, registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
     }
     if (reference === '')
-        throw new input_error_InputError(referenceInput, '', REFERENCE_EXPECTED);
+        throw new InputError(referenceInput, '', REFERENCE_EXPECTED);
     try {
         if (registry === '')
             return parseReference(reference);
@@ -83970,7 +85380,7 @@ function readReference(referenceInput = 'reference', registryInput = 'registry')
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError(referenceInput, reference, `${REFERENCE_EXPECTED} (${error.message})`);
+            throw new InputError(referenceInput, reference, `${REFERENCE_EXPECTED} (${error.message})`);
         }
         throw error;
     }
@@ -83981,11 +85391,31 @@ function readCredentials(usernameInput = 'username', passwordInput = 'password')
     if (username === '' && password === '')
         return undefined;
     if (password === '')
-        throw new input_error_InputError(passwordInput, '', `a password or token, since "${usernameInput}" is set`);
+        throw new InputError(passwordInput, '', `a password or token, since "${usernameInput}" is set`);
     if (username === '') {
-        throw new input_error_InputError(usernameInput, '', `a user name, since "${passwordInput}" is set`);
+        throw new InputError(usernameInput, '', `a user name, since "${passwordInput}" is set`);
     }
     return { kind: 'basic', username, password };
+}
+/**
+ * The container registry of the GitHub the workflow runs on (`GITHUB_SERVER_URL`), as GitHub
+ * documents it: `ghcr.io` for github.com (and when unset, outside a runner), `containers.<host>`
+ * for GitHub Enterprise Server and for GHE.com (`containers.<subdomain>.ghe.com`). Undefined for
+ * a server URL that is not one.
+ */
+function githubContainerRegistry(serverUrl) {
+    if (serverUrl === undefined || serverUrl === '')
+        return 'ghcr.io';
+    let host;
+    try {
+        host = new URL(serverUrl).hostname.toLowerCase();
+    }
+    catch {
+        return undefined;
+    }
+    if (host === '')
+        return undefined;
+    return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
 }
 /** Transport and credential options for the registry named by the inputs. */
 function readRemoteOptions(credentialInputs) {
@@ -83994,6 +85424,8 @@ function readRemoteOptions(credentialInputs) {
     const passwordInput = credentialInputs?.password ?? 'password';
     const credentials = readCredentials(usernameInput, passwordInput);
     const caFile = readString('ca-file');
+    // The workflow's token is good for its own GitHub's registry only: never sent anywhere else.
+    const tokenRegistry = githubContainerRegistry(process.env['GITHUB_SERVER_URL']);
     const options = {
         plainHttp: readBoolean('plain-http', false),
         insecure: readBoolean('insecure', false),
@@ -84004,7 +85436,7 @@ function readRemoteOptions(credentialInputs) {
         fallbackSource: 'the "github-token" input, as GITHUB_ACTOR',
         signal: processCancellation.signal,
         ...readTestKnobs(),
-        fallbackCredentials: (registry) => registry === 'ghcr.io' && githubToken !== ''
+        fallbackCredentials: (registry) => registry.toLowerCase() === tokenRegistry && githubToken !== ''
             ? {
                 kind: 'basic',
                 username: process.env['GITHUB_ACTOR'] || 'github-actions',
@@ -84018,27 +85450,136 @@ function readRemoteOptions(credentialInputs) {
         options.caFile = caFile;
     return options;
 }
-/** `layout` when given, else `registry` + `reference`. */
-function readTargetSpec() {
+const MIN_CHUNK = 1024;
+/** A chunk is held in memory while it is sent: concurrency × chunk-size at most. */
+const MAX_CHUNK = 1024 ** 3;
+/**
+ * `chunk-size`: upload blobs to a registry in chunks of this many bytes; undefined (empty) for
+ * one request per blob. For the commands that upload (push, attach, copy).
+ */
+function readChunkSize() {
+    const value = readString('chunk-size');
+    if (value === '')
+        return undefined;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
+        throw new InputError('chunk-size', value, `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`);
+    }
+    return bytes;
+}
+/** A registry target uploads in chunks when `chunk-size` says so. */
+function withChunkSize(spec) {
+    const chunkSize = readChunkSize();
+    if (spec.kind === 'remote' && chunkSize !== undefined)
+        spec.options.chunkSize = chunkSize;
+    return spec;
+}
+/**
+ * `layout` when given, else `registry` + `reference`. `given` is one reference of several (a
+ * line of `reference`), and `options` the connection they share.
+ */
+function readTargetSpec(given, options) {
     const layout = readString('layout');
     const registry = readString('registry');
     if (layout !== '' && registry !== '') {
         // Quietly preferring one would push to, or pull from, a place the user did not mean.
-        throw new input_error_InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
+        throw new InputError('layout', layout, `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`);
     }
     if (layout !== '')
-        return readLayoutSpec(layout);
+        return readLayoutSpec(layout, given);
     const spec = {
         kind: 'remote',
-        reference: readReference(),
-        options: readRemoteOptions(),
+        reference: readReference('reference', 'registry', given ?? readString('reference')),
+        options: options ?? readRemoteOptions(),
     };
     return spec;
 }
-function readLayoutSpec(path) {
-    const selector = readString('reference');
+function readLayoutSpec(path, given) {
+    const selector = given ?? readString('reference');
     const spec = { kind: 'layout', path, lock: layoutLockOptions() };
     return selector === '' ? spec : { ...spec, selector };
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/metadata-action.ts
+// The formats of docker/metadata-action's outputs, which most workflows compute tags and
+// annotations with, read as this action's `tags` and `annotations`:
+// - `annotations`: `<level>:key=value` per line, the level `manifest` (its default), `index`,
+//   `manifest-descriptor` or `index-descriptor` (DOCKER_METADATA_ANNOTATIONS_LEVELS), or none,
+//   which means the manifest too. A push makes one manifest and nothing else, so the other
+//   levels are refused, naming the line, rather than quietly becoming keys with a prefix.
+// - `tags`: full references (`ghcr.io/owner/app:v1`), one per line. One naming the repository
+//   being pushed gives its tag; any other repository is refused, since this push cannot tag it.
+
+
+
+const TAG_EXPECTED = "1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+const LEVEL = /^(manifest|index|manifest-descriptor|index-descriptor)(\[[^\]]*\])?:(.*)$/;
+/**
+ * Manifest annotations from `key=value` lines, keys optionally prefixed `manifest:`; refuses the
+ * levels a push has no place for.
+ */
+function manifestAnnotations(values) {
+    const annotations = {};
+    for (const [given, value] of Object.entries(values)) {
+        const level = LEVEL.exec(given);
+        const key = level?.[3] ?? given;
+        if (level !== null && (level[1] !== 'manifest' || level[2] !== undefined)) {
+            throw new InputError('annotations', `${given}=${value}`, `manifest annotations, key=value or manifest:key=value (docker/metadata-action's ` +
+                `default level): a push makes one manifest, with no index or descriptors of its own ` +
+                `and no platform, so "${level[1]}${level[2] ?? ''}:" annotations have no place (set ` +
+                `DOCKER_METADATA_ANNOTATIONS_LEVELS to manifest, or leave the line out)`);
+        }
+        if (key === '')
+            throw new InputError('annotations', given, 'key=value per line');
+        if (key in annotations) {
+            throw new InputError('annotations', given, `each key once, but "${key}" repeats`);
+        }
+        annotations[key] = value;
+    }
+    return annotations;
+}
+/**
+ * Tag names from `tags` lines: a tag, or a full reference to the repository `target` names
+ * (docker/metadata-action's `tags` output), whose tag is taken.
+ */
+function tagNames(lines, target) {
+    return lines.map((line) => {
+        // A tag has neither `/` nor `:`; anything with them is a reference.
+        if (!/[/:@]/.test(line)) {
+            if (!isValidTag(line)) {
+                throw new InputError('tags', line, `a tag per line (${TAG_EXPECTED}), or a full reference to the repository pushed (as docker/metadata-action's tags output gives)`);
+            }
+            return line;
+        }
+        if (target.kind === 'layout') {
+            throw new InputError('tags', line, `tag names with "layout" (${TAG_EXPECTED}): a layout folder has no repository for a full reference to name`);
+        }
+        const pushed = formatReference({
+            registry: target.reference.registry,
+            repository: target.reference.repository,
+        });
+        const expected = `tag names, or full references to ${pushed}:<tag> (as docker/metadata-action's tags output gives)`;
+        let reference;
+        try {
+            reference = parseReference(line);
+        }
+        catch (error) {
+            if (!(error instanceof OciError))
+                throw error;
+            throw new InputError('tags', line, `${expected} (${error.message})`);
+        }
+        const named = formatReference({
+            registry: reference.registry,
+            repository: reference.repository,
+        });
+        if (named.toLowerCase() !== pushed.toLowerCase()) {
+            throw new InputError('tags', line, `${expected}; it names ${named}, another repository, which this push cannot tag (push there in a step of its own, or copy the artifact there)`);
+        }
+        if (reference.digest !== undefined || reference.tag === undefined) {
+            throw new InputError('tags', line, `${expected}; it names no tag`);
+        }
+        return reference.tag;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/push.ts
@@ -84055,22 +85596,21 @@ function readLayoutSpec(path) {
 
 
 
+
+
+
+
+
 const MEDIA_TYPE_EXPECTED = 'a media type type/subtype, such as application/vnd.example.report.v1+json';
-const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-/** `host/repo` for a registry, the path as given for a layout folder. */
-function targetName(spec) {
-    return spec.kind === 'layout'
-        ? spec.path
-        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
+const push_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 async function readPushInputs(command) {
-    const target = readTargetSpec();
-    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+    const target = withChunkSize(readTargetSpec());
+    const selector = targetSelector(target);
     const config = readString('config');
     const annotationFile = readString('annotation-file');
     const artifactType = readString('artifact-type');
     if (artifactType !== '' && !isValidMediaType(artifactType)) {
-        throw new input_error_InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
+        throw new InputError('artifact-type', artifactType, MEDIA_TYPE_EXPECTED);
     }
     const files = parseFileSpecs(readLines('files'));
     const annotations = readAnnotations();
@@ -84087,12 +85627,14 @@ async function readPushInputs(command) {
         ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
         includeHiddenFiles: readBoolean('include-hidden-files', false),
         imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+        // Left empty, v1.1 falls back to v1.0 where a registry refuses it as Amazon ECR does.
+        imageSpecChosen: readString('image-spec') !== '',
         annotations,
         reproducible: readBoolean('reproducible', true),
         mtime: readSourceDateEpoch(),
         compressionLevel: readInteger('compression-level', 0, 9, 6),
-        concurrency: readInteger('concurrency', 1, 64, 5),
-        tags: readTags(),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
+        tags: tagNames(readLines('tags'), target),
         tempRoot: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
     };
     if (artifactType !== '')
@@ -84101,6 +85643,9 @@ async function readPushInputs(command) {
         options.config = readConfigSpec(config);
     if (annotationFile !== '')
         options.annotationFile = annotationFile;
+    const platform = readArtifactPlatform();
+    if (platform !== undefined)
+        options.platform = platform;
     return selector === undefined ? { target, options } : { target, options, selector };
 }
 /** The tag a push writes: the reference's tag, `latest` when none is given. */
@@ -84109,12 +85654,12 @@ function readPushTag(inputs) {
     if (selector === undefined)
         return 'latest';
     if (isDigest(selector)) {
-        throw new input_error_InputError('reference', readString('reference'), inputs.target.kind === 'layout'
+        throw new InputError('reference', readString('reference'), inputs.target.kind === 'layout'
             ? 'a tag inside the layout (push computes the digest), or nothing for "latest"'
             : 'repo[:tag] without a digest: push computes the digest');
     }
     if (!isValidTag(selector))
-        throw new input_error_InputError('reference', selector, TAG_EXPECTED);
+        throw new InputError('reference', selector, push_TAG_EXPECTED);
     return selector;
 }
 async function readWorkingDirectory() {
@@ -84122,7 +85667,7 @@ async function readWorkingDirectory() {
     const path = (0,external_node_path_.resolve)(given || process.env['GITHUB_WORKSPACE'] || process.cwd());
     const isFolder = await (0,promises_.stat)(path).then((s) => s.isDirectory(), () => false);
     if (!isFolder) {
-        throw new input_error_InputError('working-directory', given || path, 'an existing folder (default: GITHUB_WORKSPACE, else the current folder)');
+        throw new InputError('working-directory', given || path, 'an existing folder (default: GITHUB_WORKSPACE, else the current folder)');
     }
     return path;
 }
@@ -84130,22 +85675,9 @@ function readConfigSpec(value) {
     const { path, mediaType } = splitMediaType(value);
     return mediaType === undefined ? { path } : { path, mediaType };
 }
+/** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations() {
-    const annotations = readKeyValues('annotations');
-    for (const key of Object.keys(annotations)) {
-        if (!/^[\x21-\x7e]+$/.test(key)) {
-            throw new input_error_InputError('annotations', key, 'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…');
-        }
-    }
-    return annotations;
-}
-function readTags() {
-    const tags = readLines('tags');
-    for (const tag of tags) {
-        if (!isValidTag(tag))
-            throw new input_error_InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
-    }
-    return tags;
+    return checkAnnotationKeys(manifestAnnotations(readKeyValues('annotations')));
 }
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */
 function readSourceDateEpoch() {
@@ -84183,20 +85715,50 @@ function warnAboutLargeOutputs(outputs, instead) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/outputs.ts
+// Step outputs go to an OutputSink: the runner's GITHUB_OUTPUT file by default, a JSON object on
+// stdout for the CLI (src/cli/json-outputs.ts), so the command runners are the same for both.
 
+const runnerOutputs = { set: (name, value) => setOutput(name, value) };
+let outputs_sink = runnerOutputs;
+/** Sends every later output to `next` (the CLI does this before it runs a command). */
+function useOutputSink(next) {
+    outputs_sink = next;
+}
 /** Sets an output to compact JSON (arrays and objects) so later steps can fromJSON() it. */
 function setJsonOutput(name, value) {
-    setOutput(name, JSON.stringify(value));
+    outputs_sink.set(name, JSON.stringify(value));
 }
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+        outputs_sink.set(name, String(value));
+}
+/**
+ * The outputs every command that writes a manifest sets, by the same names, then `more`; returns
+ * the `reference` and `manifest` outputs for the summary and the size warning.
+ */
+function setWrittenOutputs(written, more = {}) {
+    const { name, descriptor } = written;
+    const reference = `${name}@${descriptor.digest}`;
+    const manifest = written.bytes.toString('utf8');
+    setOutputs({
+        digest: descriptor.digest,
+        reference,
+        'media-type': descriptor.mediaType,
+        'artifact-type': written.artifactType,
+        size: descriptor.size,
+        manifest,
+        tags: JSON.stringify(written.tags.map((tag) => `${name}:${tag}`)),
+        ...more,
+    });
+    return { reference, manifest };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/markdown.ts
-// Markdown building blocks shared by the job summaries: escaped cells, inline code, a table of
-// facts under a heading, and list tables that stay under the summary's size limit.
+// Markdown building blocks shared by the job summaries: escaped cells, inline code, a short
+// heading over a list of facts, and list tables that stay under the summary's size limit and
+// within the width of the page (about 1000 pixels on github.com).
 // https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#adding-a-job-summary
+
 
 /**
  * Text shown as typed inside a Markdown table cell (also inside `<code>`): names, titles, media
@@ -84206,16 +85768,42 @@ function setOutputs(outputs) {
 const cell = (text) => markdownText(text);
 /** Inline code inside a table cell: `<code>`, since backticks cannot hold an escaped `|`. */
 const code = (text) => `<code>${cell(text)}</code>`;
-/** `### title`, then a two-column table of facts (names and values are Markdown already). */
+/**
+ * Inline code that may wrap after each `/` or `=` (`<wbr>`): a long title, media type or
+ * annotation in a table column wraps at a place that reads well (`application/` `spdx+json`)
+ * instead of pushing the table wider than the page.
+ */
+const wrappingCode = (text) => `<code>${cell(text).replace(/([/=])(?=.)/g, '$1<wbr>')}</code>`;
+/** A size in a table column, kept on one line (`1.5 KiB`). */
+const sizeCell = (bytes) => formatBytes(bytes).replace(' ', '&nbsp;');
+/** `sha256:0123456789ab…`: a digest in a table column; the full one is where it is copied from. */
+const shortDigestCode = (digest) => {
+    const colon = digest.indexOf(':');
+    return digest.length > colon + 13 ? code(`${digest.slice(0, colon + 13)}…`) : code(digest);
+};
+/**
+ * How a heading names a repository or layout folder: its last path segment, with the tag or a
+ * short digest (`app:v1`, `app@sha256:0123456789ab…`). The full name is in the facts below.
+ */
+function headingName(name, selector) {
+    const last = name
+        .replace(/[/\\]+$/, '')
+        .split(/[/\\]/)
+        .pop() || name;
+    if (selector === undefined)
+        return last;
+    if (!selector.includes(':'))
+        return `${last}:${selector}`;
+    const colon = selector.indexOf(':');
+    return `${last}@${selector.length > colon + 13 ? `${selector.slice(0, colon + 13)}…` : selector}`;
+}
+/**
+ * `### title`, then the facts as a list of `**name:** value` lines: a definition list, which
+ * needs no header row (a two-column table would need an empty one), and whose long values wrap
+ * at the page's width.
+ */
 function factsMarkdown(title, facts) {
-    return [
-        `### ${title}`,
-        '',
-        '| | |',
-        '| --- | --- |',
-        ...facts.map(([name, value]) => `| ${name} | ${value} |`),
-        '',
-    ];
+    return [`### ${title}`, '', ...facts.map(([name, value]) => `- **${name}:** ${value}`), ''];
 }
 /**
  * Rows beyond this are left out of a list table: a step's summary may hold 1 MiB, and thousands
@@ -84239,10 +85827,20 @@ function tableMarkdown(headers, rows, options = {}) {
     }
     return [...lines, ''];
 }
+/**
+ * A fenced code block of lines to copy whole (full references, digests). Only for text that is
+ * checked already (digests, reference names), never for text from an artifact: a line of
+ * backticks would end the block.
+ */
+function copyBlock(lines, language = '') {
+    if (lines.length === 0)
+        return [];
+    return [`\`\`\`${language}`, ...lines, '```', ''];
+}
 
 ;// CONCATENATED MODULE: ./src/action/summary/push.ts
-// The job summary of a push or attach: what was pushed where, the files, and a step that pulls
-// this exact digest in a later job.
+// The job summary of a push or attach: what was pushed where, the files, and (for a registry) a
+// step that pulls this exact digest in a later job.
 
 
 
@@ -84292,23 +85890,37 @@ function pushSummaryMarkdown(summary) {
             : `${summary.files.length} (${formatBytes(total)})`,
     ]);
     return [
-        ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+        ...factsMarkdown(heading(summary), facts),
         ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
-            code(file.title),
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(file.digest.slice(0, 19)),
+            wrappingCode(file.title),
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
+        ...pullStepMarkdown(summary),
+    ].join('\n');
+}
+/** `Pushed app:v1`, or `Attached to app@sha256:0123456789ab…` (its subject). */
+function heading(summary) {
+    if (summary.subject === undefined) {
+        return `${summary.verb} ${code(headingName(summary.name, summary.tag))}`;
+    }
+    const at = summary.subject.lastIndexOf('@');
+    return `${summary.verb} to ${code(headingName(summary.name, summary.subject.slice(at + 1)))}`;
+}
+function pullStepMarkdown(summary) {
+    if (summary.pullWith === undefined)
+        return [];
+    return [
         'Pull this exact artifact in a later job:',
         '',
-        '```yaml',
-        `- uses: ${yamlValue(summary.uses)}`,
-        '  with:',
-        '    command: pull',
-        ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
-        '```',
-        '',
-    ].join('\n');
+        ...copyBlock([
+            `- uses: ${yamlValue(summary.uses)}`,
+            '  with:',
+            '    command: pull',
+            ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
+        ], 'yaml'),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/write.ts
@@ -84343,44 +85955,27 @@ async function writeSummary(markdown) {
 async function reportPush(spec, result, verb, subject) {
     const name = targetName(spec);
     const digest = result.descriptor.digest;
-    const reference = `${name}@${digest}`;
     const artifactType = artifactTypeOf(result.manifest);
     // Compact JSON, so later steps can fromJSON() it.
     const files = JSON.stringify(result.files);
-    // The exact bytes whose digest is `digest`.
-    const manifest = result.bytes.toString('utf8');
-    setOutputs({
-        digest,
-        reference,
-        'media-type': result.descriptor.mediaType,
-        'artifact-type': artifactType,
-        size: result.descriptor.size,
-        manifest,
-        tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
-        files,
-    });
+    const { reference, manifest } = setWrittenOutputs({ name, descriptor: result.descriptor, bytes: result.bytes, artifactType, tags: result.tags }, { files });
     warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
     await writeSummary(pushSummaryMarkdown({
         verb,
-        target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+        name,
+        ...(result.tags[0] === undefined ? {} : { tag: result.tags[0] }),
         reference,
         digest,
         artifactType,
         tags: result.tags,
         files: result.files,
         ...(subject === undefined ? {} : { subject }),
-        pullWith: pullInputs(spec, digest),
+        ...(spec.kind === 'layout' ? {} : { pullWith: pullInputs(spec, digest) }),
         uses: actionUses(),
     }));
 }
-/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
+/** The inputs a pull step needs to read back exactly this digest from the registry. */
 function pullInputs(spec, digest) {
-    if (spec.kind === 'layout') {
-        return [
-            ['layout', spec.path],
-            ['reference', digest],
-        ];
-    }
     const inputs = [
         ['registry', spec.reference.registry],
         ['reference', `${spec.reference.repository}@${digest}`],
@@ -84419,7 +86014,7 @@ async function asInputError(body) {
     }
     catch (error) {
         if (error instanceof SpecError) {
-            throw new input_error_InputError(error.input, error.given, error.expected);
+            throw new InputError(error.input, error.given, error.expected);
         }
         throw error;
     }
@@ -84433,18 +86028,25 @@ async function asInputError(body) {
 
 
 
+
 /** Reads the inputs of `command: attach`, runs it, and writes its outputs and job summary. */
 async function runAttach() {
     const { target: spec, options, selector } = await readPushInputs('attach');
     const { artifactType } = options;
     if (artifactType === undefined) {
-        throw new input_error_InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
+        throw new InputError('artifact-type', '', 'the type of what is attached, such as application/spdx+json or application/vnd.dev.sigstore.bundle.v0.3+json (attach requires it)');
     }
     if (options.imageSpec !== 'v1.1') {
-        throw new input_error_InputError('image-spec', options.imageSpec, 'v1.1: only it has the subject field attach needs');
+        throw new InputError('image-spec', options.imageSpec, 'v1.1: only it has the subject field attach needs');
     }
+    const subjectPlatform = readPlatform();
     const target = await openTarget(spec, { create: false });
-    const result = await asInputError(() => attachArtifact(target, { ...options, artifactType, subjectReference: selector ?? 'latest' }, actionLog));
+    const result = await asInputError(() => attachArtifact(target, {
+        ...options,
+        artifactType,
+        subjectReference: selector ?? 'latest',
+        ...(subjectPlatform === undefined ? {} : { subjectPlatform }),
+    }, actionLog));
     if (result.kind === 'nothing-found')
         return;
     await reportPush(spec, result, 'Attached', `${options.name}@${result.subject.digest}`);
@@ -84457,7 +86059,8 @@ async function runAttach() {
 // The shape follows oras-go's Copy/ExtendedCopy: https://github.com/oras-project/oras-go/blob/v2.6.0/copy.go
 
 
-const DEFAULT_CONCURRENCY = 5;
+
+
 /** Copies `root` and everything it reaches from `source` to `destination`. */
 async function copyGraph(source, destination, root, options = {}) {
     const copier = new GraphCopier(source, destination, options);
@@ -84475,7 +86078,7 @@ class GraphCopier {
     source;
     destination;
     options;
-    limit;
+    slots;
     /** One copy per digest, started once, awaited by every parent that needs it. */
     started = new Map();
     abort = new AbortController();
@@ -84489,7 +86092,7 @@ class GraphCopier {
         this.destination = destination;
         this.options = options;
         const n = options.concurrency ?? 0;
-        this.limit = new Limiter(n > 0 ? n : DEFAULT_CONCURRENCY);
+        this.slots = new TransferSlots(n > 0 ? n : DEFAULT_CONCURRENCY);
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.abort.signal])
             : this.abort.signal;
@@ -84501,7 +86104,7 @@ class GraphCopier {
             return running;
         const task = (isManifestDescriptor(descriptor)
             ? this.copyManifest(descriptor, isRoot)
-            : this.limit.run(() => this.copyBlob(descriptor))).catch((error) => {
+            : this.slots.run(descriptor.size, () => this.copyBlob(descriptor))).catch((error) => {
             // The first failure stops the transfers still running.
             this.firstError ??= error;
             this.abort.abort(error);
@@ -84582,32 +86185,6 @@ async function allOrFirstError(promises) {
     if (failed)
         throw failed.reason;
 }
-/** Runs at most `max` tasks at once, in the order they were queued. */
-class Limiter {
-    max;
-    active = 0;
-    waiting = [];
-    constructor(max) {
-        this.max = max;
-    }
-    async run(task) {
-        // A finishing task hands its slot straight to the next in line, so `active` never exceeds max.
-        if (this.active < this.max)
-            this.active++;
-        else
-            await new Promise((go) => this.waiting.push(go));
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.active--;
-        }
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/commands/registry/tag-listing.ts
 // A repository's tags, telling "no tags" from "no such repository" where the registry allows it.
@@ -84675,9 +86252,14 @@ includeDigestTags, log) {
 
 
 
-async function resolve_resolveManifest(store, selector, log) {
+
+async function resolve_resolveManifest(store, selector, log, 
+/** The manifest for this platform when the reference is an index. */
+platform) {
     return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
-        const descriptor = await resolveSelected(store, selector);
+        const root = await resolveSelected(store, selector);
+        const what = selectedName(store.name, selector);
+        const descriptor = await pickPlatform(store.target, root, platform, what, log);
         log.info(`Digest:     ${descriptor.digest}`);
         log.info(`Media type: ${logText(descriptor.mediaType)}`);
         log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);
@@ -84740,6 +86322,7 @@ function selectedName(name, selector) {
 
 
 
+
 const copy_VERB = {
     uploaded: 'Copied ',
     exists: 'Exists ',
@@ -84755,7 +86338,8 @@ async function copyArtifact(source, openDestination, options, log) {
         ? options.destinationName
         : `${options.destinationName}:${options.tag}`;
     return log.group(`Copy ${from} to ${to}`, async () => {
-        const root = await resolveSelected(source, options.selector);
+        const named = await resolveSelected(source, options.selector);
+        const root = await pickPlatform(source.target, named, options.platform, from, log);
         log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
         const destination = await openDestination();
         const result = await copyGraph(source.target, destination, root, {
@@ -84819,15 +86403,9 @@ class RemoteRegistry {
 
 
 
-/** `host/repo` for a registry, the path as given for a layout folder. */
-function nameOf(spec) {
-    return spec.kind === 'layout'
-        ? spec.path
-        : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
 async function openNamedTarget(spec, log, options = {}) {
     const target = await openTarget(spec, options);
-    const name = nameOf(spec);
+    const name = targetName(spec);
     return spec.kind === 'remote'
         ? { target, name, inCatalog: catalogLookup(spec, log) }
         : { target, name };
@@ -84867,53 +86445,49 @@ function catalogLookup(spec, log) {
 
 
 
+
+
 const registry_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-function selectorOf(spec) {
-    return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
-}
 /**
  * `registry` + `reference` (or `layout` + `reference`) naming one manifest. Without a tag or
  * digest, `latest` unless the command needs one spelled out (delete).
  */
 function readSelectedTarget(options = {}) {
     const target = readTargetSpec();
-    const given = selectorOf(target);
+    const given = targetSelector(target);
     if (given === undefined && options.requireSelector !== undefined) {
-        throw new input_error_InputError('reference', readString('reference'), options.requireSelector);
+        throw new InputError('reference', readString('reference'), options.requireSelector);
     }
-    return { target, selector: given ?? 'latest', name: nameOf(target) };
+    return { target, selector: given ?? 'latest', name: targetName(target) };
 }
 /** `registry` alone, for repo-ls. */
 function readRegistry() {
-    if (readString('layout') !== '') {
-        throw new input_error_InputError('layout', readString('layout'), 'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have');
-    }
+    refuseGiven('layout', 'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have');
     const registry = readString('registry');
     if (registry === '' || !isValidRegistry(registry)) {
-        throw new input_error_InputError('registry', registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
+        throw new InputError('registry', registry, 'a registry host[:port], such as ghcr.io or localhost:5000');
     }
     return { registry, options: readRemoteOptions() };
 }
 /** A repository (or layout folder) without a tag or digest, for repo-tags. */
 function readRepository() {
     const target = readTargetSpec();
-    if (selectorOf(target) !== undefined) {
-        throw new input_error_InputError('reference', readString('reference'), target.kind === 'layout'
+    if (targetSelector(target) !== undefined) {
+        throw new InputError('reference', readString('reference'), target.kind === 'layout'
             ? 'nothing with "layout": repo-tags lists every tag of the folder'
             : 'a repository without tag or digest, such as org/app');
     }
     return target;
 }
-/** `tags`: one tag per line, at least one. */
-function readTagList() {
-    const tags = readLines('tags');
-    if (tags.length === 0)
-        throw new input_error_InputError('tags', '', `one or more tags, one per line (${registry_TAG_EXPECTED})`);
-    for (const tag of tags) {
-        if (!isValidTag(tag))
-            throw new input_error_InputError('tags', tag, registry_TAG_EXPECTED);
-    }
-    return tags;
+/**
+ * `tags`: one per line, at least one; a tag, or a full reference to the target's repository
+ * (docker/metadata-action's format).
+ */
+function readTagList(target) {
+    const lines = readLines('tags');
+    if (lines.length === 0)
+        throw new InputError('tags', '', `one or more tags, one per line (${registry_TAG_EXPECTED})`);
+    return tagNames(lines, target);
 }
 /** `artifact-type` as a filter; undefined when empty. */
 function readArtifactTypeFilter() {
@@ -84921,25 +86495,25 @@ function readArtifactTypeFilter() {
     if (value === '')
         return undefined;
     if (!isValidMediaType(value)) {
-        throw new input_error_InputError('artifact-type', value, 'a media type type/subtype, such as application/spdx+json');
+        throw new InputError('artifact-type', value, 'a media type type/subtype, such as application/spdx+json');
     }
     return value;
 }
 const SOURCE_EXPECTED = 'a full reference host/repo[:tag][@digest], or with "source-layout" a tag or digest in that folder';
 function readCopyInputs() {
     const source = readCopySource();
-    const destination = readTargetSpec();
-    const destinationSelector = selectorOf(destination);
+    const destination = withChunkSize(readTargetSpec());
+    const destinationSelector = targetSelector(destination);
     if (destinationSelector !== undefined && isDigest(destinationSelector)) {
-        throw new input_error_InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
+        throw new InputError('reference', readString('reference'), 'a destination without a digest, such as repo or repo:tag: the copy keeps the source digest');
     }
     const tag = destinationSelector ?? (isDigest(source.selector) ? undefined : source.selector);
     const inputs = {
         source,
         destination,
-        destinationName: nameOf(destination),
+        destinationName: targetName(destination),
         recursive: readBoolean('recursive', false),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
     if (tag !== undefined)
         inputs.tag = tag;
@@ -84971,20 +86545,20 @@ function readCopySource() {
     const source = readString('source');
     if (layout !== '') {
         if (source !== '' && !isDigest(source) && !isValidTag(source)) {
-            throw new input_error_InputError('source', source, 'a tag or digest inside "source-layout"');
+            throw new InputError('source', source, 'a tag or digest inside "source-layout"');
         }
         const target = { kind: 'layout', path: layout };
         return { target, selector: source || 'latest', name: layout };
     }
     if (source === '')
-        throw new input_error_InputError('source', '', SOURCE_EXPECTED);
+        throw new InputError('source', '', SOURCE_EXPECTED);
     let reference;
     try {
         reference = parseReference(source);
     }
     catch (error) {
         if (error instanceof OciError) {
-            throw new input_error_InputError('source', source, `${SOURCE_EXPECTED} (${error.message})`);
+            throw new InputError('source', source, `${SOURCE_EXPECTED} (${error.message})`);
         }
         throw error;
     }
@@ -84995,14 +86569,12 @@ function readCopySource() {
     };
     return {
         target,
-        selector: reference.digest ?? reference.tag ?? 'latest',
-        name: nameOf(target),
+        selector: referenceSelector(reference) ?? 'latest',
+        name: targetName(target),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/registry.ts
-// Job summaries of the registry commands: a heading with a table of facts, and a list table where
-// the command has one (tags, repositories, referrers).
 
 
 
@@ -85011,15 +86583,27 @@ const more = (leftOut) => `… and ${leftOut} more (see the step output)`;
 function namesMarkdown(heading, names) {
     return tableMarkdown([heading], names.map((name) => [code(name)]), { more });
 }
-function referrersMarkdown(referrers) {
-    return tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
-        code(r.artifactType || '(none)'),
-        code(r.digest),
-        formatBytes(r.size),
+/**
+ * The referrers of `name`: a table with short digests, then their full references in a block to
+ * copy from (the `referrers` output holds them all).
+ */
+function referrersMarkdown(name, referrers) {
+    const table = tableMarkdown(['Artifact type', 'Digest', 'Size', 'Annotations'], referrers.map((r) => [
+        wrappingCode(r.artifactType || '(none)'),
+        shortDigestCode(r.digest),
+        sizeCell(r.size),
         Object.entries(r.annotations)
-            .map(([key, value]) => code(`${key}=${value}`))
+            .map(([key, value]) => wrappingCode(`${key}=${value}`))
             .join('<br>'),
     ]), { more });
+    if (table.length === 0)
+        return [];
+    const references = referrers
+        .slice(0, MAX_TABLE_ROWS)
+        .map((r) => r.digest)
+        .filter(isDigest)
+        .map((digest) => `${name}@${digest}`);
+    return [...table, 'Full references:', '', ...copyBlock(references)];
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/copy.ts
@@ -85036,9 +86620,11 @@ function referrersMarkdown(referrers) {
 
 
 
+
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 async function runCopy() {
     const inputs = readCopyInputs();
+    const platform = readPlatform();
     const { destination } = inputs;
     // A layout folder this copy creates is removed again if the copy fails.
     const createdLayout = destination.kind === 'layout' && !(await (0,promises_.stat)(destination.path).catch(() => undefined))
@@ -85053,6 +86639,7 @@ async function runCopy() {
             destinationName: inputs.destinationName,
             ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
             ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+            ...(platform === undefined ? {} : { platform }),
         }, actionLog);
     }
     catch (error) {
@@ -85068,8 +86655,10 @@ async function runCopy() {
 }
 function copySummary(inputs, result, reference) {
     const { uploaded, exists, mounted } = result.blobs;
+    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
     const facts = [
         ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+        ['To', code(target)],
         ['Reference', code(reference)],
         ['Digest', code(result.root.digest)],
         ['Media type', code(result.root.mediaType)],
@@ -85081,8 +86670,8 @@ function copySummary(inputs, result, reference) {
     ];
     if (inputs.recursive)
         facts.push(['Referrers', 'copied (recursive)']);
-    const target = inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-    return factsMarkdown(`Copied to ${code(target)}`, facts);
+    const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+    return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/delete.ts
@@ -85117,7 +86706,8 @@ async function runDelete() {
     const store = await openNamedTarget(target, actionLog);
     const descriptor = await delete_deleteManifest(store, selector, actionLog);
     setOutputs({ digest: descriptor.digest });
-    await writeSummary(factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Deleted ${code(headingName(name, selector))}`, [
+        ['Reference', code(selectedName(name, selector))],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
     ]));
@@ -85128,11 +86718,16 @@ async function runDelete() {
 
 
 
+
 async function discoverReferrers(store, selector, 
 /** Only referrers of this artifact type; all when undefined. */
-artifactType, log) {
-    return log.group(`Discover referrers of ${selectedName(store.name, selector)}`, async () => {
-        const subject = await resolveSelected(store, selector);
+artifactType, log, 
+/** The subject is this platform's manifest when the reference is an index. */
+platform) {
+    const what = selectedName(store.name, selector);
+    return log.group(`Discover referrers of ${what}`, async () => {
+        const root = await resolveSelected(store, selector);
+        const subject = await pickPlatform(store.target, root, platform, what, log);
         log.info(`Subject ${subject.digest}`);
         const found = await store.target.referrers(subject, artifactType);
         // The listing is an index the registry (or anyone who could push the tag-schema index)
@@ -85174,8 +86769,9 @@ function toReferrer(d) {
 async function runDiscover() {
     const { target, selector, name } = readSelectedTarget();
     const artifactType = readArtifactTypeFilter();
+    const platform = readPlatform();
     const store = await openNamedTarget(target, actionLog);
-    const result = await discoverReferrers(store, selector, artifactType, actionLog);
+    const result = await discoverReferrers(store, selector, artifactType, actionLog, platform);
     setJsonOutput('referrers', result.referrers);
     const facts = [
         ['Subject', code(`${name}@${result.subject.digest}`)],
@@ -85184,8 +86780,497 @@ async function runDiscover() {
     if (artifactType !== undefined)
         facts.push(['Artifact type filter', code(artifactType)]);
     await writeSummary([
-        ...factsMarkdown(`Referrers of ${code(selectedName(name, selector))}`, facts),
-        ...referrersMarkdown(result.referrers),
+        ...factsMarkdown(`Referrers of ${code(headingName(name, selector))}`, facts),
+        ...referrersMarkdown(name, result.referrers),
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/errors.ts
+// Why `index` refused to write an index. Transport and content failures stay OciErrors.
+
+class IndexError extends CodedError {
+    name = 'IndexError';
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/edit.ts
+
+
+
+/** Entries of a new index; two lines with the same manifest or platform are refused. */
+function newEntries(entries) {
+    refuseDuplicates(entries);
+    return entries.map(jsonOf);
+}
+/**
+ * Applies removals, then additions, to the entries of an index. With `strict`, a removal that
+ * matches nothing is an error; a repeat after a concurrent write is lenient, since another
+ * writer may have removed the same entry.
+ */
+function applyEdit(existing, removals, additions, strict) {
+    refuseDuplicates(additions);
+    const removed = removals.map((removal) => ({
+        written: removal.written,
+        digests: [],
+    }));
+    const kept = existing.filter((entry) => {
+        const index = removals.findIndex((removal) => removes(removal, entry));
+        if (index < 0)
+            return true;
+        removed[index]?.digests.push(entry.descriptor.digest);
+        return false;
+    });
+    if (strict) {
+        const idle = removed.find((r) => r.digests.length === 0);
+        if (idle) {
+            throw new IndexError('NOTHING_REMOVED', `"remove" line ${JSON.stringify(idle.written)} matches no entry of the index; nothing was written`);
+        }
+    }
+    const replaced = additions.map((a) => ({ written: a.written, digests: [] }));
+    const placed = new Set();
+    const manifests = [];
+    for (const entry of kept) {
+        const index = additions.findIndex((addition) => takesThePlaceOf(addition, entry));
+        if (index < 0) {
+            manifests.push(entry.raw);
+            continue;
+        }
+        replaced[index]?.digests.push(entry.descriptor.digest);
+        // Several listed entries for one platform leave one: the addition, where the first was.
+        if (!placed.has(index))
+            manifests.push(jsonOf(additions[index]));
+        placed.add(index);
+    }
+    const appended = additions.filter((_, index) => !placed.has(index));
+    manifests.push(...appended.map(jsonOf));
+    return {
+        manifests,
+        removed,
+        replaced: replaced.filter((r) => r.digests.length > 0),
+        appended: appended.map((a) => a.written),
+    };
+}
+function removes(removal, entry) {
+    return removal.kind === 'digest'
+        ? entry.descriptor.digest === removal.digest
+        : entry.platform !== undefined && samePlatform(entry.platform, removal.platform);
+}
+function takesThePlaceOf(addition, entry) {
+    if (addition.descriptor.digest === entry.descriptor.digest)
+        return true;
+    return (addition.platform !== undefined &&
+        entry.platform !== undefined &&
+        samePlatform(addition.platform, entry.platform));
+}
+function refuseDuplicates(entries) {
+    entries.forEach((entry, i) => {
+        for (const earlier of entries.slice(0, i)) {
+            if (earlier.descriptor.digest === entry.descriptor.digest) {
+                throw new IndexError('DUPLICATE_ENTRY', `${JSON.stringify(earlier.written)} and ${JSON.stringify(entry.written)} are the same manifest (${entry.descriptor.digest}); list it once`);
+            }
+            if (earlier.platform && entry.platform && samePlatform(earlier.platform, entry.platform)) {
+                throw new IndexError('DUPLICATE_ENTRY', `${JSON.stringify(earlier.written)} and ${JSON.stringify(entry.written)} are both ${formatPlatform(entry.platform)}; an index lists one manifest per platform, or "platform" could not tell them apart`);
+            }
+        }
+    });
+}
+const jsonOf = (entry) => entryJson({
+    descriptor: entry.descriptor,
+    ...(entry.platform ? { platform: entry.platform } : {}),
+});
+
+;// CONCATENATED MODULE: ./src/commands/image-index/read-entry.ts
+
+
+
+
+
+
+
+
+
+/** The store and the tag or digest a source names. */
+async function locate(source, ctx) {
+    if (source.kind === 'here')
+        return { store: ctx.here, selector: source.selector };
+    const { reference } = source;
+    const selector = referenceSelector(reference);
+    if (selector === undefined)
+        throw new Error(`${formatReference(reference)}: no tag or digest`);
+    return { store: await ctx.open(reference), selector, mountFrom: reference.repository };
+}
+/** The digest a source names now (a digest is taken as it is). */
+async function digestOf(source, ctx) {
+    const { store, selector } = await locate(source, ctx);
+    return resolveSelected(store, selector);
+}
+async function readEntry(spec, ctx) {
+    const { log } = ctx;
+    const { store, selector, mountFrom } = await locate(spec.source, ctx);
+    const what = selectedName(store.name, selector);
+    const descriptor = await resolveSelected(store, selector);
+    if (!isManifestType(descriptor.mediaType)) {
+        throw new IndexError('NOT_A_MANIFEST', `${what} is ${quoted(descriptor.mediaType)}, not a manifest or index that an index can list`);
+    }
+    const { bytes } = await store.target.fetchManifest(descriptor);
+    if (mountFrom !== undefined)
+        await copyIn(store, descriptor, mountFrom, ctx);
+    let platform = spec.platform;
+    let from = 'given';
+    if (platform === undefined && !isIndexType(descriptor.mediaType)) {
+        platform = await manifestPlatform(store.target, bytes, what);
+        from = 'from its config';
+    }
+    log.info(`Entry ${shortDigest(descriptor.digest)} ` +
+        (platform ? `${formatPlatform(platform)} (${from})` : 'without a platform') +
+        ` ← ${spec.written}`);
+    if (platform === undefined) {
+        log.warning(`${JSON.stringify(spec.written)} names no platform (none on its line, none in its config): "platform" never picks it. ` +
+            'Give it platform=os/arch on its line, or push it with artifact-platform.');
+    }
+    return {
+        written: spec.written,
+        descriptor: {
+            mediaType: descriptor.mediaType,
+            digest: descriptor.digest,
+            size: descriptor.size,
+        },
+        ...(platform ? { platform } : {}),
+    };
+}
+/** Copies a manifest of another repository (and what it reaches) into the index's one. */
+async function copyIn(store, descriptor, mountFrom, ctx) {
+    const result = await copyGraph(store.target, ctx.here.target, descriptor, {
+        concurrency: ctx.concurrency,
+        mountFrom,
+    });
+    const { uploaded, mounted, exists } = result.blobs;
+    ctx.log.info(`Copied ${store.name}@${descriptor.digest} into ${ctx.here.name}: ` +
+        `${mounted} blob(s) mounted, ${uploaded} uploaded, ${exists} already there`);
+}
+
+;// CONCATENATED MODULE: ./src/commands/image-index/write-index.ts
+
+
+
+
+
+
+
+
+
+
+/** How many times an update is applied again after another writer replaced the tag. */
+const UPDATE_ATTEMPTS = 4;
+async function createIndex(ctx, specs, options) {
+    const { here, log } = ctx;
+    return done(ctx, await log.group(`Create index ${selectedName(here.name, options.selector)}`, async () => {
+        const entries = [];
+        for (const spec of specs)
+            entries.push(await readEntry(spec, ctx));
+        const built = buildImageIndex({
+            manifests: newEntries(entries),
+            ...(options.artifactType ? { artifactType: options.artifactType } : {}),
+            annotations: options.annotations,
+        });
+        await push(ctx, built, options.selector, options);
+        return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
+    }));
+}
+async function write_index_updateIndex(ctx, additions, removalSpecs, options) {
+    const { here, log } = ctx;
+    const where = selectedName(here.name, options.selector);
+    return done(ctx, await log.group(`Update index ${where}`, async () => {
+        const removals = [];
+        for (const spec of removalSpecs)
+            removals.push(await removalOf(spec, ctx));
+        const added = [];
+        for (const spec of additions)
+            added.push(await readEntry(spec, ctx));
+        const byTag = !isDigest(options.selector);
+        let current = await resolveSelected(here, options.selector);
+        for (let attempt = 1;; attempt++) {
+            const built = await edited(ctx, current, where, removals, added, options, attempt === 1);
+            await push(ctx, built, byTag ? options.selector : undefined, options);
+            if (!byTag)
+                return { ...built, tags: await tagMore(ctx, built, [], options) };
+            // Read back: did another writer replace the tag between our read and our write?
+            const now = await here.target.resolve(options.selector);
+            if (now.digest === built.descriptor.digest) {
+                return { ...built, tags: await tagMore(ctx, built, [options.selector], options) };
+            }
+            if (attempt >= UPDATE_ATTEMPTS) {
+                throw new IndexError('CONCURRENT_UPDATE', `${where} was replaced by another writer ${attempt} times while this update wrote it (it is now ${now.digest}); ` +
+                    'update one index from one job at a time, or create it in one fan-in job');
+            }
+            log.warning(`${where} was replaced by another writer meanwhile (now ${shortDigest(now.digest)}); applying this update again on top of it`);
+            current = now;
+        }
+    }));
+}
+/** The index `current` with the edit applied, built. */
+async function edited(ctx, current, where, removals, added, options, strict) {
+    if (!isIndexType(current.mediaType)) {
+        throw new IndexError('NOT_AN_INDEX', `${where} is ${quoted(current.mediaType)}, not an index: "add" and "remove" edit an existing index; list the manifests in "manifests" to create one`);
+    }
+    const { bytes } = await ctx.here.target.fetchManifest(current);
+    const { entries, raw } = parseImageIndex(bytes, where);
+    const result = applyEdit(entries, removals, added, strict);
+    for (const { written, digests } of result.removed) {
+        ctx.log.info(`Removed ${digests.map(shortDigest).join(', ') || 'nothing'} ← ${written}`);
+    }
+    for (const { written, digests } of result.replaced) {
+        ctx.log.info(`Replaced ${digests.map(shortDigest).join(', ')} ← ${written}`);
+    }
+    const artifactType = options.artifactType ?? (typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '');
+    const existing = raw['annotations'];
+    const annotations = {
+        ...(typeof existing === 'object' && existing !== null ? existing : {}),
+        ...options.annotations,
+    };
+    return buildImageIndex({
+        manifests: result.manifests,
+        ...(artifactType ? { artifactType } : {}),
+        ...(raw['subject'] === undefined ? {} : { subject: raw['subject'] }),
+        annotations,
+    });
+}
+async function removalOf(spec, ctx) {
+    if (spec.kind === 'platform')
+        return spec;
+    // A digest is taken as written: the manifest may be gone from the repository by now.
+    const source = spec.source;
+    if (source.kind === 'here' && isDigest(source.selector)) {
+        return { kind: 'digest', written: spec.written, digest: parseDigest(source.selector) };
+    }
+    if (source.kind === 'repository' && source.reference.digest !== undefined) {
+        return { kind: 'digest', written: spec.written, digest: source.reference.digest };
+    }
+    return { kind: 'digest', written: spec.written, digest: (await digestOf(source, ctx)).digest };
+}
+async function push(ctx, built, tag, options) {
+    const cancellation = options.cancellation ?? processCancellation;
+    // The last point at which a cancelled index stops with nothing tagged. Once sent, the index
+    // (with the referrers index that lists it, when it has a subject) is seen through.
+    cancellation.throwIfRequested();
+    await cancellation.uninterruptible(() => ctx.here.target.pushManifest(built.descriptor, built.bytes, tag));
+    ctx.log.info(`Pushed index ${shortDigest(built.descriptor.digest)} (${built.bytes.length} bytes)${tag === undefined ? '' : ` as ${tag}`}`);
+}
+async function tagMore(ctx, built, tags, options) {
+    const cancellation = options.cancellation ?? processCancellation;
+    for (const tag of options.tags) {
+        if (tags.includes(tag))
+            continue;
+        cancellation.throwIfRequested();
+        await ctx.here.target.tag(built.descriptor, tag);
+        ctx.log.info(`Tagged ${tag}`);
+        tags.push(tag);
+    }
+    return tags;
+}
+function done(ctx, result) {
+    const platforms = parseImageIndex(result.bytes, 'index').entries.map((e) => e.platform ? formatPlatform(e.platform) : 'no platform');
+    ctx.log.info(`Pushed ${ctx.here.name}@${result.descriptor.digest}: ${platforms.length} manifest(s) (${platforms.join(', ')})`);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs/image-index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const ENTRY_EXPECTED = "a tag or digest of the index's repository, or a reference host/repo:tag or repo@sha256:…, then optionally platform=os/arch[/variant]";
+const image_index_TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
+function readIndexInputs() {
+    const target = readTargetSpec();
+    const given = targetSelector(target);
+    const work = readWork(target);
+    if (work.kind === 'create' && given !== undefined && isDigest(given)) {
+        throw new InputError('reference', readString('reference'), 'repo[:tag] without a digest: index computes the digest of the index it creates');
+    }
+    const inputs = {
+        target,
+        name: targetName(target),
+        selector: given ?? 'latest',
+        work,
+        annotations: readIndexAnnotations(),
+        tags: readTags(),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
+    };
+    const artifactType = readString('artifact-type');
+    if (artifactType !== '') {
+        if (!isValidMediaType(artifactType)) {
+            throw new InputError('artifact-type', artifactType, 'a media type type/subtype, such as application/vnd.example.build.v1');
+        }
+        inputs.artifactType = artifactType;
+    }
+    return inputs;
+}
+function readWork(target) {
+    const manifests = readLines('manifests');
+    const add = readLines('add');
+    const remove = readLines('remove');
+    if (manifests.length > 0 && (add.length > 0 || remove.length > 0)) {
+        throw new InputError('manifests', manifests[0] ?? '', 'nothing when "add" or "remove" is given: "manifests" creates an index, "add" and "remove" edit the one "reference" names');
+    }
+    if (manifests.length > 0) {
+        return { kind: 'create', manifests: manifests.map((l) => image_index_entryOf('manifests', l, target)) };
+    }
+    if (add.length === 0 && remove.length === 0) {
+        throw new InputError('manifests', '', `the manifests of the index, one per line: ${ENTRY_EXPECTED}; or "add"/"remove" lines to edit the index "reference" names`);
+    }
+    return {
+        kind: 'update',
+        add: add.map((line) => image_index_entryOf('add', line, target)),
+        remove: remove.map((line) => image_index_removalOf(line, target)),
+    };
+}
+/** `ref [platform=os/arch[/variant]]` */
+function image_index_entryOf(input, line, target) {
+    const [ref = '', ...options] = line.split(/\s+/);
+    const spec = { written: line, source: sourceOf(input, line, ref, target) };
+    for (const option of options) {
+        if (!option.startsWith('platform=') || spec.platform !== undefined) {
+            throw new InputError(input, line, ENTRY_EXPECTED);
+        }
+        spec.platform = parsePlatformInput(input, option.slice('platform='.length), PLATFORM_SYNTAX);
+    }
+    return spec;
+}
+/** `platform=os/arch[/variant]`, or a tag, digest or reference of the manifest to remove. */
+function image_index_removalOf(line, target) {
+    if (/\s/.test(line)) {
+        throw new InputError('remove', line, 'one entry per line: a digest, tag or reference of the manifest to remove, or platform=os/arch[/variant]');
+    }
+    if (line.startsWith('platform=')) {
+        const platform = parsePlatformInput('remove', line.slice('platform='.length), PLATFORM_SYNTAX);
+        return { kind: 'platform', written: line, platform };
+    }
+    return { kind: 'manifest', written: line, source: sourceOf('remove', line, line, target) };
+}
+/**
+ * A digest or tag is one of the index's own repository; anything else is a reference, which
+ * must be on the same registry (its manifest is copied in, blobs mounted).
+ */
+function sourceOf(input, line, ref, target) {
+    if (isDigest(ref) || isValidTag(ref))
+        return { kind: 'here', selector: ref };
+    if (target.kind === 'layout') {
+        throw new InputError(input, line, 'a tag or digest inside the layout folder');
+    }
+    const { registry, repository } = target.reference;
+    let reference;
+    try {
+        reference = parseReference(ref, { defaultRegistry: registry });
+    }
+    catch (error) {
+        if (error instanceof OciError) {
+            throw new InputError(input, line, `${ENTRY_EXPECTED} (${error.message})`);
+        }
+        throw error;
+    }
+    if (reference.registry !== registry) {
+        throw new InputError(input, line, `a manifest on the registry of "reference" (${registry}): copy it there first with command: copy`);
+    }
+    const selector = referenceSelector(reference);
+    if (selector === undefined) {
+        throw new InputError(input, line, 'a reference with a tag or digest, such as team/app:v1');
+    }
+    return reference.repository === repository
+        ? { kind: 'here', selector }
+        : { kind: 'repository', reference };
+}
+function readIndexAnnotations() {
+    return checkAnnotationKeys(readKeyValues('annotations'));
+}
+function readTags() {
+    const tags = readLines('tags');
+    for (const tag of tags) {
+        if (!isValidTag(tag))
+            throw new InputError('tags', tag, `one tag per line, each ${image_index_TAG_EXPECTED}`);
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/action/commands/index.ts
+
+
+
+
+
+
+
+
+
+/** Reads the inputs of `command: index`, runs it, and writes its outputs and job summary. */
+async function runIndex() {
+    const inputs = readIndexInputs();
+    const { target } = inputs;
+    const here = await openNamedTarget(target, actionLog);
+    const ctx = {
+        here,
+        // Only reached for a registry: the inputs refuse references from a layout folder.
+        open: (reference) => target.kind === 'remote'
+            ? openNamedTarget({ kind: 'remote', reference, options: target.options }, actionLog)
+            : Promise.reject(new Error('a layout folder lists only its own manifests')),
+        concurrency: inputs.concurrency,
+        log: actionLog,
+    };
+    const options = {
+        selector: inputs.selector,
+        annotations: inputs.annotations,
+        tags: inputs.tags,
+        ...(inputs.artifactType === undefined ? {} : { artifactType: inputs.artifactType }),
+    };
+    const result = inputs.work.kind === 'create'
+        ? await createIndex(ctx, inputs.work.manifests, options)
+        : await write_index_updateIndex(ctx, inputs.work.add, inputs.work.remove, options);
+    await report(inputs, result);
+}
+async function report(inputs, result) {
+    const { name } = inputs;
+    const digest = result.descriptor.digest;
+    const { entries, raw } = parseImageIndex(result.bytes, 'the index');
+    const artifactType = typeof raw['artifactType'] === 'string' ? raw['artifactType'] : '';
+    const { reference } = setWrittenOutputs({
+        name,
+        descriptor: result.descriptor,
+        bytes: result.bytes,
+        artifactType,
+        tags: result.tags,
+    });
+    // An updated index may hold another tool's entries: their media types and the index's
+    // artifact type are registry text, shown through the summary's escaping helpers.
+    const verb = inputs.work.kind === 'create' ? 'Created' : 'Updated';
+    const table = tableMarkdown(['Platform', 'Manifest', 'Media type'], entries.map((entry) => [
+        entry.platform ? code(formatPlatform(entry.platform)) : '(none)',
+        shortDigestCode(entry.descriptor.digest),
+        wrappingCode(entry.descriptor.mediaType),
+    ]));
+    await writeSummary([
+        ...factsMarkdown(`${verb} index ${code(headingName(name, result.tags[0] ?? digest))}`, [
+            ['Reference', code(reference)],
+            ['Digest', code(digest)],
+            ['Artifact type', artifactType === '' ? '(none)' : code(artifactType)],
+            ['Manifests', String(entries.length)],
+            ['Tags', result.tags.map(code).join(' ') || '(none)'],
+        ]),
+        ...table,
+        // The full references of the rows above, to copy from (digests checked as the index is read).
+        ...(table.length === 0
+            ? []
+            : [
+                'Full references:',
+                '',
+                ...copyBlock(entries.slice(0, MAX_TABLE_ROWS).map((entry) => `${name}@${entry.descriptor.digest}`)),
+            ]),
     ]);
 }
 
@@ -86024,6 +88109,29 @@ function folderEntry(path) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/file-mode.ts
+// The mode a single-file layer is written with: what this action's push recorded in its own
+// annotation (FILE_MODE in oci/annotations.ts), else 0644, as before. Within the umask (the
+// file is created with it) and never with setuid, setgid or sticky bits: the annotation comes
+// from whoever pushed the artifact.
+
+
+
+/** Permission bits only: setuid, setgid and sticky are never restored. */
+const PERMISSION_BITS = 0o777;
+/** The mode to create the layer's file with; a malformed annotation is warned about. */
+function layerFileMode(descriptor, name, log) {
+    const value = descriptor.annotations?.[FILE_MODE];
+    if (value === undefined)
+        return stored_mode_FILE_MODE;
+    if (!/^[0-7]{3,4}$/.test(value)) {
+        log.warning(`layer ${quoted(name)}: its ${FILE_MODE} annotation ${quoted(value)} is not an ` +
+            `octal mode such as 0755; the file is written with mode 0644`);
+        return stored_mode_FILE_MODE;
+    }
+    return Number.parseInt(value, 8) & PERMISSION_BITS;
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "buffer"
@@ -86045,13 +88153,8 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 
 
 
-class PullError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.name = 'PullError';
-        this.code = code;
-    }
+class PullError extends CodedError {
+    name = 'PullError';
 }
 /**
  * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
@@ -86206,6 +88309,109 @@ function gitSegment(path) {
 /** Why a path with such a segment is refused, for the error message. */
 const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git runs what it finds there (hooks, core.fsmonitor)';
 
+;// CONCATENATED MODULE: ./src/commands/pull/portable-names.ts
+// Names an artifact may carry that the runner's file system cannot hold, found before anything
+// is written: on Windows the characters and device names it refuses and the trailing dots and
+// spaces it drops (`a.` would become `a`); on a case-insensitive file system (Windows and macOS
+// by default; probed, see placement.ts) two titles that differ only in case, which would
+// silently become one file. ORAS and actions/download-artifact let the second overwrite the first.
+// https://learn.microsoft.com/windows/win32/fileio/naming-a-file
+
+
+
+/** The characters Windows reserves (`/` and `\` separate names there); and all below U+0020. */
+const WINDOWS_RESERVED = /[<>:"|?*\\/]/;
+/** Device names, with or without an extension (`nul.txt` is the device too). */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/iu;
+/** Why Windows cannot hold `name` (one path segment), or undefined when it can. */
+function windowsNameProblem(name) {
+    if ([...name].some((char) => char < ' ')) {
+        return 'holds a control character, which Windows does not allow in a name';
+    }
+    const reserved = WINDOWS_RESERVED.exec(name)?.[0];
+    if (reserved !== undefined) {
+        // One of a fixed set: JSON.stringify shows `"` and `\` unambiguously.
+        return `holds ${JSON.stringify(reserved)}, which Windows does not allow in a name`;
+    }
+    if (/[. ]$/.test(name) && name !== '.' && name !== '..') {
+        return 'ends with a dot or a space, which Windows drops from a name';
+    }
+    const stem = (name.split('.')[0] ?? '').replace(/ +$/, '');
+    if (WINDOWS_DEVICES.test(stem))
+        return `is the name of a device on Windows (${stem})`;
+    return undefined;
+}
+/** The names from the output folder down to a target, or from its root when it lies outside. */
+function segmentsOf(outputDir, target, rules = (external_node_path_default())) {
+    const relative = rules.relative(outputDir, target);
+    const below = relative === '' || rules.isAbsolute(relative) || relative.split(rules.sep)[0] === '..'
+        ? target.slice(rules.parse(target).root.length)
+        : relative;
+    return below.split(rules.sep).filter((name) => name !== '' && name !== '.' && name !== '..');
+}
+const portable_names_SHOWN = 10;
+/**
+ * On Windows, fails naming every layer whose path below the output folder has a name Windows
+ * cannot hold; elsewhere does nothing. `rules` and `platform` are the runner's.
+ */
+function refuseWindowsNames(layers, outputDir, platform = process.platform, rules = (external_node_path_default())) {
+    if (platform !== 'win32')
+        return;
+    const problems = [];
+    for (const layer of layers) {
+        for (const name of segmentsOf(outputDir, layer.target, rules)) {
+            const problem = windowsNameProblem(name);
+            if (problem === undefined)
+                continue;
+            problems.push(`${quoted(layer.name)} (${name === layer.name ? 'it' : quoted(name)} ${problem})`);
+            break;
+        }
+    }
+    if (problems.length === 0)
+        return;
+    throw new PullError('UNPORTABLE_NAME', `${problems.length === 1 ? 'a layer title names' : `${problems.length} layer titles name`} ` +
+        `a file this runner's file system (Windows) cannot hold: ${shown(problems)}; nothing was ` +
+        `written (pull the others with "files", or on a Linux runner)`);
+}
+/** How a case-insensitive file system compares names (APFS also ignores Unicode normalization). */
+const foldName = (name) => name.normalize('NFC').toLowerCase();
+/**
+ * When the output folder's file system ignores case, fails on two layers whose paths below it
+ * differ only in case (`README` and `readme`, or `Docs/a` and `docs/b`, whose folders would
+ * merge), naming them.
+ */
+function refuseCaseCollisions(layers, outputDir, caseInsensitive, rules = (external_node_path_default())) {
+    if (!caseInsensitive)
+        return;
+    // Folded path (and every folder above it) → the first exact spelling and its layer.
+    const seen = new Map();
+    const collisions = [];
+    for (const layer of layers) {
+        const names = segmentsOf(outputDir, layer.target, rules);
+        for (let depth = 1; depth <= names.length; depth++) {
+            const exact = names.slice(0, depth).join('/');
+            const folded = foldName(exact);
+            const earlier = seen.get(folded);
+            if (earlier === undefined) {
+                seen.set(folded, { exact, layer: layer.name });
+            }
+            else if (earlier.exact !== exact) {
+                collisions.push(`${quoted(earlier.exact)} (layer ${quoted(earlier.layer)}) and ${quoted(exact)} (layer ${quoted(layer.name)})`);
+                break;
+            }
+        }
+    }
+    if (collisions.length === 0)
+        return;
+    throw new PullError('UNPORTABLE_NAME', `the output folder's file system ignores case, so ${shown(collisions)} would be one and ` +
+        `the same file or folder; nothing was written (pull them separately with "files", into ` +
+        `different folders)`);
+}
+function shown(items) {
+    const more = items.length > portable_names_SHOWN ? `, and ${items.length - portable_names_SHOWN} more` : '';
+    return `${items.slice(0, portable_names_SHOWN).join(', ')}${more}`;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/tar-paths.ts
 // Name rules for the entries of a folder layer, without touching the filesystem.
 //
@@ -86213,10 +88419,16 @@ const GIT_FOLDER_REASON = 'a pull never writes into a .git folder, since git run
 // (`dir/`, `dir/a.txt`, …). Entries are mapped into the layer folder by removing that prefix.
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
+//
+// Names are judged as the runner's file system will read them: on Windows a backslash separates
+// names too (`a\..\..\x` climbs out there), `\x` and `C:x` are absolute, and a name Windows
+// cannot hold (portable-names.ts) is refused.
 
 
 
 
+
+const tar_paths_isWindows = (rules) => rules.sep === '\\';
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
 function archivePrefix(title) {
     const normal = external_node_path_.posix.normalize(title.replace(/^(?:\.\/)+/, ''));
@@ -86226,14 +88438,15 @@ function archivePrefix(title) {
  * The path of an entry inside the layer folder, as segments (empty for the folder itself).
  * Throws when the entry is outside the title prefix or its rest would climb out.
  */
-function entrySegments(entryPath, prefix, title) {
+function entrySegments(entryPath, prefix, title, rules = (external_node_path_default())) {
     if (entryPath.includes('\0'))
         throw unsafe(title, entryPath, 'contains a NUL character');
     const git = gitSegment(entryPath);
     if (git !== undefined) {
         throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
     }
-    const normal = external_node_path_.posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
+    const separated = tar_paths_isWindows(rules) ? entryPath.replace(/\\/g, '/') : entryPath;
+    const normal = external_node_path_.posix.normalize(separated.replace(/^(?:\.\/)+/, ''));
     const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
     if (trimmed === prefix)
         return [];
@@ -86249,13 +88462,34 @@ function entrySegments(entryPath, prefix, title) {
     if (segments[0] === '..' || external_node_path_.posix.isAbsolute(rest)) {
         throw unsafe(title, entryPath, 'leaves the layer folder');
     }
+    if (tar_paths_isWindows(rules)) {
+        for (const segment of segments) {
+            const problem = windowsNameProblem(segment);
+            if (problem === undefined)
+                continue;
+            throw new PullError('UNPORTABLE_NAME', `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`);
+        }
+    }
     return segments;
+}
+/**
+ * A link target's names in the order the file system follows them, or 'absolute' when the target
+ * does not start from the link's folder: `/x` and `C:\x` anywhere, and on Windows also `\x`
+ * (the current drive's root) and `C:x` (that drive's current folder).
+ */
+function linkSteps(target, rules = (external_node_path_default())) {
+    const absolute = external_node_path_.posix.isAbsolute(target) ||
+        /^[A-Za-z]:[\\/]/.test(target) ||
+        (tar_paths_isWindows(rules) && (target.startsWith('\\') || /^[A-Za-z]:/.test(target)));
+    if (absolute)
+        return 'absolute';
+    return target.split(tar_paths_isWindows(rules) ? /[\\/]/ : '/');
 }
 /**
  * Checks a symlink's target by name: relative, and inside the layer folder when read from the
  * link's own folder. (Chains through other links are checked after extraction.)
  */
-function checkSymlinkTarget(linkSegments, target, title, name) {
+function checkSymlinkTarget(linkSegments, target, title, name, rules = (external_node_path_default())) {
     if (target === '' || target.includes('\0')) {
         throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
     }
@@ -86263,10 +88497,11 @@ function checkSymlinkTarget(linkSegments, target, title, name) {
     if (git !== undefined) {
         throw unsafe(title, name, `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`);
     }
-    if (external_node_path_.posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
+    const steps = linkSteps(target, rules);
+    if (steps === 'absolute') {
         throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
     }
-    const depth = climb(linkSegments.slice(0, -1), target.split('/'));
+    const depth = climb(linkSegments.slice(0, -1), steps);
     if (depth === undefined) {
         throw unsafe(title, name, `is a symbolic link to ${quoted(target)}, which leaves the layer folder`);
     }
@@ -86295,28 +88530,32 @@ function unsafe(title, entry, why) {
 ;// CONCATENATED MODULE: ./src/commands/pull/link-chains.ts
 // After extraction: every symlink must resolve inside the layer folder even when its target goes
 // through other symlinks (`a -> b/..` where b is itself a link). Each link's own target was
-// checked by name when it was written; this follows the chains over the finished tree.
+// checked by name when it was written; this follows the chains over the finished tree, with the
+// platform's rules: on Windows readlink gives `\` back (Node writes `/` as `\` there).
 
 
 
 /** More hops than this is a loop (the kernel's own limit is 40). */
 const MAX_HOPS = 40;
-async function checkLinkChains(root, links, title, prefix) {
+async function checkLinkChains(root, links, title, prefix, rules = (external_node_path_default())) {
     for (const link of links) {
-        const path = (0,external_node_path_.join)(root, ...link);
-        const stats = await (0,promises_.lstat)(path).catch(() => undefined);
+        const linkPath = (0,external_node_path_.join)(root, ...link);
+        const stats = await (0,promises_.lstat)(linkPath).catch(() => undefined);
         if (!stats?.isSymbolicLink())
             continue; // replaced by a later entry
-        const target = await (0,promises_.readlink)(path);
-        if (!(await staysInside(root, link.slice(0, -1), target))) {
+        const target = await (0,promises_.readlink)(linkPath);
+        if (!(await staysInside(root, link.slice(0, -1), target, rules))) {
             throw unsafe(title, [prefix, ...link].join('/'), `is a symbolic link to "${target}", which leads outside the layer folder through other links`);
         }
     }
 }
 /** Resolves `target` from the folder `start` as the kernel would, but never leaving `root`. */
-async function staysInside(root, start, target) {
+async function staysInside(root, start, target, rules) {
     const position = [...start];
-    const pending = target.split('/');
+    const first = linkSteps(target, rules);
+    if (first === 'absolute')
+        return false;
+    const pending = first;
     let hops = 0;
     while (pending.length > 0) {
         const step = pending.shift();
@@ -86334,13 +88573,65 @@ async function staysInside(root, start, target) {
             continue; // a folder, a file or nothing: go on by name
         if (++hops > MAX_HOPS)
             return true; // a loop inside the folder resolves nowhere
-        const next = await (0,promises_.readlink)((0,external_node_path_.join)(root, ...position));
-        if (external_node_path_.posix.isAbsolute(next))
+        const next = linkSteps(await (0,promises_.readlink)((0,external_node_path_.join)(root, ...position)), rules);
+        if (next === 'absolute')
             return false;
         position.pop();
-        pending.unshift(...next.split('/'));
+        pending.unshift(...next);
     }
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull/symlink-maker.ts
+
+
+
+const nodeFs = { symlink: promises_.symlink, stat: promises_.stat, lstat: promises_.lstat, unlink: promises_.unlink };
+class SymlinkMaker {
+    platform;
+    fs;
+    /** Windows only: each link made, with the kind it was made as. */
+    made = new Map();
+    constructor(platform = process.platform, fs = nodeFs) {
+        this.platform = platform;
+        this.fs = fs;
+    }
+    /** Makes the link `path` → `target`; fails with EEXIST when the name is taken. */
+    async make(target, path) {
+        if (this.platform !== 'win32')
+            return this.fs.symlink(target, path);
+        const kind = await this.kindOf(target, path);
+        try {
+            await this.fs.symlink(target, path, kind);
+        }
+        catch (error) {
+            if (error.code !== 'EPERM')
+                throw error;
+            throw new PullError('LINKS_NOT_PERMITTED', `cannot create the symbolic link ${path}: Windows lets only administrators, or any user ` +
+                `in Developer Mode, create symbolic links (GitHub-hosted runners may); or pull with ` +
+                `unpack: false to keep the folder's archive as it is`, { cause: error });
+        }
+        this.made.set(path, { target, kind });
+    }
+    /** Windows: makes again, with the right kind, each link whose target's kind changed. */
+    async retype() {
+        for (const [path, { target, kind }] of this.made) {
+            // A later entry may have replaced the link with a file or folder: that stays.
+            const current = await this.fs.lstat(path).catch(() => undefined);
+            if (!current?.isSymbolicLink())
+                continue;
+            const now = await this.kindOf(target, path);
+            if (now === kind)
+                continue;
+            await this.fs.unlink(path);
+            await this.fs.symlink(target, path, now);
+            this.made.set(path, { target, kind: now });
+        }
+    }
+    async kindOf(target, path) {
+        const stats = await this.fs.stat((0,external_node_path_.resolve)((0,external_node_path_.dirname)(path), target)).catch(() => undefined);
+        return stats?.isDirectory() ? 'dir' : 'file';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/layer-writer.ts
@@ -86352,15 +88643,23 @@ async function staysInside(root, start, target) {
 // it remembers which folders it made or checked (`realFolders`) and asks the filesystem again
 // only about what it does not know: a layer of 10,000 files costs a few system calls per file,
 // not one per path segment. New entries are created with O_EXCL (symlinks and hard links fail on
-// an existing name too), so an earlier entry at the same name is found by the kernel, not by a
-// look beforehand, and is then replaced as tar does.
+// an existing name too; O_EXCL never follows a link, so no O_NOFOLLOW is needed where the system
+// lacks it), so an earlier entry at the same name is found by the kernel, not by a look
+// beforehand, and is then replaced as tar does. When the kernel finds a name this writer never
+// made, the file system takes two names of the archive for one (`README` and `readme` where case
+// is ignored, or two Unicode spellings on APFS): that fails the layer, rather than one entry
+// silently replacing the other.
 
 
 
 
 
 
-const PERMISSION_BITS = 0o777;
+
+
+
+
+const layer_writer_PERMISSION_BITS = 0o777;
 const FILE_FLAGS = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
 class LayerWriter {
     root;
@@ -86372,6 +88671,11 @@ class LayerWriter {
     /** Folders known to be real folders (made or checked by this writer), '' for the root. */
     realFolders = new Set(['']);
     links = [];
+    /** Every name this writer made (files, links, folders), keyed as the archive spells it. */
+    names = new Set(['']);
+    /** The same names folded as case-insensitive systems compare them, to name a collision. */
+    folded = new Map();
+    symlinks = new SymlinkMaker();
     writes = new FileWrites();
     files = 0;
     constructor(root, title, prefix, umask) {
@@ -86386,23 +88690,23 @@ class LayerWriter {
     }
     /** Creates the (missing) staging folder; its mode after creation tells the umask. */
     static async create(root, title, prefix) {
-        await (0,promises_.mkdir)(root, { mode: PERMISSION_BITS });
-        const umask = PERMISSION_BITS & ~(await (0,promises_.stat)(root)).mode;
+        await (0,promises_.mkdir)(root, { mode: layer_writer_PERMISSION_BITS });
+        const umask = layer_writer_PERMISSION_BITS & ~(await (0,promises_.stat)(root)).mode;
         const writer = new LayerWriter(root, title, prefix, umask);
-        writer.folders.set('', { mode: PERMISSION_BITS & ~umask });
+        writer.folders.set('', { mode: layer_writer_PERMISSION_BITS & ~umask });
         await (0,promises_.chmod)(root, 0o700);
         return writer;
     }
     /** Returns once the body is read; the write may go on until finish() (see FileWrites). */
     async file(segments, mode, mtime, size, body) {
-        const fileMode = (mode ?? 0o644) & PERMISSION_BITS & ~this.umask;
+        const fileMode = (mode ?? 0o644) & layer_writer_PERMISSION_BITS & ~this.umask;
         const handle = await this.create(segments, (path) => (0,promises_.open)(path, FILE_FLAGS, fileMode));
         this.files++;
         await this.writes.write(handle, size, body, mtime);
     }
     async folder(segments, mode, mtime) {
         const key = segments.join('/');
-        const meta = { mode: (mode ?? 0o755) & PERMISSION_BITS & ~this.umask };
+        const meta = { mode: (mode ?? 0o755) & layer_writer_PERMISSION_BITS & ~this.umask };
         if (mtime)
             meta.mtime = mtime;
         if (!this.realFolders.has(key)) {
@@ -86414,8 +88718,12 @@ class LayerWriter {
                     throw error;
                 return false;
             });
+            if (made)
+                this.remember(key);
+            else if (!this.names.has(key))
+                throw this.collision(segments);
             // An earlier folder entry stays (and keeps what is in it); a file or link is replaced.
-            if (!made && !(await (0,promises_.lstat)(path)).isDirectory())
+            else if (!(await (0,promises_.lstat)(path)).isDirectory())
                 await this.create(segments, make);
             this.realFolders.add(key);
         }
@@ -86423,7 +88731,7 @@ class LayerWriter {
     }
     async symlink(segments, target) {
         checkSymlinkTarget(segments, target, this.title, this.name(segments));
-        await this.create(segments, (path) => (0,promises_.symlink)(target, path));
+        await this.create(segments, (path) => this.symlinks.make(target, path));
         this.links.push(segments);
     }
     /** `source` is the path inside the layer folder of a file written before. */
@@ -86440,6 +88748,7 @@ class LayerWriter {
     /** Waits for the file writes, checks link chains, then sets folder modes and times. */
     async finish() {
         await this.writes.settle();
+        await this.symlinks.retype();
         await checkLinkChains(this.root, this.links, this.title, this.prefix);
         const byDepth = [...this.folders.entries()].sort(([a], [b]) => b.split('/').length - a.split('/').length || b.length - a.length);
         for (const [key, meta] of byDepth) {
@@ -86460,19 +88769,40 @@ class LayerWriter {
     async create(segments, make) {
         await this.parents(segments);
         const path = (0,external_node_path_.join)(this.root, ...segments);
+        const key = segments.join('/');
         try {
-            return await make(path);
+            const made = await make(path);
+            this.remember(key);
+            return made;
         }
         catch (error) {
             if (error.code !== 'EEXIST')
                 throw error;
         }
+        if (!this.names.has(key))
+            throw this.collision(segments);
         if ((await (0,promises_.lstat)(path)).isDirectory())
             await (0,promises_.rm)(path, { recursive: true, force: true });
         else
             await (0,promises_.unlink)(path);
-        this.forget(segments.join('/'));
-        return make(path);
+        this.forget(key);
+        const made = await make(path);
+        this.remember(key);
+        return made;
+    }
+    remember(key) {
+        this.names.add(key);
+        this.folded.set(foldName(key), key);
+    }
+    /** The name is taken, but not by anything this writer made under that name. */
+    collision(segments) {
+        const other = this.folded.get(foldName(segments.join('/')));
+        const which = other === undefined
+            ? 'another entry of the layer'
+            : `the entry ${quoted([this.prefix, ...other.split('/')].join('/'))}`;
+        return new PullError('UNPORTABLE_NAME', `folder layer ${quoted(this.title)}: tar entry ${quoted(this.name(segments))} and ${which} ` +
+            `are one and the same name on this runner's file system, which ignores case (or ` +
+            `Unicode normalization); nothing was written`);
     }
     /** Every parent of the entry is a real folder of the layer, made when missing. */
     async parents(segments) {
@@ -86485,8 +88815,12 @@ class LayerWriter {
             const stats = await lstatOrUndefined(path);
             if (stats === undefined) {
                 await (0,promises_.mkdir)(path, { mode: 0o700 });
+                this.remember(key);
                 if (!this.folders.has(key))
                     this.folders.set(key, { mode: 0o777 & ~this.umask });
+            }
+            else if (!this.names.has(key)) {
+                throw this.collision(segments.slice(0, i + 1));
             }
             else if (stats.isSymbolicLink()) {
                 throw unsafe(this.title, this.name(segments), `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`);
@@ -86500,6 +88834,13 @@ class LayerWriter {
     /** A name was cleared: what this writer knew about it and below it no longer holds. */
     forget(name) {
         const below = `${name}/`;
+        for (const key of this.names) {
+            if (key !== name && !key.startsWith(below))
+                continue;
+            this.names.delete(key);
+            if (this.folded.get(foldName(key)) === key)
+                this.folded.delete(foldName(key));
+        }
         for (const key of this.realFolders) {
             if (key === name || key.startsWith(below))
                 this.realFolders.delete(key);
@@ -86699,6 +89040,7 @@ class FolderBudget {
 
 
 
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 async function extractTarGzip(compressed, options) {
@@ -86710,6 +89052,7 @@ async function extractTarGzip(compressed, options) {
     const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
     let size = 0;
     let skipped = 0;
+    const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
     let failure;
     let sawEnd = false;
     // Entries are handled strictly one after another: a link must exist before a later entry
@@ -86802,6 +89145,7 @@ async function extractTarGzip(compressed, options) {
             }
             hash.update(chunk);
             size += chunk.length;
+            progress(size);
             const parse = () => {
                 // Padding or junk after the end-of-archive blocks is hashed, not parsed.
                 if (sawEnd || parser.write(chunk))
@@ -86860,8 +89204,7 @@ function gzipError(error, title) {
 
 
 
-/** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
-const FILE_MODE = 0o644;
+
 /**
  * Bytes a file write may hold while the disk catches up: the download goes on meanwhile, and the
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).
@@ -86871,7 +89214,8 @@ async function stageLayer(layer, verified, path, log, budget) {
     if (!layer.unpack) {
         const file = (0,external_node_fs_namespaceObject.createWriteStream)(path, {
             flags: 'wx',
-            mode: FILE_MODE,
+            // As the push recorded it (file-mode.ts); the tar of a folder carries its own modes.
+            mode: layerFileMode(layer.descriptor, layer.name, log),
             highWaterMark: WRITE_BUFFER,
         });
         await (0,external_node_stream_promises_namespaceObject.pipeline)(verified, file);
@@ -87058,19 +89402,111 @@ async function saveToCache(cache, read, folder, log) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/combine-layers.ts
+// The layers of several artifacts pulled at once, decided before a byte is downloaded: each
+// layer becomes a download job, unless another artifact has the very same layer at the same
+// place (then it is downloaded once). With `merge`, folder layers that meet (at one path, or one
+// inside the other) become one tree, merged after download (see merge-tree.ts); single files
+// that meet with different digests, or a file where another artifact has a folder, are refused
+// here. Without `merge`, artifacts never share a place.
+
+
+
+function combineLayers(artifacts, merge) {
+    const jobs = [];
+    const byTarget = new Map();
+    const mergedInto = new Map();
+    const jobOf = artifacts.map((artifact, a) => artifact.layers.map((layer) => {
+        const existing = byTarget.get(layer.target);
+        if (existing === undefined) {
+            jobs.push({ layer, artifact: a });
+            byTarget.set(layer.target, jobs.length - 1);
+            return jobs.length - 1;
+        }
+        const other = jobs[existing];
+        const where = (job) => artifacts[job.artifact].where;
+        if (!merge) {
+            throw new PullError('CONFLICTING_TITLES', `${where(other)} and ${artifact.where} would both write ${quoted(layer.target)}; pull them into folders of their own`);
+        }
+        const same = other.layer.descriptor.digest === layer.descriptor.digest &&
+            other.layer.unpack === layer.unpack;
+        if (same)
+            return existing;
+        if (!(other.layer.unpack && layer.unpack)) {
+            throw differ(layer.target, where(other), artifact.where);
+        }
+        jobs.push({ layer, artifact: a });
+        mergedInto.set(jobs.length - 1, { base: existing, path: [] });
+        return jobs.length - 1;
+    }));
+    // A job below another's target: merged into the outermost folder that holds it.
+    jobs.forEach((job, j) => {
+        if (mergedInto.has(j))
+            return;
+        let outer;
+        for (let dir = (0,external_node_path_.dirname)(job.layer.target); dir !== (0,external_node_path_.dirname)(dir); dir = (0,external_node_path_.dirname)(dir)) {
+            const holder = byTarget.get(dir);
+            if (holder === undefined)
+                continue;
+            const holding = jobs[holder];
+            const where = (k) => artifacts[k.artifact].where;
+            if (!merge) {
+                throw new PullError('CONFLICTING_TITLES', `${where(job)} would write ${quoted(job.layer.target)} inside ${quoted(holding.layer.target)}, which ${where(holding)} writes; pull them into folders of their own`);
+            }
+            if (!holding.layer.unpack)
+                throw differ(job.layer.target, where(holding), where(job));
+            outer = holder;
+        }
+        if (outer !== undefined) {
+            const base = jobs[outer].layer.target;
+            mergedInto.set(j, { base: outer, path: (0,external_node_path_.relative)(base, job.layer.target).split(external_node_path_.sep) });
+        }
+    });
+    const units = [];
+    const unitOf = new Map();
+    jobs.forEach((_, j) => {
+        if (mergedInto.has(j))
+            return;
+        const unit = { base: j, merged: [] };
+        units.push(unit);
+        unitOf.set(j, unit);
+    });
+    jobs.forEach((_, j) => {
+        const into = mergedInto.get(j);
+        if (into === undefined)
+            return;
+        // The base may itself be merged into another at one path: follow to the unit's base.
+        let base = into.base;
+        let path = into.path;
+        for (let up = mergedInto.get(base); up !== undefined; up = mergedInto.get(base)) {
+            path = [...up.path, ...path];
+            base = up.base;
+        }
+        unitOf.get(base)?.merged.push({ job: j, path });
+    });
+    return { jobs, jobOf, units };
+}
+function differ(target, first, second) {
+    return new PullError('CONFLICTING_FILES', `merge: ${first} and ${second} both hold ${quoted(target)}, with different content; nothing was written`);
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
 
 
 
 
 
-async function downloadLayers(layers, options) {
+async function downloadLayers(jobs, options) {
+    // One budget for the whole pull step, however many artifacts it reads: what one pull may write.
     const budget = await WriteBudget.open(options.work.path, options.unpackLimit === undefined ? {} : { limit: options.unpackLimit });
     // Layers of known size are refused before any download when they alone exceed the limit.
-    budget.chargeSized(layers.filter((l) => !l.unpack).map((l) => ({ name: l.name, size: l.descriptor.size })));
-    return mapLimit(layers, options.concurrency, async (layer, { index, signal }) => {
+    budget.chargeSized(jobs
+        .filter(({ layer }) => !layer.unpack)
+        .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })));
+    const sizeOf = (job) => job.layer.descriptor.size;
+    return mapTransfers(jobs, options.concurrency, sizeOf, async ({ layer, sources }, { index, signal }) => {
         try {
-            return await stage(layer, options.work.at(`${index}`), signal, options, budget);
+            return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
         }
         catch (error) {
             throw layerFailure(error, layer.name, layer.descriptor.digest);
@@ -87081,8 +89517,8 @@ async function downloadLayers(layers, options) {
  * One layer from its source. A layer read from the runner's cache that fails is read again from
  * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
  */
-async function stage(layer, path, signal, options, budget) {
-    const { sources, log } = options;
+async function stage(layer, sources, path, signal, options, budget) {
+    const { log } = options;
     const opened = await sources.open(layer.descriptor, signal);
     const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
     try {
@@ -87096,11 +89532,12 @@ async function stage(layer, path, signal, options, budget) {
             throw error;
         await removeTree(path);
         share?.discard();
-        return stage(layer, path, signal, options, budget);
+        return stage(layer, sources, path, signal, options, budget);
     }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/manifest.ts
+
 
 
 
@@ -87137,40 +89574,27 @@ function parseImageManifest(bytes, where) {
     return manifest;
 }
 function descriptorAt(value, field, where) {
-    if (!manifest_isObject(value))
-        throw manifest_invalid(where, `${field} is not a descriptor`);
-    const { mediaType, digest, size } = value;
-    if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-        throw manifest_invalid(where, `${field} needs a mediaType and a digest`);
-    }
-    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        throw manifest_invalid(where, `${field} has no valid size`);
-    }
-    let parsed;
-    try {
-        parsed = parseDigest(digest);
-    }
-    catch (error) {
-        throw manifest_invalid(where, `${field}: ${error.message}`);
-    }
-    const descriptor = { mediaType, digest: parsed, size };
-    if (manifest_isObject(value['annotations']))
-        descriptor.annotations = stringMap(value['annotations']);
+    const checked = checkDescriptor(value, field);
+    if ('fault' in checked)
+        throw manifest_invalid(where, checked.fault);
+    const { descriptor } = checked;
+    const annotations = value['annotations'];
+    if (manifest_isObject(annotations))
+        descriptor.annotations = stringMap(annotations);
     return descriptor;
 }
 function indexRefused(where, manifests) {
     const listed = Array.isArray(manifests) ? manifests.filter(manifest_isObject) : [];
     // What the index lists is shown only once checked: digests that parse, platforms neutralised.
     const choices = listed.slice(0, 10).map((m) => {
-        const platform = manifest_isObject(m['platform'])
-            ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
-            : '';
         const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
-        return `${digest ?? '(an invalid digest)'}${platform}`;
+        // A platform is shown only when every field of it is a plain name (storedPlatform).
+        const platform = storedPlatform(m['platform']);
+        return `${digest ?? '(an invalid digest)'}${platform ? ` (${formatPlatform(platform)})` : ''}`;
     });
     const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
-    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index, and pulling an index is not supported: pull one of its ` +
-        `manifests by digest instead` +
+    return new PullError('UNSUPPORTED_MANIFEST', `${where} is an image index: give "platform" (os/arch, or auto for this runner's) to pull ` +
+        `the manifest for a platform, or pull one of its manifests by digest` +
         (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'));
 }
 const manifest_invalid = (where, why) => new OciError('INVALID_MANIFEST', `${where}: invalid manifest: ${why}`);
@@ -87184,10 +89608,6 @@ function stringMap(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/output-path.ts
-// Where a layer goes: `<output>/<title>`, refused when it would land outside the output folder,
-// either by its name (`..`, an absolute path) or through a symlink that already exists there.
-// `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted, and
-// neither is the refusal to write into a `.git` folder (git-folder.ts).
 
 
 
@@ -87300,6 +89720,7 @@ async function realLocation(path) {
 function notAFolder(title, path) {
     return new PullError('UNSAFE_PATH', `layer ${quoted(title)} needs ${path} to be a folder, but something else is there`);
 }
+/** What is at `path` (not following a link there), or undefined when nothing is. */
 async function output_path_lstatOrUndefined(path) {
     try {
         return await (0,promises_.lstat)(path);
@@ -87322,6 +89743,138 @@ async function realpathOrUndefined(path) {
 }
 const isMissing = (error) => error?.code === 'ENOENT' ||
     error?.code === 'ENOTDIR';
+
+;// CONCATENATED MODULE: ./src/commands/pull/merge-tree.ts
+// `merge: true` puts what several references hold into one folder. Where two of them write the
+// same place (two folder layers "dist", or a file inside another's folder), their verified trees
+// are merged in the work folder, before anything reaches a final path: folders merge entry by
+// entry, and anything both hold must be identical (a file byte for byte, a symlink by its
+// target). Anything else is a conflict and fails the pull. Nothing is written through a symlink.
+
+
+
+
+/**
+ * Moves `staged` (a verified file or extracted folder in the work folder) to `path` below
+ * `base` (an extracted folder in the work folder); an empty `path` merges into `base` itself.
+ */
+async function mergeInto(base, path, staged, conflict) {
+    const modes = new FolderModes();
+    try {
+        if (path.length === 0) {
+            await mergeFolder(base, staged, [], conflict, modes);
+            return;
+        }
+        let dir = base;
+        for (let i = 0; i < path.length - 1; i++) {
+            const next = (0,external_node_path_.join)(dir, path[i]);
+            const stats = await output_path_lstatOrUndefined(next);
+            if (stats === undefined) {
+                await modes.writable(dir);
+                await (0,promises_.mkdir)(next);
+            }
+            else if (!stats.isDirectory()) {
+                throw conflict(path.slice(0, i + 1));
+            }
+            dir = next;
+        }
+        await place(dir, path, staged, conflict, modes);
+    }
+    finally {
+        await modes.restore();
+    }
+}
+/**
+ * After a merge: every symlink of the merged folder must still resolve inside it, through the
+ * links either side brought (each side's own links were checked when extracted).
+ */
+async function checkMergedLinks(base, name) {
+    const entries = await (0,promises_.readdir)(base, { recursive: true, withFileTypes: true });
+    const links = entries
+        .filter((entry) => entry.isSymbolicLink())
+        .map((entry) => (0,external_node_path_.relative)(base, (0,external_node_path_.join)(entry.parentPath, entry.name)).split(external_node_path_.sep));
+    await checkLinkChains(base, links, name, name);
+}
+async function place(dir, path, staged, conflict, modes) {
+    const target = (0,external_node_path_.join)(dir, path.at(-1));
+    const [there, incoming] = await Promise.all([output_path_lstatOrUndefined(target), (0,promises_.lstat)(staged)]);
+    if (there === undefined) {
+        await modes.writable(dir);
+        await modes.writable((0,external_node_path_.dirname)(staged));
+        await (0,promises_.rename)(staged, target);
+        return;
+    }
+    if (there.isDirectory() && incoming.isDirectory()) {
+        await mergeFolder(target, staged, path, conflict, modes);
+        return;
+    }
+    if (there.isFile() &&
+        incoming.isFile() &&
+        (await sameBytes(target, staged, there.size, incoming.size))) {
+        return;
+    }
+    if (there.isSymbolicLink() &&
+        incoming.isSymbolicLink() &&
+        (await (0,promises_.readlink)(target)) === (await (0,promises_.readlink)(staged))) {
+        return;
+    }
+    throw conflict(path);
+}
+async function mergeFolder(target, staged, path, conflict, modes) {
+    for (const name of (await (0,promises_.readdir)(staged)).sort()) {
+        await place(target, [...path, name], (0,external_node_path_.join)(staged, name), conflict, modes);
+    }
+}
+/** Equal sizes, then equal bytes, read side by side in constant memory. */
+async function sameBytes(a, b, sizeA, sizeB) {
+    if (sizeA !== sizeB)
+        return false;
+    const [fileA, fileB] = await Promise.all([(0,promises_.open)(a, 'r'), (0,promises_.open)(b, 'r')]);
+    try {
+        const bufferA = Buffer.allocUnsafe(256 * 1024);
+        const bufferB = Buffer.allocUnsafe(256 * 1024);
+        for (let position = 0; position < sizeA;) {
+            const [readA, readB] = await Promise.all([
+                fileA.read(bufferA, 0, bufferA.length, position),
+                fileB.read(bufferB, 0, bufferB.length, position),
+            ]);
+            const n = readA.bytesRead;
+            if (n === 0 || n !== readB.bytesRead)
+                return false;
+            if (!bufferA.subarray(0, n).equals(bufferB.subarray(0, n)))
+                return false;
+            position += n;
+        }
+        return true;
+    }
+    finally {
+        await Promise.all([fileA.close(), fileB.close()]);
+    }
+}
+/**
+ * A folder layer may carry read-only folders (0555), which nothing can be renamed into or out
+ * of: they are opened for the owner while merging and get their mode back afterwards.
+ */
+class FolderModes {
+    changed = new Map();
+    async writable(dir) {
+        if (this.changed.has(dir))
+            return;
+        const { mode } = await (0,promises_.lstat)(dir);
+        if ((mode & 0o300) === 0o300)
+            return;
+        this.changed.set(dir, mode & 0o7777);
+        await (0,promises_.chmod)(dir, (mode & 0o7777) | 0o700);
+    }
+    async restore() {
+        for (const [dir, mode] of [...this.changed].reverse()) {
+            await (0,promises_.chmod)(dir, mode).catch((error) => {
+                if (!isMissing(error))
+                    throw error;
+            });
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/work-folders.ts
 // A pull's work folder (`.oci-pull-<uuid>/` inside the output folder) carries a marker file that
@@ -87448,6 +90001,11 @@ function processIsAlive(pid) {
 ;// CONCATENATED MODULE: ./src/commands/pull/placement.ts
 // Where unverified bytes live (a dot-prefixed work folder inside the output folder, so a rename
 // moves them on the same filesystem) and how verified ones reach their final path.
+//
+// On Windows a file that a virus scanner or indexer has just opened cannot be renamed for a
+// moment (EPERM, EBUSY, EACCES), so renames are tried again for a bounded while there, as the
+// layout store's are (busy-retry.ts).
+
 
 
 
@@ -87458,9 +90016,13 @@ function processIsAlive(pid) {
 
 class WorkArea {
     path;
+    caseInsensitive;
     release;
-    constructor(path, release) {
+    constructor(path, 
+    /** Whether the output folder's file system takes `a` and `A` for one name. */
+    caseInsensitive, release) {
         this.path = path;
+        this.caseInsensitive = caseInsensitive;
         this.release = release;
     }
     /**
@@ -87468,11 +90030,14 @@ class WorkArea {
      * later pull recognise it should this process be killed before removing it.
      */
     static async create(outputDir) {
-        const path = (0,external_node_path_.join)(outputDir, `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`);
+        const name = `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}`;
+        const path = (0,external_node_path_.join)(outputDir, name);
         await (0,promises_.mkdir)(path, { mode: 0o700 });
         const untrack = trackScratch(path);
+        let caseInsensitive;
         try {
             await writeWorkMarker(path);
+            caseInsensitive = await ignoresCase(outputDir, name);
         }
         catch (error) {
             await removeTree(path).catch(() => undefined);
@@ -87480,7 +90045,7 @@ class WorkArea {
             throw error;
         }
         const stopHeartbeat = keepWorkMarkerFresh(path);
-        return new WorkArea(path, () => {
+        return new WorkArea(path, caseInsensitive, () => {
             stopHeartbeat();
             untrack();
         });
@@ -87495,11 +90060,28 @@ class WorkArea {
     }
 }
 /**
+ * Whether the file system of `folder` ignores case, probed with `name`, an entry of it whose name
+ * has lower-case letters: found again upper-cased, it does. Asked of the folder itself, not
+ * decided by the platform: Linux can ignore case (ext4 casefold, a mounted share) and Windows
+ * and macOS can heed it (per-folder case sensitivity, case-sensitive APFS).
+ */
+async function ignoresCase(folder, name, look = promises_.lstat) {
+    const upper = name.toUpperCase();
+    if (upper === name)
+        throw new Error(`ignoresCase needs a name with lower-case letters: ${name}`);
+    return look((0,external_node_path_.join)(folder, upper)).then(() => true, (error) => {
+        if (isMissing(error))
+            return false;
+        throw error;
+    });
+}
+/**
  * Moves a verified file or extracted folder to `target`, replacing what is there. A file
  * replaces a file atomically (rename). A folder, or anything replacing a folder, first moves the
  * old one aside and puts it back should the move fail; the old one is then removed.
  */
-async function moveIntoPlace(staged, target) {
+async function moveIntoPlace(staged, target, options = {}) {
+    const move = (from, to) => retryWhileBusy(() => (options.rename ?? promises_.rename)(from, to), options.platform);
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
     const existing = await (0,promises_.lstat)(target).catch((error) => {
         if (isMissing(error))
@@ -87508,24 +90090,24 @@ async function moveIntoPlace(staged, target) {
     });
     const stagedIsFolder = (await (0,promises_.lstat)(staged)).isDirectory();
     if (existing === undefined || (!stagedIsFolder && !existing.isDirectory())) {
-        await renameAcross(staged, target);
+        await renameAcross(staged, target, move);
         return;
     }
     const aside = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `${WORK_PREFIX}${(0,external_node_crypto_.randomUUID)()}.old`);
-    await (0,promises_.rename)(target, aside);
+    await move(target, aside);
     try {
-        await renameAcross(staged, target);
+        await renameAcross(staged, target, move);
     }
     catch (error) {
-        await (0,promises_.rename)(aside, target).catch(() => undefined);
+        await move(aside, target).catch(() => undefined);
         throw error;
     }
     await removeTree(aside);
 }
-/** rename(), or when the target is on another filesystem, a copy next to it and a rename. */
-async function renameAcross(from, to) {
+/** A rename, or when the target is on another filesystem, a copy next to it and a rename. */
+async function renameAcross(from, to, move) {
     try {
-        await (0,promises_.rename)(from, to);
+        await move(from, to);
         return;
     }
     catch (error) {
@@ -87541,7 +90123,7 @@ async function renameAcross(from, to) {
             errorOnExist: true,
             force: false,
         });
-        await (0,promises_.rename)(near, to);
+        await move(near, to);
     }
     catch (error) {
         await removeTree(near);
@@ -87552,6 +90134,7 @@ async function renameAcross(from, to) {
 ;// CONCATENATED MODULE: ./src/commands/pull/plan.ts
 // Which layers a pull writes and where: filters, names, targets, and conflicts between them,
 // all decided before a byte is downloaded.
+
 
 
 
@@ -87596,6 +90179,7 @@ function planLayers(manifest, options) {
         }
     }
     refuseConflicts(layers);
+    refuseWindowsNames(layers, options.outputDir, options.platform);
     return { layers, skipped };
 }
 /** `io.deis.oras.content.digest`, refused before any download when it is not a digest. */
@@ -87667,7 +90251,7 @@ function logSkipped(skipped, log) {
     if (untitled.length > 0) {
         const them = untitled.length === 1 ? 'its media type' : 'their media types';
         log.notice(`Skipped ${untitled.length} ${plural(untitled.length, 'layer')} without a title ` +
-            `(org.opencontainers.image.title): ${shown(untitled.map(label))}. Name ${them} in ` +
+            `(org.opencontainers.image.title): ${pull_log_shown(untitled.map(label))}. Name ${them} in ` +
             `"media-types" to save ${untitled.length === 1 ? 'it' : 'them'} under the digest ` +
             `(sha256-<hex>).`);
     }
@@ -87676,31 +90260,37 @@ function logSkipped(skipped, log) {
         if (left.length === 0)
             continue;
         log.info(`Skipped ${left.length} ${plural(left.length, 'layer')} not selected by "${reason}": ` +
-            shown(left.map((s) => logText(s.name))));
+            pull_log_shown(left.map((s) => logText(s.name))));
         for (const s of left)
             log.debug(`Skipped ${label(s)}: not selected by "${reason}"`);
     }
 }
 const label = (s) => `${s.reason === 'untitled' ? '' : `${quoted(s.name)} `}${shortDigest(s.descriptor.digest)} (${logText(s.descriptor.mediaType)})`;
-function shown(names) {
+function pull_log_shown(names) {
     const head = names.slice(0, pull_log_SHOWN).join(', ');
     return names.length > pull_log_SHOWN ? `${head}, and ${names.length - pull_log_SHOWN} more` : head;
 }
 const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
 ;// CONCATENATED MODULE: ./src/commands/pull/read-manifest.ts
-// Resolves the selector and reads the manifest: from the runner's cache when it holds this
-// digest (a pull by digest then needs no network at all), else from the source.
+// Resolves the selector (to the manifest for `platform` when it names an index) and reads the
+// manifest: from the runner's cache when it holds this digest (a pull by digest then needs no
+// network at all), else from the source.
+
+
 
 
 
 
 async function readManifest(options) {
-    const { source, selector, cache, log } = options;
+    const { source, selector, cache, log, platform } = options;
     // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
-    const resolved = isDigest(selector) ? undefined : await source.resolve(selector);
+    // With a platform, what the selector names is read to pick the platform's manifest.
+    const named = isDigest(selector) && platform === undefined ? undefined : await source.resolve(selector);
+    // `expected-digest` pins what the reference names (the index, with a platform).
+    checkExpected(options, named?.digest ?? selector);
+    const resolved = named && (await pickPlatform(source, named, platform, options.where, log));
     const digest = resolved?.digest ?? selector;
-    checkExpected(options, digest);
     const cached = cache?.find(digest);
     const hit = await fromCache(cached, digest, log, resolved);
     if (hit)
@@ -87734,33 +90324,26 @@ async function fromCache(cached, digest, log, resolved) {
     }
     log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
     const descriptor = resolved ?? {
-        mediaType: mediaTypeOf(bytes),
+        mediaType: declaredMediaType(bytes) ?? OCI_MANIFEST,
         digest,
         size: bytes.length,
     };
     return { descriptor, bytes, cached, fromCache: true };
 }
-function mediaTypeOf(bytes) {
-    try {
-        const json = JSON.parse(bytes.toString('utf8'));
-        return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
-    }
-    catch {
-        return OCI_MANIFEST;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/glob.ts
-// Glob patterns matched against layer titles (names, not the filesystem, so @actions/glob does
-// not fit). The syntax is the usual one:
+// Glob patterns matched against layer titles (names, not the file system, so @actions/glob does
+// not fit; its own matcher, minimatch, does the matching). The syntax is the usual one:
 //   *      any characters except '/'
 //   ?      one character except '/'
-//   [abc] [a-z] [!a-z] [^a-z]   one character of (or not of) a class, never '/'
+//   [abc] [a-z] [!a-z] [^a-z]   one character of (or not of) a class, never '/'; `\-` is '-'
 //   **     as a whole path segment: zero or more segments (`a/**` matches `a` and all below it)
 //   \x     the character x itself
 // A pattern also matches every title below what it matches (`docs` matches `docs/a.md`), as
 // @actions/glob's implicit descendants do. Leading `./` and trailing `/` are ignored. Matching is
-// case-sensitive, and `*` matches names that start with a dot.
+// case-sensitive, `*` matches names that start with a dot, and no wildcard matches a `.` or `..`
+// segment. Braces and extended globs are not glob syntax here: `{a,b}` and `+(x)` are literal.
+
 class GlobSyntaxError extends Error {
     pattern;
     constructor(pattern, why) {
@@ -87769,9 +90352,17 @@ class GlobSyntaxError extends Error {
         this.name = 'GlobSyntaxError';
     }
 }
-const escapeRegExp = (text) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-/** Compiles one glob (without a leading `!`) to an anchored regular expression. */
-function globToRegExp(glob) {
+const OPTIONS = {
+    dot: true,
+    nobrace: true,
+    noext: true,
+    nonegate: true,
+    nocomment: true,
+    // Titles are `/`-separated on every runner, and `\` escapes in patterns on every runner.
+    platform: 'linux',
+};
+/** Compiles one glob (without a leading `!`); a malformed one is a GlobSyntaxError. */
+function compileGlob(glob) {
     let pattern = glob;
     while (pattern.startsWith('./'))
         pattern = pattern.slice(2);
@@ -87779,55 +90370,40 @@ function globToRegExp(glob) {
         pattern = pattern.slice(0, -1);
     if (pattern === '' || pattern === '.')
         throw new GlobSyntaxError(glob, 'it matches nothing');
-    // `a/**/**/b` is `a/**/b`.
-    const segments = pattern.split('/').filter((s, i, all) => !(s === '**' && all[i - 1] === '**'));
-    let source = '';
-    segments.forEach((segment, i) => {
-        const last = i === segments.length - 1;
-        if (segment === '**') {
-            // Zero or more whole segments, with the separators around them.
-            if (i === 0)
-                source += last ? '.*' : '(?:.*/)?';
-            else
-                source += last ? '(?:/.*)?' : '(?:/.*)?/';
-            return;
+    refuseMalformed(pattern, glob);
+    // `a/**` is `a` with what is below it, which every pattern matches anyway.
+    while (pattern.endsWith('/**'))
+        pattern = pattern.slice(0, -3);
+    const matcher = new Minimatch(pattern, OPTIONS);
+    return (title) => {
+        const segments = title.split('/');
+        for (let depth = segments.length; depth > 0; depth--) {
+            if (matcher.match(segments.slice(0, depth).join('/')))
+                return true;
         }
-        if (i > 0 && segments[i - 1] !== '**')
-            source += '/';
-        source += segmentToRegExp(segment, glob);
-    });
-    return new RegExp(`^${source}(?:/.*)?$`, 's');
+        return false;
+    };
 }
-function segmentToRegExp(segment, glob) {
-    let out = '';
-    for (let i = 0; i < segment.length; i++) {
-        const c = segment[i];
-        if (c === '\\') {
-            const next = segment[++i];
-            if (next === undefined)
-                throw new GlobSyntaxError(glob, 'it ends with a lone "\\"');
-            out += escapeRegExp(next);
-        }
-        else if (c === '*') {
-            while (segment[i + 1] === '*')
-                i++;
-            out += '[^/]*';
-        }
-        else if (c === '?') {
-            out += '[^/]';
-        }
-        else if (c === '[') {
-            const end = classEnd(segment, i);
-            if (end < 0)
-                throw new GlobSyntaxError(glob, `the class starting at "${segment.slice(i)}" is not closed`);
-            out += classToRegExp(segment.slice(i + 1, end));
-            i = end;
-        }
-        else {
-            out += escapeRegExp(c);
+/**
+ * minimatch takes a `\` at the end of a segment or an unclosed `[` literally; here they are
+ * refused, since they are most likely a typing error that would quietly match nothing.
+ */
+function refuseMalformed(pattern, glob) {
+    for (const segment of pattern.split('/')) {
+        for (let i = 0; i < segment.length; i++) {
+            if (segment[i] === '\\') {
+                if (++i === segment.length)
+                    throw new GlobSyntaxError(glob, 'it ends with a lone "\\"');
+            }
+            else if (segment[i] === '[') {
+                const end = classEnd(segment, i);
+                if (end < 0) {
+                    throw new GlobSyntaxError(glob, `the class starting at "${segment.slice(i)}" is not closed`);
+                }
+                i = end;
+            }
         }
     }
-    return out;
 }
 /** Index of the `]` closing the class that opens at `start`, or -1. A `]` first is literal. */
 function classEnd(segment, start) {
@@ -87844,23 +90420,6 @@ function classEnd(segment, start) {
     }
     return -1;
 }
-function classToRegExp(body) {
-    let negate = false;
-    let rest = body;
-    if (rest.startsWith('!') || rest.startsWith('^')) {
-        negate = true;
-        rest = rest.slice(1);
-    }
-    let out = '';
-    for (let i = 0; i < rest.length; i++) {
-        let c = rest[i];
-        if (c === '\\' && i + 1 < rest.length)
-            c = rest[++i];
-        // Inside a class only these need escaping; '-' between two characters stays a range.
-        out += c === '-' && i > 0 && i < rest.length - 1 ? '-' : c.replace(/[\\\]^-]/g, '\\$&');
-    }
-    return negate ? `(?!/)[^${out}]` : `(?!/)[${out}]`;
-}
 
 ;// CONCATENATED MODULE: ./src/commands/pull/title-filter.ts
 // The `files` input on pull: globs on layer titles, `!` excludes, last match wins.
@@ -87873,13 +90432,13 @@ function classToRegExp(body) {
 function titleFilter(patterns) {
     const rules = patterns.map((line) => {
         const include = !line.startsWith('!');
-        return { include, pattern: globToRegExp(include ? line : line.slice(1)) };
+        return { include, matches: compileGlob(include ? line : line.slice(1)) };
     });
     const selectedByDefault = !rules.some((r) => r.include);
     return (title) => {
         let selected = selectedByDefault;
         for (const rule of rules)
-            if (rule.pattern.test(title))
+            if (rule.matches(title))
                 selected = rule.include;
         return selected;
     };
@@ -87890,7 +90449,13 @@ function titleFilter(patterns) {
 // byte is downloaded), download and verify every layer into a work folder inside the output
 // folder, then move the verified results into place. On failure (a cancellation included) the
 // work folder goes away and no final path holds anything unverified; a work folder left by a
-// killed run is removed by the next pull into the same folder.
+// killed run is removed by the next pull into the same folder. Several artifacts pulled at once
+// go through each step together (pullAll).
+
+
+
+
+
 
 
 
@@ -87908,77 +90473,177 @@ function titleFilter(patterns) {
 
 
 async function pull(options) {
-    const { source, selector, log } = options;
-    const outputDir = (0,external_node_path_.resolve)(options.outputDir);
-    const where = `${source.location}${isDigest(selector) ? '@' : ':'}${selector}`;
-    const result = await log.group(`Pull ${where}`, async () => {
-        const read = await readManifest({ ...options, where });
-        logManifest(read.descriptor, log);
-        const manifest = parseImageManifest(read.bytes, where);
-        const plan = planLayers(manifest, {
-            outputDir,
-            files: titleFilter(options.files ?? []),
-            mediaTypes: options.mediaTypes ?? [],
-            unpack: options.unpack ?? true,
-            allowPathTraversal: options.allowPathTraversal ?? false,
-        });
-        logSkipped(plan.skipped, log);
-        await checkTargets(plan.layers, outputDir, options);
-        const created = await makeFolder(outputDir);
-        if (created === undefined)
-            await removeAbandonedWorkFolders(outputDir, log);
-        let work;
-        const files = [];
-        let sources;
-        try {
-            work = await WorkArea.create(outputDir);
-            const cacheFolder = options.cache ? work.at('cache') : undefined;
-            sources = new BlobSources({
-                target: source,
-                ...(read.cached ? { cached: read.cached } : {}),
-                ...(cacheFolder ? { cacheFolder } : {}),
-                onProgress: progressReporter(log, 'Downloading'),
-                log,
-            });
-            const staged = await downloadLayers(plan.layers, {
-                sources,
-                work,
-                concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : 5,
-                ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
-                log,
-            });
-            // Only now, with every layer verified, does anything reach a final path.
-            await checkTargets(plan.layers, outputDir, options);
-            for (const { layer, path, files: count } of staged) {
-                await moveIntoPlace(path, layer.target);
-                const file = pulledFile(layer, sources.fromCache.has(layer.descriptor.digest));
-                logPlaced(file, count, log);
-                files.push(file);
-            }
-            // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
-            if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
-                await saveToCache(options.cache, read, cacheFolder, log);
-            }
-        }
-        catch (error) {
-            await work?.remove().catch(() => undefined);
-            await removeCreated(created, outputDir);
-            throw error;
-        }
-        await work.remove();
-        return {
-            descriptor: read.descriptor,
-            manifest: read.bytes,
-            artifactType: manifest.artifactType ?? manifest.config.mediaType,
-            outputDir,
-            files,
-            skipped: plan.skipped,
-            downloaded: sources.downloaded.size,
-            fromCache: sources.fromCache.size,
-        };
-    });
-    logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+    const { source, selector, outputDir, expectedDigest, ...shared } = options;
+    const item = {
+        source,
+        selector,
+        outputDir,
+        ...(expectedDigest ? { expectedDigest } : {}),
+    };
+    const [result] = await pullAll({ ...shared, items: [item] });
     return result;
+}
+/**
+ * Pulls several artifacts as one: every manifest is read and every layer planned first (so a
+ * collision between them fails before any download), the layers of all of them download
+ * sharing the `concurrency` budget, and nothing is moved into place before all are verified.
+ */
+async function pullAll(options) {
+    const { log } = options;
+    const items = options.items.map((item) => ({
+        ...item,
+        outputDir: (0,external_node_path_.resolve)(item.outputDir),
+        where: `${item.source.location}${isDigest(item.selector) ? '@' : ':'}${item.selector}`,
+    }));
+    const first = items[0];
+    if (first === undefined)
+        return [];
+    const root = (0,external_node_path_.resolve)(options.root ?? first.outputDir);
+    let results;
+    if (items.length === 1) {
+        results = await log.group(`Pull ${first.where}`, async () => transfer([await prepare(first, options)], root, options));
+    }
+    else {
+        const prepared = [];
+        for (const item of items) {
+            prepared.push(await log.group(`Pull ${item.where}`, () => prepare(item, options)));
+        }
+        results = await log.group(`Download the layers of ${items.length} artifacts`, () => transfer(prepared, root, options));
+    }
+    results.forEach((result, i) => {
+        const source = items[i].source;
+        logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+    });
+    return results;
+}
+async function prepare(item, options) {
+    const { log } = options;
+    const read = await readManifest({
+        source: item.source,
+        selector: item.selector,
+        where: item.where,
+        ...(item.expectedDigest ? { expectedDigest: item.expectedDigest } : {}),
+        ...(options.platform ? { platform: options.platform } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+        log,
+    });
+    logManifest(read.descriptor, log);
+    const manifest = parseImageManifest(read.bytes, item.where);
+    const plan = planLayers(manifest, {
+        outputDir: item.outputDir,
+        files: titleFilter(options.files ?? []),
+        mediaTypes: options.mediaTypes ?? [],
+        unpack: options.unpack ?? true,
+        allowPathTraversal: options.allowPathTraversal ?? false,
+    });
+    logSkipped(plan.skipped, log);
+    return {
+        source: item.source,
+        where: item.where,
+        outputDir: item.outputDir,
+        read,
+        manifest,
+        plan,
+    };
+}
+async function transfer(prepared, root, options) {
+    const { log } = options;
+    const combined = combineLayers(prepared.map((p) => ({ where: p.where, layers: p.plan.layers })), options.merge ?? false);
+    await checkAllTargets(prepared, root, options);
+    const outputDirs = prepared.map((p) => p.outputDir);
+    const created = await makeFolders(root, outputDirs);
+    // A work folder left by a killed pull is where that pull wrote: in a folder that existed.
+    for (const folder of new Set([root, ...outputDirs])) {
+        if (!created.some((made) => made.folder === folder)) {
+            await removeAbandonedWorkFolders(folder, log);
+        }
+    }
+    let work;
+    const results = [];
+    try {
+        work = await WorkArea.create(root);
+        refuseCaseCollisions(combined.jobs.map((job) => job.layer), root, work.caseInsensitive);
+        const area = work;
+        const onProgress = progressReporter(log, 'Downloading');
+        const cacheFolders = prepared.map((_, i) => options.cache ? area.at(prepared.length === 1 ? 'cache' : `cache-${i}`) : undefined);
+        const sources = prepared.map((p, i) => new BlobSources({
+            target: p.source,
+            ...(p.read.cached ? { cached: p.read.cached } : {}),
+            ...(cacheFolders[i] ? { cacheFolder: cacheFolders[i] } : {}),
+            onProgress,
+            log,
+        }));
+        const staged = await downloadLayers(combined.jobs.map((job) => ({
+            layer: job.layer,
+            sources: sources[job.artifact],
+        })), {
+            work,
+            concurrency: (options.concurrency ?? 0) > 0 ? options.concurrency : DEFAULT_CONCURRENCY,
+            ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
+            log,
+        });
+        await mergeUnits(combined, staged, prepared);
+        // Only now, with every layer verified, does anything reach a final path.
+        await checkAllTargets(prepared, root, options);
+        for (const unit of combined.units) {
+            const base = combined.jobs[unit.base];
+            await moveIntoPlace(staged[unit.base].path, base.layer.target);
+        }
+        prepared.forEach((p, i) => {
+            const files = p.plan.layers.map((layer, l) => {
+                const job = combined.jobOf[i]?.[l];
+                const from = sources[combined.jobs[job].artifact];
+                const file = pulledFile(layer, from.fromCache.has(layer.descriptor.digest));
+                logPlaced(file, staged[job].files, log);
+                return file;
+            });
+            const mine = sources[i];
+            results.push({
+                descriptor: p.read.descriptor,
+                manifest: p.read.bytes,
+                artifactType: p.manifest.artifactType ?? p.manifest.config.mediaType,
+                outputDir: p.outputDir,
+                files,
+                skipped: p.plan.skipped,
+                downloaded: mine.downloaded.size,
+                fromCache: mine.fromCache.size,
+            });
+        });
+        for (const [i, p] of prepared.entries()) {
+            const folder = cacheFolders[i];
+            const mine = sources[i];
+            // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
+            if (options.cache && folder && (mine.downloaded.size > 0 || !p.read.fromCache)) {
+                await saveToCache(options.cache, p.read, folder, log);
+            }
+        }
+    }
+    catch (error) {
+        await work?.remove().catch(() => undefined);
+        await removeCreated(created);
+        throw error;
+    }
+    await work.remove();
+    return results;
+}
+/** With `merge`: the layers that meet another's folder are merged into its staged tree. */
+async function mergeUnits(combined, staged, prepared) {
+    const where = (job) => prepared[combined.jobs[job].artifact].where;
+    for (const unit of combined.units) {
+        if (unit.merged.length === 0)
+            continue;
+        const base = staged[unit.base].path;
+        const target = combined.jobs[unit.base].layer.target;
+        const holders = [where(unit.base)];
+        for (const { job, path } of unit.merged) {
+            await mergeInto(base, path, staged[job].path, (parts) => {
+                const others = [...new Set(holders)].join(' or ');
+                return new PullError('CONFLICTING_FILES', `merge: ${quoted((0,external_node_path_.join)(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`);
+            });
+            holders.push(where(job));
+        }
+        await checkMergedLinks(base, combined.jobs[unit.base].layer.name);
+    }
 }
 function pulledFile(layer, fromCache) {
     const { descriptor } = layer;
@@ -87991,6 +90656,19 @@ function pulledFile(layer, fromCache) {
         unpacked: layer.unpack,
         fromCache,
     };
+}
+/**
+ * Every artifact's targets, checked from its own output folder and, when that is a folder below
+ * the pull's `path` (several references), from `path` too: a link standing where a reference's
+ * folder goes must lead neither out of `path` nor into a .git folder.
+ */
+async function checkAllTargets(prepared, root, options) {
+    for (const p of prepared) {
+        await checkTargets(p.plan.layers, p.outputDir, options);
+        if (p.outputDir !== root) {
+            await checkExistingPaths(root, p.plan.layers, options.allowPathTraversal ?? false);
+        }
+    }
 }
 /** Safe paths, and with `overwrite: false` nothing in the way; run before and after download. */
 async function checkTargets(layers, outputDir, options) {
@@ -88007,9 +90685,19 @@ async function checkTargets(layers, outputDir, options) {
             '; nothing was written');
     }
 }
+/** The root, then each output folder, with missing parents; what each made is returned. */
+async function makeFolders(root, outputDirs) {
+    const made = [];
+    for (const folder of [root, ...outputDirs]) {
+        const top = await makeFolder(folder);
+        if (top !== undefined)
+            made.push({ top, folder });
+    }
+    return made;
+}
 /**
- * Makes the output folder and its missing parents; returns the first folder it made (the top
- * of what a failed pull removes again), or undefined when the output folder existed.
+ * Makes a folder and its missing parents; returns the first folder it made (the top of what a
+ * failed pull removes again), or undefined when the folder existed.
  */
 async function makeFolder(path) {
     const stats = await (0,promises_.stat)(path).catch((error) => {
@@ -88024,14 +90712,14 @@ async function makeFolder(path) {
     }
     return (0,promises_.mkdir)(path, { recursive: true });
 }
-/** Removes the folders makeFolder made, deepest first, as long as they are empty. */
-async function removeCreated(top, outputDir) {
-    if (top === undefined)
-        return;
-    for (let dir = outputDir; isInside(top, dir); dir = (0,external_node_path_.dirname)(dir)) {
-        const removed = await (0,promises_.rmdir)(dir).then(() => true, () => false);
-        if (!removed || dir === top)
-            return;
+/** Removes the folders makeFolders made, deepest first, as long as they are empty. */
+async function removeCreated(made) {
+    for (const { top, folder } of [...made].reverse()) {
+        for (let dir = folder; isInside(top, dir); dir = (0,external_node_path_.dirname)(dir)) {
+            const removed = await (0,promises_.rmdir)(dir).then(() => true, () => false);
+            if (!removed || dir === top)
+                break;
+        }
     }
 }
 async function pull_exists(path) {
@@ -88046,34 +90734,67 @@ async function pull_exists(path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/inputs/byte-size.ts
-// Sizes as people write them in a workflow: 1000000, 500MiB, 2 GiB, 1.5GB.
-const byte_size_UNITS = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 2 ** 10,
-    mib: 2 ** 20,
-    gib: 2 ** 30,
-    tib: 2 ** 40,
-};
-const BYTE_SIZE_EXPECTED = 'a size in bytes, such as 500MiB, 2GiB or 1000000 (units B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)';
-/**
- * Whole bytes (a fraction of a byte is dropped), or undefined when `text` is not a size of at
- * least one byte. Units are case-insensitive; kB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of
- * 1024. A bare k, M or G is refused: which of the two it means is a guess.
- */
-function parseByteSize(text) {
-    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-    if (!match)
+;// CONCATENATED MODULE: ./src/commands/pull/pick-referrer.ts
+// `subject` + `artifact-type` on pull: which referrer to pull, such as the SBOM attached to an
+// image. The newest by its `org.opencontainers.image.created` annotation (what `attach` with
+// `reproducible: false` and ORAS write); when none has one, the last listed, which for the
+// referrers tag schema is the one attached last.
+
+
+
+
+
+
+
+// RFC 3339, as the image-spec asks of this annotation; anything else is no creation time.
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+/** The creation time of a referrer, in milliseconds, when it has a well-formed one. */
+function createdAt(referrer) {
+    const value = referrer.annotations?.[CREATED];
+    if (value === undefined || !RFC_3339.test(value))
         return undefined;
-    const unit = byte_size_UNITS[(match[2] || 'b').toLowerCase()];
-    if (unit === undefined)
-        return undefined;
-    const bytes = Math.floor(Number(match[1]) * unit);
-    return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? undefined : time;
+}
+/** The newest by creation time (a later listed one wins a tie), else the last listed. */
+function newestReferrer(referrers) {
+    let newest;
+    for (const referrer of referrers) {
+        const time = createdAt(referrer);
+        if (time !== undefined && (newest === undefined || time >= newest.time)) {
+            newest = { referrer, time };
+        }
+    }
+    return newest?.referrer ?? referrers.at(-1);
+}
+async function pickReferrer(store, selector, artifactType, platform, log) {
+    const what = selectedName(store.name, selector);
+    return log.group(`Find the referrer of ${what} of type ${artifactType}`, async () => {
+        const named = await resolveSelected(store, selector);
+        const subject = await pickPlatform(store.target, named, platform, what, log);
+        const listed = await store.target.referrers(subject, artifactType);
+        // What a registry lists is taken only when it names a manifest by a well-formed digest.
+        const referrers = listed.filter((r) => typeof r.digest === 'string' && isDigest(r.digest) && isManifestType(r.mediaType));
+        if (referrers.length < listed.length) {
+            log.warning(`${listed.length - referrers.length} referrer(s) listed for ${store.name}@${subject.digest} name no manifest by a valid digest; left out`);
+        }
+        const referrer = newestReferrer(referrers);
+        if (referrer === undefined) {
+            throw new OciError('NOT_FOUND', `${store.name}@${subject.digest} has no referrer of type ${artifactType} (attach one with command: attach, or list what it has with command: discover)`);
+        }
+        const created = referrer.annotations?.[CREATED];
+        const decided = createdAt(referrer) !== undefined && created !== undefined;
+        log.info(`${referrers.length} referrer(s) of type ${artifactType}; chose ${referrer.digest}, ` +
+            (decided
+                ? `the newest (created ${quoted(created)})`
+                : 'the last listed (none has a creation time)'));
+        return {
+            subject,
+            referrer,
+            candidates: referrers.length,
+            ...(decided ? { created } : {}),
+        };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/pull.ts
@@ -88086,32 +90807,170 @@ function parseByteSize(text) {
 
 
 
+
+
+
+
 const FILES_EXPECTED = 'globs on layer titles, one per line: * ? [abc] within a name, ** across folders, ! to exclude';
+const INTO_EXPECTED = 'a reference per line, optionally followed by into=<folder> (a relative folder below "path")';
 function readPullInputs() {
-    const target = readTargetSpec();
+    const outputDir = readOutputDir();
+    const merge = readBoolean('merge', false);
     const options = {
-        outputDir: readOutputDir(),
         files: readTitleGlobs(),
         mediaTypes: readMediaTypes(),
         overwrite: readBoolean('overwrite', true),
         allowPathTraversal: readBoolean('allow-path-traversal', false),
         unpack: readBoolean('unpack', true),
-        concurrency: readInteger('concurrency', 1, 64, 5),
+        concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     };
-    const expectedDigest = readExpectedDigest();
-    if (expectedDigest)
-        options.expectedDigest = expectedDigest;
+    const platform = readPlatform();
+    if (platform)
+        options.platform = platform;
     const unpackLimit = readUnpackLimit();
     if (unpackLimit !== undefined)
         options.unpackLimit = unpackLimit;
-    return { target, selector: readSelector(target), cache: readBoolean('cache', false), options };
+    const cache = readBoolean('cache', false);
+    const subject = readSubject();
+    if (subject !== undefined)
+        return { references: [], subject, outputDir, merge, cache, options };
+    const references = readReferences(outputDir, merge);
+    const expectedDigest = readExpectedDigest();
+    if (expectedDigest) {
+        const [only, ...others] = references;
+        if (only === undefined || others.length > 0) {
+            throw new InputError('expected-digest', expectedDigest, 'nothing with several references: pin each by digest on its line (repo@sha256:…)');
+        }
+        only.expectedDigest = expectedDigest;
+    }
+    return { references, outputDir, merge, cache, options };
+}
+/**
+ * `subject` (parsed as `reference` is, with `registry` or `layout`) and the type of the referrer
+ * to pull; `reference` stays empty then, since the referrer is found, not named.
+ */
+function readSubject() {
+    const given = readString('subject');
+    if (given === '')
+        return undefined;
+    refuseGiven('reference', 'nothing when "subject" is given: the referrer of "subject" with the "artifact-type" is pulled');
+    const artifactType = readString('artifact-type');
+    if (!isValidMediaType(artifactType)) {
+        throw new InputError('artifact-type', artifactType, 'the type of the referrer to pull, such as application/spdx+json (pull with "subject" needs one)');
+    }
+    let target;
+    try {
+        target = readTargetSpec(given);
+    }
+    catch (error) {
+        // Parsed as `reference` is, but the input to name is this one.
+        if (error instanceof InputError && error.input === 'reference') {
+            throw new InputError('subject', error.given, error.expected);
+        }
+        throw error;
+    }
+    const selector = targetSelector(target);
+    if (selector === undefined) {
+        throw new InputError('subject', given, 'repo:tag or repo@sha256:<hex>: the manifest whose referrer to pull');
+    }
+    return { target, selector, artifactType };
+}
+/**
+ * The lines of `reference`: `ref [into=<folder>]`. One line goes to `path` itself (or to its
+ * `into` folder); several go to a folder each, named by `into`, else the tag, else the short
+ * digest, unless `merge` puts them all into `path`. Two that would share a folder are refused.
+ */
+function readReferences(outputDir, merge) {
+    const lines = readLines('reference');
+    const single = lines[0];
+    if (lines.length === 0 ||
+        (single !== undefined && lines.length === 1 && !/\sinto=/.test(single))) {
+        const target = readTargetSpec(single);
+        return [{ target, selector: readSelector(target, single), outputDir }];
+    }
+    // One connection for all of them: one login, one pool of connections per registry.
+    const options = readString('layout') === '' ? readRemoteOptions() : undefined;
+    const references = lines.map((line) => {
+        const [ref = '', ...rest] = line.split(/\s+/);
+        const target = readTargetSpec(ref, options);
+        let into;
+        for (const option of rest) {
+            if (!option.startsWith('into=') || into !== undefined) {
+                throw new InputError('reference', line, INTO_EXPECTED);
+            }
+            into = intoFolder(line, option.slice('into='.length));
+        }
+        if (into !== undefined && merge) {
+            throw new InputError('reference', line, 'a reference without into=: with merge: true every reference goes into "path" itself');
+        }
+        const selector = readSelector(target, ref);
+        const folder = merge ? undefined : (into ?? defaultFolder(target, selector));
+        return { line, target, selector, ...(folder === undefined ? {} : { folder }) };
+    });
+    refuseSharedFolders(references);
+    refuseCredentialsAcrossRegistries(references.map((r) => r.target));
+    return references.map(({ target, selector, folder }) => ({
+        target,
+        selector,
+        outputDir: folder === undefined ? outputDir : (0,external_node_path_.resolve)(outputDir, folder),
+    }));
+}
+/** `into=`: a relative folder below `path`, written with `/`. */
+function intoFolder(line, value) {
+    const parts = value.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+    if (parts.length === 0 ||
+        parts.includes('..') ||
+        /^[\\/]/.test(value) ||
+        /^[A-Za-z]:/.test(value)) {
+        throw new InputError('reference', line, 'into=<folder>, a relative folder below "path" without "..", such as into=linux');
+    }
+    // As for a layer's title: whatever a reference pulls into .git would run in a later git step.
+    const git = gitSegment(value);
+    if (git !== undefined) {
+        throw new InputError('reference', line, `an into=<folder> without a .git segment: ${GIT_FOLDER_REASON}`);
+    }
+    return parts.join('/');
+}
+/** The tag, else `sha256-<12 hex>` of the digest. */
+function defaultFolder(target, selector) {
+    const tag = target.kind === 'remote' ? target.reference.tag : isDigest(selector) ? undefined : selector;
+    if (tag !== undefined)
+        return tag;
+    return shortDigest(selector).replace(':', '-');
+}
+/**
+ * Folders compared case-blind (macOS and Windows runners are), and one inside another counts:
+ * either way one reference would write into the other's folder.
+ */
+function refuseSharedFolders(references) {
+    const key = (folder) => `${folder.toLowerCase()}/`;
+    references.forEach((reference, i) => {
+        if (reference.folder === undefined)
+            return;
+        for (const earlier of references.slice(0, i)) {
+            if (earlier.folder === undefined)
+                continue;
+            const [a, b] = [key(earlier.folder), key(reference.folder)];
+            if (a.startsWith(b) || b.startsWith(a)) {
+                const shared = a.length <= b.length ? earlier.folder : reference.folder;
+                throw new InputError('reference', reference.line, `a folder of its own below "path", but it and ${JSON.stringify(earlier.line)} would both write into ${JSON.stringify(shared)}: name them with into=<folder>, or set merge: true`);
+            }
+        }
+    });
+}
+/** `username`/`password` go to one registry only; several would each receive them. */
+function refuseCredentialsAcrossRegistries(targets) {
+    const registries = new Set(targets.flatMap((t) => t.kind === 'remote' && t.options.credentials ? [t.reference.registry] : []));
+    if (registries.size > 1) {
+        throw new InputError('username', readString('username'), `nothing when the references are on several registries (${[...registries].join(', ')}): the login would be sent to each. Pull them in separate steps, or log in with docker/login-action`);
+    }
 }
 /** Pull needs to know what: a tag or a digest, never an implied `latest`. */
-function readSelector(target) {
-    const selector = target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+function readSelector(target, given = readString('reference')) {
+    const selector = targetSelector(target);
     if (selector !== undefined)
         return selector;
-    throw new input_error_InputError('reference', readString('reference'), target.kind === 'layout'
+    throw new InputError('reference', given, target.kind === 'layout'
         ? 'the tag or digest of the manifest to pull from the layout folder'
         : 'repo:tag or repo@sha256:<hex>: pull needs a tag or a digest');
 }
@@ -88127,11 +90986,11 @@ function readTitleGlobs() {
     const lines = readLines('files');
     for (const line of lines) {
         try {
-            globToRegExp(line.startsWith('!') ? line.slice(1) : line);
+            compileGlob(line.startsWith('!') ? line.slice(1) : line);
         }
         catch (error) {
             if (error instanceof GlobSyntaxError) {
-                throw new input_error_InputError('files', line, `${FILES_EXPECTED} (${error.message})`);
+                throw new InputError('files', line, `${FILES_EXPECTED} (${error.message})`);
             }
             throw error;
         }
@@ -88142,7 +91001,7 @@ function readMediaTypes() {
     const types = readLines('media-types');
     for (const type of types) {
         if (!isValidMediaType(type)) {
-            throw new input_error_InputError('media-types', type, 'one media type per line, type/subtype, such as application/vnd.oci.image.layer.v1.tar');
+            throw new InputError('media-types', type, 'one media type per line, type/subtype, such as application/vnd.oci.image.layer.v1.tar');
         }
     }
     return types;
@@ -88154,7 +91013,7 @@ function readUnpackLimit() {
         return undefined;
     const bytes = parseByteSize(value);
     if (bytes === undefined) {
-        throw new input_error_InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
+        throw new InputError('unpack-limit', value, `${BYTE_SIZE_EXPECTED}; empty for no limit`);
     }
     return bytes;
 }
@@ -88166,13 +91025,13 @@ function readExpectedDigest() {
         return parseDigest(value);
     }
     catch {
-        throw new input_error_InputError('expected-digest', value, 'a digest sha256:<64 lowercase hex digits>');
+        throw new InputError('expected-digest', value, 'a digest sha256:<64 lowercase hex digits>');
     }
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary/pull.ts
 // The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
-// the files with their sizes, digests and where each was written, and the layers left out.
+// the files with their sizes and digests, by where each was written, and the layers left out.
 
 
 
@@ -88187,28 +91046,37 @@ function pullSummaryMarkdown(summary) {
         ['Reference', code(summary.reference)],
         ['Digest', code(summary.digest)],
         ['Artifact type', code(summary.artifactType)],
-        ['Output folder', code(summary.outputDir)],
+        ['Written to', code(summary.outputDir)],
         [
             'Files',
-            `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+            `${summary.files.length} (${formatBytes(total)}); ${summary.downloaded} ` +
                 `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
         ],
     ];
     return [
-        ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
-        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest', 'Written to'], summary.files.map((file) => [
-            `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
-            code(file.mediaType),
-            formatBytes(file.size),
-            code(shortDigest(file.digest)),
-            code(file.path),
+        ...factsMarkdown(`Pulled ${code(headingName(summary.name, summary.selector))}`, facts),
+        ...tableMarkdown(['File', 'Media type', 'Size', 'Digest'], summary.files.map((file) => [
+            `${wrappingCode(shownPath(file.path, summary.outputDir))}${file.unpacked ? ' (folder)' : ''}`,
+            wrappingCode(file.mediaType),
+            sizeCell(file.size),
+            shortDigestCode(file.digest),
         ]), { more: (n) => `… and ${n} more files: every one is in the \`files\` output` }),
         ...tableMarkdown(['Skipped layer', 'Media type', 'Why'], summary.skipped.map((s) => [
-            code(s.name),
-            code(s.descriptor.mediaType),
+            wrappingCode(s.name),
+            wrappingCode(s.descriptor.mediaType),
             SKIP_REASONS[s.reason],
         ])),
     ].join('\n');
+}
+/**
+ * Where a file was written: relative to the output folder (its title, as a rule), or the whole
+ * path when it lies outside (allow-path-traversal).
+ */
+function shownPath(path, outputDir) {
+    const rel = (0,external_node_path_.relative)(outputDir, path);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel))
+        return path;
+    return rel.split(external_node_path_.sep).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/pull.ts
@@ -88224,19 +91092,65 @@ function pullSummaryMarkdown(summary) {
 
 
 
+
+
+
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 async function runPull() {
     const inputs = readPullInputs();
-    const source = await openTarget(inputs.target);
+    if (inputs.subject === undefined && readString('artifact-type') !== '') {
+        // The table of inputs counts it as pull's, but only "subject" reads it.
+        actionLog.warning('Input "artifact-type" is not used by pull without "subject"; did you mean "media-types" (pull only layers of these types)?');
+    }
     const cache = inputs.cache ? toolCache() : undefined;
-    const result = await pull({
-        source,
-        selector: inputs.selector,
-        ...inputs.options,
+    const found = inputs.subject && (await findReferrer(inputs.subject, inputs));
+    const references = found ? [found.reference] : inputs.references;
+    const items = [];
+    for (const reference of references) {
+        items.push({
+            source: await openTarget(reference.target),
+            selector: reference.selector,
+            outputDir: reference.outputDir,
+            ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),
+        });
+    }
+    // With `subject`, `platform` chose the subject; the referrer found is pulled as it is.
+    const { platform, ...options } = inputs.options;
+    const results = await pullAll({
+        ...options,
+        ...(platform && !found ? { platform } : {}),
+        items,
+        merge: inputs.merge,
+        root: inputs.outputDir,
         ...(cache ? { cache } : {}),
         log: actionLog,
     });
-    await report(inputs, result);
+    await pull_report(inputs, references, results, found?.summary ?? []);
+}
+/** The referrer `subject` + `artifact-type` name, as the reference to pull. */
+async function findReferrer(subject, inputs) {
+    const store = await openNamedTarget(subject.target, actionLog);
+    const choice = await pickReferrer(store, subject.selector, subject.artifactType, inputs.options.platform, actionLog);
+    const facts = [
+        ['Subject', code(`${store.name}@${choice.subject.digest}`)],
+        ['Artifact type', code(subject.artifactType)],
+        ['Referrers of that type', String(choice.candidates)],
+        [
+            'Chosen',
+            `${code(choice.referrer.digest)}, ` +
+                (choice.created === undefined
+                    ? 'the last listed (none has a creation time)'
+                    : `the newest (created ${code(choice.created)})`),
+        ],
+    ];
+    return {
+        reference: {
+            target: subject.target,
+            selector: choice.referrer.digest,
+            outputDir: inputs.outputDir,
+        },
+        summary: factsMarkdown(`Referrer of ${code(headingName(store.name, subject.selector))}`, facts),
+    };
 }
 /** The runner's tool cache, when the runner has one. */
 function toolCache() {
@@ -88245,42 +91159,70 @@ function toolCache() {
     actionLog.warning('cache: true, but RUNNER_TOOL_CACHE is not set; pulling without the cache');
     return undefined;
 }
-async function report(inputs, result) {
-    const name = targetName(inputs.target);
-    const digest = result.descriptor.digest;
-    const reference = `${name}@${digest}`;
-    // Compact JSON, so later steps can fromJSON() it.
-    const files = JSON.stringify(result.files.map(({ path, title, mediaType, digest, size }) => ({
-        path,
-        title,
-        mediaType,
-        digest,
-        size,
-    })));
-    // The exact bytes whose digest is `digest`.
-    const manifest = result.manifest.toString('utf8');
-    setOutputs({
-        digest,
-        reference,
-        path: result.outputDir,
-        'media-type': result.descriptor.mediaType,
-        'artifact-type': result.artifactType,
-        size: result.descriptor.size,
-        manifest,
-        files,
-    });
-    warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
-    await writeSummary(pullSummaryMarkdown({
-        source: `${name}${isDigest(inputs.selector) ? '@' : ':'}${inputs.selector}`,
-        reference,
-        digest,
-        artifactType: result.artifactType,
-        outputDir: result.outputDir,
-        files: result.files,
-        skipped: result.skipped,
-        downloaded: result.downloaded,
-        fromCache: result.fromCache,
+const filesOf = (result) => result.files.map(({ path, title, mediaType, digest, size }) => ({
+    path,
+    title,
+    mediaType,
+    digest,
+    size,
+}));
+/**
+ * One reference: `digest`, `reference`, `manifest` and the rest describe it. Several: `pulled`
+ * lists them, `files` holds the files of all, `path` is the folder that holds them.
+ */
+async function pull_report(inputs, references, results, before) {
+    const pinned = (reference, result) => `${targetName(reference.target)}@${result.descriptor.digest}`;
+    const pairs = results.map((result, i) => ({
+        reference: references[i],
+        result,
     }));
+    // Compact JSON, so later steps can fromJSON() it.
+    const files = JSON.stringify(results.flatMap(filesOf));
+    const pulled = JSON.stringify(pairs.map(({ reference, result }) => ({
+        reference: pinned(reference, result),
+        digest: result.descriptor.digest,
+        path: result.outputDir,
+        files: filesOf(result),
+    })));
+    const only = pairs.length === 1 ? pairs[0] : undefined;
+    if (only !== undefined) {
+        const { result } = only;
+        // The exact bytes whose digest is `digest`.
+        const manifest = result.manifest.toString('utf8');
+        setOutputs({
+            digest: result.descriptor.digest,
+            reference: pinned(only.reference, result),
+            path: result.outputDir,
+            'media-type': result.descriptor.mediaType,
+            'artifact-type': result.artifactType,
+            size: result.descriptor.size,
+            manifest,
+            files,
+            pulled,
+        });
+        warnAboutLargeOutputs({ files, manifest, pulled }, '"reference" (or "digest")');
+    }
+    else {
+        setOutputs({ path: inputs.outputDir, files, pulled });
+        warnAboutLargeOutputs({ files, pulled }, 'the references (or digests) of "pulled"');
+    }
+    await writeSummary([
+        ...before,
+        ...pairs.flatMap(({ reference, result }) => [
+            pullSummaryMarkdown({
+                name: targetName(reference.target),
+                selector: reference.selector,
+                reference: pinned(reference, result),
+                digest: result.descriptor.digest,
+                artifactType: result.artifactType,
+                outputDir: result.outputDir,
+                files: result.files,
+                skipped: result.skipped,
+                downloaded: result.downloaded,
+                fromCache: result.fromCache,
+            }),
+        ]),
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/registry/list-repositories.ts
@@ -88360,7 +91302,10 @@ async function runRepoTags() {
     const tags = await listTags(store, includeDigestTags, actionLog);
     setJsonOutput('tags', tags);
     await writeSummary([
-        ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
+        ...factsMarkdown(`Tags of ${code(headingName(store.name))}`, [
+            ['Repository', code(store.name)],
+            ['Tags', String(tags.length)],
+        ]),
         ...namesMarkdown('Tag', tags),
     ]);
 }
@@ -88374,11 +91319,13 @@ async function runRepoTags() {
 
 
 
+
 /** Reads the inputs of `command: resolve`, runs it, and writes its outputs and job summary. */
 async function runResolve() {
     const { target, selector, name } = readSelectedTarget();
+    const platform = readPlatform();
     const store = await openNamedTarget(target, actionLog);
-    const descriptor = await resolve_resolveManifest(store, selector, actionLog);
+    const descriptor = await resolve_resolveManifest(store, selector, actionLog, platform);
     const reference = `${name}@${descriptor.digest}`;
     setOutputs({
         digest: descriptor.digest,
@@ -88386,7 +91333,7 @@ async function runResolve() {
         'media-type': descriptor.mediaType,
         size: descriptor.size,
     });
-    await writeSummary(factsMarkdown(`Resolved ${code(selectedName(name, selector))}`, [
+    await writeSummary(factsMarkdown(`Resolved ${code(headingName(name, selector))}`, [
         ['Reference', code(reference)],
         ['Digest', code(descriptor.digest)],
         ['Media type', code(descriptor.mediaType)],
@@ -88418,11 +91365,10 @@ async function tagManifest(store, selector, tags, log) {
 
 
 
-
 /** Reads the inputs of `command: tag`, runs it, and writes its outputs and job summary. */
 async function runTag() {
     const { target, selector, name } = readSelectedTarget();
-    const tags = readTagList();
+    const tags = readTagList(target);
     const store = await openNamedTarget(target, actionLog);
     const result = await tagManifest(store, selector, tags, actionLog);
     const references = result.tags.map((tag) => `${name}:${tag}`);
@@ -88430,7 +91376,7 @@ async function runTag() {
     setOutputs({ digest: result.descriptor.digest, reference });
     setJsonOutput('tags', references);
     await writeSummary([
-        ...factsMarkdown(`Tagged ${code(selectedName(name, selector))}`, [
+        ...factsMarkdown(`Tagged ${code(headingName(name, selector))}`, [
             ['Reference', code(reference)],
             ['Digest', code(result.descriptor.digest)],
         ]),
@@ -88472,12 +91418,13 @@ const RUNNERS = {
     attach: runAttach,
     discover: runDiscover,
     delete: runDelete,
+    index: runIndex,
 };
 function readCommand() {
-    const value = getInput('command');
+    const value = readString('command');
     const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
     if (command === undefined)
-        throw new input_error_InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
+        throw new InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
     return command;
 }
 async function main_run() {
@@ -88486,7 +91433,7 @@ async function main_run() {
     try {
         maskSecretInputs();
         command = readCommand();
-        for (const warning of unusedInputWarnings(command, (name) => getInput(name))) {
+        for (const warning of unusedInputWarnings(command, readString)) {
             actionLog.warning(warning);
         }
         const timeout = readTimeout();
@@ -88497,7 +91444,7 @@ async function main_run() {
         if (left !== undefined) {
             // The command has not unwound: whatever it still does ends with the process.
             running.catch(() => undefined);
-            setFailed(interruptedMessage(left, command, true));
+            failStep(interruptedMessage(left, command, true));
             exitNow();
         }
     }
@@ -88505,10 +91452,10 @@ async function main_run() {
         const interruption = processCancellation.signal.reason;
         if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
             actionLog.debug(`the command stopped with: ${formatError(error)}`);
-            setFailed(interruptedMessage(interruption, command));
+            failStep(interruptedMessage(interruption, command));
         }
         else {
-            setFailed(formatError(error));
+            failStep(formatError(error));
         }
     }
     finally {
@@ -88523,7 +91470,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1687);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1504);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -84,7 +84,7 @@ describe('attach to an artifact in a registry', () => {
       [sig.outputs['digest'], 'application/vnd.example.sig'],
     ]);
     expect(sbom.summary).toContain(
-      `| Subject | <code>${bed.registry.host}/app/x@${subjectDigest}</code> |`,
+      `- **Subject:** <code>${bed.registry.host}/app/x@${subjectDigest}</code>`,
     );
   });
 

@@ -89,7 +89,7 @@ describe('the client speaks in the action log', () => {
     expect(run.exitCode).toBe(0);
     const tag = subject.root.descriptor.digest.replace(':', '-');
     expect(info(run.stdout)).toContain(
-      `${open.host}/logged/subject has no referrers API; reading the referrers tag ${tag} instead`,
+      `${open.host}/logged/subject has no referrers API (its referrers endpoint answered HTTP 404); reading the referrers tag ${tag} instead`,
     );
   });
 

@@ -13,7 +13,7 @@ describe('dist/index.js command dispatch', () => {
     runs.push(run);
     expect(run.exitCode).toBe(1);
     expect(run.errors).toEqual([
-      'Input "command": nothing was given; expected one of push, pull, repo-ls, repo-tags, resolve, tag, copy, attach, discover, delete',
+      'Input "command": nothing was given; expected one of push, pull, repo-ls, repo-tags, resolve, tag, copy, attach, discover, delete, index',
     ]);
   });
 

@@ -3,6 +3,7 @@
 // mount is refused), recursive, layouts both ways, source credentials.
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { blobPath } from '../../src/oci/layout/blob-path.js';
 import { OciLayout } from '../../src/oci/layout/store.js';
 import { artifact, indexOf, pushGraph, randomBytes } from '../oci/content.js';
 import { basicAuthField, writeDockerConfig } from '../support/docker-config.js';
@@ -62,8 +63,10 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(copy.stdout).toContain(
       `::group::Copy ${first().host}/team/app:v1 to ${second().host}/mirror/app:v1`,
     );
-    expect(copy.summary).toContain(`### Copied to <code>${second().host}/mirror/app:v1</code>`);
-    expect(copy.summary).toContain(`| Digest | <code>${digest}</code> |`);
+    expect(copy.summary).toContain(
+      `### Copied to <code>app:v1</code>\n\n- **From:** <code>${first().host}/team/app:v1</code>\n- **To:** <code>${second().host}/mirror/app:v1</code>`,
+    );
+    expect(copy.summary).toContain(`- **Digest:** <code>${digest}</code>`);
 
     const pullWs = join(fx.temp, 'pull-ws');
     await mkdir(pullWs);
@@ -91,7 +94,7 @@ describe('command: copy (bundled action, real registries)', () => {
     );
     expect(copy.exitCode).toBe(0);
     expect(copy.outputs['digest']).toBe(index.root.descriptor.digest);
-    expect(copy.summary).toContain('| Manifests | 3 copied, 0 already there |');
+    expect(copy.summary).toContain('- **Manifests:** 3 copied, 0 already there');
     expect(await skopeoDigest(`${second().host}/mirror/multi:stable`)).toBe(
       index.root.descriptor.digest,
     );
@@ -175,7 +178,7 @@ describe('command: copy (bundled action, real registries)', () => {
     const mounts = proxy.requests.filter((r) => r.method === 'POST' && /[?&]mount=/.test(r.path));
     expect(mounts.map((r) => r.status)).toEqual(graph.blobs.map(() => 403));
     expect(copy.stdout.match(/^Copied +sha256:/gm)).toHaveLength(graph.blobs.length);
-    expect(copy.summary).toContain(`| Blobs | ${graph.blobs.length} copied (`);
+    expect(copy.summary).toContain(`- **Blobs:** ${graph.blobs.length} copied (`);
     expect(await skopeoDigest(`${first().host}/team/uploaded:v1`)).toBe(
       graph.root.descriptor.digest,
     );
@@ -196,7 +199,7 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(deep.exitCode).toBe(0);
     const found = await repository(second(), 'deep/signed').referrers(subject.root.descriptor);
     expect(found.map((d) => d.digest)).toEqual([sbom.root.descriptor.digest]);
-    expect(deep.summary).toContain('| Referrers | copied (recursive) |');
+    expect(deep.summary).toContain('- **Referrers:** copied (recursive)');
   });
 
   it('copies from a layout folder to a registry and from a registry to a new layout folder', async () => {
@@ -226,6 +229,29 @@ describe('command: copy (bundled action, real registries)', () => {
     expect(down.outputs['reference']).toBe(`${copyDir}@${graph.root.descriptor.digest}`);
     const local = await OciLayout.open(copyDir, { create: false });
     expect(await local.resolve('local')).toEqual(graph.root.descriptor);
+  });
+
+  it('removes the layout folder it created when the copy fails, and keeps one that was there', async () => {
+    const origin = join(fx.temp, 'damaged-origin');
+    const graph = artifact({ 'd.txt': 'these bytes will not match' });
+    await pushGraph(await OciLayout.open(origin, { create: true }), graph, 'v1');
+    const layer = graph.blobs.at(-1)!.descriptor;
+    await writeFile(blobPath(origin, layer.digest), 'other bytes, same length!!');
+    const copyFrom = (layout: string) =>
+      fx.act({ command: 'copy', 'source-layout': origin, source: 'v1', layout, reference: 'v1' });
+
+    const fresh = join(fx.temp, 'fresh-layout');
+    const failed = await copyFrom(fresh);
+    expect(failed.exitCode).toBe(1);
+    expect(failed.errors.join('\n')).toContain(layer.digest);
+    await expect(stat(fresh)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const kept = join(fx.temp, 'kept-layout');
+    const earlier = artifact({ 'e.txt': 'already here' });
+    await pushGraph(await OciLayout.open(kept, { create: true }), earlier, 'old');
+    expect((await copyFrom(kept)).exitCode).toBe(1);
+    const still = await OciLayout.open(kept, { create: false });
+    expect(await still.resolve('old')).toEqual(earlier.root.descriptor);
   });
 
   it('reads the source with source-username and source-password, never with the destination login', async () => {

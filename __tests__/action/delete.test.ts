@@ -21,7 +21,9 @@ describe('command: delete (bundled action, real registry)', () => {
     expect(result.stdout).toContain(
       `Deleted ${fx.registry.host}/team/app@${graph.root.descriptor.digest}`,
     );
-    expect(result.summary).toContain(`### Deleted <code>${fx.registry.host}/team/app:v1</code>`);
+    expect(result.summary).toContain(
+      `### Deleted <code>app:v1</code>\n\n- **Reference:** <code>${fx.registry.host}/team/app:v1</code>`,
+    );
     await expect(repo.resolve('v1')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(repo.resolve('also')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

@@ -40,8 +40,13 @@ describe('command: discover (bundled action, real registry without a referrers A
       `::group::Discover referrers of ${fx.registry.host}/team/app:v1`,
     );
     expect(result.stdout).toContain('2 referrers');
-    expect(result.summary).toContain('<code>application/spdx+json</code>');
-    expect(result.summary).toContain('<code>org.example.kind=sbom</code>');
+    expect(result.summary).toContain('<code>application/<wbr>spdx+json</code>');
+    expect(result.summary).toContain('<code>org.example.kind=<wbr>sbom</code>');
+    // Short digests in the table, the full references below it to copy from.
+    for (const referrer of expected) {
+      expect(result.summary).toContain(`<code>${referrer.digest.slice(0, 19)}…</code>`);
+      expect(result.summary).toContain(`\n${fx.registry.host}/team/app@${referrer.digest}\n`);
+    }
 
     const filtered = await fx.act({
       command: 'discover',
@@ -53,7 +58,7 @@ describe('command: discover (bundled action, real registry without a referrers A
       expected.filter((r) => r.artifactType === 'application/spdx+json'),
     );
     expect(filtered.summary).toContain(
-      '| Artifact type filter | <code>application/spdx+json</code> |',
+      '- **Artifact type filter:** <code>application/spdx+json</code>',
     );
   });
 

@@ -8,7 +8,8 @@ import {
   unusedInputWarnings,
   type InputUse,
 } from '../../src/action/inputs/input-usage.js';
-import { COMMAND_NAMES } from '../../src/action/inputs/names.js';
+import { COMMAND_NAMES } from '../../src/action/inputs/command-names.js';
+import { readString } from '../../src/action/inputs/read.js';
 import { declaredInputs } from '../support/action-defaults.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,6 +37,11 @@ function readmeUsedBy(): Map<string, string> {
 describe('which command uses which input', () => {
   it('has one entry for every input of action.yml, and no other', () => {
     expect(Object.keys(TABLE).sort()).toEqual(Object.keys(declaredInputs()).sort());
+  });
+
+  it('holds the input names: the readers take no other name (npm run typecheck)', () => {
+    // @ts-expect-error a misspelt input is a type error, not an input that is never set
+    expect(readString('referense')).toBe('');
   });
 
   it('knows each default as action.yml writes it, so a default passed by the runner is no input', () => {
@@ -93,6 +99,24 @@ describe('warnings about inputs a command ignores', () => {
       'Input "source-password" is not used by push; did you mean "password"?',
     ]);
     expect(warnings.join('\n')).not.toContain('hunter2');
+  });
+
+  it('points platform and subject mix-ups to the input meant', () => {
+    expect(unusedInputWarnings('push', runner({ platform: 'linux/amd64' }))).toEqual([
+      'Input "platform" is not used by push; did you mean "artifact-platform" (the platform to record for what is pushed)?',
+    ]);
+    expect(unusedInputWarnings('pull', runner({ 'artifact-platform': 'linux/amd64' }))).toEqual([
+      'Input "artifact-platform" is not used by pull; did you mean "platform" (which manifest of an index to take)?',
+    ]);
+    expect(unusedInputWarnings('attach', runner({ subject: 'team/app:v1' }))).toEqual([
+      'Input "subject" is not used by attach; did you mean "reference" (the manifest the attached artifact refers to)?',
+    ]);
+    expect(
+      unusedInputWarnings('index', runner({ files: 'dist/', platform: 'linux/amd64' })),
+    ).toEqual([
+      'Input "files" is not used by index',
+      'Input "platform" is not used by index; did you mean "platform=os/arch" at the end of a "manifests" or "add" line?',
+    ]);
   });
 
   it('points pull users who give a tag list to the reference', () => {

@@ -80,6 +80,59 @@ describe('interrupting the action', () => {
     expect(await readdir(ws)).toEqual([]);
   });
 
+  it('SIGTERM mid-pull of several references: removes its work folder and every folder it made', async () => {
+    await pushedBlob('sigterm/several-a');
+    const held = await pushedBlob('sigterm/several-b');
+    fixture.proxy.setRules([
+      { method: 'GET', path: held, fault: { kind: 'hold', afterBytes: 64 * 1024, until: never } },
+    ]);
+    const ws = await tempDir();
+    const download = reaching(fixture.proxy, 'GET', held);
+    const run = await start(
+      {
+        command: 'pull',
+        reference: 'sigterm/several-a:v1 into=a\nsigterm/several-b:v1 into=b/deeper',
+        path: 'out',
+      },
+      ws,
+    );
+    await download;
+    run.child.kill('SIGTERM');
+    const result = await run.finished;
+    expect(failed(result)).toBe(
+      'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
+    );
+    expect(await readdir(ws)).toEqual([]);
+  });
+
+  it('SIGTERM while index reads its entries: tags nothing', async () => {
+    const name = 'sigterm/index';
+    for (const tag of ['linux', 'windows']) {
+      await pushArtifact(repository(fixture.registry.host, name), [fileLayer('a.txt', tag)], tag);
+    }
+    const entry = /\/manifests\/windows$/;
+    fixture.proxy.setRules([
+      { method: 'HEAD', path: entry, fault: { kind: 'hold-answer', until: never } },
+    ]);
+    const resolving = reaching(fixture.proxy, 'HEAD', entry);
+    const run = await start(
+      {
+        command: 'index',
+        reference: `${name}:v1`,
+        manifests: 'linux platform=linux/amd64\nwindows platform=windows/amd64',
+        tags: 'latest',
+      },
+      await tempDir(),
+    );
+    await resolving;
+    run.child.kill('SIGTERM');
+    const result = await run.finished;
+    expect(failed(result)).toBe(
+      'Interrupted by SIGTERM while running "index": transfers aborted, temporary files removed',
+    );
+    expect((await registryTags(fixture.registry.url, name)).sort()).toEqual(['linux', 'windows']);
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)(
     '%s mid-push: stops the upload, tags nothing, leaves no temporary files',
     async (signal) => {

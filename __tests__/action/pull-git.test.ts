@@ -85,6 +85,56 @@ describe('pull refuses to write into .git', () => {
     expect(await readFile(join(ws, '.git', 'config'), 'utf8')).toBe(GIT_CONFIG);
   });
 
+  it('refuses a .git title in any of several references, merged or not, writing nothing', async () => {
+    const ws = await checkout();
+    const fine = await pushed([fileLayer('fine.txt', 'fine')]);
+    const planted = await pushed([
+      fileLayer('notes.txt', 'notes'),
+      fileLayer('.git/config', PLANTED),
+    ]);
+    // A folder each (their tags are both v1: named by into=), or all merged into "path".
+    for (const [merge, reference] of [
+      ['false', `${fine} into=fine\n${planted} into=planted`],
+      ['true', `${fine}\n${planted}`],
+    ] as const) {
+      const message = failed(
+        await fixture.pull({ reference, merge, path: '.' }, { workspace: ws }),
+      );
+      expect(message).toContain('layer title ".git/config" has the path segment ".git"');
+      await expectUntouched(ws);
+    }
+  });
+
+  it('refuses into= a .git folder, or a link that leads into one', async () => {
+    const ws = await checkout();
+    const fine = await pushed([fileLayer('config', PLANTED)]);
+    const other = await pushed([fileLayer('other.txt', 'other')]);
+    const named = failed(
+      await fixture.pull(
+        { reference: `${fine} into=.git\n${other} into=other`, path: '.' },
+        { workspace: ws },
+      ),
+    );
+    expect(named).toBe(
+      `Input "reference": got "${fine} into=.git"; expected an into=<folder> without a .git segment: a pull never writes into a .git folder, since git runs what it finds there (hooks, core.fsmonitor)`,
+    );
+    await expectUntouched(ws);
+
+    // A link standing where a reference's folder goes: from that folder all looks fine, from
+    // "path" the layer would land in .git.
+    await symlink('.git', join(ws, 'docs'));
+    const linked = failed(
+      await fixture.pull(
+        { reference: `${fine} into=docs\n${other} into=other`, path: '.' },
+        { workspace: ws },
+      ),
+    );
+    expect(linked).toContain(
+      `layer "config" would be written into the .git folder ${join(ws, '.git')}`,
+    );
+    await expectUntouched(ws, { docs: 'link -> .git' });
+  });
+
   it('still pulls names that only look alike (.github, .gitignore)', async () => {
     const ws = await checkout();
     const reference = await pushed([

@@ -1,6 +1,7 @@
 // `download-parts` through the bundled action, seen by a fault proxy in front of the real
 // registry: a blob in ranged parts, a server that ignores Range, a part cut and resumed, the
-// automatic choice for a small blob, and the input's checks.
+// automatic choice for a small blob, the parts within the pull's connections, and the input's
+// checks.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { splitParts } from '../../src/oci/remote/blob-file.js';
@@ -107,6 +108,49 @@ describe('pull in parts', () => {
     succeeded(await pullViaProxy({ reference }, { workspace: ws }));
     expect((await readFile(join(ws, 'data.bin'))).equals(bytes)).toBe(true);
     expect(gets().map((r) => [r.headers['range'], r.status])).toEqual([[undefined, 200]]);
+  });
+
+  it('runs the parts on the connections other layers leave free: never past concurrency, nor the large share', async () => {
+    const name = `parts/shared${++count}`;
+    const big = randomBytes(8 * MiB, 99);
+    const small = Array.from({ length: 12 }, (_, i) => fileLayer(`s${i}.txt`, `small ${i}\n`));
+    const artifact = await pushArtifact(
+      repository(fixture.registry.host, name),
+      [fileLayer('big.bin', big), ...small],
+      'v1',
+    );
+    const bigPath = new RegExp(`/blobs/${artifact.layers[0]!.digest}$`);
+    const blobs = fixture.proxy.trackInFlight(
+      (r) => r.method === 'GET' && /\/blobs\//.test(r.path),
+    );
+    const parts = fixture.proxy.trackInFlight((r) => r.method === 'GET' && bigPath.test(r.path));
+    // Every part is held until five of them are in flight: the pull reaches that only once the
+    // small layers are done (while they wait, a part takes no slot), and a pull that never opens
+    // five would hang here. concurrency 8 leaves large transfers 5 (largeTransferLimit).
+    let fifth!: () => void;
+    const five = new Promise<void>((resolve) => (fifth = resolve));
+    let seen = 0;
+    const stop = fixture.proxy.onRequest((r) => {
+      if (r.method === 'GET' && bigPath.test(r.path) && ++seen === 5) fifth();
+    });
+    fixture.proxy.setRules([
+      { method: 'GET', path: bigPath, fault: { kind: 'hold', afterBytes: 0, until: five } },
+    ]);
+    const ws = await tempDir();
+    try {
+      succeeded(
+        await pullViaProxy(
+          { reference: `${name}:v1`, concurrency: '8', 'download-parts': '8' },
+          { workspace: ws },
+        ),
+      );
+    } finally {
+      stop();
+    }
+    expect((await readFile(join(ws, 'big.bin'))).equals(big)).toBe(true);
+    expect(seen).toBe(8);
+    expect(parts()).toBe(5);
+    expect(blobs()).toBeLessThanOrEqual(8);
   });
 
   it.each([['0'], ['65'], ['two'], ['1.5']])('refuses download-parts: %s', async (value) => {

@@ -15,7 +15,7 @@ describe('pull from a registry', () => {
   const fixture = pullFixture();
   const { pull, run, tempDir } = fixture;
 
-  it('brings back what push sent: files and folders byte for byte, folder modes, outputs, log', async () => {
+  it('brings back what push sent: files and folders byte for byte, the execute bit, outputs, log', async () => {
     const source = await tempDir();
     await writeTree(source, {
       'report.json': '{"ok":true}\n',
@@ -48,7 +48,8 @@ describe('pull from a registry', () => {
       'site/bin/run.sh': 'file 755 #!/bin/sh\necho ran\n',
       'site/index.html': 'file 644 <h1>hi</h1>\n',
       'site/private': 'dir 755',
-      'site/private/key.txt': 'file 600 secret\n',
+      // Only the execute bit travels (as with git): the same files give the same digest anywhere.
+      'site/private/key.txt': 'file 644 secret\n',
     });
     expect(execFileSync(join(out, 'site/bin/run.sh')).toString()).toBe('ran\n');
 
@@ -88,13 +89,16 @@ describe('pull from a registry', () => {
     expect(pulled.stdout).toContain(
       `::endgroup::\nPulled ${fixture.registry.host}/round/trip@${digest}: 2 layers (`,
     );
-    expect(pulled.summary).toContain('| File | Media type | Size | Digest | Written to |');
+    // The heading names the tag; the facts the full reference, digest and output folder; the
+    // files are shown relative to it, with short digests (the full ones are in the outputs).
+    expect(pulled.summary).toContain('### Pulled <code>trip:v1</code>\n');
+    expect(pulled.summary).toContain(`- **Written to:** <code>${out}</code>\n`);
+    expect(pulled.summary).toContain('| File | Media type | Size | Digest |');
     expect(pulled.summary).toContain(
-      `| <code>report.json</code> | <code>application/vnd.oci.image.layer.v1.tar</code> | 12 B | ` +
-        `<code>${pushed.find((f) => f.title === 'report.json')!.digest.slice(0, 19)}</code> | ` +
-        `<code>${join(out, 'report.json')}</code> |`,
+      `| <code>report.json</code> | <code>application/<wbr>vnd.oci.image.layer.v1.tar</code> | 12&nbsp;B | ` +
+        `<code>${pushed.find((f) => f.title === 'report.json')!.digest.slice(0, 19)}…</code> |`,
     );
-    expect(pulled.summary).toContain(`<code>${join(out, 'site')}</code>`);
+    expect(pulled.summary).toContain('| <code>site</code> (folder) |');
   });
 
   it('reads an artifact skopeo pushed: a folder tarred by GNU tar, entries in another order, links', async () => {

@@ -51,7 +51,7 @@ describe('push with bad input', () => {
     [
       'an invalid extra tag',
       { tags: 'ok\n-bad' },
-      'Input "tags": got "-bad"; expected one tag per line',
+      'Input "tags": got "-bad"; expected a tag per line (1-128 letters',
     ],
     [
       'a bad artifact type',
@@ -67,6 +67,11 @@ describe('push with bad input', () => {
       'a files entry whose media type is not one',
       { files: 'a.txt:text/not valid' },
       '"text/not valid" is not a valid media type, so it was read as part of the path',
+    ],
+    [
+      'a files entry with a space where the media type has its /',
+      { files: 'a.txt:text plain' },
+      '"text plain" is not a media type, so it was read as part of the path; did you mean "a.txt:text/plain"?',
     ],
     [
       'a path outside working-directory',

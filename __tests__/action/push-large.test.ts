@@ -43,8 +43,8 @@ describe('push of many files', () => {
       );
       expect(warnings[0]).toContain('map "reference" (or "digest") to the job\'s outputs instead');
 
-      expect(run.summary).toContain(`| Files | ${COUNT} (`);
-      expect(run.summary.match(/^\| <code>files\//gm)).toHaveLength(200);
+      expect(run.summary).toContain(`- **Files:** ${COUNT} (`);
+      expect(run.summary.match(/^\| <code>files\/<wbr>/gm)).toHaveLength(200);
       expect(run.summary).toContain(
         `| … and ${COUNT - 200} more files: every one is in the \`files\` output |`,
       );

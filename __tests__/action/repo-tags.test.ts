@@ -25,7 +25,9 @@ describe('command: repo-tags (bundled action, real registry)', () => {
     expect(JSON.parse(result.outputs['tags']!)).toEqual(['latest', 'v10', 'v2']);
     expect(result.stdout).toContain(`::group::List tags of ${fx.registry.host}/team/app`);
     expect(result.stdout).toContain('1 referrer-index tag left out');
-    expect(result.summary).toContain(`### Tags of <code>${fx.registry.host}/team/app</code>`);
+    expect(result.summary).toContain(
+      `### Tags of <code>app</code>\n\n- **Repository:** <code>${fx.registry.host}/team/app</code>`,
+    );
     expect(result.summary).toContain('| <code>v10</code> |');
 
     const all = await fx.act({
@@ -52,7 +54,7 @@ describe('command: repo-tags (bundled action, real registry)', () => {
     expect(result.stdout).toContain(
       `0 tags: ${fx.registry.host}/team/untagged holds only untagged manifests`,
     );
-    expect(result.summary).toContain('| Tags | 0 |');
+    expect(result.summary).toContain('- **Tags:** 0');
   });
 
   it('says that an unknown repository does not exist', async () => {

@@ -26,7 +26,7 @@ describe('command: resolve (bundled action, real registry)', () => {
       size: String(size),
     });
     expect(result.stdout).toContain(`::group::Resolve ${fx.registry.host}/team/app:v1`);
-    expect(result.summary).toContain(`| Digest | <code>${digest}</code> |`);
+    expect(result.summary).toContain(`- **Digest:** <code>${digest}</code>`);
 
     const byDigest = await fx.act({
       command: 'resolve',

@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TITLE } from '../../src/oci/annotations.js';
-import { OCI_LAYER_TAR } from '../../src/oci/media-types.js';
-import { blob, emptyConfig, manifest, type Graph } from '../oci/content.js';
+import { OCI_INDEX, OCI_LAYER_TAR } from '../../src/oci/media-types.js';
+import { artifact, blob, emptyConfig, indexOf, manifest, type Graph } from '../oci/content.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import type { ActionRun } from '../support/run-action.js';
 import { runnerLines, workflowCommands } from '../support/workflow-commands.js';
@@ -125,13 +125,14 @@ describe('untrusted text through the bundled action', () => {
     expectIntactTables(run.summary);
     const fileRows = run.summary.split('\n').filter((l) => l.startsWith('| <code>'));
     expect(fileRows).toHaveLength(7);
-    for (const row of fileRows) expect(row.split('|')).toHaveLength(7);
+    for (const row of fileRows) expect(row.split('|')).toHaveLength(6);
     expect(run.summary).toContain('<code>&#92;n::warning::x</code>');
     expect(run.summary).toContain('<code>a&#124;b</code>');
-    expect(run.summary).toContain('<code>&#60;script&#62;alert(1)&#60;/script&#62;</code>');
-    expect(run.summary).toContain('<code>application/x&#92;n::warning::x</code>');
+    // A table cell may wrap after a `/` (<wbr>), added after the escaping.
+    expect(run.summary).toContain('<code>&#60;script&#62;alert(1)&#60;/<wbr>script&#62;</code>');
+    expect(run.summary).toContain('<code>application/<wbr>x&#92;n::warning::x</code>');
     expect(run.summary).toContain(
-      '| Artifact type | <code>application/vnd.test&#92;n::warning::x</code> |',
+      '- **Artifact type:** <code>application/vnd.test&#92;n::warning::x</code>',
     );
     // The outputs keep the exact values: they are data, not log lines.
     expect(run.outputs['artifact-type']).toBe(`application/vnd.test${NEWLINE_WARNING}`);
@@ -168,11 +169,47 @@ describe('untrusted text through the bundled action', () => {
     expectNoForgedCommands(run);
     expect(run.stdout).toContain(' application/vnd.sig\\n::warning::x (');
     expectIntactTables(run.summary);
-    const row = run.summary.split('\n').find((l) => l.includes('application/vnd.sig'))!;
+    const row = run.summary.split('\n').find((l) => l.includes('application/<wbr>vnd.sig'))!;
     expect(row.split('|')).toHaveLength(6);
-    expect(row).toContain('<code>org.example.a=&#92;n::warning::x</code>');
-    expect(row).toContain('<code>org.example.d=a&#124;b</code>');
-    expect(row).toContain('<code>org.example.e=&#60;script&#62;alert(1)&#60;/script&#62;</code>');
+    expect(row).toContain('<code>org.example.a=<wbr>&#92;n::warning::x</code>');
+    expect(row).toContain('<code>org.example.d=<wbr>a&#124;b</code>');
+    expect(row).toContain(
+      '<code>org.example.e=<wbr>&#60;script&#62;alert(1)&#60;/<wbr>script&#62;</code>',
+    );
+  });
+
+  it("updates another tool's index whose artifact type tries to start commands, showing it escaped", async () => {
+    const listed = artifact({ 'a.txt': 'listed' });
+    const added = artifact({ 'a.txt': 'added' });
+    const hostileIndex = indexOf([listed]);
+    const body = JSON.parse(hostileIndex.root.bytes.toString()) as Record<string, unknown>;
+    const rewritten = blob(
+      JSON.stringify({ ...body, artifactType: `${SCRIPT}${NEWLINE_WARNING}` }),
+      OCI_INDEX,
+    );
+    await seed(
+      fx.registry,
+      'hostile/index',
+      {
+        root: rewritten,
+        blobs: hostileIndex.blobs,
+        manifests: [...listed.manifests, rewritten],
+      },
+      'v1',
+    );
+    await seed(fx.registry, 'hostile/index', added, 'arm');
+    const run = await fx.act({
+      command: 'index',
+      registry: fx.registry.host,
+      reference: 'hostile/index:v1',
+      add: 'arm platform=linux/arm64',
+    });
+    expect(run.exitCode).toBe(0);
+    expectNoForgedCommands(run);
+    expectIntactTables(run.summary);
+    expect(run.summary).toContain(
+      '- **Artifact type:** <code>&#60;script&#62;alert(1)&#60;/script&#62;&#92;n::warning::x</code>',
+    );
   });
 
   it('pushes files whose names try to start commands, showing them escaped', async () => {
@@ -196,8 +233,8 @@ describe('untrusted text through the bundled action', () => {
     expect(run.stdout).toContain('hostile/\\n::warning::x sha256:');
     expect(run.stdout).toContain('hostile/::add-mask::secret sha256:');
     expectIntactTables(run.summary);
-    expect(run.summary).toContain('<code>hostile/&#92;n::warning::x</code>');
-    expect(run.summary).toContain('<code>hostile/a&#124;b</code>');
+    expect(run.summary).toContain('<code>hostile/<wbr>&#92;n::warning::x</code>');
+    expect(run.summary).toContain('<code>hostile/<wbr>a&#124;b</code>');
   });
 
   it('lists tags a registry made up, escaped', async () => {

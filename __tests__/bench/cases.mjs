@@ -9,7 +9,6 @@ import { makeFixtures } from './fixtures.mjs';
 import { seriesKey } from './report.mjs';
 import { seedImage, skopeoPull, skopeoPush } from './skopeo.mjs';
 import { LEVEL as TAR_LEVEL, tarPull, tarPush } from './tar.mjs';
-import { wanBigFileCase } from './wan-cases.mjs';
 
 /**
  * @typedef {{ seconds: number, peakKiB: number, cpuSeconds: number }} Sample
@@ -31,7 +30,7 @@ import { wanBigFileCase } from './wan-cases.mjs';
  */
 
 /** Case ids, in the order they run. */
-export const CASE_IDS = ['big', 'mid', 'huge', 'small', 'folder', 'wan-big'];
+export const CASE_IDS = ['big', 'mid', 'huge', 'small', 'folder'];
 
 /**
  * @param {{ data: { dir: string, big: object, mid: object, small: object[], folder: object },
@@ -47,7 +46,6 @@ export function makeCases(ctx) {
     ...(ctx.data.huge ? [memoryScalingCase(ctx, 'huge')] : []),
     smallFilesCase(ctx),
     folderCase(ctx, fixtures),
-    wanBigFileCase(ctx, size),
   ];
 }
 
@@ -300,7 +298,8 @@ function skopeoPullContender(ctx, repository) {
   };
 }
 
-function size(bytes) {
+/** A size as the case titles write it: 1 GiB, 64 MiB, 4 KiB. */
+export function size(bytes) {
   if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30} GiB`;
   if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MiB`;
   return `${Math.round(bytes / 2 ** 10)} KiB`;

@@ -1,4 +1,5 @@
-// Turns the measurements into figures (medians, ratios, peak memory) and a Markdown table.
+// Turns the measurements into figures (medians, ratios, peak memory) and Markdown tables.
+import { requestCount } from './wan.mjs';
 
 /**
  * @typedef {{ seconds: number, peakKiB: number, cpuSeconds: number, registryCpu: number }} Sample
@@ -59,3 +60,29 @@ export function markdownTable(all) {
 }
 
 const rate = (value) => (value >= 10 ? value.toFixed(0) : value.toFixed(1));
+
+/**
+ * What the series measured through the WAN proxy sent (`--wan`): requests per blob (all of a
+ * run's requests, the ping and manifests included, over the case's blobs), by method, and the
+ * connections opened; medians of the rounds. Empty when nothing went through the proxy.
+ */
+export function trafficTable(all) {
+  const rows = [
+    '| case | op | contender | requests per blob | requests by method | connections |',
+    '| --- | --- | --- | ---: | --- | ---: |',
+  ];
+  for (const series of all.values()) {
+    const traffic = series.samples.map((sample) => sample.traffic).filter(Boolean);
+    if (traffic.length === 0 || !series.blobs) continue;
+    const methods = [...new Set(traffic.flatMap((t) => Object.keys(t.requests)))].sort();
+    const byMethod = methods
+      .map((method) => `${method} ${median(traffic.map((t) => t.requests[method] ?? 0))}`)
+      .join(', ');
+    const perBlob = median(traffic.map(requestCount)) / series.blobs;
+    rows.push(
+      `| ${series.caseTitle} | ${series.op} | ${series.contender} | ${perBlob.toFixed(2)} | ` +
+        `${byMethod} | ${median(traffic.map((t) => t.connections))} |`,
+    );
+  }
+  return rows.length > 2 ? rows.join('\n') : '';
+}

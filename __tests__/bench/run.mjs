@@ -7,7 +7,10 @@
 //   npm run bench -- --quick       small sizes, one round (for development)
 //   npm run bench -- --rounds 5    more rounds
 //   npm run bench -- --op push     pushes only (or pulls only)
-//   npm run bench -- --case big,small   only these cases (big, mid, huge, small, folder, wan-big)
+//   npm run bench -- --case big,small   only these cases (big, mid, huge, small, folder)
+//   npm run bench -- --wan         the WAN cases (wan-big, wan-few, wan-many), each registry
+//                                  behind the WAN proxy (wan.mjs): requests and connections
+//                                  counted per run
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -20,8 +23,11 @@ import { writeFolder, writeRandomFile, writeSmallFiles } from './data.mjs';
 import { ensurePrerequisites, toolVersions } from './prerequisites.mjs';
 import { ownFolder } from './processes.mjs';
 import { startRegistry } from './registry.mjs';
-import { markdownTable, seriesKey } from './report.mjs';
+import { markdownTable, seriesKey, trafficTable } from './report.mjs';
 import { checkTargets } from './targets.mjs';
+import { behindWan, requestCount, WAN_LINK } from './wan.mjs';
+import { checkWanBigTargets, makeWanBigCases, WAN_BIG_CASE_IDS } from './wan-big-cases.mjs';
+import { checkWanSmallTargets, makeWanSmallCases, WAN_SMALL_CASE_IDS } from './wan-small-cases.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -50,13 +56,22 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     op: { type: 'string' },
     case: { type: 'string' },
+    wan: { type: 'boolean', default: false },
   },
 });
 const ops = args.op ? [args.op] : ['push', 'pull'];
 if (!ops.every((op) => op === 'push' || op === 'pull')) throw new Error(`--op: ${args.op}`);
-const caseIds = args.case ? args.case.split(',') : CASE_IDS;
-const unknownCase = caseIds.find((id) => !CASE_IDS.includes(id));
-if (unknownCase) throw new Error(`--case: ${unknownCase}; expected some of ${CASE_IDS.join(', ')}`);
+const knownCases = args.wan ? [...WAN_BIG_CASE_IDS, ...WAN_SMALL_CASE_IDS] : CASE_IDS;
+const caseIds = args.case ? args.case.split(',') : knownCases;
+const unknownCase = caseIds.find((id) => !knownCases.includes(id));
+if (unknownCase) {
+  throw new Error(`--case: ${unknownCase}; expected some of ${knownCases.join(', ')}`);
+}
+/** A fresh registry; in WAN mode reached through the WAN proxy, `side` in front of it. */
+const startCaseRegistry = async (dir, side) => {
+  const registry = await startRegistry(dir);
+  return args.wan ? behindWan(registry, side) : registry;
+};
 const sizes = args.quick ? SIZES.quick : SIZES.full;
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: ${args.rounds}`);
@@ -101,16 +116,20 @@ async function benchmark(workDir) {
       ? await writeRandomFile(dataDir, 'huge.bin', sizes.huge)
       : undefined,
     small: await writeSmallFiles(dataDir, 'small', sizes.small, sizes.smallSize),
+    few: await writeSmallFiles(dataDir, 'few', 200, sizes.smallSize),
     folder: await writeFolder(dataDir, 'tree', sizes.folderFiles, sizes.folderBytes),
   };
   log(`… done in ${elapsed().toFixed(1)} s`);
 
   const all = new Map();
   let runs = 0;
-  const cases = makeCases({ data, scratch }).filter((benchCase) => caseIds.includes(benchCase.id));
+  const allCases = args.wan
+    ? [...makeWanBigCases({ data, scratch }), ...makeWanSmallCases({ data, scratch })]
+    : makeCases({ data, scratch });
+  const cases = allCases.filter((benchCase) => caseIds.includes(benchCase.id));
   for (const benchCase of cases) {
     log(`\n== ${benchCase.title}`);
-    const caseRegistry = await startRegistry(join(workDir, 'registries', benchCase.id));
+    const caseRegistry = await startCaseRegistry(join(workDir, 'registries', benchCase.id));
     try {
       await benchCase.seed(caseRegistry);
       for (const op of ops) {
@@ -126,6 +145,7 @@ async function benchmark(workDir) {
             op,
             contender: contender.name,
             bytes: benchCase.bytes,
+            ...(benchCase.blobs ? { blobs: benchCase.blobs } : {}),
             ...(contender.ratioTo || key !== first ? { ratioTo: contender.ratioTo ?? first } : {}),
             ...(contender.ratioLabel ? { ratioLabel: contender.ratioLabel } : {}),
             samples: [],
@@ -136,20 +156,28 @@ async function benchmark(workDir) {
             if (round > (contender.rounds ?? rounds)) continue;
             const fresh = op === 'push' && !contender.seeded;
             const registry = fresh
-              ? await startRegistry(join(workDir, 'registries', `run-${++runs}`))
+              ? await startCaseRegistry(
+                  join(workDir, 'registries', `run-${++runs}`),
+                  contender.side,
+                )
               : caseRegistry;
             const out = join(workDir, `out-${++runs}`);
             await mkdir(out);
             try {
               const registryCpuBefore = registry.cpuSeconds();
+              registry.traffic?.reset();
               const { seconds, peakKiB, cpuSeconds } = await contender.run({ registry, out });
               const registryCpu = registry.cpuSeconds() - registryCpuBefore;
-              const sample = { seconds, peakKiB, cpuSeconds, registryCpu };
+              const traffic = registry.traffic?.stats();
+              const sample = { seconds, peakKiB, cpuSeconds, registryCpu, traffic };
               all.get(seriesKey(benchCase.id, op, contender.name)).samples.push(sample);
+              const sent = traffic
+                ? `, ${requestCount(traffic)} requests on ${traffic.connections} connections`
+                : '';
               log(
                 `${op} ${contender.name.padEnd(32)} round ${round}: ${seconds.toFixed(2)} s, ` +
                   `${(peakKiB / 1024).toFixed(0)} MiB peak, CPU ${cpuSeconds.toFixed(2)} s ` +
-                  `(registry ${registryCpu.toFixed(2)} s)`,
+                  `(registry ${registryCpu.toFixed(2)} s)${sent}`,
               );
             } finally {
               await rm(out, { recursive: true, force: true });
@@ -178,17 +206,24 @@ function describe(all) {
     versions.curl.split(' ').slice(0, 2).join(' '),
     versions.openssl.split(' ').slice(0, 2).join(' '),
     `action ${relative(ROOT, ACTION_ENTRY)} at ${gitRevision()}`,
+    ...(args.wan
+      ? [
+          `WAN proxy: ${WAN_LINK.rttMs} ms round trip, ${WAN_LINK.bytesPerSecond / 1e6} MB/s a connection`,
+        ]
+      : []),
     `${rounds} round(s), medians`,
     `whole run ${elapsed().toFixed(0)} s`,
   ];
+  const traffic = trafficTable(all);
   return [
-    `# oci-artifact-action benchmark${args.quick ? ' (--quick sizes)' : ''}`,
+    `# oci-artifact-action benchmark${args.wan ? ', WAN' : ''}${args.quick ? ' (--quick sizes)' : ''}`,
     '',
     facts.join(' · '),
     '',
     markdownTable(all),
     '',
-    checkTargets(all),
+    ...(traffic ? [traffic, ''] : []),
+    ...(args.wan ? [checkWanBigTargets(all), '', checkWanSmallTargets(all)] : [checkTargets(all)]),
   ].join('\n');
 }
 

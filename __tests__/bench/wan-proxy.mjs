@@ -9,7 +9,8 @@ import { setTimeout } from 'node:timers';
 
 /** Bytes a direction may hold in flight before its sender is paused (a generous window). */
 const HIGH_WATER = 8 * 2 ** 20;
-const REQUEST_LINE = /(?:^|\r\n)(GET|HEAD|POST|PUT|PATCH|DELETE) \S+ HTTP\/1\.[01]\r\n/g;
+/** The longest request head (or chunk-size line) the counter keeps looking into. */
+const MAX_HEAD = 64 * 1024;
 
 /**
  * @param {{ target: string, rttMs?: number, bytesPerSecond?: number }} options  target is
@@ -98,16 +99,53 @@ function delayedPipe(from, to, delayMs, bytesPerSecond, openAt, observe) {
   });
 }
 
-/** One counter per connection: finds request lines, also when a chunk boundary splits one. */
+/**
+ * One counter per connection. It reads each request's head, counts its method, and passes over
+ * its body (Content-Length, or chunked) to the next head: a request that follows a body on a
+ * kept-alive connection starts right after the body's last byte, not after a line break.
+ */
 function requestCounter(count) {
   return () => {
-    let carry = '';
+    /** head: reading a request head; body: passing a body; size, data, trailer: chunked. */
+    let mode = 'head';
+    let pending = '';
+    let skip = 0;
     return (chunk) => {
-      // latin1 maps bytes 1:1, so binary bodies cannot throw or shift offsets.
-      const text = carry + chunk.toString('latin1');
-      for (const match of text.matchAll(REQUEST_LINE)) count(match[1]);
-      const lastBreak = text.lastIndexOf('\r\n');
-      carry = text.slice(Math.max(lastBreak, text.length - 64));
+      let at = 0;
+      while (at < chunk.length) {
+        if (skip > 0) {
+          const passed = Math.min(skip, chunk.length - at);
+          skip -= passed;
+          at += passed;
+          if (skip === 0) mode = mode === 'data' ? 'size' : 'head';
+          continue;
+        }
+        // latin1 maps bytes 1:1, so binary bytes cannot throw or shift offsets.
+        const text = pending + chunk.toString('latin1', at);
+        const marker = mode === 'head' ? '\r\n\r\n' : '\r\n';
+        const end = text.indexOf(marker);
+        if (end < 0) {
+          pending = text.slice(-MAX_HEAD);
+          break;
+        }
+        at += end + marker.length - pending.length;
+        pending = '';
+        const part = text.slice(0, end);
+        if (mode === 'head') {
+          const method = /^(GET|HEAD|POST|PUT|PATCH|DELETE) /.exec(part);
+          if (method) count(method[1]);
+          const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(part)?.[1] ?? 0);
+          if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(part)) mode = 'size';
+          else if (length > 0) [mode, skip] = ['body', length];
+        } else if (mode === 'size') {
+          const size = parseInt(part, 16);
+          // The chunk's data, then its CRLF; a zero-size chunk ends the body (trailers follow).
+          if (size > 0) [mode, skip] = ['data', size + 2];
+          else mode = 'trailer';
+        } else if (part === '') {
+          mode = 'head';
+        }
+      }
     };
   };
 }

@@ -157,3 +157,20 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream as AsyncIterable<Buffer>) parts.push(chunk);
   return Buffer.concat(parts);
 }
+
+/** An artifact whose config is a platform, as `artifact-platform` (and ORAS) write it. */
+export function platformArtifact(
+  files: Record<string, string>,
+  platform: { os: string; architecture: string; variant?: string },
+): Graph {
+  const config = blob(
+    JSON.stringify({
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+    }),
+    OCI_IMAGE_CONFIG,
+  );
+  const graph = artifact(files, { config: config.descriptor });
+  return { ...graph, blobs: [config, ...graph.blobs.filter((b) => b !== emptyConfig)] };
+}

@@ -3,7 +3,6 @@ import {
   formatReference,
   isValidRegistry,
   parseReference,
-  pinnedReference,
   referenceSelector,
   type Reference,
 } from '../../src/oci/reference.js';
@@ -117,11 +116,10 @@ describe('registry hosts', () => {
 });
 
 describe('formatting', () => {
-  it('formats and pins references', () => {
+  it('formats references', () => {
     const ref = parseReference(`r.io/app:v1@${D}`);
     expect(formatReference(ref)).toBe(`r.io/app:v1@${D}`);
     expect(formatReference(parseReference('ubuntu'))).toBe('docker.io/library/ubuntu');
-    expect(pinnedReference(ref, D)).toBe(`r.io/app@${D}`);
   });
 
   it('prefers the digest as the selector', () => {

@@ -1,6 +1,6 @@
 // A loopback HTTP proxy in front of the real registry that injects faults on chosen requests
-// (status answers, dropped connections, cut bodies, redirects, extra response headers) and
-// forwards everything else, streaming both ways. The registry stays real; only the network
+// (status answers, dropped connections, cut bodies, redirects, extra response headers, requests
+// refused by their body or its size) and forwards everything else, streaming both ways. The registry stays real; only the network
 // between is made unreliable (or a header the real registry never sends is added to its answer).
 import {
   Agent,
@@ -15,13 +15,38 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pipeline, Transform } from 'node:stream';
 
 export type Fault =
-  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  | {
+      kind: 'status';
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Answer only once this settles: orders answers after other requests' arrival. */
+      after?: Promise<unknown>;
+    }
   /** Destroy the client socket without answering. */
   | { kind: 'drop' }
   /** Forward the upstream response but cut the body after N bytes (0: drop the answer entirely). */
   | { kind: 'truncate'; afterBytes: number }
-  /** Answer 307 Location. */
-  | { kind: 'redirect'; location: string }
+  /** Answer a redirect (307 unless `status` says otherwise) to `location`. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /**
+   * Read the whole request body (it must be small: a manifest), then answer `status` when `when`
+   * says so, else forward it: a registry that refuses some manifests by their content, as
+   * Amazon ECR refuses OCI 1.1 manifests that carry `artifactType`.
+   */
+  | {
+      kind: 'refuse-body';
+      when: (body: Buffer) => boolean;
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+    }
+  /**
+   * A proxy that caps request bodies (Cloudflare: 100 MB): a request whose Content-Length is
+   * above `maxBytes` is answered 413, at once when `early` (as nginx does, before the body is
+   * read; it is then read away), else once the body has arrived. Others are forwarded.
+   */
+  | { kind: 'body-limit'; maxBytes: number; early?: boolean }
   /**
    * Forward to the registry and add (or replace) these headers on its answer, e.g.
    * `OCI-Chunk-Min-Length` or `OCI-Subject`, which distribution 2.8 never sends.
@@ -58,7 +83,14 @@ export type Fault =
    * Forward the request, then hold the registry's answer (headers and all) until `until`
    * settles: a registry slow to answer, as one hashing and moving a large upload is.
    */
-  | { kind: 'hold-answer'; until: Promise<unknown>; onHeld?: () => void };
+  | { kind: 'hold-answer'; until: Promise<unknown>; onHeld?: () => void }
+  /**
+   * Answer as a registry that stores a blob sent whole in the POST opening its upload
+   * (`POST …/blobs/uploads/?digest=…` with the body; distribution 2.8 ignores both): the proxy
+   * carries it out on the real registry as POST, then PUT of the body, and answers with the PUT's
+   * answer (201). The client sees one request; `requests` records only that one.
+   */
+  | { kind: 'single-post' };
 
 export interface FaultRule {
   method?: string;
@@ -93,7 +125,19 @@ export interface FaultProxy {
    * function that removes it. Lets a test act at the moment a request reaches the registry.
    */
   onRequest(listener: (request: SeenRequest) => void): () => void;
+  /**
+   * Counts, from now on, the requests `match` picks that are in flight at once: from their
+   * headers' arrival until the answer is sent whole or its connection closes. Returns a function
+   * that tells the highest count so far (a client's concurrency, seen by the registry).
+   */
+  trackInFlight(match: (request: SeenRequest) => boolean): () => number;
   stop(): Promise<void>;
+}
+
+interface InFlight {
+  match: (request: SeenRequest) => boolean;
+  now: number;
+  peak: number;
 }
 
 interface ActiveRule {
@@ -119,6 +163,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const listeners = new Set<(request: SeenRequest) => void>();
+  const inFlight = new Set<InFlight>();
   let rules: ActiveRule[] = [];
   let proxyOrigin = '';
 
@@ -149,6 +194,18 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       headers: { ...req.headers },
     };
     requests.push(seen);
+    for (const tracker of inFlight) {
+      if (!tracker.match(seen)) continue;
+      tracker.now++;
+      tracker.peak = Math.max(tracker.peak, tracker.now);
+      let over = false;
+      const end = (): void => {
+        if (!over) tracker.now--;
+        over = true;
+      };
+      res.once('finish', end);
+      res.once('close', end);
+    }
     for (const listener of listeners) listener(seen);
     const fault = takeFault(req);
     if (fault === undefined) {
@@ -189,20 +246,62 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case 'stall-upload':
         stallUpload(req, fault.afterBytes);
         return;
+      case 'single-post':
+        singlePost(req, res, seen);
+        return;
       case 'status':
         answerAfterBody(req, () => {
+          const answer = (): void => {
+            seen.status = fault.status;
+            res.writeHead(fault.status, { ...fault.headers });
+            res.end(fault.body ?? '');
+          };
+          if (fault.after === undefined) answer();
+          else fault.after.then(answer, answer);
+        });
+        return;
+      case 'redirect':
+        answerAfterBody(req, () => {
+          seen.status = fault.status ?? 307;
+          res.writeHead(seen.status, { location: fault.location, 'content-length': '0' });
+          res.end();
+        });
+        return;
+      case 'refuse-body': {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('error', () => req.socket.destroy());
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (!fault.when(body)) {
+            forward(req, res, seen, { body });
+            return;
+          }
           seen.status = fault.status;
           res.writeHead(fault.status, { ...fault.headers });
           res.end(fault.body ?? '');
         });
         return;
-      case 'redirect':
-        answerAfterBody(req, () => {
-          seen.status = 307;
-          res.writeHead(307, { location: fault.location, 'content-length': '0' });
-          res.end();
-        });
+      }
+      case 'body-limit': {
+        const length = Number(req.headers['content-length'] ?? 0);
+        if (!(length > fault.maxBytes)) {
+          forward(req, res, seen, {});
+          return;
+        }
+        const refuse = (): void => {
+          seen.status = 413;
+          res.writeHead(413, { 'content-type': 'text/html', connection: 'close' });
+          res.end('<html><body><h1>413 Request Entity Too Large</h1></body></html>');
+        };
+        if (fault.early) {
+          refuse();
+          req.resume();
+        } else {
+          answerAfterBody(req, refuse);
+        }
         return;
+      }
     }
   });
 
@@ -226,11 +325,66 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     req.on('error', () => req.socket.destroy());
   };
 
+  /** A single-POST upload done on the registry as POST, then PUT of the request's body. */
+  const singlePost = (req: IncomingMessage, res: ServerResponse, seen: SeenRequest): void => {
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+    const digest = new URLSearchParams(query).get('digest');
+    if (req.method !== 'POST' || digest === null) {
+      forward(req, res, seen, {});
+      return;
+    }
+    const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
+    headers['host'] = upstreamUrl.host;
+    const upstream = (method: string, to: string, extra: OutgoingHttpHeaders) =>
+      httpRequest({
+        protocol: upstreamUrl.protocol,
+        hostname: upstreamUrl.hostname,
+        port: upstreamUrl.port,
+        method,
+        path: to,
+        headers: { ...headers, ...extra },
+        agent,
+      });
+    const failed = (): void => {
+      req.resume();
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      seen.status = 502;
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end('fault proxy: upstream unreachable');
+    };
+    const open = upstream('POST', path, { 'content-length': '0' });
+    open.on('response', (opened) => {
+      const location = opened.headers['location'];
+      if (opened.statusCode !== 202 || typeof location !== 'string') {
+        // Not a session: pass the registry's refusal on as it is.
+        req.resume();
+        relay(opened, res, seen, {});
+        return;
+      }
+      opened.resume();
+      const session = new URL(location, upstreamUrl);
+      const separator = session.search === '' ? '?' : '&';
+      const to = `${session.pathname}${session.search}${separator}digest=${encodeURIComponent(digest)}`;
+      const put = upstream('PUT', to, {});
+      put.on('response', (stored) => relay(stored, res, seen, {}));
+      put.on('error', failed);
+      req.on('error', () => put.destroy());
+      req.pipe(put);
+    });
+    open.on('error', failed);
+    open.end();
+  };
+
   /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */
   interface Alteration {
     path?: string;
     /** Request headers left out (lower case). */
     dropHeaders?: string[];
+    /** The request body, already read: sent as it is instead of streaming the request. */
+    body?: Buffer;
     cutAfter?: number;
     hold?: { afterBytes: number; until: Promise<unknown> };
     stallAfter?: number;
@@ -280,6 +434,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         res.destroy();
       }
     });
+    if (alteration.body !== undefined) {
+      outgoing.end(alteration.body);
+      return;
+    }
     req.on('error', () => outgoing.destroy());
     req.pipe(outgoing);
   };
@@ -370,6 +528,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     onRequest(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    trackInFlight(match) {
+      const tracker: InFlight = { match, now: 0, peak: 0 };
+      inFlight.add(tracker);
+      return () => tracker.peak;
     },
     setRules(next) {
       rules = next.map((rule) => ({ rule, left: rule.times ?? Infinity, skip: rule.skip ?? 0 }));

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { actionDefaults } from './action-defaults.js';
+import { childCoverageEnv } from './child-coverage.js';
 import { makeTempDir } from './temp.js';
 
 // OCI_ACTION_ENTRY lets a developer test a bundle built elsewhere (parallel work).
@@ -91,6 +92,7 @@ export async function startAction(
     GITHUB_REPOSITORY: 'example/repo',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '1',
+    ...childCoverageEnv(),
   };
   for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs })) {
     env[inputVariable(name)] = value;

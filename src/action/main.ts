@@ -1,6 +1,5 @@
 // Reads `command` and hands over to that command's runner; turns any error into ::error:: and
 // exit code 1. Watches for SIGINT, SIGTERM and the `timeout` input meanwhile (interruption.ts).
-import * as core from '@actions/core';
 import { processCancellation } from '../commands/cancellation.js';
 import { InputError } from './input-error.js';
 import { unusedInputWarnings } from './inputs/input-usage.js';
@@ -11,14 +10,15 @@ import {
   watchForInterruption,
 } from './interruption.js';
 import { readTimeout } from './inputs/timeout.js';
-import { COMMAND_NAMES, type CommandName } from './inputs/names.js';
-import { maskSecretInputs } from './inputs/read.js';
+import { COMMAND_NAMES, type CommandName } from './inputs/command-names.js';
+import { maskSecretInputs, readString } from './inputs/read.js';
 import { formatError } from './format-error.js';
-import { actionLog } from './log.js';
+import { actionLog, failStep } from './log.js';
 import { runAttach } from './commands/attach.js';
 import { runCopy } from './commands/copy.js';
 import { runDelete } from './commands/delete.js';
 import { runDiscover } from './commands/discover.js';
+import { runIndex } from './commands/index.js';
 import { runPull } from './commands/pull.js';
 import { runPush } from './commands/push.js';
 import { runRepoLs } from './commands/repo-ls.js';
@@ -37,10 +37,11 @@ const RUNNERS: Record<CommandName, () => Promise<void>> = {
   attach: runAttach,
   discover: runDiscover,
   delete: runDelete,
+  index: runIndex,
 };
 
 function readCommand(): CommandName {
-  const value = core.getInput('command');
+  const value = readString('command');
   const command = COMMAND_NAMES.find((name) => name === value.toLowerCase());
   if (command === undefined)
     throw new InputError('command', value, `one of ${COMMAND_NAMES.join(', ')}`);
@@ -53,7 +54,7 @@ export async function run(): Promise<void> {
   try {
     maskSecretInputs();
     command = readCommand();
-    for (const warning of unusedInputWarnings(command, (name) => core.getInput(name))) {
+    for (const warning of unusedInputWarnings(command, readString)) {
       actionLog.warning(warning);
     }
     const timeout = readTimeout();
@@ -63,16 +64,16 @@ export async function run(): Promise<void> {
     if (left !== undefined) {
       // The command has not unwound: whatever it still does ends with the process.
       running.catch(() => undefined);
-      core.setFailed(interruptedMessage(left, command, true));
+      failStep(interruptedMessage(left, command, true));
       exitNow();
     }
   } catch (error) {
     const interruption = processCancellation.signal.reason as unknown;
     if (processCancellation.signal.aborted && interruption instanceof InterruptedError) {
       actionLog.debug(`the command stopped with: ${formatError(error)}`);
-      core.setFailed(interruptedMessage(interruption, command));
+      failStep(interruptedMessage(interruption, command));
     } else {
-      core.setFailed(formatError(error));
+      failStep(formatError(error));
     }
   } finally {
     watch.dispose();

@@ -2,11 +2,12 @@
 // signature). Pushed by digest; the target keeps the referrers index when the registry has no
 // referrers API.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-manifests-with-subject
-import type { Descriptor } from '../oci/descriptor.js';
+import type { Descriptor, Platform } from '../oci/descriptor.js';
 import { OciError } from '../oci/errors.js';
 import type { Target } from '../oci/target.js';
 import type { Log } from './log.js';
 import type { NothingFound } from './pack/pack-artifact.js';
+import { pickPlatform } from './pick-platform.js';
 import { pushArtifact, type PushOptions, type PushResult } from './push/push.js';
 
 export interface AttachOptions extends Omit<
@@ -17,6 +18,8 @@ export interface AttachOptions extends Omit<
   subjectReference: string;
   /** Required: what a `discover` filters on. */
   artifactType: string;
+  /** The subject is this platform's manifest when the reference is an index. */
+  subjectPlatform?: Platform;
 }
 
 export interface AttachResult extends PushResult {
@@ -39,10 +42,12 @@ export async function attachArtifact(
     }
     throw error;
   });
+  const what = `${options.name}${options.subjectReference.includes(':') ? '@' : ':'}${options.subjectReference}`;
+  const picked = await pickPlatform(target, resolved, options.subjectPlatform, what, log);
   const subject: Descriptor = {
-    mediaType: resolved.mediaType,
-    digest: resolved.digest,
-    size: resolved.size,
+    mediaType: picked.mediaType,
+    digest: picked.digest,
+    size: picked.size,
   };
   const result = await pushArtifact(
     target,

@@ -7,9 +7,14 @@ import type { Descriptor } from './descriptor.js';
 import type { Digest } from './digest.js';
 import { isManifestDescriptor, parseManifestLinks } from './manifest-graph.js';
 import type { BlobSource, ProgressListener, PushBlobOutcome, Target } from './target.js';
+import { DEFAULT_CONCURRENCY } from './transfer-policy.js';
+import { TransferSlots } from './transfer-slots.js';
 
 export interface CopyOptions {
-  /** Blobs moved at once; if unset or ≤ 0, a default (5) is used. */
+  /**
+   * Blobs moved at once, fewer of them large (see transfer-slots.ts); if unset or ≤ 0, a default
+   * (16) is used.
+   */
   concurrency?: number;
   /**
    * Repository (same registry as the destination) to mount blobs from instead of uploading
@@ -38,8 +43,6 @@ export interface CopyResult {
   bytesUploaded: number;
 }
 
-const DEFAULT_CONCURRENCY = 5;
-
 /** Copies `root` and everything it reaches from `source` to `destination`. */
 export async function copyGraph(
   source: Target,
@@ -59,7 +62,7 @@ export async function copyGraph(
 }
 
 class GraphCopier {
-  private readonly limit: Limiter;
+  private readonly slots: TransferSlots;
   /** One copy per digest, started once, awaited by every parent that needs it. */
   private readonly started = new Map<Digest, Promise<void>>();
   private readonly abort = new AbortController();
@@ -75,7 +78,7 @@ class GraphCopier {
     private readonly options: CopyOptions,
   ) {
     const n = options.concurrency ?? 0;
-    this.limit = new Limiter(n > 0 ? n : DEFAULT_CONCURRENCY);
+    this.slots = new TransferSlots(n > 0 ? n : DEFAULT_CONCURRENCY);
     this.signal = options.signal
       ? AbortSignal.any([options.signal, this.abort.signal])
       : this.abort.signal;
@@ -88,7 +91,7 @@ class GraphCopier {
     const task = (
       isManifestDescriptor(descriptor)
         ? this.copyManifest(descriptor, isRoot)
-        : this.limit.run(() => this.copyBlob(descriptor))
+        : this.slots.run(descriptor.size, () => this.copyBlob(descriptor))
     ).catch((error: unknown) => {
       // The first failure stops the transfers still running.
       this.firstError ??= error;
@@ -178,25 +181,4 @@ async function allOrFirstError(promises: Promise<void>[]): Promise<void> {
   const results = await Promise.allSettled(promises);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-/** Runs at most `max` tasks at once, in the order they were queued. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly max: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    // A finishing task hands its slot straight to the next in line, so `active` never exceeds max.
-    if (this.active < this.max) this.active++;
-    else await new Promise<void>((go) => this.waiting.push(go));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
 }

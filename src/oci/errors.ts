@@ -5,6 +5,7 @@ export type OciErrorCode =
   | 'INVALID_REFERENCE'
   | 'INVALID_DIGEST'
   | 'INVALID_MANIFEST'
+  | 'INVALID_PLATFORM'
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
   | 'DENIED'
@@ -21,14 +22,19 @@ export type OciErrorCode =
   /** Other writers kept replacing what this one wrote (a registry's referrers tag index). */
   | 'CONCURRENT_UPDATE';
 
-export class OciError extends Error {
-  readonly code: OciErrorCode;
-
-  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown }) {
+/** An error of a family whose members are told apart by a stable `code`. */
+export abstract class CodedError<Code extends string> extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
-    this.name = 'OciError';
-    this.code = code;
   }
+}
+
+export class OciError extends CodedError<OciErrorCode> {
+  override name = 'OciError';
 }
 
 /** One entry of the registry's `{"errors": [...]}` body. */

@@ -8,6 +8,8 @@ export interface ClientLogger {
   debug(message: string): void;
   info(message: string): void;
   warning(message: string): void;
+  /** What the user should notice though nothing failed (a fallback taken); else `info`. */
+  notice?(message: string): void;
   /**
    * Called with each secret the client finds on its own (a password from the Docker config or a
    * credential helper, a bearer token) before it is used, so a log can hide it should a registry

@@ -5,6 +5,7 @@
 import type { Annotations, Descriptor } from './descriptor.js';
 import { parseDigest } from './digest.js';
 import { OciError } from './errors.js';
+import { hasDescriptorShape } from './manifest-fields.js';
 import { isIndexType, isManifestType, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 
 export interface ManifestLinks {
@@ -17,19 +18,12 @@ export interface ManifestLinks {
   children: Descriptor[];
 }
 
-const isDescriptor = (value: unknown): value is Descriptor =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as Descriptor).mediaType === 'string' &&
-  typeof (value as Descriptor).digest === 'string' &&
-  typeof (value as Descriptor).size === 'number';
-
 /**
  * A descriptor whose digest parses: digests from a manifest become paths (a layout's blobs),
  * URLs and outputs, so one such as `sha256:../../x` is refused here, where it is read.
  */
 function checkedDescriptor(value: unknown, field: string, what: string): Descriptor {
-  if (!isDescriptor(value)) {
+  if (!hasDescriptorShape(value)) {
     throw new OciError('INVALID_MANIFEST', `${what}: ${field} is not a descriptor`);
   }
   try {
@@ -80,7 +74,7 @@ export function parseManifestLinks(bytes: Uint8Array, what: string): ManifestLin
   const artifactType =
     typeof json['artifactType'] === 'string'
       ? json['artifactType']
-      : !isIndex && isDescriptor(json['config'])
+      : !isIndex && hasDescriptorShape(json['config'])
         ? json['config'].mediaType
         : undefined;
   if (artifactType !== undefined) links.artifactType = artifactType;

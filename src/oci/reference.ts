@@ -148,11 +148,6 @@ export function formatReference(ref: Reference): string {
   return out;
 }
 
-/** `host/repo@digest`: what later jobs should pull. */
-export function pinnedReference(ref: Reference, digest: Digest): string {
-  return `${ref.registry}/${ref.repository}@${digest}`;
-}
-
 /** The host the HTTP API lives on. */
 export function apiHost(registry: string): string {
   return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;

@@ -53,6 +53,11 @@ export interface PushBlobOptions {
   signal?: AbortSignal;
   /** Repository (same registry) to mount the blob from instead of uploading it. */
   mountFrom?: string;
+  /**
+   * The caller has just found the blob missing: no existence check before the first attempt.
+   * (A registry skips it by itself for small blobs, which cost less to send than to ask about.)
+   */
+  skipExistenceCheck?: boolean;
 }
 
 /** How a blob reached the target. */

@@ -1,9 +1,9 @@
-import { globToRegExp, GlobSyntaxError } from '../../../src/commands/pull/glob.js';
+import { compileGlob, GlobSyntaxError } from '../../../src/commands/pull/glob.js';
 import { titleFilter } from '../../../src/commands/pull/title-filter.js';
 
-const matches = (glob: string, title: string): boolean => globToRegExp(glob).test(title);
+const matches = (glob: string, title: string): boolean => compileGlob(glob)(title);
 
-describe('globToRegExp', () => {
+describe('compileGlob', () => {
   it.each([
     ['*.txt', 'a.txt', true],
     ['*.txt', 'dir/a.txt', false],
@@ -35,12 +35,33 @@ describe('globToRegExp', () => {
     ['a.b', 'axb', false],
     ['(x)+', '(x)+', true],
     ['Readme', 'readme', false],
+    // An escaped '-' in a class is the character itself, not a range.
+    ['[a\\-z]', '-', true],
+    ['[a\\-z]', 'z', true],
+    ['[a\\-z]', 'b', false],
+    ['[]]', ']', true],
+    ['[[:digit:]].txt', '7.txt', true],
+    ['**', 'a/b/.c', true],
+    ['a/**/b/**', 'a/x/b', true],
+    ['docs/**', 'docs', true],
+    ['docs/**', 'docs/a/b.md', true],
+    // Braces and extended globs are literal; a pattern is never a negation of its own.
+    ['{a,b}', 'a', false],
+    ['{a,b}', '{a,b}', true],
+    ['+(x)', '+(x)', true],
+    ['!x', '!x', true],
+    // No wildcard matches a '.' or '..' segment: such titles are named literally.
+    ['*', '..', false],
+    ['**', '../x', false],
+    ['../x', '../x', true],
+    // Titles are '/'-separated everywhere: a '\\' in a title is a character.
+    ['*', 'a\\b', true],
   ])('%s against %s is %s', (glob, title, expected) => {
     expect(matches(glob, title)).toBe(expected);
   });
 
-  it.each(['[abc', 'x\\', '', './'])('refuses %j', (glob) => {
-    expect(() => globToRegExp(glob)).toThrow(GlobSyntaxError);
+  it.each(['[abc', 'x\\', '', './', 'a\\/b', 'a/[b/c]'])('refuses %j', (glob) => {
+    expect(() => compileGlob(glob)).toThrow(GlobSyntaxError);
   });
 });
 

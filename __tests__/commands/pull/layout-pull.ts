@@ -3,12 +3,8 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PullError } from '../../../src/commands/pull/errors.js';
-import {
-  pull,
-  type PullOptions,
-  type PullResult,
-  type PullSource,
-} from '../../../src/commands/pull/pull.js';
+import { pull } from '../../../src/commands/pull/pull.js';
+import type { PullOptions, PullResult, PullSource } from '../../../src/commands/pull/pull-types.js';
 import type { Digest } from '../../../src/oci/digest.js';
 import { blobPath } from '../../../src/oci/layout/blob-path.js';
 import { OciLayout } from '../../../src/oci/layout/store.js';

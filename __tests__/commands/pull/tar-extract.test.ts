@@ -133,6 +133,27 @@ describe('extractTarGzip', () => {
     await outsideIsEmpty();
   });
 
+  it('reports how much it unpacked at the pace of transfers, for a layer that takes a while', async () => {
+    const log = memoryLog();
+    let clock = 0;
+    const body = Buffer.alloc(4 * 1024 * 1024, 'z');
+    const tar = tarBytes([
+      { name: 'dir/a.bin', body },
+      { name: 'dir/b.bin', body },
+    ]);
+    const result = await extractTarGzip(Readable.from([gzipSync(tar)]), {
+      title: 'dir',
+      root,
+      log,
+      // Each chunk written takes a second on this clock: several intervals pass.
+      progress: { now: () => (clock += 1000), intervalMs: 5000 },
+    });
+    expect(result.size).toBe(tar.length);
+    const lines = log.lines.filter((line) => line.startsWith('Unpacking dir: '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^Unpacking dir: [\d.]+ (KiB|MiB) so far, /);
+  });
+
   it('refuses an uncompressed digest that differs from the annotation', async () => {
     const error = await extractTarGzip(Readable.from([tarGzip([{ name: 'dir/a', body: 'a' }])]), {
       title: 'dir',

@@ -1,4 +1,9 @@
-import { parseFileSpecs, splitMediaType } from '../../../src/commands/pack/file-spec.js';
+import {
+  mediaTypeHint,
+  parseFileSpecs,
+  splitMediaType,
+  type IncludeSpec,
+} from '../../../src/commands/pack/file-spec.js';
 
 describe('files lines', () => {
   it.each([
@@ -34,5 +39,33 @@ describe('files lines', () => {
       { kind: 'exclude', pattern: '**/skip.txt', line: '! **/skip.txt' },
       { kind: 'exclude', pattern: 'x:text/plain', line: '!x:text/plain' },
     ]);
+  });
+});
+
+describe('the media-type hint of a line that matched nothing', () => {
+  const hint = (line: string): string | undefined =>
+    mediaTypeHint(parseFileSpecs([line])[0] as IncludeSpec);
+
+  it('suggests the / where a space stands in a media type', () => {
+    expect(hint('a.txt:text plain')).toBe(
+      '"text plain" is not a media type, so it was read as part of the path; did you mean "a.txt:text/plain"?',
+    );
+    expect(hint('out/*.json:application  vnd.example+json')).toMatch(
+      /did you mean "out\/\*\.json:application\/vnd\.example\+json"\?$/,
+    );
+  });
+
+  it('says why an invalid media type stayed in the path', () => {
+    expect(hint('a.txt:text/not valid')).toBe(
+      '"text/not valid" is not a valid media type, so it was read as part of the path',
+    );
+  });
+
+  it('says nothing for lines that do not look like a media type was meant', () => {
+    expect(hint('a.txt:text/plain')).toBeUndefined(); // a media type: nothing to explain
+    expect(hint('notes:v2.txt')).toBeUndefined();
+    expect(hint('my file:draft one two')).toBeUndefined();
+    expect(hint('C:\\build\\my out')).toBeUndefined();
+    expect(hint('dist')).toBeUndefined();
   });
 });

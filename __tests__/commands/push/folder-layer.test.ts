@@ -95,6 +95,38 @@ describe('folder layers', () => {
     expect(changedMode.digest).not.toBe(changedByte.digest);
   });
 
+  it('stores folders as 0755 and files as 0644, or 0755 when the owner may run them', async () => {
+    const root = await temp();
+    await makeTree(root, 0);
+    const before = await pack(root, { mtime: 0 });
+    // What another umask, a Windows checkout or a careful user leaves on disk.
+    await chmod(join(root, 'out', 'sub'), 0o700);
+    await chmod(join(root, 'out', 'a.txt'), 0o600);
+    await chmod(join(root, 'out', 'a.map'), 0o664);
+    await chmod(join(root, 'out', 'sub', 'run.sh'), 0o744);
+    await chmod(join(root, 'out', LONG), 0o500);
+    try {
+      const after = await pack(root, { mtime: 0 });
+      expect(after.digest).toBe(before.digest);
+      const listing = execFileSync('tar', ['-tvzf', after.path, '--numeric-owner'], {
+        env: { ...process.env, TZ: 'UTC', LC_ALL: 'C.UTF-8' },
+      }).toString();
+      expect(listing.split('\n').map((line) => line.split(' ')[0])).toEqual([
+        'drwxr-xr-x',
+        '-rw-r--r--',
+        '-rw-r--r--',
+        'drwxr-xr-x',
+        '-rw-r--r--',
+        'drwxr-xr-x',
+        'lrwxrwxrwx',
+        '-rwxr-xr-x',
+        '',
+      ]);
+    } finally {
+      await chmod(join(root, 'out', LONG), 0o755);
+    }
+  });
+
   it('writes a fixed gzip header: no mtime, no name, OS unknown', async () => {
     const root = await temp();
     await makeTree(root, 0);

@@ -28,17 +28,22 @@ export const GOLDEN_GZIP: Record<number, string> = {
   9: 'sha256:6a8320fbed1cceb7457476c6733cb3f48161a65819156aabb2bb6e2534b41a2a',
 };
 
-/** Writes the folder `site` under `parent`, with fixed modes (whatever the umask). */
+/**
+ * Writes the folder `site` under `parent`, with fixed modes (whatever the umask) that a push
+ * stores normalised (stored-mode.ts): folders 0755, files 0644, an executable 0755.
+ */
 export async function writeSampleFolder(parent: string): Promise<string> {
   const root = join(parent, 'site');
   await mkdir(join(root, 'assets'), { recursive: true });
   await writeFile(join(root, 'index.html'), '<h1>hello</h1>\n'.repeat(1000));
   await writeFile(join(root, 'assets', 'data.bin'), sampleBytes());
+  await writeFile(join(root, 'build.sh'), '#!/bin/sh\necho built\n');
   for (const [path, mode] of [
-    ['', 0o755],
-    ['assets', 0o755],
-    ['index.html', 0o644],
-    ['assets/data.bin', 0o644],
+    ['', 0o700],
+    ['assets', 0o750],
+    ['index.html', 0o600],
+    ['assets/data.bin', 0o664],
+    ['build.sh', 0o744],
   ] as const) {
     await chmod(join(root, path), mode);
   }
@@ -48,4 +53,4 @@ export async function writeSampleFolder(parent: string): Promise<string> {
 
 /** The layer digest of writeSampleFolder()'s folder as `site`, level 6, mtime 0. */
 export const GOLDEN_FOLDER =
-  'sha256:e3b1a6af18571f43c8cbdec2900d46c96d7c812b64c893f1e1cfd5e20ba35596';
+  'sha256:305e5d38efa8ca03a44f5d348157f7103bcf2f234ad3c6dc5a02cf98a9120f10';

@@ -84,7 +84,9 @@ describe('parallel gzip', () => {
       });
       const digests = new Set<string>();
       for (const workers of [1, 3]) {
-        const packed = await packFolder(items, join(dir.path, `${workers}.tgz`), 6, workers);
+        const packed = await packFolder(items, join(dir.path, `${workers}.tgz`), 6, {
+          parallelism: workers,
+        });
         digests.add(packed.digest);
         expect(digestBytes(await readFile(packed.path))).toBe(packed.digest);
       }

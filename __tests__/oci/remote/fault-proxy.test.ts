@@ -67,4 +67,61 @@ describe('fault proxy fixture', () => {
     expect(response.headers['docker-distribution-api-version']).toBe('registry/2.0');
     expect(heard).toEqual(['GET /v2/']);
   });
+
+  it('redirects with the status asked for', async () => {
+    proxy.setRules([
+      { path: /moved/, fault: { kind: 'redirect', status: 303, location: 'http://127.0.0.1:1/x' } },
+    ]);
+    const moved = await request(`${proxy.url}/v2/moved`);
+    await moved.body.dump();
+    expect(moved.statusCode).toBe(303);
+  });
+
+  it('refuses a request by its body, and forwards the body it lets through', async () => {
+    proxy.setRules([
+      {
+        method: 'PUT',
+        path: /\/manifests\//,
+        fault: {
+          kind: 'refuse-body',
+          when: (body) => body.includes('"refuse-me"'),
+          status: 405,
+          body: '{"errors":[{"code":"UNSUPPORTED","message":"no"}]}',
+        },
+      },
+    ]);
+    const put = (manifest: object) =>
+      request(`${proxy.url}/v2/fixture/manifests/v1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        body: JSON.stringify(manifest),
+      });
+    const refused = await put({ schemaVersion: 2, note: 'refuse-me' });
+    expect([refused.statusCode, await refused.body.text()]).toEqual([
+      405,
+      '{"errors":[{"code":"UNSUPPORTED","message":"no"}]}',
+    ]);
+    // Forwarded: the real registry judges it (and refuses an invalid manifest its own way).
+    const forwarded = await put({ schemaVersion: 2 });
+    await forwarded.body.dump();
+    expect(forwarded.statusCode).toBe(400);
+    expect(proxy.requests.slice(-2).map((r) => r.status)).toEqual([405, 400]);
+  });
+
+  it.each([false, true])(
+    'answers 413 to a body above the cap (early: %s), and forwards smaller ones',
+    async (early) => {
+      proxy.setRules([{ method: 'POST', fault: { kind: 'body-limit', maxBytes: 10, early } }]);
+      const post = (size: number) =>
+        request(`${proxy.url}/v2/fixture/blobs/uploads/`, {
+          method: 'POST',
+          body: Buffer.alloc(size),
+        });
+      const big = await post(11);
+      await big.body.dump();
+      const small = await post(10);
+      await small.body.dump();
+      expect([big.statusCode, small.statusCode]).toEqual([413, 202]);
+    },
+  );
 });

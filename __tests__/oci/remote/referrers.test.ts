@@ -22,6 +22,8 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
   let proxy: FaultProxy;
   const options: RemoteOptions = {
     dockerConfigDir: '/nonexistent',
+    // The proxy speaks plain HTTP: said up front, the client does not report finding it out.
+    plainHttp: true,
     retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
   };
 
@@ -280,6 +282,67 @@ describe('referrers on a registry without the referrers API (tag schema)', () =>
     expect((await repo.referrers(subject.descriptor)).map((d) => d.digest)).toEqual([
       signature.descriptor.digest,
     ]);
+  });
+
+  describe('a referrers endpoint that is no API', () => {
+    const referrersAsked = () => proxy.requests.filter((r) => r.path.includes('/referrers/'));
+
+    it("falls back at once on ghcr.io's redirect to a rate-limited page, never following it", async () => {
+      const repo = open('refs/ghcr-like');
+      const subject = await pushSubject(repo, 'ghcr-like subject');
+      const signature = await pushReferrer(repo, subject, SIGNATURE, 'x');
+      const before = referrersAsked().length;
+      proxy.setRules([
+        {
+          method: 'GET',
+          path: /\/referrers\//,
+          fault: { kind: 'redirect', status: 303, location: `${proxy.url}/rate-limited` },
+        },
+        { path: /^\/rate-limited/, fault: { kind: 'status', status: 429 } },
+      ]);
+      expect((await repo.referrers(subject.descriptor)).map((d) => d.digest)).toEqual([
+        signature.descriptor.digest,
+      ]);
+      expect(referrersAsked().length - before).toBe(1);
+      expect(proxy.requests.some((r) => r.path.startsWith('/rate-limited'))).toBe(false);
+    });
+
+    it.each([429, 404, 400])(
+      'falls back at once on HTTP %i, without trying again',
+      async (status) => {
+        const repo = open(`refs/status-${status}`);
+        const subject = await pushSubject(repo, `subject ${status}`);
+        const before = referrersAsked().length;
+        proxy.setRules([
+          {
+            method: 'GET',
+            path: /\/referrers\//,
+            fault: { kind: 'status', status, headers: { 'retry-after': '30' } },
+          },
+        ]);
+        expect(await repo.referrers(subject.descriptor)).toEqual([]);
+        expect(referrersAsked().length - before).toBe(1);
+      },
+    );
+
+    it('tries a stumble (503) again before taking the answer for no API', async () => {
+      const repo = open('refs/stumble');
+      const subject = await pushSubject(repo, 'stumble subject');
+      const signature = await pushReferrer(repo, subject, SIGNATURE, 'y');
+      const before = referrersAsked().length;
+      proxy.setRules([
+        { method: 'GET', path: /\/referrers\//, fault: { kind: 'status', status: 503 }, times: 1 },
+      ]);
+      expect((await repo.referrers(subject.descriptor)).map((d) => d.digest)).toEqual([
+        signature.descriptor.digest,
+      ]);
+      // The 503, then the registry's own answer (distribution has no API: 404).
+      expect(
+        referrersAsked()
+          .slice(before)
+          .map((r) => r.status),
+      ).toEqual([503, 404]);
+    });
   });
 
   it('leaves the index alone when the registry answers OCI-Subject', async () => {

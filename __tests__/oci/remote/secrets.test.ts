@@ -84,7 +84,7 @@ describe('secrets stay out of errors and logs', () => {
     }
     expect((blobError as Error).message).toMatch(
       new RegExp(
-        `^check blob ${registry.host}/secret/app@sha256:[0-9a-f]{64} failed \\(HTTP 401\\)`,
+        `^push blob ${registry.host}/secret/app@sha256:[0-9a-f]{64} failed \\(HTTP 401\\)`,
       ),
     );
     expect((manifestError as Error).message).toContain(

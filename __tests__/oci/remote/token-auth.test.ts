@@ -33,6 +33,8 @@ describe('bearer token auth against a registry with auth.token', () => {
           },
           reader: { password: 'r-pass', access: { 'team/app': ['pull'] } },
           mover: { password: 'm-pass', access: { 'public/app': ['pull', 'push'] } },
+          // A service without OAuth2 that takes an identity token as Basic `<token>:<token>`.
+          '<token>': { password: 'refresh-for-writer', access: { 'team/app': ['pull'] } },
         },
         publicRepositories: ['public/app'],
         refreshTokens: { 'refresh-for-writer': 'writer' },
@@ -140,18 +142,21 @@ describe('bearer token auth against a registry with auth.token', () => {
     });
   });
 
-  it('uses the OAuth2 password grant when forced, and falls back to GET when POST is 404', async () => {
+  it('sends a password as Basic on a GET, never over OAuth2', async () => {
     const before = tokens.requests.length;
-    await repo('team/app', { ...writer, forceOAuth2: true }).resolve('v1');
-    expect(tokens.requests.slice(before)[0]).toMatchObject({
-      method: 'POST',
-      grantType: 'password',
-    });
+    await repo('team/app', writer).resolve('v1');
+    expect(tokens.requests.slice(before)[0]).toMatchObject({ method: 'GET', user: 'writer' });
+    expect(tokens.requests.slice(before).some((r) => r.method === 'POST')).toBe(false);
+  });
+
+  it('falls back to a GET with the identity token as Basic when OAuth2 POST answers 404', async () => {
     tokens.options.noOAuth2 = true;
     try {
       const mark = tokens.requests.length;
-      await repo('team/app', { ...writer, forceOAuth2: true }).resolve('v1');
-      expect(tokens.requests.slice(mark)[0]).toMatchObject({ method: 'GET', user: 'writer' });
+      await repo('team/app', {
+        credentials: { kind: 'identity-token', token: 'refresh-for-writer' },
+      }).resolve('v1');
+      expect(tokens.requests.slice(mark)[0]).toMatchObject({ method: 'GET', user: '<token>' });
     } finally {
       tokens.options.noOAuth2 = false;
     }

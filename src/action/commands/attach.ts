@@ -2,6 +2,7 @@ import { attachArtifact } from '../../commands/attach.js';
 import { openTarget } from '../../commands/open-target.js';
 import { InputError } from '../input-error.js';
 import { actionLog } from '../log.js';
+import { readPlatform } from '../inputs/platform.js';
 import { readPushInputs } from '../inputs/push.js';
 import { asInputError } from './push.js';
 import { reportPush } from './push-report.js';
@@ -24,11 +25,17 @@ export async function runAttach(): Promise<void> {
       'v1.1: only it has the subject field attach needs',
     );
   }
+  const subjectPlatform = readPlatform();
   const target = await openTarget(spec, { create: false });
   const result = await asInputError(() =>
     attachArtifact(
       target,
-      { ...options, artifactType, subjectReference: selector ?? 'latest' },
+      {
+        ...options,
+        artifactType,
+        subjectReference: selector ?? 'latest',
+        ...(subjectPlatform === undefined ? {} : { subjectPlatform }),
+      },
       actionLog,
     ),
   );

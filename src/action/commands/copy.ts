@@ -7,15 +7,17 @@ import { selectedName } from '../../commands/registry/resolve.js';
 import type { CopyResult } from '../../oci/copy.js';
 import { OciLayout } from '../../oci/layout/store.js';
 import { layoutLockOptions } from '../inputs/layout-lock.js';
+import { readPlatform } from '../inputs/platform.js';
 import { readCopyInputs, type CopyInputs } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
-import { code, factsMarkdown } from '../summary/registry.js';
+import { code, factsMarkdown, headingName } from '../summary/registry.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: copy`, runs it, and writes its outputs and job summary. */
 export async function runCopy(): Promise<void> {
   const inputs = readCopyInputs();
+  const platform = readPlatform();
   const { destination } = inputs;
   // A layout folder this copy creates is removed again if the copy fails.
   const createdLayout =
@@ -34,6 +36,7 @@ export async function runCopy(): Promise<void> {
         destinationName: inputs.destinationName,
         ...(inputs.tag === undefined ? {} : { tag: inputs.tag }),
         ...(inputs.mountFrom === undefined ? {} : { mountFrom: inputs.mountFrom }),
+        ...(platform === undefined ? {} : { platform }),
       },
       actionLog,
     );
@@ -51,8 +54,11 @@ export async function runCopy(): Promise<void> {
 
 function copySummary(inputs: CopyInputs, result: CopyResult, reference: string): string[] {
   const { uploaded, exists, mounted } = result.blobs;
+  const target =
+    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
   const facts: [string, string][] = [
     ['From', code(selectedName(inputs.source.name, inputs.source.selector))],
+    ['To', code(target)],
     ['Reference', code(reference)],
     ['Digest', code(result.root.digest)],
     ['Media type', code(result.root.mediaType)],
@@ -63,7 +69,6 @@ function copySummary(inputs: CopyInputs, result: CopyResult, reference: string):
     ['Manifests', `${result.manifests.copied} copied, ${result.manifests.exists} already there`],
   ];
   if (inputs.recursive) facts.push(['Referrers', 'copied (recursive)']);
-  const target =
-    inputs.tag === undefined ? inputs.destinationName : `${inputs.destinationName}:${inputs.tag}`;
-  return factsMarkdown(`Copied to ${code(target)}`, facts);
+  const shown = headingName(inputs.destinationName, inputs.tag ?? result.root.digest);
+  return factsMarkdown(`Copied to ${code(shown)}`, facts);
 }

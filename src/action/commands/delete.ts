@@ -4,7 +4,7 @@ import { selectedName } from '../../commands/registry/resolve.js';
 import { readSelectedTarget } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setOutputs } from '../outputs.js';
-import { code, factsMarkdown } from '../summary/registry.js';
+import { code, factsMarkdown, headingName } from '../summary/registry.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: delete`, runs it, and writes its outputs and job summary. */
@@ -17,7 +17,8 @@ export async function runDelete(): Promise<void> {
   const descriptor = await deleteManifest(store, selector, actionLog);
   setOutputs({ digest: descriptor.digest });
   await writeSummary(
-    factsMarkdown(`Deleted ${code(selectedName(name, selector))}`, [
+    factsMarkdown(`Deleted ${code(headingName(name, selector))}`, [
+      ['Reference', code(selectedName(name, selector))],
       ['Digest', code(descriptor.digest)],
       ['Media type', code(descriptor.mediaType)],
     ]),

@@ -1,12 +1,11 @@
 // Outputs and job summary of push and attach: the same shape for both.
 import type { PushResult } from '../../commands/push/push.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { targetName, type RemoteTargetSpec, type TargetSpec } from '../../commands/target-spec.js';
 import { artifactTypeOf } from '../../commands/pack/manifest.js';
 import { warnAboutLargeOutputs } from '../output-size.js';
-import { setOutputs } from '../outputs.js';
+import { setWrittenOutputs } from '../outputs.js';
 import { actionUses, pushSummaryMarkdown } from '../summary/push.js';
 import { writeSummary } from '../summary/write.js';
-import { targetName } from '../inputs/push.js';
 
 export async function reportPush(
   spec: TargetSpec,
@@ -16,48 +15,34 @@ export async function reportPush(
 ): Promise<void> {
   const name = targetName(spec);
   const digest = result.descriptor.digest;
-  const reference = `${name}@${digest}`;
   const artifactType = artifactTypeOf(result.manifest);
   // Compact JSON, so later steps can fromJSON() it.
   const files = JSON.stringify(result.files);
-  // The exact bytes whose digest is `digest`.
-  const manifest = result.bytes.toString('utf8');
-  setOutputs({
-    digest,
-    reference,
-    'media-type': result.descriptor.mediaType,
-    'artifact-type': artifactType,
-    size: result.descriptor.size,
-    manifest,
-    tags: JSON.stringify(result.tags.map((tag) => `${name}:${tag}`)),
-    files,
-  });
+  const { reference, manifest } = setWrittenOutputs(
+    { name, descriptor: result.descriptor, bytes: result.bytes, artifactType, tags: result.tags },
+    { files },
+  );
   warnAboutLargeOutputs({ files, manifest }, '"reference" (or "digest")');
 
   await writeSummary(
     pushSummaryMarkdown({
       verb,
-      target: result.tags[0] === undefined ? name : `${name}:${result.tags[0]}`,
+      name,
+      ...(result.tags[0] === undefined ? {} : { tag: result.tags[0] }),
       reference,
       digest,
       artifactType,
       tags: result.tags,
       files: result.files,
       ...(subject === undefined ? {} : { subject }),
-      pullWith: pullInputs(spec, digest),
+      ...(spec.kind === 'layout' ? {} : { pullWith: pullInputs(spec, digest) }),
       uses: actionUses(),
     }),
   );
 }
 
-/** The inputs a pull step needs to read back exactly this digest from where it was pushed. */
-function pullInputs(spec: TargetSpec, digest: string): [string, string][] {
-  if (spec.kind === 'layout') {
-    return [
-      ['layout', spec.path],
-      ['reference', digest],
-    ];
-  }
+/** The inputs a pull step needs to read back exactly this digest from the registry. */
+function pullInputs(spec: RemoteTargetSpec, digest: string): [string, string][] {
   const inputs: [string, string][] = [
     ['registry', spec.reference.registry],
     ['reference', `${spec.reference.repository}@${digest}`],

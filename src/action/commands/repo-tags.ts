@@ -4,7 +4,7 @@ import { readBoolean } from '../inputs/read.js';
 import { readRepository } from '../inputs/registry.js';
 import { actionLog } from '../log.js';
 import { setJsonOutput } from '../outputs.js';
-import { code, factsMarkdown, namesMarkdown } from '../summary/registry.js';
+import { code, factsMarkdown, headingName, namesMarkdown } from '../summary/registry.js';
 import { writeSummary } from '../summary/write.js';
 
 /** Reads the inputs of `command: repo-tags`, runs it, and writes its outputs and job summary. */
@@ -15,7 +15,10 @@ export async function runRepoTags(): Promise<void> {
   const tags = await listTags(store, includeDigestTags, actionLog);
   setJsonOutput('tags', tags);
   await writeSummary([
-    ...factsMarkdown(`Tags of ${code(store.name)}`, [['Tags', String(tags.length)]]),
+    ...factsMarkdown(`Tags of ${code(headingName(store.name))}`, [
+      ['Repository', code(store.name)],
+      ['Tags', String(tags.length)],
+    ]),
     ...namesMarkdown('Tag', tags),
   ]);
 }

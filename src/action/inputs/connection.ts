@@ -5,18 +5,23 @@ import type { Credentials, RemoteOptions } from '../../oci/remote/options.js';
 import type { LayoutTargetSpec, RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
 import { processCancellation } from '../../commands/cancellation.js';
 import { InputError } from '../input-error.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from './byte-size.js';
 import { layoutLockOptions } from './layout-lock.js';
 import { clientLogger } from '../log.js';
 import { readTestKnobs } from '../test-knobs.js';
+import type { InputName } from './input-usage.js';
 import { readBoolean, readSecret, readString } from './read.js';
 
 const REFERENCE_EXPECTED =
   'repo[:tag][@digest], or host[:port]/repo[:tag][@digest] when "registry" is empty';
 
 /** `registry` + `reference` (or a full `reference`) → a parsed reference. */
-export function readReference(referenceInput = 'reference', registryInput = 'registry'): Reference {
+export function readReference(
+  referenceInput: InputName = 'reference',
+  registryInput: InputName = 'registry',
+  reference = readString(referenceInput),
+): Reference {
   const registry = readString(registryInput);
-  const reference = readString(referenceInput);
   if (registry !== '' && !isValidRegistry(registry)) {
     throw new InputError(
       registryInput,
@@ -39,8 +44,8 @@ export function readReference(referenceInput = 'reference', registryInput = 'reg
 }
 
 export function readCredentials(
-  usernameInput = 'username',
-  passwordInput = 'password',
+  usernameInput: InputName = 'username',
+  passwordInput: InputName = 'password',
 ): Credentials | undefined {
   const password = readSecret(passwordInput);
   const username = readString(usernameInput);
@@ -53,16 +58,36 @@ export function readCredentials(
   return { kind: 'basic', username, password };
 }
 
+/**
+ * The container registry of the GitHub the workflow runs on (`GITHUB_SERVER_URL`), as GitHub
+ * documents it: `ghcr.io` for github.com (and when unset, outside a runner), `containers.<host>`
+ * for GitHub Enterprise Server and for GHE.com (`containers.<subdomain>.ghe.com`). Undefined for
+ * a server URL that is not one.
+ */
+export function githubContainerRegistry(serverUrl: string | undefined): string | undefined {
+  if (serverUrl === undefined || serverUrl === '') return 'ghcr.io';
+  let host: string;
+  try {
+    host = new URL(serverUrl).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === '') return undefined;
+  return host === 'github.com' ? 'ghcr.io' : `containers.${host}`;
+}
+
 /** Transport and credential options for the registry named by the inputs. */
 export function readRemoteOptions(credentialInputs?: {
-  username: string;
-  password: string;
+  username: InputName;
+  password: InputName;
 }): RemoteOptions {
   const githubToken = readSecret('github-token');
   const usernameInput = credentialInputs?.username ?? 'username';
   const passwordInput = credentialInputs?.password ?? 'password';
   const credentials = readCredentials(usernameInput, passwordInput);
   const caFile = readString('ca-file');
+  // The workflow's token is good for its own GitHub's registry only: never sent anywhere else.
+  const tokenRegistry = githubContainerRegistry(process.env['GITHUB_SERVER_URL']);
   const options: RemoteOptions = {
     plainHttp: readBoolean('plain-http', false),
     insecure: readBoolean('insecure', false),
@@ -74,7 +99,7 @@ export function readRemoteOptions(credentialInputs?: {
     signal: processCancellation.signal,
     ...readTestKnobs(),
     fallbackCredentials: (registry) =>
-      registry === 'ghcr.io' && githubToken !== ''
+      registry.toLowerCase() === tokenRegistry && githubToken !== ''
         ? {
             kind: 'basic',
             username: process.env['GITHUB_ACTOR'] || 'github-actions',
@@ -87,8 +112,40 @@ export function readRemoteOptions(credentialInputs?: {
   return options;
 }
 
-/** `layout` when given, else `registry` + `reference`. */
-export function readTargetSpec(): TargetSpec {
+const MIN_CHUNK = 1024;
+/** A chunk is held in memory while it is sent: concurrency × chunk-size at most. */
+const MAX_CHUNK = 1024 ** 3;
+
+/**
+ * `chunk-size`: upload blobs to a registry in chunks of this many bytes; undefined (empty) for
+ * one request per blob. For the commands that upload (push, attach, copy).
+ */
+export function readChunkSize(): number | undefined {
+  const value = readString('chunk-size');
+  if (value === '') return undefined;
+  const bytes = parseByteSize(value);
+  if (bytes === undefined || bytes < MIN_CHUNK || bytes > MAX_CHUNK) {
+    throw new InputError(
+      'chunk-size',
+      value,
+      `${BYTE_SIZE_EXPECTED}, from 1KiB to 1GiB; empty to upload each blob in one request`,
+    );
+  }
+  return bytes;
+}
+
+/** A registry target uploads in chunks when `chunk-size` says so. */
+export function withChunkSize<T extends TargetSpec>(spec: T): T {
+  const chunkSize = readChunkSize();
+  if (spec.kind === 'remote' && chunkSize !== undefined) spec.options.chunkSize = chunkSize;
+  return spec;
+}
+
+/**
+ * `layout` when given, else `registry` + `reference`. `given` is one reference of several (a
+ * line of `reference`), and `options` the connection they share.
+ */
+export function readTargetSpec(given?: string, options?: RemoteOptions): TargetSpec {
   const layout = readString('layout');
   const registry = readString('registry');
   if (layout !== '' && registry !== '') {
@@ -99,17 +156,17 @@ export function readTargetSpec(): TargetSpec {
       `either "layout" or "registry", not both (registry is ${JSON.stringify(registry)})`,
     );
   }
-  if (layout !== '') return readLayoutSpec(layout);
+  if (layout !== '') return readLayoutSpec(layout, given);
   const spec: RemoteTargetSpec = {
     kind: 'remote',
-    reference: readReference(),
-    options: readRemoteOptions(),
+    reference: readReference('reference', 'registry', given ?? readString('reference')),
+    options: options ?? readRemoteOptions(),
   };
   return spec;
 }
 
-function readLayoutSpec(path: string): LayoutTargetSpec {
-  const selector = readString('reference');
+function readLayoutSpec(path: string, given?: string): LayoutTargetSpec {
+  const selector = given ?? readString('reference');
   const spec: LayoutTargetSpec = { kind: 'layout', path, lock: layoutLockOptions() };
   return selector === '' ? spec : { ...spec, selector };
 }

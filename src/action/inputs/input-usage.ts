@@ -1,7 +1,7 @@
 // Which command uses which input, written down once. A given input that the chosen command
 // ignores gets a warning (with the input the user likely meant), so `path: dist/` on a push does
 // not go green with nothing in it. The README's "used by" column is checked against this table.
-import type { CommandName } from './names.js';
+import { COMMAND_NAMES, type CommandName } from './command-names.js';
 
 /** The commands that read an input. */
 export type Users = 'all' | { allBut: readonly CommandName[] } | readonly CommandName[];
@@ -20,17 +20,9 @@ export interface InputUse {
 
 const allBut = (...commands: CommandName[]): Users => ({ allBut: commands });
 const PUSH: readonly CommandName[] = ['push', 'attach'];
-const BUT_COPY: readonly CommandName[] = [
-  'push',
-  'pull',
-  'repo-ls',
-  'repo-tags',
-  'resolve',
-  'tag',
-  'attach',
-  'discover',
-  'delete',
-];
+/** The commands that take one manifest of an index by its platform. */
+const PLATFORM: readonly CommandName[] = ['pull', 'resolve', 'copy', 'attach', 'discover'];
+const BUT_COPY = COMMAND_NAMES.filter((command) => command !== 'copy');
 /** The same hint for several commands. */
 const hint = (
   commands: readonly CommandName[],
@@ -48,19 +40,20 @@ export const INPUT_USAGE = {
   registry: { usedBy: 'all' },
   reference: { usedBy: allBut('repo-ls') },
   layout: { usedBy: allBut('repo-ls') },
-  tags: { usedBy: ['push', 'attach', 'tag'], meant: TAG_IN_REFERENCE },
+  tags: { usedBy: ['push', 'attach', 'tag', 'index'], meant: TAG_IN_REFERENCE },
   files: { usedBy: ['push', 'attach', 'pull'] },
   'working-directory': { usedBy: ['push', 'attach', 'pull'] },
   'if-no-files-found': { usedBy: PUSH, default: 'error' },
   'include-hidden-files': { usedBy: PUSH, default: 'false' },
-  'artifact-type': { usedBy: ['push', 'attach', 'discover'] },
+  'artifact-type': { usedBy: ['push', 'attach', 'discover', 'pull', 'index'] },
   config: { usedBy: PUSH },
-  'image-spec': { usedBy: PUSH, default: 'v1.1' },
-  annotations: { usedBy: PUSH },
+  'image-spec': { usedBy: PUSH },
+  annotations: { usedBy: [...PUSH, 'index'] },
   'annotation-file': { usedBy: PUSH },
   reproducible: { usedBy: PUSH, default: 'true' },
   'compression-level': { usedBy: PUSH, default: '6' },
-  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy'], default: '5' },
+  concurrency: { usedBy: ['push', 'attach', 'pull', 'copy', 'index'], default: '16' },
+  'chunk-size': { usedBy: ['push', 'attach', 'copy'] },
   path: {
     usedBy: ['pull'],
     meant: hint(PUSH, '"files" (what to push; "path" is where pull writes)'),
@@ -79,6 +72,31 @@ export const INPUT_USAGE = {
   recursive: { usedBy: ['copy'], default: 'false' },
   'source-username': { usedBy: ['copy'], meant: hint(BUT_COPY, '"username"') },
   'source-password': { usedBy: ['copy'], meant: hint(BUT_COPY, '"password"') },
+  'artifact-platform': {
+    usedBy: PUSH,
+    meant: hint(
+      ['pull', 'resolve', 'copy', 'discover'],
+      '"platform" (which manifest of an index to take)',
+    ),
+  },
+  platform: {
+    usedBy: PLATFORM,
+    meant: {
+      push: '"artifact-platform" (the platform to record for what is pushed)',
+      index: '"platform=os/arch" at the end of a "manifests" or "add" line',
+    },
+  },
+  merge: { usedBy: ['pull'], default: 'false' },
+  subject: {
+    usedBy: ['pull'],
+    meant: {
+      attach: '"reference" (the manifest the attached artifact refers to)',
+      discover: '"reference" (the manifest whose referrers to list)',
+    },
+  },
+  manifests: { usedBy: ['index'], meant: { push: '"files" (what to push)' } },
+  add: { usedBy: ['index'], meant: { tag: '"tags" (the tags to add)' } },
+  remove: { usedBy: ['index'], meant: { delete: '"reference" (the manifest to delete)' } },
   username: { usedBy: 'all' },
   password: { usedBy: 'all' },
   'github-token': { usedBy: 'all', default: '${{ github.token }}' },
@@ -110,10 +128,10 @@ export function describeUsers(users: Users): string {
  */
 export function unusedInputWarnings(
   command: CommandName,
-  read: (name: string) => string,
+  read: (name: InputName) => string,
 ): string[] {
   const warnings: string[] = [];
-  for (const [name, use] of Object.entries(INPUT_USAGE) as [string, InputUse][]) {
+  for (const [name, use] of Object.entries(INPUT_USAGE) as [InputName, InputUse][]) {
     if (isUsedBy(use.usedBy, command)) continue;
     if (use.default?.startsWith('${{')) continue;
     const value = read(name);

@@ -1,17 +1,21 @@
 // The inputs of `push` and `attach`, read once into typed options for src/commands.
 import { stat } from 'node:fs/promises';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseFileSpecs, splitMediaType } from '../../commands/pack/file-spec.js';
 import { IF_NO_FILES_FOUND } from '../../commands/pack/expand-files.js';
 import { IMAGE_SPECS } from '../../commands/pack/manifest.js';
 import type { PushOptions } from '../../commands/push/push.js';
-import type { TargetSpec } from '../../commands/target-spec.js';
+import { targetName, targetSelector, type TargetSpec } from '../../commands/target-spec.js';
 import { isValidMediaType } from '../../oci/media-types.js';
-import { formatReference, isValidTag } from '../../oci/reference.js';
+import { isValidTag } from '../../oci/reference.js';
 import { isDigest } from '../../oci/digest.js';
 import { InputError, RequiredInputError } from '../input-error.js';
-import { readTargetSpec } from './connection.js';
+import { checkAnnotationKeys } from './annotation-keys.js';
+import { readTargetSpec, withChunkSize } from './connection.js';
+import { manifestAnnotations, tagNames } from './metadata-action.js';
+import { readArtifactPlatform } from './platform.js';
 import {
   readBoolean,
   readChoice,
@@ -33,17 +37,9 @@ export interface PushInputs {
   selector?: string;
 }
 
-/** `host/repo` for a registry, the path as given for a layout folder. */
-export function targetName(spec: TargetSpec): string {
-  return spec.kind === 'layout'
-    ? spec.path
-    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
-
 export async function readPushInputs(command: 'push' | 'attach'): Promise<PushInputs> {
-  const target = readTargetSpec();
-  const selector =
-    target.kind === 'layout' ? target.selector : (target.reference.digest ?? target.reference.tag);
+  const target = withChunkSize(readTargetSpec());
+  const selector = targetSelector(target);
   const config = readString('config');
   const annotationFile = readString('annotation-file');
   const artifactType = readString('artifact-type');
@@ -70,17 +66,21 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     ifNoFilesFound: readChoice('if-no-files-found', IF_NO_FILES_FOUND, 'error'),
     includeHiddenFiles: readBoolean('include-hidden-files', false),
     imageSpec: readChoice('image-spec', IMAGE_SPECS, 'v1.1'),
+    // Left empty, v1.1 falls back to v1.0 where a registry refuses it as Amazon ECR does.
+    imageSpecChosen: readString('image-spec') !== '',
     annotations,
     reproducible: readBoolean('reproducible', true),
     mtime: readSourceDateEpoch(),
     compressionLevel: readInteger('compression-level', 0, 9, 6),
-    concurrency: readInteger('concurrency', 1, 64, 5),
-    tags: readTags(),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
+    tags: tagNames(readLines('tags'), target),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
   };
   if (artifactType !== '') options.artifactType = artifactType;
   if (config !== '') options.config = readConfigSpec(config);
   if (annotationFile !== '') options.annotationFile = annotationFile;
+  const platform = readArtifactPlatform();
+  if (platform !== undefined) options.platform = platform;
   return selector === undefined ? { target, options } : { target, options, selector };
 }
 
@@ -123,27 +123,9 @@ function readConfigSpec(value: string): { path: string; mediaType?: string } {
   return mediaType === undefined ? { path } : { path, mediaType };
 }
 
+/** `key=value` lines; `manifest:key=value` (docker/metadata-action's format) too. */
 function readAnnotations(): Record<string, string> {
-  const annotations = readKeyValues('annotations');
-  for (const key of Object.keys(annotations)) {
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new InputError(
-        'annotations',
-        key,
-        'key=value per line, the key printable ASCII without spaces, such as org.opencontainers.image.source=https://…',
-      );
-    }
-  }
-  return annotations;
-}
-
-function readTags(): string[] {
-  const tags = readLines('tags');
-  for (const tag of tags) {
-    if (!isValidTag(tag))
-      throw new InputError('tags', tag, `one tag per line, each ${TAG_EXPECTED}`);
-  }
-  return tags;
+  return checkAnnotationKeys(manifestAnnotations(readKeyValues('annotations')));
 }
 
 /** https://reproducible-builds.org/specs/source-date-epoch/ — malformed is an error. */

@@ -1,15 +1,26 @@
 // The inputs of the registry commands (repo-ls, repo-tags, resolve, tag, copy, discover,
 // delete), read once into typed values for src/commands.
 import { isDigest } from '../../oci/digest.js';
+import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
 import { isValidMediaType } from '../../oci/media-types.js';
-import { isValidRegistry, isValidTag, parseReference } from '../../oci/reference.js';
+import {
+  isValidRegistry,
+  isValidTag,
+  parseReference,
+  referenceSelector,
+} from '../../oci/reference.js';
 import type { RemoteOptions } from '../../oci/remote/options.js';
 import { OciError } from '../../oci/errors.js';
-import { nameOf } from '../../commands/registry/named-target.js';
-import type { RemoteTargetSpec, TargetSpec } from '../../commands/target-spec.js';
+import {
+  targetName,
+  targetSelector,
+  type RemoteTargetSpec,
+  type TargetSpec,
+} from '../../commands/target-spec.js';
 import { InputError } from '../input-error.js';
-import { readRemoteOptions, readTargetSpec } from './connection.js';
-import { readBoolean, readInteger, readLines, readString } from './read.js';
+import { readRemoteOptions, readTargetSpec, withChunkSize } from './connection.js';
+import { tagNames } from './metadata-action.js';
+import { readBoolean, readInteger, readLines, readString, refuseGiven } from './read.js';
 
 const TAG_EXPECTED = "a tag: 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
 
@@ -22,32 +33,25 @@ export interface SelectedTarget {
   name: string;
 }
 
-function selectorOf(spec: TargetSpec): string | undefined {
-  return spec.kind === 'layout' ? spec.selector : (spec.reference.digest ?? spec.reference.tag);
-}
-
 /**
  * `registry` + `reference` (or `layout` + `reference`) naming one manifest. Without a tag or
  * digest, `latest` unless the command needs one spelled out (delete).
  */
 export function readSelectedTarget(options: { requireSelector?: string } = {}): SelectedTarget {
   const target = readTargetSpec();
-  const given = selectorOf(target);
+  const given = targetSelector(target);
   if (given === undefined && options.requireSelector !== undefined) {
     throw new InputError('reference', readString('reference'), options.requireSelector);
   }
-  return { target, selector: given ?? 'latest', name: nameOf(target) };
+  return { target, selector: given ?? 'latest', name: targetName(target) };
 }
 
 /** `registry` alone, for repo-ls. */
 export function readRegistry(): { registry: string; options: RemoteOptions } {
-  if (readString('layout') !== '') {
-    throw new InputError(
-      'layout',
-      readString('layout'),
-      'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have',
-    );
-  }
+  refuseGiven(
+    'layout',
+    'nothing: repo-ls lists the repositories of a registry, which a layout folder does not have',
+  );
   const registry = readString('registry');
   if (registry === '' || !isValidRegistry(registry)) {
     throw new InputError(
@@ -62,7 +66,7 @@ export function readRegistry(): { registry: string; options: RemoteOptions } {
 /** A repository (or layout folder) without a tag or digest, for repo-tags. */
 export function readRepository(): TargetSpec {
   const target = readTargetSpec();
-  if (selectorOf(target) !== undefined) {
+  if (targetSelector(target) !== undefined) {
     throw new InputError(
       'reference',
       readString('reference'),
@@ -74,15 +78,15 @@ export function readRepository(): TargetSpec {
   return target;
 }
 
-/** `tags`: one tag per line, at least one. */
-export function readTagList(): string[] {
-  const tags = readLines('tags');
-  if (tags.length === 0)
+/**
+ * `tags`: one per line, at least one; a tag, or a full reference to the target's repository
+ * (docker/metadata-action's format).
+ */
+export function readTagList(target: TargetSpec): string[] {
+  const lines = readLines('tags');
+  if (lines.length === 0)
     throw new InputError('tags', '', `one or more tags, one per line (${TAG_EXPECTED})`);
-  for (const tag of tags) {
-    if (!isValidTag(tag)) throw new InputError('tags', tag, TAG_EXPECTED);
-  }
-  return tags;
+  return tagNames(lines, target);
 }
 
 /** `artifact-type` as a filter; undefined when empty. */
@@ -116,8 +120,8 @@ const SOURCE_EXPECTED =
 
 export function readCopyInputs(): CopyInputs {
   const source = readCopySource();
-  const destination = readTargetSpec();
-  const destinationSelector = selectorOf(destination);
+  const destination = withChunkSize(readTargetSpec());
+  const destinationSelector = targetSelector(destination);
   if (destinationSelector !== undefined && isDigest(destinationSelector)) {
     throw new InputError(
       'reference',
@@ -129,9 +133,9 @@ export function readCopyInputs(): CopyInputs {
   const inputs: CopyInputs = {
     source,
     destination,
-    destinationName: nameOf(destination),
+    destinationName: targetName(destination),
     recursive: readBoolean('recursive', false),
-    concurrency: readInteger('concurrency', 1, 64, 5),
+    concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
   };
   if (tag !== undefined) inputs.tag = tag;
   const shared = sameRegistry(source.target, destination);
@@ -188,7 +192,7 @@ function readCopySource(): SelectedTarget {
   };
   return {
     target,
-    selector: reference.digest ?? reference.tag ?? 'latest',
-    name: nameOf(target),
+    selector: referenceSelector(reference) ?? 'latest',
+    name: targetName(target),
   };
 }

@@ -1,14 +1,24 @@
 // The job summary of a pull, in the shape of push's: what was pulled from where, then a table of
-// the files with their sizes, digests and where each was written, and the layers left out.
+// the files with their sizes and digests, by where each was written, and the layers left out.
+import { isAbsolute, relative, sep } from 'node:path';
 import { formatBytes } from '../../commands/format.js';
 import type { SkippedLayer } from '../../commands/pull/plan.js';
-import type { PulledFile } from '../../commands/pull/pull.js';
-import { shortDigest } from '../../oci/digest.js';
-import { code, factsMarkdown, tableMarkdown } from './markdown.js';
+import type { PulledFile } from '../../commands/pull/pull-types.js';
+import {
+  code,
+  factsMarkdown,
+  headingName,
+  shortDigestCode,
+  sizeCell,
+  tableMarkdown,
+  wrappingCode,
+} from './markdown.js';
 
 export interface PullSummary {
-  /** `host/repo:tag`, or the layout path with its tag or digest. */
-  source: string;
+  /** `host/repo`, or the layout path. */
+  name: string;
+  /** The tag or digest pulled. */
+  selector: string;
   /** Pinned: `host/repo@sha256:…` or `path@sha256:…`. */
   reference: string;
   digest: string;
@@ -32,33 +42,42 @@ export function pullSummaryMarkdown(summary: PullSummary): string {
     ['Reference', code(summary.reference)],
     ['Digest', code(summary.digest)],
     ['Artifact type', code(summary.artifactType)],
-    ['Output folder', code(summary.outputDir)],
+    ['Written to', code(summary.outputDir)],
     [
       'Files',
-      `${summary.files.length} written (${formatBytes(total)}); ${summary.downloaded} ` +
+      `${summary.files.length} (${formatBytes(total)}); ${summary.downloaded} ` +
         `blob(s) downloaded, ${summary.fromCache} from the runner's cache`,
     ],
   ];
   return [
-    ...factsMarkdown(`Pulled ${code(summary.source)}`, facts),
+    ...factsMarkdown(`Pulled ${code(headingName(summary.name, summary.selector))}`, facts),
     ...tableMarkdown(
-      ['File', 'Media type', 'Size', 'Digest', 'Written to'],
+      ['File', 'Media type', 'Size', 'Digest'],
       summary.files.map((file) => [
-        `${code(file.title ?? '(untitled)')}${file.unpacked ? ' (folder)' : ''}`,
-        code(file.mediaType),
-        formatBytes(file.size),
-        code(shortDigest(file.digest)),
-        code(file.path),
+        `${wrappingCode(shownPath(file.path, summary.outputDir))}${file.unpacked ? ' (folder)' : ''}`,
+        wrappingCode(file.mediaType),
+        sizeCell(file.size),
+        shortDigestCode(file.digest),
       ]),
       { more: (n) => `… and ${n} more files: every one is in the \`files\` output` },
     ),
     ...tableMarkdown(
       ['Skipped layer', 'Media type', 'Why'],
       summary.skipped.map((s) => [
-        code(s.name),
-        code(s.descriptor.mediaType),
+        wrappingCode(s.name),
+        wrappingCode(s.descriptor.mediaType),
         SKIP_REASONS[s.reason],
       ]),
     ),
   ].join('\n');
+}
+
+/**
+ * Where a file was written: relative to the output folder (its title, as a rule), or the whole
+ * path when it lies outside (allow-path-traversal).
+ */
+function shownPath(path: string, outputDir: string): string {
+  const rel = relative(outputDir, path);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return path;
+  return rel.split(sep).join('/');
 }

@@ -1,15 +1,26 @@
-// The job summary of a push or attach: what was pushed where, the files, and a step that pulls
-// this exact digest in a later job.
+// The job summary of a push or attach: what was pushed where, the files, and (for a registry) a
+// step that pulls this exact digest in a later job.
 import { isAbsolute, relative, sep } from 'node:path';
 import { formatBytes } from '../../commands/format.js';
 import type { PushedFile } from '../../commands/pack/pack-artifact.js';
-import { code, factsMarkdown, tableMarkdown } from './markdown.js';
+import {
+  code,
+  copyBlock,
+  factsMarkdown,
+  headingName,
+  shortDigestCode,
+  sizeCell,
+  tableMarkdown,
+  wrappingCode,
+} from './markdown.js';
 
 export interface PushSummary {
   /** "Pushed" or "Attached". */
   verb: string;
-  /** `host/repo:tag`, or the layout path with its tag. */
-  target: string;
+  /** `host/repo`, or the layout path. */
+  name: string;
+  /** The first tag written, if any. */
+  tag?: string;
   /** Pinned: `host/repo@sha256:…` or `path@sha256:…`. */
   reference: string;
   digest: string;
@@ -19,10 +30,11 @@ export interface PushSummary {
   /** For attach: what the artifact refers to. */
   subject?: string;
   /**
-   * The `with:` inputs of the pull step after `command: pull`, in order: where (registry or
-   * layout), the pinned reference, and the transport inputs the push needed.
+   * The `with:` inputs of the pull step after `command: pull`, in order: the registry, the pinned
+   * reference, and the transport inputs the push needed. None after a push into a layout folder:
+   * a later job does not have this runner's folder.
    */
-  pullWith: readonly (readonly [string, string])[];
+  pullWith?: readonly (readonly [string, string])[];
   /** `owner/repo@ref` of this action, as a workflow would write it. */
   uses: string;
 }
@@ -77,25 +89,43 @@ export function pushSummaryMarkdown(summary: PushSummary): string {
       : `${summary.files.length} (${formatBytes(total)})`,
   ]);
   return [
-    ...factsMarkdown(`${summary.verb} ${code(summary.target)}`, facts),
+    ...factsMarkdown(heading(summary), facts),
     ...tableMarkdown(
       ['File', 'Media type', 'Size', 'Digest'],
       summary.files.map((file) => [
-        code(file.title),
-        code(file.mediaType),
-        formatBytes(file.size),
-        code(file.digest.slice(0, 19)),
+        wrappingCode(file.title),
+        wrappingCode(file.mediaType),
+        sizeCell(file.size),
+        shortDigestCode(file.digest),
       ]),
       { more: (n) => `… and ${n} more files: every one is in the \`files\` output` },
     ),
+    ...pullStepMarkdown(summary),
+  ].join('\n');
+}
+
+/** `Pushed app:v1`, or `Attached to app@sha256:0123456789ab…` (its subject). */
+function heading(summary: PushSummary): string {
+  if (summary.subject === undefined) {
+    return `${summary.verb} ${code(headingName(summary.name, summary.tag))}`;
+  }
+  const at = summary.subject.lastIndexOf('@');
+  return `${summary.verb} to ${code(headingName(summary.name, summary.subject.slice(at + 1)))}`;
+}
+
+function pullStepMarkdown(summary: PushSummary): string[] {
+  if (summary.pullWith === undefined) return [];
+  return [
     'Pull this exact artifact in a later job:',
     '',
-    '```yaml',
-    `- uses: ${yamlValue(summary.uses)}`,
-    '  with:',
-    '    command: pull',
-    ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
-    '```',
-    '',
-  ].join('\n');
+    ...copyBlock(
+      [
+        `- uses: ${yamlValue(summary.uses)}`,
+        '  with:',
+        '    command: pull',
+        ...summary.pullWith.map(([name, value]) => `    ${name}: ${yamlValue(value)}`),
+      ],
+      'yaml',
+    ),
+  ];
 }

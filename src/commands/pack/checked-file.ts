@@ -2,7 +2,8 @@
 // and the only way a push opens one: every open proves it still holds the file that was checked.
 //
 // What an open proves, and what remains:
-// - O_NOFOLLOW (where the platform has it): the last name is not a link now.
+// - O_NOFOLLOW, or where the platform has none (Windows) an lstat before and an fstat after the
+//   open that must agree (src/oci/no-follow.ts): the last name is not a link now.
 // - The opened handle's device and inode equal those checked, and it is a regular file: a name
 //   swapped since the check (for a link, or a parent folder swapped for a link leading out)
 //   opens another file and is refused.
@@ -16,9 +17,10 @@
 // layout store) verifies; hard links cannot be told from the file they share (pnpm's store
 // relies on them), so one made to a file outside is read.
 import { constants } from 'node:fs';
-import { lstat, open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { lstat, readlink, realpath, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { newHash, type Digest } from '../../oci/digest.js';
+import { openNoFollow } from '../../oci/no-follow.js';
 
 export interface FileIdentity {
   dev: bigint;
@@ -30,6 +32,8 @@ export interface CheckedFile {
   /** Real path: no link in it when it was checked. */
   path: string;
   identity: FileIdentity;
+  /** Its mode (type and permission bits) when it was checked. */
+  mode: number;
 }
 
 /** A checked file that is no longer what was checked. */
@@ -42,7 +46,7 @@ export class FileChangedError extends Error {
 }
 
 // Non-blocking: a FIFO swapped in must not hang the open (it is then refused as not a file).
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const FD_PATHS = process.platform === 'linux';
 const READ_SIZE = 1024 * 1024;
 
@@ -51,14 +55,18 @@ export async function checkOwnFile(path: string): Promise<CheckedFile> {
   const real = await realpath(path);
   const stats = await lstat(real, { bigint: true });
   if (!stats.isFile()) throw new FileChangedError(real, 'is not a regular file');
-  return { path: real, identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) } };
+  return {
+    path: real,
+    identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+    mode: Number(stats.mode),
+  };
 }
 
 /** Opens the file, or fails when it is not (any more) the one that was checked. */
 export async function openChecked(file: CheckedFile): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(file.path, OPEN_FLAGS);
+    handle = await openNoFollow(file.path, OPEN_FLAGS);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
       throw new FileChangedError(file.path, 'became a symbolic link');

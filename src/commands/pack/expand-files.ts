@@ -8,7 +8,7 @@ import * as glob from '@actions/glob';
 import { OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
 import type { CheckedFile } from './checked-file.js';
-import type { FileSpec, IncludeSpec } from './file-spec.js';
+import { mediaTypeHint, type FileSpec, type IncludeSpec } from './file-spec.js';
 import { globEscape, hasGlobSyntax, rootPattern } from './glob-escape.js';
 import type { HiddenTally } from './hidden-files.js';
 import { patternSegments, segmentsBelow, unspelledHiddenDepth } from './path-rules.js';
@@ -243,12 +243,11 @@ function titleOf(path: string, workingDirectory: string, spec: IncludeSpec): str
 
 function reportNoMatch(spec: IncludeSpec, options: ExpandOptions, hiddenCount: number): void {
   const workingDirectory = options.workspace.path;
-  // `a.txt:text/x y` keeps its suffix as part of the path; say why it then matches nothing.
-  const suffix =
-    spec.mediaType === undefined ? /:([^:\\/]*\/[^:]*)$/.exec(spec.pattern)?.[1] : undefined;
+  // `a.txt:text plain` keeps its suffix as part of the path; say why it then matches nothing.
+  const mediaType = mediaTypeHint(spec);
   const hint =
-    suffix !== undefined
-      ? ` ("${suffix}" is not a valid media type, so it was read as part of the path)`
+    mediaType !== undefined
+      ? ` (${mediaType})`
       : hiddenCount > 0
         ? ` (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`
         : '';

@@ -3,11 +3,12 @@
 // sha256 (compressed) → file.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/digest.js';
 import { ParallelGzip } from './gzip.js';
 import { Meter } from './meter.js';
+import { BLOCK_SIZE, END_OF_ARCHIVE } from './tar-header.js';
 import { tarChunks } from './tar-stream.js';
 import type { FolderItem } from './folder-walk.js';
 
@@ -22,21 +23,40 @@ export interface PackedFolder {
 }
 
 /**
- * Writes the archive of `items` to `path`; removes it again when anything fails. `parallelism`:
- * blocks deflated at once (by default one per core); the bytes are the same whatever it is.
+/**
+ * About how many bytes the tar of `items` has, for progress: a header block per entry, file
+ * bodies padded to whole blocks, the end-of-archive blocks. (Long names add a few blocks more.)
  */
+export function tarSize(items: readonly FolderItem[]): number {
+  const blocks = (size: number): number => Math.ceil(size / BLOCK_SIZE) * BLOCK_SIZE;
+  return items.reduce(
+    (sum, { entry }) => sum + BLOCK_SIZE + (entry.type === 'file' ? blocks(entry.size) : 0),
+    END_OF_ARCHIVE.length,
+  );
+}
+
+export interface PackFolderOptions {
+  /** Hears the bytes of the tar written so far. */
+  onProgress?: (done: number) => void;
+  /** Blocks deflated at once (by default one per core); the bytes are the same whatever it is. */
+  parallelism?: number;
+}
+
+/** Writes the archive of `items` to `path`; removes it again when anything fails. */
 export async function packFolder(
   items: readonly FolderItem[],
   path: string,
   compressionLevel: number,
-  parallelism?: number,
+  options: PackFolderOptions = {},
 ): Promise<PackedFolder> {
+  const { onProgress, parallelism } = options;
   const plain = new Meter();
   const compressed = new Meter();
   try {
     await pipeline(
       Readable.from(tarChunks(items), { objectMode: false }),
       plain,
+      ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]),
       new ParallelGzip(compressionLevel, parallelism),
       compressed,
       createWriteStream(path),
@@ -52,4 +72,14 @@ export async function packFolder(
     uncompressedDigest: plain.digest(),
     uncompressedSize: plain.size,
   };
+}
+
+/** Passes chunks on, telling `onProgress` how far `meter` has counted. */
+function progressTap(meter: Meter, onProgress: (done: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onProgress(meter.size);
+      done(null, chunk);
+    },
+  });
 }

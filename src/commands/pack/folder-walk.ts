@@ -1,14 +1,22 @@
 // Lists what goes into a folder layer: every entry below the folder, minus the excludes and
-// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Links are kept
-// as links, but one whose target leaves the folder fails the push: our own pull would refuse it.
+// (unless asked) hidden names, in a fixed order, with the metadata the tar keeps. Modes are
+// normalised (stored-mode.ts). Links are kept as links, their targets with `/` on every platform,
+// but one whose target leaves the folder fails the push: our own pull would refuse it.
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import type { CheckedFile } from './checked-file.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import { globEscape } from './glob-escape.js';
-import { isHiddenName, isWithin, linkEscape, type LinkEscape } from './path-rules.js';
+import {
+  isHiddenName,
+  isWithin,
+  linkEscape,
+  storedLinkTarget,
+  type LinkEscape,
+} from './path-rules.js';
 import { SpecError } from './spec-error.js';
+import { storedMode } from './stored-mode.js';
 import type { TarEntry } from './tar-header.js';
 import type { Blame } from './workspace.js';
 
@@ -67,21 +75,27 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
       }
     }
     const stats = await lstat(path, { bigint: true });
-    const mode = Number(stats.mode) & 0o7777;
+    const diskMode = Number(stats.mode);
     const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
     let item: FolderItem;
     if (stats.isDirectory()) {
+      const mode = storedMode('directory', diskMode);
       item = { entry: { name, type: 'directory', mode, mtime, size: 0 } };
     } else if (stats.isSymbolicLink()) {
-      const linkName = await readlink(path);
+      // The walk follows no link below the root: the link's real folder is its folder below it.
+      const folder = join(options.realRoot, ...segments.slice(0, -1));
+      const linkName = storedLinkTarget(folder, await readlink(path), options.realRoot);
       await checkLink(path, segments, linkName, name, options);
+      const mode = storedMode('symlink', diskMode);
       item = { entry: { name, type: 'symlink', mode, mtime, size: 0, linkName } };
     } else if (stats.isFile()) {
+      const mode = storedMode('file', diskMode);
       const size = Number(stats.size);
       // The walk follows no link below the root, so this is the file's real path.
       const source: CheckedFile = {
         path: join(options.realRoot, ...segments),
         identity: { dev: stats.dev, ino: stats.ino, size },
+        mode: diskMode,
       };
       await refuseGitCredentials(source, name, options.blame);
       item = { entry: { name, type: 'file', mode, mtime, size }, source };

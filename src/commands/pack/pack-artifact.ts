@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { digestBytes } from '../../oci/digest.js';
 import { CREATED } from '../../oci/annotations.js';
-import { OCI_MANIFEST } from '../../oci/media-types.js';
+import { OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
+import type { Platform } from '../../oci/descriptor.js';
 import type { Log } from '../log.js';
 import {
   checkLayerTitles,
@@ -26,7 +27,9 @@ import {
   manifestBytes,
   type ConfigBlob,
   type ImageSpec,
+  type ManifestPlan,
 } from './manifest.js';
+import { platformConfig } from './platform-config.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
 import { Workspace, type ResolvedFile } from './workspace.js';
@@ -44,6 +47,8 @@ export interface ArtifactSpec {
   imageSpec: ImageSpec;
   artifactType?: string;
   config?: { path: string; mediaType?: string };
+  /** Recorded as the config, as ORAS's `--artifact-platform` does; never with `config`. */
+  platform?: Platform;
   annotations: Annotations;
   annotationFile?: string;
   subject?: Descriptor;
@@ -78,6 +83,8 @@ export interface PushedFile {
 
 export interface PackedArtifact {
   kind: 'packed';
+  /** What the manifest was built from: another form of it can be built from the same. */
+  plan: ManifestPlan;
   manifest: ImageManifest;
   bytes: Buffer;
   descriptor: Descriptor;
@@ -127,6 +134,12 @@ export async function packArtifact(
     );
   }
   const config = await readConfig(spec, workspace);
+  const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
+  // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
+  const artifactType =
+    spec.artifactType ??
+    (platform !== undefined && spec.imageSpec === 'v1.1' ? UNKNOWN_ARTIFACT : undefined);
+  const planConfig = config?.blob ?? platform?.blob;
 
   const layers = await prepareLayers(entries, {
     tempDir: spec.tempDir,
@@ -160,10 +173,10 @@ export async function packArtifact(
       .toISOString()
       .replace(/\.\d+Z$/, 'Z');
   }
-  const plan = {
+  const plan: ManifestPlan = {
     imageSpec: spec.imageSpec,
-    ...(spec.artifactType === undefined ? {} : { artifactType: spec.artifactType }),
-    ...(config === undefined ? {} : { config: config.blob }),
+    ...(artifactType === undefined ? {} : { artifactType }),
+    ...(planConfig === undefined ? {} : { config: planConfig }),
     configAnnotations: sortKeys(annotationFile?.config ?? {}),
     layers: layers.map((l) => l.descriptor),
     ...(spec.subject === undefined ? {} : { subject: spec.subject }),
@@ -173,11 +186,17 @@ export async function packArtifact(
   const bytes = manifestBytes(manifest);
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
-    source: config === undefined ? { bytes: EMPTY_JSON } : { file: config.file },
-    label: config === undefined ? 'config {}' : 'config',
+    source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
+    label:
+      config === undefined
+        ? platform === undefined
+          ? 'config {}'
+          : 'config (platform)'
+        : 'config',
   };
   return {
     kind: 'packed',
+    plan,
     manifest,
     bytes,
     descriptor: { mediaType: OCI_MANIFEST, digest: digestBytes(bytes), size: bytes.length },

@@ -98,3 +98,33 @@ export function linkEscape(
   }
   return undefined;
 }
+
+/** `\\?\C:\x` and `\??\C:\x`: the forms Windows may hand back for an absolute target. */
+const WINDOWS_DEVICE_PREFIX = /^(?:\\\\\?\\|\\\?\?\\)(?!UNC\\)/;
+
+/**
+ * A link's target as a folder layer stores it, from what readlink gave for the link whose real
+ * folder is `linkFolder`. POSIX targets are kept as they are. On Windows, backslashes become `/`
+ * (the tar format's separator, which every platform's pull reads); and an absolute target, the
+ * only kind a junction has, is rewritten relative to the link when it lies within `realRoot`
+ * (a junction to a folder of the layer then travels as a link to it). An absolute target outside
+ * stays absolute, for linkEscape to refuse.
+ */
+export function storedLinkTarget(
+  linkFolder: string,
+  target: string,
+  realRoot: string,
+  rules: PathRules = hostPaths,
+): string {
+  if (rules.sep !== '\\') return target;
+  const plain = target.replace(WINDOWS_DEVICE_PREFIX, '');
+  const forwardSlashes = plain.replace(/\\/g, '/');
+  // Fully qualified: a drive with its root, or a UNC path. `\x` (the current drive's root) and
+  // `C:x` (relative to the drive's current folder) depend on the process: left for refusal.
+  const fullyQualified = /^[A-Za-z]:[\\/]/.test(plain) || /^\\\\[^\\]/.test(plain);
+  if (!fullyQualified) return forwardSlashes;
+  const absolute = rules.normalize(plain);
+  if (!isWithin(realRoot, absolute, rules)) return forwardSlashes;
+  const relative = rules.relative(linkFolder, absolute);
+  return relative === '' ? '.' : relative.split(rules.sep).join('/');
+}

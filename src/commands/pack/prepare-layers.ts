@@ -2,16 +2,23 @@
 // are packed to a temporary archive while it is hashed. Nothing is held in memory.
 import { join } from 'node:path';
 import type { Annotations, Descriptor } from '../../oci/descriptor.js';
-import { ORAS_CONTENT_DIGEST, ORAS_CONTENT_UNPACK, TITLE } from '../../oci/annotations.js';
+import {
+  FILE_MODE as FILE_MODE_ANNOTATION,
+  ORAS_CONTENT_DIGEST,
+  ORAS_CONTENT_UNPACK,
+  TITLE,
+} from '../../oci/annotations.js';
 import { formatBytes } from '../format.js';
+import { sizedProgress } from '../progress.js';
 import type { Log } from '../log.js';
 import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js';
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
-import { packFolder } from './folder-layer.js';
+import { packFolder, tarSize } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
-import { mapLimit } from '../concurrency.js';
+import { mapTransfers } from '../concurrency.js';
+import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {
   entry: LayerEntry;
@@ -39,7 +46,9 @@ export async function prepareLayers(
   entries: readonly LayerEntry[],
   options: PrepareOptions,
 ): Promise<PreparedLayer[]> {
-  return mapLimit(entries, options.concurrency, async (entry, { index }) => {
+  // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
+  const weight = (entry: LayerEntry): number => (entry.kind === 'file' ? 0 : Infinity);
+  return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
       await refuseGitCredentials(entry.file, entry.title, blame);
@@ -50,7 +59,7 @@ export async function prepareLayers(
           mediaType: entry.mediaType,
           digest,
           size,
-          annotations: { [TITLE]: entry.title },
+          annotations: { ...modeAnnotation(entry.file.mode), [TITLE]: entry.title },
         },
         blob: entry.file,
       };
@@ -73,6 +82,7 @@ export async function prepareLayers(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
+      { onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)) },
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,
@@ -93,4 +103,15 @@ export async function prepareLayers(
       blob: await checkOwnFile(packed.path),
     };
   });
+}
+
+/**
+ * A file layer's mode, in this action's own annotation, when it is not the default: an
+ * executable comes back executable from our pull (ORAS and upload-artifact lose the bit). Part of
+ * the manifest, so of its digest: the same file pushed executable and not gives two digests
+ * (and Windows, which has no execute bit, always pushes 0644).
+ */
+function modeAnnotation(diskMode: number): Annotations {
+  const mode = storedMode('file', diskMode);
+  return mode === FILE_MODE ? {} : { [FILE_MODE_ANNOTATION]: `0${mode.toString(8)}` };
 }

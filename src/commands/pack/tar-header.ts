@@ -1,7 +1,8 @@
 // POSIX ustar headers with pax extended records where ustar cannot hold a value.
 // https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html#tag_20_94_13
 // Written by hand rather than with node-tar so that every byte is decided here: uid/gid 0 as
-// digits, no user or group names, the mode exactly as on disk, one fixed mtime for every entry.
+// digits, no user or group names, the mode as stored-mode.ts decides, one fixed mtime for every
+// entry.
 
 export const BLOCK_SIZE = 512;
 

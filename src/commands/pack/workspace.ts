@@ -78,6 +78,7 @@ export class Workspace {
         file: {
           path: real,
           identity: { dev: stats.dev, ino: stats.ino, size: Number(stats.size) },
+          mode: Number(stats.mode),
         },
       };
     }

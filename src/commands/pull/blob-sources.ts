@@ -12,7 +12,7 @@
 // is copied there (reflink, or a kernel copy) once verified; a folder layer's stream is written
 // there while the layer reads it (CopyToFile). Either way each download is read once.
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open as openFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
@@ -23,7 +23,7 @@ import type { Log } from '../log.js';
 import { blobFile, type CachedArtifact } from './artifact-cache.js';
 import type { BlobStamp } from './blob-record.js';
 import { CopyToFile } from './copy-to-file.js';
-import { FILE_MODE, WRITE_BUFFER } from './stage-layer.js';
+import { WRITE_BUFFER } from './stage-layer.js';
 
 /** A new file, as a clone where the file system can make one, else a copy of the bytes. */
 const CLONE_OR_COPY = constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE;
@@ -36,10 +36,16 @@ export interface BlobSourcesOptions {
   cacheFolder?: string;
   /** How many parts a blob of this size is downloaded in (see download-parts.ts). */
   parts?: (size: number) => number;
-  /** The pull's connections, shared by the parts of every download. */
-  connections?: ConnectionBudget;
   onProgress?: ProgressListener;
   log: Log;
+}
+
+export interface ToFileOptions {
+  signal: AbortSignal;
+  /** Permission bits of the new file, before the umask. */
+  mode: number;
+  /** Where the parts of a download beyond its first get their connections (see TransferSlots). */
+  connections?: ConnectionBudget;
 }
 
 export interface OpenedBlob {
@@ -73,28 +79,31 @@ export class BlobSources {
   }
 
   /** Writes the blob into a new file at `path`, verified; removes it again on failure. */
-  async toFile(descriptor: Descriptor, path: string, signal: AbortSignal): Promise<void> {
+  async toFile(descriptor: Descriptor, path: string, options: ToFileOptions): Promise<void> {
     const { digest } = descriptor;
     const cachedFile = this.cachedFile(digest);
-    if (cachedFile !== undefined && (await this.copyFromCache(descriptor, cachedFile, path))) {
+    if (
+      cachedFile !== undefined &&
+      (await this.copyFromCache(descriptor, cachedFile, path, options))
+    ) {
       this.fromCache.add(digest);
       return;
     }
     const folder = this.options.cacheFolder;
     if (folder === undefined) {
       this.downloaded.add(digest);
-      await this.download(descriptor, path, signal);
+      await this.download(descriptor, path, options);
       return;
     }
     const copy = this.copies.get(digest);
     if (copy !== undefined) {
       // Another layer downloads these bytes: copy its verified copy once it is complete.
-      await copyFile(await copy, path, CLONE_OR_COPY);
+      await copyWithMode(await copy, path, options);
       return;
     }
     const entryCopy = blobFile(folder, digest);
     const kept = this.keep(digest, async () => {
-      await this.download(descriptor, path, signal);
+      await this.download(descriptor, path, options);
       await mkdir(dirname(entryCopy), { recursive: true });
       await copyFile(path, entryCopy, CLONE_OR_COPY);
       return entryCopy;
@@ -160,15 +169,16 @@ export class BlobSources {
     descriptor: Descriptor,
     cachedFile: string,
     path: string,
+    options: ToFileOptions,
   ): Promise<boolean> {
     const entry = this.options.cached as CachedArtifact;
     const { digest, size } = descriptor;
     if (await entry.vouchesFor(digest, size)) {
-      await copyFile(cachedFile, path, CLONE_OR_COPY);
+      await copyWithMode(cachedFile, path, options);
       return true;
     }
     const before = await entry.stamp(digest);
-    await copyFile(cachedFile, path, CLONE_OR_COPY);
+    await copyWithMode(cachedFile, path, options);
     const actual = await digestFile(path, digestAlgorithm(digest));
     if (actual.digest === digest && actual.size === size) {
       if (before !== undefined) this.checked.set(digest, before);
@@ -210,12 +220,13 @@ export class BlobSources {
   }
 
   /** The blob into a new file at `path`: in parts when the target can, else streamed. */
-  private async download(descriptor: Descriptor, path: string, signal: AbortSignal) {
-    const { target, onProgress, connections, parts } = this.options;
+  private async download(descriptor: Descriptor, path: string, options: ToFileOptions) {
+    const { signal, mode, connections } = options;
+    const { target, onProgress, parts } = this.options;
     if (typeof target.fetchToFile === 'function') {
       await target.fetchToFile(descriptor, path, {
         signal,
-        mode: FILE_MODE,
+        mode,
         parts: parts?.(descriptor.size) ?? 1,
         ...(connections ? { connections } : {}),
         ...(onProgress ? { onProgress } : {}),
@@ -223,11 +234,7 @@ export class BlobSources {
       return;
     }
     const stream = await this.fetch(descriptor, signal);
-    const file = createWriteStream(path, {
-      flags: 'wx',
-      mode: FILE_MODE,
-      highWaterMark: WRITE_BUFFER,
-    });
+    const file = createWriteStream(path, { flags: 'wx', mode, highWaterMark: WRITE_BUFFER });
     try {
       await pipelineAsync(stream, file);
     } catch (error) {
@@ -279,6 +286,31 @@ export class BlobSources {
 }
 
 /** A file read through a VerifyingStream: nothing a Target vouches for. */
+/**
+ * A copy of the verified file `from` as the new file `to`, with `mode` (before the umask), not
+ * `from`'s: the cache entry's copy may have been written for a layer of another mode. copyFile
+ * gives the copy its source's mode, so the file is created first (the umask applies as to any new
+ * file) and its mode put back after the copy. A copy is not cut short by `signal`, but nothing
+ * follows it once the signal is aborted.
+ */
+async function copyWithMode(from: string, to: string, options: ToFileOptions): Promise<void> {
+  const created = await openFile(to, 'wx', options.mode);
+  let mode: number;
+  try {
+    mode = (await created.stat()).mode & 0o777;
+  } finally {
+    await created.close();
+  }
+  try {
+    await copyFile(from, to, constants.COPYFILE_FICLONE);
+    await chmod(to, mode);
+    options.signal.throwIfAborted();
+  } catch (error) {
+    await rm(to, { force: true });
+    throw error;
+  }
+}
+
 function verifiedFile(
   path: string,
   descriptor: Descriptor,

@@ -1,7 +1,7 @@
 // Why a pull refused to go on. The client's OciError covers transport and content; these cover
 // what the pull itself decides (unsafe paths, archives, existing files).
 import { shortDigest, type Digest } from '../../oci/digest.js';
-import { OciError } from '../../oci/errors.js';
+import { CodedError, OciError } from '../../oci/errors.js';
 import { quoted } from '../../oci/untrusted-text.js';
 
 export type PullErrorCode =
@@ -15,6 +15,8 @@ export type PullErrorCode =
   | 'TARGET_EXISTS'
   /** Two selected layers would be written to the same place, or one inside the other. */
   | 'CONFLICTING_TITLES'
+  /** With `merge`, two artifacts hold different content at one path. */
+  | 'CONFLICTING_FILES'
   /** The reference resolved to another digest than the expected one. */
   | 'UNEXPECTED_DIGEST'
   /** An index, or a manifest this command cannot read. */
@@ -22,16 +24,17 @@ export type PullErrorCode =
   /** Extracting a folder layer would leave the output filesystem almost full. */
   | 'DISK_RESERVE'
   /** The pull would write more than `unpack-limit` allows. */
-  | 'UNPACK_LIMIT';
+  | 'UNPACK_LIMIT'
+  /**
+   * A title or tar entry names a file the runner's file system cannot hold: a name Windows
+   * refuses, or two names a case-insensitive file system takes for one.
+   */
+  | 'UNPORTABLE_NAME'
+  /** The runner may not create symbolic links (Windows without the privilege). */
+  | 'LINKS_NOT_PERMITTED';
 
-export class PullError extends Error {
-  readonly code: PullErrorCode;
-
-  constructor(code: PullErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PullError';
-    this.code = code;
-  }
+export class PullError extends CodedError<PullErrorCode> {
+  override readonly name = 'PullError';
 }
 
 /**

@@ -6,24 +6,21 @@
 // it remembers which folders it made or checked (`realFolders`) and asks the filesystem again
 // only about what it does not know: a layer of 10,000 files costs a few system calls per file,
 // not one per path segment. New entries are created with O_EXCL (symlinks and hard links fail on
-// an existing name too), so an earlier entry at the same name is found by the kernel, not by a
-// look beforehand, and is then replaced as tar does.
+// an existing name too; O_EXCL never follows a link, so no O_NOFOLLOW is needed where the system
+// lacks it), so an earlier entry at the same name is found by the kernel, not by a look
+// beforehand, and is then replaced as tar does. When the kernel finds a name this writer never
+// made, the file system takes two names of the archive for one (`README` and `readme` where case
+// is ignored, or two Unicode spellings on APFS): that fails the layer, rather than one entry
+// silently replacing the other.
 import { constants, type Stats } from 'node:fs';
-import {
-  chmod,
-  link,
-  lstat,
-  mkdir,
-  open,
-  rm,
-  stat,
-  symlink,
-  unlink,
-  utimes,
-} from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, open, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quoted } from '../../oci/untrusted-text.js';
+import { PullError } from './errors.js';
 import { FileWrites } from './file-writes.js';
 import { checkLinkChains } from './link-chains.js';
+import { foldName } from './portable-names.js';
+import { SymlinkMaker } from './symlink-maker.js';
 import { checkSymlinkTarget, unsafe } from './tar-paths.js';
 
 const PERMISSION_BITS = 0o777;
@@ -40,9 +37,14 @@ export class LayerWriter {
   private readonly folders = new Map<string, FolderMeta>();
   /** Folders known to be real folders (made or checked by this writer), '' for the root. */
   private readonly realFolders = new Set<string>(['']);
-  /** Parents being checked or made now, by name. */
+  /** Parents being checked or made now, by folded name (see parents()). */
   private readonly checking = new Map<string, Promise<void>>();
   private readonly links: string[][] = [];
+  /** Every name this writer made (files, links, folders), keyed as the archive spells it. */
+  private readonly names = new Set<string>(['']);
+  /** The same names folded as case-insensitive systems compare them, to name a collision. */
+  private readonly folded = new Map<string, string>();
+  private readonly symlinks = new SymlinkMaker();
   private readonly writes = new FileWrites();
   files = 0;
 
@@ -97,8 +99,10 @@ export class LayerWriter {
           return false;
         },
       );
+      if (made) this.remember(key);
+      else if (!this.names.has(key)) throw this.collision(segments);
       // An earlier folder entry stays (and keeps what is in it); a file or link is replaced.
-      if (!made && !(await lstat(path)).isDirectory()) await this.create(segments, make);
+      else if (!(await lstat(path)).isDirectory()) await this.create(segments, make);
       this.realFolders.add(key);
     }
     this.folders.set(key, meta);
@@ -106,7 +110,7 @@ export class LayerWriter {
 
   async symlink(segments: string[], target: string) {
     checkSymlinkTarget(segments, target, this.title, this.name(segments));
-    await this.create(segments, (path) => symlink(target, path));
+    await this.create(segments, (path) => this.symlinks.make(target, path));
     this.links.push(segments);
   }
 
@@ -128,6 +132,7 @@ export class LayerWriter {
   /** Waits for the file writes, checks link chains, then sets folder modes and times. */
   async finish(): Promise<void> {
     await this.writes.settle();
+    await this.symlinks.retype();
     await checkLinkChains(this.root, this.links, this.title, this.prefix);
     const byDepth = [...this.folders.entries()].sort(
       ([a], [b]) => b.split('/').length - a.split('/').length || b.length - a.length,
@@ -149,21 +154,49 @@ export class LayerWriter {
   private async create<T>(segments: string[], make: (path: string) => Promise<T>): Promise<T> {
     await this.parents(segments);
     const path = join(this.root, ...segments);
+    const key = segments.join('/');
     try {
-      return await make(path);
+      const made = await make(path);
+      this.remember(key);
+      return made;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
+    if (!this.names.has(key)) throw this.collision(segments);
     if ((await lstat(path)).isDirectory()) await rm(path, { recursive: true, force: true });
     else await unlink(path);
-    this.forget(segments.join('/'));
-    return make(path);
+    this.forget(key);
+    const made = await make(path);
+    this.remember(key);
+    return made;
+  }
+
+  private remember(key: string): void {
+    this.names.add(key);
+    this.folded.set(foldName(key), key);
+  }
+
+  /** The name is taken, but not by anything this writer made under that name. */
+  private collision(segments: string[]): PullError {
+    const other = this.folded.get(foldName(segments.join('/')));
+    const which =
+      other === undefined
+        ? 'another entry of the layer'
+        : `the entry ${quoted([this.prefix, ...other.split('/')].join('/'))}`;
+    return new PullError(
+      'UNPORTABLE_NAME',
+      `folder layer ${quoted(this.title)}: tar entry ${quoted(this.name(segments))} and ${which} ` +
+        `are one and the same name on this runner's file system, which ignores case (or ` +
+        `Unicode normalization); nothing was written`,
+    );
   }
 
   /**
    * Every parent of the entry is a real folder of the layer, made when missing. Files of one
    * folder may be written side by side (see EntryTasks): a parent being checked or made by one of
-   * them is awaited by the others, never made twice.
+   * them is awaited by the others, never made twice. Awaited by folded name: where the file system
+   * ignores case, `Docs` and `docs` are one folder, and the second is found a collision as it is
+   * when the entries come one after another.
    */
   private async parents(segments: string[]): Promise<void> {
     let path = this.root;
@@ -171,17 +204,18 @@ export class LayerWriter {
       path = join(path, segments[i] as string);
       const key = segments.slice(0, i + 1).join('/');
       if (this.realFolders.has(key)) continue;
-      const checking = this.checking.get(key);
+      const folded = foldName(key);
+      const checking = this.checking.get(folded);
       if (checking !== undefined) {
         await checking;
         if (this.realFolders.has(key)) continue;
       }
       const check = this.parent(segments, i, path, key);
-      this.checking.set(key, check);
+      this.checking.set(folded, check);
       try {
         await check;
       } finally {
-        this.checking.delete(key);
+        if (this.checking.get(folded) === check) this.checking.delete(folded);
       }
     }
   }
@@ -191,7 +225,10 @@ export class LayerWriter {
     const stats = await lstatOrUndefined(path);
     if (stats === undefined) {
       await mkdir(path, { mode: 0o700 });
+      this.remember(key);
       if (!this.folders.has(key)) this.folders.set(key, { mode: 0o777 & ~this.umask });
+    } else if (!this.names.has(key)) {
+      throw this.collision(segments.slice(0, i + 1));
     } else if (stats.isSymbolicLink()) {
       throw unsafe(
         this.title,
@@ -211,6 +248,11 @@ export class LayerWriter {
   /** A name was cleared: what this writer knew about it and below it no longer holds. */
   private forget(name: string): void {
     const below = `${name}/`;
+    for (const key of this.names) {
+      if (key !== name && !key.startsWith(below)) continue;
+      this.names.delete(key);
+      if (this.folded.get(foldName(key)) === key) this.folded.delete(foldName(key));
+    }
     for (const key of this.realFolders) {
       if (key === name || key.startsWith(below)) this.realFolders.delete(key);
     }

@@ -1,10 +1,11 @@
 // The manifest a pull reads: an image manifest (OCI or Docker schema 2). An index is refused
 // with the digests it lists, so the user can pick one.
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
-import { isDigest, parseDigest } from '../../oci/digest.js';
+import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
+import { checkDescriptor } from '../../oci/manifest-fields.js';
 import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
-import { logText } from '../../oci/untrusted-text.js';
+import { formatPlatform, storedPlatform } from '../../oci/platform.js';
 import { PullError } from './errors.js';
 
 export function parseImageManifest(bytes: Buffer, where: string): ImageManifest {
@@ -34,22 +35,11 @@ export function parseImageManifest(bytes: Buffer, where: string): ImageManifest 
 }
 
 function descriptorAt(value: unknown, field: string, where: string): Descriptor {
-  if (!isObject(value)) throw invalid(where, `${field} is not a descriptor`);
-  const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string' || typeof digest !== 'string') {
-    throw invalid(where, `${field} needs a mediaType and a digest`);
-  }
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw invalid(where, `${field} has no valid size`);
-  }
-  let parsed;
-  try {
-    parsed = parseDigest(digest);
-  } catch (error) {
-    throw invalid(where, `${field}: ${(error as Error).message}`);
-  }
-  const descriptor: Descriptor = { mediaType, digest: parsed, size };
-  if (isObject(value['annotations'])) descriptor.annotations = stringMap(value['annotations']);
+  const checked = checkDescriptor(value, field);
+  if ('fault' in checked) throw invalid(where, checked.fault);
+  const { descriptor } = checked;
+  const annotations = (value as Record<string, unknown>)['annotations'];
+  if (isObject(annotations)) descriptor.annotations = stringMap(annotations);
   return descriptor;
 }
 
@@ -57,17 +47,16 @@ function indexRefused(where: string, manifests: unknown): PullError {
   const listed = Array.isArray(manifests) ? manifests.filter(isObject) : [];
   // What the index lists is shown only once checked: digests that parse, platforms neutralised.
   const choices = listed.slice(0, 10).map((m) => {
-    const platform = isObject(m['platform'])
-      ? ` (${logText(String(m['platform']['os']))}/${logText(String(m['platform']['architecture']))})`
-      : '';
     const digest = typeof m['digest'] === 'string' && isDigest(m['digest']) ? m['digest'] : null;
-    return `${digest ?? '(an invalid digest)'}${platform}`;
+    // A platform is shown only when every field of it is a plain name (storedPlatform).
+    const platform = storedPlatform(m['platform']);
+    return `${digest ?? '(an invalid digest)'}${platform ? ` (${formatPlatform(platform)})` : ''}`;
   });
   const more = listed.length > choices.length ? `, and ${listed.length - choices.length} more` : '';
   return new PullError(
     'UNSUPPORTED_MANIFEST',
-    `${where} is an image index, and pulling an index is not supported: pull one of its ` +
-      `manifests by digest instead` +
+    `${where} is an image index: give "platform" (os/arch, or auto for this runner's) to pull ` +
+      `the manifest for a platform, or pull one of its manifests by digest` +
       (choices.length > 0 ? `: ${choices.join(', ')}${more}` : ' (it lists none)'),
   );
 }

@@ -2,6 +2,7 @@
 // either by its name (`..`, an absolute path) or through a symlink that already exists there.
 // `allow-path-traversal` lifts exactly these two checks; the tar checks are never lifted, and
 // neither is the refusal to write into a `.git` folder (git-folder.ts).
+import type { Stats } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { quoted } from '../../oci/untrusted-text.js';
@@ -148,7 +149,8 @@ function notAFolder(title: string, path: string): PullError {
   );
 }
 
-async function lstatOrUndefined(path: string) {
+/** What is at `path` (not following a link there), or undefined when nothing is. */
+export async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
   try {
     return await lstat(path);
   } catch (error) {

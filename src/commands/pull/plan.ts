@@ -8,6 +8,7 @@ import { OCI_EMPTY } from '../../oci/media-types.js';
 import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 import { titleTarget } from './output-path.js';
+import { refuseWindowsNames } from './portable-names.js';
 import type { TitleFilter } from './title-filter.js';
 
 export interface PlannedLayer {
@@ -39,6 +40,8 @@ export interface PlanOptions {
   mediaTypes: readonly string[];
   unpack: boolean;
   allowPathTraversal: boolean;
+  /** Whose file system the names must suit; the runner's by default. */
+  platform?: NodeJS.Platform;
 }
 
 export interface Plan {
@@ -82,6 +85,7 @@ export function planLayers(manifest: ImageManifest, options: PlanOptions): Plan 
     }
   }
   refuseConflicts(layers);
+  refuseWindowsNames(layers, options.outputDir, options.platform);
   return { layers, skipped };
 }
 

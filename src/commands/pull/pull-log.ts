@@ -8,7 +8,7 @@ import { logText, quoted } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import type { SkippedLayer } from './plan.js';
-import type { PulledFile, PullResult } from './pull.js';
+import type { PulledFile, PullResult } from './pull-types.js';
 
 /** Names shown in one line before "and N more". */
 const SHOWN = 5;

@@ -2,174 +2,267 @@
 // byte is downloaded), download and verify every layer into a work folder inside the output
 // folder, then move the verified results into place. On failure (a cancellation included) the
 // work folder goes away and no final path holds anything unverified; a work folder left by a
-// killed run is removed by the next pull into the same folder.
+// killed run is removed by the next pull into the same folder. Several artifacts pulled at once
+// go through each step together (pullAll).
 import { lstat, mkdir, rmdir, stat } from 'node:fs/promises';
-import { dirname, resolve as resolvePath } from 'node:path';
-import type { Descriptor } from '../../oci/descriptor.js';
-import { isDigest, type Digest } from '../../oci/digest.js';
-import type { Fetcher, FileFetcher, Resolver } from '../../oci/target.js';
-import type { Log } from '../log.js';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import type { ImageManifest } from '../../oci/descriptor.js';
+import { isDigest } from '../../oci/digest.js';
+import { quoted } from '../../oci/untrusted-text.js';
+import { DEFAULT_CONCURRENCY, largeTransferLimit } from '../../oci/transfer-policy.js';
 import { progressReporter } from '../progress.js';
-import type { ArtifactCache } from './artifact-cache.js';
 import { BlobSources } from './blob-sources.js';
 import { recordChecked, saveToCache } from './cache-save.js';
+import { combineLayers, type Combined, type Job } from './combine-layers.js';
 import { downloadLayers } from './download-layers.js';
-import { partsFor, type DownloadParts } from './download-parts.js';
+import { partsFor } from './download-parts.js';
 import { PullError } from './errors.js';
 import { parseImageManifest } from './manifest.js';
+import { checkMergedLinks, mergeInto } from './merge-tree.js';
 import { checkExistingPaths, isInside, isMissing } from './output-path.js';
 import { moveIntoPlace, WorkArea } from './placement.js';
-import { planLayers, type PlannedLayer, type SkippedLayer } from './plan.js';
+import { planLayers, type Plan, type PlannedLayer } from './plan.js';
+import { refuseCaseCollisions } from './portable-names.js';
 import { logManifest, logPlaced, logPulled, logSkipped } from './pull-log.js';
-import { readManifest } from './read-manifest.js';
+import type {
+  PullAllOptions,
+  PulledFile,
+  PullItem,
+  PullOptions,
+  PullResult,
+  PullSource,
+} from './pull-types.js';
+import { readManifest, type ManifestRead } from './read-manifest.js';
+import type { StagedLayer } from './stage-layer.js';
 import { titleFilter } from './title-filter.js';
-import { TransferSlots } from './transfer-slots.js';
 import { removeAbandonedWorkFolders } from './work-folders.js';
 
-export interface PullSource extends Resolver, Fetcher, Partial<FileFetcher> {
-  readonly location: string;
-}
-
-export interface PullOptions {
-  source: PullSource;
-  /** Tag or digest to pull. */
-  selector: string;
-  /** Output folder; made when missing. */
-  outputDir: string;
-  /** Globs on titles, `!` excludes (see glob.ts). Default: all. */
-  files?: readonly string[];
-  /** Only layers of these media types. Default: all. */
-  mediaTypes?: readonly string[];
-  /** Replace what exists (default), or fail before writing anything. */
-  overwrite?: boolean;
-  /** Allow titles that leave the output folder and paths through symlinks that do. */
-  allowPathTraversal?: boolean;
-  /** Extract folder layers (default), or save their archive under the title. */
-  unpack?: boolean;
-  /** Fail before downloading unless the selector resolves to this. */
-  expectedDigest?: Digest;
-  /** Keep and reuse blobs by manifest digest. */
-  cache?: ArtifactCache;
-  /** Layers moving at once; if ≤ 0, a default (5) is used. */
-  concurrency?: number;
-  /**
-   * Parts a blob is downloaded in, side by side over Range requests (within `concurrency`
-   * connections in all); `auto` (the default): see download-parts.ts.
-   */
-  downloadParts?: DownloadParts;
-  /** Bytes the pull may write into the output folder in all; no limit when unset. */
-  unpackLimit?: number;
-  log: Log;
-}
-
-export interface PulledFile {
-  /** Absolute final path. */
-  path: string;
-  /** Null for an untitled layer saved under its digest. */
-  title: string | null;
-  mediaType: string;
-  digest: Digest;
-  size: number;
-  /** A folder layer that was extracted. */
-  unpacked: boolean;
-  /** Its bytes came from the runner's cache. */
-  fromCache: boolean;
-}
-
-export interface PullResult {
-  /** The manifest's descriptor and bytes. */
-  descriptor: Descriptor;
-  manifest: Buffer;
-  /** `artifactType`, else the config media type (image-spec v1.0 artifacts). */
-  artifactType: string;
-  outputDir: string;
-  files: PulledFile[];
-  skipped: SkippedLayer[];
-  /** Blobs read from the source / from the runner's cache. */
-  downloaded: number;
-  fromCache: number;
-}
-
 export async function pull(options: PullOptions): Promise<PullResult> {
-  const { source, selector, log } = options;
-  const outputDir = resolvePath(options.outputDir);
-  const where = `${source.location}${isDigest(selector) ? '@' : ':'}${selector}`;
-  const result = await log.group(`Pull ${where}`, async () => {
-    const read = await readManifest({ ...options, where });
-    logManifest(read.descriptor, log);
-    const manifest = parseImageManifest(read.bytes, where);
-    const plan = planLayers(manifest, {
-      outputDir,
-      files: titleFilter(options.files ?? []),
-      mediaTypes: options.mediaTypes ?? [],
-      unpack: options.unpack ?? true,
-      allowPathTraversal: options.allowPathTraversal ?? false,
-    });
-    logSkipped(plan.skipped, log);
-    await checkTargets(plan.layers, outputDir, options);
+  const { source, selector, outputDir, expectedDigest, ...shared } = options;
+  const item: PullItem = {
+    source,
+    selector,
+    outputDir,
+    ...(expectedDigest ? { expectedDigest } : {}),
+  };
+  const [result] = await pullAll({ ...shared, items: [item] });
+  return result as PullResult;
+}
 
-    const created = await makeFolder(outputDir);
-    if (created === undefined) await removeAbandonedWorkFolders(outputDir, log);
-    let work: WorkArea | undefined;
-    const files: PulledFile[] = [];
-    let sources: BlobSources;
-    try {
-      work = await WorkArea.create(outputDir);
-      const cacheFolder = options.cache ? work.at('cache') : undefined;
-      const concurrency = (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : 5;
-      const slots = new TransferSlots(concurrency);
-      const downloadParts = options.downloadParts ?? 'auto';
-      sources = new BlobSources({
-        target: source,
-        ...(read.cached ? { cached: read.cached } : {}),
-        ...(cacheFolder ? { cacheFolder } : {}),
-        parts: (size) => partsFor(size, downloadParts, concurrency),
-        connections: slots,
-        onProgress: progressReporter(log, 'Downloading'),
-        log,
-      });
-      const staged = await downloadLayers(plan.layers, {
-        sources,
+/** An artifact whose manifest is read and whose layers are planned, nothing downloaded yet. */
+interface Prepared {
+  source: PullSource;
+  where: string;
+  outputDir: string;
+  read: ManifestRead;
+  manifest: ImageManifest;
+  plan: Plan;
+}
+
+/**
+ * Pulls several artifacts as one: every manifest is read and every layer planned first (so a
+ * collision between them fails before any download), the layers of all of them download
+ * sharing the `concurrency` budget, and nothing is moved into place before all are verified.
+ */
+export async function pullAll(options: PullAllOptions): Promise<PullResult[]> {
+  const { log } = options;
+  const items = options.items.map((item) => ({
+    ...item,
+    outputDir: resolvePath(item.outputDir),
+    where: `${item.source.location}${isDigest(item.selector) ? '@' : ':'}${item.selector}`,
+  }));
+  const first = items[0];
+  if (first === undefined) return [];
+  const root = resolvePath(options.root ?? first.outputDir);
+  let results: PullResult[];
+  if (items.length === 1) {
+    results = await log.group(`Pull ${first.where}`, async () =>
+      transfer([await prepare(first, options)], root, options),
+    );
+  } else {
+    const prepared: Prepared[] = [];
+    for (const item of items) {
+      prepared.push(await log.group(`Pull ${item.where}`, () => prepare(item, options)));
+    }
+    results = await log.group(`Download the layers of ${items.length} artifacts`, () =>
+      transfer(prepared, root, options),
+    );
+  }
+  results.forEach((result, i) => {
+    const source = (items[i] as (typeof items)[number]).source;
+    logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
+  });
+  return results;
+}
+
+async function prepare(
+  item: PullItem & { where: string; outputDir: string },
+  options: PullAllOptions,
+): Promise<Prepared> {
+  const { log } = options;
+  const read = await readManifest({
+    source: item.source,
+    selector: item.selector,
+    where: item.where,
+    ...(item.expectedDigest ? { expectedDigest: item.expectedDigest } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    log,
+  });
+  logManifest(read.descriptor, log);
+  const manifest = parseImageManifest(read.bytes, item.where);
+  const plan = planLayers(manifest, {
+    outputDir: item.outputDir,
+    files: titleFilter(options.files ?? []),
+    mediaTypes: options.mediaTypes ?? [],
+    unpack: options.unpack ?? true,
+    allowPathTraversal: options.allowPathTraversal ?? false,
+  });
+  logSkipped(plan.skipped, log);
+  return {
+    source: item.source,
+    where: item.where,
+    outputDir: item.outputDir,
+    read,
+    manifest,
+    plan,
+  };
+}
+
+async function transfer(
+  prepared: readonly Prepared[],
+  root: string,
+  options: PullAllOptions,
+): Promise<PullResult[]> {
+  const { log } = options;
+  const combined = combineLayers(
+    prepared.map((p) => ({ where: p.where, layers: p.plan.layers })),
+    options.merge ?? false,
+  );
+  await checkAllTargets(prepared, root, options);
+
+  const outputDirs = prepared.map((p) => p.outputDir);
+  const created = await makeFolders(root, outputDirs);
+  // A work folder left by a killed pull is where that pull wrote: in a folder that existed.
+  for (const folder of new Set([root, ...outputDirs])) {
+    if (!created.some((made) => made.folder === folder)) {
+      await removeAbandonedWorkFolders(folder, log);
+    }
+  }
+  let work: WorkArea | undefined;
+  const results: PullResult[] = [];
+  try {
+    work = await WorkArea.create(root);
+    refuseCaseCollisions(
+      combined.jobs.map((job) => job.layer),
+      root,
+      work.caseInsensitive,
+    );
+    const area = work;
+    const onProgress = progressReporter(log, 'Downloading');
+    const concurrency =
+      (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : DEFAULT_CONCURRENCY;
+    // A blob in parts has at most the large transfers' share of connections at once.
+    const connections = largeTransferLimit(concurrency);
+    const downloadParts = options.downloadParts ?? 'auto';
+    const parts = (size: number): number => partsFor(size, downloadParts, connections);
+    const cacheFolders = prepared.map((_, i) =>
+      options.cache ? area.at(prepared.length === 1 ? 'cache' : `cache-${i}`) : undefined,
+    );
+    const sources = prepared.map(
+      (p, i) =>
+        new BlobSources({
+          target: p.source,
+          ...(p.read.cached ? { cached: p.read.cached } : {}),
+          ...(cacheFolders[i] ? { cacheFolder: cacheFolders[i] } : {}),
+          parts,
+          onProgress,
+          log,
+        }),
+    );
+    const staged = await downloadLayers(
+      combined.jobs.map((job) => ({
+        layer: job.layer,
+        sources: sources[job.artifact] as BlobSources,
+      })),
+      {
         work,
         concurrency,
-        slots,
         ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
-      });
-      // Only now, with every layer verified, does anything reach a final path.
-      await checkTargets(plan.layers, outputDir, options);
-      for (const { layer, path, files: count } of staged) {
-        await moveIntoPlace(path, layer.target);
-        const file = pulledFile(layer, sources.fromCache.has(layer.descriptor.digest));
-        logPlaced(file, count, log);
-        files.push(file);
-      }
-      // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
-      if (options.cache && cacheFolder && (sources.downloaded.size > 0 || !read.fromCache)) {
-        const verified = [...sources.copied, ...sources.checkedCopies.keys()];
-        await saveToCache(options.cache, read, cacheFolder, verified, log);
-      } else if (read.cached) {
-        await recordChecked(read.cached, sources.checkedCopies, log);
-      }
-    } catch (error) {
-      await work?.remove().catch(() => undefined);
-      await removeCreated(created, outputDir);
-      throw error;
+      },
+    );
+    await mergeUnits(combined, staged, prepared);
+    // Only now, with every layer verified, does anything reach a final path.
+    await checkAllTargets(prepared, root, options);
+    for (const unit of combined.units) {
+      const base = combined.jobs[unit.base] as Job;
+      await moveIntoPlace((staged[unit.base] as StagedLayer).path, base.layer.target);
     }
-    await work.remove();
-    return {
-      descriptor: read.descriptor,
-      manifest: read.bytes,
-      artifactType: manifest.artifactType ?? manifest.config.mediaType,
-      outputDir,
-      files,
-      skipped: plan.skipped,
-      downloaded: sources.downloaded.size,
-      fromCache: sources.fromCache.size,
-    };
-  });
-  logPulled(result, `${source.location}@${result.descriptor.digest}`, log);
-  return result;
+    prepared.forEach((p, i) => {
+      const files = p.plan.layers.map((layer, l) => {
+        const job = combined.jobOf[i]?.[l] as number;
+        const from = sources[(combined.jobs[job] as Job).artifact] as BlobSources;
+        const file = pulledFile(layer, from.fromCache.has(layer.descriptor.digest));
+        logPlaced(file, (staged[job] as StagedLayer).files, log);
+        return file;
+      });
+      const mine = sources[i] as BlobSources;
+      results.push({
+        descriptor: p.read.descriptor,
+        manifest: p.read.bytes,
+        artifactType: p.manifest.artifactType ?? p.manifest.config.mediaType,
+        outputDir: p.outputDir,
+        files,
+        skipped: p.plan.skipped,
+        downloaded: mine.downloaded.size,
+        fromCache: mine.fromCache.size,
+      });
+    });
+    for (const [i, p] of prepared.entries()) {
+      const folder = cacheFolders[i];
+      const mine = sources[i] as BlobSources;
+      // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
+      if (options.cache && folder && (mine.downloaded.size > 0 || !p.read.fromCache)) {
+        const verified = [...mine.copied, ...mine.checkedCopies.keys()];
+        await saveToCache(options.cache, p.read, folder, verified, log);
+      } else if (p.read.cached) {
+        await recordChecked(p.read.cached, mine.checkedCopies, log);
+      }
+    }
+  } catch (error) {
+    await work?.remove().catch(() => undefined);
+    await removeCreated(created);
+    throw error;
+  }
+  await work.remove();
+  return results;
+}
+
+/** With `merge`: the layers that meet another's folder are merged into its staged tree. */
+async function mergeUnits(
+  combined: Combined,
+  staged: readonly StagedLayer[],
+  prepared: readonly Prepared[],
+): Promise<void> {
+  const where = (job: number) => (prepared[(combined.jobs[job] as Job).artifact] as Prepared).where;
+  for (const unit of combined.units) {
+    if (unit.merged.length === 0) continue;
+    const base = (staged[unit.base] as StagedLayer).path;
+    const target = (combined.jobs[unit.base] as Job).layer.target;
+    const holders = [where(unit.base)];
+    for (const { job, path } of unit.merged) {
+      await mergeInto(base, path, (staged[job] as StagedLayer).path, (parts) => {
+        const others = [...new Set(holders)].join(' or ');
+        return new PullError(
+          'CONFLICTING_FILES',
+          `merge: ${quoted(join(target, ...parts))} in ${where(job)} differs from what ${others} holds there; nothing was written`,
+        );
+      });
+      holders.push(where(job));
+    }
+    await checkMergedLinks(base, (combined.jobs[unit.base] as Job).layer.name);
+  }
 }
 
 function pulledFile(layer: PlannedLayer, fromCache: boolean): PulledFile {
@@ -185,11 +278,29 @@ function pulledFile(layer: PlannedLayer, fromCache: boolean): PulledFile {
   };
 }
 
+/**
+ * Every artifact's targets, checked from its own output folder and, when that is a folder below
+ * the pull's `path` (several references), from `path` too: a link standing where a reference's
+ * folder goes must lead neither out of `path` nor into a .git folder.
+ */
+async function checkAllTargets(
+  prepared: readonly Prepared[],
+  root: string,
+  options: Pick<PullOptions, 'allowPathTraversal' | 'overwrite'>,
+): Promise<void> {
+  for (const p of prepared) {
+    await checkTargets(p.plan.layers, p.outputDir, options);
+    if (p.outputDir !== root) {
+      await checkExistingPaths(root, p.plan.layers, options.allowPathTraversal ?? false);
+    }
+  }
+}
+
 /** Safe paths, and with `overwrite: false` nothing in the way; run before and after download. */
 async function checkTargets(
-  layers: PlannedLayer[],
+  layers: readonly PlannedLayer[],
   outputDir: string,
-  options: PullOptions,
+  options: Pick<PullOptions, 'allowPathTraversal' | 'overwrite'>,
 ): Promise<void> {
   await checkExistingPaths(outputDir, layers, options.allowPathTraversal ?? false);
   if (options.overwrite ?? true) return;
@@ -205,9 +316,25 @@ async function checkTargets(
   }
 }
 
+/** A folder a pull made (`top`, the first it made, up to `folder`), removed if it fails. */
+interface Made {
+  top: string;
+  folder: string;
+}
+
+/** The root, then each output folder, with missing parents; what each made is returned. */
+async function makeFolders(root: string, outputDirs: readonly string[]): Promise<Made[]> {
+  const made: Made[] = [];
+  for (const folder of [root, ...outputDirs]) {
+    const top = await makeFolder(folder);
+    if (top !== undefined) made.push({ top, folder });
+  }
+  return made;
+}
+
 /**
- * Makes the output folder and its missing parents; returns the first folder it made (the top
- * of what a failed pull removes again), or undefined when the output folder existed.
+ * Makes a folder and its missing parents; returns the first folder it made (the top of what a
+ * failed pull removes again), or undefined when the folder existed.
  */
 async function makeFolder(path: string): Promise<string | undefined> {
   const stats = await stat(path).catch((error: unknown) => {
@@ -221,15 +348,16 @@ async function makeFolder(path: string): Promise<string | undefined> {
   return mkdir(path, { recursive: true });
 }
 
-/** Removes the folders makeFolder made, deepest first, as long as they are empty. */
-async function removeCreated(top: string | undefined, outputDir: string): Promise<void> {
-  if (top === undefined) return;
-  for (let dir = outputDir; isInside(top, dir); dir = dirname(dir)) {
-    const removed = await rmdir(dir).then(
-      () => true,
-      () => false,
-    );
-    if (!removed || dir === top) return;
+/** Removes the folders makeFolders made, deepest first, as long as they are empty. */
+async function removeCreated(made: readonly Made[]): Promise<void> {
+  for (const { top, folder } of [...made].reverse()) {
+    for (let dir = folder; isInside(top, dir); dir = dirname(dir)) {
+      const removed = await rmdir(dir).then(
+        () => true,
+        () => false,
+      );
+      if (!removed || dir === top) break;
+    }
   }
 }
 

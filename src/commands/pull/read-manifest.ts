@@ -1,13 +1,16 @@
-// Resolves the selector and reads the manifest: from the runner's cache when it holds this
-// digest (a pull by digest then needs no network at all), else from the source.
+// Resolves the selector (to the manifest for `platform` when it names an index) and reads the
+// manifest: from the runner's cache when it holds this digest (a pull by digest then needs no
+// network at all), else from the source.
 import { readFile, stat } from 'node:fs/promises';
-import type { Descriptor } from '../../oci/descriptor.js';
+import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import { digestAlgorithm, digestBytes, isDigest, type Digest } from '../../oci/digest.js';
+import { declaredMediaType } from '../../oci/manifest-fields.js';
 import { MAX_MANIFEST_BYTES, OCI_MANIFEST } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
+import { pickPlatform } from '../pick-platform.js';
 import type { ArtifactCache, CachedArtifact } from './artifact-cache.js';
 import { PullError } from './errors.js';
-import type { PullSource } from './pull.js';
+import type { PullSource } from './pull-types.js';
 
 export interface ManifestRead {
   descriptor: Descriptor;
@@ -23,16 +26,22 @@ export interface ReadManifestOptions {
   selector: string;
   where: string;
   expectedDigest?: Digest;
+  /** The manifest for this platform when the selector names an index (read from the source). */
+  platform?: Platform;
   cache?: ArtifactCache;
   log: Log;
 }
 
 export async function readManifest(options: ReadManifestOptions): Promise<ManifestRead> {
-  const { source, selector, cache, log } = options;
+  const { source, selector, cache, log, platform } = options;
   // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
-  const resolved = isDigest(selector) ? undefined : await source.resolve(selector);
+  // With a platform, what the selector names is read to pick the platform's manifest.
+  const named =
+    isDigest(selector) && platform === undefined ? undefined : await source.resolve(selector);
+  // `expected-digest` pins what the reference names (the index, with a platform).
+  checkExpected(options, named?.digest ?? (selector as Digest));
+  const resolved = named && (await pickPlatform(source, named, platform, options.where, log));
   const digest = resolved?.digest ?? (selector as Digest);
-  checkExpected(options, digest);
   const cached = cache?.find(digest);
   const hit = await fromCache(cached, digest, log, resolved);
   if (hit) return hit;
@@ -72,18 +81,9 @@ async function fromCache(
   }
   log.info(`Found ${digest} in the runner's tool cache (${cached.path})`);
   const descriptor: Descriptor = resolved ?? {
-    mediaType: mediaTypeOf(bytes),
+    mediaType: declaredMediaType(bytes) ?? OCI_MANIFEST,
     digest,
     size: bytes.length,
   };
   return { descriptor, bytes, cached, fromCache: true };
-}
-
-function mediaTypeOf(bytes: Buffer): string {
-  try {
-    const json = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
-    return typeof json.mediaType === 'string' ? json.mediaType : OCI_MANIFEST;
-  } catch {
-    return OCI_MANIFEST;
-  }
 }

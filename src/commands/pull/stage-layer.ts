@@ -9,8 +9,6 @@ import type { PlannedLayer } from './plan.js';
 import { extractTarGzip } from './tar-extract.js';
 import type { FolderBudget } from './write-budget.js';
 
-/** Single-file layers: rw-r--r-- before the umask (the tar of a folder carries its own modes). */
-export const FILE_MODE = 0o644;
 /**
  * Bytes a file write may hold while the disk catches up: the download goes on meanwhile, and the
  * file gets fewer, bigger writes (measured: a fifth less CPU than the default 16 KiB for 1 GiB).

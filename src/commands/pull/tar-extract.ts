@@ -11,10 +11,12 @@ import { Parser, type ReadEntry } from 'tar';
 import { digestAlgorithm, type Digest } from '../../oci/digest.js';
 import { movedBytes } from '../../oci/young-garbage.js';
 import type { Log } from '../log.js';
+import { openEndedProgress, type ProgressOptions } from '../progress.js';
 import { PullError } from './errors.js';
 import { EntryTasks } from './entry-tasks.js';
 import { BACKGROUND_MAX_BYTES } from './file-writes.js';
 import { LayerWriter } from './layer-writer.js';
+import { foldName } from './portable-names.js';
 import { archivePrefix, entrySegments } from './tar-paths.js';
 import { WriteBudget, type FolderBudget } from './write-budget.js';
 
@@ -31,6 +33,8 @@ export interface ExtractOptions {
    */
   budget?: FolderBudget;
   log: Log;
+  /** How often unpacking reports; the defaults of transfers unless a test says otherwise. */
+  progress?: ProgressOptions;
 }
 
 export interface ExtractResult {
@@ -72,6 +76,7 @@ export async function extractTarGzip(
   const budget = options.budget ?? (await WriteBudget.open(options.root)).forFolder(title);
   let size = 0;
   let skipped = 0;
+  const progress = openEndedProgress(log, 'Unpacking', title, options.progress);
   let failure: Error | undefined;
   let sawEnd = false;
   const tasks = new EntryTasks(FILES_AT_ONCE);
@@ -112,7 +117,9 @@ export async function extractTarGzip(
   const handleEntry = async (entry: ReadEntry): Promise<boolean> => {
     tasks.throwFailure();
     const segments = entrySegments(entry.path, prefix, title);
-    const name = segments.join('/');
+    // Ordered by folded name: where the file system ignores case, `README` and `readme` are one
+    // file, written in tar's order like any name written twice (see LayerWriter's collisions).
+    const key = foldName(segments.join('/'));
     // Each entry takes an inode; its body is charged as tar bytes, before it is parsed.
     await budget.charge(0, 1);
     const mtime = entry.mtime instanceof Date ? entry.mtime : undefined;
@@ -125,7 +132,7 @@ export async function extractTarGzip(
       case 'ContiguousFile': {
         if (atRoot) throw notInside(entry.path);
         const size = entry.size ?? 0;
-        await tasks.clear(name);
+        await tasks.clear(key);
         if (size > BACKGROUND_MAX_BYTES) {
           await writer.file(segments, entry.mode, mtime, size, entry);
           return true;
@@ -134,22 +141,22 @@ export async function extractTarGzip(
         // beside the next entries.
         await tasks.room();
         const body = await readBody(entry);
-        tasks.start(name, writer.file(segments, entry.mode, mtime, size, body));
+        tasks.start(key, writer.file(segments, entry.mode, mtime, size, body));
         return true;
       }
       case 'Directory':
-        await tasks.clear(name);
+        await tasks.clear(key);
         await writer.folder(segments, entry.mode, mtime);
         return true;
       case 'SymbolicLink':
         if (atRoot) throw notInside(entry.path);
-        await tasks.clear(name);
+        await tasks.clear(key);
         await writer.symlink(segments, entry.linkpath ?? '');
         return true;
       case 'Link': {
         if (atRoot) throw notInside(entry.path);
         const source = linkSource(entry);
-        await tasks.clear(name, source.join('/'));
+        await tasks.clear(key, foldName(source.join('/')));
         await writer.hardLink(segments, source);
         return true;
       }
@@ -196,6 +203,7 @@ export async function extractTarGzip(
       size += chunk.length;
       // gunzip's pieces are fresh buffers, and so are the file bodies cut from them.
       movedBytes(chunk.length);
+      progress(size);
       const parse = (): void => {
         // Padding or junk after the end-of-archive blocks is hashed, not parsed.
         if (sawEnd || parser.write(chunk)) done();

@@ -4,10 +4,18 @@
 // (`dir/`, `dir/a.txt`, …). Entries are mapped into the layer folder by removing that prefix.
 // An entry that is not the title or below it is refused, as oras-go refuses it: guessing another
 // root could put files where the artifact's author did not mean them to go.
-import { posix } from 'node:path';
+//
+// Names are judged as the runner's file system will read them: on Windows a backslash separates
+// names too (`a\..\..\x` climbs out there), `\x` and `C:x` are absolute, and a name Windows
+// cannot hold (portable-names.ts) is refused.
+import path, { posix } from 'node:path';
 import { quoted } from '../../oci/untrusted-text.js';
 import { PullError } from './errors.js';
 import { gitSegment, GIT_FOLDER_REASON } from './git-folder.js';
+import { windowsNameProblem } from './portable-names.js';
+
+type PathRules = typeof path.posix;
+const isWindows = (rules: PathRules): boolean => rules.sep === '\\';
 
 /** The title as the prefix entries carry: normalised, forward slashes, no trailing slash. */
 export function archivePrefix(title: string): string {
@@ -19,13 +27,19 @@ export function archivePrefix(title: string): string {
  * The path of an entry inside the layer folder, as segments (empty for the folder itself).
  * Throws when the entry is outside the title prefix or its rest would climb out.
  */
-export function entrySegments(entryPath: string, prefix: string, title: string): string[] {
+export function entrySegments(
+  entryPath: string,
+  prefix: string,
+  title: string,
+  rules: PathRules = path,
+): string[] {
   if (entryPath.includes('\0')) throw unsafe(title, entryPath, 'contains a NUL character');
   const git = gitSegment(entryPath);
   if (git !== undefined) {
     throw unsafe(title, entryPath, `has the path segment ${quoted(git)}: ${GIT_FOLDER_REASON}`);
   }
-  const normal = posix.normalize(entryPath.replace(/^(?:\.\/)+/, ''));
+  const separated = isWindows(rules) ? entryPath.replace(/\\/g, '/') : entryPath;
+  const normal = posix.normalize(separated.replace(/^(?:\.\/)+/, ''));
   const trimmed = normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
   if (trimmed === prefix) return [];
   if (!trimmed.startsWith(`${prefix}/`)) {
@@ -41,7 +55,31 @@ export function entrySegments(entryPath: string, prefix: string, title: string):
   if (segments[0] === '..' || posix.isAbsolute(rest)) {
     throw unsafe(title, entryPath, 'leaves the layer folder');
   }
+  if (isWindows(rules)) {
+    for (const segment of segments) {
+      const problem = windowsNameProblem(segment);
+      if (problem === undefined) continue;
+      throw new PullError(
+        'UNPORTABLE_NAME',
+        `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`,
+      );
+    }
+  }
   return segments;
+}
+
+/**
+ * A link target's names in the order the file system follows them, or 'absolute' when the target
+ * does not start from the link's folder: `/x` and `C:\x` anywhere, and on Windows also `\x`
+ * (the current drive's root) and `C:x` (that drive's current folder).
+ */
+export function linkSteps(target: string, rules: PathRules = path): string[] | 'absolute' {
+  const absolute =
+    posix.isAbsolute(target) ||
+    /^[A-Za-z]:[\\/]/.test(target) ||
+    (isWindows(rules) && (target.startsWith('\\') || /^[A-Za-z]:/.test(target)));
+  if (absolute) return 'absolute';
+  return target.split(isWindows(rules) ? /[\\/]/ : '/');
 }
 
 /**
@@ -53,6 +91,7 @@ export function checkSymlinkTarget(
   target: string,
   title: string,
   name: string,
+  rules: PathRules = path,
 ): void {
   if (target === '' || target.includes('\0')) {
     throw unsafe(title, name, `is a symbolic link to ${quoted(target)}`);
@@ -65,10 +104,11 @@ export function checkSymlinkTarget(
       `is a symbolic link into a .git folder (${quoted(target)}): ${GIT_FOLDER_REASON}`,
     );
   }
-  if (posix.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target)) {
+  const steps = linkSteps(target, rules);
+  if (steps === 'absolute') {
     throw unsafe(title, name, `is a symbolic link to the absolute path ${quoted(target)}`);
   }
-  const depth = climb(linkSegments.slice(0, -1), target.split('/'));
+  const depth = climb(linkSegments.slice(0, -1), steps);
   if (depth === undefined) {
     throw unsafe(
       title,

@@ -1,9 +1,9 @@
 // The `files` input on pull: globs on layer titles, `!` excludes, last match wins.
-import { globToRegExp } from './glob.js';
+import { compileGlob, type TitleMatcher } from './glob.js';
 
 interface Rule {
   include: boolean;
-  pattern: RegExp;
+  matches: TitleMatcher;
 }
 
 /** Whether a title is selected. */
@@ -17,12 +17,12 @@ export type TitleFilter = (title: string) => boolean;
 export function titleFilter(patterns: readonly string[]): TitleFilter {
   const rules: Rule[] = patterns.map((line) => {
     const include = !line.startsWith('!');
-    return { include, pattern: globToRegExp(include ? line : line.slice(1)) };
+    return { include, matches: compileGlob(include ? line : line.slice(1)) };
   });
   const selectedByDefault = !rules.some((r) => r.include);
   return (title) => {
     let selected = selectedByDefault;
-    for (const rule of rules) if (rule.pattern.test(title)) selected = rule.include;
+    for (const rule of rules) if (rule.matches(title)) selected = rule.include;
     return selected;
   };
 }

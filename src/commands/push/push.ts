@@ -16,6 +16,7 @@ import {
   type PackedArtifact,
 } from '../pack/pack-artifact.js';
 import { trackScratch } from '../scratch-paths.js';
+import { pushManifestOrOlderForm } from './manifest-fallback.js';
 import { reportExisting, uploadBlobs, type UploadedBlob } from './upload-blobs.js';
 
 export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
@@ -31,6 +32,11 @@ export interface PushOptions extends Omit<ArtifactSpec, 'tempDir'> {
   groupTitle?: string;
   /** What stops the push from outside; default the process's (signals, `timeout`). */
   cancellation?: Cancellation;
+  /**
+   * The workflow chose `imageSpec`. When not, a registry that refuses the v1.1 manifest as
+   * Amazon ECR does gets the v1.0 form instead (manifest-fallback.ts).
+   */
+  imageSpecChosen?: boolean;
 }
 
 export interface PushResult extends PackedArtifact {
@@ -63,22 +69,32 @@ export async function pushArtifact(
   const untrack = trackScratch(tempDir);
   try {
     const result = await log.group(title, async () => {
-      const artifact = await packArtifact({ ...options, tempDir }, log);
-      if (artifact.kind === 'nothing-found') {
-        reportNothingFound(artifact, options, log);
-        return artifact;
+      const packed = await packArtifact({ ...options, tempDir }, log);
+      if (packed.kind === 'nothing-found') {
+        reportNothingFound(packed, options, log);
+        return packed;
       }
       cancellation.throwIfRequested();
       const target = typeof targetSource === 'function' ? await targetSource() : targetSource;
-      const uploads = (await target.exists(artifact.descriptor))
-        ? reportExisting(artifact.blobs, log)
-        : await uploadBlobs(target, artifact.blobs, options.concurrency, log);
+      const uploads = (await target.exists(packed.descriptor))
+        ? reportExisting(packed.blobs, log)
+        : await uploadBlobs(target, packed.blobs, options.concurrency, log);
       // The last point at which a cancelled push stops with nothing tagged. Once sent, the
-      // manifest (with the referrers index that lists it) is seen through.
+      // manifest (with the referrers index that lists it) is seen through. The artifact stored
+      // may be the OCI 1.0 form of the one packed (manifest-fallback.ts).
       cancellation.throwIfRequested();
-      const { subjectHandled } = await cancellation.uninterruptible(() =>
-        target.pushManifest(artifact.descriptor, artifact.bytes, options.tag),
+      const { artifact, result: pushed } = await cancellation.uninterruptible(() =>
+        pushManifestOrOlderForm(
+          target,
+          packed,
+          {
+            ...(options.tag === undefined ? {} : { tag: options.tag }),
+            mayFallBack: options.imageSpecChosen === false,
+          },
+          log,
+        ),
       );
+      const { subjectHandled } = pushed;
       log.info(
         `Pushed manifest ${shortDigest(artifact.descriptor.digest)} (${formatBytes(artifact.descriptor.size)})${options.tag === undefined ? '' : ` as ${options.tag}`}`,
       );

@@ -1,5 +1,6 @@
-// Uploads the blobs of one artifact, at most `concurrency` at a time, skipping what the
-// target already has, with one log line per blob and progress for the big ones.
+// Uploads the blobs of one artifact, at most `concurrency` requests at a time (fewer of them
+// large: see src/oci/transfer-slots.ts), skipping what the target already has, with one log line
+// per blob and progress for the big ones.
 import { Readable } from 'node:stream';
 import { shortDigest } from '../../oci/digest.js';
 import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
@@ -7,7 +8,7 @@ import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { checkedStream } from '../pack/checked-file.js';
 import type { BlobToPush } from '../pack/pack-artifact.js';
-import { mapLimit } from '../concurrency.js';
+import { mapTransfers } from '../concurrency.js';
 import { progressReporter } from '../progress.js';
 
 /** Blobs above this size get an `Uploading` line and progress lines; smaller ones are quick. */
@@ -47,17 +48,22 @@ export async function uploadBlobs(
   log: Log,
 ): Promise<UploadedBlob[]> {
   const onProgress = progressReporter(log, 'Uploading', { minSize: BIG_BLOB });
+  const sizeOf = (blob: BlobToPush): number => blob.descriptor.size;
   // The shared signal stops the uploads still running at the first failure.
-  return mapLimit(blobs, concurrency, async (blob, { signal }) => {
-    // pushBlob checks existence itself; a big blob is checked first only so that its
-    // `Uploading` line is not printed for nothing.
+  return mapTransfers(blobs, concurrency, sizeOf, async (blob, { signal }) => {
+    // pushBlob decides which blobs are worth an existence check; a big blob is checked here
+    // instead, so that its `Uploading` line is not printed for nothing (and not twice).
     const big = blob.descriptor.size > BIG_BLOB;
     let outcome: PushBlobOutcome;
     if (big && (await target.exists(blob.descriptor))) {
       outcome = 'exists';
     } else {
       if (big) log.info(line('Uploading', blob));
-      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), { onProgress, signal });
+      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+        onProgress,
+        signal,
+        ...(big ? { skipExistenceCheck: true } : {}),
+      });
     }
     log.info(line(VERB[outcome], blob));
     return { blob, outcome };

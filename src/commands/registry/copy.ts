@@ -2,11 +2,13 @@
 // registry or layout to another, byte for byte so the digest stays the same. Blobs stream from
 // the source's fetch into the destination's upload (src/oci/copy.ts): none is held whole.
 import { copyGraph, type CopyResult } from '../../oci/copy.js';
+import type { Platform } from '../../oci/descriptor.js';
 import { shortDigest } from '../../oci/digest.js';
 import type { PushBlobOutcome, Target } from '../../oci/target.js';
 import { logText } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
+import { pickPlatform } from '../pick-platform.js';
 import { progressReporter } from '../progress.js';
 import type { NamedTarget } from './named-target.js';
 import { resolveSelected, selectedName } from './resolve.js';
@@ -22,6 +24,8 @@ export interface CopyArtifactOptions {
   mountFrom?: string;
   /** `host/repo` or the layout path of the destination, for the log. */
   destinationName: string;
+  /** Copy only this platform's manifest of the index the source names. */
+  platform?: Platform;
 }
 
 const VERB: Record<PushBlobOutcome, string> = {
@@ -46,7 +50,8 @@ export async function copyArtifact(
       ? options.destinationName
       : `${options.destinationName}:${options.tag}`;
   return log.group(`Copy ${from} to ${to}`, async () => {
-    const root = await resolveSelected(source, options.selector);
+    const named = await resolveSelected(source, options.selector);
+    const root = await pickPlatform(source.target, named, options.platform, from, log);
     log.info(`Source manifest ${root.digest} (${logText(root.mediaType)})`);
     const destination = await openDestination();
     const result = await copyGraph(source.target, destination, root, {

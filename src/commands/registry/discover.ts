@@ -1,11 +1,12 @@
 // `discover`: the artifacts that refer to a manifest (signatures, SBOMs), through the referrers
 // API or the `sha256-<hex>` tag schema.
-import type { Annotations, Descriptor } from '../../oci/descriptor.js';
+import type { Annotations, Descriptor, Platform } from '../../oci/descriptor.js';
 import { isDigest, shortDigest } from '../../oci/digest.js';
-import type { ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
+import type { Fetcher, ReferrerLister, Resolver, TagLister } from '../../oci/target.js';
 import { logText, quoted } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
+import { pickPlatform } from '../pick-platform.js';
 import type { NamedTarget } from './named-target.js';
 import { resolveSelected, selectedName } from './resolve.js';
 
@@ -26,14 +27,18 @@ export interface DiscoverResult {
 }
 
 export async function discoverReferrers(
-  store: NamedTarget<Resolver & ReferrerLister & TagLister>,
+  store: NamedTarget<Resolver & ReferrerLister & TagLister & Fetcher>,
   selector: string,
   /** Only referrers of this artifact type; all when undefined. */
   artifactType: string | undefined,
   log: Log,
+  /** The subject is this platform's manifest when the reference is an index. */
+  platform?: Platform,
 ): Promise<DiscoverResult> {
-  return log.group(`Discover referrers of ${selectedName(store.name, selector)}`, async () => {
-    const subject = await resolveSelected(store, selector);
+  const what = selectedName(store.name, selector);
+  return log.group(`Discover referrers of ${what}`, async () => {
+    const root = await resolveSelected(store, selector);
+    const subject = await pickPlatform(store.target, root, platform, what, log);
     log.info(`Subject ${subject.digest}`);
     const found = await store.target.referrers(subject, artifactType);
     // The listing is an index the registry (or anyone who could push the tag-schema index)

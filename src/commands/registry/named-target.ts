@@ -1,12 +1,11 @@
 // A store as the registry commands use it: the Target, its name for messages, and for a registry
 // the catalog lookup that tells a missing repository from one without tags.
 import { OciError } from '../../oci/errors.js';
-import { formatReference } from '../../oci/reference.js';
 import { RemoteRegistry } from '../../oci/remote/registry.js';
 import type { Target } from '../../oci/target.js';
 import type { Log } from '../log.js';
 import { openTarget, type OpenOptions } from '../open-target.js';
-import type { RemoteTargetSpec, TargetSpec } from '../target-spec.js';
+import { targetName, type RemoteTargetSpec, type TargetSpec } from '../target-spec.js';
 import type { CatalogLookup } from './tag-listing.js';
 
 export interface NamedTarget<T = Target> {
@@ -17,20 +16,13 @@ export interface NamedTarget<T = Target> {
   inCatalog?: CatalogLookup;
 }
 
-/** `host/repo` for a registry, the path as given for a layout folder. */
-export function nameOf(spec: TargetSpec): string {
-  return spec.kind === 'layout'
-    ? spec.path
-    : formatReference({ registry: spec.reference.registry, repository: spec.reference.repository });
-}
-
 export async function openNamedTarget(
   spec: TargetSpec,
   log: Log,
   options: OpenOptions = {},
 ): Promise<NamedTarget> {
   const target = await openTarget(spec, options);
-  const name = nameOf(spec);
+  const name = targetName(spec);
   return spec.kind === 'remote'
     ? { target, name, inCatalog: catalogLookup(spec, log) }
     : { target, name };

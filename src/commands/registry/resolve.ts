@@ -1,22 +1,27 @@
 // `resolve`: a tag or digest → the manifest's descriptor, without downloading any blob.
-import type { Descriptor } from '../../oci/descriptor.js';
+import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError, RegistryError } from '../../oci/errors.js';
-import type { Resolver, TagLister } from '../../oci/target.js';
+import type { Fetcher, Resolver, TagLister } from '../../oci/target.js';
 import { logText } from '../../oci/untrusted-text.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
+import { pickPlatform } from '../pick-platform.js';
 import { isDigestTag } from './list-tags.js';
 import type { NamedTarget } from './named-target.js';
 import { readTagListing } from './tag-listing.js';
 
 export async function resolveManifest(
-  store: NamedTarget<Resolver & TagLister>,
+  store: NamedTarget<Resolver & TagLister & Fetcher>,
   selector: string,
   log: Log,
+  /** The manifest for this platform when the reference is an index. */
+  platform?: Platform,
 ): Promise<Descriptor> {
   return log.group(`Resolve ${selectedName(store.name, selector)}`, async () => {
-    const descriptor = await resolveSelected(store, selector);
+    const root = await resolveSelected(store, selector);
+    const what = selectedName(store.name, selector);
+    const descriptor = await pickPlatform(store.target, root, platform, what, log);
     log.info(`Digest:     ${descriptor.digest}`);
     log.info(`Media type: ${logText(descriptor.mediaType)}`);
     log.info(`Size:       ${formatBytes(descriptor.size)} (${descriptor.size} bytes)`);

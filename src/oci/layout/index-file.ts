@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { REF_NAME } from '../annotations.js';
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { OciError } from '../errors.js';
+import { KeyedQueue } from '../keyed-queue.js';
+import { hasDescriptorShape } from '../manifest-fields.js';
 import { OCI_INDEX } from '../media-types.js';
 import { writeWhole } from './atomic-file.js';
 import { retryWhileBusy } from './busy-retry.js';
@@ -39,18 +41,7 @@ export function withRefName(d: Descriptor, name: string): Descriptor {
 
 // One queue per layout folder in this process, so its own read-modify-write cycles of index.json
 // wait for each other without polling the lock file; the lock file orders them across processes.
-const queues = new Map<string, Promise<unknown>>();
-
-function serialise<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  const settled = next.catch(() => undefined);
-  queues.set(key, settled);
-  void settled.then(() => {
-    if (queues.get(key) === settled) queues.delete(key);
-  });
-  return next;
-}
+const cycles = new KeyedQueue();
 
 export class IndexFile {
   private readonly path: string;
@@ -124,7 +115,7 @@ export class IndexFile {
   }
 
   private locked(cycle: (lock: HeldLock) => Promise<void>): Promise<void> {
-    return serialise(this.root, () =>
+    return cycles.run(this.root, () =>
       withLock(this.lockPath, `OCI layout ${this.root}: ${INDEX_FILE}`, this.lock, cycle),
     );
   }
@@ -146,14 +137,7 @@ function isIndex(value: unknown): value is ImageIndex {
   return (
     v['schemaVersion'] === 2 &&
     Array.isArray(v['manifests']) &&
-    v['manifests'].every(
-      (d: unknown) =>
-        typeof d === 'object' &&
-        d !== null &&
-        typeof (d as Descriptor).digest === 'string' &&
-        typeof (d as Descriptor).mediaType === 'string' &&
-        typeof (d as Descriptor).size === 'number',
-    )
+    v['manifests'].every(hasDescriptorShape)
   );
 }
 

@@ -11,6 +11,7 @@ import { constants, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OciError } from '../errors.js';
 import type { ClientLogger } from '../logger.js';
+import { openNoFollow } from '../no-follow.js';
 import { isTransientBusy, retryWhileBusy } from './busy-retry.js';
 
 export interface LockOptions {
@@ -223,7 +224,7 @@ async function readOwner(path: string): Promise<Found | undefined> {
   if (!stats.isFile() || stats.size > OWNER_BYTES_MAX) return found;
   let file;
   try {
-    file = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    file = await openNoFollow(path, constants.O_RDONLY);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return found;

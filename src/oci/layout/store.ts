@@ -1,13 +1,14 @@
 // An OCI image layout folder as a Target: the same operations as a registry repository, on disk.
 // https://github.com/opencontainers/image-spec/blob/v1.1.0/image-layout.md
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rm } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
 import { isDigest, parseDigest, VerifyingStream, type Digest } from '../digest.js';
 import { OciError } from '../errors.js';
 import { MAX_MANIFEST_BYTES } from '../media-types.js';
+import { openNoFollow } from '../no-follow.js';
 import {
   isManifestDescriptor,
   parseManifestLinks,
@@ -251,11 +252,11 @@ export class OciLayout implements Target {
     return 'uploaded';
   }
 
-  /** Opens a blob for reading, refusing symlinks (O_NOFOLLOW) so no blob reads outside. */
+  /** Opens a blob for reading, refusing symlinks (no-follow.ts) so no blob reads outside. */
   private async openBlob(descriptor: Descriptor) {
     const path = blobPath(this.root, descriptor.digest);
     try {
-      return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+      return await openNoFollow(path, constants.O_RDONLY);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {

@@ -6,9 +6,11 @@ import { logText } from '../untrusted-text.js';
 import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
+import { BackoffGate, type GatePass } from './backoff-gate.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { firstTime } from './said-once.js';
+import { SinglePostSupport } from './single-post-support.js';
 import {
   errorChain,
   isRetryableNetworkError,
@@ -16,6 +18,7 @@ import {
   parseRetryAfter,
 } from './retry.js';
 import { header, type Body, type Method, type Response, type Transport } from './transport.js';
+import { formatDuration } from '../units.js';
 
 export interface RegistryRequest {
   method: Method;
@@ -48,6 +51,10 @@ const MAX_REDIRECTS = 10;
 
 export class RegistryClient {
   readonly authorizer: Authorizer;
+  /** Holds every request to this registry while it asks us to slow down (429). */
+  readonly gate: BackoffGate;
+  /** Whether this registry stores a small blob sent whole with the POST opening its upload. */
+  readonly singlePost = new SinglePostSupport();
   private base: Promise<URL> | undefined;
   private readonly warned = new Set<string>();
 
@@ -58,6 +65,7 @@ export class RegistryClient {
     private readonly options: RemoteOptions,
   ) {
     this.authorizer = new Authorizer(registry, options, transport);
+    this.gate = new BackoffGate(transport.policy);
   }
 
   /** `https://host` or `http://host`, decided by the first ping. */
@@ -76,7 +84,9 @@ export class RegistryClient {
     let reauthenticated = false;
     for (let attempt = 1; ; attempt++) {
       let answer: RegistryResponse;
+      let pass: GatePass;
       try {
+        pass = await this.gate.pass(this.transport.signalFor(req.signal));
         answer = await this.dispatch(req, url, base);
       } catch (error) {
         if (error instanceof OciError || this.transport.stopped(req.signal)) throw error;
@@ -95,7 +105,22 @@ export class RegistryClient {
         attempt--;
         continue;
       }
-      if (req.repeatable && isRetryableStatus(status) && attempt < policy.attempts) {
+      const retry = req.repeatable && isRetryableStatus(status) && attempt < policy.attempts;
+      if (status === 429) {
+        // Whether or not this request is retried here, every request to the registry waits.
+        this.backOff(pass, header(response, 'retry-after'), req);
+        if (retry) {
+          await response.body.dump();
+          this.transport.logger.debug(
+            `${describeFailure(req, status)}; retrying when the registry's back-off ends (attempt ${attempt + 1} of ${policy.attempts})`,
+          );
+          continue;
+        }
+      } else if (status < 500) {
+        // Taken (or refused for another reason than load): the next 429 starts the steps over.
+        this.gate.accepted(pass);
+      }
+      if (retry) {
         await response.body.dump();
         const retryAfter = parseRetryAfter(header(response, 'retry-after'));
         await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
@@ -104,6 +129,26 @@ export class RegistryClient {
       this.reportWarnings(response);
       return answer;
     }
+  }
+
+  /** A 429: closes the gate for everyone, and tells the user when that made them wait longer. */
+  private backOff(
+    pass: GatePass,
+    retryAfterHeader: string | undefined,
+    req: RegistryRequest,
+  ): void {
+    const retryAfter = parseRetryAfter(retryAfterHeader);
+    const wait = this.gate.refused(pass, retryAfter);
+    if (wait === undefined) return;
+    const asked =
+      retryAfter === undefined
+        ? ''
+        : retryAfter > wait
+          ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
+          : ' (as its Retry-After asks)';
+    this.transport.logger.info(
+      `${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`,
+    );
   }
 
   /** Reads the error body and throws the RegistryError it describes. */

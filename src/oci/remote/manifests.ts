@@ -4,10 +4,12 @@
 import type { Descriptor } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, isDigest, parseDigest, type Digest } from '../digest.js';
 import { OciError, RegistryError } from '../errors.js';
+import { declaredMediaType } from '../manifest-fields.js';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isValidTag } from '../reference.js';
 import type { FetchedManifest } from '../target.js';
 import { deleteScope, pullScope, pushScope } from './auth/scopes.js';
+import { deleteRefusedHint } from './delete-hint.js';
 import type { Operation } from './errors.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { header } from './transport.js';
@@ -131,7 +133,7 @@ export async function fetchManifest(
   }
   const mediaType =
     bareType(header(answer.response, 'content-type')) ??
-    mediaTypeInside(bytes) ??
+    declaredMediaType(bytes) ??
     expected?.mediaType;
   if (mediaType === undefined) {
     throw new OciError(
@@ -140,15 +142,6 @@ export async function fetchManifest(
     );
   }
   return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
-}
-
-function mediaTypeInside(bytes: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
-    return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function readCapped(
@@ -257,7 +250,7 @@ export async function deleteManifest(
         reference: what.reference,
         status: error.status,
         errors: error.errors,
-        hint: `deletion is disabled on this registry (${ctx.client.registry}); an administrator must enable it`,
+        hint: deleteRefusedHint(ctx.client.registry),
       });
     }
     throw error;

@@ -69,9 +69,4 @@ export interface RemoteOptions {
   signal?: AbortSignal;
   logger?: ClientLogger;
   userAgent?: string;
-  /**
-   * Get bearer tokens with the OAuth2 password grant (POST) for username/password too;
-   * by default only identity (refresh) tokens use OAuth2 and passwords use GET with Basic.
-   */
-  forceOAuth2?: boolean;
 }

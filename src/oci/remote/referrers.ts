@@ -4,12 +4,20 @@
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, digestHex } from '../digest.js';
-import { OciError } from '../errors.js';
+import { OciError, RegistryError } from '../errors.js';
+import { KeyedQueue } from '../keyed-queue.js';
 import { OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
+import type { RegistryResponse } from './http-client.js';
 import { fetchManifest, putManifest } from './manifests.js';
-import { backoffDelay, retryPolicy, sleep } from './retry.js';
+import {
+  backoffDelay,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  retryPolicy,
+  sleep,
+} from './retry.js';
 import { header } from './transport.js';
 
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
@@ -23,49 +31,96 @@ export async function listReferrers(
   artifactType?: string,
 ): Promise<Descriptor[]> {
   const fromApi = await referrersApi(ctx, subject, artifactType);
-  if (fromApi !== undefined) return fromApi;
+  if (Array.isArray(fromApi)) return fromApi;
   ctx.client.transport.logger.info(
-    `${ctx.location} has no referrers API; reading the referrers tag ${referrersTag(subject)} instead`,
+    `${ctx.location} has no referrers API (${fromApi.noApi}); reading the referrers tag ${referrersTag(subject)} instead`,
   );
   const index = await tagSchemaIndex(ctx, subject, [pullScope(ctx.name)]);
   return filterByType(index?.manifests ?? [], artifactType);
 }
 
-/** The API's answer, or undefined when the registry has no referrers API. */
+/** Why the registry is taken to have no referrers API, for the log. */
+type NoApi = { noApi: string };
+
+/**
+ * The API's answer, or why the registry has none. Anything but an OCI index means none, at once:
+ * a 404; a redirect, which is not followed (ghcr.io answers 303 to a rate-limited github.com URL
+ * that then answers 429, so following it only spends the retry budget, artifacthub/hub#4785);
+ * a 429; an HTML page. Only a network failure, a 408 or a 5xx is tried again, with the client's
+ * backoff: a registry that has the API may stumble, and the tag schema would then miss its
+ * referrers.
+ */
 async function referrersApi(
   ctx: RepositoryContext,
   subject: Descriptor,
   artifactType: string | undefined,
-): Promise<Descriptor[] | undefined> {
+): Promise<Descriptor[] | NoApi> {
   const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
   const what = { operation: 'list referrers of', reference: `${ctx.location}@${subject.digest}` };
-  const answer = await ctx.client.send({
-    method: 'GET',
-    url: repoPath(ctx, `referrers/${subject.digest}${query}`),
-    headers: { accept: OCI_INDEX },
-    scopes: [pullScope(ctx.name)],
-    repeatable: true,
-    followRedirects: true,
-    what,
-  });
+  const answer = await askOnce(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
   const type = header(answer.response, 'content-type')?.split(';')[0]?.trim();
-  // Anything but an OCI index (404, an HTML page behind a redirect, …) means no API.
   if (answer.status !== 200 || type !== OCI_INDEX) {
     await answer.response.body.dump();
-    return undefined;
+    return {
+      noApi: `its referrers endpoint answered HTTP ${answer.status}${answer.status === 200 ? ', not an OCI index' : ''}`,
+    };
   }
   let index: Partial<ImageIndex>;
   try {
     index = (await answer.response.body.json()) as Partial<ImageIndex>;
   } catch {
-    return undefined;
+    return { noApi: 'its referrers endpoint answered no JSON' };
   }
-  if (!Array.isArray(index.manifests)) return undefined;
+  if (!Array.isArray(index.manifests)) return { noApi: 'its referrers endpoint answered no index' };
   const filtered = (header(answer.response, 'oci-filters-applied') ?? '')
     .split(',')
     .map((f) => f.trim())
     .includes('artifactType');
   return filtered ? index.manifests : filterByType(index.manifests, artifactType);
+}
+
+/** The referrers endpoint, redirects and 429 not followed or waited out (see referrersApi). */
+async function askOnce(
+  ctx: RepositoryContext,
+  url: string,
+  what: { operation: string; reference: string },
+): Promise<RegistryResponse> {
+  const transport = ctx.client.transport;
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= transport.policy.attempts;
+    let answer: RegistryResponse;
+    try {
+      answer = await ctx.client.send({
+        method: 'GET',
+        url,
+        headers: { accept: OCI_INDEX },
+        scopes: [pullScope(ctx.name)],
+        // Not repeatable for the client: it would wait out 429s. Stumbles are retried here.
+        repeatable: false,
+        followRedirects: false,
+        what,
+      });
+    } catch (error) {
+      const passing =
+        error instanceof RegistryError &&
+        error.code === 'NETWORK_ERROR' &&
+        isRetryableNetworkError(error.cause);
+      if (!passing || last) throw error;
+      await transport.pause(
+        attempt,
+        undefined,
+        `${what.operation} ${what.reference}: ${error.message}`,
+      );
+      continue;
+    }
+    if (last || answer.status === 429 || !isRetryableStatus(answer.status)) return answer;
+    await answer.response.body.dump();
+    await transport.pause(
+      attempt,
+      undefined,
+      `${what.operation} ${what.reference}: HTTP ${answer.status}`,
+    );
+  }
 }
 
 function filterByType(manifests: Descriptor[], artifactType: string | undefined): Descriptor[] {
@@ -100,24 +155,17 @@ async function tagSchemaIndex(
 }
 
 // One update at a time per subject in this process: read-modify-write of the same index.
-const updating = new Map<string, Promise<void>>();
+const updates = new KeyedQueue();
 
 /** Adds a referrer to the subject's tag-schema index (creating it when missing). */
-export async function addToTagSchema(
+export function addToTagSchema(
   ctx: RepositoryContext,
   subject: Descriptor,
   referrer: Descriptor,
 ): Promise<void> {
-  const key = `${ctx.location}@${subject.digest}`;
-  const previous = updating.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => updateIndex(ctx, subject, referrer));
-  const settled = run.catch(() => undefined);
-  updating.set(key, settled);
-  try {
-    await run;
-  } finally {
-    if (updating.get(key) === settled) updating.delete(key);
-  }
+  return updates.run(`${ctx.location}@${subject.digest}`, () =>
+    updateIndex(ctx, subject, referrer),
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
-// Blob upload: existence check, optional cross-repository mount, then one upload session —
-// monolithic POST+PUT by default, chunked PATCH when asked. A failed session is abandoned and the
-// whole upload starts over from the source (after another existence check): a session is not
-// safely resumable across registries.
+// Blob upload: existence check (not for small blobs: sending one again costs less than asking),
+// optional cross-repository mount, then one upload session — the whole small blob in the POST
+// that opens it where the registry takes that (single-post.ts), else monolithic POST+PUT, chunked
+// PATCH when asked. A failed session is abandoned and the whole upload starts over from the
+// source (after an existence check): a session is not safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
@@ -9,8 +10,10 @@ import { SizeCheckingStream } from '../digest.js';
 import { RegistryError } from '../errors.js';
 import { progressTap } from '../progress-tap.js';
 import type { BlobSource, PushBlobOptions, PushBlobOutcome } from '../target.js';
+import { isSmallBlob } from '../transfer-policy.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { exists } from './blobs.js';
+import { afterBodyRefused, chunkSizeFor, chunkTooLarge, isBodyTooLarge } from './body-cap.js';
 import { uploadChunked } from './chunked-upload.js';
 import {
   sessionFrom,
@@ -21,6 +24,7 @@ import {
 } from './upload-session.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { isRetryableStatus } from './retry.js';
+import { fitsSinglePost, postWhole } from './single-post.js';
 
 export async function pushBlob(
   ctx: RepositoryContext,
@@ -38,17 +42,23 @@ export async function pushBlob(
     options.mountFrom !== undefined && options.mountFrom !== ctx.name
       ? options.mountFrom
       : undefined;
+  // 0: monolithic; a 413 to that switches to chunks (body-cap.ts).
+  let chunkSize = chunkSizeFor(ctx.client, ctx.options.chunkSize ?? 0, descriptor.size);
+  // A small blob goes up without asking first: the registry keeps one copy per digest anyway.
+  // After a failed attempt, though, it may have landed although the answer was lost: ask then.
+  let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
   for (let attempt = 1; ; attempt++) {
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
-    if (await exists(ctx, descriptor, [pushScope(ctx.name)])) return 'exists';
-    // Starting a session (POST) is safe to repeat, so the client has retried it already: a
-    // failure here is final. Only the transfer itself starts the whole upload over.
-    const started = await startSession(ctx, descriptor, what, mountFrom, options.signal);
-    if (started === 'mounted') return 'mounted';
+    if (check && (await exists(ctx, descriptor, [pushScope(ctx.name)]))) return 'exists';
+    check = true;
+    // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
+    // has retried it already: a failure here is final. Only a transfer into a session starts the
+    // whole upload over.
+    const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
+    if (started === 'mounted' || started === 'uploaded') return started;
     if (started.mountRefused) mountFrom = undefined;
     const session = started.session;
     try {
-      const chunkSize = ctx.options.chunkSize ?? 0;
       if (chunkSize > 0) {
         await uploadChunked(
           ctx,
@@ -66,14 +76,22 @@ export async function pushBlob(
     } catch (error) {
       if (transport.stopped(options.signal)) throw error;
       await cancel(ctx, session, what);
+      if (isBodyTooLarge(error)) {
+        if (chunkSize > 0) throw chunkTooLarge(error, chunkSize);
+        chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
+        continue;
+      }
       if (!isRetryableUploadFailure(error)) throw error;
       if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
-      await transport.pause(
-        attempt,
-        undefined,
-        `${what.operation} ${what.reference}: ${(error as Error).message}`,
-        options.signal,
-      );
+      const why = `${what.operation} ${what.reference}: ${(error as Error).message}`;
+      if (error instanceof RegistryError && error.status === 429) {
+        // The client's gate holds every request to the registry already, this one's next too.
+        transport.logger.debug(
+          `${why}; starting over when the registry's back-off ends (attempt ${attempt + 1} of ${transport.policy.attempts})`,
+        );
+      } else {
+        await transport.pause(attempt, undefined, why, options.signal);
+      }
     }
   }
 }
@@ -111,6 +129,26 @@ function finalError(error: unknown, what: UploadWhat, attempts: number): unknown
     });
   }
   return error;
+}
+
+/**
+ * Opens the upload: a mount when asked, the whole small blob in one POST when the registry may
+ * take that, or else an empty session for the blob to be PUT into.
+ */
+async function openUpload(
+  ctx: RepositoryContext,
+  descriptor: Descriptor,
+  source: BlobSource,
+  options: PushBlobOptions,
+  what: UploadWhat,
+  mountFrom: string | undefined,
+): Promise<'mounted' | 'uploaded' | { session: UploadSession; mountRefused?: boolean }> {
+  if (mountFrom === undefined && fitsSinglePost(ctx, descriptor)) {
+    const body = (): Readable => openBody(descriptor, source, options, what);
+    const sent = await postWhole(ctx, descriptor, body, what, options.signal);
+    if (sent !== undefined) return sent;
+  }
+  return startSession(ctx, descriptor, what, mountFrom, options.signal);
 }
 
 async function startSession(

@@ -121,7 +121,6 @@ export class Authorizer {
           : {}),
         scopes,
         ...(sendCredentials ? { credentials } : {}),
-        ...(this.options.forceOAuth2 ? { forceOAuth2: true } : {}),
         registry: this.registry,
         ...(signal ? { signal } : {}),
       }),

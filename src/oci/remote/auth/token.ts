@@ -1,6 +1,6 @@
 // Bearer tokens from a registry's token service.
 // GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
-// OAuth2 POST (refresh token or password grant): https://distribution.github.io/distribution/spec/auth/oauth/
+// OAuth2 POST (refresh token): https://distribution.github.io/distribution/spec/auth/oauth/
 import { OciError, RegistryError } from '../../errors.js';
 import { readErrorBody, registryError } from '../errors.js';
 import type { Credentials } from '../options.js';
@@ -17,8 +17,6 @@ export interface TokenRequest {
   service?: string;
   scopes: string[];
   credentials?: Credentials;
-  /** Use the OAuth2 password grant for username/password too (normally only refresh tokens). */
-  forceOAuth2?: boolean;
   /** For hints: the registry the token is for. */
   registry: string;
   signal?: AbortSignal;
@@ -30,11 +28,11 @@ const CLIENT_ID = 'oci-artifact-action';
 
 export async function fetchToken(transport: Transport, req: TokenRequest): Promise<Token> {
   const credentials = req.credentials;
-  const useOAuth2 =
-    credentials?.kind === 'identity-token' || (credentials?.kind === 'basic' && req.forceOAuth2);
   try {
-    if (useOAuth2) {
-      const posted = await postOAuth2(transport, req);
+    // An identity (refresh) token is exchanged over OAuth2; a password goes as Basic on a GET,
+    // which every token service takes.
+    if (credentials?.kind === 'identity-token') {
+      const posted = await postOAuth2(transport, req, credentials.token);
       if (posted !== 'not-found') return posted;
     }
     return await getToken(transport, req);
@@ -50,17 +48,14 @@ export async function fetchToken(transport: Transport, req: TokenRequest): Promi
 }
 
 /** `POST <realm>` form-encoded; 'not-found' when the service has no OAuth2 endpoint (404). */
-async function postOAuth2(transport: Transport, req: TokenRequest): Promise<Token | 'not-found'> {
+async function postOAuth2(
+  transport: Transport,
+  req: TokenRequest,
+  refreshToken: string,
+): Promise<Token | 'not-found'> {
   const form = new URLSearchParams();
-  const credentials = req.credentials;
-  if (credentials?.kind === 'identity-token') {
-    form.set('grant_type', 'refresh_token');
-    form.set('refresh_token', credentials.token);
-  } else if (credentials?.kind === 'basic') {
-    form.set('grant_type', 'password');
-    form.set('username', credentials.username);
-    form.set('password', credentials.password);
-  }
+  form.set('grant_type', 'refresh_token');
+  form.set('refresh_token', refreshToken);
   if (req.service !== undefined) form.set('service', req.service);
   form.set('client_id', CLIENT_ID);
   if (req.scopes.length > 0) form.set('scope', req.scopes.join(' '));

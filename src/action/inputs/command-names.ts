@@ -1,4 +1,5 @@
-// Every input and output name in one place; they are the action's interface (see action.yml).
+// The commands the action runs (the `command` input). The input names are the keys of
+// INPUT_USAGE (input-usage.ts), which also says which command reads each.
 
 export const COMMAND_NAMES = [
   'push',
@@ -11,5 +12,6 @@ export const COMMAND_NAMES = [
   'attach',
   'discover',
   'delete',
+  'index',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];

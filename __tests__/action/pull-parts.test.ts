@@ -124,9 +124,10 @@ describe('pull in parts', () => {
       (r) => r.method === 'GET' && /\/blobs\//.test(r.path),
     );
     const parts = fixture.proxy.trackInFlight((r) => r.method === 'GET' && bigPath.test(r.path));
-    // Every part is held until five of them are in flight: the pull reaches that only once the
-    // small layers are done (while they wait, a part takes no slot), and a pull that never opens
-    // five would hang here. concurrency 8 leaves large transfers 5 (largeTransferLimit).
+    // Every part is held after its first KiB (headers go out with the first bytes) until five of
+    // them are in flight: the pull reaches that only once the small layers are done (while they
+    // wait, a part takes no slot), and a pull that never opens five would hang here.
+    // concurrency 8 leaves large transfers 5 (largeTransferLimit).
     let fifth!: () => void;
     const five = new Promise<void>((resolve) => (fifth = resolve));
     let seen = 0;
@@ -134,7 +135,7 @@ describe('pull in parts', () => {
       if (r.method === 'GET' && bigPath.test(r.path) && ++seen === 5) fifth();
     });
     fixture.proxy.setRules([
-      { method: 'GET', path: bigPath, fault: { kind: 'hold', afterBytes: 0, until: five } },
+      { method: 'GET', path: bigPath, fault: { kind: 'hold', afterBytes: 1024, until: five } },
     ]);
     const ws = await tempDir();
     try {

@@ -12,6 +12,7 @@ import {
   type BlobStamp,
 } from '../../../src/commands/pull/blob-record.js';
 import { pull } from '../../../src/commands/pull/pull.js';
+import { FILE_MODE } from '../../../src/oci/annotations.js';
 import type { Digest } from '../../../src/oci/digest.js';
 import { blobPath } from '../../../src/oci/layout/blob-path.js';
 import type { OciLayout } from '../../../src/oci/layout/store.js';
@@ -57,6 +58,32 @@ describe('pull with the runner cache', () => {
     expect(second.files.map((f) => f.fromCache)).toEqual([true, true]);
     expect(await tree(again)).toEqual(await tree(out));
     expect(second.manifest.equals(pushed.manifest)).toBe(true);
+  });
+
+  it("gives each file layer its own mode, also when its bytes are another layer's or the cache's", async () => {
+    const executable = {
+      ...fileLayer('tool.sh', 'same bytes'),
+      annotations: { [FILE_MODE]: '0755' },
+    };
+    const plain = fileLayer('notes.txt', 'same bytes');
+    const cache = folderCache(join(setup.dir, 'cache'));
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    // Either layer may be the one downloaded (and kept in the cache): the other is a copy of it.
+    for (const [tag, layers] of [
+      ['v1', [executable, plain]],
+      ['v2', [plain, executable]],
+    ] as const) {
+      await pushArtifact(layout, [...layers], tag);
+      for (const round of ['download', 'cache hit']) {
+        const into = join(setup.dir, `${tag}-${round}`);
+        const pulled = await run(tag, { cache, outputDir: into });
+        expect(pulled.fromCache).toBe(round === 'download' ? 0 : 1);
+        expect([
+          await modeOf(join(into, 'tool.sh')),
+          await modeOf(join(into, 'notes.txt')),
+        ]).toEqual([0o755, 0o644]);
+      }
+    }
   });
 
   it('fills the cache from one read of each download, even for a digest two layers share', async () => {

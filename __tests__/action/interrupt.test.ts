@@ -26,6 +26,23 @@ function reaching(proxy: FaultProxy, method: string, path: RegExp): Promise<Seen
   });
 }
 
+/** Resolves when the `count`th request matching `method` and `path` reaches the proxy. */
+function reachingTimes(
+  proxy: FaultProxy,
+  method: string,
+  path: RegExp,
+  count: number,
+): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    const stop = proxy.onRequest((request) => {
+      if (request.method !== method || !path.test(request.path) || ++seen < count) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 /** Tags of a repository as the registry lists them; [] when it holds none (or no repository). */
 async function registryTags(registryUrl: string, name: string): Promise<string[]> {
   const response = await fetch(`${registryUrl}/v2/${name}/tags/list`);
@@ -71,6 +88,32 @@ describe('interrupting the action', () => {
     const download = reaching(fixture.proxy, 'GET', path);
     const run = await start({ command: 'pull', reference: 'sigterm/pull:v1', path: 'out' }, ws);
     await download;
+    run.child.kill('SIGTERM');
+    const result = await run.finished;
+    expect(failed(result)).toBe(
+      'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
+    );
+    expect(result.errors).toHaveLength(1);
+    expect(await readdir(ws)).toEqual([]);
+  });
+
+  it('SIGTERM mid-pull of a blob in parts: every part stops, the file and the work folder go', async () => {
+    const artifact = await pushArtifact(
+      repository(fixture.registry.host, 'sigterm/parts'),
+      [fileLayer('data.bin', randomBytes(4 * 1024 * 1024, 8))],
+      'v1',
+    );
+    const path = new RegExp(`/blobs/${artifact.layers[0]!.digest}$`);
+    fixture.proxy.setRules([
+      { method: 'GET', path, fault: { kind: 'hold', afterBytes: 64 * 1024, until: never } },
+    ]);
+    const ws = await tempDir();
+    const parts = reachingTimes(fixture.proxy, 'GET', path, 4);
+    const run = await start(
+      { command: 'pull', reference: 'sigterm/parts:v1', path: 'out', 'download-parts': '4' },
+      ws,
+    );
+    await parts;
     run.child.kill('SIGTERM');
     const result = await run.finished;
     expect(failed(result)).toBe(

@@ -8,6 +8,7 @@ import { curlPull, curlPush, sequence, sha256Files } from './curl.mjs';
 import { makeFixtures } from './fixtures.mjs';
 import { seriesKey } from './report.mjs';
 import { seedImage, skopeoPull, skopeoPush } from './skopeo.mjs';
+import { LEVEL as TAR_LEVEL, tarPull, tarPush } from './tar.mjs';
 
 /**
  * @typedef {{ seconds: number, peakKiB: number, cpuSeconds: number }} Sample
@@ -29,7 +30,7 @@ import { seedImage, skopeoPull, skopeoPush } from './skopeo.mjs';
  */
 
 /** Case ids, in the order they run. */
-export const CASE_IDS = ['big', 'mid', 'small', 'folder'];
+export const CASE_IDS = ['big', 'mid', 'huge', 'small', 'folder'];
 
 /**
  * @param {{ data: { dir: string, big: object, mid: object, small: object[], folder: object },
@@ -40,7 +41,9 @@ export function makeCases(ctx) {
   const fixtures = makeFixtures(ctx);
   return [
     bigFileCase(ctx, fixtures),
-    memoryScalingCase(ctx),
+    memoryScalingCase(ctx, 'mid'),
+    // Made only when asked for: 3 GiB of data take a while to write.
+    ...(ctx.data.huge ? [memoryScalingCase(ctx, 'huge')] : []),
     smallFilesCase(ctx),
     folderCase(ctx, fixtures),
   ];
@@ -95,14 +98,17 @@ function bigFileCase(ctx, fixtures) {
   };
 }
 
-/** The action alone on a file 16 times smaller than the big one: does its memory stay flat? */
-function memoryScalingCase(ctx) {
-  const { mid } = ctx.data;
-  const set = { id: 'mid', repository: 'bench/mid', files: mid.title, layers: 1 };
+/**
+ * The action alone on a file `times` smaller than the big one (`mid`, 64 MiB) or larger (`huge`,
+ * 3 GiB): does its memory stay flat?
+ */
+function memoryScalingCase(ctx, id) {
+  const file = ctx.data[id];
+  const set = { id, repository: `bench/${id}`, files: file.title, layers: 1 };
   return {
     id: set.id,
-    title: `one ${size(mid.size)} file (memory scaling)`,
-    bytes: mid.size,
+    title: `one ${size(file.size)} file (memory scaling)`,
+    bytes: file.size,
     seed: (registry) => actionPush(ctx, registry, `${set.repository}:action`, set.files),
     push: [{ ...actionPushContender(ctx, set), rounds: 1 }],
     pull: [{ ...actionPullContender(ctx, set), rounds: 1 }],
@@ -169,6 +175,11 @@ function folderCase(ctx, fixtures) {
     // about as long as the first; one run of each keeps the whole benchmark under 10 minutes.
     push: [
       curlPushContender(ctx, set.repository, [fixtures.folderBlob], 1),
+      {
+        name: `tar, gzip -${TAR_LEVEL}, openssl sha256, curl`,
+        run: ({ registry }) =>
+          tarPush(registry, set.repository, { dir: ctx.data.dir, title: folder.title }, ctx),
+      },
       skopeoPushContender(ctx, fixtures, set),
       actionPushContender(ctx, set),
       { ...unchangedPushContender(ctx, set), rounds: 1 },
@@ -176,6 +187,11 @@ function folderCase(ctx, fixtures) {
     ],
     pull: [
       curlPullContender(ctx, set.repository, [fixtures.folderBlob], 1),
+      {
+        name: 'curl, then tar xzf',
+        run: ({ registry, out }) =>
+          tarPull(registry, set.repository, fixtures.folderBlob, { out, scratch: ctx.scratch }),
+      },
       skopeoPullContender(ctx, set.repository),
       actionPullContender(ctx, set),
       { ...cacheHitContender(ctx, set), rounds: 1 },
@@ -282,7 +298,8 @@ function skopeoPullContender(ctx, repository) {
   };
 }
 
-function size(bytes) {
+/** A size as the case titles write it: 1 GiB, 64 MiB, 4 KiB. */
+export function size(bytes) {
   if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30} GiB`;
   if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MiB`;
   return `${Math.round(bytes / 2 ** 10)} KiB`;

@@ -3,13 +3,14 @@
 // Prints a Markdown report and writes it under .bench/ (git-ignored). Not a test: nothing here
 // fails on a slow figure; it fails only when a contender fails to do its job.
 //
-//   npm run bench                  full sizes (1 GiB, 2,000 files, 10,000-file folder), 3 rounds
+//   npm run bench                  full sizes (1 and 3 GiB, 2,000 files, 10,000-file folder), 3 rounds
 //   npm run bench -- --quick       small sizes, one round (for development)
 //   npm run bench -- --rounds 5    more rounds
 //   npm run bench -- --op push     pushes only (or pulls only)
-//   npm run bench -- --case big,small   only these cases (big, mid, small, folder)
-//   npm run bench -- --wan         the WAN cases, each registry behind the WAN proxy (wan.mjs):
-//                                  requests and connections counted per run
+//   npm run bench -- --case big,small   only these cases (big, mid, huge, small, folder)
+//   npm run bench -- --wan         the WAN cases (wan-big, wan-few, wan-many), each registry
+//                                  behind the WAN proxy (wan.mjs): requests and connections
+//                                  counted per run
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
@@ -25,13 +26,28 @@ import { startRegistry } from './registry.mjs';
 import { markdownTable, seriesKey, trafficTable } from './report.mjs';
 import { checkTargets } from './targets.mjs';
 import { behindWan, requestCount, WAN_LINK } from './wan.mjs';
+import { checkWanBigTargets, makeWanBigCases, WAN_BIG_CASE_IDS } from './wan-big-cases.mjs';
 import { checkWanSmallTargets, makeWanSmallCases, WAN_SMALL_CASE_IDS } from './wan-small-cases.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 const SIZES = {
-  full: { big: 2 ** 30, small: 2000, smallSize: 4096, folderFiles: 10_000, folderBytes: 200e6 },
-  quick: { big: 64 * 2 ** 20, small: 200, smallSize: 4096, folderFiles: 1000, folderBytes: 20e6 },
+  full: {
+    big: 2 ** 30,
+    huge: 3 * 2 ** 30,
+    small: 2000,
+    smallSize: 4096,
+    folderFiles: 10_000,
+    folderBytes: 200e6,
+  },
+  quick: {
+    big: 64 * 2 ** 20,
+    huge: 192 * 2 ** 20,
+    small: 200,
+    smallSize: 4096,
+    folderFiles: 1000,
+    folderBytes: 20e6,
+  },
 };
 
 const { values: args } = parseArgs({
@@ -45,7 +61,7 @@ const { values: args } = parseArgs({
 });
 const ops = args.op ? [args.op] : ['push', 'pull'];
 if (!ops.every((op) => op === 'push' || op === 'pull')) throw new Error(`--op: ${args.op}`);
-const knownCases = args.wan ? WAN_SMALL_CASE_IDS : CASE_IDS;
+const knownCases = args.wan ? [...WAN_BIG_CASE_IDS, ...WAN_SMALL_CASE_IDS] : CASE_IDS;
 const caseIds = args.case ? args.case.split(',') : knownCases;
 const unknownCase = caseIds.find((id) => !knownCases.includes(id));
 if (unknownCase) {
@@ -96,6 +112,9 @@ async function benchmark(workDir) {
     dir: dataDir,
     big: await writeRandomFile(dataDir, 'big.bin', sizes.big),
     mid: await writeRandomFile(dataDir, 'mid.bin', sizes.big / 16),
+    huge: caseIds.includes('huge')
+      ? await writeRandomFile(dataDir, 'huge.bin', sizes.huge)
+      : undefined,
     small: await writeSmallFiles(dataDir, 'small', sizes.small, sizes.smallSize),
     few: await writeSmallFiles(dataDir, 'few', 200, sizes.smallSize),
     folder: await writeFolder(dataDir, 'tree', sizes.folderFiles, sizes.folderBytes),
@@ -104,7 +123,9 @@ async function benchmark(workDir) {
 
   const all = new Map();
   let runs = 0;
-  const allCases = args.wan ? makeWanSmallCases({ data, scratch }) : makeCases({ data, scratch });
+  const allCases = args.wan
+    ? [...makeWanBigCases({ data, scratch }), ...makeWanSmallCases({ data, scratch })]
+    : makeCases({ data, scratch });
   const cases = allCases.filter((benchCase) => caseIds.includes(benchCase.id));
   for (const benchCase of cases) {
     log(`\n== ${benchCase.title}`);
@@ -112,8 +133,9 @@ async function benchmark(workDir) {
     try {
       await benchCase.seed(caseRegistry);
       for (const op of ops) {
-        if (op === 'pull') await benchCase.beforePull?.(caseRegistry);
         const contenders = benchCase[op];
+        if (contenders.length === 0) continue;
+        if (op === 'pull') await benchCase.beforePull?.(caseRegistry);
         const first = seriesKey(benchCase.id, op, contenders[0].name);
         for (const contender of contenders) {
           const key = seriesKey(benchCase.id, op, contender.name);
@@ -201,7 +223,7 @@ function describe(all) {
     markdownTable(all),
     '',
     ...(traffic ? [traffic, ''] : []),
-    args.wan ? checkWanSmallTargets(all) : checkTargets(all),
+    ...(args.wan ? [checkWanBigTargets(all), '', checkWanSmallTargets(all)] : [checkTargets(all)]),
   ].join('\n');
 }
 

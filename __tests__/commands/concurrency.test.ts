@@ -1,4 +1,5 @@
 import { mapLimit, mapTransfers } from '../../src/commands/concurrency.js';
+import type { ConnectionBudget } from '../../src/oci/target.js';
 import { largeTransferLimit, SMALL_BLOB_BYTES } from '../../src/oci/transfer-policy.js';
 
 /** A promise that the test settles by hand, so no timing is involved. */
@@ -156,6 +157,41 @@ describe('mapTransfers', () => {
       },
     );
     expect(most).toBe(2);
+  });
+
+  it("gives an item's extra connections only the slots no waiting item could use, within the large share", async () => {
+    const sizes = [LARGE, LARGE, ...Array<number>(20).fill(SMALL)];
+    const gates = sizes.map(() => deferred());
+    const started: number[] = [];
+    let budget: ConnectionBudget | undefined;
+    const done = mapTransfers(
+      sizes,
+      16,
+      (size) => size,
+      async (_, { index, connections }) => {
+        started.push(index);
+        if (index === 0) budget = connections;
+        await gates[index]!.promise;
+      },
+    );
+    await tick();
+    expect(started).toEqual(range(0, 16));
+    // Every slot is taken and six small items wait: nothing for a part.
+    expect(budget!.contended).toBe(true);
+    expect(budget!.tryTake()).toBeUndefined();
+    for (let i = 2; i < sizes.length; i++) {
+      gates[i]!.resolve();
+      await tick();
+    }
+    expect(started).toHaveLength(sizes.length);
+    expect(budget!.contended).toBe(false);
+    // The small ones are done; two large run: three more large slots for parts, then none.
+    const extras = [budget!.tryTake(), budget!.tryTake(), budget!.tryTake(), budget!.tryTake()];
+    expect(extras.map((release) => release !== undefined)).toEqual([true, true, true, false]);
+    for (const release of extras) release?.();
+    gates[0]!.resolve();
+    gates[1]!.resolve();
+    await done;
   });
 
   it('starts nothing new after a failure and throws it once the running ones settle', async () => {

@@ -53,6 +53,11 @@ export type Fault =
    */
   | { kind: 'headers'; headers: Record<string, string> }
   /**
+   * Forward without these request headers, as a registry that ignores them would answer (no
+   * `Range`: a server that does not do ranges). `SeenRequest.headers` keeps what was sent.
+   */
+  | { kind: 'drop-request-headers'; names: string[] }
+  /**
    * Forward with the request's path and query replaced, as a registry that answers less than was
    * asked would (e.g. a catalog page smaller than `n`). `SeenRequest.path` keeps the original.
    */
@@ -120,7 +125,19 @@ export interface FaultProxy {
    * function that removes it. Lets a test act at the moment a request reaches the registry.
    */
   onRequest(listener: (request: SeenRequest) => void): () => void;
+  /**
+   * Counts, from now on, the requests `match` picks that are in flight at once: from their
+   * headers' arrival until the answer is sent whole or its connection closes. Returns a function
+   * that tells the highest count so far (a client's concurrency, seen by the registry).
+   */
+  trackInFlight(match: (request: SeenRequest) => boolean): () => number;
   stop(): Promise<void>;
+}
+
+interface InFlight {
+  match: (request: SeenRequest) => boolean;
+  now: number;
+  peak: number;
 }
 
 interface ActiveRule {
@@ -146,6 +163,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const listeners = new Set<(request: SeenRequest) => void>();
+  const inFlight = new Set<InFlight>();
   let rules: ActiveRule[] = [];
   let proxyOrigin = '';
 
@@ -176,6 +194,18 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       headers: { ...req.headers },
     };
     requests.push(seen);
+    for (const tracker of inFlight) {
+      if (!tracker.match(seen)) continue;
+      tracker.now++;
+      tracker.peak = Math.max(tracker.peak, tracker.now);
+      let over = false;
+      const end = (): void => {
+        if (!over) tracker.now--;
+        over = true;
+      };
+      res.once('finish', end);
+      res.once('close', end);
+    }
     for (const listener of listeners) listener(seen);
     const fault = takeFault(req);
     if (fault === undefined) {
@@ -194,6 +224,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return;
       case 'rewrite':
         forward(req, res, seen, { path: fault.path(req.url ?? '/') });
+        return;
+      case 'drop-request-headers':
+        forward(req, res, seen, { dropHeaders: fault.names });
         return;
       case 'hold':
         forward(req, res, seen, { hold: fault });
@@ -348,6 +381,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   /** How a forwarded exchange is altered: path replaced, body cut, held or slowed, headers added. */
   interface Alteration {
     path?: string;
+    /** Request headers left out (lower case). */
+    dropHeaders?: string[];
     /** The request body, already read: sent as it is instead of streaming the request. */
     body?: Buffer;
     cutAfter?: number;
@@ -368,6 +403,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   ): void => {
     const headers: OutgoingHttpHeaders = withoutHopByHop(req.headers);
     headers['host'] = upstreamUrl.host;
+    for (const name of alteration.dropHeaders ?? []) delete headers[name.toLowerCase()];
     const outgoing = httpRequest(
       {
         protocol: upstreamUrl.protocol,
@@ -492,6 +528,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     onRequest(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    trackInFlight(match) {
+      const tracker: InFlight = { match, now: 0, peak: 0 };
+      inFlight.add(tracker);
+      return () => tracker.peak;
     },
     setRules(next) {
       rules = next.map((rule) => ({ rule, left: rule.times ?? Infinity, skip: rule.skip ?? 0 }));

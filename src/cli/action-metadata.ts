@@ -48,6 +48,8 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Pull: the most one pull may write, in bytes (500MiB, 2GiB, 1GB, 1000000), for artifacts you do not trust (gzip bombs). Past it the pull fails and keeps nothing. Default: no limit.',
   'expected-digest': 'Fail before downloading unless the reference resolves to this digest.',
   cache: "Pull: keep pulled content in the runner's tool cache, keyed by manifest digest.",
+  'download-parts':
+    'Pull: download each big blob in this many parts over Range requests (1 to 64), on the connections the other layers leave free: a pull never has more than "concurrency" at once, nor more large ones than their share (5 by default). Default "auto": blobs of 64 MiB or more in that share of parts (1: every blob in one stream).',
   'include-digest-tags': 'repo-tags: include referrer-index tags of the form sha256-<hex>.',
   source: 'copy: the full source reference host/repo[:tag][@digest].',
   'source-layout':

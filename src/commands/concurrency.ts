@@ -2,6 +2,7 @@
 // work whose weight differs by item (push packs and uploads, pull downloads), scheduled by size
 // (see src/oci/transfer-slots.ts). A real cap: an item's work starts only once it has a slot,
 // unlike Promise.all over work that was already started.
+import type { ConnectionBudget } from '../oci/target.js';
 import { TransferSlots } from '../oci/transfer-slots.js';
 
 /** What each item's work receives. */
@@ -13,6 +14,15 @@ export interface WorkContext {
    * running can stop early (an upload or download in flight) instead of running to its end.
    */
   signal: AbortSignal;
+}
+
+/** What each item's work receives from mapTransfers. */
+export interface TransferContext extends WorkContext {
+  /**
+   * The slots every item runs in, for a download in ranged parts to take more of: its parts beyond
+   * the first run on slots no waiting item could use (see src/oci/transfer-slots.ts).
+   */
+  connections: ConnectionBudget;
 }
 
 /**
@@ -51,15 +61,17 @@ export async function mapLimit<T, R>(
 
 /**
  * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
- * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones. The same order of
- * results and the same failure rules as mapLimit: after the first failure nothing new starts, the
- * shared signal is aborted, and the failure is thrown once every running item has settled.
+ * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones; an item's extra
+ * connections (the parts of a ranged download, through `connections`) count within the same
+ * ceiling and share. The same order of results and the same failure rules as mapLimit: after the
+ * first failure nothing new starts, the shared signal is aborted, and the failure is thrown once
+ * every running item has settled.
  */
 export async function mapTransfers<T, R>(
   items: readonly T[],
   ceiling: number,
   sizeOf: (item: T) => number,
-  work: (item: T, context: WorkContext) => Promise<R>,
+  work: (item: T, context: TransferContext) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   const controller = new AbortController();
@@ -71,7 +83,11 @@ export async function mapTransfers<T, R>(
       slots.run(sizeOf(item), async () => {
         if (failure !== undefined) return;
         try {
-          results[index] = await work(item, { index, signal: controller.signal });
+          results[index] = await work(item, {
+            index,
+            signal: controller.signal,
+            connections: slots,
+          });
         } catch (error) {
           if (failure === undefined) {
             failure = { error };

@@ -22,6 +22,32 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Connections a download split in parts may use beyond its own one, shared by the downloads of a
+ * command so that all of them together stay within its concurrency.
+ */
+export interface ConnectionBudget {
+  /** A connection free now, or undefined; call the function returned to give it back. */
+  tryTake(): (() => void) | undefined;
+  /** Calls `listener` once when a connection may have come free; returns a function that stops it. */
+  onFree(listener: () => void): () => void;
+  /** Others wait for a connection: an extra one is given back at the end of its part. */
+  readonly contended: boolean;
+}
+
+export interface FetchToFileOptions extends FetchOptions {
+  /**
+   * Split the blob into this many parts (fewer for a small blob), downloaded side by side with
+   * Range requests and written at their offsets; 1 (the default): one stream. A server that
+   * ignores Range gets one stream whatever this says.
+   */
+  parts?: number;
+  /** Where parts beyond the first get their connections; when unset, all run at once. */
+  connections?: ConnectionBudget;
+  /** Permission bits of the new file, before the umask; default 0o644. */
+  mode?: number;
+}
+
 export interface PushBlobOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
@@ -60,6 +86,15 @@ export interface Fetcher {
   fetch(descriptor: Descriptor, options?: FetchOptions): Promise<Readable>;
   /** Manifest or index by tag or digest, at most 4 MiB, digest verified. */
   fetchManifest(reference: string | Descriptor): Promise<FetchedManifest>;
+}
+
+/** A store that can write a blob straight into a file, faster than through a stream. */
+export interface FileFetcher {
+  /**
+   * Writes the blob into a new file at `path` (which must not exist). Resolves only once the
+   * file holds exactly the descriptor's size and digest; on any failure the file is removed.
+   */
+  fetchToFile(descriptor: Descriptor, path: string, options?: FetchToFileOptions): Promise<void>;
 }
 
 export interface ReadOnlyStorage extends Fetcher {

@@ -8,7 +8,7 @@ import { digestBytes } from '../../../src/oci/digest.js';
 import { extractTarGzip } from '../../../src/commands/pull/tar-extract.js';
 import { PullError } from '../../../src/commands/pull/errors.js';
 import { WriteBudget } from '../../../src/commands/pull/write-budget.js';
-import { memoryLog, useTempDirEach, useUmask } from './helpers.js';
+import { memoryLog, tree, useTempDirEach, useUmask } from './helpers.js';
 import { tarBytes, tarGzip, type TarEntry } from './tar-builder.js';
 
 describe('extractTarGzip', () => {
@@ -186,6 +186,36 @@ describe('extractTarGzip', () => {
     ]);
     expect((await lstat(join(root, 'x'))).isSymbolicLink()).toBe(true);
     expect(await readFile(join(root, 'x'), 'utf8')).toBe('file now');
+  });
+
+  it('writes many small files side by side to what GNU tar makes of the same archive, replacements included', async () => {
+    // Files written at once, with later entries replacing earlier ones in every way: a file by a
+    // file, a folder full of files by a file, a file by a folder, a file by a symlink, and hard
+    // links to files written just before.
+    const entries: TarEntry[] = [{ name: 'dir/', type: '5' }];
+    for (let i = 0; i < 300; i++) {
+      entries.push({ name: `dir/d${i % 7}/f${i}.txt`, body: `file ${i}\n`.repeat(1 + (i % 40)) });
+    }
+    entries.push(
+      { name: 'dir/d1/f1.txt', body: 'replaced by a later file' },
+      { name: 'dir/d2', body: 'a file where a folder of files was' },
+      { name: 'dir/d3/f3.txt/', type: '5' },
+      { name: 'dir/d3/f3.txt/inner', body: 'inside the folder that replaced a file' },
+      { name: 'dir/d4/f4.txt', type: '2', linkname: 'f11.txt' },
+      { name: 'dir/d5/hard', type: '1', linkname: 'dir/d5/f5.txt' },
+      { name: 'dir/d6/f6.txt', body: 'again' },
+      { name: 'dir/d6/f6.txt', body: 'and again' },
+    );
+    const gz = tarGzip(entries);
+    await extract(gz);
+    const reference = join(tmp.path, 'gnu');
+    await mkdir(reference);
+    const archive = join(tmp.path, 'busy.tar.gz');
+    await writeFile(archive, gz);
+    // --recursive-unlink: a folder full of files gives way to a later file, as it does here.
+    execFileSync('tar', ['--recursive-unlink', '-xzf', archive, '-C', reference]);
+    expect(await tree(root)).toEqual(await tree(join(reference, 'dir')));
+    expect((await stat(join(root, 'd5/hard'))).ino).toBe((await stat(join(root, 'd5/f5.txt'))).ino);
   });
 
   it('keeps modes within the umask', async () => {

@@ -5,9 +5,12 @@ import type { RemoteOptions } from '../../../src/oci/remote/options.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import type { FaultProxy, SeenRequest } from '../../support/fault-proxy.js';
 import { startProxiedRegistry, type ProxiedRegistry } from '../../support/proxied-registry.js';
+import type { Registry } from '../../support/registry.js';
 
 export interface ProxiedRepositories {
   readonly proxy: FaultProxy;
+  /** The real registry behind the proxy (its storage, to alter content at rest). */
+  readonly registry: Registry;
   /** What the client logged at debug level in the current test (retries, waits). */
   readonly debug: string[];
   /** `<proxy host>/<name>` with quick retries, no Docker config, the debug log captured. */
@@ -38,6 +41,10 @@ export function useProxiedRegistry(
   return {
     get proxy() {
       return proxy();
+    },
+    get registry() {
+      if (fixture === undefined) throw new Error('the proxied registry did not start');
+      return fixture.registry;
     },
     get debug() {
       return debug;

@@ -65,6 +65,7 @@ export const INPUT_USAGE = {
   'unpack-limit': { usedBy: ['pull'] },
   'expected-digest': { usedBy: ['pull'] },
   cache: { usedBy: ['pull'], default: 'false' },
+  'download-parts': { usedBy: ['pull'], default: 'auto' },
   'include-digest-tags': { usedBy: ['repo-tags'], default: 'false' },
   source: { usedBy: ['copy'], meant: { pull: '"reference" (what to pull)' } },
   'source-layout': { usedBy: ['copy'], meant: hint(BUT_COPY, '"layout"') },

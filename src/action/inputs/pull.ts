@@ -1,6 +1,7 @@
 // The inputs of `pull`, read once into typed options for src/commands/pull.
 import { resolve } from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
+import { MAX_DOWNLOAD_PARTS, type DownloadParts } from '../../commands/pull/download-parts.js';
 import { gitSegment, GIT_FOLDER_REASON } from '../../commands/pull/git-folder.js';
 import { compileGlob, GlobSyntaxError } from '../../commands/pull/glob.js';
 import type { PullOptions } from '../../commands/pull/pull-types.js';
@@ -63,6 +64,7 @@ export function readPullInputs(): PullInputs {
     allowPathTraversal: readBoolean('allow-path-traversal', false),
     unpack: readBoolean('unpack', true),
     concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
+    downloadParts: readDownloadParts(),
   };
   const platform = readPlatform();
   if (platform) options.platform = platform;
@@ -300,6 +302,20 @@ function readMediaTypes(): string[] {
     }
   }
   return types;
+}
+
+/** `download-parts`: `auto` (or empty), or a whole number of parts. */
+function readDownloadParts(): DownloadParts {
+  const value = readString('download-parts').trim();
+  if (value === '' || value.toLowerCase() === 'auto') return 'auto';
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_DOWNLOAD_PARTS) {
+    throw new InputError(
+      'download-parts',
+      value,
+      `auto, or a whole number from 1 to ${MAX_DOWNLOAD_PARTS} (1: every blob in one stream)`,
+    );
+  }
+  return Number(value);
 }
 
 /** `unpack-limit`: the most one pull may write; empty for no limit. */

@@ -1,11 +1,12 @@
 // A folder as one gzipped tar layer, streamed to a temporary file while both the tar and the
-// gzip are hashed: tar → sha256 (uncompressed) → gzip → sha256 (compressed) → file.
+// gzip are hashed: tar → sha256 (uncompressed) → gzip (blocks deflated on several threads) →
+// sha256 (compressed) → file.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/digest.js';
-import { gzipStages } from './gzip.js';
+import { ParallelGzip } from './gzip.js';
 import { Meter } from './meter.js';
 import { BLOCK_SIZE, END_OF_ARCHIVE } from './tar-header.js';
 import { tarChunks } from './tar-stream.js';
@@ -22,6 +23,7 @@ export interface PackedFolder {
 }
 
 /**
+/**
  * About how many bytes the tar of `items` has, for progress: a header block per entry, file
  * bodies padded to whole blocks, the end-of-archive blocks. (Long names add a few blocks more.)
  */
@@ -33,16 +35,21 @@ export function tarSize(items: readonly FolderItem[]): number {
   );
 }
 
-/**
- * Writes the archive of `items` to `path`; removes it again when anything fails. `onProgress`
- * hears the bytes of the tar written so far.
- */
+export interface PackFolderOptions {
+  /** Hears the bytes of the tar written so far. */
+  onProgress?: (done: number) => void;
+  /** Blocks deflated at once (by default one per core); the bytes are the same whatever it is. */
+  parallelism?: number;
+}
+
+/** Writes the archive of `items` to `path`; removes it again when anything fails. */
 export async function packFolder(
   items: readonly FolderItem[],
   path: string,
   compressionLevel: number,
-  onProgress?: (done: number) => void,
+  options: PackFolderOptions = {},
 ): Promise<PackedFolder> {
+  const { onProgress, parallelism } = options;
   const plain = new Meter();
   const compressed = new Meter();
   try {
@@ -50,7 +57,7 @@ export async function packFolder(
       Readable.from(tarChunks(items), { objectMode: false }),
       plain,
       ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]),
-      ...gzipStages(compressionLevel),
+      new ParallelGzip(compressionLevel, parallelism),
       compressed,
       createWriteStream(path),
     );

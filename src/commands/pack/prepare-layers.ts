@@ -82,7 +82,7 @@ export async function prepareLayers(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
-      sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
+      { onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)) },
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,

@@ -1,15 +1,18 @@
 // Brings every planned layer into the work folder, verified, at most `concurrency` at once (fewer
 // of them large: see src/oci/transfer-slots.ts; the layers of every artifact a pull reads share
-// that budget). The first failure stops the others (their downloads are aborted) and is thrown,
-// named after its layer, once nothing is running any more.
+// that budget, and a big blob split in parts takes for them the slots the others leave free). A
+// file layer goes straight into its file, a folder layer is extracted from a verified stream. The
+// first failure stops the others (their downloads are aborted) and is thrown, named after its
+// layer, once nothing is running any more.
 import type { Log } from '../log.js';
 import { mapTransfers } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
 import { layerFailure } from './errors.js';
+import { layerFileMode } from './file-mode.js';
 import type { WorkArea } from './placement.js';
 import type { PlannedLayer } from './plan.js';
 import { removeTree } from './remove-tree.js';
-import { stageLayer, type StagedLayer } from './stage-layer.js';
+import { stageFolderLayer, type StagedLayer } from './stage-layer.js';
 import { WriteBudget } from './write-budget.js';
 
 /** A layer, and where its bytes come from (its artifact's sources: cache entry, target). */
@@ -47,9 +50,16 @@ export async function downloadLayers(
     jobs,
     options.concurrency,
     sizeOf,
-    async ({ layer, sources }, { index, signal }) => {
+    async ({ layer, sources }, { index, signal, connections }) => {
+      const path = options.work.at(`${index}`);
       try {
-        return await stage(layer, sources, options.work.at(`${index}`), signal, options, budget);
+        if (!layer.unpack) {
+          // As the push recorded it (file-mode.ts); the tar of a folder carries its own modes.
+          const mode = layerFileMode(layer.descriptor, layer.name, options.log);
+          await sources.toFile(layer.descriptor, path, { signal, mode, connections });
+          return { layer, path };
+        }
+        return await stage(layer, sources, path, signal, options, budget);
       } catch (error) {
         throw layerFailure(error, layer.name, layer.descriptor.digest);
       }
@@ -58,8 +68,8 @@ export async function downloadLayers(
 }
 
 /**
- * One layer from its source. A layer read from the runner's cache that fails is read again from
- * the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
+ * One folder layer from its source. A layer read from the runner's cache that fails is read again
+ * from the target when the cached copy turns out to be damaged; a damaged cache never fails a pull.
  */
 async function stage(
   layer: PlannedLayer,
@@ -71,15 +81,15 @@ async function stage(
 ): Promise<StagedLayer> {
   const { log } = options;
   const opened = await sources.open(layer.descriptor, signal);
-  const share = layer.unpack ? budget.forFolder(layer.name) : undefined;
+  const share = budget.forFolder(layer.name);
   try {
-    return await stageLayer(layer, opened.stream, path, log, share);
+    return await stageFolderLayer(layer, opened.stream, path, log, share);
   } catch (error) {
     opened.stream.destroy(); // unread when staging failed before reading: release it
     if (!opened.fromCache || signal.aborted) throw error;
     if (!(await sources.cachedCopyIsDamaged(layer.descriptor))) throw error;
     await removeTree(path);
-    share?.discard();
+    share.discard();
     return stage(layer, sources, path, signal, options, budget);
   }
 }

@@ -23,7 +23,7 @@ export class FileWrites {
   async write(
     handle: FileHandle,
     size: number,
-    body: AsyncIterable<Buffer>,
+    body: AsyncIterable<Buffer> | Iterable<Buffer>,
     mtime: Date | undefined,
   ): Promise<void> {
     this.throwFailure();
@@ -78,7 +78,10 @@ async function finishFile(
   }
 }
 
-async function writeStreamed(handle: FileHandle, body: AsyncIterable<Buffer>): Promise<void> {
+async function writeStreamed(
+  handle: FileHandle,
+  body: AsyncIterable<Buffer> | Iterable<Buffer>,
+): Promise<void> {
   let batch: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

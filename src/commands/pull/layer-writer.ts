@@ -37,6 +37,8 @@ export class LayerWriter {
   private readonly folders = new Map<string, FolderMeta>();
   /** Folders known to be real folders (made or checked by this writer), '' for the root. */
   private readonly realFolders = new Set<string>(['']);
+  /** Parents being checked or made now, by folded name (see parents()). */
+  private readonly checking = new Map<string, Promise<void>>();
   private readonly links: string[][] = [];
   /** Every name this writer made (files, links, folders), keyed as the archive spells it. */
   private readonly names = new Set<string>(['']);
@@ -74,7 +76,7 @@ export class LayerWriter {
     mode: number | undefined,
     mtime: Date | undefined,
     size: number,
-    body: AsyncIterable<Buffer>,
+    body: AsyncIterable<Buffer> | Iterable<Buffer>,
   ) {
     const fileMode = (mode ?? 0o644) & PERMISSION_BITS & ~this.umask;
     const handle = await this.create(segments, (path) => open(path, FILE_FLAGS, fileMode));
@@ -189,35 +191,58 @@ export class LayerWriter {
     );
   }
 
-  /** Every parent of the entry is a real folder of the layer, made when missing. */
+  /**
+   * Every parent of the entry is a real folder of the layer, made when missing. Files of one
+   * folder may be written side by side (see EntryTasks): a parent being checked or made by one of
+   * them is awaited by the others, never made twice. Awaited by folded name: where the file system
+   * ignores case, `Docs` and `docs` are one folder, and the second is found a collision as it is
+   * when the entries come one after another.
+   */
   private async parents(segments: string[]): Promise<void> {
     let path = this.root;
     for (let i = 0; i < segments.length - 1; i++) {
       path = join(path, segments[i] as string);
       const key = segments.slice(0, i + 1).join('/');
       if (this.realFolders.has(key)) continue;
-      const stats = await lstatOrUndefined(path);
-      if (stats === undefined) {
-        await mkdir(path, { mode: 0o700 });
-        this.remember(key);
-        if (!this.folders.has(key)) this.folders.set(key, { mode: 0o777 & ~this.umask });
-      } else if (!this.names.has(key)) {
-        throw this.collision(segments.slice(0, i + 1));
-      } else if (stats.isSymbolicLink()) {
-        throw unsafe(
-          this.title,
-          this.name(segments),
-          `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`,
-        );
-      } else if (!stats.isDirectory()) {
-        throw unsafe(
-          this.title,
-          this.name(segments),
-          `needs "${this.name(segments.slice(0, i + 1))}" to be a folder, but it is not one`,
-        );
+      const folded = foldName(key);
+      const checking = this.checking.get(folded);
+      if (checking !== undefined) {
+        await checking;
+        if (this.realFolders.has(key)) continue;
       }
-      this.realFolders.add(key);
+      const check = this.parent(segments, i, path, key);
+      this.checking.set(folded, check);
+      try {
+        await check;
+      } finally {
+        if (this.checking.get(folded) === check) this.checking.delete(folded);
+      }
     }
+  }
+
+  /** One parent of the entry (segments[0..i], at `path`): a real folder, made when missing. */
+  private async parent(segments: string[], i: number, path: string, key: string): Promise<void> {
+    const stats = await lstatOrUndefined(path);
+    if (stats === undefined) {
+      await mkdir(path, { mode: 0o700 });
+      this.remember(key);
+      if (!this.folders.has(key)) this.folders.set(key, { mode: 0o777 & ~this.umask });
+    } else if (!this.names.has(key)) {
+      throw this.collision(segments.slice(0, i + 1));
+    } else if (stats.isSymbolicLink()) {
+      throw unsafe(
+        this.title,
+        this.name(segments),
+        `would be written through the symbolic link "${this.name(segments.slice(0, i + 1))}"`,
+      );
+    } else if (!stats.isDirectory()) {
+      throw unsafe(
+        this.title,
+        this.name(segments),
+        `needs "${this.name(segments.slice(0, i + 1))}" to be a folder, but it is not one`,
+      );
+    }
+    this.realFolders.add(key);
   }
 
   /** A name was cleared: what this writer knew about it and below it no longer holds. */

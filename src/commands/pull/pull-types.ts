@@ -2,12 +2,13 @@
 // calls (the log lines, the manifest reader) can name them without importing pull.ts back.
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import type { Digest } from '../../oci/digest.js';
-import type { Fetcher, Resolver } from '../../oci/target.js';
+import type { Fetcher, FileFetcher, Resolver } from '../../oci/target.js';
 import type { Log } from '../log.js';
 import type { ArtifactCache } from './artifact-cache.js';
+import type { DownloadParts } from './download-parts.js';
 import type { SkippedLayer } from './plan.js';
 
-export interface PullSource extends Resolver, Fetcher {
+export interface PullSource extends Resolver, Fetcher, Partial<FileFetcher> {
   readonly location: string;
 }
 
@@ -35,6 +36,11 @@ export interface PullOptions {
   cache?: ArtifactCache;
   /** Layers moving at once, fewer of them large; if ≤ 0, a default (16) is used. */
   concurrency?: number;
+  /**
+   * Parts a blob is downloaded in, side by side over Range requests, on connections the other
+   * layers leave free within `concurrency`; `auto` (the default): see download-parts.ts.
+   */
+  downloadParts?: DownloadParts;
   /** Bytes the pull may write into the output folder in all; no limit when unset. */
   unpackLimit?: number;
   log: Log;

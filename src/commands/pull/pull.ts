@@ -9,12 +9,13 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import type { ImageManifest } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { quoted } from '../../oci/untrusted-text.js';
-import { DEFAULT_CONCURRENCY } from '../../oci/transfer-policy.js';
+import { DEFAULT_CONCURRENCY, largeTransferLimit } from '../../oci/transfer-policy.js';
 import { progressReporter } from '../progress.js';
 import { BlobSources } from './blob-sources.js';
-import { saveToCache } from './cache-save.js';
+import { recordChecked, saveToCache } from './cache-save.js';
 import { combineLayers, type Combined, type Job } from './combine-layers.js';
 import { downloadLayers } from './download-layers.js';
+import { partsFor } from './download-parts.js';
 import { PullError } from './errors.js';
 import { parseImageManifest } from './manifest.js';
 import { checkMergedLinks, mergeInto } from './merge-tree.js';
@@ -159,6 +160,12 @@ async function transfer(
     );
     const area = work;
     const onProgress = progressReporter(log, 'Downloading');
+    const concurrency =
+      (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : DEFAULT_CONCURRENCY;
+    // A blob in parts has at most the large transfers' share of connections at once.
+    const connections = largeTransferLimit(concurrency);
+    const downloadParts = options.downloadParts ?? 'auto';
+    const parts = (size: number): number => partsFor(size, downloadParts, connections);
     const cacheFolders = prepared.map((_, i) =>
       options.cache ? area.at(prepared.length === 1 ? 'cache' : `cache-${i}`) : undefined,
     );
@@ -168,6 +175,7 @@ async function transfer(
           target: p.source,
           ...(p.read.cached ? { cached: p.read.cached } : {}),
           ...(cacheFolders[i] ? { cacheFolder: cacheFolders[i] } : {}),
+          parts,
           onProgress,
           log,
         }),
@@ -179,8 +187,7 @@ async function transfer(
       })),
       {
         work,
-        concurrency:
-          (options.concurrency ?? 0) > 0 ? (options.concurrency as number) : DEFAULT_CONCURRENCY,
+        concurrency,
         ...(options.unpackLimit === undefined ? {} : { unpackLimit: options.unpackLimit }),
         log,
       },
@@ -217,7 +224,10 @@ async function transfer(
       const mine = sources[i] as BlobSources;
       // Written when this pull fetched anything: new blobs, or a manifest the entry lacked.
       if (options.cache && folder && (mine.downloaded.size > 0 || !p.read.fromCache)) {
-        await saveToCache(options.cache, p.read, folder, log);
+        const verified = [...mine.copied, ...mine.checkedCopies.keys()];
+        await saveToCache(options.cache, p.read, folder, verified, log);
+      } else if (p.read.cached) {
+        await recordChecked(p.read.cached, mine.checkedCopies, log);
       }
     }
   } catch (error) {

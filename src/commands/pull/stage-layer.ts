@@ -1,12 +1,10 @@
-// Brings one layer into the work folder from a verified stream (see BlobSources): a file, or an
+// Brings one folder layer into the work folder from a verified stream (see BlobSources): an
 // extracted folder whose uncompressed digest is checked against its annotation. The stream fails
-// at its end when its size or digest is wrong, which fails the write, so what this returns is
-// verified; it is hashed once, by its source. Nothing here touches a final path.
-import { createWriteStream } from 'node:fs';
+// at its end when its size or digest is wrong, which fails the extraction, so what this returns
+// is verified; it is hashed once, by its source. Nothing here touches a final path. (A file
+// layer goes straight into its file: BlobSources.toFile.)
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Log } from '../log.js';
-import { layerFileMode } from './file-mode.js';
 import type { PlannedLayer } from './plan.js';
 import { extractTarGzip } from './tar-extract.js';
 import type { FolderBudget } from './write-budget.js';
@@ -25,23 +23,13 @@ export interface StagedLayer {
   files?: number;
 }
 
-export async function stageLayer(
+export async function stageFolderLayer(
   layer: PlannedLayer,
   verified: Readable,
   path: string,
   log: Log,
   budget?: FolderBudget,
 ): Promise<StagedLayer> {
-  if (!layer.unpack) {
-    const file = createWriteStream(path, {
-      flags: 'wx',
-      // As the push recorded it (file-mode.ts); the tar of a folder carries its own modes.
-      mode: layerFileMode(layer.descriptor, layer.name, log),
-      highWaterMark: WRITE_BUFFER,
-    });
-    await pipeline(verified, file);
-    return { layer, path };
-  }
   const result = await extractTarGzip(verified, {
     title: layer.name,
     root: path,

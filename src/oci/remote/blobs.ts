@@ -1,17 +1,18 @@
 // Blobs: existence checks and verified, resumable downloads.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pulling-blobs
-import { Readable, pipeline } from 'node:stream';
+import type { Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
-import { OciError, RegistryError } from '../errors.js';
-import { VerifyingStream } from '../digest.js';
+import { digestAlgorithm, newHash } from '../digest.js';
+import { OciError } from '../errors.js';
 import { isManifestType } from '../media-types.js';
 import type { FetchOptions } from '../target.js';
 import { pullScope } from './auth/scopes.js';
+import { receiveRange, requestRange, type RangeSink, type What } from './blob-range.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { acceptFor } from './manifests.js';
-import type { RegistryResponse } from './http-client.js';
-import { isRetryableNetworkError } from './retry.js';
-import { header } from './transport.js';
+
+export { RESUME_PROGRESS_BYTES } from './blob-range.js';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -49,132 +50,116 @@ export async function exists(
 }
 
 /**
- * A connection that delivered at least this much before it was cut counts as progress: the
- * resume budget starts afresh. Less counts against it, so a server that sends a few bytes per
- * connection fails after `attempts` cuts instead of looping for the length of the blob.
- */
-export const RESUME_PROGRESS_BYTES = 1024 * 1024;
-
-/**
- * A stream of the blob that is verified against the descriptor. A connection cut mid-body is
- * resumed with `Range` from the byte reached (restarted from the start if the server ignores
- * Range). The retry policy's `attempts` bounds the cuts in a row that each delivered less than
- * RESUME_PROGRESS_BYTES, so a long download over a flaky link goes on while it moves.
+ * A stream of the blob that is verified against the descriptor: it fails at its end when the
+ * size or digest differs. A connection cut mid-body is resumed with Range from the byte reached
+ * (restarted from the start if the server ignores Range; see receiveRange). The first request is
+ * made before this returns, so a refusal (404, 401) rejects here rather than in the stream.
  */
 export async function fetchBlob(
   ctx: RepositoryContext,
   descriptor: Descriptor,
   options: FetchOptions = {},
 ): Promise<Readable> {
-  const what = {
+  const what = blobWhat(ctx, descriptor);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const whole = { start: 0, end: descriptor.size };
+  const first = await requestRange(ctx, descriptor, whole, 0, { mode: 'whole', signal }, what);
+  let done = 0;
+  // Started at the first read: until someone reads, the answer waits (and errors have a reader).
+  const receive = (sink: RangeSink): Promise<void> =>
+    receiveRange(
+      ctx,
+      descriptor,
+      whole,
+      sink,
+      {
+        mode: 'whole',
+        first,
+        signal,
+        onBytes: (bytes) => {
+          done += bytes;
+          options.onProgress?.({ descriptor, done, total: descriptor.size });
+        },
+      },
+      what,
+    );
+  const stream = new BlobStream(descriptor, `${what.operation} ${what.reference}`, receive, () =>
+    stop.abort(),
+  );
+  return stream;
+}
+
+export function blobWhat(ctx: RepositoryContext, descriptor: Descriptor): What {
+  return {
     operation: 'fetch blob',
     reference: `${ctx.location}@${descriptor.digest}`,
     repository: ctx.name,
   };
-  const first = await request(ctx, descriptor, 0, options.signal, what);
-  const total = descriptor.size;
-  const policy = ctx.client.transport.policy;
-
-  async function* body(): AsyncGenerator<Buffer> {
-    let current: RegistryResponse | undefined = first;
-    let done = 0;
-    /** Cuts in a row without RESUME_PROGRESS_BYTES of progress between them. */
-    let stalls = 0;
-    try {
-      while (current !== undefined) {
-        const startedAt = done;
-        let skip = current.status === 206 ? 0 : done;
-        try {
-          for await (const chunk of current.response.body as AsyncIterable<Buffer>) {
-            let bytes = chunk;
-            if (skip > 0) {
-              const dropped = Math.min(skip, bytes.length);
-              skip -= dropped;
-              bytes = bytes.subarray(dropped);
-              if (bytes.length === 0) continue;
-            }
-            done += bytes.length;
-            yield bytes;
-            options.onProgress?.({ descriptor, done, total });
-          }
-          current = undefined;
-        } catch (error) {
-          if (ctx.client.transport.stopped(options.signal) || error instanceof OciError)
-            throw error;
-          // Every byte arrived before the cut: the verifier has the last word.
-          if (done >= total) {
-            current = undefined;
-            continue;
-          }
-          if (!isRetryableNetworkError(error)) throw ctx.client.networkError(what, error);
-          stalls = done - startedAt >= RESUME_PROGRESS_BYTES ? 1 : stalls + 1;
-          if (stalls >= policy.attempts) {
-            throw ctx.client.networkError(
-              what,
-              error,
-              stalls,
-              `the connection was cut at byte ${done} of ${total}`,
-            );
-          }
-          await ctx.client.transport.pause(
-            stalls,
-            undefined,
-            `${what.operation} ${what.reference} cut at byte ${done} of ${total}: ${(error as Error).message}`,
-            options.signal,
-          );
-          current = await request(ctx, descriptor, done, options.signal, what);
-        }
-      }
-    } finally {
-      // Abandoned early (consumer stopped, or an error): release the connection.
-      if (current !== undefined) current.response.body.destroy();
-    }
-  }
-
-  const verifier = new VerifyingStream(descriptor, `${what.operation} ${what.reference}`);
-  pipeline(Readable.from(body(), { objectMode: false }), verifier, () => {
-    // Errors reach the consumer through `verifier`, which pipeline destroys with them.
-  });
-  return verifier;
 }
 
-async function request(
-  ctx: RepositoryContext,
-  descriptor: Descriptor,
-  from: number,
-  signal: AbortSignal | undefined,
-  what: { operation: string; reference: string; repository: string },
-): Promise<RegistryResponse> {
-  const answer = await ctx.client.send({
-    method: 'GET',
-    url: repoPath(ctx, `blobs/${descriptor.digest}`),
-    ...(from > 0 ? { headers: { range: `bytes=${from}-` } } : {}),
-    scopes: [pullScope(ctx.name)],
-    repeatable: true,
-    followRedirects: true,
-    ...(signal ? { signal } : {}),
-    what,
-  });
-  if (answer.status === 206) {
-    const range = /^bytes (\d+)-/.exec(header(answer.response, 'content-range') ?? '');
-    if (range === null || Number(range[1]) !== from) {
-      await answer.response.body.dump();
-      throw new RegistryError('REGISTRY_ERROR', {
-        ...what,
-        status: 206,
-        hint: `asked to resume at byte ${from}, the registry answered ${header(answer.response, 'content-range') ?? 'no Content-Range'}`,
-      });
+/**
+ * The bytes as they arrive, hashed on the way in: one stage between the socket and the reader.
+ * Ends only when the size and digest are the descriptor's.
+ */
+const STREAM_BUFFER = 1024 * 1024;
+
+class BlobStream extends Readable {
+  private readonly hash: Hash;
+  private waiting: (() => void) | undefined;
+  private started = false;
+
+  private readonly sink: RangeSink = {
+    write: (_offset, chunk) => {
+      this.hash.update(chunk);
+      return this.push(chunk);
+    },
+    room: () => new Promise<void>((resolve) => (this.waiting = resolve)),
+  };
+
+  constructor(
+    private readonly expected: Descriptor,
+    private readonly what: string,
+    private readonly receive: (sink: RangeSink) => Promise<void>,
+    private readonly abandon: () => void,
+  ) {
+    // A reader slower than the network holds up to this much before the connection pauses.
+    super({ highWaterMark: STREAM_BUFFER });
+    this.hash = newHash(digestAlgorithm(expected.digest));
+  }
+
+  override _read(): void {
+    if (!this.started) {
+      this.started = true;
+      this.receive(this.sink).then(
+        () => this.finish(),
+        (error: unknown) => this.destroy(error as Error),
+      );
+      return;
     }
-    return answer;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
   }
-  await ctx.client.expect(answer, [200], what);
-  const length = Number(header(answer.response, 'content-length'));
-  if (from === 0 && Number.isSafeInteger(length) && length !== descriptor.size) {
-    await answer.response.body.dump();
-    throw new OciError(
-      'SIZE_MISMATCH',
-      `${what.operation} ${what.reference}: the registry offers ${length} bytes, the descriptor says ${descriptor.size}`,
-    );
+
+  private finish(): void {
+    if (this.destroyed) return;
+    const actual = `${digestAlgorithm(this.expected.digest)}:${this.hash.digest('hex')}`;
+    if (actual !== this.expected.digest) {
+      this.destroy(
+        new OciError(
+          'DIGEST_MISMATCH',
+          `${this.what}: content digest is ${actual}, expected ${this.expected.digest}`,
+        ),
+      );
+      return;
+    }
+    this.push(null);
   }
-  return answer;
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    // Abandoned early (the reader stopped, or an error): release the connection.
+    this.abandon();
+    done(error);
+  }
 }

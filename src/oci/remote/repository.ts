@@ -1,4 +1,5 @@
 // A repository in a registry as a Target: a thin composition of the per-concern modules.
+import { writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
 import { parseDigest } from '../digest.js';
@@ -9,11 +10,14 @@ import type {
   BlobSource,
   FetchedManifest,
   FetchOptions,
+  FetchToFileOptions,
+  FileFetcher,
   PushBlobOptions,
   PushBlobOutcome,
   PushManifestResult,
   Target,
 } from '../target.js';
+import { fetchBlobToFile } from './blob-file.js';
 import { exists, fetchBlob } from './blobs.js';
 import { sharedClient } from './client-cache.js';
 import type { RepositoryContext } from './context.js';
@@ -29,7 +33,7 @@ import { pushBlob } from './upload.js';
  * `host/repo` over the distribution API. Repositories created with the same options object (or
  * through one RemoteRegistry) share connections, the auth challenge and the token cache.
  */
-export class RemoteRepository implements Target {
+export class RemoteRepository implements Target, FileFetcher {
   readonly reference: Reference;
   readonly location: string;
   private readonly ctx: RepositoryContext;
@@ -56,6 +60,20 @@ export class RemoteRepository implements Target {
     const { bytes } = await fetchManifest(this.ctx, descriptor);
     options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
     return Readable.from([bytes]);
+  }
+
+  async fetchToFile(
+    descriptor: Descriptor,
+    path: string,
+    options: FetchToFileOptions = {},
+  ): Promise<void> {
+    checkDigest(descriptor);
+    if (!isManifestType(descriptor.mediaType)) {
+      return fetchBlobToFile(this.ctx, descriptor, path, options);
+    }
+    const { bytes } = await fetchManifest(this.ctx, descriptor);
+    await writeFile(path, bytes, { flag: 'wx', mode: options.mode ?? 0o644 });
+    options.onProgress?.({ descriptor, done: bytes.length, total: descriptor.size });
   }
 
   async fetchManifest(reference: string | Descriptor): Promise<FetchedManifest> {

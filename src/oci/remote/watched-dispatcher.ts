@@ -5,6 +5,7 @@
 // the request through its signal (that works before a connection exists, too). undici's own
 // timeouts stay on as a backstop, set longer than ours.
 import { Dispatcher } from 'undici';
+import { movedBytes } from '../young-garbage.js';
 import type { TransferTimeoutError } from './timeout-error.js';
 import { TransferWatchdog, type WatchClock, type WatchLimits } from './transfer-watchdog.js';
 
@@ -54,9 +55,9 @@ function watched(
     },
     onBodySent(chunk: unknown) {
       // Typed as a size, but undici passes the chunk itself.
-      watchdog.moved(
-        typeof chunk === 'number' ? chunk : Buffer.byteLength(chunk as Buffer | string),
-      );
+      const bytes = typeof chunk === 'number' ? chunk : Buffer.byteLength(chunk as Buffer | string);
+      watchdog.moved(bytes);
+      movedBytes(bytes);
     },
     onRequestSent() {
       watchdog.sent();
@@ -81,6 +82,7 @@ function watched(
     },
     onData(chunk) {
       watchdog.moved(chunk.length);
+      movedBytes(chunk.length);
       const more = inner.onData?.(chunk);
       if (more === false) watchdog.pause();
       return more ?? true;

@@ -141,7 +141,7 @@ export async function extractTarGzip(
         // beside the next entries.
         await tasks.room();
         const body = await readBody(entry);
-        tasks.start(key, writer.file(segments, entry.mode, mtime, size, body));
+        tasks.start(key, () => writer.file(segments, entry.mode, mtime, size, body));
         return true;
       }
       case 'Directory':

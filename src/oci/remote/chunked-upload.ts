@@ -12,9 +12,9 @@ import { isRetryableStatus } from './retry.js';
 import { retrying } from './retry-loop.js';
 import { header } from './transport.js';
 import {
+  completeUpload,
   sessionFrom,
   UploadSessionLost,
-  withQuery,
   type UploadSession,
   type UploadWhat,
 } from './upload-session.js';
@@ -35,19 +35,7 @@ export async function uploadChunked(
     current = await sendChunk(ctx, current, chunk, offset, what, signal);
     offset += chunk.length;
   }
-  const answer = await ctx.client.send({
-    method: 'PUT',
-    url: withQuery(current.location, 'digest', descriptor.digest),
-    headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
-    // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
-    processedBytes: descriptor.size,
-    scopes: [pushScope(ctx.name)],
-    repeatable: false,
-    ...(signal ? { signal } : {}),
-    what,
-  });
-  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
-  await answer.response.body.dump();
+  await completeUpload(ctx, current, descriptor, undefined, what, signal);
 }
 
 /** Buffers of exactly `size` bytes (the last one shorter): one chunk is all that is held. */

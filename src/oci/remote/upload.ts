@@ -17,9 +17,9 @@ import { exists } from './blobs.js';
 import { afterBodyRefused, chunkSizeFor, chunkTooLarge, isBodyTooLarge } from './body-cap.js';
 import { uploadChunked } from './chunked-upload.js';
 import {
+  completeUpload,
   sessionFrom,
   UploadSessionLost,
-  withQuery,
   type UploadSession,
   type UploadWhat,
 } from './upload-session.js';
@@ -74,7 +74,8 @@ export async function pushBlob(
           options.signal,
         );
       } else {
-        await uploadMonolithic(ctx, session, descriptor, source, options, what);
+        const body = () => openBody(descriptor, source, options, what);
+        await completeUpload(ctx, session, descriptor, body, what, options.signal);
       }
       return { done: 'uploaded' };
     } catch (error) {
@@ -212,33 +213,6 @@ async function startSession(
   await ctx.client.expect(answer, [202], what);
   await answer.response.body.dump();
   return { session: sessionFrom(answer.response, answer.url, what), mountRefused };
-}
-
-async function uploadMonolithic(
-  ctx: RepositoryContext,
-  session: UploadSession,
-  descriptor: Descriptor,
-  source: BlobSource,
-  options: PushBlobOptions,
-  what: UploadWhat,
-): Promise<void> {
-  const answer = await ctx.client.send({
-    method: 'PUT',
-    url: withQuery(session.location, 'digest', descriptor.digest),
-    headers: {
-      'content-type': 'application/octet-stream',
-      'content-length': String(descriptor.size),
-    },
-    body: () => openBody(descriptor, source, options, what),
-    // The registry hashes and moves the whole blob before it answers.
-    processedBytes: descriptor.size,
-    scopes: [pushScope(ctx.name)],
-    repeatable: false,
-    ...(options.signal ? { signal: options.signal } : {}),
-    what,
-  });
-  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
-  await answer.response.body.dump();
 }
 
 /**

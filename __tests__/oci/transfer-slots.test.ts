@@ -1,6 +1,6 @@
 // The scheduler's side for downloads in parts (ConnectionBudget): extra slots only from the large
 // transfers' share, never one a queued transfer could use, given back once, and listeners told
-// after the turn in which a slot came free. (Its run() side: __tests__/commands/concurrency.)
+// after the turn in which a slot came free. (Its run() side: __tests__/oci/transfers.test.ts.)
 import { SMALL_BLOB_BYTES } from '../../src/oci/transfer-policy.js';
 import { TransferSlots } from '../../src/oci/transfer-slots.js';
 

@@ -4,15 +4,14 @@
 // The shape follows oras-go's Copy/ExtendedCopy: https://github.com/oras-project/oras-go/blob/v2.6.0/copy.go
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from './descriptor.js';
-import type { Digest } from './digest.js';
 import { isManifestDescriptor, parseManifestLinks } from './manifest-graph.js';
 import type { BlobSource, ProgressListener, PushBlobOutcome, Target } from './target.js';
 import { DEFAULT_CONCURRENCY } from './transfer-policy.js';
-import { TransferSlots } from './transfer-slots.js';
+import { Transfers } from './transfers.js';
 
 export interface CopyOptions {
   /**
-   * Blobs moved at once, fewer of them large (see transfer-slots.ts); if unset or ≤ 0, a default
+   * Blobs moved at once, fewer of them large (see transfers.ts); if unset or ≤ 0, a default
    * (16) is used.
    */
   concurrency?: number;
@@ -51,26 +50,18 @@ export async function copyGraph(
   options: CopyOptions = {},
 ): Promise<CopyResult> {
   const copier = new GraphCopier(source, destination, options);
-  try {
-    await copier.copy(root, true);
-  } catch (error) {
-    await copier.settle();
-    // Siblings fail with an abort once the first failure stops them: report the first.
-    throw copier.firstError ?? error;
-  }
+  void copier.copy(root, true);
+  // Siblings fail with an abort once the first failure stops them: the first is thrown.
+  await copier.transfers.settle();
   return copier.result(root);
 }
 
 class GraphCopier {
-  private readonly slots: TransferSlots;
-  /** One copy per digest, started once, awaited by every parent that needs it. */
-  private readonly started = new Map<Digest, Promise<void>>();
-  private readonly abort = new AbortController();
-  private readonly signal: AbortSignal;
+  /** Blobs in the slots of `concurrency`; one copy per digest, awaited by every parent. */
+  readonly transfers: Transfers;
   private readonly blobs: Record<PushBlobOutcome, number> = { uploaded: 0, exists: 0, mounted: 0 };
   private readonly manifests = { copied: 0, exists: 0 };
   private bytesUploaded = 0;
-  firstError: unknown;
 
   constructor(
     private readonly source: Target,
@@ -78,37 +69,20 @@ class GraphCopier {
     private readonly options: CopyOptions,
   ) {
     const n = options.concurrency ?? 0;
-    this.slots = new TransferSlots(n > 0 ? n : DEFAULT_CONCURRENCY);
-    this.signal = options.signal
-      ? AbortSignal.any([options.signal, this.abort.signal])
-      : this.abort.signal;
+    this.transfers = new Transfers(n > 0 ? n : DEFAULT_CONCURRENCY, options.signal);
+  }
+
+  private get signal(): AbortSignal {
+    return this.transfers.signal;
   }
 
   copy(descriptor: Descriptor, isRoot = false): Promise<void> {
-    // The root is never shared: it may carry a tag that a nested copy would not set.
-    const running = isRoot ? undefined : this.started.get(descriptor.digest);
-    if (running) return running;
-    const task = (
-      isManifestDescriptor(descriptor)
-        ? this.copyManifest(descriptor, isRoot)
-        : this.slots.run(descriptor.size, () => this.copyBlob(descriptor))
-    ).catch((error: unknown) => {
-      // The first failure stops the transfers still running.
-      this.firstError ??= error;
-      this.abort.abort(error);
-      throw error;
-    });
-    this.started.set(descriptor.digest, task);
-    return task;
-  }
-
-  /** Waits for every started transfer, so nothing is still writing when copyGraph returns. */
-  async settle(): Promise<void> {
-    let size = -1;
-    while (size !== this.started.size) {
-      size = this.started.size;
-      await Promise.allSettled(this.started.values());
-    }
+    // The root is never shared: it may carry a tag that a nested copy would not set. A manifest
+    // takes no slot: it only waits for its children, which take theirs.
+    const key = isRoot ? undefined : descriptor.digest;
+    return isManifestDescriptor(descriptor)
+      ? this.transfers.start(() => this.copyManifest(descriptor, isRoot), key)
+      : this.transfers.transfer(descriptor.size, () => this.copyBlob(descriptor), key);
   }
 
   result(root: Descriptor): CopyResult {
@@ -147,7 +121,6 @@ class GraphCopier {
   }
 
   private async copyBlob(descriptor: Descriptor): Promise<void> {
-    this.signal.throwIfAborted();
     const outcome = await this.destination.pushBlob(descriptor, this.sourceOf(descriptor), {
       signal: this.signal,
       ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),

@@ -53,6 +53,8 @@ export interface RegistryErrorInit {
   errors?: RegistryErrorDetail[];
   /** What the user can do about it, when we know. */
   hint?: string;
+  /** Attempts made before giving up, when the request was made more than once. */
+  attempts?: number;
   cause?: unknown;
 }
 
@@ -63,6 +65,8 @@ export class RegistryError extends OciError {
   readonly status: number | undefined;
   readonly errors: RegistryErrorDetail[];
   readonly hint: string | undefined;
+  /** Attempts made before giving up, when more than one (the message says so). */
+  readonly attempts: number | undefined;
 
   constructor(code: OciErrorCode, init: RegistryErrorInit) {
     super(code, RegistryError.describe(init), { cause: init.cause });
@@ -72,6 +76,7 @@ export class RegistryError extends OciError {
     this.status = init.status;
     this.errors = init.errors ?? [];
     this.hint = init.hint;
+    this.attempts = init.attempts;
   }
 
   /** The registry's first error code, e.g. NAME_UNKNOWN. */

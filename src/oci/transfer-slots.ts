@@ -1,7 +1,8 @@
-// The scheduler of transfers: at most `ceiling` at once, of which at most
-// largeTransferLimit(ceiling) large. Small transfers are latency-bound and take any free slot;
-// large ones are bandwidth-bound and keep to their share, so a queue of big blobs never holds the
-// small ones back, nor do many small ones split the link among too many big ones.
+// The slots behind Transfers (transfers.ts), the scheduler of transfers: at most `ceiling` at
+// once, of which at most largeTransferLimit(ceiling) large. Small transfers are latency-bound and
+// take any free slot; large ones are bandwidth-bound and keep to their share, so a queue of big
+// blobs never holds the small ones back, nor do many small ones split the link among too many big
+// ones.
 //
 // A blob downloaded in ranged parts (download-parts) is the one transfer that wants more than one
 // connection: its first part runs in the blob's own slot, and its other parts take extra slots

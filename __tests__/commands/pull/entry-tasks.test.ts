@@ -27,7 +27,7 @@ describe('EntryTasks', () => {
   it('lets an entry start beside tasks on unrelated names', async () => {
     const tasks = new EntryTasks(4);
     const a = task();
-    tasks.start('a/x', a.promise);
+    tasks.start('a/x', () => a.promise);
     expect(await settlesNow(tasks.clear('a/y'))).toBe(true);
     expect(await settlesNow(tasks.clear('b'))).toBe(true);
     expect(await settlesNow(tasks.clear('a/xy'))).toBe(true);
@@ -43,7 +43,7 @@ describe('EntryTasks', () => {
   ])('makes an entry wait for a task on %s', async (_what, running, entry) => {
     const tasks = new EntryTasks(4);
     const t = task();
-    tasks.start(running, t.promise);
+    tasks.start(running, () => t.promise);
     const cleared = tasks.clear(entry);
     expect(await settlesNow(cleared)).toBe(false);
     t.finish();
@@ -53,7 +53,7 @@ describe('EntryTasks', () => {
   it("makes a hard link wait for its source's task", async () => {
     const tasks = new EntryTasks(4);
     const source = task();
-    tasks.start('a/source', source.promise);
+    tasks.start('a/source', () => source.promise);
     const cleared = tasks.clear('b/link', 'a/source');
     expect(await settlesNow(cleared)).toBe(false);
     source.finish();
@@ -63,8 +63,8 @@ describe('EntryTasks', () => {
   it('runs at most `limit` tasks at once', async () => {
     const tasks = new EntryTasks(2);
     const [a, b] = [task(), task()];
-    tasks.start('a', a.promise);
-    tasks.start('b', b.promise);
+    tasks.start('a', () => a.promise);
+    tasks.start('b', () => b.promise);
     const room = tasks.room();
     expect(await settlesNow(room)).toBe(false);
     b.finish();
@@ -76,8 +76,8 @@ describe('EntryTasks', () => {
   it('keeps the first failure for the next entry and for settle, after every task ended', async () => {
     const tasks = new EntryTasks(4);
     const [a, b] = [task(), task()];
-    tasks.start('a', a.promise);
-    tasks.start('b', b.promise);
+    tasks.start('a', () => a.promise);
+    tasks.start('b', () => b.promise);
     a.fail(new Error('disk full'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(() => tasks.throwFailure()).toThrow('disk full');

@@ -82,6 +82,22 @@ describe('fetchToFile', () => {
     ]);
   });
 
+  it('resumes a cut single-stream download from a server that ignores Range, the file exact', async () => {
+    const { repo, layer, path, file } = await pushed(3 * MiB, 6);
+    const cutAfter = 1536 * 1024;
+    fx.proxy.setRules([
+      { method: 'GET', path, fault: { kind: 'truncate', afterBytes: cutAfter }, times: 1 },
+      { method: 'GET', path, fault: { kind: 'drop-request-headers', names: ['range'] } },
+    ]);
+    await repo.fetchToFile(layer.descriptor, file);
+    expect((await readFile(file)).equals(layer.bytes)).toBe(true);
+    // The whole blob again (200) for `bytes=<reached>-`: its first bytes skipped, not written twice.
+    expect(fx.seen('GET', path).map((r) => [r.headers['range'], r.status])).toEqual([
+      [undefined, 200],
+      [`bytes=${cutAfter}-`, 200],
+    ]);
+  });
+
   it('resumes a part whose connection is cut from the byte it reached, asking for its rest only', async () => {
     const { repo, layer, path, file } = await pushed(4 * MiB, 4);
     const cutAfter = 300 * 1024;

@@ -1,5 +1,6 @@
 // Blob downloads cut mid-body, resumed with Range against the real registry: identical bytes, a
-// budget that starts afresh while connections make progress, and a clear end when they do not.
+// budget that starts afresh while connections make progress, and a clear end when they do not;
+// from a server that ignores Range, the blob sent again from its start, read past what arrived.
 import { RegistryError } from '../../../src/oci/errors.js';
 import { RESUME_PROGRESS_BYTES } from '../../../src/oci/remote/blobs.js';
 import type { RemoteOptions } from '../../../src/oci/remote/options.js';
@@ -35,6 +36,21 @@ describe('resuming cut blob downloads', () => {
       `bytes=${356 * KiB}-`,
     ]);
     expect(gets.slice(1).every((r) => r.status === 206)).toBe(true);
+  });
+
+  it('resumes a cut download from a server that ignores Range: the bytes it sends again are skipped', async () => {
+    const { repo, layer, path } = await pushed('resume/no-range', 512 * KiB, 14);
+    const cutAfter = 200 * KiB;
+    fx.proxy.setRules([
+      { method: 'GET', path, fault: { kind: 'truncate', afterBytes: cutAfter }, times: 1 },
+      { method: 'GET', path, fault: { kind: 'drop-request-headers', names: ['range'] } },
+    ]);
+    expect((await readAll(await repo.fetch(layer.descriptor))).equals(layer.bytes)).toBe(true);
+    // Asked from the byte reached; answered with the whole blob again (200), read past the start.
+    expect(fx.seen('GET', path).map((r) => [r.headers['range'], r.status])).toEqual([
+      [undefined, 200],
+      [`bytes=${cutAfter}-`, 200],
+    ]);
   });
 
   it('goes on past the retry attempts while every connection makes progress', async () => {

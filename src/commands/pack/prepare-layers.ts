@@ -8,6 +8,7 @@ import {
   ORAS_CONTENT_UNPACK,
   TITLE,
 } from '../../oci/annotations.js';
+import { mapTransfers } from '../../oci/transfers.js';
 import { formatBytes } from '../format.js';
 import { sizedProgress } from '../progress.js';
 import type { Log } from '../log.js';
@@ -17,7 +18,6 @@ import { walkFolder } from './folder-walk.js';
 import { packFolder, tarSize } from './folder-layer.js';
 import { refuseGitCredentials } from './git-credentials.js';
 import type { HiddenTally } from './hidden-files.js';
-import { mapTransfers } from '../concurrency.js';
 import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {

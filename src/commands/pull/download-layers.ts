@@ -4,8 +4,8 @@
 // file layer goes straight into its file, a folder layer is extracted from a verified stream. The
 // first failure stops the others (their downloads are aborted) and is thrown, named after its
 // layer, once nothing is running any more.
+import { mapTransfers } from '../../oci/transfers.js';
 import type { Log } from '../log.js';
-import { mapTransfers } from '../concurrency.js';
 import type { BlobSources } from './blob-sources.js';
 import { layerFailure } from './errors.js';
 import { layerFileMode } from './file-mode.js';

@@ -5,55 +5,57 @@
 // replaces an earlier one, and a file is never written where a folder of it is still being
 // made), and a hard link waits for its source.
 
+import { TaskGroup } from '../../oci/task-group.js';
+
 /** Names are the entry's segments joined with `/`; '' is the layer folder itself. */
 const related = (a: string, b: string): boolean =>
   a === b || a === '' || b === '' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
 export class EntryTasks {
-  private readonly running = new Map<Promise<void>, string>();
-  private failure: { error: unknown } | undefined;
+  private readonly tasks = new TaskGroup();
+  /** The name each running task writes. */
+  private readonly names = new Map<Promise<void>, string>();
 
   constructor(private readonly limit: number) {}
 
   /** Waits until no task runs on a name related to `name` (or to `source`, a link's). */
   async clear(name: string, source?: string): Promise<void> {
     for (;;) {
-      const blocking = [...this.running]
+      const blocking = [...this.names]
         .filter(([, key]) => related(key, name) || (source !== undefined && key === source))
         .map(([task]) => task);
       if (blocking.length === 0) return;
-      await Promise.all(blocking);
+      await Promise.allSettled(blocking);
     }
   }
 
   /** Waits until fewer than `limit` tasks run. */
-  async room(): Promise<void> {
-    while (this.running.size >= this.limit) await Promise.race(this.running.keys());
+  room(): Promise<void> {
+    return this.tasks.below(this.limit);
   }
 
-  /** Runs `task` on `name` in the background; its failure is kept for throwFailure(). */
-  start(name: string, task: Promise<void>): void {
-    const tracked: Promise<void> = task
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => this.running.delete(tracked));
-    this.running.set(tracked, name);
+  /** Runs `work` on `name` in the background; its failure is kept for throwFailure(). */
+  start(name: string, work: () => Promise<void>): void {
+    const task = this.tasks.start(work);
+    this.names.set(task, name);
+    const done = (): void => {
+      this.names.delete(task);
+    };
+    task.then(done, done);
   }
 
   /** Throws the first failure of a task, if any. */
   throwFailure(): void {
-    if (this.failure) throw this.failure.error;
+    this.tasks.throwIfFailed();
   }
 
   /** Waits for every task, failed or not. */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.keys());
+  idle(): Promise<void> {
+    return this.tasks.idle();
   }
 
   /** Waits for every task; throws the first failure. */
-  async settle(): Promise<void> {
-    await this.idle();
-    this.throwFailure();
+  settle(): Promise<void> {
+    return this.tasks.settle();
   }
 }

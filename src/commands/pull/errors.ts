@@ -35,25 +35,36 @@ export type PullErrorCode =
 
 export class PullError extends CodedError<PullErrorCode> {
   override readonly name = 'PullError';
+  /** The layer (its title) this error is about, which its message names already. */
+  readonly layer: string | undefined;
+
+  constructor(code: PullErrorCode, message: string, options: PullErrorOptions = {}) {
+    super(code, message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.layer = options.layer;
+  }
+}
+
+export interface PullErrorOptions {
+  cause?: unknown;
+  /** The layer the message names (see layerFailure). */
+  layer?: string;
 }
 
 /**
  * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
  * and short digest, so a user of a many-file artifact sees which file failed. The kind (class
- * and `code`) is kept; a message that names the layer already is left as it is.
+ * and `code`) is kept; an error made about a layer (PullError.layer), whose message names it
+ * already, is left as it is.
  */
 export function layerFailure(error: unknown, name: string, digest: Digest): unknown {
+  if (error instanceof PullError && error.layer !== undefined) return error;
   // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
   const message = (error as { message?: unknown } | undefined)?.message;
-  if (
-    typeof message !== 'string' ||
-    message.includes(`"${name}"`) ||
-    message.includes(quoted(name))
-  ) {
-    return error;
-  }
+  if (typeof message !== 'string') return error;
   const named = `layer ${quoted(name)} (${shortDigest(digest)}): ${message}`;
-  if (error instanceof PullError) return new PullError(error.code, named, { cause: error });
+  if (error instanceof PullError) {
+    return new PullError(error.code, named, { cause: error, layer: name });
+  }
   if (error instanceof OciError) return new OciError(error.code, named, { cause: error });
   const code = (error as { code?: unknown }).code;
   return Object.assign(new Error(named, { cause: error }), code === undefined ? {} : { code });

@@ -4,6 +4,7 @@
 // the next entries are read. Only handles are used, never paths, so a later entry that replaces
 // a name or a folder cannot redirect a write still running (it goes to the file the name had).
 import type { FileHandle } from 'node:fs/promises';
+import { TaskGroup } from '../../oci/task-group.js';
 
 /** Files up to this size are read whole, then written in the background. */
 export const BACKGROUND_MAX_BYTES = 256 * 1024;
@@ -13,8 +14,7 @@ const MAX_RUNNING = 16;
 const WRITE_BATCH = 1024 * 1024;
 
 export class FileWrites {
-  private readonly running = new Set<Promise<void>>();
-  private failure: { error: unknown } | undefined;
+  private readonly writes = new TaskGroup();
 
   /**
    * Writes `body` to `handle`, sets its times and closes it, whatever happens. Returns once the
@@ -26,7 +26,7 @@ export class FileWrites {
     body: AsyncIterable<Buffer> | Iterable<Buffer>,
     mtime: Date | undefined,
   ): Promise<void> {
-    this.throwFailure();
+    this.writes.throwIfFailed();
     if (size > BACKGROUND_MAX_BYTES) {
       await finishFile(handle, mtime, () => writeStreamed(handle, body));
       return;
@@ -39,29 +39,24 @@ export class FileWrites {
       await handle.close();
       throw error;
     }
-    const task: Promise<void> = finishFile(handle, mtime, () => writeAll(handle, chunks))
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => this.running.delete(task));
-    this.running.add(task);
-    while (this.running.size >= MAX_RUNNING) await Promise.race(this.running);
-    this.throwFailure();
+    if (this.writes.failed) {
+      // Another write failed while this body was read: nothing more starts.
+      await handle.close();
+      this.writes.throwIfFailed();
+    }
+    void this.writes.start(() => finishFile(handle, mtime, () => writeAll(handle, chunks)));
+    await this.writes.below(MAX_RUNNING);
+    this.writes.throwIfFailed();
   }
 
   /** Waits for every write still running; throws the first one's error. */
-  async settle(): Promise<void> {
-    await this.idle();
-    this.throwFailure();
+  settle(): Promise<void> {
+    return this.writes.settle();
   }
 
   /** Waits for every write still running, failed or not (before removing what they wrote). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running);
-  }
-
-  private throwFailure(): void {
-    if (this.failure) throw this.failure.error;
+  idle(): Promise<void> {
+    return this.writes.idle();
   }
 }
 

@@ -188,6 +188,7 @@ export class LayerWriter {
       `folder layer ${quoted(this.title)}: tar entry ${quoted(this.name(segments))} and ${which} ` +
         `are one and the same name on this runner's file system, which ignores case (or ` +
         `Unicode normalization); nothing was written`,
+      { layer: this.title },
     );
   }
 

@@ -6,16 +6,26 @@ import { chmodSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { chmod, lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function removeTree(path: string): Promise<void> {
+const WHOLE = { recursive: true, force: true } as const;
+
+/** The removal used (tests refuse it as a runner that is not root would). */
+type Remove = (path: string, options: typeof WHOLE) => Promise<void>;
+type RemoveSync = (path: string, options: typeof WHOLE) => void;
+
+export async function removeTree(path: string, remove: Remove = rm): Promise<void> {
   try {
-    await rm(path, { recursive: true, force: true });
+    await remove(path, WHOLE);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    if (!isRefusal(error)) throw error;
     await makeWritable(path);
-    await rm(path, { recursive: true, force: true });
+    await remove(path, WHOLE);
   }
 }
+
+const isRefusal = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
+};
 
 /**
  * Gives the owner full access to every folder below `path` (never following a symlink). Entries
@@ -33,14 +43,13 @@ async function makeWritable(path: string): Promise<void> {
 }
 
 /** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
-export function removeTreeSync(path: string): void {
+export function removeTreeSync(path: string, remove: RemoveSync = rmSync): void {
   try {
-    rmSync(path, { recursive: true, force: true });
+    remove(path, WHOLE);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    if (!isRefusal(error)) throw error;
     makeWritableSync(path);
-    rmSync(path, { recursive: true, force: true });
+    remove(path, WHOLE);
   }
 }
 

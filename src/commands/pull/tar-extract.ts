@@ -108,6 +108,7 @@ export async function extractTarGzip(
         new PullError(
           'BAD_ARCHIVE',
           `folder layer "${title}" is not a valid tar: ${error.message}`,
+          { layer: title },
         ),
       ),
     );
@@ -141,7 +142,7 @@ export async function extractTarGzip(
         // beside the next entries.
         await tasks.room();
         const body = await readBody(entry);
-        tasks.start(key, writer.file(segments, entry.mode, mtime, size, body));
+        tasks.start(key, () => writer.file(segments, entry.mode, mtime, size, body));
         return true;
       }
       case 'Directory':
@@ -177,6 +178,7 @@ export async function extractTarGzip(
         'UNSAFE_ARCHIVE',
         `folder layer "${title}": tar entry "${entry.path}" is a hard link to "${entry.linkpath}", ` +
           `which is outside the layer folder; refused`,
+        { layer: title },
       );
     }
   };
@@ -184,12 +186,17 @@ export async function extractTarGzip(
     new PullError(
       'UNSAFE_ARCHIVE',
       `folder layer "${title}": tar entry "${path}" names the layer folder itself but is not a folder; refused`,
+      { layer: title },
     );
 
   const sink: Writable = new Writable({
     write(chunk: Buffer, _encoding, done) {
       if (size === 0 && chunk.length >= 2 && GZIP_MAGIC.every((b, i) => chunk[i] === b)) {
-        done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
+        done(
+          new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`, {
+            layer: title,
+          }),
+        );
         return;
       }
       let look: Promise<void> | undefined;
@@ -237,6 +244,7 @@ export async function extractTarGzip(
         'BAD_ARCHIVE',
         `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
           `io.deis.oras.content.digest annotation says ${options.expectedDigest}`,
+        { layer: title },
       );
     }
     await writer.finish();
@@ -255,9 +263,7 @@ function gzipError(error: unknown, title: string): unknown {
     return new PullError(
       'BAD_ARCHIVE',
       `folder layer "${title}" is not valid gzip: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
+      { cause: error, layer: title },
     );
   }
   return error;

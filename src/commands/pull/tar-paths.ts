@@ -62,6 +62,7 @@ export function entrySegments(
       throw new PullError(
         'UNPORTABLE_NAME',
         `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`,
+        { layer: title },
       );
     }
   }
@@ -137,5 +138,6 @@ export function unsafe(title: string, entry: string, why: string): PullError {
   return new PullError(
     'UNSAFE_ARCHIVE',
     `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`,
+    { layer: title },
   );
 }

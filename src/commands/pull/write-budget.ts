@@ -68,6 +68,7 @@ export class WriteBudget {
           `layer "${layer.name}" is ${formatBytes(layer.size)}: with it the pull would write ` +
             `${formatBytes(total)}, more than unpack-limit allows (${formatBytes(this.limit)}); ` +
             `no layer was downloaded`,
+          { layer: layer.name },
         );
       }
       this.written = total;
@@ -93,6 +94,7 @@ export class WriteBudget {
           `tar: the pull would write more than unpack-limit allows (${formatBytes(this.limit)} ` +
           `in all). Either the layer is a decompression bomb or unpack-limit is too low for ` +
           `this artifact; nothing was kept`,
+        { layer: name },
       );
     }
     const roomBytes = this.free.bytes - this.reserve.bytes - this.bytesSinceLook;
@@ -110,6 +112,7 @@ export class WriteBudget {
         `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
           `tar: the output filesystem had ${had} free. Either the layer is a decompression ` +
           `bomb or the runner has too little disk for this artifact; nothing was kept`,
+        { layer: name },
       );
     }
     this.written += bytes;

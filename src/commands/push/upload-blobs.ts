@@ -4,11 +4,11 @@
 import { Readable } from 'node:stream';
 import { shortDigest } from '../../oci/digest.js';
 import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
+import { mapTransfers } from '../../oci/transfers.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import { checkedStream } from '../pack/checked-file.js';
 import type { BlobToPush } from '../pack/pack-artifact.js';
-import { mapTransfers } from '../concurrency.js';
 import { progressReporter } from '../progress.js';
 
 /** Blobs above this size get an `Uploading` line and progress lines; smaller ones are quick. */

@@ -7,6 +7,7 @@ import { open, rm } from 'node:fs/promises';
 import type { Descriptor } from '../descriptor.js';
 import { InOrderDigest } from '../in-order-digest.js';
 import type { ConnectionBudget, FetchToFileOptions } from '../target.js';
+import { TaskGroup } from '../task-group.js';
 import { blobWhat } from './blobs.js';
 import { receiveRange, requestRange, type ByteRange } from './blob-range.js';
 import type { RepositoryContext } from './context.js';
@@ -37,10 +38,10 @@ export async function fetchBlobToFile(
 ): Promise<void> {
   const what = blobWhat(ctx, descriptor);
   const whole: ByteRange = { start: 0, end: descriptor.size };
-  let parts = splitParts(descriptor.size, options.parts ?? 1);
+  let ranges = splitParts(descriptor.size, options.parts ?? 1);
   // The first failure stops every other part.
-  const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const parts = new TaskGroup(options.signal);
+  const signal = parts.signal;
   // Read back too: parts that arrive ahead of the digest's frontier are hashed from the file.
   const file = await open(path, 'wx+', options.mode ?? 0o644);
   let writers: PartWriter[] = [];
@@ -48,27 +49,27 @@ export async function fetchBlobToFile(
     // The first request tells whether the server honours Range: a 200 to the first part's range
     // is the whole blob, which is then received in one piece over this very answer.
     const first =
-      parts.length > 1
+      ranges.length > 1
         ? await requestRange(
             ctx,
             descriptor,
-            parts[0] as ByteRange,
+            ranges[0] as ByteRange,
             0,
             { mode: 'part', acceptWhole: true, signal },
             what,
           )
         : await requestRange(ctx, descriptor, whole, 0, { mode: 'whole', signal }, what);
-    if (first.status === 200) parts = [whole];
-    const mode = parts.length > 1 ? 'part' : 'whole';
+    if (first.status === 200) ranges = [whole];
+    const mode = ranges.length > 1 ? 'part' : 'whole';
     // Sized at once: the parts then fill it in at their offsets.
-    if (parts.length > 1) await file.truncate(descriptor.size);
+    if (ranges.length > 1) await file.truncate(descriptor.size);
     const digest = new InOrderDigest(
       descriptor,
       file,
-      parts,
+      ranges,
       `${what.operation} ${what.reference}`,
     );
-    writers = parts.map(
+    writers = ranges.map(
       (part, index) => new PartWriter(file, part.start, (offset) => digest.written(index, offset)),
     );
     let done = 0;
@@ -88,17 +89,17 @@ export async function fetchBlobToFile(
       await receiveRange(
         ctx,
         descriptor,
-        parts[index] as ByteRange,
+        ranges[index] as ByteRange,
         sink,
         { mode, signal, onBytes, ...(answer ? { first: answer } : {}) },
         what,
       );
       await writer.flush();
     };
-    await runParts(parts.length, receive, first, options.connections, stop);
+    await runParts(ranges.length, receive, first, options.connections, parts);
     await digest.verify();
   } catch (error) {
-    stop.abort(error);
+    parts.fail(error);
     await Promise.all(writers.map((writer) => writer.idle()));
     await file.close().catch(() => undefined);
     await rm(path, { force: true }).catch(() => undefined);
@@ -111,54 +112,45 @@ export async function fetchBlobToFile(
  * Runs every part: the first on the blob's own connection (with the answer already there), then
  * whatever is left; the others on connections taken from `budget` while it has free ones, now
  * or as they come free. An extra connection goes back between two parts when others wait for
- * one. The first failure aborts the rest and is thrown once nothing runs any more.
+ * one. The first failure aborts the rest (`parts` fails) and is thrown once nothing runs any more.
  */
 async function runParts(
   count: number,
   receive: (index: number, first?: RegistryResponse) => Promise<void>,
   first: RegistryResponse,
   budget: ConnectionBudget | undefined,
-  stop: AbortController,
+  parts: TaskGroup,
 ): Promise<void> {
   let next = 1;
-  let failure: { error: unknown } | undefined;
-  const running = new Set<Promise<void>>();
-  const take = (): number | undefined =>
-    failure === undefined && next < count ? next++ : undefined;
+  const take = (): number | undefined => (!parts.failed && next < count ? next++ : undefined);
   const worker = async (index: number, release?: () => void): Promise<void> => {
     try {
       for (let i: number | undefined = index; i !== undefined;) {
         await receive(i, i === 0 ? first : undefined);
         i = release !== undefined && budget?.contended ? undefined : take();
       }
-    } catch (error) {
-      if (failure === undefined) {
-        failure = { error };
-        stop.abort(error);
-      }
     } finally {
       release?.();
     }
   };
-  const start = (task: Promise<void>): void => {
-    running.add(task);
-    void task.finally(() => running.delete(task));
-  };
   let stopWaiting: (() => void) | undefined;
   const spread = (): void => {
     stopWaiting = undefined;
-    while (next < count && failure === undefined) {
+    while (next < count && !parts.failed) {
       const release = budget === undefined ? () => undefined : budget.tryTake();
       if (release === undefined) break;
-      start(worker(take() as number, release));
+      const index = take() as number;
+      void parts.start(() => worker(index, release));
     }
-    if (next < count && failure === undefined && budget !== undefined) {
+    if (next < count && !parts.failed && budget !== undefined) {
       stopWaiting = budget.onFree(spread);
     }
   };
-  start(worker(0));
+  void parts.start(() => worker(0));
   spread();
-  while (running.size > 0) await Promise.all(running);
-  stopWaiting?.();
-  if (failure !== undefined) throw failure.error;
+  try {
+    await parts.settle();
+  } finally {
+    stopWaiting?.();
+  }
 }

@@ -9,6 +9,7 @@ import { pullScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import type { RegistryResponse } from './http-client.js';
 import { isRetryableNetworkError } from './retry.js';
+import { retrying } from './retry-loop.js';
 import { header } from './transport.js';
 
 /** Bytes [start, end) of a blob. */
@@ -72,12 +73,9 @@ export async function receiveRange(
     (options.mode === 'whole'
       ? `${descriptor.size} bytes`
       : `${length} bytes of the part asked for`);
-  const policy = ctx.client.transport.policy;
   let answer = options.first;
   let received = 0;
-  /** Cuts in a row without RESUME_PROGRESS_BYTES of progress between them. */
-  let stalls = 0;
-  while (received < length) {
+  await retrying<void>(ctx.client.transport, options.signal, async () => {
     const before = received;
     let cut: unknown;
     try {
@@ -100,31 +98,29 @@ export async function receiveRange(
       if (error instanceof SinkFailure) throw error.error;
       if (ctx.client.transport.stopped(options.signal) || error instanceof OciError) throw error;
       // Every byte arrived before the cut: the digest has the last word.
-      if (received >= length) break;
+      if (received >= length) return { done: undefined };
       if (!isRetryableNetworkError(error)) throw ctx.client.networkError(what, error);
       cut = error;
     } finally {
       answer = undefined;
     }
-    if (received >= length) break;
+    if (received >= length) return { done: undefined };
     // Cut, or (206 shorter than asked) ended early: ask for the rest.
-    stalls = received - before >= RESUME_PROGRESS_BYTES ? 1 : stalls + 1;
     const whole = range.start === 0 && range.end === descriptor.size;
     const at =
       `${cut === undefined ? 'the answer ended' : 'the connection was cut'} at byte ` +
       `${range.start + received} of ${descriptor.size}` +
       (whole ? '' : ` (in the part of bytes ${range.start}-${range.end - 1})`);
-    if (stalls >= policy.attempts) {
-      throw ctx.client.networkError(what, cut ?? new Error(at), stalls, at);
-    }
     const why = cut instanceof Error ? cut.message : 'the answer was shorter than asked';
-    await ctx.client.transport.pause(
-      stalls,
-      undefined,
-      `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`,
-      options.signal,
-    );
-  }
+    return {
+      failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`,
+      // A stretch of RESUME_PROGRESS_BYTES or more: the cuts in a row start over.
+      progressed: received - before >= RESUME_PROGRESS_BYTES,
+      giveUp: (cuts) => {
+        throw ctx.client.networkError(what, cut ?? new Error(at), cuts, at);
+      },
+    };
+  });
 }
 
 /**

@@ -9,11 +9,12 @@ import { pushScope } from './auth/scopes.js';
 import type { RepositoryContext } from './context.js';
 import type { RegistryResponse } from './http-client.js';
 import { isRetryableStatus } from './retry.js';
+import { retrying } from './retry-loop.js';
 import { header } from './transport.js';
 import {
+  completeUpload,
   sessionFrom,
   UploadSessionLost,
-  withQuery,
   type UploadSession,
   type UploadWhat,
 } from './upload-session.js';
@@ -34,19 +35,7 @@ export async function uploadChunked(
     current = await sendChunk(ctx, current, chunk, offset, what, signal);
     offset += chunk.length;
   }
-  const answer = await ctx.client.send({
-    method: 'PUT',
-    url: withQuery(current.location, 'digest', descriptor.digest),
-    headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
-    // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
-    processedBytes: descriptor.size,
-    scopes: [pushScope(ctx.name)],
-    repeatable: false,
-    ...(signal ? { signal } : {}),
-    what,
-  });
-  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
-  await answer.response.body.dump();
+  await completeUpload(ctx, current, descriptor, undefined, what, signal);
 }
 
 /** Buffers of exactly `size` bytes (the last one shorter): one chunk is all that is held. */
@@ -71,7 +60,7 @@ export async function* chunks(stream: Readable, size: number): AsyncGenerator<Bu
 }
 
 /** PATCHes one chunk, resyncing and resending until the registry holds exactly up to its end. */
-async function sendChunk(
+function sendChunk(
   ctx: RepositoryContext,
   session: UploadSession,
   chunk: Buffer,
@@ -79,11 +68,22 @@ async function sendChunk(
   what: UploadWhat,
   signal: AbortSignal | undefined,
 ): Promise<UploadSession> {
-  const policy = ctx.client.transport.policy;
   const end = offset + chunk.length;
   let current = session;
-  for (let attempt = 1; ; attempt++) {
-    let failure: unknown;
+  return retrying<UploadSession>(ctx.client.transport, signal, async (attempt) => {
+    if (attempt > 1) {
+      // What did the failed PATCH leave? Resent blindly, a chunk could be stored twice.
+      const status = await uploadStatus(ctx, current, end, what, signal);
+      current = status.session;
+      if (status.received === end) return { done: current };
+      if (status.received !== offset) {
+        // Neither before nor after this chunk: the session cannot be trusted; start over.
+        throw new UploadSessionLost(
+          `the upload session holds ${status.received} bytes, expected ${offset} or ${end}`,
+        );
+      }
+    }
+    let failure: Error;
     try {
       const answer = await ctx.client.send({
         method: 'PATCH',
@@ -106,7 +106,7 @@ async function sendChunk(
         const next = sessionFrom(answer.response, answer.url, what);
         // The spec asks for `Range` on every chunk answer; without one, trust the 2xx.
         const held = bytesHeld(answer, end);
-        if (held === undefined || held === end) return next;
+        if (held === undefined || held === end) return { done: next };
         current = next;
         failure = new Error(
           `the registry holds ${held} bytes after the chunk ${offset}-${end - 1}`,
@@ -115,34 +115,22 @@ async function sendChunk(
         await answer.response.body.dump();
         failure = new Error(`HTTP ${answer.status}`);
       } else {
-        await ctx.client.fail(answer, what);
+        return await ctx.client.fail(answer, what);
       }
     } catch (error) {
       if (!(error instanceof RegistryError) || error.code !== 'NETWORK_ERROR') throw error;
       failure = error;
     }
-    if (attempt >= policy.attempts) {
-      throw new UploadSessionLost(
-        `chunk ${offset}-${end - 1} failed ${attempt} times (${(failure as Error).message})`,
-        failure instanceof RegistryError ? failure : undefined,
-      );
-    }
-    await ctx.client.transport.pause(
-      attempt,
-      undefined,
-      `${what.operation} ${what.reference}: chunk at ${offset}: ${(failure as Error).message}`,
-      signal,
-    );
-    const status = await uploadStatus(ctx, current, end, what, signal);
-    current = status.session;
-    if (status.received === end) return current;
-    if (status.received !== offset) {
-      // Neither before nor after this chunk: the session cannot be trusted; start over.
-      throw new UploadSessionLost(
-        `the upload session holds ${status.received} bytes, expected ${offset} or ${end}`,
-      );
-    }
-  }
+    return {
+      failed: `${what.operation} ${what.reference}: chunk at ${offset}: ${failure.message}`,
+      giveUp: (attempts) => {
+        throw new UploadSessionLost(
+          `chunk ${offset}-${end - 1} failed ${attempts} times (${failure.message})`,
+          failure instanceof RegistryError ? failure : undefined,
+        );
+      },
+    };
+  });
 }
 
 /**

@@ -104,7 +104,7 @@ export function registryError(
   what: Operation,
   response: ErrorResponse,
   context: HintContext,
-  extra: { hint?: string; code?: OciErrorCode } = {},
+  extra: { hint?: string; code?: OciErrorCode; attempts?: number } = {},
 ): RegistryError {
   const errors = parseErrorBody(response.body ?? '');
   if (response.challengeError !== undefined && !errors.some((e) => e.code !== 'UNKNOWN')) {
@@ -125,5 +125,6 @@ export function registryError(
     status: response.status,
     errors,
     ...(hint === undefined ? {} : { hint }),
+    ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
   });
 }

@@ -9,6 +9,7 @@ import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { BackoffGate, type GatePass } from './backoff-gate.js';
 import { readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
+import { retrying } from './retry-loop.js';
 import { firstTime } from './said-once.js';
 import { SinglePostSupport } from './single-post-support.js';
 import {
@@ -33,6 +34,11 @@ export interface RegistryRequest {
   scopes: readonly string[];
   /** Safe to repeat on network errors and retryable statuses (GET, HEAD, manifest PUT, …). */
   repeatable: boolean;
+  /**
+   * false: a 429 is answered at once (the gate still closes for every other request) instead of
+   * being waited out and tried again; for an endpoint whose 429 means "none here" (referrers.ts).
+   */
+  waitOutRateLimit?: boolean;
   /** Follow 3xx (blob downloads to storage, referrers); never with credentials to another origin. */
   followRedirects?: boolean;
   signal?: AbortSignal;
@@ -80,9 +86,8 @@ export class RegistryClient {
   async send(req: RegistryRequest): Promise<RegistryResponse> {
     const base = await this.baseUrl(req.signal);
     const url = typeof req.url === 'string' ? new URL(req.url, base) : req.url;
-    const policy = this.transport.policy;
     let reauthenticated = false;
-    for (let attempt = 1; ; attempt++) {
+    return retrying<RegistryResponse>(this.transport, req.signal, async (attempt) => {
       let answer: RegistryResponse;
       let pass: GatePass;
       try {
@@ -90,10 +95,15 @@ export class RegistryClient {
         answer = await this.dispatch(req, url, base);
       } catch (error) {
         if (error instanceof OciError || this.transport.stopped(req.signal)) throw error;
-        const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
-        if (!retry) throw this.networkError(req.what, error, attempt);
-        await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
-        continue;
+        if (!req.repeatable || !isRetryableNetworkError(error)) {
+          throw this.networkError(req.what, error, attempt);
+        }
+        return {
+          failed: describeFailure(req, error),
+          giveUp: (attempts) => {
+            throw this.networkError(req.what, error, attempts);
+          },
+        };
       }
       const { response, status } = answer;
       if (status === 401 && !reauthenticated) {
@@ -102,33 +112,35 @@ export class RegistryClient {
         this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
         this.authorizer.invalidate(req.scopes);
         reauthenticated = true;
-        attempt--;
-        continue;
+        return { again: true };
       }
-      const retry = req.repeatable && isRetryableStatus(status) && attempt < policy.attempts;
+      const answered = (): RegistryResponse => {
+        this.reportWarnings(response);
+        return answer;
+      };
+      const discard = () => response.body.dump();
       if (status === 429) {
         // Whether or not this request is retried here, every request to the registry waits.
         this.backOff(pass, header(response, 'retry-after'), req);
-        if (retry) {
-          await response.body.dump();
-          this.transport.logger.debug(
-            `${describeFailure(req, status)}; retrying when the registry's back-off ends (attempt ${attempt + 1} of ${policy.attempts})`,
-          );
-          continue;
+        if (req.repeatable && req.waitOutRateLimit !== false) {
+          const failed = describeFailure(req, status);
+          return { failed, wait: { kind: 'gate' }, discard, giveUp: answered };
         }
       } else if (status < 500) {
         // Taken (or refused for another reason than load): the next 429 starts the steps over.
         this.gate.accepted(pass);
       }
-      if (retry) {
-        await response.body.dump();
-        const retryAfter = parseRetryAfter(header(response, 'retry-after'));
-        await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
-        continue;
+      if (!req.repeatable || status === 429 || !isRetryableStatus(status)) {
+        return { done: answered() };
       }
-      this.reportWarnings(response);
-      return answer;
-    }
+      const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+      return {
+        failed: describeFailure(req, status),
+        wait: { kind: 'backoff', retryAfterMs },
+        discard,
+        giveUp: answered,
+      };
+    });
   }
 
   /** A 429: closes the gate for everyone, and tells the user when that made them wait longer. */
@@ -159,9 +171,11 @@ export class RegistryClient {
       (c) => c.scheme === 'bearer',
     );
     const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
-    const retried = isRetryableStatus(status)
-      ? `the registry kept answering HTTP ${status}; gave up after ${this.transport.policy.attempts} attempts`
-      : undefined;
+    const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
+    const retried =
+      attempts === undefined
+        ? undefined
+        : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
     throw registryError(
       { operation: what.operation, reference: what.reference },
       {
@@ -174,7 +188,7 @@ export class RegistryClient {
         ...(what.repository ? { repository: what.repository } : {}),
         authenticated: credentials !== undefined,
       },
-      retried ? { hint: retried } : {},
+      retried ? { hint: retried, attempts } : {},
     );
   }
 
@@ -199,6 +213,7 @@ export class RegistryClient {
       ...what,
       cause: error,
       ...(hint ? { hint } : {}),
+      ...(attempts > 1 ? { attempts } : {}),
     });
   }
 

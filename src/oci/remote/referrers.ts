@@ -4,20 +4,15 @@
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#referrers-tag-schema
 import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, digestHex } from '../digest.js';
-import { OciError, RegistryError } from '../errors.js';
+import { OciError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import { OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import type { RegistryResponse } from './http-client.js';
 import { fetchManifest, putManifest } from './manifests.js';
-import {
-  backoffDelay,
-  isRetryableNetworkError,
-  isRetryableStatus,
-  retryPolicy,
-  sleep,
-} from './retry.js';
+import { sleep } from './retry.js';
+import { backOff } from './retry-loop.js';
 import { header } from './transport.js';
 
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
@@ -57,7 +52,11 @@ async function referrersApi(
 ): Promise<Descriptor[] | NoApi> {
   const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
   const what = { operation: 'list referrers of', reference: `${ctx.location}@${subject.digest}` };
-  const answer = await askOnce(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
+  const answer = await askReferrers(
+    ctx,
+    repoPath(ctx, `referrers/${subject.digest}${query}`),
+    what,
+  );
   const type = header(answer.response, 'content-type')?.split(';')[0]?.trim();
   if (answer.status !== 200 || type !== OCI_INDEX) {
     await answer.response.body.dump();
@@ -79,48 +78,25 @@ async function referrersApi(
   return filtered ? index.manifests : filterByType(index.manifests, artifactType);
 }
 
-/** The referrers endpoint, redirects and 429 not followed or waited out (see referrersApi). */
-async function askOnce(
+/**
+ * The referrers endpoint: a stumble (a network failure, a 408 or a 5xx) is tried again, but a
+ * redirect is not followed and a 429 not waited out (see referrersApi).
+ */
+function askReferrers(
   ctx: RepositoryContext,
   url: string,
   what: { operation: string; reference: string },
 ): Promise<RegistryResponse> {
-  const transport = ctx.client.transport;
-  for (let attempt = 1; ; attempt++) {
-    const last = attempt >= transport.policy.attempts;
-    let answer: RegistryResponse;
-    try {
-      answer = await ctx.client.send({
-        method: 'GET',
-        url,
-        headers: { accept: OCI_INDEX },
-        scopes: [pullScope(ctx.name)],
-        // Not repeatable for the client: it would wait out 429s. Stumbles are retried here.
-        repeatable: false,
-        followRedirects: false,
-        what,
-      });
-    } catch (error) {
-      const passing =
-        error instanceof RegistryError &&
-        error.code === 'NETWORK_ERROR' &&
-        isRetryableNetworkError(error.cause);
-      if (!passing || last) throw error;
-      await transport.pause(
-        attempt,
-        undefined,
-        `${what.operation} ${what.reference}: ${error.message}`,
-      );
-      continue;
-    }
-    if (last || answer.status === 429 || !isRetryableStatus(answer.status)) return answer;
-    await answer.response.body.dump();
-    await transport.pause(
-      attempt,
-      undefined,
-      `${what.operation} ${what.reference}: HTTP ${answer.status}`,
-    );
-  }
+  return ctx.client.send({
+    method: 'GET',
+    url,
+    headers: { accept: OCI_INDEX },
+    scopes: [pullScope(ctx.name)],
+    repeatable: true,
+    waitOutRateLimit: false,
+    followRedirects: false,
+    what,
+  });
 }
 
 function filterByType(manifests: Descriptor[], artifactType: string | undefined): Descriptor[] {
@@ -184,7 +160,6 @@ async function updateIndex(
   const scopes = [pushScope(ctx.name)];
   const read = async () => (await tagSchemaIndex(ctx, subject, scopes))?.manifests ?? [];
   const listed = (manifests: Descriptor[]) => manifests.some((d) => d.digest === referrer.digest);
-  const policy = retryPolicy(ctx.options.retry);
   let began = Date.now();
   let manifests = await read();
   if (listed(manifests)) return;
@@ -194,7 +169,9 @@ async function updateIndex(
         `${ctx.location}: another writer replaced the referrers index ${referrersTag(subject)} ` +
           `without ${referrer.digest}; merging it in again (attempt ${attempt} of ${INDEX_WRITE_ATTEMPTS})`,
       );
-      await sleep(backoffDelay(policy, attempt - 1));
+      // Not a failed request but a lost race: this loop counts its own attempts, and only
+      // borrows the client's backoff between them.
+      await backOff(ctx.client.transport, attempt - 1);
       began = Date.now();
       manifests = await read();
     }

@@ -101,21 +101,22 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'TRANSFER_TIMEOUT',
 ]);
 
-/** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
-export function* errorChain(error: unknown): Generator<{ code?: unknown; message: string }> {
+/** The codes of an error and its causes (errors from Node's core may come from another realm, so no instanceof). */
+export function* errorChain(error: unknown): Generator<{ code?: unknown }> {
   let e: unknown = error;
   for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
-    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
-    yield { code, message: typeof message === 'string' ? message : '' };
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
+    yield { code };
     e = cause;
   }
 }
 
-/** A transport failure worth another try (reset, refused, timed out), not a TLS or usage error. */
+/**
+ * A transport failure worth another try (reset, refused, timed out), not a TLS or usage error:
+ * told by the codes of the error and its causes, never by their words.
+ */
 export function isRetryableNetworkError(error: unknown): boolean {
-  for (const e of errorChain(error)) {
-    if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code)) return true;
-    if (/other side closed|socket hang up|terminated/i.test(e.message)) return true;
-  }
-  return false;
+  return [...errorChain(error)].some(
+    (e) => typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code),
+  );
 }

@@ -1,25 +1,23 @@
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
 // settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
-// command's cancellation, and a retry loop for requests that are safe to repeat.
+// command's cancellation, and (through retry-loop.ts) repeats of requests that are safe to repeat.
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { OciError } from '../errors.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
-import { formatDuration } from '../units.js';
 import { answerWait, deadlines, type Deadlines } from './deadlines.js';
 import type { RemoteOptions } from './options.js';
 import {
-  backoffDelay,
   errorChain,
   isRetryableNetworkError,
   isRetryableStatus,
   parseRetryAfter,
   retryPolicy,
-  sleep,
   type RetryPolicy,
 } from './retry.js';
+import { retrying } from './retry-loop.js';
 import { TransferTimeoutError } from './timeout-error.js';
 import { WatchedDispatcher } from './watched-dispatcher.js';
 
@@ -119,41 +117,28 @@ export class Transport {
    * Repeats a request on network errors and retryable statuses with backoff; returns the last
    * response (its status may still be a failure) or throws the last network error.
    */
-  async sendRetrying(req: TransportRequest, what: string): Promise<Response> {
-    for (let attempt = 1; ; attempt++) {
+  sendRetrying(req: TransportRequest, what: string): Promise<Response> {
+    return retrying<Response>(this, req.signal, async () => {
       let response: Response;
       try {
         response = await this.send(req);
       } catch (error) {
-        if (this.stopped(req.signal) || attempt >= this.policy.attempts) throw error;
-        if (!isRetryableNetworkError(error)) throw error;
-        await this.pause(attempt, undefined, `${what}: ${(error as Error).message}`, req.signal);
-        continue;
+        if (this.stopped(req.signal) || !isRetryableNetworkError(error)) throw error;
+        return {
+          failed: `${what}: ${(error as Error).message}`,
+          giveUp: () => {
+            throw error;
+          },
+        };
       }
-      if (!isRetryableStatus(response.statusCode) || attempt >= this.policy.attempts) {
-        return response;
-      }
-      await response.body.dump();
-      const retryAfter = parseRetryAfter(header(response, 'retry-after'));
-      await this.pause(attempt, retryAfter, `${what}: HTTP ${response.statusCode}`, req.signal);
-    }
-  }
-
-  /**
-   * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
-   * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
-   */
-  async pause(
-    attempt: number,
-    retryAfterMs: number | undefined,
-    why: string,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-    this.logger.info(
-      `${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`,
-    );
-    await sleep(delay, this.signalFor(signal));
+      if (!isRetryableStatus(response.statusCode)) return { done: response };
+      return {
+        failed: `${what}: HTTP ${response.statusCode}`,
+        wait: { kind: 'backoff', retryAfterMs: parseRetryAfter(header(response, 'retry-after')) },
+        discard: () => response.body.dump(),
+        giveUp: () => response,
+      };
+    });
   }
 
   /** undici's own connect timeout (it may fire before ours) said as ours. */

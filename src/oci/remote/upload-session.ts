@@ -1,5 +1,9 @@
-// An upload session: where it lives and how to address it.
+// An upload session: where it lives, how to address it, and the PUT that completes it.
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../descriptor.js';
 import { RegistryError } from '../errors.js';
+import { pushScope } from './auth/scopes.js';
+import type { RepositoryContext } from './context.js';
 import { header, type Response } from './transport.js';
 
 export interface UploadSession {
@@ -48,4 +52,35 @@ export function withQuery(location: URL, name: string, value: string): URL {
   const param = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
   url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
   return url;
+}
+
+/**
+ * The PUT that completes the session with the blob's digest: carrying the whole blob (`body`), or
+ * empty after its chunks. Either way the registry hashes and moves the whole blob before it
+ * answers, so the wait for the answer grows with its size.
+ */
+export async function completeUpload(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  descriptor: Descriptor,
+  body: (() => Readable) | undefined,
+  what: UploadWhat,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const answer = await ctx.client.send({
+    method: 'PUT',
+    url: withQuery(session.location, 'digest', descriptor.digest),
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-length': body === undefined ? '0' : String(descriptor.size),
+    },
+    ...(body === undefined ? {} : { body }),
+    processedBytes: descriptor.size,
+    scopes: [pushScope(ctx.name)],
+    repeatable: false,
+    ...(signal ? { signal } : {}),
+    what,
+  });
+  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
+  await answer.response.body.dump();
 }

@@ -2,7 +2,8 @@
 // optional cross-repository mount, then one upload session — the whole small blob in the POST
 // that opens it where the registry takes that (single-post.ts), else monolithic POST+PUT, chunked
 // PATCH when asked. A failed session is abandoned and the whole upload starts over from the
-// source (after an existence check): a session is not safely resumable across registries.
+// source (after an existence check), as one attempt of the client's retry loop (retry-loop.ts): a
+// session is not safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
 import { pipeline, type Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
@@ -16,14 +17,16 @@ import { exists } from './blobs.js';
 import { afterBodyRefused, chunkSizeFor, chunkTooLarge, isBodyTooLarge } from './body-cap.js';
 import { uploadChunked } from './chunked-upload.js';
 import {
+  completeUpload,
   sessionFrom,
   UploadSessionLost,
-  withQuery,
   type UploadSession,
   type UploadWhat,
 } from './upload-session.js';
 import { repoPath, type RepositoryContext } from './context.js';
+import { isCertificateError } from './http-client.js';
 import { isRetryableStatus } from './retry.js';
+import { retrying } from './retry-loop.js';
 import { fitsSinglePost, postWhole } from './single-post.js';
 
 export async function pushBlob(
@@ -47,15 +50,16 @@ export async function pushBlob(
   // A small blob goes up without asking first: the registry keeps one copy per digest anyway.
   // After a failed attempt, though, it may have landed although the answer was lost: ask then.
   let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
-  for (let attempt = 1; ; attempt++) {
+  // The whole upload is the attempt: a failed session is not resumed but started over.
+  return retrying<PushBlobOutcome>(transport, options.signal, async () => {
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
-    if (check && (await exists(ctx, descriptor, [pushScope(ctx.name)]))) return 'exists';
+    if (check && (await exists(ctx, descriptor, [pushScope(ctx.name)]))) return { done: 'exists' };
     check = true;
     // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
     // has retried it already: a failure here is final. Only a transfer into a session starts the
     // whole upload over.
     const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
-    if (started === 'mounted' || started === 'uploaded') return started;
+    if (started === 'mounted' || started === 'uploaded') return { done: started };
     if (started.mountRefused) mountFrom = undefined;
     const session = started.session;
     try {
@@ -70,37 +74,42 @@ export async function pushBlob(
           options.signal,
         );
       } else {
-        await uploadMonolithic(ctx, session, descriptor, source, options, what);
+        const body = () => openBody(descriptor, source, options, what);
+        await completeUpload(ctx, session, descriptor, body, what, options.signal);
       }
-      return 'uploaded';
+      return { done: 'uploaded' };
     } catch (error) {
       if (transport.stopped(options.signal)) throw error;
       await cancel(ctx, session, what);
       if (isBodyTooLarge(error)) {
         if (chunkSize > 0) throw chunkTooLarge(error, chunkSize);
+        // Not a failure to count: the same upload again, in chunks.
         chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
-        continue;
+        return { again: true };
       }
       if (!isRetryableUploadFailure(error)) throw error;
-      if (attempt >= transport.policy.attempts) throw finalError(error, what, attempt);
-      const why = `${what.operation} ${what.reference}: ${(error as Error).message}`;
-      if (error instanceof RegistryError && error.status === 429) {
-        // The client's gate holds every request to the registry already, this one's next too.
-        transport.logger.debug(
-          `${why}; starting over when the registry's back-off ends (attempt ${attempt + 1} of ${transport.policy.attempts})`,
-        );
-      } else {
-        await transport.pause(attempt, undefined, why, options.signal);
-      }
+      return {
+        failed: `${what.operation} ${what.reference}: ${(error as Error).message}`,
+        // After a 429 the client's gate holds every request to the registry already, this
+        // one's next too.
+        wait:
+          error instanceof RegistryError && error.status === 429
+            ? { kind: 'gate', doing: 'starting over' }
+            : { kind: 'backoff' },
+        giveUp: (attempts) => {
+          throw finalError(error, what, attempts);
+        },
+      };
     }
-  }
+  });
 }
 
 /** Network errors, 5xx/408/429 and lost sessions start the upload over; anything else is final. */
 function isRetryableUploadFailure(error: unknown): boolean {
   if (error instanceof UploadSessionLost) return true;
   if (!(error instanceof RegistryError)) return false;
-  if (error.code === 'NETWORK_ERROR') return !/certificate/i.test(error.hint ?? '');
+  // A certificate that does not verify stays so: known by the TLS error's code.
+  if (error.code === 'NETWORK_ERROR') return !isCertificateError(error);
   return error.status !== undefined && isRetryableStatus(error.status);
 }
 
@@ -115,16 +124,18 @@ function finalError(error: unknown, what: UploadWhat, attempts: number): unknown
       ...(failure?.status !== undefined ? { status: failure.status } : {}),
       ...(failure ? { errors: failure.errors } : {}),
       hint: `${error.message}; ${gaveUp}`,
+      attempts,
       cause: error,
     });
   }
-  if (error instanceof RegistryError && !(error.hint ?? '').includes('gave up')) {
+  if (error instanceof RegistryError && error.attempts === undefined) {
     return new RegistryError(error.code, {
       operation: error.operation,
       reference: error.reference,
       ...(error.status !== undefined ? { status: error.status } : {}),
       errors: error.errors,
       hint: error.hint ? `${error.hint}; ${gaveUp}` : gaveUp,
+      attempts,
       cause: error.cause,
     });
   }
@@ -202,33 +213,6 @@ async function startSession(
   await ctx.client.expect(answer, [202], what);
   await answer.response.body.dump();
   return { session: sessionFrom(answer.response, answer.url, what), mountRefused };
-}
-
-async function uploadMonolithic(
-  ctx: RepositoryContext,
-  session: UploadSession,
-  descriptor: Descriptor,
-  source: BlobSource,
-  options: PushBlobOptions,
-  what: UploadWhat,
-): Promise<void> {
-  const answer = await ctx.client.send({
-    method: 'PUT',
-    url: withQuery(session.location, 'digest', descriptor.digest),
-    headers: {
-      'content-type': 'application/octet-stream',
-      'content-length': String(descriptor.size),
-    },
-    body: () => openBody(descriptor, source, options, what),
-    // The registry hashes and moves the whole blob before it answers.
-    processedBytes: descriptor.size,
-    scopes: [pushScope(ctx.name)],
-    repeatable: false,
-    ...(options.signal ? { signal: options.signal } : {}),
-    what,
-  });
-  if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
-  await answer.response.body.dump();
 }
 
 /**

@@ -1,6 +1,8 @@
-import { mapLimit, mapTransfers } from '../../src/commands/concurrency.js';
+// The one scheduler of transfers: the ceiling and the large share, parts on the slots nobody
+// waits for, failure stopping the rest, and one transfer per key.
 import type { ConnectionBudget } from '../../src/oci/target.js';
 import { largeTransferLimit, SMALL_BLOB_BYTES } from '../../src/oci/transfer-policy.js';
+import { mapTransfers, Transfers } from '../../src/oci/transfers.js';
 
 /** A promise that the test settles by hand, so no timing is involved. */
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
@@ -14,73 +16,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-describe('mapLimit', () => {
-  it('never runs more than the limit at once and keeps the order of results', async () => {
-    const gates = Array.from({ length: 7 }, deferred);
-    let running = 0;
-    let most = 0;
-    const done = mapLimit(gates, 3, async (gate, { index }) => {
-      running++;
-      most = Math.max(most, running);
-      await gate.promise;
-      running--;
-      return index * 10;
-    });
-    await tick();
-    expect(running).toBe(3);
-    for (const gate of [...gates].reverse()) {
-      gate.resolve();
-      await tick();
-    }
-    expect(await done).toEqual([0, 10, 20, 30, 40, 50, 60]);
-    expect(most).toBe(3);
-  });
-
-  it('runs one at a time when the limit is below 1', async () => {
-    let running = 0;
-    let most = 0;
-    await mapLimit([1, 2, 3], 0, async () => {
-      running++;
-      most = Math.max(most, running);
-      await tick();
-      running--;
-    });
-    expect(most).toBe(1);
-  });
-
-  it('starts nothing new after a failure, aborts the running ones, and throws it once they settle', async () => {
-    const gates = Array.from({ length: 5 }, deferred);
-    const started: number[] = [];
-    const signals: AbortSignal[] = [];
-    let settledAfterFailure = false;
-    const failure = new Error('first failed');
-    const done = mapLimit(gates, 2, async (gate, { index, signal }) => {
-      started.push(index);
-      signals.push(signal);
-      try {
-        await gate.promise;
-      } finally {
-        if (index === 1) settledAfterFailure = true;
-      }
-    });
-    await tick();
-    gates[0]!.reject(failure);
-    await tick();
-    // The second is still running: told to stop, and awaited before the failure is thrown.
-    expect(signals[1]!.aborted).toBe(true);
-    expect(signals[1]!.reason).toBe(failure);
-    expect(settledAfterFailure).toBe(false);
-    gates[1]!.resolve();
-    await expect(done).rejects.toBe(failure);
-    expect(settledAfterFailure).toBe(true);
-    expect(started).toEqual([0, 1]);
-  });
-
-  it('returns an empty array for no items', async () => {
-    expect(await mapLimit([], 5, () => Promise.reject(new Error('never called')))).toEqual([]);
-  });
-});
 
 describe('mapTransfers', () => {
   const SMALL = 4096;
@@ -204,6 +139,45 @@ describe('mapTransfers', () => {
     for (const gate of run.gates.slice(1)) gate.resolve();
     await expect(run.done).rejects.toBe(failure);
     expect(run.started).toEqual(range(0, 16));
+  });
+});
+
+describe('Transfers', () => {
+  it("moves a key once: a second transfer with it gets the first one's promise", async () => {
+    const transfers = new Transfers(4);
+    const gate = deferred();
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      await gate.promise;
+      return 'moved';
+    };
+    const first = transfers.transfer(1, work, 'sha256:a');
+    const second = transfers.transfer(1, work, 'sha256:a');
+    expect(second).toBe(first);
+    gate.resolve();
+    await transfers.settle();
+    // Also once finished: the group remembers every key for its life.
+    expect(await transfers.transfer(1, work, 'sha256:a')).toBe('moved');
+    expect(runs).toBe(1);
+  });
+
+  it("gives the work the group's signal, which the outer signal aborts too", async () => {
+    const outer = new AbortController();
+    const transfers = new Transfers(2, outer.signal);
+    const seen: AbortSignal[] = [];
+    const running = transfers.transfer(1, ({ signal }) => {
+      seen.push(signal);
+      return new Promise<void>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason as Error)),
+      );
+    });
+    await tick();
+    const reason = new Error('cancelled');
+    outer.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    await expect(transfers.settle()).rejects.toBe(reason);
+    expect(seen[0]!.aborted).toBe(true);
   });
 });
 

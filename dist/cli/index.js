@@ -42546,7 +42546,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8321);
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5800);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2862);
 // The `oci-artifact` command (package.json `bin`, bundled into dist/cli/index.js): the action's
 // commands from a shell or another CI system. See src/cli/main.ts.
 
@@ -42575,7 +42575,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5800:
+/***/ 2862:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45965,18 +45965,22 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 
-async function removeTree(path) {
+const WHOLE = { recursive: true, force: true };
+async function removeTree(path, remove = promises_.rm) {
     try {
-        await (0,promises_.rm)(path, { recursive: true, force: true });
+        await remove(path, WHOLE);
     }
     catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
+        if (!isRefusal(error))
             throw error;
         await makeWritable(path);
-        await (0,promises_.rm)(path, { recursive: true, force: true });
+        await remove(path, WHOLE);
     }
 }
+const isRefusal = (error) => {
+    const code = error.code;
+    return code === 'EACCES' || code === 'EPERM';
+};
 /**
  * Gives the owner full access to every folder below `path` (never following a symlink). Entries
  * may vanish meanwhile: the failed rm can still be removing others when it rejects.
@@ -45996,16 +46000,15 @@ async function makeWritable(path) {
     }
 }
 /** removeTree, synchronously: for the moment the process must exit with nothing left behind. */
-function removeTreeSync(path) {
+function removeTreeSync(path, remove = external_node_fs_namespaceObject.rmSync) {
     try {
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+        remove(path, WHOLE);
     }
     catch (error) {
-        const code = error.code;
-        if (code !== 'EACCES' && code !== 'EPERM')
+        if (!isRefusal(error))
             throw error;
         makeWritableSync(path);
-        (0,external_node_fs_namespaceObject.rmSync)(path, { recursive: true, force: true });
+        remove(path, WHOLE);
     }
 }
 function makeWritableSync(path) {
@@ -46195,6 +46198,8 @@ class RegistryError extends OciError {
     status;
     errors;
     hint;
+    /** Attempts made before giving up, when more than one (the message says so). */
+    attempts;
     constructor(code, init) {
         super(code, RegistryError.describe(init), { cause: init.cause });
         this.name = 'RegistryError';
@@ -46203,6 +46208,7 @@ class RegistryError extends OciError {
         this.status = init.status;
         this.errors = init.errors ?? [];
         this.hint = init.hint;
+        this.attempts = init.attempts;
     }
     /** The registry's first error code, e.g. NAME_UNKNOWN. */
     get registryCode() {
@@ -51458,6 +51464,294 @@ function platformConfig(platform) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/oci/task-group.ts
+// Tasks that run side by side and fail together: the one way this code holds concurrent work
+// (transfers through Transfers, which adds the cap; the parts of one download; the file writes of
+// an extraction). The first failure aborts the group's signal, with that failure as its reason,
+// so the tasks still running can stop early, and no task starts after it. A task started with a
+// key runs once in the group's life: a later start with the same key gets the same promise (the
+// same blob is never moved twice). settle() waits until nothing runs, then throws the first
+// failure, so nothing is still writing when the caller cleans up.
+class TaskGroup {
+    /** Aborted at the first failure (or when the outer signal given to the group is). */
+    signal;
+    controller = new AbortController();
+    running = new Set();
+    byKey = new Map();
+    failure;
+    constructor(outer) {
+        this.signal = outer ? AbortSignal.any([outer, this.controller.signal]) : this.controller.signal;
+    }
+    /** Whether a task (or fail()) has failed the group. */
+    get failed() {
+        return this.failure !== undefined;
+    }
+    /** Tasks started and not yet settled. */
+    get size() {
+        return this.running.size;
+    }
+    /**
+     * Runs `work` now, or returns the promise of the task started before with the same `key`. After
+     * the group failed, `work` does not run: the promise rejects with the first failure. Ignoring
+     * the promise is safe: its failure is the group's, thrown by settle().
+     */
+    start(work, key) {
+        const known = key === undefined ? undefined : this.byKey.get(key);
+        if (known !== undefined)
+            return known;
+        let task;
+        if (this.failure !== undefined)
+            task = Promise.reject(this.failure.error);
+        else {
+            try {
+                task = work(this.signal);
+            }
+            catch (error) {
+                task = Promise.reject(error);
+            }
+        }
+        const tracked = task
+            .then(() => undefined, (error) => this.fail(error))
+            .then(() => {
+            this.running.delete(tracked);
+        });
+        this.running.add(tracked);
+        if (key !== undefined)
+            this.byKey.set(key, task);
+        return task;
+    }
+    /** Fails the group from outside its tasks: the first failure wins, later ones are dropped. */
+    fail(error) {
+        if (this.failure !== undefined)
+            return;
+        this.failure = { error };
+        this.controller.abort(error);
+    }
+    /** Throws the first failure, if any. */
+    throwIfFailed() {
+        if (this.failure !== undefined)
+            throw this.failure.error;
+    }
+    /** Waits until fewer than `count` tasks run: back-pressure for whoever starts them. */
+    async below(count) {
+        while (this.running.size >= Math.max(1, count))
+            await Promise.race(this.running);
+    }
+    /** Waits until no task runs, those started meanwhile included, failed or not. */
+    async idle() {
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+    }
+    /** Waits until no task runs, then throws the first failure, if any. */
+    async settle() {
+        await this.idle();
+        this.throwIfFailed();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer-policy.ts
+// How transfers are shaped by size: which blobs are so small that a round trip costs more than
+// their bytes, and how many transfers move at once. The numbers live here, with their reasons;
+// push, pull and copy all schedule by them (transfer-slots.ts), and the upload path decides by
+// them which requests a small blob is worth (remote/upload.ts).
+/**
+ * A blob smaller than this is small: its bytes cost less than a round trip. Such a blob
+ * - is uploaded without an existence check first: sending it again costs less than a HEAD, and
+ *   the registry keeps one copy per digest anyway;
+ * - is offered whole in the request that opens its upload (a single POST), where the registry
+ *   takes that;
+ * - counts as latency-bound when transfers are scheduled: more of them move at once.
+ *
+ * 256 KiB takes about 20 ms at 100 Mbit/s, one round trip to a registry tens of milliseconds
+ * away. It is also where a Go HTTP server (distribution, and the many registries built on it)
+ * stops reading away a body its handler ignored and closes the connection instead: below it, a
+ * registry that ignores a single POST's body costs no connection.
+ */
+const SMALL_BLOB_BYTES = 256 * 1024;
+/**
+ * Transfers in flight at once when the caller gives no ceiling (the action's `concurrency`
+ * default). Small blobs are latency-bound: 16 at once turn 200 blobs of two round trips each
+ * into 25 rounds instead of 80 at 5, while staying far below the hundreds of connections some
+ * clients open (registries rate-limit, and count requests).
+ */
+const DEFAULT_CONCURRENCY = 16;
+/**
+ * Large transfers at once, within the ceiling: bandwidth-bound, so a few already fill the link and
+ * more only split it (and hold more memory and disk writes). docker push moves 5 layers at once.
+ */
+const LARGE_TRANSFERS = 5;
+/**
+ * How many of `ceiling` transfers may be large ones: 5, or a third of the ceiling when the user
+ * raised it that far; never more than the ceiling. Small transfers may use every slot.
+ */
+function largeTransferLimit(ceiling) {
+    const total = Math.max(1, Math.floor(ceiling));
+    return Math.min(total, Math.max(LARGE_TRANSFERS, Math.floor(total / 3)));
+}
+function isSmallBlob(size) {
+    return size < SMALL_BLOB_BYTES;
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfer-slots.ts
+
+class TransferSlots {
+    ceiling;
+    largeLimit;
+    running = 0;
+    runningLarge = 0;
+    arrivals = 0;
+    waitingSmall = [];
+    waitingLarge = [];
+    /** Downloads in parts waiting for a free slot for their next part. */
+    listeners = new Set();
+    notifying = false;
+    constructor(ceiling) {
+        this.ceiling = Math.max(1, Math.floor(ceiling) || 1);
+        this.largeLimit = largeTransferLimit(this.ceiling);
+    }
+    /**
+     * Runs `task` once a slot for a transfer of `size` bytes is free. Within each kind, tasks start
+     * in the order they came.
+     */
+    async run(size, task) {
+        const large = !isSmallBlob(size);
+        const queue = large ? this.waitingLarge : this.waitingSmall;
+        if (queue.length === 0 && this.fits(large))
+            this.take(large);
+        // The slot is taken for the waiter when it is handed over, so the counts never overshoot.
+        else
+            await new Promise((go) => queue.push({ order: this.arrivals++, go }));
+        try {
+            return await task();
+        }
+        finally {
+            this.give(large);
+        }
+    }
+    /**
+     * A slot for one more part of a large blob, when one is free and no queued transfer could take
+     * it; undefined otherwise. Call the function returned (once; more calls do nothing) to give it
+     * back.
+     */
+    tryTake() {
+        if (this.contended || !this.fits(true))
+            return undefined;
+        this.take(true);
+        let given = false;
+        return () => {
+            if (given)
+                return;
+            given = true;
+            this.give(true);
+        };
+    }
+    /** Calls `listener` once, after the turn in which a slot for a part may have come free. */
+    onFree(listener) {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+    }
+    /** Transfers wait for a slot: a part's extra slot goes back at the end of that part. */
+    get contended() {
+        return this.waitingSmall.length > 0 || this.waitingLarge.length > 0;
+    }
+    fits(large) {
+        return this.running < this.ceiling && (!large || this.runningLarge < this.largeLimit);
+    }
+    take(large) {
+        this.running++;
+        if (large)
+            this.runningLarge++;
+    }
+    give(large) {
+        this.running--;
+        if (large)
+            this.runningLarge--;
+        this.handOver();
+        this.notify();
+    }
+    /** Starts waiters while slots are free: the one that came first among those that fit. */
+    handOver() {
+        for (;;) {
+            const small = this.fits(false) ? this.waitingSmall[0] : undefined;
+            const large = this.fits(true) ? this.waitingLarge[0] : undefined;
+            const pickLarge = large !== undefined && (small === undefined || large.order < small.order);
+            const next = pickLarge ? large : small;
+            if (next === undefined)
+                return;
+            (pickLarge ? this.waitingLarge : this.waitingSmall).shift();
+            this.take(pickLarge);
+            next.go();
+        }
+    }
+    /**
+     * Tells the downloads waiting for a slot for a part, after the current turn: a transfer that
+     * finished lets its caller queue the next one first (a pull that stages its layers one after
+     * another), which takes the slot before any extra part can. A listener finding no slot free
+     * then stays registered for the next one.
+     */
+    notify() {
+        if (this.notifying || this.listeners.size === 0)
+            return;
+        this.notifying = true;
+        setImmediate(() => {
+            this.notifying = false;
+            const listeners = [...this.listeners];
+            this.listeners.clear();
+            for (const listener of listeners) {
+                if (this.contended || !this.fits(true)) {
+                    this.listeners.add(listener);
+                    continue;
+                }
+                listener();
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/oci/transfers.ts
+
+
+class Transfers extends TaskGroup {
+    slots;
+    /** At most `ceiling` (at least 1) transfers at once; `signal` stops them all from outside. */
+    constructor(ceiling, signal) {
+        super(signal);
+        this.slots = new TransferSlots(ceiling);
+    }
+    get connections() {
+        return this.slots;
+    }
+    /**
+     * Runs `work` once a slot for a transfer of `size` bytes is free (or returns the promise of the
+     * transfer started before with the same `key`). A transfer still queued when the group fails
+     * never starts.
+     */
+    transfer(size, work, key) {
+        return this.start(() => this.slots.run(size, async () => {
+            this.signal.throwIfAborted();
+            try {
+                return await work({ signal: this.signal, connections: this.slots });
+            }
+            catch (error) {
+                // Failed before its slot goes to the next in the queue, which then does not start.
+                this.fail(error);
+                throw error;
+            }
+        }), key);
+    }
+}
+/**
+ * `work` on every item as a transfer of `sizeOf(item)` bytes, at most `ceiling` at once; the
+ * results keep the order of the items. The first failure stops the others and is thrown once
+ * nothing runs any more.
+ */
+async function mapTransfers(items, ceiling, sizeOf, work) {
+    const transfers = new Transfers(ceiling);
+    const results = items.map((item, index) => transfers.transfer(sizeOf(item), (context) => work(item, { ...context, index })));
+    await transfers.settle();
+    return Promise.all(results);
+}
+
 ;// CONCATENATED MODULE: ./src/commands/progress.ts
 // Progress lines that read well in CI logs: no TTY bars and no flood. Only work above a size
 // threshold reports, and at most every few seconds or every tenth of the way. Transfers, packing
@@ -52207,234 +52501,6 @@ function progressTap(meter, onProgress) {
             done(null, chunk);
         },
     });
-}
-
-;// CONCATENATED MODULE: ./src/oci/transfer-policy.ts
-// How transfers are shaped by size: which blobs are so small that a round trip costs more than
-// their bytes, and how many transfers move at once. The numbers live here, with their reasons;
-// push, pull and copy all schedule by them (transfer-slots.ts), and the upload path decides by
-// them which requests a small blob is worth (remote/upload.ts).
-/**
- * A blob smaller than this is small: its bytes cost less than a round trip. Such a blob
- * - is uploaded without an existence check first: sending it again costs less than a HEAD, and
- *   the registry keeps one copy per digest anyway;
- * - is offered whole in the request that opens its upload (a single POST), where the registry
- *   takes that;
- * - counts as latency-bound when transfers are scheduled: more of them move at once.
- *
- * 256 KiB takes about 20 ms at 100 Mbit/s, one round trip to a registry tens of milliseconds
- * away. It is also where a Go HTTP server (distribution, and the many registries built on it)
- * stops reading away a body its handler ignored and closes the connection instead: below it, a
- * registry that ignores a single POST's body costs no connection.
- */
-const SMALL_BLOB_BYTES = 256 * 1024;
-/**
- * Transfers in flight at once when the caller gives no ceiling (the action's `concurrency`
- * default). Small blobs are latency-bound: 16 at once turn 200 blobs of two round trips each
- * into 25 rounds instead of 80 at 5, while staying far below the hundreds of connections some
- * clients open (registries rate-limit, and count requests).
- */
-const DEFAULT_CONCURRENCY = 16;
-/**
- * Large transfers at once, within the ceiling: bandwidth-bound, so a few already fill the link and
- * more only split it (and hold more memory and disk writes). docker push moves 5 layers at once.
- */
-const LARGE_TRANSFERS = 5;
-/**
- * How many of `ceiling` transfers may be large ones: 5, or a third of the ceiling when the user
- * raised it that far; never more than the ceiling. Small transfers may use every slot.
- */
-function largeTransferLimit(ceiling) {
-    const total = Math.max(1, Math.floor(ceiling));
-    return Math.min(total, Math.max(LARGE_TRANSFERS, Math.floor(total / 3)));
-}
-function isSmallBlob(size) {
-    return size < SMALL_BLOB_BYTES;
-}
-
-;// CONCATENATED MODULE: ./src/oci/transfer-slots.ts
-
-class TransferSlots {
-    ceiling;
-    largeLimit;
-    running = 0;
-    runningLarge = 0;
-    arrivals = 0;
-    waitingSmall = [];
-    waitingLarge = [];
-    /** Downloads in parts waiting for a free slot for their next part. */
-    listeners = new Set();
-    notifying = false;
-    constructor(ceiling) {
-        this.ceiling = Math.max(1, Math.floor(ceiling) || 1);
-        this.largeLimit = largeTransferLimit(this.ceiling);
-    }
-    /**
-     * Runs `task` once a slot for a transfer of `size` bytes is free. Within each kind, tasks start
-     * in the order they came.
-     */
-    async run(size, task) {
-        const large = !isSmallBlob(size);
-        const queue = large ? this.waitingLarge : this.waitingSmall;
-        if (queue.length === 0 && this.fits(large))
-            this.take(large);
-        // The slot is taken for the waiter when it is handed over, so the counts never overshoot.
-        else
-            await new Promise((go) => queue.push({ order: this.arrivals++, go }));
-        try {
-            return await task();
-        }
-        finally {
-            this.give(large);
-        }
-    }
-    /**
-     * A slot for one more part of a large blob, when one is free and no queued transfer could take
-     * it; undefined otherwise. Call the function returned (once; more calls do nothing) to give it
-     * back.
-     */
-    tryTake() {
-        if (this.contended || !this.fits(true))
-            return undefined;
-        this.take(true);
-        let given = false;
-        return () => {
-            if (given)
-                return;
-            given = true;
-            this.give(true);
-        };
-    }
-    /** Calls `listener` once, after the turn in which a slot for a part may have come free. */
-    onFree(listener) {
-        this.listeners.add(listener);
-        return () => this.listeners.delete(listener);
-    }
-    /** Transfers wait for a slot: a part's extra slot goes back at the end of that part. */
-    get contended() {
-        return this.waitingSmall.length > 0 || this.waitingLarge.length > 0;
-    }
-    fits(large) {
-        return this.running < this.ceiling && (!large || this.runningLarge < this.largeLimit);
-    }
-    take(large) {
-        this.running++;
-        if (large)
-            this.runningLarge++;
-    }
-    give(large) {
-        this.running--;
-        if (large)
-            this.runningLarge--;
-        this.handOver();
-        this.notify();
-    }
-    /** Starts waiters while slots are free: the one that came first among those that fit. */
-    handOver() {
-        for (;;) {
-            const small = this.fits(false) ? this.waitingSmall[0] : undefined;
-            const large = this.fits(true) ? this.waitingLarge[0] : undefined;
-            const pickLarge = large !== undefined && (small === undefined || large.order < small.order);
-            const next = pickLarge ? large : small;
-            if (next === undefined)
-                return;
-            (pickLarge ? this.waitingLarge : this.waitingSmall).shift();
-            this.take(pickLarge);
-            next.go();
-        }
-    }
-    /**
-     * Tells the downloads waiting for a slot for a part, after the current turn: a transfer that
-     * finished lets its caller queue the next one first (a pull that stages its layers one after
-     * another), which takes the slot before any extra part can. A listener finding no slot free
-     * then stays registered for the next one.
-     */
-    notify() {
-        if (this.notifying || this.listeners.size === 0)
-            return;
-        this.notifying = true;
-        setImmediate(() => {
-            this.notifying = false;
-            const listeners = [...this.listeners];
-            this.listeners.clear();
-            for (const listener of listeners) {
-                if (this.contended || !this.fits(true)) {
-                    this.listeners.add(listener);
-                    continue;
-                }
-                listener();
-            }
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/concurrency.ts
-
-/**
- * Runs `work` on every item with at most `limit` (at least 1) running at once; the results keep
- * the order of the items. After the first failure no new item starts and the shared signal is
- * aborted; that failure is thrown once every running item has settled, so nothing is still
- * writing when the caller cleans up.
- */
-async function mapLimit(items, limit, work) {
-    const results = new Array(items.length);
-    const controller = new AbortController();
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (failure === undefined && next < items.length) {
-            const index = next++;
-            try {
-                results[index] = await work(items[index], { index, signal: controller.signal });
-            }
-            catch (error) {
-                if (failure === undefined) {
-                    failure = { error };
-                    controller.abort(error);
-                }
-            }
-        }
-    };
-    const workers = Math.max(1, Math.min(Math.floor(limit) || 1, items.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-    if (failure !== undefined)
-        throw failure.error;
-    return results;
-}
-/**
- * mapLimit for transfers: at most `ceiling` items at once, of which only a share may be large
- * (`sizeOf` SMALL_BLOB_BYTES and up), so small ones keep moving beside big ones; an item's extra
- * connections (the parts of a ranged download, through `connections`) count within the same
- * ceiling and share. The same order of results and the same failure rules as mapLimit: after the
- * first failure nothing new starts, the shared signal is aborted, and the failure is thrown once
- * every running item has settled.
- */
-async function mapTransfers(items, ceiling, sizeOf, work) {
-    const results = new Array(items.length);
-    const controller = new AbortController();
-    const slots = new TransferSlots(ceiling);
-    let failure;
-    // Every item queues for a slot at once; its work starts only when it gets one.
-    await Promise.all(items.map((item, index) => slots.run(sizeOf(item), async () => {
-        if (failure !== undefined)
-            return;
-        try {
-            results[index] = await work(item, {
-                index,
-                signal: controller.signal,
-                connections: slots,
-            });
-        }
-        catch (error) {
-            if (failure === undefined) {
-                failure = { error };
-                controller.abort(error);
-            }
-        }
-    })));
-    if (failure !== undefined)
-        throw failure.error;
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/prepare-layers.ts
@@ -54286,30 +54352,22 @@ const RETRYABLE_NETWORK_CODES = new Set([
     // Our own deadlines (timeout-error.ts): connect, answer, stall, low speed.
     'TRANSFER_TIMEOUT',
 ]);
-/** An error and its causes, as `{ code, message }` (errors from Node's core may come from another realm, so no instanceof). */
+/** The codes of an error and its causes (errors from Node's core may come from another realm, so no instanceof). */
 function* errorChain(error) {
     let e = error;
     for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
-        const { code, message, cause } = e;
-        yield { code, message: typeof message === 'string' ? message : '' };
+        const { code, cause } = e;
+        yield { code };
         e = cause;
     }
 }
-/** A transport failure worth another try (reset, refused, timed out), not a TLS or usage error. */
+/**
+ * A transport failure worth another try (reset, refused, timed out), not a TLS or usage error:
+ * told by the codes of the error and its causes, never by their words.
+ */
 function isRetryableNetworkError(error) {
-    for (const e of errorChain(error)) {
-        if (typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code))
-            return true;
-        if (/other side closed|socket hang up|terminated/i.test(e.message))
-            return true;
-    }
-    return false;
+    return [...errorChain(error)].some((e) => typeof e.code === 'string' && RETRYABLE_NETWORK_CODES.has(e.code));
 }
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/oci/logger.ts
-const silentLogger = { debug: () => { }, info: () => { }, warning: () => { } };
 
 ;// CONCATENATED MODULE: ./src/oci/units.ts
 // Durations and sizes as the client's messages show them (the commands have their own, richer
@@ -54334,6 +54392,54 @@ function formatSize(bytes) {
         return `${Math.round(bytes)} B`;
     return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${units[unit]}`;
 }
+
+;// CONCATENATED MODULE: ./src/oci/remote/retry-loop.ts
+
+
+/**
+ * Runs `attempt` (given its number, from 1) until it is done or has failed `policy.attempts`
+ * times in a row; waits before each new attempt, cancellable by `signal` and the command's.
+ */
+async function retrying(context, signal, attempt) {
+    for (let count = 1;;) {
+        const outcome = await attempt(count);
+        if ('done' in outcome)
+            return outcome.done;
+        if ('again' in outcome)
+            continue;
+        if (outcome.progressed === true)
+            count = 1;
+        if (count >= context.policy.attempts)
+            return outcome.giveUp(count);
+        await outcome.discard?.();
+        await waitToRetry(context, count, outcome.failed, outcome.wait ?? { kind: 'backoff' }, signal);
+        count++;
+    }
+}
+/**
+ * Waits before attempt `attempt + 1` (attempt counts from 1), first telling the user (not only
+ * the debug log) what failed and how long the wait is: a retry is seen when it happens, not when
+ * the step ends. Behind the 429 gate, the gate's own line has said it: a debug line only.
+ */
+async function waitToRetry(context, attempt, why, wait, signal) {
+    const next = `(attempt ${attempt + 1} of ${context.policy.attempts})`;
+    if (wait.kind === 'gate') {
+        context.logger.debug(`${why}; ${wait.doing ?? 'retrying'} when the registry's back-off ends ${next}`);
+        return;
+    }
+    const delay = backoffDelay(context.policy, attempt, wait.retryAfterMs);
+    context.logger.info(`${why}; retrying in ${formatDuration(delay)} ${next}`);
+    await sleep(delay, context.signalFor(signal));
+}
+/** The backoff before attempt `attempt + 1`, without a log line (its caller says why). */
+function backOff(context, attempt, signal) {
+    return sleep(backoffDelay(context.policy, attempt), context.signalFor(signal));
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/oci/logger.ts
+const silentLogger = { debug: () => { }, info: () => { }, warning: () => { } };
 
 ;// CONCATENATED MODULE: ./src/oci/remote/deadlines.ts
 const DEFAULT_DEADLINES = {
@@ -54665,7 +54771,7 @@ function watched(inner, watchdog) {
 ;// CONCATENATED MODULE: ./src/oci/remote/transport.ts
 // The HTTP layer under everything: one undici Agent (a keep-alive pool per origin) with the TLS
 // settings asked for, our own deadlines on every request (connect, answer, stall, low speed), the
-// command's cancellation, and a retry loop for requests that are safe to repeat.
+// command's cancellation, and (through retry-loop.ts) repeats of requests that are safe to repeat.
 
 
 
@@ -54744,36 +54850,31 @@ class Transport {
      * Repeats a request on network errors and retryable statuses with backoff; returns the last
      * response (its status may still be a failure) or throws the last network error.
      */
-    async sendRetrying(req, what) {
-        for (let attempt = 1;; attempt++) {
+    sendRetrying(req, what) {
+        return retrying(this, req.signal, async () => {
             let response;
             try {
                 response = await this.send(req);
             }
             catch (error) {
-                if (this.stopped(req.signal) || attempt >= this.policy.attempts)
+                if (this.stopped(req.signal) || !isRetryableNetworkError(error))
                     throw error;
-                if (!isRetryableNetworkError(error))
-                    throw error;
-                await this.pause(attempt, undefined, `${what}: ${error.message}`, req.signal);
-                continue;
+                return {
+                    failed: `${what}: ${error.message}`,
+                    giveUp: () => {
+                        throw error;
+                    },
+                };
             }
-            if (!isRetryableStatus(response.statusCode) || attempt >= this.policy.attempts) {
-                return response;
-            }
-            await response.body.dump();
-            const retryAfter = parseRetryAfter(header(response, 'retry-after'));
-            await this.pause(attempt, retryAfter, `${what}: HTTP ${response.statusCode}`, req.signal);
-        }
-    }
-    /**
-     * Waits before attempt `attempt + 1`, first telling the user (not only the debug log) what
-     * failed and how long the wait is: a retry is seen when it happens, not when the step ends.
-     */
-    async pause(attempt, retryAfterMs, why, signal) {
-        const delay = backoffDelay(this.policy, attempt, retryAfterMs);
-        this.logger.info(`${why}; retrying in ${formatDuration(delay)} (attempt ${attempt + 1} of ${this.policy.attempts})`);
-        await sleep(delay, this.signalFor(signal));
+            if (!isRetryableStatus(response.statusCode))
+                return { done: response };
+            return {
+                failed: `${what}: HTTP ${response.statusCode}`,
+                wait: { kind: 'backoff', retryAfterMs: parseRetryAfter(header(response, 'retry-after')) },
+                discard: () => response.body.dump(),
+                giveUp: () => response,
+            };
+        });
     }
     /** undici's own connect timeout (it may fire before ours) said as ours. */
     connectTimeout(error, url) {
@@ -54837,6 +54938,7 @@ function header(response, name) {
 
 
 
+
 /** The sink failed (a write to disk, say): not the network's fault, never retried. */
 class SinkFailure {
     error;
@@ -54861,12 +54963,9 @@ async function receiveRange(ctx, descriptor, range, sink, options, what) {
         (options.mode === 'whole'
             ? `${descriptor.size} bytes`
             : `${length} bytes of the part asked for`);
-    const policy = ctx.client.transport.policy;
     let answer = options.first;
     let received = 0;
-    /** Cuts in a row without RESUME_PROGRESS_BYTES of progress between them. */
-    let stalls = 0;
-    while (received < length) {
+    await retrying(ctx.client.transport, options.signal, async () => {
         const before = received;
         let cut;
         try {
@@ -54886,7 +54985,7 @@ async function receiveRange(ctx, descriptor, range, sink, options, what) {
                 throw error;
             // Every byte arrived before the cut: the digest has the last word.
             if (received >= length)
-                break;
+                return { done: undefined };
             if (!isRetryableNetworkError(error))
                 throw ctx.client.networkError(what, error);
             cut = error;
@@ -54895,19 +54994,22 @@ async function receiveRange(ctx, descriptor, range, sink, options, what) {
             answer = undefined;
         }
         if (received >= length)
-            break;
+            return { done: undefined };
         // Cut, or (206 shorter than asked) ended early: ask for the rest.
-        stalls = received - before >= RESUME_PROGRESS_BYTES ? 1 : stalls + 1;
         const whole = range.start === 0 && range.end === descriptor.size;
         const at = `${cut === undefined ? 'the answer ended' : 'the connection was cut'} at byte ` +
             `${range.start + received} of ${descriptor.size}` +
             (whole ? '' : ` (in the part of bytes ${range.start}-${range.end - 1})`);
-        if (stalls >= policy.attempts) {
-            throw ctx.client.networkError(what, cut ?? new Error(at), stalls, at);
-        }
         const why = cut instanceof Error ? cut.message : 'the answer was shorter than asked';
-        await ctx.client.transport.pause(stalls, undefined, `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`, options.signal);
-    }
+        return {
+            failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`,
+            // A stretch of RESUME_PROGRESS_BYTES or more: the cuts in a row start over.
+            progressed: received - before >= RESUME_PROGRESS_BYTES,
+            giveUp: (cuts) => {
+                throw ctx.client.networkError(what, cut ?? new Error(at), cuts, at);
+            },
+        };
+    });
 }
 /**
  * GET of the blob from `range.start + received`: no Range for a whole blob from its start,
@@ -55659,6 +55761,7 @@ async function writeAllAt(file, bytes, position) {
 
 
 
+
 /** No part is smaller than this: below it, one more request costs more than it saves. */
 const MIN_PART_SIZE = 1024 * 1024;
 /** [0, size) cut into at most `parts` ranges of nearly equal size, none below MIN_PART_SIZE. */
@@ -55676,27 +55779,27 @@ function splitParts(size, parts) {
 async function fetchBlobToFile(ctx, descriptor, path, options = {}) {
     const what = blobWhat(ctx, descriptor);
     const whole = { start: 0, end: descriptor.size };
-    let parts = splitParts(descriptor.size, options.parts ?? 1);
+    let ranges = splitParts(descriptor.size, options.parts ?? 1);
     // The first failure stops every other part.
-    const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const parts = new TaskGroup(options.signal);
+    const signal = parts.signal;
     // Read back too: parts that arrive ahead of the digest's frontier are hashed from the file.
     const file = await (0,promises_.open)(path, 'wx+', options.mode ?? 0o644);
     let writers = [];
     try {
         // The first request tells whether the server honours Range: a 200 to the first part's range
         // is the whole blob, which is then received in one piece over this very answer.
-        const first = parts.length > 1
-            ? await requestRange(ctx, descriptor, parts[0], 0, { mode: 'part', acceptWhole: true, signal }, what)
+        const first = ranges.length > 1
+            ? await requestRange(ctx, descriptor, ranges[0], 0, { mode: 'part', acceptWhole: true, signal }, what)
             : await requestRange(ctx, descriptor, whole, 0, { mode: 'whole', signal }, what);
         if (first.status === 200)
-            parts = [whole];
-        const mode = parts.length > 1 ? 'part' : 'whole';
+            ranges = [whole];
+        const mode = ranges.length > 1 ? 'part' : 'whole';
         // Sized at once: the parts then fill it in at their offsets.
-        if (parts.length > 1)
+        if (ranges.length > 1)
             await file.truncate(descriptor.size);
-        const digest = new InOrderDigest(descriptor, file, parts, `${what.operation} ${what.reference}`);
-        writers = parts.map((part, index) => new PartWriter(file, part.start, (offset) => digest.written(index, offset)));
+        const digest = new InOrderDigest(descriptor, file, ranges, `${what.operation} ${what.reference}`);
+        writers = ranges.map((part, index) => new PartWriter(file, part.start, (offset) => digest.written(index, offset)));
         let done = 0;
         const onBytes = (bytes) => {
             done += bytes;
@@ -55711,14 +55814,14 @@ async function fetchBlobToFile(ctx, descriptor, path, options = {}) {
                 },
                 room: () => writer.room(),
             };
-            await receiveRange(ctx, descriptor, parts[index], sink, { mode, signal, onBytes, ...(answer ? { first: answer } : {}) }, what);
+            await receiveRange(ctx, descriptor, ranges[index], sink, { mode, signal, onBytes, ...(answer ? { first: answer } : {}) }, what);
             await writer.flush();
         };
-        await runParts(parts.length, receive, first, options.connections, stop);
+        await runParts(ranges.length, receive, first, options.connections, parts);
         await digest.verify();
     }
     catch (error) {
-        stop.abort(error);
+        parts.fail(error);
         await Promise.all(writers.map((writer) => writer.idle()));
         await file.close().catch(() => undefined);
         await (0,promises_.rm)(path, { force: true }).catch(() => undefined);
@@ -55730,13 +55833,11 @@ async function fetchBlobToFile(ctx, descriptor, path, options = {}) {
  * Runs every part: the first on the blob's own connection (with the answer already there), then
  * whatever is left; the others on connections taken from `budget` while it has free ones, now
  * or as they come free. An extra connection goes back between two parts when others wait for
- * one. The first failure aborts the rest and is thrown once nothing runs any more.
+ * one. The first failure aborts the rest (`parts` fails) and is thrown once nothing runs any more.
  */
-async function runParts(count, receive, first, budget, stop) {
+async function runParts(count, receive, first, budget, parts) {
     let next = 1;
-    let failure;
-    const running = new Set();
-    const take = () => failure === undefined && next < count ? next++ : undefined;
+    const take = () => (!parts.failed && next < count ? next++ : undefined);
     const worker = async (index, release) => {
         try {
             for (let i = index; i !== undefined;) {
@@ -55744,40 +55845,32 @@ async function runParts(count, receive, first, budget, stop) {
                 i = release !== undefined && budget?.contended ? undefined : take();
             }
         }
-        catch (error) {
-            if (failure === undefined) {
-                failure = { error };
-                stop.abort(error);
-            }
-        }
         finally {
             release?.();
         }
     };
-    const start = (task) => {
-        running.add(task);
-        void task.finally(() => running.delete(task));
-    };
     let stopWaiting;
     const spread = () => {
         stopWaiting = undefined;
-        while (next < count && failure === undefined) {
+        while (next < count && !parts.failed) {
             const release = budget === undefined ? () => undefined : budget.tryTake();
             if (release === undefined)
                 break;
-            start(worker(take(), release));
+            const index = take();
+            void parts.start(() => worker(index, release));
         }
-        if (next < count && failure === undefined && budget !== undefined) {
+        if (next < count && !parts.failed && budget !== undefined) {
             stopWaiting = budget.onFree(spread);
         }
     };
-    start(worker(0));
+    void parts.start(() => worker(0));
     spread();
-    while (running.size > 0)
-        await Promise.all(running);
-    stopWaiting?.();
-    if (failure !== undefined)
-        throw failure.error;
+    try {
+        await parts.settle();
+    }
+    finally {
+        stopWaiting?.();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/challenge.ts
@@ -56256,6 +56349,7 @@ function registryError(what, response, context, extra = {}) {
         status: response.status,
         errors,
         ...(hint === undefined ? {} : { hint }),
+        ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
     });
 }
 
@@ -56675,6 +56769,7 @@ function settledOrAborted(promise, signal) {
 
 
 
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 class RegistryClient {
@@ -56708,9 +56803,8 @@ class RegistryClient {
     async send(req) {
         const base = await this.baseUrl(req.signal);
         const url = typeof req.url === 'string' ? new URL(req.url, base) : req.url;
-        const policy = this.transport.policy;
         let reauthenticated = false;
-        for (let attempt = 1;; attempt++) {
+        return retrying(this.transport, req.signal, async (attempt) => {
             let answer;
             let pass;
             try {
@@ -56720,11 +56814,15 @@ class RegistryClient {
             catch (error) {
                 if (error instanceof OciError || this.transport.stopped(req.signal))
                     throw error;
-                const retry = req.repeatable && isRetryableNetworkError(error) && attempt < policy.attempts;
-                if (!retry)
+                if (!req.repeatable || !isRetryableNetworkError(error)) {
                     throw this.networkError(req.what, error, attempt);
-                await this.transport.pause(attempt, undefined, describeFailure(req, error), req.signal);
-                continue;
+                }
+                return {
+                    failed: describeFailure(req, error),
+                    giveUp: (attempts) => {
+                        throw this.networkError(req.what, error, attempts);
+                    },
+                };
             }
             const { response, status } = answer;
             if (status === 401 && !reauthenticated) {
@@ -56733,32 +56831,36 @@ class RegistryClient {
                 this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
                 this.authorizer.invalidate(req.scopes);
                 reauthenticated = true;
-                attempt--;
-                continue;
+                return { again: true };
             }
-            const retry = req.repeatable && isRetryableStatus(status) && attempt < policy.attempts;
+            const answered = () => {
+                this.reportWarnings(response);
+                return answer;
+            };
+            const discard = () => response.body.dump();
             if (status === 429) {
                 // Whether or not this request is retried here, every request to the registry waits.
                 this.backOff(pass, header(response, 'retry-after'), req);
-                if (retry) {
-                    await response.body.dump();
-                    this.transport.logger.debug(`${describeFailure(req, status)}; retrying when the registry's back-off ends (attempt ${attempt + 1} of ${policy.attempts})`);
-                    continue;
+                if (req.repeatable && req.waitOutRateLimit !== false) {
+                    const failed = describeFailure(req, status);
+                    return { failed, wait: { kind: 'gate' }, discard, giveUp: answered };
                 }
             }
             else if (status < 500) {
                 // Taken (or refused for another reason than load): the next 429 starts the steps over.
                 this.gate.accepted(pass);
             }
-            if (retry) {
-                await response.body.dump();
-                const retryAfter = parseRetryAfter(header(response, 'retry-after'));
-                await this.transport.pause(attempt, retryAfter, describeFailure(req, status), req.signal);
-                continue;
+            if (!req.repeatable || status === 429 || !isRetryableStatus(status)) {
+                return { done: answered() };
             }
-            this.reportWarnings(response);
-            return answer;
-        }
+            const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
+            return {
+                failed: describeFailure(req, status),
+                wait: { kind: 'backoff', retryAfterMs },
+                discard,
+                giveUp: answered,
+            };
+        });
     }
     /** A 429: closes the gate for everyone, and tells the user when that made them wait longer. */
     backOff(pass, retryAfterHeader, req) {
@@ -56779,9 +56881,10 @@ class RegistryClient {
         const body = await readErrorBody(response.body);
         const challenge = parseChallenges(response.headers['www-authenticate']).find((c) => c.scheme === 'bearer');
         const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
-        const retried = isRetryableStatus(status)
-            ? `the registry kept answering HTTP ${status}; gave up after ${this.transport.policy.attempts} attempts`
-            : undefined;
+        const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
+        const retried = attempts === undefined
+            ? undefined
+            : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
         throw registryError({ operation: what.operation, reference: what.reference }, {
             status,
             body,
@@ -56790,7 +56893,7 @@ class RegistryClient {
             registry: this.registry,
             ...(what.repository ? { repository: what.repository } : {}),
             authenticated: credentials !== undefined,
-        }, retried ? { hint: retried } : {});
+        }, retried ? { hint: retried, attempts } : {});
     }
     /** Throws unless the status is one of `ok`; returns the answer otherwise. */
     async expect(answer, ok, what) {
@@ -56809,6 +56912,7 @@ class RegistryClient {
             ...what,
             cause: error,
             ...(hint ? { hint } : {}),
+            ...(attempts > 1 ? { attempts } : {}),
         });
     }
     /** One request, following redirects when asked; Authorization only to the registry origin. */
@@ -57027,6 +57131,7 @@ function nextLink(value) {
 
 
 
+
 /** `sha256-<hex>`, truncated as the tag schema says (algorithm ≤ 32, encoded ≤ 64). */
 function referrersTag(subject) {
     return `${digestAlgorithm(subject.digest).slice(0, 32)}-${digestHex(subject.digest).slice(0, 64)}`;
@@ -57050,7 +57155,7 @@ async function listReferrers(ctx, subject, artifactType) {
 async function referrersApi(ctx, subject, artifactType) {
     const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
     const what = { operation: 'list referrers of', reference: `${ctx.location}@${subject.digest}` };
-    const answer = await askOnce(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
+    const answer = await askReferrers(ctx, repoPath(ctx, `referrers/${subject.digest}${query}`), what);
     const type = header(answer.response, 'content-type')?.split(';')[0]?.trim();
     if (answer.status !== 200 || type !== OCI_INDEX) {
         await answer.response.body.dump();
@@ -57073,38 +57178,21 @@ async function referrersApi(ctx, subject, artifactType) {
         .includes('artifactType');
     return filtered ? index.manifests : filterByType(index.manifests, artifactType);
 }
-/** The referrers endpoint, redirects and 429 not followed or waited out (see referrersApi). */
-async function askOnce(ctx, url, what) {
-    const transport = ctx.client.transport;
-    for (let attempt = 1;; attempt++) {
-        const last = attempt >= transport.policy.attempts;
-        let answer;
-        try {
-            answer = await ctx.client.send({
-                method: 'GET',
-                url,
-                headers: { accept: OCI_INDEX },
-                scopes: [pullScope(ctx.name)],
-                // Not repeatable for the client: it would wait out 429s. Stumbles are retried here.
-                repeatable: false,
-                followRedirects: false,
-                what,
-            });
-        }
-        catch (error) {
-            const passing = error instanceof RegistryError &&
-                error.code === 'NETWORK_ERROR' &&
-                isRetryableNetworkError(error.cause);
-            if (!passing || last)
-                throw error;
-            await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: ${error.message}`);
-            continue;
-        }
-        if (last || answer.status === 429 || !isRetryableStatus(answer.status))
-            return answer;
-        await answer.response.body.dump();
-        await transport.pause(attempt, undefined, `${what.operation} ${what.reference}: HTTP ${answer.status}`);
-    }
+/**
+ * The referrers endpoint: a stumble (a network failure, a 408 or a 5xx) is tried again, but a
+ * redirect is not followed and a 429 not waited out (see referrersApi).
+ */
+function askReferrers(ctx, url, what) {
+    return ctx.client.send({
+        method: 'GET',
+        url,
+        headers: { accept: OCI_INDEX },
+        scopes: [pullScope(ctx.name)],
+        repeatable: true,
+        waitOutRateLimit: false,
+        followRedirects: false,
+        what,
+    });
 }
 function filterByType(manifests, artifactType) {
     return artifactType === undefined
@@ -57152,7 +57240,6 @@ async function updateIndex(ctx, subject, referrer) {
     const scopes = [pushScope(ctx.name)];
     const read = async () => (await tagSchemaIndex(ctx, subject, scopes))?.manifests ?? [];
     const listed = (manifests) => manifests.some((d) => d.digest === referrer.digest);
-    const policy = retryPolicy(ctx.options.retry);
     let began = Date.now();
     let manifests = await read();
     if (listed(manifests))
@@ -57161,7 +57248,9 @@ async function updateIndex(ctx, subject, referrer) {
         if (attempt > 1) {
             ctx.client.transport.logger.info(`${ctx.location}: another writer replaced the referrers index ${referrersTag(subject)} ` +
                 `without ${referrer.digest}; merging it in again (attempt ${attempt} of ${INDEX_WRITE_ATTEMPTS})`);
-            await sleep(backoffDelay(policy, attempt - 1));
+            // Not a failed request but a lost race: this loop counts its own attempts, and only
+            // borrows the client's backoff between them.
+            await backOff(ctx.client.transport, attempt - 1);
             began = Date.now();
             manifests = await read();
         }
@@ -57250,7 +57339,7 @@ function chunkTooLarge(error, chunkSize) {
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/upload-session.ts
-// An upload session: where it lives and how to address it.
+
 
 
 /**
@@ -57288,8 +57377,33 @@ function withQuery(location, name, value) {
     url.search = url.search === '' ? `?${param}` : `${url.search}&${param}`;
     return url;
 }
+/**
+ * The PUT that completes the session with the blob's digest: carrying the whole blob (`body`), or
+ * empty after its chunks. Either way the registry hashes and moves the whole blob before it
+ * answers, so the wait for the answer grows with its size.
+ */
+async function completeUpload(ctx, session, descriptor, body, what, signal) {
+    const answer = await ctx.client.send({
+        method: 'PUT',
+        url: withQuery(session.location, 'digest', descriptor.digest),
+        headers: {
+            'content-type': 'application/octet-stream',
+            'content-length': body === undefined ? '0' : String(descriptor.size),
+        },
+        ...(body === undefined ? {} : { body }),
+        processedBytes: descriptor.size,
+        scopes: [pushScope(ctx.name)],
+        repeatable: false,
+        ...(signal ? { signal } : {}),
+        what,
+    });
+    if (answer.status < 200 || answer.status > 299)
+        await ctx.client.fail(answer, what);
+    await answer.response.body.dump();
+}
 
 ;// CONCATENATED MODULE: ./src/oci/remote/chunked-upload.ts
+
 
 
 
@@ -57303,20 +57417,7 @@ async function uploadChunked(ctx, session, descriptor, open, chunkSize, what, si
         current = await sendChunk(ctx, current, chunk, offset, what, signal);
         offset += chunk.length;
     }
-    const answer = await ctx.client.send({
-        method: 'PUT',
-        url: withQuery(current.location, 'digest', descriptor.digest),
-        headers: { 'content-type': 'application/octet-stream', 'content-length': '0' },
-        // Empty, but it commits the whole blob: the registry hashes and moves it before answering.
-        processedBytes: descriptor.size,
-        scopes: [pushScope(ctx.name)],
-        repeatable: false,
-        ...(signal ? { signal } : {}),
-        what,
-    });
-    if (answer.status < 200 || answer.status > 299)
-        await ctx.client.fail(answer, what);
-    await answer.response.body.dump();
+    await completeUpload(ctx, current, descriptor, undefined, what, signal);
 }
 /** Buffers of exactly `size` bytes (the last one shorter): one chunk is all that is held. */
 async function* chunks(stream, size) {
@@ -57340,11 +57441,21 @@ async function* chunks(stream, size) {
         yield Buffer.concat(parts, length);
 }
 /** PATCHes one chunk, resyncing and resending until the registry holds exactly up to its end. */
-async function sendChunk(ctx, session, chunk, offset, what, signal) {
-    const policy = ctx.client.transport.policy;
+function sendChunk(ctx, session, chunk, offset, what, signal) {
     const end = offset + chunk.length;
     let current = session;
-    for (let attempt = 1;; attempt++) {
+    return retrying(ctx.client.transport, signal, async (attempt) => {
+        if (attempt > 1) {
+            // What did the failed PATCH leave? Resent blindly, a chunk could be stored twice.
+            const status = await uploadStatus(ctx, current, end, what, signal);
+            current = status.session;
+            if (status.received === end)
+                return { done: current };
+            if (status.received !== offset) {
+                // Neither before nor after this chunk: the session cannot be trusted; start over.
+                throw new UploadSessionLost(`the upload session holds ${status.received} bytes, expected ${offset} or ${end}`);
+            }
+        }
         let failure;
         try {
             const answer = await ctx.client.send({
@@ -57369,7 +57480,7 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
                 // The spec asks for `Range` on every chunk answer; without one, trust the 2xx.
                 const held = bytesHeld(answer, end);
                 if (held === undefined || held === end)
-                    return next;
+                    return { done: next };
                 current = next;
                 failure = new Error(`the registry holds ${held} bytes after the chunk ${offset}-${end - 1}`);
             }
@@ -57378,7 +57489,7 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
                 failure = new Error(`HTTP ${answer.status}`);
             }
             else {
-                await ctx.client.fail(answer, what);
+                return await ctx.client.fail(answer, what);
             }
         }
         catch (error) {
@@ -57386,19 +57497,13 @@ async function sendChunk(ctx, session, chunk, offset, what, signal) {
                 throw error;
             failure = error;
         }
-        if (attempt >= policy.attempts) {
-            throw new UploadSessionLost(`chunk ${offset}-${end - 1} failed ${attempt} times (${failure.message})`, failure instanceof RegistryError ? failure : undefined);
-        }
-        await ctx.client.transport.pause(attempt, undefined, `${what.operation} ${what.reference}: chunk at ${offset}: ${failure.message}`, signal);
-        const status = await uploadStatus(ctx, current, end, what, signal);
-        current = status.session;
-        if (status.received === end)
-            return current;
-        if (status.received !== offset) {
-            // Neither before nor after this chunk: the session cannot be trusted; start over.
-            throw new UploadSessionLost(`the upload session holds ${status.received} bytes, expected ${offset} or ${end}`);
-        }
-    }
+        return {
+            failed: `${what.operation} ${what.reference}: chunk at ${offset}: ${failure.message}`,
+            giveUp: (attempts) => {
+                throw new UploadSessionLost(`chunk ${offset}-${end - 1} failed ${attempts} times (${failure.message})`, failure instanceof RegistryError ? failure : undefined);
+            },
+        };
+    });
 }
 /**
  * `Range: 0-<last>` → bytes held. distribution answers `0-0` both for none and for one byte, so
@@ -57505,8 +57610,11 @@ async function postWhole(ctx, descriptor, body, what, signal) {
 // optional cross-repository mount, then one upload session — the whole small blob in the POST
 // that opens it where the registry takes that (single-post.ts), else monolithic POST+PUT, chunked
 // PATCH when asked. A failed session is abandoned and the whole upload starts over from the
-// source (after an existence check): a session is not safely resumable across registries.
+// source (after an existence check), as one attempt of the client's retry loop (retry-loop.ts): a
+// session is not safely resumable across registries.
 // https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#pushing-blobs
+
+
 
 
 
@@ -57535,17 +57643,18 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
     // A small blob goes up without asking first: the registry keeps one copy per digest anyway.
     // After a failed attempt, though, it may have landed although the answer was lost: ask then.
     let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
-    for (let attempt = 1;; attempt++) {
+    // The whole upload is the attempt: a failed session is not resumed but started over.
+    return retrying(transport, options.signal, async () => {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
         if (check && (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)])))
-            return 'exists';
+            return { done: 'exists' };
         check = true;
         // Opening the upload (a POST, with a small blob or without) is safe to repeat, so the client
         // has retried it already: a failure here is final. Only a transfer into a session starts the
         // whole upload over.
         const started = await openUpload(ctx, descriptor, source, options, what, mountFrom);
         if (started === 'mounted' || started === 'uploaded')
-            return started;
+            return { done: started };
         if (started.mountRefused)
             mountFrom = undefined;
         const session = started.session;
@@ -57554,9 +57663,10 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
                 await uploadChunked(ctx, session, descriptor, () => openBody(descriptor, source, options, what), chunkSize, what, options.signal);
             }
             else {
-                await uploadMonolithic(ctx, session, descriptor, source, options, what);
+                const body = () => openBody(descriptor, source, options, what);
+                await completeUpload(ctx, session, descriptor, body, what, options.signal);
             }
-            return 'uploaded';
+            return { done: 'uploaded' };
         }
         catch (error) {
             if (transport.stopped(options.signal))
@@ -57565,23 +57675,25 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             if (isBodyTooLarge(error)) {
                 if (chunkSize > 0)
                     throw chunkTooLarge(error, chunkSize);
+                // Not a failure to count: the same upload again, in chunks.
                 chunkSize = afterBodyRefused(ctx.client, descriptor.size, what.reference, transport.logger);
-                continue;
+                return { again: true };
             }
             if (!isRetryableUploadFailure(error))
                 throw error;
-            if (attempt >= transport.policy.attempts)
-                throw finalError(error, what, attempt);
-            const why = `${what.operation} ${what.reference}: ${error.message}`;
-            if (error instanceof RegistryError && error.status === 429) {
-                // The client's gate holds every request to the registry already, this one's next too.
-                transport.logger.debug(`${why}; starting over when the registry's back-off ends (attempt ${attempt + 1} of ${transport.policy.attempts})`);
-            }
-            else {
-                await transport.pause(attempt, undefined, why, options.signal);
-            }
+            return {
+                failed: `${what.operation} ${what.reference}: ${error.message}`,
+                // After a 429 the client's gate holds every request to the registry already, this
+                // one's next too.
+                wait: error instanceof RegistryError && error.status === 429
+                    ? { kind: 'gate', doing: 'starting over' }
+                    : { kind: 'backoff' },
+                giveUp: (attempts) => {
+                    throw finalError(error, what, attempts);
+                },
+            };
         }
-    }
+    });
 }
 /** Network errors, 5xx/408/429 and lost sessions start the upload over; anything else is final. */
 function isRetryableUploadFailure(error) {
@@ -57589,8 +57701,9 @@ function isRetryableUploadFailure(error) {
         return true;
     if (!(error instanceof RegistryError))
         return false;
+    // A certificate that does not verify stays so: known by the TLS error's code.
     if (error.code === 'NETWORK_ERROR')
-        return !/certificate/i.test(error.hint ?? '');
+        return !isCertificateError(error);
     return error.status !== undefined && isRetryableStatus(error.status);
 }
 /** The last failure, saying that the upload was tried `attempts` times. */
@@ -57604,16 +57717,18 @@ function finalError(error, what, attempts) {
             ...(failure?.status !== undefined ? { status: failure.status } : {}),
             ...(failure ? { errors: failure.errors } : {}),
             hint: `${error.message}; ${gaveUp}`,
+            attempts,
             cause: error,
         });
     }
-    if (error instanceof RegistryError && !(error.hint ?? '').includes('gave up')) {
+    if (error instanceof RegistryError && error.attempts === undefined) {
         return new RegistryError(error.code, {
             operation: error.operation,
             reference: error.reference,
             ...(error.status !== undefined ? { status: error.status } : {}),
             errors: error.errors,
             hint: error.hint ? `${error.hint}; ${gaveUp}` : gaveUp,
+            attempts,
             cause: error.cause,
         });
     }
@@ -57675,26 +57790,6 @@ async function startSession(ctx, descriptor, what, mountFrom, signal) {
     await ctx.client.expect(answer, [202], what);
     await answer.response.body.dump();
     return { session: sessionFrom(answer.response, answer.url, what), mountRefused };
-}
-async function uploadMonolithic(ctx, session, descriptor, source, options, what) {
-    const answer = await ctx.client.send({
-        method: 'PUT',
-        url: withQuery(session.location, 'digest', descriptor.digest),
-        headers: {
-            'content-type': 'application/octet-stream',
-            'content-length': String(descriptor.size),
-        },
-        body: () => openBody(descriptor, source, options, what),
-        // The registry hashes and moves the whole blob before it answers.
-        processedBytes: descriptor.size,
-        scopes: [pushScope(ctx.name)],
-        repeatable: false,
-        ...(options.signal ? { signal: options.signal } : {}),
-        what,
-    });
-    if (answer.status < 200 || answer.status > 299)
-        await ctx.client.fail(answer, what);
-    await answer.response.body.dump();
 }
 /**
  * The source, size-checked and counted for progress. The registry verifies the digest of what
@@ -58759,62 +58854,37 @@ async function runAttach() {
 /** Copies `root` and everything it reaches from `source` to `destination`. */
 async function copyGraph(source, destination, root, options = {}) {
     const copier = new GraphCopier(source, destination, options);
-    try {
-        await copier.copy(root, true);
-    }
-    catch (error) {
-        await copier.settle();
-        // Siblings fail with an abort once the first failure stops them: report the first.
-        throw copier.firstError ?? error;
-    }
+    void copier.copy(root, true);
+    // Siblings fail with an abort once the first failure stops them: the first is thrown.
+    await copier.transfers.settle();
     return copier.result(root);
 }
 class GraphCopier {
     source;
     destination;
     options;
-    slots;
-    /** One copy per digest, started once, awaited by every parent that needs it. */
-    started = new Map();
-    abort = new AbortController();
-    signal;
+    /** Blobs in the slots of `concurrency`; one copy per digest, awaited by every parent. */
+    transfers;
     blobs = { uploaded: 0, exists: 0, mounted: 0 };
     manifests = { copied: 0, exists: 0 };
     bytesUploaded = 0;
-    firstError;
     constructor(source, destination, options) {
         this.source = source;
         this.destination = destination;
         this.options = options;
         const n = options.concurrency ?? 0;
-        this.slots = new TransferSlots(n > 0 ? n : DEFAULT_CONCURRENCY);
-        this.signal = options.signal
-            ? AbortSignal.any([options.signal, this.abort.signal])
-            : this.abort.signal;
+        this.transfers = new Transfers(n > 0 ? n : DEFAULT_CONCURRENCY, options.signal);
+    }
+    get signal() {
+        return this.transfers.signal;
     }
     copy(descriptor, isRoot = false) {
-        // The root is never shared: it may carry a tag that a nested copy would not set.
-        const running = isRoot ? undefined : this.started.get(descriptor.digest);
-        if (running)
-            return running;
-        const task = (isManifestDescriptor(descriptor)
-            ? this.copyManifest(descriptor, isRoot)
-            : this.slots.run(descriptor.size, () => this.copyBlob(descriptor))).catch((error) => {
-            // The first failure stops the transfers still running.
-            this.firstError ??= error;
-            this.abort.abort(error);
-            throw error;
-        });
-        this.started.set(descriptor.digest, task);
-        return task;
-    }
-    /** Waits for every started transfer, so nothing is still writing when copyGraph returns. */
-    async settle() {
-        let size = -1;
-        while (size !== this.started.size) {
-            size = this.started.size;
-            await Promise.allSettled(this.started.values());
-        }
+        // The root is never shared: it may carry a tag that a nested copy would not set. A manifest
+        // takes no slot: it only waits for its children, which take theirs.
+        const key = isRoot ? undefined : descriptor.digest;
+        return isManifestDescriptor(descriptor)
+            ? this.transfers.start(() => this.copyManifest(descriptor, isRoot), key)
+            : this.transfers.transfer(descriptor.size, () => this.copyBlob(descriptor), key);
     }
     result(root) {
         return {
@@ -58849,7 +58919,6 @@ class GraphCopier {
         }
     }
     async copyBlob(descriptor) {
-        this.signal.throwIfAborted();
         const outcome = await this.destination.pushBlob(descriptor, this.sourceOf(descriptor), {
             signal: this.signal,
             ...(this.options.onProgress ? { onProgress: this.options.onProgress } : {}),
@@ -60962,23 +61031,30 @@ var zr=Object.defineProperty;var Ur=(s,t)=>{for(var e in t)zr(s,e,{get:t[e],enum
 
 class PullError extends CodedError {
     name = 'PullError';
+    /** The layer (its title) this error is about, which its message names already. */
+    layer;
+    constructor(code, message, options = {}) {
+        super(code, message, 'cause' in options ? { cause: options.cause } : undefined);
+        this.layer = options.layer;
+    }
 }
 /**
  * The failure of one layer, its message led by the layer's name (the title, or `sha256-<hex>`)
  * and short digest, so a user of a many-file artifact sees which file failed. The kind (class
- * and `code`) is kept; a message that names the layer already is left as it is.
+ * and `code`) is kept; an error made about a layer (PullError.layer), whose message names it
+ * already, is left as it is.
  */
 function layerFailure(error, name, digest) {
+    if (error instanceof PullError && error.layer !== undefined)
+        return error;
     // Not `instanceof Error`: errors of Node's core can come from another realm (vm, jest).
     const message = error?.message;
-    if (typeof message !== 'string' ||
-        message.includes(`"${name}"`) ||
-        message.includes(quoted(name))) {
+    if (typeof message !== 'string')
         return error;
-    }
     const named = `layer ${quoted(name)} (${shortDigest(digest)}): ${message}`;
-    if (error instanceof PullError)
-        return new PullError(error.code, named, { cause: error });
+    if (error instanceof PullError) {
+        return new PullError(error.code, named, { cause: error, layer: name });
+    }
     if (error instanceof OciError)
         return new OciError(error.code, named, { cause: error });
     const code = error.code;
@@ -60992,58 +61068,57 @@ function layerFailure(error, name, digest) {
 // still running on its own name, on a folder above it or on a name below it (a later entry
 // replaces an earlier one, and a file is never written where a folder of it is still being
 // made), and a hard link waits for its source.
+
 /** Names are the entry's segments joined with `/`; '' is the layer folder itself. */
 const related = (a, b) => a === b || a === '' || b === '' || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 class EntryTasks {
     limit;
-    running = new Map();
-    failure;
+    tasks = new TaskGroup();
+    /** The name each running task writes. */
+    names = new Map();
     constructor(limit) {
         this.limit = limit;
     }
     /** Waits until no task runs on a name related to `name` (or to `source`, a link's). */
     async clear(name, source) {
         for (;;) {
-            const blocking = [...this.running]
+            const blocking = [...this.names]
                 .filter(([, key]) => related(key, name) || (source !== undefined && key === source))
                 .map(([task]) => task);
             if (blocking.length === 0)
                 return;
-            await Promise.all(blocking);
+            await Promise.allSettled(blocking);
         }
     }
     /** Waits until fewer than `limit` tasks run. */
-    async room() {
-        while (this.running.size >= this.limit)
-            await Promise.race(this.running.keys());
+    room() {
+        return this.tasks.below(this.limit);
     }
-    /** Runs `task` on `name` in the background; its failure is kept for throwFailure(). */
-    start(name, task) {
-        const tracked = task
-            .catch((error) => {
-            this.failure ??= { error };
-        })
-            .finally(() => this.running.delete(tracked));
-        this.running.set(tracked, name);
+    /** Runs `work` on `name` in the background; its failure is kept for throwFailure(). */
+    start(name, work) {
+        const task = this.tasks.start(work);
+        this.names.set(task, name);
+        const done = () => {
+            this.names.delete(task);
+        };
+        task.then(done, done);
     }
     /** Throws the first failure of a task, if any. */
     throwFailure() {
-        if (this.failure)
-            throw this.failure.error;
+        this.tasks.throwIfFailed();
     }
     /** Waits for every task, failed or not. */
-    async idle() {
-        while (this.running.size > 0)
-            await Promise.all(this.running.keys());
+    idle() {
+        return this.tasks.idle();
     }
     /** Waits for every task; throws the first failure. */
-    async settle() {
-        await this.idle();
-        this.throwFailure();
+    settle() {
+        return this.tasks.settle();
     }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/file-writes.ts
+
 /** Files up to this size are read whole, then written in the background. */
 const BACKGROUND_MAX_BYTES = 256 * 1024;
 /** Background writes at once; with the size cap, at most 4 MiB held. */
@@ -61051,14 +61126,13 @@ const MAX_RUNNING = 16;
 /** A big file is written in batches of about this size. */
 const file_writes_WRITE_BATCH = 1024 * 1024;
 class FileWrites {
-    running = new Set();
-    failure;
+    writes = new TaskGroup();
     /**
      * Writes `body` to `handle`, sets its times and closes it, whatever happens. Returns once the
      * body is read; the rest may still be running (see settle()). Throws an earlier write's error.
      */
     async write(handle, size, body, mtime) {
-        this.throwFailure();
+        this.writes.throwIfFailed();
         if (size > BACKGROUND_MAX_BYTES) {
             await finishFile(handle, mtime, () => writeStreamed(handle, body));
             return;
@@ -61073,29 +61147,22 @@ class FileWrites {
             await handle.close();
             throw error;
         }
-        const task = finishFile(handle, mtime, () => writeAll(handle, chunks))
-            .catch((error) => {
-            this.failure ??= { error };
-        })
-            .finally(() => this.running.delete(task));
-        this.running.add(task);
-        while (this.running.size >= MAX_RUNNING)
-            await Promise.race(this.running);
-        this.throwFailure();
+        if (this.writes.failed) {
+            // Another write failed while this body was read: nothing more starts.
+            await handle.close();
+            this.writes.throwIfFailed();
+        }
+        void this.writes.start(() => finishFile(handle, mtime, () => writeAll(handle, chunks)));
+        await this.writes.below(MAX_RUNNING);
+        this.writes.throwIfFailed();
     }
     /** Waits for every write still running; throws the first one's error. */
-    async settle() {
-        await this.idle();
-        this.throwFailure();
+    settle() {
+        return this.writes.settle();
     }
     /** Waits for every write still running, failed or not (before removing what they wrote). */
-    async idle() {
-        while (this.running.size > 0)
-            await Promise.all(this.running);
-    }
-    throwFailure() {
-        if (this.failure)
-            throw this.failure.error;
+    idle() {
+        return this.writes.idle();
     }
 }
 async function finishFile(handle, mtime, writeBody) {
@@ -61332,7 +61399,7 @@ function entrySegments(entryPath, prefix, title, rules = (external_node_path_def
             const problem = windowsNameProblem(segment);
             if (problem === undefined)
                 continue;
-            throw new PullError('UNPORTABLE_NAME', `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`);
+            throw new PullError('UNPORTABLE_NAME', `folder layer ${quoted(title)}: tar entry ${quoted(entryPath)} cannot be written on this runner: ${quoted(segment)} ${problem}; nothing was written`, { layer: title });
         }
     }
     return segments;
@@ -61389,7 +61456,7 @@ function climb(start, steps) {
     return position;
 }
 function unsafe(title, entry, why) {
-    return new PullError('UNSAFE_ARCHIVE', `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`);
+    return new PullError('UNSAFE_ARCHIVE', `folder layer ${quoted(title)}: tar entry ${quoted(entry)} ${why}; refused`, { layer: title });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/link-chains.ts
@@ -61669,7 +61736,7 @@ class LayerWriter {
             : `the entry ${quoted([this.prefix, ...other.split('/')].join('/'))}`;
         return new PullError('UNPORTABLE_NAME', `folder layer ${quoted(this.title)}: tar entry ${quoted(this.name(segments))} and ${which} ` +
             `are one and the same name on this runner's file system, which ignores case (or ` +
-            `Unicode normalization); nothing was written`);
+            `Unicode normalization); nothing was written`, { layer: this.title });
     }
     /**
      * Every parent of the entry is a real folder of the layer, made when missing. Files of one
@@ -61837,7 +61904,7 @@ class WriteBudget {
             if (this.limit !== undefined && total > this.limit) {
                 throw new PullError('UNPACK_LIMIT', `layer "${layer.name}" is ${formatBytes(layer.size)}: with it the pull would write ` +
                     `${formatBytes(total)}, more than unpack-limit allows (${formatBytes(this.limit)}); ` +
-                    `no layer was downloaded`);
+                    `no layer was downloaded`, { layer: layer.name });
             }
             this.written = total;
         }
@@ -61852,7 +61919,7 @@ class WriteBudget {
             throw new PullError('UNPACK_LIMIT', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
                 `tar: the pull would write more than unpack-limit allows (${formatBytes(this.limit)} ` +
                 `in all). Either the layer is a decompression bomb or unpack-limit is too low for ` +
-                `this artifact; nothing was kept`);
+                `this artifact; nothing was kept`, { layer: name });
         }
         const roomBytes = this.free.bytes - this.reserve.bytes - this.bytesSinceLook;
         const roomEntries = this.free.inodes === undefined
@@ -61864,7 +61931,7 @@ class WriteBudget {
                 : `${this.free.inodes} free inodes, and a pull leaves ${this.reserve.inodes}`;
             throw new PullError('DISK_RESERVE', `folder layer "${name}": extraction stopped after ${formatBytes(layerBytes - bytes)} of ` +
                 `tar: the output filesystem had ${had} free. Either the layer is a decompression ` +
-                `bomb or the runner has too little disk for this artifact; nothing was kept`);
+                `bomb or the runner has too little disk for this artifact; nothing was kept`, { layer: name });
         }
         this.written += bytes;
         this.bytesSinceLook += bytes;
@@ -61989,7 +62056,7 @@ async function extractTarGzip(compressed, options) {
     parser.on('eof', () => (sawEnd = true));
     const parsed = new Promise((resolve, reject) => {
         parser.on('end', resolve);
-        parser.on('error', (error) => reject(new PullError('BAD_ARCHIVE', `folder layer "${title}" is not a valid tar: ${error.message}`)));
+        parser.on('error', (error) => reject(new PullError('BAD_ARCHIVE', `folder layer "${title}" is not a valid tar: ${error.message}`, { layer: title })));
     });
     parsed.catch(fail);
     const handleEntry = async (entry) => {
@@ -62021,7 +62088,7 @@ async function extractTarGzip(compressed, options) {
                 // beside the next entries.
                 await tasks.room();
                 const body = await readBody(entry);
-                tasks.start(key, writer.file(segments, entry.mode, mtime, size, body));
+                tasks.start(key, () => writer.file(segments, entry.mode, mtime, size, body));
                 return true;
             }
             case 'Directory':
@@ -62055,14 +62122,16 @@ async function extractTarGzip(compressed, options) {
         }
         catch {
             throw new PullError('UNSAFE_ARCHIVE', `folder layer "${title}": tar entry "${entry.path}" is a hard link to "${entry.linkpath}", ` +
-                `which is outside the layer folder; refused`);
+                `which is outside the layer folder; refused`, { layer: title });
         }
     };
-    const notInside = (path) => new PullError('UNSAFE_ARCHIVE', `folder layer "${title}": tar entry "${path}" names the layer folder itself but is not a folder; refused`);
+    const notInside = (path) => new PullError('UNSAFE_ARCHIVE', `folder layer "${title}": tar entry "${path}" names the layer folder itself but is not a folder; refused`, { layer: title });
     const sink = new external_node_stream_.Writable({
         write(chunk, _encoding, done) {
             if (size === 0 && chunk.length >= 2 && GZIP_MAGIC.every((b, i) => chunk[i] === b)) {
-                done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`));
+                done(new PullError('BAD_ARCHIVE', `folder layer "${title}" is compressed twice`, {
+                    layer: title,
+                }));
                 return;
             }
             let look;
@@ -62112,7 +62181,7 @@ async function extractTarGzip(compressed, options) {
         const digest = `${algorithm}:${hash.digest('hex')}`;
         if (options.expectedDigest && digest !== options.expectedDigest) {
             throw new PullError('BAD_ARCHIVE', `folder layer "${title}": the uncompressed tar has digest ${digest}, but the layer's ` +
-                `io.deis.oras.content.digest annotation says ${options.expectedDigest}`);
+                `io.deis.oras.content.digest annotation says ${options.expectedDigest}`, { layer: title });
         }
         await writer.finish();
         return { digest, size, files: writer.files, skipped };
@@ -62127,9 +62196,7 @@ async function extractTarGzip(compressed, options) {
 function gzipError(error, title) {
     const code = error?.code;
     if (typeof code === 'string' && code.startsWith('Z_')) {
-        return new PullError('BAD_ARCHIVE', `folder layer "${title}" is not valid gzip: ${error.message}`, {
-            cause: error,
-        });
+        return new PullError('BAD_ARCHIVE', `folder layer "${title}" is not valid gzip: ${error.message}`, { cause: error, layer: title });
     }
     return error;
 }
@@ -62621,6 +62688,12 @@ function layerFileMode(descriptor, name, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull/download-layers.ts
+// Brings every planned layer into the work folder, verified, at most `concurrency` at once (fewer
+// of them large: see src/oci/transfer-slots.ts; the layers of every artifact a pull reads share
+// that budget, and a big blob split in parts takes for them the slots the others leave free). A
+// file layer goes straight into its file, a folder layer is extracted from a verified stream. The
+// first failure stops the others (their downloads are aborted) and is thrown, named after its
+// layer, once nothing is running any more.
 
 
 

@@ -167,6 +167,32 @@ describe('moveIntoPlace across file systems (EXDEV)', () => {
     expect(await leftovers(['site'])).toEqual([]);
   });
 
+  it('says where the old folder is kept when it cannot be put back either', async () => {
+    await mkdir(join(dir.path, 'work', 'staged'), { recursive: true });
+    await mkdir(join(dir.path, 'out', 'site'), { recursive: true });
+    await writeFile(join(dir.path, 'out', 'site', 'old.txt'), 'old');
+    // The first rename (the old folder aside) works; every one after it is refused.
+    let renamed = 0;
+    const refusedAfterOne = async (from: string, to: string) => {
+      if (renamed++ > 0) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      await rename(from, to);
+    };
+
+    const failure = await moveIntoPlace(
+      join(dir.path, 'work', 'staged'),
+      join(dir.path, 'out', 'site'),
+      { rename: refusedAfterOne, platform: 'linux' },
+    ).catch((error: unknown) => error as Error & { code?: string; cause?: { code?: string } });
+
+    const kept = await leftovers(['site']);
+    expect(kept).toHaveLength(1);
+    const aside = join(dir.path, 'out', kept[0] as string);
+    expect(await readFile(join(aside, 'old.txt'), 'utf8')).toBe('old');
+    expect(failure).toMatchObject({ name: 'PullError', code: 'NOT_RESTORED' });
+    expect(failure?.message).toContain(`it is kept at ${aside}`);
+    expect(failure?.cause).toMatchObject({ code: 'EACCES' });
+  });
+
   it('lets any other rename failure through without copying', async () => {
     await mkdir(join(dir.path, 'work'));
     await writeFile(join(dir.path, 'work', 'staged'), 'verified');

@@ -31,7 +31,12 @@ export type PullErrorCode =
    */
   | 'UNPORTABLE_NAME'
   /** The runner may not create symbolic links (Windows without the privilege). */
-  | 'LINKS_NOT_PERMITTED';
+  | 'LINKS_NOT_PERMITTED'
+  /**
+   * Replacing a folder failed half-way, and the folder that was there could not be put back
+   * either: the message says where it is kept.
+   */
+  | 'NOT_RESTORED';
 
 export class PullError extends CodedError<PullErrorCode> {
   override readonly name = 'PullError';

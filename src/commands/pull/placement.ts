@@ -9,6 +9,7 @@ import { cp, lstat, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { trackScratch } from '../scratch-paths.js';
 import { retryWhileBusy } from '../../oci/layout/busy-retry.js';
+import { PullError } from './errors.js';
 import { isMissing } from './output-path.js';
 import { removeTree } from './remove-tree.js';
 import { keepWorkMarkerFresh, WORK_PREFIX, writeWorkMarker } from './work-folders.js';
@@ -115,7 +116,15 @@ export async function moveIntoPlace(
   try {
     await renameAcross(staged, target, move);
   } catch (error) {
-    await move(aside, target).catch(() => undefined);
+    // The user's previous content must not vanish silently: where it could not be put back, say
+    // where it is (a later pull leaves such a folder alone: it has no work marker).
+    await move(aside, target).catch(() => {
+      throw new PullError(
+        'NOT_RESTORED',
+        `could not replace ${target}, nor put back what was there: it is kept at ${aside}`,
+        { cause: error },
+      );
+    });
     throw error;
   }
   await removeTree(aside);

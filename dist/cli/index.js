@@ -63252,6 +63252,7 @@ function processIsAlive(pid) {
 
 
 
+
 class WorkArea {
     path;
     caseInsensitive;
@@ -63337,7 +63338,11 @@ async function moveIntoPlace(staged, target, options = {}) {
         await renameAcross(staged, target, move);
     }
     catch (error) {
-        await move(aside, target).catch(() => undefined);
+        // The user's previous content must not vanish silently: where it could not be put back, say
+        // where it is (a later pull leaves such a folder alone: it has no work marker).
+        await move(aside, target).catch(() => {
+            throw new PullError('NOT_RESTORED', `could not replace ${target}, nor put back what was there: it is kept at ${aside}`, { cause: error });
+        });
         throw error;
     }
     await removeTree(aside);

@@ -3,6 +3,7 @@
 // a bandwidth cap per connection), and every run reports the requests and connections it made,
 // counted there. Bench only: nothing here is a test.
 import { startWanProxy } from './wan-proxy.mjs';
+import { resolveTypeScriptImports } from './ts-imports.mjs';
 
 /** The link of issue 17's figures: a registry 20 ms away, 40 MB/s per connection. */
 export const WAN_LINK = { rttMs: 20, bytesPerSecond: 40e6 };
@@ -45,6 +46,7 @@ export async function behindWan(registry, side = {}) {
 
 /** The fault proxy (Node runs its TypeScript as is) answering single POSTs with 201. */
 async function singlePostEmulator(url) {
+  resolveTypeScriptImports();
   const { startFaultProxy } = await import('../support/fault-proxy.ts');
   const emulator = await startFaultProxy(url);
   emulator.setRules([

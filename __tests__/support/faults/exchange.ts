@@ -95,12 +95,19 @@ export class Upstream {
 
 /** One request as the proxy holds it. */
 export class Exchange {
-  constructor(
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    readonly seen: SeenRequest,
-    readonly upstream: Upstream,
-  ) {}
+  // Plain fields, not parameter properties: the bench loads this file with Node's type stripping,
+  // which refuses syntax that emits code.
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly seen: SeenRequest;
+  readonly upstream: Upstream;
+
+  constructor(req: IncomingMessage, res: ServerResponse, seen: SeenRequest, upstream: Upstream) {
+    this.req = req;
+    this.res = res;
+    this.seen = seen;
+    this.upstream = upstream;
+  }
 
   /** Answers from the proxy itself. */
   answer(status: number, headers: OutgoingHttpHeaders = {}, body = ''): void {

@@ -1,19 +1,7 @@
 // Tasks that fail together: the first failure aborts the others' signal and starts nothing more,
 // and is thrown only once every task has settled; a key runs once; back-pressure by count.
 import { TaskGroup } from '../../src/oci/task-group.js';
-
-/** A promise that the test settles by hand, so no timing is involved. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { deferred, nextTurn } from '../support/deferred.js';
 
 /** Whether `promise` settles within the current turn of the event loop. */
 async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
@@ -22,7 +10,7 @@ async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
     () => (settled = true),
     () => (settled = true),
   );
-  await tick();
+  await nextTurn();
   return settled;
 }
 
@@ -46,7 +34,7 @@ describe('TaskGroup', () => {
       }
     });
     gates[0]!.reject(failure);
-    await tick();
+    await nextTurn();
     expect(group.failed).toBe(true);
     // The second is still running: told to stop, and awaited before the failure is thrown.
     expect(signals[1]!.aborted).toBe(true);

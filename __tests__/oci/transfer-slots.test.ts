@@ -3,6 +3,7 @@
 // after the turn in which a slot came free. (Its run() side: __tests__/oci/transfers.test.ts.)
 import { SMALL_BLOB_BYTES } from '../../src/oci/transfer-policy.js';
 import { TransferSlots } from '../../src/oci/transfer-slots.js';
+import { nextTurn } from '../support/deferred.js';
 
 const SMALL = 4096;
 const LARGE = SMALL_BLOB_BYTES;
@@ -24,8 +25,6 @@ function hold(slots: TransferSlots, size: number) {
   };
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('TransferSlots as a connection budget', () => {
   it('gives extra slots only within the large share, beside small transfers', async () => {
     const slots = new TransferSlots(16);
@@ -37,13 +36,13 @@ describe('TransferSlots as a connection budget', () => {
     expect(slots.tryTake()).toBeUndefined();
     const third = hold(slots, LARGE);
     const small = hold(slots, SMALL);
-    await turn();
+    await nextTurn();
     expect(third.started).toBe(false);
     expect(small.started).toBe(true);
     expect(slots.contended).toBe(true);
     // A part's slot given back goes to the queued transfer.
     extras[0]?.();
-    await turn();
+    await nextTurn();
     expect(third.started).toBe(true);
     for (const release of extras) release?.();
     for (const transfer of [...big, third, small]) transfer.finish();
@@ -59,11 +58,11 @@ describe('TransferSlots as a connection budget', () => {
     expect(second).toBeDefined();
     expect(slots.tryTake()).toBeUndefined();
     const small = hold(slots, SMALL);
-    await turn();
+    await nextTurn();
     expect(small.started).toBe(false);
     first?.();
     first?.();
-    await turn();
+    await nextTurn();
     expect(small.started).toBe(true);
     // One slot came back, and the small transfer has it.
     expect(slots.tryTake()).toBeUndefined();
@@ -100,10 +99,10 @@ describe('TransferSlots as a connection budget', () => {
     slots.onFree(() => told++);
     held();
     expect(told).toBe(0); // not in the same turn: a transfer queued next goes first
-    await turn();
+    await nextTurn();
     expect(told).toBe(1);
     (slots.tryTake() as () => void)();
-    await turn();
+    await nextTurn();
     expect(told).toBe(1);
   });
 
@@ -114,10 +113,10 @@ describe('TransferSlots as a connection budget', () => {
     slots.onFree(() => told++);
     held();
     const again = slots.tryTake() as () => void; // in the same turn, before the listeners run
-    await turn();
+    await nextTurn();
     expect(told).toBe(0);
     again();
-    await turn();
+    await nextTurn();
     expect(told).toBe(1);
   });
 
@@ -128,7 +127,7 @@ describe('TransferSlots as a connection budget', () => {
     const stop = slots.onFree(() => told++);
     stop();
     held();
-    await turn();
+    await nextTurn();
     expect(told).toBe(0);
   });
 });

@@ -3,19 +3,7 @@
 import type { ConnectionBudget } from '../../src/oci/target.js';
 import { largeTransferLimit, SMALL_BLOB_BYTES } from '../../src/oci/transfer-policy.js';
 import { mapTransfers, Transfers } from '../../src/oci/transfers.js';
-
-/** A promise that the test settles by hand, so no timing is involved. */
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+import { deferred, nextTurn } from '../support/deferred.js';
 
 describe('mapTransfers', () => {
   const SMALL = 4096;
@@ -50,12 +38,12 @@ describe('mapTransfers', () => {
   it('moves up to the ceiling of small blobs at once, but only a share of large ones', async () => {
     const sizes = [...Array<number>(10).fill(LARGE), ...Array<number>(30).fill(SMALL)];
     const run = track(sizes);
-    await tick();
+    await nextTurn();
     // 5 large (the first ones), and small ones in every other slot, beside the large queue.
     expect(run.started).toEqual([0, 1, 2, 3, 4, ...range(10, 21)]);
     for (let i = 0; i < sizes.length; i++) {
       run.gates[i]!.resolve();
-      await tick();
+      await nextTurn();
     }
     expect(await run.done).toEqual(sizes.map((_, i) => i));
     expect(run.most).toEqual({ all: 16, large: 5 });
@@ -64,14 +52,14 @@ describe('mapTransfers', () => {
   it('hands a freed slot to the earliest waiter that fits', async () => {
     const sizes = [...Array<number>(16).fill(SMALL), LARGE, SMALL];
     const run = track(sizes);
-    await tick();
+    await nextTurn();
     expect(run.started).toEqual(range(0, 16));
     run.gates[15]!.resolve();
-    await tick();
+    await nextTurn();
     // The large one came first and fits (no large running): it goes before the small one.
     expect(run.started.slice(16)).toEqual([16]);
     run.gates[0]!.resolve();
-    await tick();
+    await nextTurn();
     expect(run.started.slice(16)).toEqual([16, 17]);
     for (const gate of run.gates) gate.resolve();
     await run.done;
@@ -87,7 +75,7 @@ describe('mapTransfers', () => {
       async () => {
         running++;
         most = Math.max(most, running);
-        await tick();
+        await nextTurn();
         running--;
       },
     );
@@ -109,14 +97,14 @@ describe('mapTransfers', () => {
         await gates[index]!.promise;
       },
     );
-    await tick();
+    await nextTurn();
     expect(started).toEqual(range(0, 16));
     // Every slot is taken and six small items wait: nothing for a part.
     expect(budget!.contended).toBe(true);
     expect(budget!.tryTake()).toBeUndefined();
     for (let i = 2; i < sizes.length; i++) {
       gates[i]!.resolve();
-      await tick();
+      await nextTurn();
     }
     expect(started).toHaveLength(sizes.length);
     expect(budget!.contended).toBe(false);
@@ -133,9 +121,9 @@ describe('mapTransfers', () => {
     const sizes = Array<number>(20).fill(SMALL);
     const failure = new Error('first failed');
     const run = track(sizes);
-    await tick();
+    await nextTurn();
     run.gates[0]!.reject(failure);
-    await tick();
+    await nextTurn();
     for (const gate of run.gates.slice(1)) gate.resolve();
     await expect(run.done).rejects.toBe(failure);
     expect(run.started).toEqual(range(0, 16));
@@ -172,7 +160,7 @@ describe('Transfers', () => {
         signal.addEventListener('abort', () => reject(signal.reason as Error)),
       );
     });
-    await tick();
+    await nextTurn();
     const reason = new Error('cancelled');
     outer.abort(reason);
     await expect(running).rejects.toBe(reason);

@@ -5,6 +5,7 @@ import { BackoffGate, type GateClock } from '../../../src/oci/remote/backoff-gat
 import { retryPolicy } from '../../../src/oci/remote/retry.js';
 import { blob, randomBytes, readAll } from '../content.js';
 import { useProxiedRegistry } from './proxied-repositories.js';
+import { nextTurn } from '../../support/deferred.js';
 
 /** Time that moves only when the test says. */
 function handClock(): GateClock & { advance(ms: number): void } {
@@ -27,8 +28,6 @@ function handClock(): GateClock & { advance(ms: number): void } {
   };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('BackoffGate', () => {
   const policy = retryPolicy({ attempts: 5, baseDelayMs: 100, maxDelayMs: 10_000 });
 
@@ -44,12 +43,12 @@ describe('BackoffGate', () => {
     expect(gate.refused(first, 1000)).toBe(1000);
     let passed: number | undefined;
     void gate.pass().then((pass) => (passed = pass));
-    await tick();
+    await nextTurn();
     clock.advance(999);
-    await tick();
+    await nextTurn();
     expect(passed).toBeUndefined();
     clock.advance(1);
-    await tick();
+    await nextTurn();
     expect(passed).toBe(1);
   });
 

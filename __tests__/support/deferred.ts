@@ -1,0 +1,22 @@
+// Promises a test settles by hand, and a wait for the event loop's next turn: ordering is proven
+// by what has settled, never by time.
+
+export interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** A promise with its settling functions (Promise.withResolvers, which ES2023 lacks). */
+export function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Resolves after the callbacks already queued on the event loop have run. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

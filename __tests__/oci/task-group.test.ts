@@ -1,18 +1,7 @@
 // Tasks that fail together: the first failure aborts the others' signal and starts nothing more,
 // and is thrown only once every task has settled; a key runs once; back-pressure by count.
 import { TaskGroup } from '../../src/oci/task-group.js';
-import { deferred, nextTurn } from '../support/deferred.js';
-
-/** Whether `promise` settles within the current turn of the event loop. */
-async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  void promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await nextTurn();
-  return settled;
-}
+import { deferred, nextTurn, settlesNow } from '../support/deferred.js';
 
 describe('TaskGroup', () => {
   it('aborts the running tasks at the first failure, starts nothing after it, and throws it once they settle', async () => {

@@ -20,3 +20,14 @@ export function deferred(): Deferred {
 
 /** Resolves after the callbacks already queued on the event loop have run. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Whether `promise` settles within the current turn of the event loop. */
+export async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await nextTurn();
+  return settled;
+}

@@ -1,27 +1,9 @@
 // The order EntryTasks keeps among a folder layer's entries written side by side.
 import { EntryTasks } from '../../../src/commands/pull/entry-tasks.js';
+import { deferred, nextTurn, settlesNow } from '../../support/deferred.js';
 
-/** A task that runs until `finish()`. */
-function task() {
-  let finish!: () => void;
-  let fail!: (error: Error) => void;
-  const promise = new Promise<void>((resolve, reject) => {
-    finish = resolve;
-    fail = reject;
-  });
-  return { promise, finish, fail };
-}
-
-/** Whether `promise` settles within the current turn of the event loop. */
-async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  void promise.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return settled;
-}
+/** A task that runs until its `resolve()`. */
+const task = deferred;
 
 describe('EntryTasks', () => {
   it('lets an entry start beside tasks on unrelated names', async () => {
@@ -31,7 +13,7 @@ describe('EntryTasks', () => {
     expect(await settlesNow(tasks.clear('a/y'))).toBe(true);
     expect(await settlesNow(tasks.clear('b'))).toBe(true);
     expect(await settlesNow(tasks.clear('a/xy'))).toBe(true);
-    a.finish();
+    a.resolve();
     await tasks.settle();
   });
 
@@ -46,7 +28,7 @@ describe('EntryTasks', () => {
     tasks.start(running, () => t.promise);
     const cleared = tasks.clear(entry);
     expect(await settlesNow(cleared)).toBe(false);
-    t.finish();
+    t.resolve();
     expect(await settlesNow(cleared)).toBe(true);
   });
 
@@ -56,7 +38,7 @@ describe('EntryTasks', () => {
     tasks.start('a/source', () => source.promise);
     const cleared = tasks.clear('b/link', 'a/source');
     expect(await settlesNow(cleared)).toBe(false);
-    source.finish();
+    source.resolve();
     expect(await settlesNow(cleared)).toBe(true);
   });
 
@@ -67,9 +49,9 @@ describe('EntryTasks', () => {
     tasks.start('b', () => b.promise);
     const room = tasks.room();
     expect(await settlesNow(room)).toBe(false);
-    b.finish();
+    b.resolve();
     expect(await settlesNow(room)).toBe(true);
-    a.finish();
+    a.resolve();
     await tasks.idle();
   });
 
@@ -78,12 +60,12 @@ describe('EntryTasks', () => {
     const [a, b] = [task(), task()];
     tasks.start('a', () => a.promise);
     tasks.start('b', () => b.promise);
-    a.fail(new Error('disk full'));
-    await new Promise((resolve) => setImmediate(resolve));
+    a.reject(new Error('disk full'));
+    await nextTurn();
     expect(() => tasks.throwFailure()).toThrow('disk full');
     const settled = tasks.settle();
     expect(await settlesNow(settled)).toBe(false); // b still runs
-    b.finish();
+    b.resolve();
     await expect(settled).rejects.toThrow('disk full');
   });
 });

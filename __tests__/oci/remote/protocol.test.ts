@@ -72,6 +72,13 @@ describe('retry timing', () => {
     expect(backoffDelay(policy, 1, 200)).toBe(200);
   });
 
+  it('takes a Retry-After as the least wait, never as a reason to wait less than the backoff', () => {
+    // `Retry-After: 0`, or a date already past (the registry's clock behind the runner's).
+    expect(backoffDelay(policy, 1, 0, () => 0)).toBe(50);
+    expect(backoffDelay(policy, 3, 0, () => 1)).toBe(400);
+    expect(backoffDelay(policy, 3, 700, () => 1)).toBe(700);
+  });
+
   it('reads Retry-After as seconds or an HTTP date', () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
     expect(parseRetryAfter('7', now)).toBe(7000);

@@ -157,7 +157,9 @@ export class RegistryClient {
         ? ''
         : retryAfter > wait
           ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
-          : ' (as its Retry-After asks)';
+          : retryAfter < wait
+            ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; our own back-off is longer)`
+            : ' (as its Retry-After asks)';
     this.transport.logger.info(
       `${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`,
     );

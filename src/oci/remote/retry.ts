@@ -48,8 +48,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /**
- * The wait before attempt `attempt + 1` (attempt counts from 1): the server's `Retry-After` when
- * given, else exponential backoff with full jitter; never more than the cap.
+ * The wait before attempt `attempt + 1` (attempt counts from 1): exponential backoff with
+ * jitter, or the server's `Retry-After` when that is longer; never more than the cap.
  */
 export function backoffDelay(
   policy: RetryPolicy,
@@ -57,11 +57,12 @@ export function backoffDelay(
   retryAfterMs?: number,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
   const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
   // Half fixed, half random: spreads clients apart without collapsing the wait to zero.
   const jittered = exponential / 2 + (exponential / 2) * random();
-  return Math.min(jittered, policy.maxDelayMs);
+  // Retry-After lengthens our backoff, never shortens it: `0`, or a date already past (a registry
+  // whose clock runs behind the runner's), would otherwise spend every attempt at once.
+  return Math.min(Math.max(jittered, retryAfterMs ?? 0), policy.maxDelayMs);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

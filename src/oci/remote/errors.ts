@@ -1,6 +1,7 @@
 // Turning a registry's refusal into a RegistryError with a stable code and a useful hint.
 // Error body: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes
 import { RegistryError, type OciErrorCode, type RegistryErrorDetail } from '../errors.js';
+import { formatDuration } from '../units.js';
 
 /** What was being done, on what: the subject of every message. */
 export interface Operation {
@@ -91,6 +92,25 @@ export function hintFor(
     return `the credentials for ${context.registry} lack the rights for this operation`;
   }
   return undefined;
+}
+
+/**
+ * A registry that kept answering 429 through every attempt: it limits this client (Docker Hub's
+ * pull limits last hours), so what helps is time, or fewer requests at once.
+ */
+export function rateLimitHint(
+  attempts: number,
+  retryAfterMs: number | undefined,
+  capMs: number,
+): string {
+  const asked =
+    retryAfterMs !== undefined && retryAfterMs > capMs
+      ? ` and asked for a wait of ${formatDuration(retryAfterMs)} (Retry-After), longer than the longest wait between attempts (${formatDuration(capMs)})`
+      : '';
+  return (
+    `the registry kept answering HTTP 429 (too many requests)${asked}; gave up after ${attempts} attempts. ` +
+    'It is limiting requests from this runner: run the job again later, or lower "concurrency"'
+  );
 }
 
 export interface ErrorResponse {

@@ -7,7 +7,7 @@ import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { BackoffGate, type GatePass } from './backoff-gate.js';
-import { readErrorBody, registryError, type Operation } from './errors.js';
+import { rateLimitHint, readErrorBody, registryError, type Operation } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { retrying } from './retry-loop.js';
 import { firstTime } from './said-once.js';
@@ -177,7 +177,13 @@ export class RegistryClient {
     const retried =
       attempts === undefined
         ? undefined
-        : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
+        : status === 429
+          ? rateLimitHint(
+              attempts,
+              parseRetryAfter(header(response, 'retry-after')),
+              this.transport.policy.maxDelayMs,
+            )
+          : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
     throw registryError(
       { operation: what.operation, reference: what.reference },
       {

@@ -4,7 +4,8 @@
 // clocks so that each case takes a moment.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { failed, pullFixture } from './pull-support.js';
+import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
+import { failed, pullFixture, repository } from './pull-support.js';
 
 /** Clocks of a few hundred milliseconds, retries without waiting. */
 const quick = {
@@ -44,6 +45,40 @@ describe('a registry that fails a push', () => {
     const run = await push('field/throttled');
     expect(failed(run)).toMatch(
       /^push blob 127\.0\.0\.1:\d+\/field\/throttled@sha256:\w+ failed \(HTTP 429\)\. the registry kept answering HTTP 429 \(too many requests\) and asked for a wait of 3600 s \(Retry-After\), longer than the longest wait between attempts \(5 ms\); gave up after 5 attempts\. It is limiting requests from this runner: run the job again later, or lower "concurrency"$/,
+    );
+  });
+});
+
+describe('a pull of what is not there', () => {
+  const fixture = pullFixture();
+  beforeAll(async () => {
+    await pushArtifact(
+      repository(fixture.registry.host, 'field/known'),
+      [fileLayer('a.txt', 'a')],
+      'v1',
+    );
+  });
+
+  async function pull(reference: string) {
+    const ws = await fixture.tempDir();
+    const run = await fixture.pull({ reference, path: 'out' }, { workspace: ws });
+    return { message: failed(run), host: fixture.registry.host };
+  }
+
+  it('with a tag that is not there names the tags there are', async () => {
+    const { message, host } = await pull('field/known:v2');
+    expect(message).toBe(
+      `${host}/field/known:v2 not found: the repository has no tag "v2" (its tags: v1): ` +
+        `fetch manifest ${host}/field/known:v2 failed (HTTP 404): MANIFEST_UNKNOWN: manifest unknown`,
+    );
+  });
+
+  it('of a repository that is not there says so, not that a manifest is unknown', async () => {
+    const { message, host } = await pull('field/knwon:v1');
+    expect(message).toMatch(
+      new RegExp(
+        `^${host}/field/knwon:v1 not found: the repository ${host}/field/knwon does not exist:`,
+      ),
     );
   });
 });

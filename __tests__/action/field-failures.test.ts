@@ -35,6 +35,28 @@ describe('a registry that fails a push', () => {
     );
   }
 
+  it('that drops every upload says each retry once, naming the blob once', async () => {
+    fixture.proxy.setRules([
+      { method: 'PUT', path: /\/blobs\/uploads\//, fault: { kind: 'drop' } },
+    ]);
+    const run = await push('field/dropped');
+    const blob = '127\\.0\\.0\\.1:\\d+/field/dropped@sha256:\\w+';
+    expect(failed(run)).toMatch(
+      new RegExp(
+        `^push blob ${blob} failed: (other side closed|read ECONNRESET)\\. gave up after 5 attempts$`,
+      ),
+    );
+    const retries = run.stdout.split('\n').filter((line) => /retrying in/.test(line));
+    expect(retries.length).toBeGreaterThanOrEqual(4);
+    for (const line of retries) {
+      expect(line).toMatch(
+        new RegExp(
+          `^push blob ${blob} failed: [^:]+; retrying in \\d+ ms \\(attempt [2-5] of 5\\)$`,
+        ),
+      );
+    }
+  });
+
   it('that throttles every request says so, what it asked for, and what to do', async () => {
     fixture.proxy.setRules([
       {
@@ -64,6 +86,31 @@ describe('a pull of what is not there', () => {
     const run = await fixture.pull({ reference, path: 'out' }, { workspace: ws });
     return { message: failed(run), host: fixture.registry.host };
   }
+
+  it('whose blob always comes short says how far it came, once', async () => {
+    const artifact = await pushArtifact(
+      repository(fixture.registry.host, 'field/short'),
+      [fileLayer('data.bin', Buffer.alloc(64 * 1024, 7))],
+      'v1',
+    );
+    const digest = artifact.layers[0]!.digest;
+    fixture.proxy.setRules([
+      {
+        method: 'GET',
+        path: new RegExp(`/blobs/${digest}$`),
+        fault: { kind: 'status', status: 200, body: 'x'.repeat(1000) },
+      },
+    ]);
+    const ws = await fixture.tempDir();
+    const run = await fixture.pullViaProxy(
+      { reference: 'field/short:v1', path: 'out' },
+      { workspace: ws, env: quick },
+    );
+    expect(failed(run)).toBe(
+      `layer "data.bin" (${digest.slice(0, 19)}): fetch blob ${fixture.proxy.host}/field/short@${digest} ` +
+        'failed: the answer was shorter than asked. the answer ended at byte 1000 of 65536; gave up after 5 attempts',
+    );
+  });
 
   it('with a tag that is not there names the tags there are', async () => {
     const { message, host } = await pull('field/known:v2');

@@ -2,9 +2,10 @@
 // fault proxy that throttles, refuses or lies, and what the one ::error:: line then tells a CI
 // engineer (what was being done, on what, and what to change). The test-only knobs shorten the
 // clocks so that each case takes a moment.
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
+import { mountSmallFilesystem } from '../support/small-filesystem.js';
 import { failed, pullFixture, repository } from './pull-support.js';
 
 /** Clocks of a few hundred milliseconds, retries without waiting. */
@@ -127,5 +128,37 @@ describe('a pull of what is not there', () => {
         `^${host}/field/knwon:v1 not found: the repository ${host}/field/knwon does not exist:`,
       ),
     );
+  });
+});
+
+describe('a full disk', () => {
+  const fixture = pullFixture();
+
+  it('fails a pull with how much it needed and had, and keeps nothing', async () => {
+    const artifact = await pushArtifact(
+      repository(fixture.registry.host, 'field/full'),
+      [fileLayer('data.bin', Buffer.alloc(3 * 1024 * 1024, 1))],
+      'v1',
+    );
+    const ws = await fixture.tempDir();
+    const small = join(ws, 'small');
+    const unmount = await mountSmallFilesystem(small, 2 * 1024 * 1024);
+    try {
+      const run = await fixture.pull(
+        { reference: 'field/full:v1', path: 'small/out' },
+        { workspace: ws },
+      );
+      const digest = artifact.layers[0]!.digest;
+      expect(failed(run)).toBe(
+        `layer "data.bin" (${digest.slice(0, 19)}): no space left on the filesystem of ` +
+          `${join(small, 'out')}: the pull's layers take 3.0 MiB as downloaded (a folder layer ` +
+          `more once unpacked), and it had 2.0 MiB free when the pull began. Free space on the ` +
+          `runner, or pull into a folder on a larger disk (input "path"); nothing was kept: ` +
+          `ENOSPC: no space left on device, write`,
+      );
+      expect(await readdir(small)).toEqual([]);
+    } finally {
+      await unmount();
+    }
   });
 });

@@ -2,7 +2,8 @@
 // fault proxy that throttles, refuses or lies, and what the one ::error:: line then tells a CI
 // engineer (what was being done, on what, and what to change). The test-only knobs shorten the
 // clocks so that each case takes a moment.
-import { readdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
 import { mountSmallFilesystem } from '../support/small-filesystem.js';
@@ -157,6 +158,35 @@ describe('a full disk', () => {
           `ENOSPC: no space left on device, write`,
       );
       expect(await readdir(small)).toEqual([]);
+    } finally {
+      await unmount();
+    }
+  });
+
+  it('fails a push while packing, saying where and how far it came, and keeps nothing', async () => {
+    const ws = await fixture.tempDir();
+    await mkdir(join(ws, 'site'));
+    // Random bytes: gzip cannot make them smaller than the 2 MiB the temporary folder has.
+    for (let i = 0; i < 4; i++) await writeFile(join(ws, 'site', `${i}.bin`), randomBytes(1 << 20));
+    const temp = await fixture.tempDir();
+    const unmount = await mountSmallFilesystem(temp, 2 * 1024 * 1024);
+    try {
+      const run = await fixture.run(
+        {
+          command: 'push',
+          registry: fixture.registry.host,
+          'plain-http': 'true',
+          reference: 'field/full-push:v1',
+          files: 'site',
+        },
+        { workspace: ws, env: { RUNNER_TEMP: temp } },
+      );
+      expect(failed(run)).toMatch(
+        new RegExp(
+          `^no space left to pack a folder into ${temp}/oci-push-\\w+: its filesystem filled after [\\d.]+ MiB of the gzipped layer \\(from [\\d.]+ MiB of tar\\)\\. Free space in the runner's temporary folder \\(RUNNER_TEMP\\); nothing was kept: ENOSPC: no space left on device, write$`,
+        ),
+      );
+      expect(await readdir(temp)).toEqual([]);
     } finally {
       await unmount();
     }

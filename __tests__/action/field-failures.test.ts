@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
+import { freePort } from '../support/free-port.js';
+import { startRegistry, type Registry } from '../support/registry.js';
 import { mountSmallFilesystem } from '../support/small-filesystem.js';
 import { failed, pullFixture, repository } from './pull-support.js';
 
@@ -190,5 +192,43 @@ describe('a full disk', () => {
     } finally {
       await unmount();
     }
+  });
+});
+
+describe('a registry that cannot be reached or refuses the login', () => {
+  const fixture = pullFixture();
+  let guarded: Registry;
+  beforeAll(async () => {
+    guarded = await startRegistry({ htpasswd: { username: 'ci', password: 'right' } });
+  });
+  afterAll(async () => guarded?.stop());
+
+  it('when nothing listens says what to check', async () => {
+    const host = `127.0.0.1:${await freePort()}`;
+    const run = await fixture.run(
+      { command: 'resolve', registry: host, reference: 'app:v1', 'plain-http': 'true' },
+      { env: quick },
+    );
+    expect(failed(run)).toBe(
+      `connect to ${host} failed: connect ECONNREFUSED ${host}. nothing accepts connections at ` +
+        `${host}: check the registry's host and port, and that it is running; gave up after 5 attempts`,
+    );
+  });
+
+  it('names where the rejected credentials came from', async () => {
+    const run = await fixture.run(
+      {
+        command: 'resolve',
+        registry: guarded.host,
+        reference: 'app:v1',
+        'plain-http': 'true',
+        username: 'ci',
+        password: 'wrong',
+      },
+      { env: quick },
+    );
+    expect(failed(run)).toMatch(
+      /\. the registry rejected the credentials for 127\.0\.0\.1:\d+ \(from the "username" and "password" inputs\): check the username and password or token, and that it has not expired$/,
+    );
   });
 });

@@ -2,6 +2,7 @@
 // Error body: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes
 import { RegistryError, type OciErrorCode, type RegistryErrorDetail } from '../errors.js';
 import { formatDuration } from '../units.js';
+import { errorChain } from './retry.js';
 
 /** What was being done, on what: the subject of every message. */
 export interface Operation {
@@ -67,6 +68,8 @@ export interface HintContext {
   repository?: string;
   /** Whether any credentials were offered. */
   authenticated: boolean;
+  /** Where they came from ('the "username" and "password" inputs', a Docker config file). */
+  credentialsSource?: string;
 }
 
 export function hintFor(
@@ -80,16 +83,18 @@ export function hintFor(
       context.repository ? ` "${context.repository}"` : ''
     } first (aws ecr create-repository)`;
   }
+  const from =
+    context.credentialsSource === undefined ? '' : ` (from ${context.credentialsSource})`;
   if (code === 'UNAUTHORIZED') {
     return context.authenticated
-      ? `the registry rejected the credentials for ${context.registry}: check the username and password or token`
+      ? `the registry rejected the credentials for ${context.registry}${from}: check the username and password or token, and that it has not expired`
       : `${context.registry} requires credentials: give a username and password (or token), or log in so the Docker config holds them`;
   }
   if (code === 'DENIED') {
     if (host === 'ghcr.io') {
       return 'on GitHub Actions, the job needs `permissions: packages: write` to push (and the package must grant the repository access)';
     }
-    return `the credentials for ${context.registry} lack the rights for this operation`;
+    return `the credentials for ${context.registry}${from} lack the rights for this operation`;
   }
   return undefined;
 }
@@ -111,6 +116,23 @@ export function rateLimitHint(
     `the registry kept answering HTTP 429 (too many requests)${asked}; gave up after ${attempts} attempts. ` +
     'It is limiting requests from this runner: run the job again later, or lower "concurrency"'
   );
+}
+
+/**
+ * What to check when a host could not be reached at all: its name (DNS), or whether anything
+ * listens at its address. Undefined for other network failures (a reset, a timeout).
+ */
+export function unreachableHint(error: unknown, registry: string): string | undefined {
+  for (const { code, hostname } of errorChain(error)) {
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      const host = typeof hostname === 'string' ? hostname : registry;
+      return `the host name ${host} could not be resolved (DNS): check the registry's name (input "registry", or the host in "reference")`;
+    }
+    if (code === 'ECONNREFUSED') {
+      return `nothing accepts connections at ${registry}: check the registry's host and port, and that it is running`;
+    }
+  }
+  return undefined;
 }
 
 export interface ErrorResponse {

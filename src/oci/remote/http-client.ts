@@ -7,7 +7,13 @@ import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { BackoffGate, type GatePass } from './backoff-gate.js';
-import { rateLimitHint, readErrorBody, registryError, type Operation } from './errors.js';
+import {
+  rateLimitHint,
+  readErrorBody,
+  registryError,
+  unreachableHint,
+  type Operation,
+} from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { retrying } from './retry-loop.js';
 import { firstTime } from './said-once.js';
@@ -172,7 +178,7 @@ export class RegistryClient {
     const challenge = parseChallenges(response.headers['www-authenticate']).find(
       (c) => c.scheme === 'bearer',
     );
-    const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
+    const source = await this.authorizer.credentialsSource().catch(() => undefined);
     const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
     const retried =
       attempts === undefined
@@ -194,7 +200,8 @@ export class RegistryClient {
       {
         registry: this.registry,
         ...(what.repository ? { repository: what.repository } : {}),
-        authenticated: credentials !== undefined,
+        authenticated: source !== undefined,
+        ...(source === undefined ? {} : { credentialsSource: source }),
       },
       retried ? { hint: retried, attempts } : {},
     );
@@ -216,7 +223,9 @@ export class RegistryClient {
     const gaveUp = attempts > 1 ? `gave up after ${attempts} attempts` : undefined;
     const hint = certificate
       ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
-      : [detail, gaveUp].filter((part) => part !== undefined).join('; ');
+      : [unreachableHint(error, this.registry), detail, gaveUp]
+          .filter((part) => part !== undefined)
+          .join('; ');
     return new RegistryError('NETWORK_ERROR', {
       ...what,
       cause: error,

@@ -102,12 +102,15 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'TRANSFER_TIMEOUT',
 ]);
 
-/** The codes of an error and its causes (errors from Node's core may come from another realm, so no instanceof). */
-export function* errorChain(error: unknown): Generator<{ code?: unknown }> {
+/**
+ * The codes of an error and its causes, with the host a system error names (errors from Node's
+ * core may come from another realm, so no instanceof).
+ */
+export function* errorChain(error: unknown): Generator<{ code?: unknown; hostname?: unknown }> {
   let e: unknown = error;
   for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
-    const { code, cause } = e as { code?: unknown; cause?: unknown };
-    yield { code };
+    const { code, hostname, cause } = e as { code?: unknown; hostname?: unknown; cause?: unknown };
+    yield { code, hostname };
     e = cause;
   }
 }

@@ -38,8 +38,9 @@ export class Authorizer {
     return this.challenge?.scheme;
   }
 
-  resolvedCredentials(): Promise<Credentials | undefined> {
-    return this.found().then((found) => found?.credentials);
+  /** Where the credentials came from, for messages (never what they are); undefined: none. */
+  credentialsSource(): Promise<string | undefined> {
+    return this.found().then((found) => found?.source);
   }
 
   private found(): Promise<FoundCredentials | undefined> {

@@ -61,6 +61,26 @@ describe('a registry that fails a push', () => {
     }
   });
 
+  it('that answers 503 to every upload never says it gave up before it has', async () => {
+    fixture.proxy.setRules([
+      { method: 'PUT', path: /\/blobs\/uploads\//, fault: { kind: 'status', status: 503 } },
+    ]);
+    const run = await push('field/unavailable');
+    const blob = '127\\.0\\.0\\.1:\\d+/field/unavailable@sha256:\\w+';
+    expect(failed(run)).toMatch(
+      new RegExp(`^push blob ${blob} failed \\(HTTP 503\\)\\. gave up after 5 attempts$`),
+    );
+    const retries = run.stdout.split('\n').filter((line) => /retrying in/.test(line));
+    expect(retries.length).toBeGreaterThanOrEqual(4);
+    for (const line of retries) {
+      expect(line).toMatch(
+        new RegExp(
+          `^push blob ${blob} failed \\(HTTP 503\\); retrying in \\d+ ms \\(attempt [2-5] of 5\\)$`,
+        ),
+      );
+    }
+  });
+
   it('that throttles every request says so, what it asked for, and what to do', async () => {
     fixture.proxy.setRules([
       {

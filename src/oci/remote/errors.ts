@@ -112,8 +112,10 @@ export function rateLimitHint(
     retryAfterMs !== undefined && retryAfterMs > capMs
       ? ` and asked for a wait of ${formatDuration(retryAfterMs)} (Retry-After), longer than the longest wait between attempts (${formatDuration(capMs)})`
       : '';
+  const answered = attempts > 1 ? 'kept answering' : 'answered';
+  const gaveUp = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
   return (
-    `the registry kept answering HTTP 429 (too many requests)${asked}; gave up after ${attempts} attempts. ` +
+    `the registry ${answered} HTTP 429 (too many requests)${asked}${gaveUp}. ` +
     'It is limiting requests from this runner: run the job again later, or lower "concurrency"'
   );
 }

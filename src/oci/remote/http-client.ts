@@ -56,6 +56,11 @@ export interface RegistryResponse {
   status: number;
   /** The URL that answered, after redirects: relative `Location`s resolve against it. */
   url: URL;
+  /**
+   * Attempts this answer took, when known: a failure claims to have been retried only when it
+   * was (an upload's PUT is not repeated here, but started over by its caller).
+   */
+  attempts?: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -120,9 +125,9 @@ export class RegistryClient {
         reauthenticated = true;
         return { again: true };
       }
-      const answered = (): RegistryResponse => {
+      const answered = (attempts: number): RegistryResponse => {
         this.reportWarnings(response);
-        return answer;
+        return { ...answer, attempts };
       };
       const discard = () => response.body.dump();
       if (status === 429) {
@@ -137,7 +142,7 @@ export class RegistryClient {
         this.gate.accepted(pass);
       }
       if (!req.repeatable || status === 429 || !isRetryableStatus(status)) {
-        return { done: answered() };
+        return { done: answered(attempt) };
       }
       const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
       return {
@@ -179,17 +184,19 @@ export class RegistryClient {
       (c) => c.scheme === 'bearer',
     );
     const source = await this.authorizer.credentialsSource().catch(() => undefined);
-    const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
+    // A ping's answer (transport.sendRetrying) was retried through every attempt when it could be.
+    const attempts =
+      answer.attempts ?? (isRetryableStatus(status) ? this.transport.policy.attempts : 1);
     const retried =
-      attempts === undefined
-        ? undefined
-        : status === 429
-          ? rateLimitHint(
-              attempts,
-              parseRetryAfter(header(response, 'retry-after')),
-              this.transport.policy.maxDelayMs,
-            )
-          : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
+      status === 429
+        ? rateLimitHint(
+            attempts,
+            parseRetryAfter(header(response, 'retry-after')),
+            this.transport.policy.maxDelayMs,
+          )
+        : attempts > 1
+          ? `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`
+          : undefined;
     throw registryError(
       { operation: what.operation, reference: what.reference },
       {
@@ -203,7 +210,7 @@ export class RegistryClient {
         authenticated: source !== undefined,
         ...(source === undefined ? {} : { credentialsSource: source }),
       },
-      retried ? { hint: retried, attempts } : {},
+      retried ? { hint: retried, ...(attempts > 1 ? { attempts } : {}) } : {},
     );
   }
 

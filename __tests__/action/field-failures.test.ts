@@ -218,10 +218,27 @@ describe('a full disk', () => {
 describe('a registry that cannot be reached or refuses the login', () => {
   const fixture = pullFixture();
   let guarded: Registry;
+  let tls: Registry;
   beforeAll(async () => {
     guarded = await startRegistry({ htpasswd: { username: 'ci', password: 'right' } });
+    tls = await startRegistry({ tls: true });
   });
-  afterAll(async () => guarded?.stop());
+  afterAll(async () => {
+    await guarded?.stop();
+    await tls?.stop();
+  });
+
+  it('over plain HTTP when it speaks only HTTPS says which input to change', async () => {
+    const run = await fixture.run(
+      { command: 'resolve', registry: tls.host, reference: 'app:v1', 'plain-http': 'true' },
+      { env: quick },
+    );
+    expect(failed(run)).toBe(
+      `connect to ${tls.host} failed (HTTP 400): UNKNOWN: Client sent an HTTP request to an ` +
+        `HTTPS server. ${tls.host} refused a plain HTTP request: if it speaks HTTPS, leave out ` +
+        `plain-http (or set it to false)`,
+    );
+  });
 
   it('when nothing listens says what to check', async () => {
     const host = `127.0.0.1:${await freePort()}`;

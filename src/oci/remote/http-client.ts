@@ -176,8 +176,12 @@ export class RegistryClient {
     );
   }
 
-  /** Reads the error body and throws the RegistryError it describes. */
-  async fail(answer: RegistryResponse, what: Operation & { repository?: string }): Promise<never> {
+  /** Reads the error body and throws the RegistryError it describes (with `hint`, when given). */
+  async fail(
+    answer: RegistryResponse,
+    what: Operation & { repository?: string },
+    hint?: string,
+  ): Promise<never> {
     const { response, status } = answer;
     const body = await readErrorBody(response.body);
     const challenge = parseChallenges(response.headers['www-authenticate']).find(
@@ -210,7 +214,11 @@ export class RegistryClient {
         authenticated: source !== undefined,
         ...(source === undefined ? {} : { credentialsSource: source }),
       },
-      retried ? { hint: retried, ...(attempts > 1 ? { attempts } : {}) } : {},
+      hint !== undefined
+        ? { hint }
+        : retried
+          ? { hint: retried, ...(attempts > 1 ? { attempts } : {}) }
+          : {},
     );
   }
 
@@ -342,6 +350,14 @@ export class RegistryClient {
     if (status === 200 || status === 401) {
       await response.body.dump();
       return;
+    }
+    if (status === 400 && base.protocol === 'http:') {
+      // What a server that speaks only TLS answers a plain HTTP request with (Go's, nginx's).
+      await this.fail(
+        { response, status, url: base },
+        what,
+        `${this.registry} refused a plain HTTP request: if it speaks HTTPS, leave out plain-http (or set it to false)`,
+      );
     }
     if (strict || isRetryableStatus(status)) {
       await this.fail({ response, status, url: base }, what);

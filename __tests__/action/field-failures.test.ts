@@ -3,10 +3,12 @@
 // engineer (what was being done, on what, and what to change). The test-only knobs shorten the
 // clocks so that each case takes a moment.
 import { randomBytes } from 'node:crypto';
+import { watch } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
+import { fileLayer, folderLayer, pushArtifact } from '../commands/pull/fixtures.js';
 import { freePort } from '../support/free-port.js';
+import { startAction } from '../support/run-action.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { mountSmallFilesystem } from '../support/small-filesystem.js';
 import { failed, pullFixture, repository } from './pull-support.js';
@@ -267,5 +269,68 @@ describe('a registry that cannot be reached or refuses the login', () => {
     expect(failed(run)).toMatch(
       /\. the registry rejected the credentials for 127\.0\.0\.1:\d+ \(from the "username" and "password" inputs\): check the username and password or token, and that it has not expired$/,
     );
+  });
+});
+
+describe('a cancelled job', () => {
+  const fixture = pullFixture();
+
+  /** Resolves once a file named `name` appears anywhere below `folder`. */
+  function appearing(folder: string, name: string): { seen: Promise<void>; stop: () => void } {
+    let stop = (): void => undefined;
+    const seen = new Promise<void>((resolve) => {
+      const watcher = watch(folder, { recursive: true }, (_event, file) => {
+        if (file !== null && file.endsWith(name)) resolve();
+      });
+      stop = () => watcher.close();
+    });
+    return { seen, stop };
+  }
+
+  it('SIGTERM mid-extraction of a folder layer: stops, keeps no file it extracted, says so', async () => {
+    const entries = Array.from({ length: 40 }, (_, i) => ({
+      name: `site/f${i}.bin`,
+      body: randomBytes(16 * 1024),
+    }));
+    const artifact = await pushArtifact(
+      repository(fixture.registry.host, 'field/extract'),
+      [folderLayer('site', entries)],
+      'v1',
+    );
+    const digest = artifact.layers[0]!.digest;
+    fixture.proxy.setRules([
+      {
+        method: 'GET',
+        path: new RegExp(`/blobs/${digest}$`),
+        fault: { kind: 'hold', afterBytes: 256 * 1024, until: new Promise(() => undefined) },
+      },
+    ]);
+    const ws = await fixture.tempDir();
+    // The first file is written while the rest of the layer is still held back.
+    const first = appearing(ws, 'f0.bin');
+    const run = await startAction(
+      {
+        command: 'pull',
+        registry: fixture.proxy.host,
+        'plain-http': 'true',
+        reference: 'field/extract:v1',
+        path: 'out',
+      },
+      { workspace: ws },
+    );
+    try {
+      await first.seen;
+      run.child.kill('SIGTERM');
+      const result = await run.finished;
+      expect(failed(result)).toBe(
+        'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
+      );
+      expect(await readdir(ws)).toEqual([]);
+      expect(await readdir(run.runnerTemp)).toEqual([]);
+      await result.cleanup();
+    } finally {
+      first.stop();
+      run.child.kill('SIGKILL');
+    }
   });
 });

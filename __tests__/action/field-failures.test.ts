@@ -242,6 +242,25 @@ describe('a registry that cannot be reached or refuses the login', () => {
     );
   });
 
+  it('over plain HTTP sent over to HTTPS by a proxy says which input to change', async () => {
+    fixture.proxy.setRules([
+      {
+        method: 'GET',
+        path: /^\/v2\/$/,
+        fault: { kind: 'redirect', status: 301, location: `https://${fixture.proxy.host}/v2/` },
+      },
+    ]);
+    const host = fixture.proxy.host;
+    const run = await fixture.run(
+      { command: 'resolve', registry: host, reference: 'app:v1', 'plain-http': 'true' },
+      { env: quick },
+    );
+    expect(failed(run)).toBe(
+      `connect to ${host} failed (HTTP 301). ${host} refused a plain HTTP request: if it speaks ` +
+        `HTTPS, leave out plain-http (or set it to false)`,
+    );
+  });
+
   it('when nothing listens says what to check', async () => {
     const host = `127.0.0.1:${await freePort()}`;
     const run = await fixture.run(

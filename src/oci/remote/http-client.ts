@@ -351,8 +351,9 @@ export class RegistryClient {
       await response.body.dump();
       return;
     }
-    if (status === 400 && base.protocol === 'http:') {
-      // What a server that speaks only TLS answers a plain HTTP request with (Go's, nginx's).
+    if (base.protocol === 'http:' && (status === 400 || redirectsToHttps(response, base))) {
+      // What a server that speaks only TLS answers a plain HTTP request with (Go's, nginx's), or
+      // a proxy in front of it that sends plain HTTP over to HTTPS.
       await this.fail(
         { response, status, url: base },
         what,
@@ -379,6 +380,13 @@ export class RegistryClient {
       }
     }
   }
+}
+
+/** A redirect of a plain HTTP request to HTTPS (its Location is not followed, nor printed). */
+function redirectsToHttps(response: Response, from: URL): boolean {
+  const location = header(response, 'location');
+  if (!REDIRECTS.has(response.statusCode) || location === undefined) return false;
+  return URL.parse(location, from.href)?.protocol === 'https:';
 }
 
 function describeFailure(req: RegistryRequest, failure: unknown): string {

@@ -11,6 +11,8 @@ import { freePort } from '../support/free-port.js';
 import { startAction } from '../support/run-action.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { mountSmallFilesystem } from '../support/small-filesystem.js';
+import { makeTempDir } from '../support/temp.js';
+import { startTokenServer, type TokenServer } from '../support/token-server.js';
 import { failed, pullFixture, repository } from './pull-support.js';
 
 /** Clocks of a few hundred milliseconds, retries without waiting. */
@@ -221,13 +223,25 @@ describe('a registry that cannot be reached or refuses the login', () => {
   const fixture = pullFixture();
   let guarded: Registry;
   let tls: Registry;
+  let tokens: TokenServer;
+  let tokenGuarded: Registry;
+  let certificates: Awaited<ReturnType<typeof makeTempDir>>;
   beforeAll(async () => {
     guarded = await startRegistry({ htpasswd: { username: 'ci', password: 'right' } });
     tls = await startRegistry({ tls: true });
+    certificates = await makeTempDir('oci-field-token-');
+    tokens = await startTokenServer(
+      { users: { ci: { password: 'right', access: { app: ['pull'] } } } },
+      certificates.path,
+    );
+    tokenGuarded = await startRegistry({ auth: tokens.registryAuth });
   });
   afterAll(async () => {
     await guarded?.stop();
     await tls?.stop();
+    await tokenGuarded?.stop();
+    await tokens?.stop();
+    await certificates?.remove();
   });
 
   it('over plain HTTP when it speaks only HTTPS says which input to change', async () => {
@@ -270,6 +284,23 @@ describe('a registry that cannot be reached or refuses the login', () => {
     expect(failed(run)).toBe(
       `connect to ${host} failed: connect ECONNREFUSED ${host}. nothing accepts connections at ` +
         `${host}: check the registry's host and port, and that it is running; gave up after 5 attempts`,
+    );
+  });
+
+  it('names where the credentials its token service rejected came from', async () => {
+    const run = await fixture.run(
+      {
+        command: 'resolve',
+        registry: tokenGuarded.host,
+        reference: 'app:v1',
+        'plain-http': 'true',
+        username: 'ci',
+        password: 'wrong',
+      },
+      { env: quick },
+    );
+    expect(failed(run)).toMatch(
+      /^get a token for 127\.0\.0\.1:\d+ \(repository:app:pull\) failed \(HTTP 401\).*\. the registry rejected the credentials for 127\.0\.0\.1:\d+ \(from the "username" and "password" inputs\): check the username and password or token, and that it has not expired$/,
     );
   });
 

@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { OciError } from '../../errors.js';
 import { logText, quoted } from '../../untrusted-text.js';
-import type { Credentials, RemoteOptions } from '../options.js';
+import type { RemoteOptions } from '../options.js';
 import type { Transport } from '../transport.js';
 import { pickChallenge, type Challenge } from './challenge.js';
 import { announceCredentials, findCredentials, type FoundCredentials } from './credentials.js';
@@ -67,13 +67,7 @@ export class Authorizer {
         : undefined;
     }
     if (challenge.scheme !== 'bearer') return undefined;
-    const token = await this.token(
-      challenge,
-      normalizeScopes(scopes),
-      credentials,
-      registryUrl,
-      signal,
-    );
+    const token = await this.token(challenge, normalizeScopes(scopes), found, registryUrl, signal);
     return `Bearer ${token.value}`;
   }
 
@@ -86,10 +80,11 @@ export class Authorizer {
   private async token(
     challenge: Challenge,
     scopes: string[],
-    credentials: Credentials | undefined,
+    found: FoundCredentials | undefined,
     registryUrl: URL,
     signal?: AbortSignal,
   ): Promise<Token> {
+    const credentials = found?.credentials;
     const now = Date.now();
     for (const cached of this.tokens) {
       if (!covers(cached.scopes, scopes)) continue;
@@ -121,7 +116,7 @@ export class Authorizer {
           ? { service: challenge.params['service'] }
           : {}),
         scopes,
-        ...(sendCredentials ? { credentials } : {}),
+        ...(sendCredentials ? { credentials, credentialsSource: found?.source } : {}),
         registry: this.registry,
         ...(signal ? { signal } : {}),
       }),

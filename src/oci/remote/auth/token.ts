@@ -17,6 +17,8 @@ export interface TokenRequest {
   service?: string;
   scopes: string[];
   credentials?: Credentials;
+  /** For hints: where `credentials` came from (see FoundCredentials). */
+  credentialsSource?: string | undefined;
   /** For hints: the registry the token is for. */
   registry: string;
   signal?: AbortSignal;
@@ -109,7 +111,11 @@ async function readToken(
     operation: 'get a token for',
     reference: `${req.registry} (${req.scopes.join(' ')})`,
   };
-  const context = { registry: req.registry, authenticated: req.credentials !== undefined };
+  const context = {
+    registry: req.registry,
+    authenticated: req.credentials !== undefined,
+    ...(req.credentialsSource === undefined ? {} : { credentialsSource: req.credentialsSource }),
+  };
   if (response.statusCode !== 200) {
     const body = await readErrorBody(response.body);
     throw registryError(what, { status: response.statusCode, body }, context, {

@@ -8,7 +8,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileLayer, folderLayer, pushArtifact } from '../commands/pull/fixtures.js';
 import { freePort } from '../support/free-port.js';
-import { startAction } from '../support/run-action.js';
+import { startAction, type StartedAction } from '../support/run-action.js';
 import { startRegistry, type Registry } from '../support/registry.js';
 import { mountSmallFilesystem } from '../support/small-filesystem.js';
 import { makeTempDir } from '../support/temp.js';
@@ -380,6 +380,48 @@ describe('a cancelled job', () => {
       await result.cleanup();
     } finally {
       first.stop();
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('a signal while the manifest PUT hangs: the manifest holds it back only so long', async () => {
+    const ws = await fixture.tempDir();
+    await writeFile(join(ws, 'small.txt'), 'small\n');
+    let begun!: (run: StartedAction) => void;
+    const running = new Promise<StartedAction>((resolve) => (begun = resolve));
+    fixture.proxy.setRules([
+      {
+        method: 'PUT',
+        path: /\/manifests\/v1$/,
+        fault: {
+          kind: 'hold-answer',
+          // A registry that never answers the manifest (the default answer deadline, 20 s, is
+          // in force): one signal, as a timeout is, and no second one.
+          until: new Promise(() => undefined),
+          onHeld: () => void running.then((run) => run.child.kill('SIGTERM')),
+        },
+      },
+    ]);
+    const run = await startAction(
+      {
+        command: 'push',
+        registry: fixture.proxy.host,
+        'plain-http': 'true',
+        reference: 'field/hung-manifest:v1',
+        files: 'small.txt',
+      },
+      { workspace: ws, env: { OCI_ACTION_TEST_HOLD_MS: '300' } },
+    );
+    begun(run);
+    try {
+      const result = await run.finished;
+      expect(failed(result)).toBe(
+        'Interrupted by SIGTERM while running "push"; it did not stop in time, so the action ' +
+          'exits at once: temporary files removed',
+      );
+      expect(await readdir(run.runnerTemp)).toEqual([]);
+      await result.cleanup();
+    } finally {
       run.child.kill('SIGKILL');
     }
   });

@@ -85,6 +85,28 @@ describe('a registry that fails a push', () => {
     }
   });
 
+  it('that says it stored another digest than the one sent fails that blob, not the manifest', async () => {
+    const lie = `sha256:${'0'.repeat(64)}`;
+    fixture.proxy.setRules([
+      {
+        method: 'PUT',
+        path: /\/blobs\/uploads\//,
+        fault: { kind: 'status', status: 201, headers: { 'docker-content-digest': lie } },
+      },
+    ]);
+    const run = await push('field/lying');
+    expect(failed(run)).toMatch(
+      new RegExp(
+        `^push blob 127\\.0\\.0\\.1:\\d+/field/lying@sha256:\\w+ failed \\(HTTP 201\\)\\. the registry answered that it stored "${lie}" instead: it did not store the bytes sent \\(a proxy between that alters them, or a broken registry\\)$`,
+      ),
+    );
+    expect(
+      fixture.proxy.requests.some(
+        (r) => r.method === 'PUT' && /\/field\/lying\/manifests\//.test(r.path),
+      ),
+    ).toBe(false);
+  });
+
   it('that throttles every request says so, what it asked for, and what to do', async () => {
     fixture.proxy.setRules([
       {

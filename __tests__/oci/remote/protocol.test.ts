@@ -196,6 +196,20 @@ describe('registry errors', () => {
     );
   });
 
+  it('says what to do when a manifest lists blobs the registry lost', () => {
+    const error = registryError(
+      { operation: 'push manifest sha256:ab', reference: 'registry.example/app:v1' },
+      {
+        status: 400,
+        body: '{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]}',
+      },
+      { registry: 'registry.example', authenticated: false },
+    );
+    expect(error.message).toBe(
+      'push manifest sha256:ab registry.example/app:v1 failed (HTTP 400): MANIFEST_BLOB_UNKNOWN: blob unknown to registry. the registry does not hold blobs this manifest lists, though their upload was answered as stored: push again; should it keep failing, the registry (or a proxy in front of it) loses what it is sent',
+    );
+  });
+
   it('hints at workflow permissions for 403 on ghcr.io', () => {
     const hint = hintFor('DENIED', [], { registry: 'ghcr.io', authenticated: true });
     expect(hint).toContain('permissions: packages: write');

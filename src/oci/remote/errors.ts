@@ -85,6 +85,9 @@ export function hintFor(
   }
   const from =
     context.credentialsSource === undefined ? '' : ` (from ${context.credentialsSource})`;
+  if (errors.some((e) => e.code === 'MANIFEST_BLOB_UNKNOWN')) {
+    return 'the registry does not hold blobs this manifest lists, though their upload was answered as stored: push again; should it keep failing, the registry (or a proxy in front of it) loses what it is sent';
+  }
   if (code === 'UNAUTHORIZED') {
     return context.authenticated
       ? `the registry rejected the credentials for ${context.registry}${from}: check the username and password or token, and that it has not expired`

@@ -309,6 +309,28 @@ describe('a registry that cannot be reached or refuses the login', () => {
     );
   });
 
+  it('whose token service is down says so, and which service', async () => {
+    const certs = await makeTempDir('oci-field-token-down-');
+    const service = await startTokenServer({ users: {} }, certs.path);
+    const registry = await startRegistry({ auth: service.registryAuth });
+    try {
+      await service.stop();
+      const run = await fixture.run(
+        { command: 'resolve', registry: registry.host, reference: 'app:v1', 'plain-http': 'true' },
+        { env: quick },
+      );
+      const realm = new URL(service.realm);
+      expect(failed(run)).toBe(
+        `get a token for ${registry.host} from ${realm.origin} failed: connect ECONNREFUSED ` +
+          `${realm.host}. nothing accepts connections at ${realm.host}, the token service of ` +
+          `${registry.host}: it is down, or the registry names a wrong one; gave up after 5 attempts`,
+      );
+    } finally {
+      await registry.stop();
+      await certs.remove();
+    }
+  });
+
   it('names where the credentials its token service rejected came from', async () => {
     const run = await fixture.run(
       {

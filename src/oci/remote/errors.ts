@@ -125,16 +125,25 @@ export function rateLimitHint(
 
 /**
  * What to check when a host could not be reached at all: its name (DNS), or whether anything
- * listens at its address. Undefined for other network failures (a reset, a timeout).
+ * listens at its address. Undefined for other network failures (a reset, a timeout). `service`
+ * is the registry's own host unless given (a token service, named so).
  */
-export function unreachableHint(error: unknown, registry: string): string | undefined {
+export function unreachableHint(
+  error: unknown,
+  host: string,
+  service?: string,
+): string | undefined {
   for (const { code, hostname } of errorChain(error)) {
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      const host = typeof hostname === 'string' ? hostname : registry;
-      return `the host name ${host} could not be resolved (DNS): check the registry's name (input "registry", or the host in "reference")`;
+      const name = typeof hostname === 'string' ? hostname : host;
+      return service === undefined
+        ? `the host name ${name} could not be resolved (DNS): check the registry's name (input "registry", or the host in "reference")`
+        : `the host name ${name} of ${service} could not be resolved (DNS)`;
     }
     if (code === 'ECONNREFUSED') {
-      return `nothing accepts connections at ${registry}: check the registry's host and port, and that it is running`;
+      return service === undefined
+        ? `nothing accepts connections at ${host}: check the registry's host and port, and that it is running`
+        : `nothing accepts connections at ${host}, ${service}: it is down, or the registry names a wrong one`;
     }
   }
   return undefined;

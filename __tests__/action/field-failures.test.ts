@@ -437,10 +437,12 @@ describe('a cancelled job', () => {
       {
         method: 'PUT',
         path: /\/manifests\/v1$/,
+        // The first attempt hangs (until the default answer deadline, 20 s, cuts it) and one
+        // signal comes, as a timeout does, with no second one; the manifest's next attempt
+        // would go through, so a step let through whole ends as an ordinary cancellation.
+        times: 1,
         fault: {
           kind: 'hold-answer',
-          // A registry that never answers the manifest (the default answer deadline, 20 s, is
-          // in force): one signal, as a timeout is, and no second one.
           until: new Promise(() => undefined),
           onHeld: () => void running.then((run) => run.child.kill('SIGTERM')),
         },

@@ -3,6 +3,7 @@
 import { jest } from '@jest/globals';
 import { once } from 'node:events';
 import {
+  HOLD_MS,
   InterruptedError,
   interruptedMessage,
   watchForInterruption,
@@ -57,8 +58,8 @@ describe('watchForInterruption', () => {
     try {
       await cancellation.uninterruptible(async () => {
         process.emit('SIGINT', 'SIGINT');
-        // The step takes far longer than the grace period: it is still let through.
-        await jest.advanceTimersByTimeAsync(60_000);
+        // The step takes far longer than the grace period, within its own bound: let through.
+        await jest.advanceTimersByTimeAsync(HOLD_MS - 1);
         expect(forced).toBe(false);
       });
       expect(cancellation.signal.aborted).toBe(true);
@@ -67,6 +68,32 @@ describe('watchForInterruption', () => {
       await jest.advanceTimersByTimeAsync(1);
       expect(forced).toBe(true);
     } finally {
+      watch.dispose();
+      jest.useRealTimers();
+    }
+  });
+
+  it('leaves behind an uninterruptible step that holds the cancellation past its bound', async () => {
+    jest.useFakeTimers();
+    const cancellation = new Cancellation();
+    const watch = watchForInterruption(cancellation, 1_000);
+    let forced: InterruptedError | undefined;
+    void watch.forced.then((reason) => (forced = reason));
+    let release!: () => void;
+    const step = cancellation.uninterruptible(
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    try {
+      // A timeout, which no second signal follows, while a manifest's registry hangs.
+      watch.startTimeout(1);
+      await jest.advanceTimersByTimeAsync(1_000 + HOLD_MS - 1);
+      expect(forced).toBeUndefined();
+      expect(cancellation.signal.aborted).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(forced?.trigger).toEqual({ kind: 'timeout', seconds: 1 });
+    } finally {
+      release();
+      await step;
       watch.dispose();
       jest.useRealTimers();
     }

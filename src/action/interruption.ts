@@ -35,6 +35,13 @@ export class InterruptedError extends Error {
 /** How long a cancelled command may take to unwind before the action leaves it behind. */
 export const GRACE_MS = 3_000;
 
+/**
+ * How long a step that must not stop half-way (a push's manifest on its way) may hold the
+ * cancellation back. A healthy registry answers a manifest in a second; one that hangs would
+ * otherwise hold a `timeout` (which no second signal follows) through every retry of it.
+ */
+export const HOLD_MS = 30_000;
+
 export interface InterruptionWatch {
   /** Starts the hard deadline of the `timeout` input. */
   startTimeout(seconds: number): void;
@@ -50,20 +57,25 @@ export interface InterruptionWatch {
 export function watchForInterruption(
   cancellation: Cancellation,
   graceMs = GRACE_MS,
+  holdMs = HOLD_MS,
 ): InterruptionWatch {
   let force!: (reason: InterruptedError) => void;
   const forced = new Promise<InterruptedError>((resolve) => (force = resolve));
   let first: InterruptedError | undefined;
   const timers: NodeJS.Timeout[] = [];
+  let hold: NodeJS.Timeout | undefined;
 
   const interrupt = (trigger: Trigger): void => {
     if (first !== undefined) {
       force(first);
       return;
     }
-    first = new InterruptedError(trigger);
-    actionLog.debug(`${first.message}: cancelling the command`);
-    cancellation.cancel(first);
+    const reason = new InterruptedError(trigger);
+    first = reason;
+    actionLog.debug(`${reason.message}: cancelling the command`);
+    cancellation.cancel(reason);
+    // Held back by an uninterruptible step: it may finish, within a bound (then the grace runs).
+    if (!cancellation.signal.aborted) hold = setTimeout(() => force(reason), holdMs);
   };
   const onSignal = (signal: (typeof SIGNALS)[number]): void =>
     interrupt({ kind: 'signal', signal });
@@ -72,6 +84,7 @@ export function watchForInterruption(
   // The grace period counts from the abort itself: a push finishing its manifest holds the abort
   // back, and that short step is let through.
   const onAbort = (): void => {
+    clearTimeout(hold);
     const reason = first;
     if (reason !== undefined) timers.push(setTimeout(() => force(reason), graceMs));
   };
@@ -89,6 +102,7 @@ export function watchForInterruption(
       for (const signal of SIGNALS) process.off(signal, onSignal);
       cancellation.signal.removeEventListener('abort', onAbort);
       for (const timer of timers) clearTimeout(timer);
+      clearTimeout(hold);
     },
   };
 }

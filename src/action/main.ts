@@ -5,10 +5,13 @@ import { InputError } from './input-error.js';
 import { unusedInputWarnings } from './inputs/input-usage.js';
 import {
   exitNow,
+  GRACE_MS,
   interruptedMessage,
   InterruptedError,
   watchForInterruption,
+  type InterruptionWatch,
 } from './interruption.js';
+import { readHoldKnob } from './test-knobs.js';
 import { readTimeout } from './inputs/timeout.js';
 import { COMMAND_NAMES, type CommandName } from './inputs/command-names.js';
 import { maskSecretInputs, readString } from './inputs/read.js';
@@ -49,9 +52,10 @@ function readCommand(): CommandName {
 }
 
 export async function run(): Promise<void> {
-  const watch = watchForInterruption(processCancellation);
+  let watch: InterruptionWatch | undefined;
   let command: CommandName | undefined;
   try {
+    watch = watchForInterruption(processCancellation, GRACE_MS, readHoldKnob());
     maskSecretInputs();
     command = readCommand();
     for (const warning of unusedInputWarnings(command, readString)) {
@@ -76,6 +80,6 @@ export async function run(): Promise<void> {
       failStep(formatError(error));
     }
   } finally {
-    watch.dispose();
+    watch?.dispose();
   }
 }

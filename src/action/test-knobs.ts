@@ -40,6 +40,14 @@ export function readTestKnobs(env: NodeJS.ProcessEnv = process.env): TestKnobs {
   };
 }
 
+/**
+ * How long a push's manifest may hold a cancellation back (interruption.ts HOLD_MS); undefined
+ * when the knob is unset, so the default applies.
+ */
+export function readHoldKnob(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return knob(env, 'OCI_ACTION_TEST_HOLD_MS');
+}
+
 function knob(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;

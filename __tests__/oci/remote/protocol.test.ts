@@ -3,7 +3,13 @@ import { RegistryError } from '../../../src/oci/errors.js';
 import { isLoopbackHost, isPrivateHost } from '../../../src/oci/remote/auth/authorizer.js';
 import { parseChallenges, pickChallenge } from '../../../src/oci/remote/auth/challenge.js';
 import { covers, normalizeScopes } from '../../../src/oci/remote/auth/scopes.js';
-import { codeFor, hintFor, parseErrorBody, registryError } from '../../../src/oci/remote/errors.js';
+import {
+  codeFor,
+  hintFor,
+  parseErrorBody,
+  registryError,
+  unreachableHint,
+} from '../../../src/oci/remote/errors.js';
 import { nextLink } from '../../../src/oci/remote/pagination.js';
 import {
   backoffDelay,
@@ -70,6 +76,13 @@ describe('retry timing', () => {
     expect(backoffDelay(policy, 10, undefined, () => 1)).toBe(1000);
     expect(backoffDelay(policy, 1, 5000)).toBe(1000);
     expect(backoffDelay(policy, 1, 200)).toBe(200);
+  });
+
+  it('takes a Retry-After as the least wait, never as a reason to wait less than the backoff', () => {
+    // `Retry-After: 0`, or a date already past (the registry's clock behind the runner's).
+    expect(backoffDelay(policy, 1, 0, () => 0)).toBe(50);
+    expect(backoffDelay(policy, 3, 0, () => 1)).toBe(400);
+    expect(backoffDelay(policy, 3, 700, () => 1)).toBe(700);
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {
@@ -152,6 +165,49 @@ describe('registry errors', () => {
     [503, undefined, 'REGISTRY_ERROR'],
   ])('maps HTTP %i %s to %s', (status, code, expected) => {
     expect(codeFor(status, code ? [{ code }] : [])).toBe(expected);
+  });
+
+  it('says where credentials came from when they are rejected or lack rights', () => {
+    const context = {
+      registry: 'registry.example:5000',
+      authenticated: true,
+      credentialsSource: 'the "username" and "password" inputs',
+    };
+    expect(hintFor('UNAUTHORIZED', [], context)).toBe(
+      'the registry rejected the credentials for registry.example:5000 (from the "username" and "password" inputs): check the username and password or token, and that it has not expired',
+    );
+    expect(hintFor('DENIED', [], context)).toBe(
+      'the credentials for registry.example:5000 (from the "username" and "password" inputs) lack the rights for this operation',
+    );
+  });
+
+  it('says to check the host name when it does not resolve (no DNS query in a test)', () => {
+    // getaddrinfo's error as Node makes it; a real lookup would leave loopback.
+    const lookup = Object.assign(new Error('getaddrinfo ENOTFOUND registry.exmaple'), {
+      code: 'ENOTFOUND',
+      hostname: 'registry.exmaple',
+    });
+    const error = Object.assign(new TypeError('fetch failed'), { cause: lookup });
+    expect(unreachableHint(error, 'registry.exmaple')).toBe(
+      'the host name registry.exmaple could not be resolved (DNS): check the registry\'s name (input "registry", or the host in "reference")',
+    );
+    expect(unreachableHint(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 'r')).toBe(
+      undefined,
+    );
+  });
+
+  it('says what to do when a manifest lists blobs the registry lost', () => {
+    const error = registryError(
+      { operation: 'push manifest sha256:ab', reference: 'registry.example/app:v1' },
+      {
+        status: 400,
+        body: '{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]}',
+      },
+      { registry: 'registry.example', authenticated: false },
+    );
+    expect(error.message).toBe(
+      'push manifest sha256:ab registry.example/app:v1 failed (HTTP 400): MANIFEST_BLOB_UNKNOWN: blob unknown to registry. the registry does not hold blobs this manifest lists, though their upload was answered as stored: push again; should it keep failing, the registry (or a proxy in front of it) loses what it is sent',
+    );
   });
 
   it('hints at workflow permissions for 403 on ghcr.io', () => {

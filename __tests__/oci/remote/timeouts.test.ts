@@ -163,7 +163,7 @@ describe('a registry that misbehaves mid-transfer', () => {
     expect(await repo.pushBlob(layer.descriptor, layer.source)).toBe('uploaded');
     expect(fx.seen('PUT', /stall\/upload\/blobs\/uploads\//)).toHaveLength(2);
     expect(fx.debug.join('\n')).toMatch(
-      /push blob 127\.0\.0\.1:\d+\/stall\/upload@sha256:[0-9a-f]{64}: .*the upload to 127\.0\.0\.1:\d+ stalled: no bytes moved for 300 ms; retrying in/,
+      /push blob 127\.0\.0\.1:\d+\/stall\/upload@sha256:[0-9a-f]{64} failed: the upload to 127\.0\.0\.1:\d+ stalled: no bytes moved for 300 ms; retrying in/,
     );
     expect((await readAll(await repo.fetch(layer.descriptor))).equals(layer.bytes)).toBe(true);
   });

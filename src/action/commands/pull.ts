@@ -1,5 +1,4 @@
 // `command: pull`: inputs → the pull command → outputs and job summary.
-import { openTarget } from '../../commands/open-target.js';
 import { runnerToolCache, type ArtifactCache } from '../../commands/pull/artifact-cache.js';
 import { pullAll } from '../../commands/pull/pull.js';
 import type { PullResult } from '../../commands/pull/pull-types.js';
@@ -34,8 +33,10 @@ export async function runPull(): Promise<void> {
   const references = found ? [found.reference] : inputs.references;
   const items = [];
   for (const reference of references) {
+    const store = await openNamedTarget(reference.target, actionLog);
     items.push({
-      source: await openTarget(reference.target),
+      source: store.target,
+      ...(store.inCatalog ? { inCatalog: store.inCatalog } : {}),
       selector: reference.selector,
       outputDir: reference.outputDir,
       ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),

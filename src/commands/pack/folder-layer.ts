@@ -3,9 +3,11 @@
 // sha256 (compressed) → file.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Digest } from '../../oci/digest.js';
+import { formatBytes } from '../format.js';
 import { ParallelGzip } from './gzip.js';
 import { Meter } from './meter.js';
 import { BLOCK_SIZE, END_OF_ARCHIVE } from './tar-header.js';
@@ -63,7 +65,7 @@ export async function packFolder(
     );
   } catch (error) {
     await rm(path, { force: true });
-    throw error;
+    throw diskFull(error, path, compressed.size, plain.size) ?? error;
   }
   return {
     path,
@@ -72,6 +74,20 @@ export async function packFolder(
     uncompressedDigest: plain.digest(),
     uncompressedSize: plain.size,
   };
+}
+
+/**
+ * A full disk (ENOSPC, or a quota) said with where and how far the packing came; the code stays
+ * the system's, as layers' errors do in a pull.
+ */
+function diskFull(error: unknown, path: string, written: number, read: number): Error | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  const message =
+    `no space left to pack a folder into ${dirname(path)}: its filesystem filled after ` +
+    `${formatBytes(written)} of the gzipped layer (from ${formatBytes(read)} of tar). Free ` +
+    `space in the runner's temporary folder (RUNNER_TEMP); nothing was kept`;
+  return Object.assign(new Error(message, { cause: error }), { code });
 }
 
 /** Passes chunks on, telling `onProgress` how far `meter` has counted. */

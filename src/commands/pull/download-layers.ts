@@ -4,9 +4,11 @@
 // file layer goes straight into its file, a folder layer is extracted from a verified stream. The
 // first failure stops the others (their downloads are aborted) and is thrown, named after its
 // layer, once nothing is running any more.
+import { dirname } from 'node:path';
 import { mapTransfers } from '../../oci/transfers.js';
 import type { Log } from '../log.js';
 import type { BlobSources } from './blob-sources.js';
+import { diskFull } from './disk-full.js';
 import { layerFailure } from './errors.js';
 import { layerFileMode } from './file-mode.js';
 import type { WorkArea } from './placement.js';
@@ -46,6 +48,7 @@ export async function downloadLayers(
       .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })),
   );
   const sizeOf = (job: LayerJob): number => job.layer.descriptor.size;
+  const needed = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
   return mapTransfers(
     jobs,
     options.concurrency,
@@ -61,7 +64,8 @@ export async function downloadLayers(
         }
         return await stage(layer, sources, path, signal, options, budget);
       } catch (error) {
-        throw layerFailure(error, layer.name, layer.descriptor.digest);
+        const full = diskFull(error, { folder: dirname(options.work.path), needed, budget });
+        throw layerFailure(full ?? error, layer.name, layer.descriptor.digest);
       }
     },
   );

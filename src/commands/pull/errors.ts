@@ -23,6 +23,8 @@ export type PullErrorCode =
   | 'UNSUPPORTED_MANIFEST'
   /** Extracting a folder layer would leave the output filesystem almost full. */
   | 'DISK_RESERVE'
+  /** The output filesystem ran out of space (or of quota) while a layer was written. */
+  | 'DISK_FULL'
   /** The pull would write more than `unpack-limit` allows. */
   | 'UNPACK_LIMIT'
   /**

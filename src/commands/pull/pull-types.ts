@@ -2,13 +2,14 @@
 // calls (the log lines, the manifest reader) can name them without importing pull.ts back.
 import type { Descriptor, Platform } from '../../oci/descriptor.js';
 import type { Digest } from '../../oci/digest.js';
-import type { Fetcher, FileFetcher, Resolver } from '../../oci/target.js';
+import type { Fetcher, FileFetcher, Resolver, TagLister } from '../../oci/target.js';
 import type { Log } from '../log.js';
+import type { CatalogLookup } from '../registry/tag-listing.js';
 import type { ArtifactCache } from './artifact-cache.js';
 import type { DownloadParts } from './download-parts.js';
 import type { SkippedLayer } from './plan.js';
 
-export interface PullSource extends Resolver, Fetcher, Partial<FileFetcher> {
+export interface PullSource extends Resolver, Fetcher, Partial<FileFetcher>, Partial<TagLister> {
   readonly location: string;
 }
 
@@ -83,6 +84,8 @@ export interface PullItem {
   outputDir: string;
   /** Fail before downloading unless the selector resolves to this. */
   expectedDigest?: Digest;
+  /** A registry's catalog lookup: a missing tag's message then tells a missing repository. */
+  inCatalog?: CatalogLookup;
 }
 
 export interface PullAllOptions extends Omit<

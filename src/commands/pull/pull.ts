@@ -105,6 +105,7 @@ async function prepare(
     selector: item.selector,
     where: item.where,
     ...(item.expectedDigest ? { expectedDigest: item.expectedDigest } : {}),
+    ...(item.inCatalog ? { inCatalog: item.inCatalog } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     log,

@@ -8,8 +8,11 @@ import { declaredMediaType } from '../../oci/manifest-fields.js';
 import { MAX_MANIFEST_BYTES, OCI_MANIFEST } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
 import { pickPlatform } from '../pick-platform.js';
+import { resolveSelected } from '../registry/resolve.js';
+import type { CatalogLookup } from '../registry/tag-listing.js';
 import type { ArtifactCache, CachedArtifact } from './artifact-cache.js';
 import { PullError } from './errors.js';
+import type { TagLister } from '../../oci/target.js';
 import type { PullSource } from './pull-types.js';
 
 export interface ManifestRead {
@@ -29,6 +32,8 @@ export interface ReadManifestOptions {
   /** The manifest for this platform when the selector names an index (read from the source). */
   platform?: Platform;
   cache?: ArtifactCache;
+  /** A registry's catalog lookup (see PullItem). */
+  inCatalog?: CatalogLookup;
   log: Log;
 }
 
@@ -37,7 +42,7 @@ export async function readManifest(options: ReadManifestOptions): Promise<Manife
   // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
   // With a platform, what the selector names is read to pick the platform's manifest.
   const named =
-    isDigest(selector) && platform === undefined ? undefined : await source.resolve(selector);
+    isDigest(selector) && platform === undefined ? undefined : await resolveNamed(options);
   // `expected-digest` pins what the reference names (the index, with a platform).
   checkExpected(options, named?.digest ?? (selector as Digest));
   const resolved = named && (await pickPlatform(source, named, platform, options.where, log));
@@ -53,6 +58,19 @@ export async function readManifest(options: ReadManifestOptions): Promise<Manife
     ...(cached ? { cached } : {}),
   };
 }
+
+/**
+ * The selector resolved. A source that lists tags says what is missing when it is not there: the
+ * repository, or the tag (with the tags there are), as the registry commands do.
+ */
+function resolveNamed({ source, selector, inCatalog }: ReadManifestOptions): Promise<Descriptor> {
+  if (!listsTags(source)) return source.resolve(selector);
+  const store = { target: source, name: source.location, ...(inCatalog ? { inCatalog } : {}) };
+  return resolveSelected(store, selector);
+}
+
+const listsTags = (source: PullSource): source is PullSource & TagLister =>
+  source.tags !== undefined;
 
 function checkExpected(options: ReadManifestOptions, actual: Digest): void {
   const expected = options.expectedDigest;

@@ -38,12 +38,16 @@ export class WriteBudget {
   private readonly reserve: DiskReserve;
   private readonly probe: FreeSpaceProbe;
 
+  /** What the output filesystem had free when the pull began (for a full disk's message). */
+  readonly freeAtOpen: FreeSpace;
+
   private constructor(
     private readonly folder: string,
     private readonly limit: number | undefined,
     options: WriteBudgetOptions,
     private free: FreeSpace,
   ) {
+    this.freeAtOpen = free;
     this.reserve = options.reserve ?? DEFAULT_RESERVE;
     this.probe = options.probe ?? statFreeSpace;
   }

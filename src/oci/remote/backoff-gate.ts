@@ -46,7 +46,7 @@ export class BackoffGate {
     const now = this.clock.now();
     if (pass !== this.closings) {
       if (retryAfterMs === undefined) return undefined;
-      const wait = backoffDelay(this.policy, 1, retryAfterMs);
+      const wait = Math.min(retryAfterMs, this.policy.maxDelayMs);
       if (now + wait <= this.openAt) return undefined;
       this.openAt = now + wait;
       return wait;

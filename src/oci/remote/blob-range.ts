@@ -111,13 +111,13 @@ export async function receiveRange(
       `${cut === undefined ? 'the answer ended' : 'the connection was cut'} at byte ` +
       `${range.start + received} of ${descriptor.size}` +
       (whole ? '' : ` (in the part of bytes ${range.start}-${range.end - 1})`);
-    const why = cut instanceof Error ? cut.message : 'the answer was shorter than asked';
+    const why = cut ?? new Error('the answer was shorter than asked');
     return {
-      failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`,
+      failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${(why as Error).message}`,
       // A stretch of RESUME_PROGRESS_BYTES or more: the cuts in a row start over.
       progressed: received - before >= RESUME_PROGRESS_BYTES,
       giveUp: (cuts) => {
-        throw ctx.client.networkError(what, cut ?? new Error(at), cuts, at);
+        throw ctx.client.networkError(what, why, cuts, at);
       },
     };
   });

@@ -1,6 +1,8 @@
 // Turning a registry's refusal into a RegistryError with a stable code and a useful hint.
 // Error body: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes
 import { RegistryError, type OciErrorCode, type RegistryErrorDetail } from '../errors.js';
+import { formatDuration } from '../units.js';
+import { errorChain } from './retry.js';
 
 /** What was being done, on what: the subject of every message. */
 export interface Operation {
@@ -66,6 +68,8 @@ export interface HintContext {
   repository?: string;
   /** Whether any credentials were offered. */
   authenticated: boolean;
+  /** Where they came from ('the "username" and "password" inputs', a Docker config file). */
+  credentialsSource?: string;
 }
 
 export function hintFor(
@@ -79,16 +83,68 @@ export function hintFor(
       context.repository ? ` "${context.repository}"` : ''
     } first (aws ecr create-repository)`;
   }
+  const from =
+    context.credentialsSource === undefined ? '' : ` (from ${context.credentialsSource})`;
+  if (errors.some((e) => e.code === 'MANIFEST_BLOB_UNKNOWN')) {
+    return 'the registry does not hold blobs this manifest lists, though their upload was answered as stored: push again; should it keep failing, the registry (or a proxy in front of it) loses what it is sent';
+  }
   if (code === 'UNAUTHORIZED') {
     return context.authenticated
-      ? `the registry rejected the credentials for ${context.registry}: check the username and password or token`
+      ? `the registry rejected the credentials for ${context.registry}${from}: check the username and password or token, and that it has not expired`
       : `${context.registry} requires credentials: give a username and password (or token), or log in so the Docker config holds them`;
   }
   if (code === 'DENIED') {
     if (host === 'ghcr.io') {
       return 'on GitHub Actions, the job needs `permissions: packages: write` to push (and the package must grant the repository access)';
     }
-    return `the credentials for ${context.registry} lack the rights for this operation`;
+    return `the credentials for ${context.registry}${from} lack the rights for this operation`;
+  }
+  return undefined;
+}
+
+/**
+ * A registry that kept answering 429 through every attempt: it limits this client (Docker Hub's
+ * pull limits last hours), so what helps is time, or fewer requests at once.
+ */
+export function rateLimitHint(
+  attempts: number,
+  retryAfterMs: number | undefined,
+  capMs: number,
+): string {
+  const asked =
+    retryAfterMs !== undefined && retryAfterMs > capMs
+      ? ` and asked for a wait of ${formatDuration(retryAfterMs)} (Retry-After), longer than the longest wait between attempts (${formatDuration(capMs)})`
+      : '';
+  const answered = attempts > 1 ? 'kept answering' : 'answered';
+  const gaveUp = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+  return (
+    `the registry ${answered} HTTP 429 (too many requests)${asked}${gaveUp}. ` +
+    'It is limiting requests from this runner: run the job again later, or lower "concurrency"'
+  );
+}
+
+/**
+ * What to check when a host could not be reached at all: its name (DNS), or whether anything
+ * listens at its address. Undefined for other network failures (a reset, a timeout). `service`
+ * is the registry's own host unless given (a token service, named so).
+ */
+export function unreachableHint(
+  error: unknown,
+  host: string,
+  service?: string,
+): string | undefined {
+  for (const { code, hostname } of errorChain(error)) {
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      const name = typeof hostname === 'string' ? hostname : host;
+      return service === undefined
+        ? `the host name ${name} could not be resolved (DNS): check the registry's name (input "registry", or the host in "reference")`
+        : `the host name ${name} of ${service} could not be resolved (DNS)`;
+    }
+    if (code === 'ECONNREFUSED') {
+      return service === undefined
+        ? `nothing accepts connections at ${host}: check the registry's host and port, and that it is running`
+        : `nothing accepts connections at ${host}, ${service}: it is down, or the registry names a wrong one`;
+    }
   }
   return undefined;
 }

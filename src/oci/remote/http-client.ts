@@ -7,7 +7,13 @@ import { apiHost } from '../reference.js';
 import { parseChallenges } from './auth/challenge.js';
 import { Authorizer, isLoopbackHost } from './auth/authorizer.js';
 import { BackoffGate, type GatePass } from './backoff-gate.js';
-import { readErrorBody, registryError, type Operation } from './errors.js';
+import {
+  rateLimitHint,
+  readErrorBody,
+  registryError,
+  unreachableHint,
+  type Operation,
+} from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { retrying } from './retry-loop.js';
 import { firstTime } from './said-once.js';
@@ -50,6 +56,11 @@ export interface RegistryResponse {
   status: number;
   /** The URL that answered, after redirects: relative `Location`s resolve against it. */
   url: URL;
+  /**
+   * Attempts this answer took, when known: a failure claims to have been retried only when it
+   * was (an upload's PUT is not repeated here, but started over by its caller).
+   */
+  attempts?: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -114,9 +125,9 @@ export class RegistryClient {
         reauthenticated = true;
         return { again: true };
       }
-      const answered = (): RegistryResponse => {
+      const answered = (attempts: number): RegistryResponse => {
         this.reportWarnings(response);
-        return answer;
+        return { ...answer, attempts };
       };
       const discard = () => response.body.dump();
       if (status === 429) {
@@ -131,7 +142,7 @@ export class RegistryClient {
         this.gate.accepted(pass);
       }
       if (!req.repeatable || status === 429 || !isRetryableStatus(status)) {
-        return { done: answered() };
+        return { done: answered(attempt) };
       }
       const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
       return {
@@ -157,25 +168,39 @@ export class RegistryClient {
         ? ''
         : retryAfter > wait
           ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
-          : ' (as its Retry-After asks)';
+          : retryAfter < wait
+            ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; our own back-off is longer)`
+            : ' (as its Retry-After asks)';
     this.transport.logger.info(
       `${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`,
     );
   }
 
-  /** Reads the error body and throws the RegistryError it describes. */
-  async fail(answer: RegistryResponse, what: Operation & { repository?: string }): Promise<never> {
+  /** Reads the error body and throws the RegistryError it describes (with `hint`, when given). */
+  async fail(
+    answer: RegistryResponse,
+    what: Operation & { repository?: string },
+    hint?: string,
+  ): Promise<never> {
     const { response, status } = answer;
     const body = await readErrorBody(response.body);
     const challenge = parseChallenges(response.headers['www-authenticate']).find(
       (c) => c.scheme === 'bearer',
     );
-    const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
-    const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
+    const source = await this.authorizer.credentialsSource().catch(() => undefined);
+    // A ping's answer (transport.sendRetrying) was retried through every attempt when it could be.
+    const attempts =
+      answer.attempts ?? (isRetryableStatus(status) ? this.transport.policy.attempts : 1);
     const retried =
-      attempts === undefined
-        ? undefined
-        : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
+      status === 429
+        ? rateLimitHint(
+            attempts,
+            parseRetryAfter(header(response, 'retry-after')),
+            this.transport.policy.maxDelayMs,
+          )
+        : attempts > 1
+          ? `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`
+          : undefined;
     throw registryError(
       { operation: what.operation, reference: what.reference },
       {
@@ -186,9 +211,14 @@ export class RegistryClient {
       {
         registry: this.registry,
         ...(what.repository ? { repository: what.repository } : {}),
-        authenticated: credentials !== undefined,
+        authenticated: source !== undefined,
+        ...(source === undefined ? {} : { credentialsSource: source }),
       },
-      retried ? { hint: retried, attempts } : {},
+      hint !== undefined
+        ? { hint }
+        : retried
+          ? { hint: retried, ...(attempts > 1 ? { attempts } : {}) }
+          : {},
     );
   }
 
@@ -208,7 +238,9 @@ export class RegistryClient {
     const gaveUp = attempts > 1 ? `gave up after ${attempts} attempts` : undefined;
     const hint = certificate
       ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
-      : [detail, gaveUp].filter((part) => part !== undefined).join('; ');
+      : [unreachableHint(error, this.registry), detail, gaveUp]
+          .filter((part) => part !== undefined)
+          .join('; ');
     return new RegistryError('NETWORK_ERROR', {
       ...what,
       cause: error,
@@ -319,6 +351,15 @@ export class RegistryClient {
       await response.body.dump();
       return;
     }
+    if (base.protocol === 'http:' && (status === 400 || redirectsToHttps(response, base))) {
+      // What a server that speaks only TLS answers a plain HTTP request with (Go's, nginx's), or
+      // a proxy in front of it that sends plain HTTP over to HTTPS.
+      await this.fail(
+        { response, status, url: base },
+        what,
+        `${this.registry} refused a plain HTTP request: if it speaks HTTPS, leave out plain-http (or set it to false)`,
+      );
+    }
     if (strict || isRetryableStatus(status)) {
       await this.fail({ response, status, url: base }, what);
     }
@@ -339,6 +380,13 @@ export class RegistryClient {
       }
     }
   }
+}
+
+/** A redirect of a plain HTTP request to HTTPS (its Location is not followed, nor printed). */
+function redirectsToHttps(response: Response, from: URL): boolean {
+  const location = header(response, 'location');
+  if (!REDIRECTS.has(response.statusCode) || location === undefined) return false;
+  return URL.parse(location, from.href)?.protocol === 'https:';
 }
 
 function describeFailure(req: RegistryRequest, failure: unknown): string {

@@ -48,8 +48,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /**
- * The wait before attempt `attempt + 1` (attempt counts from 1): the server's `Retry-After` when
- * given, else exponential backoff with full jitter; never more than the cap.
+ * The wait before attempt `attempt + 1` (attempt counts from 1): exponential backoff with
+ * jitter, or the server's `Retry-After` when that is longer; never more than the cap.
  */
 export function backoffDelay(
   policy: RetryPolicy,
@@ -57,11 +57,12 @@ export function backoffDelay(
   retryAfterMs?: number,
   random: () => number = Math.random,
 ): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.maxDelayMs);
   const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
   // Half fixed, half random: spreads clients apart without collapsing the wait to zero.
   const jittered = exponential / 2 + (exponential / 2) * random();
-  return Math.min(jittered, policy.maxDelayMs);
+  // Retry-After lengthens our backoff, never shortens it: `0`, or a date already past (a registry
+  // whose clock runs behind the runner's), would otherwise spend every attempt at once.
+  return Math.min(Math.max(jittered, retryAfterMs ?? 0), policy.maxDelayMs);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -101,12 +102,15 @@ const RETRYABLE_NETWORK_CODES = new Set([
   'TRANSFER_TIMEOUT',
 ]);
 
-/** The codes of an error and its causes (errors from Node's core may come from another realm, so no instanceof). */
-export function* errorChain(error: unknown): Generator<{ code?: unknown }> {
+/**
+ * The codes of an error and its causes, with the host a system error names (errors from Node's
+ * core may come from another realm, so no instanceof).
+ */
+export function* errorChain(error: unknown): Generator<{ code?: unknown; hostname?: unknown }> {
   let e: unknown = error;
   for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
-    const { code, cause } = e as { code?: unknown; cause?: unknown };
-    yield { code };
+    const { code, hostname, cause } = e as { code?: unknown; hostname?: unknown; cause?: unknown };
+    yield { code, hostname };
     e = cause;
   }
 }

@@ -10,7 +10,12 @@ import type { Descriptor } from '../descriptor.js';
 import { isSmallBlob } from '../transfer-policy.js';
 import { pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
-import { sessionFrom, type UploadSession, type UploadWhat } from './upload-session.js';
+import {
+  checkStoredDigest,
+  sessionFrom,
+  type UploadSession,
+  type UploadWhat,
+} from './upload-session.js';
 
 /** Whether `descriptor` may go up in a single POST: small, and within a chunk when chunking. */
 export function fitsSinglePost(ctx: RepositoryContext, descriptor: Descriptor): boolean {
@@ -53,6 +58,7 @@ export async function postWhole(
     const status = answer.status;
     if (status === 201) {
       await answer.response.body.dump();
+      checkStoredDigest(answer.response, descriptor, what);
       if (turn === 'probe') {
         transport.logger.debug(
           `${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`,

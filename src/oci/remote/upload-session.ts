@@ -1,7 +1,9 @@
 // An upload session: where it lives, how to address it, and the PUT that completes it.
 import type { Readable } from 'node:stream';
 import type { Descriptor } from '../descriptor.js';
+import { digestAlgorithm } from '../digest.js';
 import { RegistryError } from '../errors.js';
+import { quoted } from '../untrusted-text.js';
 import { pushScope } from './auth/scopes.js';
 import type { RepositoryContext } from './context.js';
 import { header, type Response } from './transport.js';
@@ -83,4 +85,25 @@ export async function completeUpload(
   });
   if (answer.status < 200 || answer.status > 299) await ctx.client.fail(answer, what);
   await answer.response.body.dump();
+  checkStoredDigest(answer.response, descriptor, what);
+}
+
+/**
+ * A registry that answers an upload with another digest than the one asked for (its
+ * `Docker-Content-Digest`, of the same algorithm) stored other bytes, or lies: the push stops here
+ * rather than at the manifest, which would refuse the blob as unknown.
+ */
+export function checkStoredDigest(
+  response: Response,
+  descriptor: Descriptor,
+  what: UploadWhat,
+): void {
+  const stored = header(response, 'docker-content-digest')?.trim();
+  const sameAlgorithm = stored?.startsWith(`${digestAlgorithm(descriptor.digest)}:`) === true;
+  if (stored === undefined || !sameAlgorithm || stored === descriptor.digest) return;
+  throw new RegistryError('DIGEST_MISMATCH', {
+    ...what,
+    status: response.statusCode,
+    hint: `the registry answered that it stored ${quoted(stored)} instead: it did not store the bytes sent (a proxy between that alters them, or a broken registry)`,
+  });
 }

@@ -89,7 +89,11 @@ export async function pushBlob(
       }
       if (!isRetryableUploadFailure(error)) throw error;
       return {
-        failed: `${what.operation} ${what.reference}: ${(error as Error).message}`,
+        // A RegistryError's message names the operation already.
+        failed:
+          error instanceof RegistryError
+            ? error.message
+            : `${what.operation} ${what.reference}: ${(error as Error).message}`,
         // After a 429 the client's gate holds every request to the registry already, this
         // one's next too.
         wait:

@@ -4,7 +4,7 @@
 import { isIP } from 'node:net';
 import { OciError } from '../../errors.js';
 import { logText, quoted } from '../../untrusted-text.js';
-import type { Credentials, RemoteOptions } from '../options.js';
+import type { RemoteOptions } from '../options.js';
 import type { Transport } from '../transport.js';
 import { pickChallenge, type Challenge } from './challenge.js';
 import { announceCredentials, findCredentials, type FoundCredentials } from './credentials.js';
@@ -38,8 +38,9 @@ export class Authorizer {
     return this.challenge?.scheme;
   }
 
-  resolvedCredentials(): Promise<Credentials | undefined> {
-    return this.found().then((found) => found?.credentials);
+  /** Where the credentials came from, for messages (never what they are); undefined: none. */
+  credentialsSource(): Promise<string | undefined> {
+    return this.found().then((found) => found?.source);
   }
 
   private found(): Promise<FoundCredentials | undefined> {
@@ -66,13 +67,7 @@ export class Authorizer {
         : undefined;
     }
     if (challenge.scheme !== 'bearer') return undefined;
-    const token = await this.token(
-      challenge,
-      normalizeScopes(scopes),
-      credentials,
-      registryUrl,
-      signal,
-    );
+    const token = await this.token(challenge, normalizeScopes(scopes), found, registryUrl, signal);
     return `Bearer ${token.value}`;
   }
 
@@ -85,10 +80,11 @@ export class Authorizer {
   private async token(
     challenge: Challenge,
     scopes: string[],
-    credentials: Credentials | undefined,
+    found: FoundCredentials | undefined,
     registryUrl: URL,
     signal?: AbortSignal,
   ): Promise<Token> {
+    const credentials = found?.credentials;
     const now = Date.now();
     for (const cached of this.tokens) {
       if (!covers(cached.scopes, scopes)) continue;
@@ -120,7 +116,7 @@ export class Authorizer {
           ? { service: challenge.params['service'] }
           : {}),
         scopes,
-        ...(sendCredentials ? { credentials } : {}),
+        ...(sendCredentials ? { credentials, credentialsSource: found?.source } : {}),
         registry: this.registry,
         ...(signal ? { signal } : {}),
       }),

@@ -2,7 +2,8 @@
 // GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
 // OAuth2 POST (refresh token): https://distribution.github.io/distribution/spec/auth/oauth/
 import { OciError, RegistryError } from '../../errors.js';
-import { readErrorBody, registryError } from '../errors.js';
+import { readErrorBody, registryError, unreachableHint } from '../errors.js';
+import { isRetryableNetworkError } from '../retry.js';
 import type { Credentials } from '../options.js';
 import { header, type Transport } from '../transport.js';
 
@@ -17,6 +18,8 @@ export interface TokenRequest {
   service?: string;
   scopes: string[];
   credentials?: Credentials;
+  /** For hints: where `credentials` came from (see FoundCredentials). */
+  credentialsSource?: string | undefined;
   /** For hints: the registry the token is for. */
   registry: string;
   signal?: AbortSignal;
@@ -39,10 +42,17 @@ export async function fetchToken(transport: Transport, req: TokenRequest): Promi
   } catch (error) {
     if (error instanceof OciError) throw error;
     // Already retried: a network failure here is final (no retries around retries).
+    const retried = isRetryableNetworkError(error) ? transport.policy.attempts : 1;
+    const hint = [
+      unreachableHint(error, req.realm.host, `the token service of ${req.registry}`),
+      retried > 1 ? `gave up after ${retried} attempts` : undefined,
+    ].filter((part) => part !== undefined);
     throw new RegistryError('NETWORK_ERROR', {
-      operation: 'get a token from',
+      operation: `get a token for ${req.registry} from`,
       reference: req.realm.origin,
       cause: error,
+      ...(hint.length > 0 ? { hint: hint.join('; ') } : {}),
+      ...(retried > 1 ? { attempts: retried } : {}),
     });
   }
 }
@@ -109,7 +119,11 @@ async function readToken(
     operation: 'get a token for',
     reference: `${req.registry} (${req.scopes.join(' ')})`,
   };
-  const context = { registry: req.registry, authenticated: req.credentials !== undefined };
+  const context = {
+    registry: req.registry,
+    authenticated: req.credentials !== undefined,
+    ...(req.credentialsSource === undefined ? {} : { credentialsSource: req.credentialsSource }),
+  };
   if (response.statusCode !== 200) {
     const body = await readErrorBody(response.body);
     throw registryError(what, { status: response.statusCode, body }, context, {

@@ -42546,7 +42546,7 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8321);
 /* harmony import */ var node_stream_consumers__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_stream_consumers__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2862);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(890);
 // The `oci-artifact` command (package.json `bin`, bundled into dist/cli/index.js): the action's
 // commands from a shell or another CI system. See src/cli/main.ts.
 
@@ -42575,7 +42575,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2862:
+/***/ 890:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46078,19 +46078,30 @@ class InterruptedError extends Error {
 }
 /** How long a cancelled command may take to unwind before the action leaves it behind. */
 const GRACE_MS = 3_000;
-function watchForInterruption(cancellation, graceMs = GRACE_MS) {
+/**
+ * How long a step that must not stop half-way (a push's manifest on its way) may hold the
+ * cancellation back. A healthy registry answers a manifest in a second; one that hangs would
+ * otherwise hold a `timeout` (which no second signal follows) through every retry of it.
+ */
+const HOLD_MS = 30_000;
+function watchForInterruption(cancellation, graceMs = GRACE_MS, holdMs = HOLD_MS) {
     let force;
     const forced = new Promise((resolve) => (force = resolve));
     let first;
     const timers = [];
+    let hold;
     const interrupt = (trigger) => {
         if (first !== undefined) {
             force(first);
             return;
         }
-        first = new InterruptedError(trigger);
-        actionLog.debug(`${first.message}: cancelling the command`);
-        cancellation.cancel(first);
+        const reason = new InterruptedError(trigger);
+        first = reason;
+        actionLog.debug(`${reason.message}: cancelling the command`);
+        cancellation.cancel(reason);
+        // Held back by an uninterruptible step: it may finish, within a bound (then the grace runs).
+        if (!cancellation.signal.aborted)
+            hold = setTimeout(() => force(reason), holdMs);
     };
     const onSignal = (signal) => interrupt({ kind: 'signal', signal });
     for (const signal of SIGNALS)
@@ -46098,6 +46109,7 @@ function watchForInterruption(cancellation, graceMs = GRACE_MS) {
     // The grace period counts from the abort itself: a push finishing its manifest holds the abort
     // back, and that short step is let through.
     const onAbort = () => {
+        clearTimeout(hold);
         const reason = first;
         if (reason !== undefined)
             timers.push(setTimeout(() => force(reason), graceMs));
@@ -46117,6 +46129,7 @@ function watchForInterruption(cancellation, graceMs = GRACE_MS) {
             cancellation.signal.removeEventListener('abort', onAbort);
             for (const timer of timers)
                 clearTimeout(timer);
+            clearTimeout(hold);
         },
     };
 }
@@ -46139,6 +46152,56 @@ function exitNow() {
     // An empty write prints nothing: its callback runs once what is queued before it is flushed.
     // eslint-disable-next-line no-restricted-syntax
     process.stdout.write('', () => process.exit(1));
+}
+
+;// CONCATENATED MODULE: ./src/action/test-knobs.ts
+const DEADLINE_KNOBS = {
+    OCI_ACTION_TEST_CONNECT_MS: 'connectMs',
+    OCI_ACTION_TEST_ANSWER_MS: 'answerMs',
+    OCI_ACTION_TEST_ANSWER_BYTES_PER_SECOND: 'answerBytesPerSecond',
+    OCI_ACTION_TEST_STALL_MS: 'stallMs',
+    OCI_ACTION_TEST_LOW_SPEED_BYTES_PER_SECOND: 'lowSpeedBytesPerSecond',
+    OCI_ACTION_TEST_LOW_SPEED_WINDOW_MS: 'lowSpeedWindowMs',
+};
+const RETRY_KNOBS = {
+    OCI_ACTION_TEST_RETRY_BASE_MS: 'baseDelayMs',
+    OCI_ACTION_TEST_RETRY_MAX_MS: 'maxDelayMs',
+};
+/** The knobs that are set; `{}` when none is, so the client's defaults apply. */
+function readTestKnobs(env = process.env) {
+    const deadlines = {};
+    const retry = {};
+    for (const [name, key] of Object.entries(DEADLINE_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            deadlines[key] = value;
+    }
+    for (const [name, key] of Object.entries(RETRY_KNOBS)) {
+        const value = knob(env, name);
+        if (value !== undefined)
+            retry[key] = value;
+    }
+    return {
+        ...(Object.keys(deadlines).length > 0 ? { deadlines } : {}),
+        ...(Object.keys(retry).length > 0 ? { retry } : {}),
+    };
+}
+/**
+ * How long a push's manifest may hold a cancellation back (interruption.ts HOLD_MS); undefined
+ * when the knob is unset, so the default applies.
+ */
+function readHoldKnob(env = process.env) {
+    return knob(env, 'OCI_ACTION_TEST_HOLD_MS');
+}
+function knob(env, name) {
+    const text = env[name];
+    if (text === undefined || text === '')
+        return undefined;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+        throw new Error(`${name} (a test-only setting) must be a whole number, not ${JSON.stringify(text)}`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/timeout.ts
@@ -52464,6 +52527,8 @@ class Batch {
 
 
 
+
+
 /**
 /**
  * About how many bytes the tar of `items` has, for progress: a header block per entry, file
@@ -52483,7 +52548,7 @@ async function packFolder(items, path, compressionLevel, options = {}) {
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
-        throw error;
+        throw diskFull(error, path, compressed.size, plain.size) ?? error;
     }
     return {
         path,
@@ -52492,6 +52557,19 @@ async function packFolder(items, path, compressionLevel, options = {}) {
         uncompressedDigest: plain.digest(),
         uncompressedSize: plain.size,
     };
+}
+/**
+ * A full disk (ENOSPC, or a quota) said with where and how far the packing came; the code stays
+ * the system's, as layers' errors do in a pull.
+ */
+function diskFull(error, path, written, read) {
+    const code = error?.code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT')
+        return undefined;
+    const message = `no space left to pack a folder into ${(0,external_node_path_.dirname)(path)}: its filesystem filled after ` +
+        `${formatBytes(written)} of the gzipped layer (from ${formatBytes(read)} of tar). Free ` +
+        `space in the runner's temporary folder (RUNNER_TEMP); nothing was kept`;
+    return Object.assign(new Error(message, { cause: error }), { code });
 }
 /** Passes chunks on, telling `onProgress` how far `meter` has counted. */
 function progressTap(meter, onProgress) {
@@ -54306,16 +54384,16 @@ function parseRetryAfter(value, now = Date.now()) {
     return Math.max(0, date - now);
 }
 /**
- * The wait before attempt `attempt + 1` (attempt counts from 1): the server's `Retry-After` when
- * given, else exponential backoff with full jitter; never more than the cap.
+ * The wait before attempt `attempt + 1` (attempt counts from 1): exponential backoff with
+ * jitter, or the server's `Retry-After` when that is longer; never more than the cap.
  */
 function backoffDelay(policy, attempt, retryAfterMs, random = Math.random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxDelayMs);
     const exponential = policy.baseDelayMs * 2 ** (attempt - 1);
     // Half fixed, half random: spreads clients apart without collapsing the wait to zero.
     const jittered = exponential / 2 + (exponential / 2) * random();
-    return Math.min(jittered, policy.maxDelayMs);
+    // Retry-After lengthens our backoff, never shortens it: `0`, or a date already past (a registry
+    // whose clock runs behind the runner's), would otherwise spend every attempt at once.
+    return Math.min(Math.max(jittered, retryAfterMs ?? 0), policy.maxDelayMs);
 }
 function sleep(ms, signal) {
     return new Promise((resolve, reject) => {
@@ -54352,12 +54430,15 @@ const RETRYABLE_NETWORK_CODES = new Set([
     // Our own deadlines (timeout-error.ts): connect, answer, stall, low speed.
     'TRANSFER_TIMEOUT',
 ]);
-/** The codes of an error and its causes (errors from Node's core may come from another realm, so no instanceof). */
+/**
+ * The codes of an error and its causes, with the host a system error names (errors from Node's
+ * core may come from another realm, so no instanceof).
+ */
 function* errorChain(error) {
     let e = error;
     for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
-        const { code, cause } = e;
-        yield { code };
+        const { code, hostname, cause } = e;
+        yield { code, hostname };
         e = cause;
     }
 }
@@ -55000,13 +55081,13 @@ async function receiveRange(ctx, descriptor, range, sink, options, what) {
         const at = `${cut === undefined ? 'the answer ended' : 'the connection was cut'} at byte ` +
             `${range.start + received} of ${descriptor.size}` +
             (whole ? '' : ` (in the part of bytes ${range.start}-${range.end - 1})`);
-        const why = cut instanceof Error ? cut.message : 'the answer was shorter than asked';
+        const why = cut ?? new Error('the answer was shorter than asked');
         return {
-            failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why}`,
+            failed: `${what.operation} ${what.reference} cut at byte ${range.start + received} of ${descriptor.size}: ${why.message}`,
             // A stretch of RESUME_PROGRESS_BYTES or more: the cuts in a row start over.
             progressed: received - before >= RESUME_PROGRESS_BYTES,
             giveUp: (cuts) => {
-                throw ctx.client.networkError(what, cut ?? new Error(at), cuts, at);
+                throw ctx.client.networkError(what, why, cuts, at);
             },
         };
     });
@@ -56255,6 +56336,8 @@ function secretsOf(credentials) {
 // Turning a registry's refusal into a RegistryError with a stable code and a useful hint.
 // Error body: https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#error-codes
 
+
+
 const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'BLOB_UNKNOWN', 'NAME_UNKNOWN']);
 const MAX_ERROR_BODY = 64 * 1024;
 /** The registry's `errors[]`, or the start of a plain-text body as one UNKNOWN entry. */
@@ -56318,16 +56401,54 @@ function hintFor(code, errors, context) {
     if (errors.some((e) => e.code === 'NAME_UNKNOWN') && host.endsWith('.amazonaws.com')) {
         return `Amazon ECR does not create repositories on push: create the repository${context.repository ? ` "${context.repository}"` : ''} first (aws ecr create-repository)`;
     }
+    const from = context.credentialsSource === undefined ? '' : ` (from ${context.credentialsSource})`;
+    if (errors.some((e) => e.code === 'MANIFEST_BLOB_UNKNOWN')) {
+        return 'the registry does not hold blobs this manifest lists, though their upload was answered as stored: push again; should it keep failing, the registry (or a proxy in front of it) loses what it is sent';
+    }
     if (code === 'UNAUTHORIZED') {
         return context.authenticated
-            ? `the registry rejected the credentials for ${context.registry}: check the username and password or token`
+            ? `the registry rejected the credentials for ${context.registry}${from}: check the username and password or token, and that it has not expired`
             : `${context.registry} requires credentials: give a username and password (or token), or log in so the Docker config holds them`;
     }
     if (code === 'DENIED') {
         if (host === 'ghcr.io') {
             return 'on GitHub Actions, the job needs `permissions: packages: write` to push (and the package must grant the repository access)';
         }
-        return `the credentials for ${context.registry} lack the rights for this operation`;
+        return `the credentials for ${context.registry}${from} lack the rights for this operation`;
+    }
+    return undefined;
+}
+/**
+ * A registry that kept answering 429 through every attempt: it limits this client (Docker Hub's
+ * pull limits last hours), so what helps is time, or fewer requests at once.
+ */
+function rateLimitHint(attempts, retryAfterMs, capMs) {
+    const asked = retryAfterMs !== undefined && retryAfterMs > capMs
+        ? ` and asked for a wait of ${formatDuration(retryAfterMs)} (Retry-After), longer than the longest wait between attempts (${formatDuration(capMs)})`
+        : '';
+    const answered = attempts > 1 ? 'kept answering' : 'answered';
+    const gaveUp = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+    return (`the registry ${answered} HTTP 429 (too many requests)${asked}${gaveUp}. ` +
+        'It is limiting requests from this runner: run the job again later, or lower "concurrency"');
+}
+/**
+ * What to check when a host could not be reached at all: its name (DNS), or whether anything
+ * listens at its address. Undefined for other network failures (a reset, a timeout). `service`
+ * is the registry's own host unless given (a token service, named so).
+ */
+function unreachableHint(error, host, service) {
+    for (const { code, hostname } of errorChain(error)) {
+        if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+            const name = typeof hostname === 'string' ? hostname : host;
+            return service === undefined
+                ? `the host name ${name} could not be resolved (DNS): check the registry's name (input "registry", or the host in "reference")`
+                : `the host name ${name} of ${service} could not be resolved (DNS)`;
+        }
+        if (code === 'ECONNREFUSED') {
+            return service === undefined
+                ? `nothing accepts connections at ${host}: check the registry's host and port, and that it is running`
+                : `nothing accepts connections at ${host}, ${service}: it is down, or the registry names a wrong one`;
+        }
     }
     return undefined;
 }
@@ -56360,6 +56481,7 @@ function registryError(what, response, context, extra = {}) {
 
 
 
+
 /** Default lifetime when the service does not say (the token spec's minimum). */
 const DEFAULT_EXPIRES_IN_S = 60;
 const CLIENT_ID = 'oci-artifact-action';
@@ -56379,10 +56501,17 @@ async function fetchToken(transport, req) {
         if (error instanceof OciError)
             throw error;
         // Already retried: a network failure here is final (no retries around retries).
+        const retried = isRetryableNetworkError(error) ? transport.policy.attempts : 1;
+        const hint = [
+            unreachableHint(error, req.realm.host, `the token service of ${req.registry}`),
+            retried > 1 ? `gave up after ${retried} attempts` : undefined,
+        ].filter((part) => part !== undefined);
         throw new RegistryError('NETWORK_ERROR', {
-            operation: 'get a token from',
+            operation: `get a token for ${req.registry} from`,
             reference: req.realm.origin,
             cause: error,
+            ...(hint.length > 0 ? { hint: hint.join('; ') } : {}),
+            ...(retried > 1 ? { attempts: retried } : {}),
         });
     }
 }
@@ -56437,7 +56566,11 @@ async function readToken(transport, response, req) {
         operation: 'get a token for',
         reference: `${req.registry} (${req.scopes.join(' ')})`,
     };
-    const context = { registry: req.registry, authenticated: req.credentials !== undefined };
+    const context = {
+        registry: req.registry,
+        authenticated: req.credentials !== undefined,
+        ...(req.credentialsSource === undefined ? {} : { credentialsSource: req.credentialsSource }),
+    };
     if (response.statusCode !== 200) {
         const body = await readErrorBody(response.body);
         throw registryError(what, { status: response.statusCode, body }, context, {
@@ -56515,8 +56648,9 @@ class Authorizer {
     get scheme() {
         return this.challenge?.scheme;
     }
-    resolvedCredentials() {
-        return this.found().then((found) => found?.credentials);
+    /** Where the credentials came from, for messages (never what they are); undefined: none. */
+    credentialsSource() {
+        return this.found().then((found) => found?.source);
     }
     found() {
         this.credentials ??= findCredentials(this.registry, this.options, this.transport.logger);
@@ -56540,7 +56674,7 @@ class Authorizer {
         }
         if (challenge.scheme !== 'bearer')
             return undefined;
-        const token = await this.token(challenge, normalizeScopes(scopes), credentials, registryUrl, signal);
+        const token = await this.token(challenge, normalizeScopes(scopes), found, registryUrl, signal);
         return `Bearer ${token.value}`;
     }
     /** Forgets tokens for these scopes (the registry refused one). */
@@ -56548,7 +56682,8 @@ class Authorizer {
         const wanted = normalizeScopes(scopes);
         this.tokens = this.tokens.filter((t) => !covers(t.scopes, wanted));
     }
-    async token(challenge, scopes, credentials, registryUrl, signal) {
+    async token(challenge, scopes, found, registryUrl, signal) {
+        const credentials = found?.credentials;
         const now = Date.now();
         for (const cached of this.tokens) {
             if (!covers(cached.scopes, scopes))
@@ -56579,7 +56714,7 @@ class Authorizer {
                     ? { service: challenge.params['service'] }
                     : {}),
                 scopes,
-                ...(sendCredentials ? { credentials } : {}),
+                ...(sendCredentials ? { credentials, credentialsSource: found?.source } : {}),
                 registry: this.registry,
                 ...(signal ? { signal } : {}),
             }),
@@ -56682,7 +56817,7 @@ class BackoffGate {
         if (pass !== this.closings) {
             if (retryAfterMs === undefined)
                 return undefined;
-            const wait = backoffDelay(this.policy, 1, retryAfterMs);
+            const wait = Math.min(retryAfterMs, this.policy.maxDelayMs);
             if (now + wait <= this.openAt)
                 return undefined;
             this.openAt = now + wait;
@@ -56833,9 +56968,9 @@ class RegistryClient {
                 reauthenticated = true;
                 return { again: true };
             }
-            const answered = () => {
+            const answered = (attempts) => {
                 this.reportWarnings(response);
-                return answer;
+                return { ...answer, attempts };
             };
             const discard = () => response.body.dump();
             if (status === 429) {
@@ -56851,7 +56986,7 @@ class RegistryClient {
                 this.gate.accepted(pass);
             }
             if (!req.repeatable || status === 429 || !isRetryableStatus(status)) {
-                return { done: answered() };
+                return { done: answered(attempt) };
             }
             const retryAfterMs = parseRetryAfter(header(response, 'retry-after'));
             return {
@@ -56872,19 +57007,24 @@ class RegistryClient {
             ? ''
             : retryAfter > wait
                 ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; that is our cap)`
-                : ' (as its Retry-After asks)';
+                : retryAfter < wait
+                    ? ` (its Retry-After asked for ${formatDuration(retryAfter)}; our own back-off is longer)`
+                    : ' (as its Retry-After asks)';
         this.transport.logger.info(`${this.registry} answered HTTP 429 (too many requests) to ${req.what.operation} ${req.what.reference}: every request to it waits ${formatDuration(wait)}${asked}`);
     }
-    /** Reads the error body and throws the RegistryError it describes. */
-    async fail(answer, what) {
+    /** Reads the error body and throws the RegistryError it describes (with `hint`, when given). */
+    async fail(answer, what, hint) {
         const { response, status } = answer;
         const body = await readErrorBody(response.body);
         const challenge = parseChallenges(response.headers['www-authenticate']).find((c) => c.scheme === 'bearer');
-        const credentials = await this.authorizer.resolvedCredentials().catch(() => undefined);
-        const attempts = isRetryableStatus(status) ? this.transport.policy.attempts : undefined;
-        const retried = attempts === undefined
-            ? undefined
-            : `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`;
+        const source = await this.authorizer.credentialsSource().catch(() => undefined);
+        // A ping's answer (transport.sendRetrying) was retried through every attempt when it could be.
+        const attempts = answer.attempts ?? (isRetryableStatus(status) ? this.transport.policy.attempts : 1);
+        const retried = status === 429
+            ? rateLimitHint(attempts, parseRetryAfter(header(response, 'retry-after')), this.transport.policy.maxDelayMs)
+            : attempts > 1
+                ? `the registry kept answering HTTP ${status}; gave up after ${attempts} attempts`
+                : undefined;
         throw registryError({ operation: what.operation, reference: what.reference }, {
             status,
             body,
@@ -56892,8 +57032,13 @@ class RegistryClient {
         }, {
             registry: this.registry,
             ...(what.repository ? { repository: what.repository } : {}),
-            authenticated: credentials !== undefined,
-        }, retried ? { hint: retried, attempts } : {});
+            authenticated: source !== undefined,
+            ...(source === undefined ? {} : { credentialsSource: source }),
+        }, hint !== undefined
+            ? { hint }
+            : retried
+                ? { hint: retried, ...(attempts > 1 ? { attempts } : {}) }
+                : {});
     }
     /** Throws unless the status is one of `ok`; returns the answer otherwise. */
     async expect(answer, ok, what) {
@@ -56907,7 +57052,9 @@ class RegistryClient {
         const gaveUp = attempts > 1 ? `gave up after ${attempts} attempts` : undefined;
         const hint = certificate
             ? `the TLS certificate of ${this.registry} is not trusted: give a CA file (ca-file) or, for a test registry only, skip verification (insecure)`
-            : [detail, gaveUp].filter((part) => part !== undefined).join('; ');
+            : [unreachableHint(error, this.registry), detail, gaveUp]
+                .filter((part) => part !== undefined)
+                .join('; ');
         return new RegistryError('NETWORK_ERROR', {
             ...what,
             cause: error,
@@ -57008,6 +57155,11 @@ class RegistryClient {
             await response.body.dump();
             return;
         }
+        if (base.protocol === 'http:' && (status === 400 || redirectsToHttps(response, base))) {
+            // What a server that speaks only TLS answers a plain HTTP request with (Go's, nginx's), or
+            // a proxy in front of it that sends plain HTTP over to HTTPS.
+            await this.fail({ response, status, url: base }, what, `${this.registry} refused a plain HTTP request: if it speaks HTTPS, leave out plain-http (or set it to false)`);
+        }
         if (strict || isRetryableStatus(status)) {
             await this.fail({ response, status, url: base }, what);
         }
@@ -57029,6 +57181,13 @@ class RegistryClient {
             }
         }
     }
+}
+/** A redirect of a plain HTTP request to HTTPS (its Location is not followed, nor printed). */
+function redirectsToHttps(response, from) {
+    const location = header(response, 'location');
+    if (!REDIRECTS.has(response.statusCode) || location === undefined)
+        return false;
+    return URL.parse(location, from.href)?.protocol === 'https:';
 }
 function describeFailure(req, failure) {
     const why = typeof failure === 'number' ? `HTTP ${failure}` : failure.message;
@@ -57342,6 +57501,8 @@ function chunkTooLarge(error, chunkSize) {
 
 
 
+
+
 /**
  * The session cannot go on (the registry lost or refused its state): the upload starts over.
  * distribution 2.8, for one, cancels a session when asked about it with an outdated `_state`.
@@ -57400,6 +57561,23 @@ async function completeUpload(ctx, session, descriptor, body, what, signal) {
     if (answer.status < 200 || answer.status > 299)
         await ctx.client.fail(answer, what);
     await answer.response.body.dump();
+    checkStoredDigest(answer.response, descriptor, what);
+}
+/**
+ * A registry that answers an upload with another digest than the one asked for (its
+ * `Docker-Content-Digest`, of the same algorithm) stored other bytes, or lies: the push stops here
+ * rather than at the manifest, which would refuse the blob as unknown.
+ */
+function checkStoredDigest(response, descriptor, what) {
+    const stored = header(response, 'docker-content-digest')?.trim();
+    const sameAlgorithm = stored?.startsWith(`${digestAlgorithm(descriptor.digest)}:`) === true;
+    if (stored === undefined || !sameAlgorithm || stored === descriptor.digest)
+        return;
+    throw new RegistryError('DIGEST_MISMATCH', {
+        ...what,
+        status: response.statusCode,
+        hint: `the registry answered that it stored ${quoted(stored)} instead: it did not store the bytes sent (a proxy between that alters them, or a broken registry)`,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/chunked-upload.ts
@@ -57576,6 +57754,7 @@ async function postWhole(ctx, descriptor, body, what, signal) {
         const status = answer.status;
         if (status === 201) {
             await answer.response.body.dump();
+            checkStoredDigest(answer.response, descriptor, what);
             if (turn === 'probe') {
                 transport.logger.debug(`${ctx.client.registry} stores a small blob sent with the POST that opens its upload: small blobs go up in one request each`);
             }
@@ -57682,7 +57861,10 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             if (!isRetryableUploadFailure(error))
                 throw error;
             return {
-                failed: `${what.operation} ${what.reference}: ${error.message}`,
+                // A RegistryError's message names the operation already.
+                failed: error instanceof RegistryError
+                    ? error.message
+                    : `${what.operation} ${what.reference}: ${error.message}`,
                 // After a 429 the client's gate holds every request to the registry already, this
                 // one's next too.
                 wait: error instanceof RegistryError && error.status === 429
@@ -58096,49 +58278,6 @@ function layoutLockOptions(env = process.env) {
     if (Number.isSafeInteger(waitMs) && waitMs > 0)
         options.waitMs = waitMs;
     return options;
-}
-
-;// CONCATENATED MODULE: ./src/action/test-knobs.ts
-const DEADLINE_KNOBS = {
-    OCI_ACTION_TEST_CONNECT_MS: 'connectMs',
-    OCI_ACTION_TEST_ANSWER_MS: 'answerMs',
-    OCI_ACTION_TEST_ANSWER_BYTES_PER_SECOND: 'answerBytesPerSecond',
-    OCI_ACTION_TEST_STALL_MS: 'stallMs',
-    OCI_ACTION_TEST_LOW_SPEED_BYTES_PER_SECOND: 'lowSpeedBytesPerSecond',
-    OCI_ACTION_TEST_LOW_SPEED_WINDOW_MS: 'lowSpeedWindowMs',
-};
-const RETRY_KNOBS = {
-    OCI_ACTION_TEST_RETRY_BASE_MS: 'baseDelayMs',
-    OCI_ACTION_TEST_RETRY_MAX_MS: 'maxDelayMs',
-};
-/** The knobs that are set; `{}` when none is, so the client's defaults apply. */
-function readTestKnobs(env = process.env) {
-    const deadlines = {};
-    const retry = {};
-    for (const [name, key] of Object.entries(DEADLINE_KNOBS)) {
-        const value = knob(env, name);
-        if (value !== undefined)
-            deadlines[key] = value;
-    }
-    for (const [name, key] of Object.entries(RETRY_KNOBS)) {
-        const value = knob(env, name);
-        if (value !== undefined)
-            retry[key] = value;
-    }
-    return {
-        ...(Object.keys(deadlines).length > 0 ? { deadlines } : {}),
-        ...(Object.keys(retry).length > 0 ? { retry } : {}),
-    };
-}
-function knob(env, name) {
-    const text = env[name];
-    if (text === undefined || text === '')
-        return undefined;
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-        throw new Error(`${name} (a test-only setting) must be a whole number, not ${JSON.stringify(text)}`);
-    }
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs/connection.ts
@@ -61881,10 +62020,13 @@ class WriteBudget {
     looking;
     reserve;
     probe;
+    /** What the output filesystem had free when the pull began (for a full disk's message). */
+    freeAtOpen;
     constructor(folder, limit, options, free) {
         this.folder = folder;
         this.limit = limit;
         this.free = free;
+        this.freeAtOpen = free;
         this.reserve = options.reserve ?? DEFAULT_RESERVE;
         this.probe = options.probe ?? statFreeSpace;
     }
@@ -62664,6 +62806,25 @@ function differ(target, first, second) {
     return new PullError('CONFLICTING_FILES', `merge: ${first} and ${second} both hold ${quoted(target)}, with different content; nothing was written`);
 }
 
+;// CONCATENATED MODULE: ./src/commands/pull/disk-full.ts
+// A write that found the output filesystem full (ENOSPC, or the user's quota: EDQUOT), said with
+// what the pull needed and what the filesystem had, so that the user knows how much to free, or
+// to pull elsewhere. The pull cleans up as after any other failure.
+
+
+
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+/** A PullError that says the disk is full, when `error` is that; else undefined. */
+function disk_full_diskFull(error, context) {
+    if (![...errorChain(error)].some((e) => FULL_CODES.has(String(e.code))))
+        return undefined;
+    const { folder, needed, budget } = context;
+    return new PullError('DISK_FULL', `no space left on the filesystem of ${folder}: the pull's layers take ` +
+        `${formatBytes(needed)} as downloaded (a folder layer more once unpacked), and it had ` +
+        `${formatBytes(budget.freeAtOpen.bytes)} free when the pull began. Free space on the ` +
+        `runner, or pull into a folder on a larger disk (input "path"); nothing was kept`, { cause: error });
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pull/file-mode.ts
 // The mode a single-file layer is written with: what this action's push recorded in its own
 // annotation (FILE_MODE in oci/annotations.ts), else 0644, as before. Within the umask (the
@@ -62700,6 +62861,8 @@ function layerFileMode(descriptor, name, log) {
 
 
 
+
+
 async function downloadLayers(jobs, options) {
     // One budget for the whole pull step, however many artifacts it reads: what one pull may write.
     const budget = await WriteBudget.open(options.work.path, options.unpackLimit === undefined ? {} : { limit: options.unpackLimit });
@@ -62708,6 +62871,7 @@ async function downloadLayers(jobs, options) {
         .filter(({ layer }) => !layer.unpack)
         .map(({ layer }) => ({ name: layer.name, size: layer.descriptor.size })));
     const sizeOf = (job) => job.layer.descriptor.size;
+    const needed = jobs.reduce((sum, job) => sum + sizeOf(job), 0);
     return mapTransfers(jobs, options.concurrency, sizeOf, async ({ layer, sources }, { index, signal, connections }) => {
         const path = options.work.at(`${index}`);
         try {
@@ -62720,7 +62884,8 @@ async function downloadLayers(jobs, options) {
             return await stage(layer, sources, path, signal, options, budget);
         }
         catch (error) {
-            throw layerFailure(error, layer.name, layer.descriptor.digest);
+            const full = disk_full_diskFull(error, { folder: (0,external_node_path_.dirname)(options.work.path), needed, budget });
+            throw layerFailure(full ?? error, layer.name, layer.descriptor.digest);
         }
     });
 }
@@ -63525,11 +63690,12 @@ const plural = (count, word) => (count === 1 ? word : `${word}s`);
 
 
 
+
 async function readManifest(options) {
     const { source, selector, cache, log, platform } = options;
     // A digest needs no resolve (and, cached, no network at all); a tag is resolved with a HEAD.
     // With a platform, what the selector names is read to pick the platform's manifest.
-    const named = isDigest(selector) && platform === undefined ? undefined : await source.resolve(selector);
+    const named = isDigest(selector) && platform === undefined ? undefined : await resolveNamed(options);
     // `expected-digest` pins what the reference names (the index, with a platform).
     checkExpected(options, named?.digest ?? selector);
     const resolved = named && (await pickPlatform(source, named, platform, options.where, log));
@@ -63546,6 +63712,17 @@ async function readManifest(options) {
         ...(cached ? { cached } : {}),
     };
 }
+/**
+ * The selector resolved. A source that lists tags says what is missing when it is not there: the
+ * repository, or the tag (with the tags there are), as the registry commands do.
+ */
+function resolveNamed({ source, selector, inCatalog }) {
+    if (!listsTags(source))
+        return source.resolve(selector);
+    const store = { target: source, name: source.location, ...(inCatalog ? { inCatalog } : {}) };
+    return resolveSelected(store, selector);
+}
+const listsTags = (source) => source.tags !== undefined;
 function checkExpected(options, actual) {
     const expected = options.expectedDigest;
     if (expected === undefined || expected === actual)
@@ -63767,6 +63944,7 @@ async function prepare(item, options) {
         selector: item.selector,
         where: item.where,
         ...(item.expectedDigest ? { expectedDigest: item.expectedDigest } : {}),
+        ...(item.inCatalog ? { inCatalog: item.inCatalog } : {}),
         ...(options.platform ? { platform: options.platform } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
         log,
@@ -64360,7 +64538,6 @@ function shownPath(path, outputDir) {
 
 
 
-
 /** Reads the inputs of `command: pull`, runs it, and writes its outputs and job summary. */
 async function runPull() {
     const inputs = readPullInputs();
@@ -64373,8 +64550,10 @@ async function runPull() {
     const references = found ? [found.reference] : inputs.references;
     const items = [];
     for (const reference of references) {
+        const store = await openNamedTarget(reference.target, actionLog);
         items.push({
-            source: await openTarget(reference.target),
+            source: store.target,
+            ...(store.inCatalog ? { inCatalog: store.inCatalog } : {}),
             selector: reference.selector,
             outputDir: reference.outputDir,
             ...(reference.expectedDigest ? { expectedDigest: reference.expectedDigest } : {}),
@@ -64673,6 +64852,7 @@ async function runTag() {
 
 
 
+
 const RUNNERS = {
     push: runPush,
     pull: runPull,
@@ -64694,9 +64874,10 @@ function readCommand() {
     return command;
 }
 async function main_run() {
-    const watch = watchForInterruption(processCancellation);
+    let watch;
     let command;
     try {
+        watch = watchForInterruption(processCancellation, GRACE_MS, readHoldKnob());
         maskSecretInputs();
         command = readCommand();
         for (const warning of unusedInputWarnings(command, readString)) {
@@ -64725,7 +64906,7 @@ async function main_run() {
         }
     }
     finally {
-        watch.dispose();
+        watch?.dispose();
     }
 }
 

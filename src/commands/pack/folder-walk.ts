@@ -6,7 +6,7 @@ import { lstat, readlink, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import type { CheckedFile } from './checked-file.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { refuseCredentials } from './credential-files.js';
 import { globEscape } from './glob-escape.js';
 import {
   isHiddenName,
@@ -97,7 +97,7 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
         identity: { dev: stats.dev, ino: stats.ino, size },
         mode: diskMode,
       };
-      await refuseGitCredentials(source, name, options.blame);
+      await refuseCredentials(source, name, options.blame);
       item = { entry: { name, type: 'file', mode, mtime, size }, source };
     } else {
       options.onSkipped?.(name);

@@ -17,7 +17,7 @@ import {
 import { digestChecked, readCheckedWhole, type CheckedFile } from './checked-file.js';
 import { expandFileSpecs, type IfNoFilesFound } from './expand-files.js';
 import type { FileSpec } from './file-spec.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { refuseCredentials } from './credential-files.js';
 import { HiddenTally } from './hidden-files.js';
 import {
   buildManifest,
@@ -276,7 +276,7 @@ async function readConfig(
     spec.config.path,
     `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`,
   );
-  await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
+  await refuseCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
   const { digest, size } = await digestChecked(file);
   const blob: ConfigBlob = { digest, size };
   if (spec.config.mediaType !== undefined) blob.mediaType = spec.config.mediaType;

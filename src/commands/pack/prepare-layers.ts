@@ -16,7 +16,7 @@ import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
 import { packFolder, tarSize } from './folder-layer.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { refuseCredentials } from './credential-files.js';
 import type { HiddenTally } from './hidden-files.js';
 import { FILE_MODE, storedMode } from './stored-mode.js';
 
@@ -51,7 +51,7 @@ export async function prepareLayers(
   return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
-      await refuseGitCredentials(entry.file, entry.title, blame);
+      await refuseCredentials(entry.file, entry.title, blame);
       const { digest, size } = await digestChecked(entry.file);
       return {
         entry,

@@ -5,8 +5,9 @@ import { resolve } from 'node:path';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { digestBytes } from '../../oci/digest.js';
 import { CREATED } from '../../oci/annotations.js';
-import { OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
+import { MAX_MANIFEST_BYTES, OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
 import type { Platform } from '../../oci/descriptor.js';
+import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import {
   checkLayerTitles,
@@ -184,6 +185,7 @@ export async function packArtifact(
   };
   const manifest = buildManifest(plan);
   const bytes = manifestBytes(manifest);
+  checkManifestSize(bytes, layers, spec.annotationFile);
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
     source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
@@ -216,6 +218,38 @@ export async function packArtifact(
       size: descriptor.size,
     })),
   };
+}
+
+/**
+ * A glob over thousands of files makes a layer each; past 4 MiB no registry stores the manifest
+ * and no pull (ours included) reads it, so the push fails here, before a blob is sent. Blamed
+ * on the line that brought the most layers.
+ */
+function checkManifestSize(
+  bytes: Buffer,
+  layers: readonly PreparedLayer[],
+  annotationFile: string | undefined,
+): void {
+  if (bytes.length <= MAX_MANIFEST_BYTES) return;
+  const expected = 'a manifest of at most 4 MiB (what registries and pulls accept)';
+  const size = formatBytes(bytes.length);
+  if (layers.length === 0) {
+    throw annotationFile === undefined
+      ? new SpecError('annotations', '…', `${expected}, but its annotations make one of ${size}`)
+      : new SpecError(
+          'annotation-file',
+          annotationFile,
+          `${expected}, but it makes one of ${size}`,
+        );
+  }
+  const perLine = new Map<string, number>();
+  for (const { entry } of layers) perLine.set(entry.line, (perLine.get(entry.line) ?? 0) + 1);
+  const [line] = [...perLine].reduce((most, next) => (next[1] > most[1] ? next : most));
+  throw new SpecError(
+    'files',
+    line,
+    `${expected}, but these ${layers.length} layers make one of ${size}: push their folder as one layer (a line naming the folder) instead of a glob over its files${annotationFile === undefined ? '' : ', or fewer annotations in annotation-file'}`,
+  );
 }
 
 function noticeHidden(hidden: HiddenTally, log: Log): void {

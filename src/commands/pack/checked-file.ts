@@ -127,8 +127,15 @@ export async function readCheckedWhole(file: CheckedFile): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function digestChecked(file: CheckedFile): Promise<{ digest: Digest; size: number }> {
+/** The file's digest; `inspect` sees every chunk first, and may throw to stop. */
+export async function digestChecked(
+  file: CheckedFile,
+  inspect?: (chunk: Buffer) => void,
+): Promise<{ digest: Digest; size: number }> {
   const hash = newHash();
-  for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE))) hash.update(chunk);
+  for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE))) {
+    inspect?.(chunk);
+    hash.update(chunk);
+  }
   return { digest: `sha256:${hash.digest('hex')}` as Digest, size: file.identity.size };
 }

@@ -20,6 +20,7 @@ import { expandFileSpecs, type IfNoFilesFound } from './expand-files.js';
 import type { FileSpec } from './file-spec.js';
 import { refuseCredentials } from './credential-files.js';
 import { HiddenTally } from './hidden-files.js';
+import { KnownSecrets, secretRefusal, type KnownSecret } from './known-secrets.js';
 import {
   buildManifest,
   configDescriptor,
@@ -63,6 +64,8 @@ export interface ArtifactSpec {
   tempDir: string;
   /** For the creation-time annotation when not reproducible. */
   now?: () => Date;
+  /** The credentials the push was given: no pushed byte may hold their values. */
+  secrets?: readonly KnownSecret[];
 }
 
 /** One blob to push, with where its bytes come from. */
@@ -112,6 +115,7 @@ export async function packArtifact(
     `working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`,
   );
   const hidden = new HiddenTally();
+  const secrets = new KnownSecrets(spec.secrets ?? []);
   const { entries, excludes } = await expandFileSpecs(spec.files, {
     workspace,
     ifNoFilesFound: spec.ifNoFilesFound,
@@ -134,7 +138,7 @@ export async function packArtifact(
       entries.map((e) => e.title),
     );
   }
-  const config = await readConfig(spec, workspace);
+  const config = await readConfig(spec, workspace, secrets);
   const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
   // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
   const artifactType =
@@ -150,6 +154,7 @@ export async function packArtifact(
     concurrency: spec.concurrency,
     includeHiddenFiles: spec.includeHiddenFiles,
     hidden,
+    secrets,
     log,
   });
   noticeHidden(hidden, log);
@@ -186,6 +191,15 @@ export async function packArtifact(
   const manifest = buildManifest(plan);
   const bytes = manifestBytes(manifest);
   checkManifestSize(bytes, layers, spec.annotationFile);
+  // Titles and annotations (the annotation file's among them) travel in the manifest.
+  const inManifest = secrets.search()(bytes);
+  if (inManifest !== undefined) {
+    const blame =
+      spec.annotationFile === undefined
+        ? { input: 'annotations', given: Object.keys(spec.annotations).join(', ') }
+        : { input: 'annotation-file', given: spec.annotationFile };
+    throw secretRefusal('the manifest (its titles or annotations)', inManifest, blame);
+  }
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
     source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
@@ -302,6 +316,7 @@ async function readAnnotationFile(
 async function readConfig(
   spec: ArtifactSpec,
   workspace: Workspace,
+  secrets: KnownSecrets,
 ): Promise<{ file: CheckedFile; blob: ConfigBlob } | undefined> {
   if (spec.config === undefined) return undefined;
   const { file } = await resolveFile(
@@ -310,8 +325,12 @@ async function readConfig(
     spec.config.path,
     `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`,
   );
-  await refuseCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
-  const { digest, size } = await digestChecked(file);
+  const blame = { input: 'config', given: spec.config.path };
+  await refuseCredentials(file, spec.config.path, blame);
+  const { digest, size } = await digestChecked(
+    file,
+    secrets.refuser(JSON.stringify(spec.config.path), blame),
+  );
   const blob: ConfigBlob = { digest, size };
   if (spec.config.mediaType !== undefined) blob.mediaType = spec.config.mediaType;
   return { file, blob };

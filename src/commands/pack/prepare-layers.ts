@@ -18,6 +18,7 @@ import { walkFolder } from './folder-walk.js';
 import { packFolder, tarSize } from './folder-layer.js';
 import { refuseCredentials } from './credential-files.js';
 import type { HiddenTally } from './hidden-files.js';
+import type { KnownSecrets } from './known-secrets.js';
 import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {
@@ -39,6 +40,8 @@ export interface PrepareOptions {
   /** false: hidden names inside folders are left out and counted in `hidden`. */
   includeHiddenFiles: boolean;
   hidden: HiddenTally;
+  /** Values no layer may hold (the credentials the push was given). */
+  secrets: KnownSecrets;
   log: Log;
 }
 
@@ -52,7 +55,10 @@ export async function prepareLayers(
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
       await refuseCredentials(entry.file, entry.title, blame);
-      const { digest, size } = await digestChecked(entry.file);
+      const { digest, size } = await digestChecked(
+        entry.file,
+        options.secrets.refuser(JSON.stringify(entry.title), blame),
+      );
       return {
         entry,
         descriptor: {
@@ -82,7 +88,10 @@ export async function prepareLayers(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
-      { onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)) },
+      {
+        onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
+        watch: (name) => options.secrets.refuser(JSON.stringify(name), blame),
+      },
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,

@@ -294,6 +294,16 @@ describe('checked files', () => {
     await expect(readCheckedWhole(file)).rejects.toThrow('was replaced since it was checked');
   });
 
+  it('refuses a file swapped for a FIFO since the check, without waiting for a writer', async () => {
+    const file = await checked('a.txt', 'hello');
+    execFileSync('rm', [file.path]);
+    execFileSync('mkfifo', [file.path]);
+    // Opened for reading without O_NONBLOCK, a FIFO would wait for a writer that never comes.
+    await expect(readCheckedWhole(file)).rejects.toThrow(
+      `${file.path} was replaced since it was checked`,
+    );
+  });
+
   it('refuses content longer than the checked size, as /proc files have', async () => {
     const file = await checked('a.txt', 'INPUT_PASSWORD=x');
     const zero: CheckedFile = { ...file, identity: { ...file.identity, size: 0 } };

@@ -5,7 +5,7 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
-import type { CheckedFile } from './checked-file.js';
+import { FileChangedError, type CheckedFile } from './checked-file.js';
 import { refuseCredentials } from './credential-files.js';
 import { globEscape } from './glob-escape.js';
 import {
@@ -53,6 +53,23 @@ export interface WalkOptions {
  * shows in the archive. Links are kept as links, never followed.
  */
 export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
+  // Judged by real path when the line was read, walked now: a parent swapped since for a link
+  // leading out would list another folder, whose files the walk would take as the ones checked.
+  await checkRootUnmoved(options);
+  const items = await listFolder(options);
+  // And during the walk (on Linux, each read also checks the kernel's name of the opened file).
+  await checkRootUnmoved(options);
+  return items;
+}
+
+async function checkRootUnmoved(options: WalkOptions): Promise<void> {
+  const real = await realpath(options.root);
+  if (real !== options.realRoot) {
+    throw new FileChangedError(options.root, `now leads to ${JSON.stringify(real)}`);
+  }
+}
+
+async function listFolder(options: WalkOptions): Promise<FolderItem[]> {
   const patterns = [globEscape(options.root), ...options.excludes.map((e) => `!${e}`)];
   const globber = await glob.create(patterns.join('\n'), {
     followSymbolicLinks: false,

@@ -246,6 +246,35 @@ describe('folder layers', () => {
   });
 });
 
+describe('a folder holding a name that is not UTF-8', () => {
+  it('fails naming it, rather than with an ENOENT for a name no file has', async () => {
+    const dir = await makeTempDir('oci-bytes-');
+    try {
+      const folder = join(await realpath(dir.path), 'site');
+      await mkdir(folder);
+      await writeFile(join(folder, 'ok.txt'), 'ok');
+      // Linux takes any bytes but '/' and NUL: this one is Latin-1 "é.txt".
+      await writeFile(
+        Buffer.concat([Buffer.from(`${folder}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]),
+        'x',
+      );
+      const walk = walkFolder({
+        root: folder,
+        realRoot: folder,
+        title: 'site',
+        excludes: [],
+        includeHiddenFiles: false,
+        blame: { input: 'files', given: 'site' },
+      });
+      await expect(walk).rejects.toThrow(
+        'files: got "site"; expected file names that are valid UTF-8 (tar entries and titles hold text), but "site/caf\uFFFD.txt" is not (shown with U+FFFD in place of its other bytes): rename it',
+      );
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
 describe('checked files', () => {
   let dir: { path: string; remove: () => Promise<void> };
   beforeEach(async () => {

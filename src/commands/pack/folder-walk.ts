@@ -77,7 +77,9 @@ async function listFolder(options: WalkOptions): Promise<FolderItem[]> {
     matchDirectories: true,
     excludeHiddenFiles: false,
   });
-  const paths = await globber.glob();
+  const paths = await globber.glob().catch((error: unknown) => {
+    throw unreadableName(error, options) ?? error;
+  });
   const items: { segments: string[]; item: FolderItem }[] = [];
   for (const path of paths) {
     const rel = relative(options.root, path);
@@ -91,7 +93,9 @@ async function listFolder(options: WalkOptions): Promise<FolderItem[]> {
         continue;
       }
     }
-    const stats = await lstat(path, { bigint: true });
+    const stats = await lstat(path, { bigint: true }).catch((error: unknown) => {
+      throw unreadableName(error, options) ?? error;
+    });
     const diskMode = Number(stats.mode);
     const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
     let item: FolderItem;
@@ -124,6 +128,22 @@ async function listFolder(options: WalkOptions): Promise<FolderItem[]> {
   }
   items.sort((a, b) => compareSegments(a.segments, b.segments));
   return items.map(({ item }) => item);
+}
+
+/**
+ * A name that is not valid UTF-8 (Linux allows any bytes) comes back from a listing with U+FFFD
+ * in place of its bad bytes, a name no file has: its lstat fails with ENOENT. Neither a tar
+ * entry's name nor a title could hold it, so the push says so rather than fail with ENOENT.
+ */
+function unreadableName(error: unknown, options: WalkOptions): SpecError | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code !== 'ENOENT' || path === undefined || !path.includes('\uFFFD')) return undefined;
+  const rel = relative(options.root, path).split(sep);
+  return new SpecError(
+    options.blame.input,
+    options.blame.given,
+    `file names that are valid UTF-8 (tar entries and titles hold text), but ${JSON.stringify([options.title, ...rel].join('/'))} is not (shown with U+FFFD in place of its other bytes): rename it`,
+  );
 }
 
 /** A link must stay within the folder by its name and by where it leads on disk now. */

@@ -47,6 +47,9 @@ describe('what a push may read', () => {
     await symlink('/proc/self/environ', join(ws, 'links', 'environ'));
     await symlink('../../outside', join(ws, 'links', 'folder-out'));
     await symlink('../in/a.txt', join(ws, 'links', 'file-in'));
+    await mkdir(join(ws, 'alias'));
+    await symlink('../.env', join(ws, 'alias', 'notes.txt'));
+    await symlink('../in/a.txt', join(ws, 'alias', 'a.txt'));
     execFileSync('mkfifo', [join(ws, 'in', 'fifo')]);
   });
   afterAll(async () => remove());
@@ -157,6 +160,21 @@ describe('what a push may read', () => {
       'file .github/workflows/ci.yml',
     ]);
     expect(all.hidden.size).toBe(0);
+  });
+
+  it('leaves out a link to a hidden file, judged by its real name, unless asked', async () => {
+    const globbed = await expand(['alias/*']);
+    expect(globbed.titles).toEqual(['file alias/a.txt']);
+    expect(globbed.hidden.notice()).toContain('"alias/notes.txt → .env"');
+    const named = await expand(['alias/notes.txt']);
+    expect(named.titles).toEqual([]);
+    expect(named.log).toContain(
+      `warning: files: "alias/notes.txt" matches no file in ${ws} (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`,
+    );
+    expect((await expand(['alias/*'], true)).titles).toEqual([
+      'file alias/a.txt',
+      'file alias/notes.txt',
+    ]);
   });
 
   it('says when a line matched only hidden files', async () => {

@@ -3,7 +3,7 @@
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
 import { lstat, stat } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import { OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
@@ -12,6 +12,7 @@ import { mediaTypeHint, type FileSpec, type IncludeSpec } from './file-spec.js';
 import { globEscape, hasGlobSyntax, rootPattern } from './glob-escape.js';
 import type { HiddenTally } from './hidden-files.js';
 import {
+  hiddenBehindLink,
   isWithin,
   namedPath,
   patternSegments,
@@ -129,7 +130,10 @@ async function expandInclude(
     // A line that names a path itself is honoured even when the name is hidden.
     const found = await workspace.resolve(literal, blame);
     if (found === undefined) return [];
-    if (found.kind === 'file') return [fileEntry(literal, found.file, workingDirectory, spec)];
+    if (found.kind === 'file') {
+      if (leftOutBehindLink(title, found.file, options)) return [];
+      return [fileEntry(literal, found.file, workingDirectory, spec)];
+    }
     // A link to a folder is walked at its real path (a walk does not follow links).
     const isLink = (await lstat(literal)).isSymbolicLink();
     return [
@@ -171,9 +175,17 @@ async function expandInclude(
     const match = await workspace.resolve(path, blame);
     // Gone since it was listed; a folder only when it became one since.
     if (match?.kind !== 'file') continue;
+    if (leftOutBehindLink(segments.join('/'), match.file, options)) continue;
     entries.push(fileEntry(path, match.file, workingDirectory, spec));
   }
   return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+}
+
+/** A link to a hidden file, left out (and counted) unless hidden files are included. */
+function leftOutBehindLink(title: string, file: CheckedFile, options: ExpandOptions): boolean {
+  if (options.includeHiddenFiles || !hiddenBehindLink(title, file.path)) return false;
+  options.hidden.add(`${title} → ${basename(file.path)}`);
+  return true;
 }
 
 /**

@@ -69,6 +69,19 @@ export function patternSegments(
 /** A hidden name, as actions/upload-artifact and shells see it. */
 export const isHiddenName = (name: string): boolean => name.startsWith('.');
 
+/**
+ * A file taken under a name that is not hidden, whose real name is (`notes.txt` → `.env`): a link
+ * must not carry a hidden file past the rule that leaves hidden names out. The last name only,
+ * so that links to folders (pnpm's `node_modules/x` → `.pnpm/…`) keep working as before.
+ */
+export function hiddenBehindLink(
+  namedPath: string,
+  realPath: string,
+  rules: PathRules = hostPaths,
+): boolean {
+  return isHiddenName(rules.basename(realPath)) && !isHiddenName(rules.basename(namedPath));
+}
+
 const GLOBSTAR = '**';
 
 /**

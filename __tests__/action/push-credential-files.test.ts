@@ -25,6 +25,7 @@ describe('credential files on push', () => {
       'site/index.html': '<p>hi</p>\n',
       'site/debug/env.txt': `HOME=/home/runner\nGITHUB_TOKEN=${JOB_TOKEN}\n`,
       'logs/build.log': `login with ${PASSWORD}\n`,
+      'ci/auth.json': `{"auths":{"r":{"auth":"${Buffer.from(`ci:${PASSWORD}`).toString('base64')}"}}}\n`,
     },
     defaults: (registry) => ({ command: 'push', registry: registry!.host, 'plain-http': 'true' }),
   });
@@ -67,6 +68,11 @@ describe('credential files on push', () => {
   it('refuses a file holding the value of password, matched by a glob', async () => {
     const run = await refused({ files: 'logs/*.log', username: 'ci', password: PASSWORD });
     expect(run.errors[0]).toContain('but "logs/build.log" holds the value of the input "password"');
+  });
+
+  it('refuses a small file holding the value of password in base64, as a Docker config has it', async () => {
+    const run = await refused({ files: 'ci/*.json', username: 'ci', password: PASSWORD });
+    expect(run.errors[0]).toContain('but "ci/auth.json" holds the value of the input "password"');
   });
 
   it('pushes the same names when they hold no credential', async () => {

@@ -192,7 +192,7 @@ export async function packArtifact(
   const bytes = manifestBytes(manifest);
   checkManifestSize(bytes, layers, spec.annotationFile);
   // Titles and annotations (the annotation file's among them) travel in the manifest.
-  const inManifest = secrets.search()(bytes);
+  const inManifest = secrets.search(bytes.length)(bytes);
   if (inManifest !== undefined) {
     const blame =
       spec.annotationFile === undefined
@@ -329,7 +329,7 @@ async function readConfig(
   await refuseCredentials(file, spec.config.path, blame);
   const { digest, size } = await digestChecked(
     file,
-    secrets.refuser(JSON.stringify(spec.config.path), blame),
+    secrets.refuser(JSON.stringify(spec.config.path), blame, file.identity.size),
   );
   const blob: ConfigBlob = { digest, size };
   if (spec.config.mediaType !== undefined) blob.mediaType = spec.config.mediaType;

@@ -57,7 +57,7 @@ export async function prepareLayers(
       await refuseCredentials(entry.file, entry.title, blame);
       const { digest, size } = await digestChecked(
         entry.file,
-        options.secrets.refuser(JSON.stringify(entry.title), blame),
+        options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size),
       );
       return {
         entry,
@@ -90,7 +90,7 @@ export async function prepareLayers(
       options.compressionLevel,
       {
         onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
-        watch: (name) => options.secrets.refuser(JSON.stringify(name), blame),
+        watch: (name, size) => options.secrets.refuser(JSON.stringify(name), blame, size),
       },
     );
     options.log.info(

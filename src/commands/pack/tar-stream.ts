@@ -12,8 +12,8 @@ const SMALL_FILE = 1024 * 1024;
 /** How many small files may be read ahead of the one being archived. */
 const READ_AHEAD = 8;
 
-/** Gives, for an entry's name, what sees each chunk of its content (and may throw to stop). */
-export type ContentWatch = (name: string) => (chunk: Buffer) => void;
+/** Gives, for an entry's name and size, what sees each chunk of its content (and may throw). */
+export type ContentWatch = (name: string, size: number) => (chunk: Buffer) => void;
 
 /**
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
@@ -40,7 +40,7 @@ export async function* tarChunks(
     const { entry, source } = items[i] as FolderItem;
     yield* batch.add(encodeHeader(entry));
     if (entry.type !== 'file' || source === undefined) continue;
-    const inspect = watch?.(entry.name);
+    const inspect = watch?.(entry.name, entry.size);
     const small = ahead.get(i);
     ahead.delete(i);
     if (small !== undefined) {

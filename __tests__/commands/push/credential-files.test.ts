@@ -55,6 +55,15 @@ describe('credential files', () => {
       "a token source (the job's OIDC request token)",
     ],
     ['/ws/keys/id_ed25519', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n', 'a private key'],
+    [
+      '/ws/.pypirc',
+      '[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n',
+      'a password',
+    ],
+    ['/ws/.pypirc', '[distutils]\nindex-servers = pypi\n', undefined],
+    ['/ws/.kube/config', 'users:\n- name: ci\n  user:\n    token: eyJhbGciOi\n', 'a token'],
+    ['/ws/.kube/config', 'clusters:\n- cluster:\n    server: https://k8s\n', undefined],
+    ['/ws/.cargo/credentials.toml', '[registry]\ntoken = "cio_abc"\n', 'a registry token'],
   ])('%s holding %j: %s', (path, text, found) => {
     const store = credentialStoreOf(path, posix);
     expect(store).toBeDefined();

@@ -1,8 +1,8 @@
 // Files that tools write credentials into are never pushed while they hold one, whatever
 // include-hidden-files says and however they were named: a git config (actions/checkout's token),
-// git's credential store, .netrc, .npmrc and .yarnrc.yml, a Docker config, AWS credentials, the
-// Google Cloud key google-github-actions/auth writes into the workspace (gha-creds-*.json), and
-// SSH private keys. Such a file is known by its real path's name and judged by its content, so a
+// git's credential store, .netrc, .npmrc and .yarnrc.yml, .pypirc, a Docker config, a
+// kubeconfig, AWS and Cargo credentials, the Google Cloud key google-github-actions/auth writes
+// into the workspace (gha-creds-*.json), and SSH private keys. Such a file is known by its real path's name and judged by its content, so a
 // file of the same name without a credential (an .npmrc that reads ${NODE_AUTH_TOKEN}) is pushed.
 import { StringDecoder } from 'node:string_decoder';
 import { readChecked, type CheckedFile } from './checked-file.js';
@@ -121,6 +121,26 @@ const GOOGLE_CREDENTIALS: CredentialStore = {
     `set create_credentials_file: false on google-github-actions/auth, or leave it out (!**/${name.replace(/^gha-creds-.*\.json$/, 'gha-creds-*.json')})`,
 };
 
+const PYPIRC: CredentialStore = {
+  what: 'a .pypirc',
+  scanner: patternScanner([[/^\s*password\s*[=:]\s*\S/, 'a password']]),
+  advice: leaveOut,
+};
+
+const KUBECONFIG: CredentialStore = {
+  what: 'a kubeconfig',
+  scanner: patternScanner([
+    [/^\s*(?:token|client-key-data|password)\s*:\s*\S/, 'a token or client key'],
+  ]),
+  advice: () => 'leave it out (!**/.kube)',
+};
+
+const CARGO_CREDENTIALS: CredentialStore = {
+  what: "Cargo's credentials",
+  scanner: patternScanner([[/^\s*token\s*=\s*\S/, 'a registry token']]),
+  advice: () => 'leave it out (!**/.cargo)',
+};
+
 const SSH_KEY: CredentialStore = {
   what: 'an SSH key file',
   scanner: patternScanner([[/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key']]),
@@ -155,6 +175,10 @@ export function credentialStoreOf(
   if (name === 'config.json' && folder === '.docker') return DOCKER_CONFIG;
   if (name === 'credentials' && folder === '.aws') return AWS_CREDENTIALS;
   if (/^gha-creds-.*\.json$/.test(name)) return GOOGLE_CREDENTIALS;
+  if (name === '.pypirc') return PYPIRC;
+  if (name === 'config' && folder === '.kube') return KUBECONFIG;
+  if ((name === 'credentials' || name === 'credentials.toml') && folder === '.cargo')
+    return CARGO_CREDENTIALS;
   if (SSH_KEY_NAMES.has(name)) return SSH_KEY;
   return undefined;
 }

@@ -33,12 +33,15 @@ function line(verb: string, blob: BlobToPush): string {
 
 /**
  * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
- * the file is still the one that was checked and hashed.
+ * the file is still the one that was checked and hashed. A file that changed is not retried.
  */
 function blobSource(blob: BlobToPush): BlobSource {
   const { source } = blob;
   return 'file' in source
-    ? { open: () => checkedStream(source.file) }
+    ? {
+        open: () => checkedStream(source.file),
+        isOwnFailure: (error) => error instanceof FileChangedError,
+      }
     : { open: () => Readable.from([source.bytes]) };
 }
 

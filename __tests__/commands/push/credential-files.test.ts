@@ -33,6 +33,9 @@ describe('credential files', () => {
     ['/ws/app/.npmrc', '@org:registry=https://npm.example.com\n', undefined],
     ['/ws/.yarnrc.yml', `npmAuthToken: ${GHP}\n`, 'an auth token'],
     ['/ws/.yarnrc.yml', 'npmAuthToken: "${NODE_AUTH_TOKEN}"\n', undefined],
+    ['/ws/.yarnrc.yml', 'npmAuthToken: "${NPM_TOKEN:-}"\n', undefined],
+    ['/ws/.yarnrc.yml', 'npmAuthToken: ${NPM_TOKEN-none}\n', undefined],
+    ['/ws/app/.npmrc', '//r/:_authToken=${NPM_TOKEN?}\n', undefined],
     [
       '/ws/.docker/config.json',
       '{"auths":{"ghcr.io":{"auth":"dXNlcjpwYXNz"}}}',

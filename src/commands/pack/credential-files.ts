@@ -40,8 +40,9 @@ function patternScanner(patterns: readonly [RegExp, string][]): () => Credential
   };
 }
 
-// A value that is only a reference to an environment variable holds no secret of its own.
-const NOT_A_VARIABLE = String.raw`(?!["']?\$\{[A-Za-z_][A-Za-z0-9_]*\}["']?\s*$)\S`;
+// A value that is only a reference to an environment variable holds no secret of its own:
+// `${NPM_TOKEN}`, npm's `${NPM_TOKEN?}`, Yarn's `${NPM_TOKEN:-}` or `${NPM_TOKEN-default}`.
+const NOT_A_VARIABLE = String.raw`(?!["']?\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}["']?\s*$)\S`;
 const leaveOut = (name: string): string => `leave it out (!**/${name})`;
 
 /** Git's own format (a config, or the credential store's URLs), read by GitConfigScanner. */

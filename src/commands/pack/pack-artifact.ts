@@ -34,7 +34,7 @@ import {
 import { platformConfig } from './platform-config.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
-import { Workspace, type ResolvedFile } from './workspace.js';
+import { Workspace, type Blame, type ResolvedFile } from './workspace.js';
 
 /** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
 const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
@@ -190,15 +190,16 @@ export async function packArtifact(
   };
   const manifest = buildManifest(plan);
   const bytes = manifestBytes(manifest);
-  checkManifestSize(bytes, layers, spec.annotationFile);
+  // What to name when the manifest's own text is at fault: the annotation file, else the input.
+  const metadata: Blame =
+    spec.annotationFile === undefined
+      ? { input: 'annotations', given: Object.keys(spec.annotations).join(', ') }
+      : { input: 'annotation-file', given: spec.annotationFile };
+  checkManifestSize(bytes, layers, metadata);
   // Titles and annotations (the annotation file's among them) travel in the manifest.
   const inManifest = secrets.search(bytes.length)(bytes);
   if (inManifest !== undefined) {
-    const blame =
-      spec.annotationFile === undefined
-        ? { input: 'annotations', given: Object.keys(spec.annotations).join(', ') }
-        : { input: 'annotation-file', given: spec.annotationFile };
-    throw secretRefusal('the manifest (its titles or annotations)', inManifest, blame);
+    throw secretRefusal('the manifest (its titles or annotations)', inManifest, metadata);
   }
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
@@ -239,22 +240,16 @@ export async function packArtifact(
  * and no pull (ours included) reads it, so the push fails here, before a blob is sent. Blamed
  * on the line that brought the most layers.
  */
-function checkManifestSize(
-  bytes: Buffer,
-  layers: readonly PreparedLayer[],
-  annotationFile: string | undefined,
-): void {
+function checkManifestSize(bytes: Buffer, layers: readonly PreparedLayer[], metadata: Blame): void {
   if (bytes.length <= MAX_MANIFEST_BYTES) return;
   const expected = 'a manifest of at most 4 MiB (what registries and pulls accept)';
   const size = formatBytes(bytes.length);
   if (layers.length === 0) {
-    throw annotationFile === undefined
-      ? new SpecError('annotations', '…', `${expected}, but its annotations make one of ${size}`)
-      : new SpecError(
-          'annotation-file',
-          annotationFile,
-          `${expected}, but it makes one of ${size}`,
-        );
+    throw new SpecError(
+      metadata.input,
+      metadata.given,
+      `${expected}, but its annotations make one of ${size}`,
+    );
   }
   const perLine = new Map<string, number>();
   for (const { entry } of layers) perLine.set(entry.line, (perLine.get(entry.line) ?? 0) + 1);
@@ -262,7 +257,7 @@ function checkManifestSize(
   throw new SpecError(
     'files',
     line,
-    `${expected}, but these ${layers.length} layers make one of ${size}: push their folder as one layer (a line naming the folder) instead of a glob over its files${annotationFile === undefined ? '' : ', or fewer annotations in annotation-file'}`,
+    `${expected}, but these ${layers.length} layers make one of ${size}: push their folder as one layer (a line naming the folder) instead of a glob over its files${metadata.input === 'annotation-file' ? ', or fewer annotations in annotation-file' : ''}`,
   );
 }
 

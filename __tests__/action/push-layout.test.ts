@@ -1,7 +1,7 @@
 // `command: push` into an OCI image layout folder (no network), read back by skopeo and copied
 // by skopeo into a real registry with the digest unchanged.
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ActionRun } from '../support/run-action.js';
@@ -115,4 +115,25 @@ describe('push into an OCI layout folder', () => {
     expect(badFiles.errors[0]).toContain('Input "files": got "missing.txt"');
     await expect(stat(join(bed.ws, 'bad'))).rejects.toThrow('ENOENT');
   });
+
+  // A layout folder in the workspace is the workspace's: its files may be links to anything.
+  it.each(['index.json', 'oci-layout'])(
+    'fails without quoting a word of the secret its %s leads to',
+    async (name) => {
+      const secret = join(bed.dir, `secret-${name}`);
+      await writeFile(secret, 'TOKEN=s3cr3t-0123456789\n');
+      const layout = join(bed.ws, `hostile-${name}`);
+      await mkdir(layout);
+      await writeFile(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+      await writeFile(join(layout, 'index.json'), '{"schemaVersion":2,"manifests":[]}');
+      await rm(join(layout, name));
+      await symlink(secret, join(layout, name));
+      const failed = await bed.run({ command: 'push', layout: `hostile-${name}`, files: 'a.txt' });
+      expect(failed.exitCode).toBe(1);
+      expect(failed.errors).toEqual([
+        expect.stringContaining(`${name} is not ${name === 'index.json' ? 'JSON' : 'valid JSON'}`),
+      ]);
+      for (const text of [failed.stdout, failed.stderr]) expect(text).not.toContain('TOKEN=s');
+    },
+  );
 });

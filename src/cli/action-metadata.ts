@@ -21,7 +21,7 @@ export const INPUT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'if-no-files-found':
     'What a files entry that matches nothing does: error, warn or ignore. With warn or ignore and nothing matched at all, nothing is pushed or tagged.',
   'include-hidden-files':
-    'Push: also take files and folders whose names start with "." below what a files line names (left out by default, as actions/upload-artifact does). A git config holding credentials is never pushed.',
+    'Push: also take files and folders whose names start with "." below what a files line names (left out by default, as actions/upload-artifact does). Files holding credentials (a git config with a token, an .npmrc, a Docker config, gha-creds-*.json, ...) are never pushed.',
   'artifact-type':
     'The artifact type of the manifest (push, attach) or index (index); a filter for discover; with "subject", the type of the referrer pull takes.',
   config: 'A config blob for the manifest: path[:media/type].',

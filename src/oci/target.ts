@@ -15,6 +15,12 @@ export type ProgressListener = (event: ProgressEvent) => void;
 /** Re-openable content: a failed upload starts over from the source, never from a used stream. */
 export interface BlobSource {
   open(): Readable;
+  /**
+   * Whether an error is the source's own (a file that changed since it was hashed): then the
+   * upload stops at once with that error, as no attempt would do better. Others are the
+   * network's, and retried.
+   */
+  isOwnFailure?(error: unknown): boolean;
 }
 
 export interface FetchOptions {

@@ -47,6 +47,9 @@ describe('what a push may read', () => {
     await symlink('/proc/self/environ', join(ws, 'links', 'environ'));
     await symlink('../../outside', join(ws, 'links', 'folder-out'));
     await symlink('../in/a.txt', join(ws, 'links', 'file-in'));
+    await mkdir(join(ws, 'alias'));
+    await symlink('../.env', join(ws, 'alias', 'notes.txt'));
+    await symlink('../in/a.txt', join(ws, 'alias', 'a.txt'));
     execFileSync('mkfifo', [join(ws, 'in', 'fifo')]);
   });
   afterAll(async () => remove());
@@ -159,6 +162,21 @@ describe('what a push may read', () => {
     expect(all.hidden.size).toBe(0);
   });
 
+  it('leaves out a link to a hidden file, judged by its real name, unless asked', async () => {
+    const globbed = await expand(['alias/*']);
+    expect(globbed.titles).toEqual(['file alias/a.txt']);
+    expect(globbed.hidden.notice()).toContain('"alias/notes.txt → .env"');
+    const named = await expand(['alias/notes.txt']);
+    expect(named.titles).toEqual([]);
+    expect(named.log).toContain(
+      `warning: files: "alias/notes.txt" matches no file in ${ws} (it matched only hidden files and folders, which are left out unless include-hidden-files is true)`,
+    );
+    expect((await expand(['alias/*'], true)).titles).toEqual([
+      'file alias/a.txt',
+      'file alias/notes.txt',
+    ]);
+  });
+
   it('says when a line matched only hidden files', async () => {
     const spelled = await expand(['.git/*', 'dist/.*/*']);
     expect(spelled.titles).toEqual(['file .git/HEAD', 'file .git/config', 'file dist/.cache/c.js']);
@@ -246,6 +264,35 @@ describe('folder layers', () => {
   });
 });
 
+describe('a folder holding a name that is not UTF-8', () => {
+  it('fails naming it, rather than with an ENOENT for a name no file has', async () => {
+    const dir = await makeTempDir('oci-bytes-');
+    try {
+      const folder = join(await realpath(dir.path), 'site');
+      await mkdir(folder);
+      await writeFile(join(folder, 'ok.txt'), 'ok');
+      // Linux takes any bytes but '/' and NUL: this one is Latin-1 "é.txt".
+      await writeFile(
+        Buffer.concat([Buffer.from(`${folder}/caf`), Buffer.from([0xe9]), Buffer.from('.txt')]),
+        'x',
+      );
+      const walk = walkFolder({
+        root: folder,
+        realRoot: folder,
+        title: 'site',
+        excludes: [],
+        includeHiddenFiles: false,
+        blame: { input: 'files', given: 'site' },
+      });
+      await expect(walk).rejects.toThrow(
+        'files: got "site"; expected file names that are valid UTF-8 (tar entries and titles hold text), but "site/caf\uFFFD.txt" is not (shown with U+FFFD in place of its other bytes): rename it',
+      );
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
 describe('checked files', () => {
   let dir: { path: string; remove: () => Promise<void> };
   beforeEach(async () => {
@@ -292,6 +339,16 @@ describe('checked files', () => {
     await rename(join(dir.path, 'd'), join(dir.path, 'd-old'));
     await symlink(join(dir.path, 'elsewhere'), join(dir.path, 'd'));
     await expect(readCheckedWhole(file)).rejects.toThrow('was replaced since it was checked');
+  });
+
+  it('refuses a file swapped for a FIFO since the check, without waiting for a writer', async () => {
+    const file = await checked('a.txt', 'hello');
+    execFileSync('rm', [file.path]);
+    execFileSync('mkfifo', [file.path]);
+    // Opened for reading without O_NONBLOCK, a FIFO would wait for a writer that never comes.
+    await expect(readCheckedWhole(file)).rejects.toThrow(
+      `${file.path} was replaced since it was checked`,
+    );
   });
 
   it('refuses content longer than the checked size, as /proc files have', async () => {

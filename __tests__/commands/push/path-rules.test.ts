@@ -2,6 +2,7 @@ import { posix, win32 } from 'node:path';
 import {
   isWithin,
   linkEscape,
+  namedPath,
   patternSegments,
   segmentsBelow,
   unspelledHiddenDepth,
@@ -33,6 +34,45 @@ describe('path rules', () => {
     ['\\\\server\\share\\ws', '\\\\server\\share\\ws\\a', true],
   ])('win32: %s contains %s: %s', (root, child, inside) => {
     expect(isWithin(root, child, win32)).toBe(inside);
+  });
+
+  // A files line judged by name on Windows, before the disk is looked at.
+  it.each<[string, string | undefined, boolean]>([
+    ['dist\\app.exe', 'C:\\ws\\dist\\app.exe', true],
+    ['c:\\WS\\Dist\\*.js', 'C:\\ws\\Dist', true],
+    // Relative to the working directory's drive: stays inside.
+    ['C:notes.txt', 'C:\\ws\\notes.txt', true],
+    ['notes:v2.txt', 'C:\\ws\\notes:v2.txt', true],
+    ['D:\\secret.txt', 'D:\\secret.txt', false],
+    // Relative to another drive's current folder, whatever that is: outside.
+    ['D:secret.txt', undefined, false],
+    ['/Users/runner/.docker/config.json', 'C:\\Users\\runner\\.docker\\config.json', false],
+    ['\\Windows\\win.ini', 'C:\\Windows\\win.ini', false],
+    ['..\\secret.txt', 'C:\\secret.txt', false],
+    ['dist/../../secret.txt', 'C:\\secret.txt', false],
+    ['dist\\*\\..\\..\\..\\x\\*', 'C:\\x', false],
+    ['\\\\server\\share\\x', '\\\\server\\share\\x', false],
+    // The long and device forms of a path inside are refused, never guessed at.
+    ['\\\\?\\C:\\ws\\x', '\\\\?\\C:\\ws\\x', false],
+    ['\\\\.\\C:\\ws\\x', '\\\\.\\C:\\ws\\x', false],
+    ['\\\\?\\UNC\\server\\share\\x', '\\\\?\\UNC\\server\\share\\x', false],
+  ])('win32: the files line %s names %s, inside: %s', (line, prefix, inside) => {
+    const named = namedPath('C:\\ws', line, win32);
+    expect(named.inside).toBe(inside);
+    if (prefix !== undefined) expect(named.prefix).toBe(prefix);
+  });
+
+  it('posix: a files line with .. after a glob segment is judged where it lands', () => {
+    expect(namedPath('/ws', 'dist/*/../../../etc/*', posix)).toEqual({
+      literal: '/etc/*',
+      prefix: '/etc',
+      inside: false,
+    });
+    expect(namedPath('/w[s]', 'a/*.txt', posix)).toEqual({
+      literal: '/w[s]/a/*.txt',
+      prefix: '/w[s]/a',
+      inside: true,
+    });
   });
 
   it('splits what lies below a root by the platform separator', () => {

@@ -75,6 +75,11 @@ export async function readPushInputs(command: 'push' | 'attach'): Promise<PushIn
     concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
     tags: tagNames(readLines('tags'), target),
     tempRoot: process.env['RUNNER_TEMP'] || tmpdir(),
+    // Masked already (main.ts); searched for in every byte pushed.
+    secrets: (['password', 'github-token'] as const).map((input) => ({
+      input,
+      value: readString(input),
+    })),
   };
   if (artifactType !== '') options.artifactType = artifactType;
   if (config !== '') options.config = readConfigSpec(config);

@@ -14,7 +14,7 @@
 // Left open: on macOS and Windows the short window inside the check itself (between the
 // realpath, or a folder walk's listing, and the lstat) while a parent is swapped; a file
 // rewritten in place between hashing and upload is caught by the digest the registry (or
-// layout store) verifies; hard links cannot be told from the file they share (pnpm's store
+// layout store) verifies, and named by upload-blobs.ts; hard links cannot be told from the file they share (pnpm's store
 // relies on them), so one made to a file outside is read.
 import { constants } from 'node:fs';
 import { lstat, readlink, realpath, type FileHandle } from 'node:fs/promises';
@@ -39,8 +39,11 @@ export interface CheckedFile {
 /** A checked file that is no longer what was checked. */
 export class FileChangedError extends Error {
   readonly code = 'FILE_CHANGED';
-  constructor(path: string, what: string) {
-    super(`${path} ${what} since it was checked; refused (is something writing the workspace?)`);
+  constructor(path: string, what: string, options?: { cause?: unknown }) {
+    super(
+      `${path} ${what} since it was checked; refused (is something writing the workspace?)`,
+      options,
+    );
     this.name = 'FileChangedError';
   }
 }
@@ -127,8 +130,15 @@ export async function readCheckedWhole(file: CheckedFile): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function digestChecked(file: CheckedFile): Promise<{ digest: Digest; size: number }> {
+/** The file's digest; `inspect` sees every chunk first, and may throw to stop. */
+export async function digestChecked(
+  file: CheckedFile,
+  inspect?: (chunk: Buffer) => void,
+): Promise<{ digest: Digest; size: number }> {
   const hash = newHash();
-  for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE))) hash.update(chunk);
+  for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE))) {
+    inspect?.(chunk);
+    hash.update(chunk);
+  }
   return { digest: `sha256:${hash.digest('hex')}` as Digest, size: file.identity.size };
 }

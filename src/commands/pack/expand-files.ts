@@ -3,7 +3,7 @@
 // working directory with forward slashes. What a line names or a glob matches is judged by its
 // real path (see workspace.ts); hidden names below what a line names are left out unless asked.
 import { lstat, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
 import { OCI_LAYER_TAR, OCI_LAYER_TAR_GZIP } from '../../oci/media-types.js';
 import type { Log } from '../log.js';
@@ -11,7 +11,14 @@ import type { CheckedFile } from './checked-file.js';
 import { mediaTypeHint, type FileSpec, type IncludeSpec } from './file-spec.js';
 import { globEscape, hasGlobSyntax, rootPattern } from './glob-escape.js';
 import type { HiddenTally } from './hidden-files.js';
-import { patternSegments, segmentsBelow, unspelledHiddenDepth } from './path-rules.js';
+import {
+  hiddenBehindLink,
+  isWithin,
+  namedPath,
+  patternSegments,
+  segmentsBelow,
+  unspelledHiddenDepth,
+} from './path-rules.js';
 import { SpecError } from './spec-error.js';
 import type { Blame, Workspace } from './workspace.js';
 
@@ -111,10 +118,9 @@ async function expandInclude(
   const { workspace } = options;
   const workingDirectory = workspace.path;
   const blame: Blame = { input: 'files', given: spec.line };
-  const literal = resolve(workingDirectory, spec.pattern);
   // Refused before looking at the disk: what lies outside is an error even when it is missing.
-  const prefix = literalPrefix(literal, workingDirectory);
-  checkInside(prefix, workingDirectory, spec);
+  const { literal, prefix, inside } = namedPath(workingDirectory, spec.pattern);
+  if (!inside) throw outside(prefix, workingDirectory, spec);
   // What the line names, links followed; an excluded path is left alone, not even resolved.
   const named = await stat(literal).catch(() => undefined);
   if (named !== undefined) {
@@ -124,7 +130,10 @@ async function expandInclude(
     // A line that names a path itself is honoured even when the name is hidden.
     const found = await workspace.resolve(literal, blame);
     if (found === undefined) return [];
-    if (found.kind === 'file') return [fileEntry(literal, found.file, workingDirectory, spec)];
+    if (found.kind === 'file') {
+      if (leftOutBehindLink(title, found.file, options)) return [];
+      return [fileEntry(literal, found.file, workingDirectory, spec)];
+    }
     // A link to a folder is walked at its real path (a walk does not follow links).
     const isLink = (await lstat(literal)).isSymbolicLink();
     return [
@@ -166,9 +175,17 @@ async function expandInclude(
     const match = await workspace.resolve(path, blame);
     // Gone since it was listed; a folder only when it became one since.
     if (match?.kind !== 'file') continue;
+    if (leftOutBehindLink(segments.join('/'), match.file, options)) continue;
     entries.push(fileEntry(path, match.file, workingDirectory, spec));
   }
   return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+}
+
+/** A link to a hidden file, left out (and counted) unless hidden files are included. */
+function leftOutBehindLink(title: string, file: CheckedFile, options: ExpandOptions): boolean {
+  if (options.includeHiddenFiles || !hiddenBehindLink(title, file.path)) return false;
+  options.hidden.add(`${title} → ${basename(file.path)}`);
+  return true;
 }
 
 /**
@@ -204,32 +221,17 @@ function fileEntry(
   };
 }
 
-/**
- * The part of a pattern before its first segment with glob syntax (the working directory's own
- * name may hold such characters: only what follows it counts).
- */
-function literalPrefix(path: string, workingDirectory: string): string {
-  const rel = relative(workingDirectory, path);
-  if (isAbsolute(rel)) return path;
-  const segments = rel.split(sep);
-  const firstGlob = segments.findIndex(hasGlobSyntax);
-  return firstGlob < 0 ? path : resolve(workingDirectory, ...segments.slice(0, firstGlob));
-}
-
-function checkInside(path: string, workingDirectory: string, spec: IncludeSpec): void {
-  const rel = relative(workingDirectory, path);
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new SpecError(
-      'files',
-      spec.line,
-      `paths inside working-directory "${workingDirectory}", but ${JSON.stringify(path)} lies outside it`,
-    );
-  }
+function outside(path: string, workingDirectory: string, spec: IncludeSpec): SpecError {
+  return new SpecError(
+    'files',
+    spec.line,
+    `paths inside working-directory "${workingDirectory}", but ${JSON.stringify(path)} lies outside it`,
+  );
 }
 
 /** The path relative to the working directory with forward slashes; refuses what lies outside. */
 function titleOf(path: string, workingDirectory: string, spec: IncludeSpec): string {
-  checkInside(path, workingDirectory, spec);
+  if (!isWithin(workingDirectory, path)) throw outside(path, workingDirectory, spec);
   const rel = relative(workingDirectory, path);
   if (rel === '') {
     throw new SpecError(

@@ -11,7 +11,7 @@ import { formatBytes } from '../format.js';
 import { ParallelGzip } from './gzip.js';
 import { Meter } from './meter.js';
 import { BLOCK_SIZE, END_OF_ARCHIVE } from './tar-header.js';
-import { tarChunks } from './tar-stream.js';
+import { tarChunks, type ContentWatch } from './tar-stream.js';
 import type { FolderItem } from './folder-walk.js';
 
 export interface PackedFolder {
@@ -42,6 +42,8 @@ export interface PackFolderOptions {
   onProgress?: (done: number) => void;
   /** Blocks deflated at once (by default one per core); the bytes are the same whatever it is. */
   parallelism?: number;
+  /** Sees each file's content as it is archived. */
+  watch?: ContentWatch;
 }
 
 /** Writes the archive of `items` to `path`; removes it again when anything fails. */
@@ -51,12 +53,12 @@ export async function packFolder(
   compressionLevel: number,
   options: PackFolderOptions = {},
 ): Promise<PackedFolder> {
-  const { onProgress, parallelism } = options;
+  const { onProgress, parallelism, watch } = options;
   const plain = new Meter();
   const compressed = new Meter();
   try {
     await pipeline(
-      Readable.from(tarChunks(items), { objectMode: false }),
+      Readable.from(tarChunks(items, watch), { objectMode: false }),
       plain,
       ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]),
       new ParallelGzip(compressionLevel, parallelism),

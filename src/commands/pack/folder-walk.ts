@@ -5,8 +5,8 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as glob from '@actions/glob';
-import type { CheckedFile } from './checked-file.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { FileChangedError, type CheckedFile } from './checked-file.js';
+import { refuseCredentials } from './credential-files.js';
 import { globEscape } from './glob-escape.js';
 import {
   isHiddenName,
@@ -53,6 +53,23 @@ export interface WalkOptions {
  * shows in the archive. Links are kept as links, never followed.
  */
 export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
+  // Judged by real path when the line was read, walked now: a parent swapped since for a link
+  // leading out would list another folder, whose files the walk would take as the ones checked.
+  await checkRootUnmoved(options);
+  const items = await listFolder(options);
+  // And during the walk (on Linux, each read also checks the kernel's name of the opened file).
+  await checkRootUnmoved(options);
+  return items;
+}
+
+async function checkRootUnmoved(options: WalkOptions): Promise<void> {
+  const real = await realpath(options.root);
+  if (real !== options.realRoot) {
+    throw new FileChangedError(options.root, `now leads to ${JSON.stringify(real)}`);
+  }
+}
+
+async function listFolder(options: WalkOptions): Promise<FolderItem[]> {
   const patterns = [globEscape(options.root), ...options.excludes.map((e) => `!${e}`)];
   const globber = await glob.create(patterns.join('\n'), {
     followSymbolicLinks: false,
@@ -60,7 +77,9 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
     matchDirectories: true,
     excludeHiddenFiles: false,
   });
-  const paths = await globber.glob();
+  const paths = await globber.glob().catch((error: unknown) => {
+    throw unreadableName(error, options) ?? error;
+  });
   const items: { segments: string[]; item: FolderItem }[] = [];
   for (const path of paths) {
     const rel = relative(options.root, path);
@@ -74,7 +93,9 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
         continue;
       }
     }
-    const stats = await lstat(path, { bigint: true });
+    const stats = await lstat(path, { bigint: true }).catch((error: unknown) => {
+      throw unreadableName(error, options) ?? error;
+    });
     const diskMode = Number(stats.mode);
     const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
     let item: FolderItem;
@@ -97,7 +118,7 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
         identity: { dev: stats.dev, ino: stats.ino, size },
         mode: diskMode,
       };
-      await refuseGitCredentials(source, name, options.blame);
+      await refuseCredentials(source, name, options.blame);
       item = { entry: { name, type: 'file', mode, mtime, size }, source };
     } else {
       options.onSkipped?.(name);
@@ -107,6 +128,22 @@ export async function walkFolder(options: WalkOptions): Promise<FolderItem[]> {
   }
   items.sort((a, b) => compareSegments(a.segments, b.segments));
   return items.map(({ item }) => item);
+}
+
+/**
+ * A name that is not valid UTF-8 (Linux allows any bytes) comes back from a listing with U+FFFD
+ * in place of its bad bytes, a name no file has: its lstat fails with ENOENT. Neither a tar
+ * entry's name nor a title could hold it, so the push says so rather than fail with ENOENT.
+ */
+function unreadableName(error: unknown, options: WalkOptions): SpecError | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code !== 'ENOENT' || path === undefined || !path.includes('\uFFFD')) return undefined;
+  const rel = relative(options.root, path).split(sep);
+  return new SpecError(
+    options.blame.input,
+    options.blame.given,
+    `file names that are valid UTF-8 (tar entries and titles hold text), but ${JSON.stringify([options.title, ...rel].join('/'))} is not (shown with U+FFFD in place of its other bytes): rename it`,
+  );
 }
 
 /** A link must stay within the folder by its name and by where it leads on disk now. */

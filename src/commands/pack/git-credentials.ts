@@ -1,13 +1,18 @@
 // A git config that holds credentials is never pushed, whatever include-hidden-files says:
 // actions/checkout keeps the job's token in `.git/config` as `http.<url>.extraheader` unless
 // `persist-credentials: false`, and remotes are sometimes written as https://user:token@host.
-import { StringDecoder } from 'node:string_decoder';
-import { readChecked, type CheckedFile } from './checked-file.js';
+// (What refuses such a file is credential-files.ts; this reads git's own format.)
 import { hostPaths, type PathRules } from './path-rules.js';
-import { SpecError } from './spec-error.js';
-import type { Blame } from './workspace.js';
 
-export type GitCredential = 'extraheader' | 'url-password';
+export type GitCredential = 'extraheader' | 'url-password' | 'url-token';
+
+/** What each credential is, for a message. */
+export const GIT_CREDENTIAL_TEXT: Record<GitCredential, string> = {
+  extraheader:
+    'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)',
+  'url-password': 'a URL with a password',
+  'url-token': 'a URL with a token as its user name',
+};
 
 /**
  * Whether a real path is a git config: `config` in a `.git` folder or below one (submodules keep
@@ -20,6 +25,9 @@ export function isGitConfigPath(realPath: string, rules: PathRules = hostPaths):
 
 // scheme://user:password@ — in a value or in a section's subsection ([url "…"]).
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:"]*:[^\s/@"]+@/i;
+// scheme://token@ — GitHub (and GitLab) take a token as the user name alone:
+// `git remote set-url origin https://${TOKEN}@github.com/…` is a common step.
+const URL_WITH_TOKEN_USER = /[a-z][a-z0-9+.-]*:\/\/(?:gh[pousr]_|github_pat_|glpat-)[^\s/@:"]*@/i;
 
 /** Reads git config lines one at a time and remembers the first credential found. */
 export class GitConfigScanner {
@@ -30,6 +38,10 @@ export class GitConfigScanner {
     if (this.found !== undefined) return;
     if (URL_WITH_PASSWORD.test(text)) {
       this.found = 'url-password';
+      return;
+    }
+    if (URL_WITH_TOKEN_USER.test(text)) {
+      this.found = 'url-token';
       return;
     }
     let rest = text.trim();
@@ -53,36 +65,4 @@ export function findGitCredential(text: string): GitCredential | undefined {
   const scanner = new GitConfigScanner();
   for (const line of text.split(/\r?\n/)) scanner.line(line);
   return scanner.found;
-}
-
-/**
- * Fails when `file` is a git config holding credentials; other files pass without a read.
- * `shown` is how the file is named in the message (never its content).
- */
-export async function refuseGitCredentials(
-  file: CheckedFile,
-  shown: string,
-  blame: Blame,
-): Promise<void> {
-  if (!isGitConfigPath(file.path)) return;
-  const scanner = new GitConfigScanner();
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  for await (const chunk of readChecked(file)) {
-    const lines = (partial + decoder.write(chunk)).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) scanner.line(line);
-    if (scanner.found !== undefined) break;
-  }
-  scanner.line(partial + decoder.end());
-  if (scanner.found === undefined) return;
-  const what =
-    scanner.found === 'extraheader'
-      ? 'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)'
-      : 'a URL with a password';
-  throw new SpecError(
-    blame.input,
-    blame.given,
-    `no credentials, but ${JSON.stringify(shown)} holds ${what}; a git config with credentials is never pushed: check out with persist-credentials: false, or leave .git out (!.git)`,
-  );
 }

@@ -5,8 +5,9 @@ import { resolve } from 'node:path';
 import type { Annotations, Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { digestBytes } from '../../oci/digest.js';
 import { CREATED } from '../../oci/annotations.js';
-import { OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
+import { MAX_MANIFEST_BYTES, OCI_MANIFEST, UNKNOWN_ARTIFACT } from '../../oci/media-types.js';
 import type { Platform } from '../../oci/descriptor.js';
+import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
 import {
   checkLayerTitles,
@@ -17,8 +18,9 @@ import {
 import { digestChecked, readCheckedWhole, type CheckedFile } from './checked-file.js';
 import { expandFileSpecs, type IfNoFilesFound } from './expand-files.js';
 import type { FileSpec } from './file-spec.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { refuseCredentials } from './credential-files.js';
 import { HiddenTally } from './hidden-files.js';
+import { KnownSecrets, secretRefusal, type KnownSecret } from './known-secrets.js';
 import {
   buildManifest,
   configDescriptor,
@@ -32,7 +34,7 @@ import {
 import { platformConfig } from './platform-config.js';
 import { prepareLayers, type PreparedLayer } from './prepare-layers.js';
 import { SpecError } from './spec-error.js';
-import { Workspace, type ResolvedFile } from './workspace.js';
+import { Workspace, type Blame, type ResolvedFile } from './workspace.js';
 
 /** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
 const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
@@ -62,6 +64,8 @@ export interface ArtifactSpec {
   tempDir: string;
   /** For the creation-time annotation when not reproducible. */
   now?: () => Date;
+  /** The credentials the push was given: no pushed byte may hold their values. */
+  secrets?: readonly KnownSecret[];
 }
 
 /** One blob to push, with where its bytes come from. */
@@ -111,6 +115,7 @@ export async function packArtifact(
     `working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`,
   );
   const hidden = new HiddenTally();
+  const secrets = new KnownSecrets(spec.secrets ?? []);
   const { entries, excludes } = await expandFileSpecs(spec.files, {
     workspace,
     ifNoFilesFound: spec.ifNoFilesFound,
@@ -133,7 +138,7 @@ export async function packArtifact(
       entries.map((e) => e.title),
     );
   }
-  const config = await readConfig(spec, workspace);
+  const config = await readConfig(spec, workspace, secrets);
   const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
   // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
   const artifactType =
@@ -149,6 +154,7 @@ export async function packArtifact(
     concurrency: spec.concurrency,
     includeHiddenFiles: spec.includeHiddenFiles,
     hidden,
+    secrets,
     log,
   });
   noticeHidden(hidden, log);
@@ -184,6 +190,17 @@ export async function packArtifact(
   };
   const manifest = buildManifest(plan);
   const bytes = manifestBytes(manifest);
+  // What to name when the manifest's own text is at fault: the annotation file, else the input.
+  const metadata: Blame =
+    spec.annotationFile === undefined
+      ? { input: 'annotations', given: Object.keys(spec.annotations).join(', ') }
+      : { input: 'annotation-file', given: spec.annotationFile };
+  checkManifestSize(bytes, layers, metadata);
+  // Titles and annotations (the annotation file's among them) travel in the manifest.
+  const inManifest = secrets.search(bytes.length)(bytes);
+  if (inManifest !== undefined) {
+    throw secretRefusal('the manifest (its titles or annotations)', inManifest, metadata);
+  }
   const configBlob: BlobToPush = {
     descriptor: configDescriptor(plan),
     source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
@@ -216,6 +233,32 @@ export async function packArtifact(
       size: descriptor.size,
     })),
   };
+}
+
+/**
+ * A glob over thousands of files makes a layer each; past 4 MiB no registry stores the manifest
+ * and no pull (ours included) reads it, so the push fails here, before a blob is sent. Blamed
+ * on the line that brought the most layers.
+ */
+function checkManifestSize(bytes: Buffer, layers: readonly PreparedLayer[], metadata: Blame): void {
+  if (bytes.length <= MAX_MANIFEST_BYTES) return;
+  const expected = 'a manifest of at most 4 MiB (what registries and pulls accept)';
+  const size = formatBytes(bytes.length);
+  if (layers.length === 0) {
+    throw new SpecError(
+      metadata.input,
+      metadata.given,
+      `${expected}, but its annotations make one of ${size}`,
+    );
+  }
+  const perLine = new Map<string, number>();
+  for (const { entry } of layers) perLine.set(entry.line, (perLine.get(entry.line) ?? 0) + 1);
+  const [line] = [...perLine].reduce((most, next) => (next[1] > most[1] ? next : most));
+  throw new SpecError(
+    'files',
+    line,
+    `${expected}, but these ${layers.length} layers make one of ${size}: push their folder as one layer (a line naming the folder) instead of a glob over its files${metadata.input === 'annotation-file' ? ', or fewer annotations in annotation-file' : ''}`,
+  );
 }
 
 function noticeHidden(hidden: HiddenTally, log: Log): void {
@@ -268,6 +311,7 @@ async function readAnnotationFile(
 async function readConfig(
   spec: ArtifactSpec,
   workspace: Workspace,
+  secrets: KnownSecrets,
 ): Promise<{ file: CheckedFile; blob: ConfigBlob } | undefined> {
   if (spec.config === undefined) return undefined;
   const { file } = await resolveFile(
@@ -276,8 +320,12 @@ async function readConfig(
     spec.config.path,
     `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`,
   );
-  await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
-  const { digest, size } = await digestChecked(file);
+  const blame = { input: 'config', given: spec.config.path };
+  await refuseCredentials(file, spec.config.path, blame);
+  const { digest, size } = await digestChecked(
+    file,
+    secrets.refuser(JSON.stringify(spec.config.path), blame, file.identity.size),
+  );
   const blob: ConfigBlob = { digest, size };
   if (spec.config.mediaType !== undefined) blob.mediaType = spec.config.mediaType;
   return { file, blob };

@@ -2,6 +2,7 @@
 // link's target leads by name. Each takes the path module of the platform whose rules apply
 // (node:path's `posix` or `win32`), so the Windows rules are tested on any machine.
 import path from 'node:path';
+import { hasGlobSyntax } from './glob-escape.js';
 
 export type PathRules = typeof path.posix;
 
@@ -12,6 +13,36 @@ export const hostPaths: PathRules = path;
 export function isWithin(root: string, child: string, rules: PathRules = hostPaths): boolean {
   const rel = rules.relative(root, child);
   return rel === '' || !(rules.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${rules.sep}`));
+}
+
+/** What a `files` line names, judged by name before the disk is looked at. */
+export interface NamedPath {
+  /** The line's path made absolute against the working directory (`..` resolved by name). */
+  literal: string;
+  /** Its part before the first segment with glob syntax (`literal` when it has none). */
+  prefix: string;
+  /** Whether that part stays within the working directory: what does not is refused at once. */
+  inside: boolean;
+}
+
+/**
+ * Where a files line points by name: `C:x`, `..\x`, `/etc`, `\\server\share`, `\\?\C:\x` and
+ * drive letters are resolved as the platform would, and only what stays below the working
+ * directory is inside (a `\\?\` form of an inside path is not: it is refused, never guessed at).
+ * The working directory's own name may hold glob characters: only what follows it counts.
+ */
+export function namedPath(
+  workingDirectory: string,
+  pattern: string,
+  rules: PathRules = hostPaths,
+): NamedPath {
+  const literal = rules.resolve(workingDirectory, pattern);
+  const rel = rules.relative(workingDirectory, literal);
+  const segments = rules.isAbsolute(rel) ? [] : rel.split(rules.sep);
+  const firstGlob = segments.findIndex(hasGlobSyntax);
+  const prefix =
+    firstGlob < 0 ? literal : rules.resolve(workingDirectory, ...segments.slice(0, firstGlob));
+  return { literal, prefix, inside: isWithin(workingDirectory, prefix, rules) };
 }
 
 /** The names from `root` down to `child` (empty for `root` itself); `child` must be within. */
@@ -37,6 +68,19 @@ export function patternSegments(
 
 /** A hidden name, as actions/upload-artifact and shells see it. */
 export const isHiddenName = (name: string): boolean => name.startsWith('.');
+
+/**
+ * A file taken under a name that is not hidden, whose real name is (`notes.txt` → `.env`): a link
+ * must not carry a hidden file past the rule that leaves hidden names out. The last name only,
+ * so that links to folders (pnpm's `node_modules/x` → `.pnpm/…`) keep working as before.
+ */
+export function hiddenBehindLink(
+  namedPath: string,
+  realPath: string,
+  rules: PathRules = hostPaths,
+): boolean {
+  return isHiddenName(rules.basename(realPath)) && !isHiddenName(rules.basename(namedPath));
+}
 
 const GLOBSTAR = '**';
 

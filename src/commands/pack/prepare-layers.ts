@@ -16,8 +16,9 @@ import { checkOwnFile, digestChecked, type CheckedFile } from './checked-file.js
 import type { LayerEntry } from './expand-files.js';
 import { walkFolder } from './folder-walk.js';
 import { packFolder, tarSize } from './folder-layer.js';
-import { refuseGitCredentials } from './git-credentials.js';
+import { refuseCredentials } from './credential-files.js';
 import type { HiddenTally } from './hidden-files.js';
+import type { KnownSecrets } from './known-secrets.js';
 import { FILE_MODE, storedMode } from './stored-mode.js';
 
 export interface PreparedLayer {
@@ -39,6 +40,8 @@ export interface PrepareOptions {
   /** false: hidden names inside folders are left out and counted in `hidden`. */
   includeHiddenFiles: boolean;
   hidden: HiddenTally;
+  /** Values no layer may hold (the credentials the push was given). */
+  secrets: KnownSecrets;
   log: Log;
 }
 
@@ -51,8 +54,11 @@ export async function prepareLayers(
   return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
-      await refuseGitCredentials(entry.file, entry.title, blame);
-      const { digest, size } = await digestChecked(entry.file);
+      await refuseCredentials(entry.file, entry.title, blame);
+      const { digest, size } = await digestChecked(
+        entry.file,
+        options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size),
+      );
       return {
         entry,
         descriptor: {
@@ -82,7 +88,10 @@ export async function prepareLayers(
       items,
       join(options.tempDir, `layer-${index}.tar.gz`),
       options.compressionLevel,
-      { onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)) },
+      {
+        onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
+        watch: (name, size) => options.secrets.refuser(JSON.stringify(name), blame, size),
+      },
     );
     options.log.info(
       `Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`,

@@ -12,11 +12,17 @@ const SMALL_FILE = 1024 * 1024;
 /** How many small files may be read ahead of the one being archived. */
 const READ_AHEAD = 8;
 
+/** Gives, for an entry's name and size, what sees each chunk of its content (and may throw). */
+export type ContentWatch = (name: string, size: number) => (chunk: Buffer) => void;
+
 /**
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
  * files read ahead. Fails when a file changed (size, or identity) since it was listed.
  */
-export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<Buffer> {
+export async function* tarChunks(
+  items: readonly FolderItem[],
+  watch?: ContentWatch,
+): AsyncGenerator<Buffer> {
   const batch = new Batch(BATCH_SIZE);
   const ahead = new Map<number, Promise<Buffer>>();
   const readAhead = (index: number): void => {
@@ -34,12 +40,18 @@ export async function* tarChunks(items: readonly FolderItem[]): AsyncGenerator<B
     const { entry, source } = items[i] as FolderItem;
     yield* batch.add(encodeHeader(entry));
     if (entry.type !== 'file' || source === undefined) continue;
+    const inspect = watch?.(entry.name, entry.size);
     const small = ahead.get(i);
     ahead.delete(i);
     if (small !== undefined) {
-      yield* batch.add(await small);
+      const content = await small;
+      inspect?.(content);
+      yield* batch.add(content);
     } else {
-      for await (const chunk of readChecked(source)) yield* batch.add(chunk);
+      for await (const chunk of readChecked(source)) {
+        inspect?.(chunk);
+        yield* batch.add(chunk);
+      }
     }
     yield* batch.add(padding(entry.size));
   }

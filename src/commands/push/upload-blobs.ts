@@ -7,7 +7,8 @@ import type { BlobSource, PushBlobOutcome, Target } from '../../oci/target.js';
 import { mapTransfers } from '../../oci/transfers.js';
 import { formatBytes } from '../format.js';
 import type { Log } from '../log.js';
-import { checkedStream } from '../pack/checked-file.js';
+import { CodedError } from '../../oci/errors.js';
+import { checkedStream, digestChecked, FileChangedError } from '../pack/checked-file.js';
 import type { BlobToPush } from '../pack/pack-artifact.js';
 import { progressReporter } from '../progress.js';
 
@@ -32,12 +33,15 @@ function line(verb: string, blob: BlobToPush): string {
 
 /**
  * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
- * the file is still the one that was checked and hashed.
+ * the file is still the one that was checked and hashed. A file that changed is not retried.
  */
 function blobSource(blob: BlobToPush): BlobSource {
   const { source } = blob;
   return 'file' in source
-    ? { open: () => checkedStream(source.file) }
+    ? {
+        open: () => checkedStream(source.file),
+        isOwnFailure: (error) => error instanceof FileChangedError,
+      }
     : { open: () => Readable.from([source.bytes]) };
 }
 
@@ -59,15 +63,32 @@ export async function uploadBlobs(
       outcome = 'exists';
     } else {
       if (big) log.info(line('Uploading', blob));
-      outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
-        onProgress,
-        signal,
-        ...(big ? { skipExistenceCheck: true } : {}),
-      });
+      outcome = await target
+        .pushBlob(blob.descriptor, blobSource(blob), {
+          onProgress,
+          signal,
+          ...(big ? { skipExistenceCheck: true } : {}),
+        })
+        .catch((error: unknown) => whenRewritten(blob, error));
     }
     log.info(line(VERB[outcome], blob));
     return { blob, outcome };
   });
+}
+
+/**
+ * The target found other bytes than the digest: a file rewritten in place (same inode, same
+ * size) since it was hashed reads as that. Hashed again, such a file says so by name; otherwise
+ * (bytes changed on the way) the target's error stands.
+ */
+async function whenRewritten(blob: BlobToPush, error: unknown): Promise<never> {
+  const { source } = blob;
+  if (!(error instanceof CodedError && error.code === 'DIGEST_MISMATCH') || !('file' in source)) {
+    throw error;
+  }
+  const now = await digestChecked(source.file).catch(() => undefined);
+  if (now === undefined || now.digest === blob.descriptor.digest) throw error;
+  throw new FileChangedError(source.file.path, 'was rewritten in place', { cause: error });
 }
 
 /**

@@ -67,10 +67,9 @@ export class IndexFile {
     let index: unknown;
     try {
       index = JSON.parse(text);
-    } catch (error) {
-      throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not JSON`, {
-        cause: error,
-      });
+    } catch {
+      // Not JSON.parse's message: it quotes the text, and index.json may be a link to a secret.
+      throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not JSON`);
     }
     if (!isIndex(index)) {
       throw new OciError(

@@ -52,15 +52,17 @@ export async function prepareLayout(
 }
 
 async function checkMarker(root: string, marker: string): Promise<void> {
-  let version: unknown;
-  try {
-    version = (JSON.parse(await readFile(marker, 'utf8')) as Record<string, unknown>)[
-      'imageLayoutVersion'
-    ];
-  } catch (error) {
-    throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${MARKER_FILE} is not valid JSON`, {
+  const text = await readFile(marker, 'utf8').catch((error: unknown) => {
+    throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: cannot read ${MARKER_FILE}`, {
       cause: error,
     });
+  });
+  let version: unknown;
+  try {
+    version = (JSON.parse(text) as Record<string, unknown>)['imageLayoutVersion'];
+  } catch {
+    // Not JSON.parse's message: it quotes the text, and the marker may be a link to a secret.
+    throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${MARKER_FILE} is not valid JSON`);
   }
   if (typeof version !== 'string' || !version.startsWith('1.')) {
     throw new OciError(

@@ -51,7 +51,7 @@ export async function pushBlob(
   // After a failed attempt, though, it may have landed although the answer was lost: ask then.
   let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
   // The whole upload is the attempt: a failed session is not resumed but started over.
-  return retrying<PushBlobOutcome>(transport, options.signal, async () => {
+  const attempts = retrying<PushBlobOutcome>(transport, options.signal, async () => {
     // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
     if (check && (await exists(ctx, descriptor, [pushScope(ctx.name)]))) return { done: 'exists' };
     check = true;
@@ -81,6 +81,8 @@ export async function pushBlob(
     } catch (error) {
       if (transport.stopped(options.signal)) throw error;
       await cancel(ctx, session, what);
+      const fromSource = sourceFailure(source, error);
+      if (fromSource !== undefined) throw fromSource;
       if (isBodyTooLarge(error)) {
         if (chunkSize > 0) throw chunkTooLarge(error, chunkSize);
         // Not a failure to count: the same upload again, in chunks.
@@ -106,6 +108,21 @@ export async function pushBlob(
       };
     }
   });
+  // Said as the source said it, not as the failed request it caused.
+  return attempts.catch((error: unknown) => {
+    throw sourceFailure(source, error) ?? error;
+  });
+}
+
+/** The source's own error in `error`'s chain of causes, if any. */
+function sourceFailure(source: BlobSource, error: unknown): unknown {
+  if (source.isOwnFailure === undefined) return undefined;
+  let e: unknown = error;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
+    if (source.isOwnFailure(e)) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Network errors, 5xx/408/429 and lost sessions start the upload over; anything else is final. */

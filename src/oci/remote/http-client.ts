@@ -106,7 +106,9 @@ export class RegistryClient {
         };
       }
       const { response, status } = answer;
-      if (status === 401 && !reauthenticated) {
+      // Only the registry's own 401 says how to authenticate to it: a challenge from the host a
+      // redirect led to (blob storage) would choose where the registry's credentials go.
+      if (status === 401 && !reauthenticated && answer.url.origin === base.origin) {
         // Learn (or refresh) the challenge, drop the refused token, and try once more.
         await response.body.dump();
         this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));

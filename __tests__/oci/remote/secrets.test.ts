@@ -226,3 +226,67 @@ describe('through the bundled action', () => {
     }
   });
 });
+
+describe('a registry that echoes the Authorization header back in its error body', () => {
+  let fixture: ProxiedRegistry;
+  beforeAll(async () => {
+    fixture = await startProxiedRegistry({ htpasswd: { username: USER, password: RIGHT } });
+  });
+  afterAll(async () => fixture?.stop());
+
+  it.each([
+    ['given', { credentials: { kind: 'basic' as const, username: USER, password: RIGHT } }],
+    ['from the Docker config', {}],
+  ])('leaves nothing readable once the log masks what it was told (%s)', async (_how, given) => {
+    const temp = await makeTempDir('oci-secrets-echo-');
+    try {
+      const config = await writeDockerConfig(temp.path, {
+        auths: { [fixture.proxy.host]: { auth: basicAuthField(USER, RIGHT) } },
+      });
+      const echoed = `Basic ${Buffer.from(`${USER}:${RIGHT}`).toString('base64')}`;
+      fixture.proxy.setRules([
+        {
+          method: 'GET',
+          path: /\/manifests\//,
+          fault: {
+            kind: 'status',
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              errors: [{ code: 'DENIED', message: `no access for Authorization: ${echoed}` }],
+            }),
+          },
+        },
+      ]);
+      const logs: string[] = [];
+      const masked: string[] = [];
+      const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/echo/app`), {
+        dockerConfigDir: config,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+        logger: {
+          debug: (m) => logs.push(m),
+          info: (m) => logs.push(m),
+          warning: (m) => logs.push(m),
+          mask: (secret) => masked.push(secret),
+        },
+        ...given,
+      });
+      // The action masks a password it was given before the client exists.
+      if ('credentials' in given) masked.push(RIGHT);
+
+      const error = await repo.fetchManifest('v1').catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: 'DENIED', status: 403 });
+      expect((error as Error).message).toContain('no access for Authorization: Basic ');
+      // What the runner shows: every masked value replaced by ***.
+      const shown = masked.reduce(
+        (text, secret) => text.split(secret).join('***'),
+        visible(error, logs),
+      );
+      for (const secret of forms(USER, RIGHT)) expect(shown).not.toContain(secret);
+    } finally {
+      fixture.proxy.setRules([]);
+      await temp.remove();
+    }
+  });
+});

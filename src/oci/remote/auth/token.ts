@@ -4,6 +4,7 @@
 import { OciError, RegistryError } from '../../errors.js';
 import { readErrorBody, registryError } from '../errors.js';
 import type { Credentials } from '../options.js';
+import { basicPair } from './credentials.js';
 import { header, type Transport } from '../transport.js';
 
 export interface Token {
@@ -91,13 +92,6 @@ async function getToken(transport: Transport, req: TokenRequest): Promise<Token>
     `token from ${req.realm.origin}`,
   );
   return readToken(transport, response, req);
-}
-
-/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
-function basicPair(credentials: Credentials | undefined): string | undefined {
-  if (credentials?.kind === 'basic') return `${credentials.username}:${credentials.password}`;
-  if (credentials?.kind === 'identity-token') return `<token>:${credentials.token}`;
-  return undefined;
 }
 
 async function readToken(

@@ -4,9 +4,12 @@
 import { RegistryError } from '../errors.js';
 import type { Operation } from './errors.js';
 import type { RegistryClient } from './http-client.js';
+import { BodyTooLarge, readJson } from './json-body.js';
 import { header } from './transport.js';
 
 const MAX_PAGES = 10_000;
+/** One page of names: some registries send every tag in one page, without `n`. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 export async function listAll(
   client: RegistryClient,
@@ -21,11 +24,12 @@ export async function listAll(
   while (next !== undefined) {
     const answer = await client.send({ method: 'GET', url: next, scopes, repeatable: true, what });
     await client.expect(answer, [200], what);
-    const page = (await answer.response.body.json().catch((error: unknown) => {
-      throw new RegistryError('REGISTRY_ERROR', {
+    const page = (await readJson(answer.response.body, MAX_PAGE_BYTES).catch((error: unknown) => {
+      const tooLarge = error instanceof BodyTooLarge;
+      throw new RegistryError(tooLarge ? 'SIZE_LIMIT_EXCEEDED' : 'REGISTRY_ERROR', {
         ...what,
         status: 200,
-        hint: 'the list is not JSON',
+        hint: tooLarge ? `a page of the list is ${error.message}` : 'the list is not JSON',
         cause: error,
       });
     })) as Record<string, unknown>;

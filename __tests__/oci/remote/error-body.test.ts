@@ -84,6 +84,23 @@ describe('a body that goes on and on', () => {
     expect(await written[0]).toBeLessThan(READ_AT_MOST);
   });
 
+  it('as many long messages: the error line quotes the first few, shortened', async () => {
+    const errors = Array.from({ length: 50 }, (_, i) => ({
+      code: 'MANIFEST_INVALID',
+      message: `${i}: ${'y'.repeat(1000)}`,
+    }));
+    routes['/v2/endless/many/manifests/v1'] = (res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors }));
+    const error = await open('endless/many')
+      .fetchManifest('v1')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'REGISTRY_ERROR', status: 400 });
+    const message = (error as Error).message;
+    expect(message).toMatch(/failed \(HTTP 400\): MANIFEST_INVALID: 0: y{100}/);
+    expect(message).toContain('; and 47 more');
+    expect(message.length).toBeLessThan(2000);
+  });
+
   it('as a token: refused as too large, unread beyond the bound', async () => {
     routes['/v2/'] = (res) =>
       res

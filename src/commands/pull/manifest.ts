@@ -3,8 +3,8 @@
 import type { Descriptor, ImageManifest } from '../../oci/descriptor.js';
 import { isDigest } from '../../oci/digest.js';
 import { OciError } from '../../oci/errors.js';
-import { checkDescriptor, type DescriptorCheckOptions } from '../../oci/manifest-fields.js';
-import { isIndexType, isValidMediaType, OCI_MANIFEST } from '../../oci/media-types.js';
+import { checkDescriptor } from '../../oci/manifest-fields.js';
+import { isIndexType, OCI_MANIFEST } from '../../oci/media-types.js';
 import { formatPlatform, storedPlatform } from '../../oci/platform.js';
 import { PullError } from './errors.js';
 
@@ -22,31 +22,20 @@ export function parseImageManifest(bytes: Buffer, where: string): ImageManifest 
   }
   if (!Array.isArray(json['layers'])) throw invalid(where, 'it has no "layers" array');
   const layers = json['layers'].map((layer, i) => descriptorAt(layer, `layers[${i}]`, where));
-  // The artifact type (or the config's media type) becomes the `artifact-type` output.
-  const config = descriptorAt(json['config'], 'config', where, { validMediaType: true });
+  const config = descriptorAt(json['config'], 'config', where);
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: mediaType ?? OCI_MANIFEST,
     config,
     layers,
   };
-  if (typeof json['artifactType'] === 'string') {
-    if (!isValidMediaType(json['artifactType'])) {
-      throw invalid(where, 'its artifactType is not a media type');
-    }
-    manifest.artifactType = json['artifactType'];
-  }
+  if (typeof json['artifactType'] === 'string') manifest.artifactType = json['artifactType'];
   if (isObject(json['annotations'])) manifest.annotations = stringMap(json['annotations']);
   return manifest;
 }
 
-function descriptorAt(
-  value: unknown,
-  field: string,
-  where: string,
-  options: DescriptorCheckOptions = {},
-): Descriptor {
-  const checked = checkDescriptor(value, field, options);
+function descriptorAt(value: unknown, field: string, where: string): Descriptor {
+  const checked = checkDescriptor(value, field);
   if ('fault' in checked) throw invalid(where, checked.fault);
   const { descriptor } = checked;
   const annotations = (value as Record<string, unknown>)['annotations'];

@@ -53,6 +53,9 @@ export interface RegistryResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A registry's warnings shown, and how much of each. */
+const SHOWN_WARNINGS = 5;
+const WARNING_LENGTH = 300;
 const MAX_REDIRECTS = 10;
 
 export class RegistryClient {
@@ -328,7 +331,10 @@ export class RegistryClient {
     await response.body.dump();
   }
 
-  /** Registry `Warning: 299 - "…"` headers go to the user, once each. */
+  /**
+   * Registry `Warning: 299 - "…"` headers go to the user, once each: the first few, each
+   * shortened, since the registry chooses how many and how long.
+   */
   private reportWarnings(response: Response): void {
     const raw = response.headers['warning'];
     if (raw === undefined) return;
@@ -336,8 +342,19 @@ export class RegistryClient {
       for (const match of value.matchAll(/(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"/g)) {
         const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
         if (match[1] !== '299' || this.warned.has(text)) continue;
+        // One more than shown: the line that says the rest are left out was written.
+        if (this.warned.size > SHOWN_WARNINGS) return;
         this.warned.add(text);
-        this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
+        if (this.warned.size > SHOWN_WARNINGS) {
+          this.transport.logger.warning(
+            `${this.registry} sent more warnings (Warning headers); the rest are not shown`,
+          );
+          return;
+        }
+        const shown = logText(text);
+        this.transport.logger.warning(
+          `${this.registry} warns: ${shown.length > WARNING_LENGTH ? `${shown.slice(0, WARNING_LENGTH)}…` : shown}`,
+        );
       }
     }
   }

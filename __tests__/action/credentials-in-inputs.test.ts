@@ -42,6 +42,7 @@ describe('redactUserinfo', () => {
       'ghcr.io/team/app@sha512:abc',
       'localhost:5000/team/app:v1',
       'a.txt:text/plain',
+      'expected repo[:tag][@digest], or host[:port]/repo[:tag][@digest]',
     ]) {
       expect(redactUserinfo(text)).toBe(text);
     }

@@ -16,9 +16,11 @@ export class InputError extends Error {
 
 /**
  * `user:password@` before a host, as a URL carries it (`https://alice:s3cret@ghcr.io`), or any
- * `user@` after a scheme (`https://<token>@ghcr.io`); the `@` and what follows it are kept.
+ * `user@` after a scheme (`https://<token>@ghcr.io`); the `@` and what follows it are kept. The
+ * characters are those RFC 3986 allows in userinfo, less quotes: `repo[:tag][@digest]` is none.
  */
-const USERINFO = /(?:([a-z][a-z0-9+.-]*:\/\/)([^\s"'/@]+)|([^\s"'/@:]+:[^\s"'/@]*))@([^\s"']*)/gi;
+const USERINFO =
+  /(?:([a-z][a-z0-9+.-]*:\/\/)([\w.~%!$&()*+,;=:-]+)|([\w.~%!$&()*+,;=-]+:[\w.~%!$&()*+,;=:-]*))@([^\s"']*)/gi;
 
 /** What an `@` that starts a digest is followed by (`app:v1@sha256:…` is a tag and a digest). */
 const DIGEST_START = /^(sha256|sha384|sha512|blake3)(\+[a-z0-9]+)?:/i;

@@ -149,4 +149,24 @@ describe('a body that goes on and on', () => {
     expect(error).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED' });
     expect(await written[0]).toBeLessThan(READ_AT_MOST);
   });
+
+  it('as a list of tags whose pages never end: refused once it holds a million names', async () => {
+    let pages = 0;
+    routes['/v2/endless/pages/tags/list'] = (res) => {
+      pages++;
+      const tags = Array.from({ length: 10_000 }, (_, i) => `p${pages}-${i}`);
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          link: `</v2/endless/pages/tags/list?page=${pages + 1}>; rel="next"`,
+        })
+        .end(JSON.stringify({ name: 'endless/pages', tags }));
+    };
+    const error = await open('endless/pages')
+      .tags()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SIZE_LIMIT_EXCEEDED' });
+    expect((error as Error).message).toContain('more than 1000000 names');
+    expect(pages).toBe(101);
+  });
 });

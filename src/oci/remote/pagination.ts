@@ -8,6 +8,8 @@ import { BodyTooLarge, readJson } from './json-body.js';
 import { header } from './transport.js';
 
 const MAX_PAGES = 10_000;
+/** Names in all: far more tags or repositories than any registry holds for real. */
+const MAX_NAMES = 1_000_000;
 /** One page of names: some registries send every tag in one page, without `n`. */
 const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
@@ -36,6 +38,14 @@ export async function listAll(
     const names = page[field];
     if (Array.isArray(names)) {
       for (const name of names) if (typeof name === 'string') found.add(name);
+    }
+    if (found.size > MAX_NAMES) {
+      // Pages that never end would fill the memory before MAX_PAGES is reached.
+      throw new RegistryError('SIZE_LIMIT_EXCEEDED', {
+        ...what,
+        status: 200,
+        hint: `the list holds more than ${MAX_NAMES} names`,
+      });
     }
     const link = nextLink(header(answer.response, 'link'));
     next = undefined;

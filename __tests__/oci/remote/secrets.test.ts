@@ -185,6 +185,56 @@ describe('bearer tokens stay out of errors and logs', () => {
   });
 });
 
+describe('a bearer token from the token service', () => {
+  let tokens: TokenServer;
+  let fixture: ProxiedRegistry;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir('oci-secrets-mask-');
+    tokens = await startTokenServer(
+      { users: { [USER]: { password: RIGHT, access: { 'team/app': ['pull'] } } } },
+      temp.path,
+    );
+    fixture = await startProxiedRegistry({ auth: tokens.registryAuth });
+  });
+  afterAll(async () => {
+    await fixture?.stop();
+    await tokens?.stop();
+    await temp?.remove();
+  });
+
+  it('is masked before the first request that carries it is sent', async () => {
+    const masked: string[] = [];
+    const unmaskedAtSend: string[] = [];
+    const stop = fixture.proxy.onRequest((request) => {
+      const header = request.headers['authorization'];
+      if (typeof header !== 'string' || !header.startsWith('Bearer ')) return;
+      const token = header.slice('Bearer '.length);
+      if (!masked.includes(token)) unmaskedAtSend.push(token);
+    });
+    try {
+      const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/team/app`), {
+        credentials: { kind: 'basic', username: USER, password: RIGHT },
+        retry: { attempts: 1 },
+        logger: {
+          debug: () => {},
+          info: () => {},
+          warning: () => {},
+          mask: (secret) => masked.push(secret),
+        },
+      });
+      await repo.fetchManifest('v1').catch(() => undefined);
+    } finally {
+      stop();
+    }
+    const sent = fixture.proxy.requests.filter((r) =>
+      String(r.headers['authorization']).startsWith('Bearer '),
+    );
+    expect(sent.length).toBeGreaterThan(0);
+    expect(unmaskedAtSend).toEqual([]);
+  });
+});
+
 describe('through the bundled action', () => {
   let registry: Registry;
   beforeAll(async () => {

@@ -76,7 +76,7 @@ describe('markdownText', () => {
     ['a|b', 'a&#124;b'],
     ['a\\|b', 'a&#92;&#124;b'],
     ['*bold* _em_ ~~del~~', '&#42;bold&#42; &#95;em&#95; &#126;&#126;del&#126;&#126;'],
-    ['[x](https://e.example)', '&#91;x&#93;(https://e.example)'],
+    ['[x](https://e.example)', '&#91;x&#93;(https&#58;//e.example)'],
     ['![i](x.png)', '&#33;&#91;i&#93;(x.png)'],
     ['`code`', '&#96;code&#96;'],
     ['$x^2$', '&#36;x^2&#36;'],
@@ -84,6 +84,16 @@ describe('markdownText', () => {
     ['line\nbreak', 'line&#92;nbreak'],
     ['plain-name_v1.txt', 'plain-name&#95;v1.txt'],
   ])('shows %j literally', (text, markdown) => {
+    expect(markdownText(text)).toBe(markdown);
+  });
+
+  it.each([
+    ['https://evil.example/login', 'https&#58;//evil.example/login'],
+    ['see www.evil.example', 'see www&#46;evil.example'],
+    ['WWW.EVIL.EXAMPLE ftp://x', 'WWW&#46;EVIL.EXAMPLE ftp&#58;//x'],
+  ])('shows %j as text, never as a link GitHub would make of it', (text, markdown) => {
+    // GitHub's Markdown (cmark-gfm's autolink extension) links `scheme://` and `www.` even
+    // inside <code>; it does not once the `:` or the `.` is a character reference.
     expect(markdownText(text)).toBe(markdown);
   });
 

@@ -58,6 +58,10 @@ export interface RegistryErrorInit {
   cause?: unknown;
 }
 
+/** How many of a registry's `errors[]` a message quotes, and how much of each. */
+const SHOWN_REGISTRY_ERRORS = 3;
+const SHOWN_MESSAGE_LENGTH = 300;
+
 /** A request the registry refused for good (after retries, where retrying made sense). */
 export class RegistryError extends OciError {
   readonly operation: string;
@@ -86,10 +90,15 @@ export class RegistryError extends OciError {
 
   private static describe(init: RegistryErrorInit): string {
     const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
-    // The registry's words are its own: neutralised, they cannot forge a log line.
-    const details = (init.errors ?? [])
-      .map((e) => logText(e.message ? `${e.code}: ${e.message}` : e.code))
-      .join('; ');
+    // The registry's words are its own: neutralised, they cannot forge a log line; and only the
+    // first few, shortened, so a body of 64 KiB of messages does not become the error line.
+    const errors = init.errors ?? [];
+    const shown = errors.slice(0, SHOWN_REGISTRY_ERRORS).map((e) => {
+      const text = logText(e.message ? `${e.code}: ${e.message}` : e.code);
+      return text.length > SHOWN_MESSAGE_LENGTH ? `${text.slice(0, SHOWN_MESSAGE_LENGTH)}…` : text;
+    });
+    const more = errors.length - shown.length;
+    const details = [...shown, ...(more > 0 ? [`and ${more} more`] : [])].join('; ');
     // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
     const causeMessage = (init.cause as { message?: unknown } | undefined)?.message;
     const cause =

@@ -52,11 +52,16 @@ export function checkDescriptor(
   }
 }
 
-/** The `mediaType` a manifest's JSON declares; undefined when it is no JSON or names none. */
+/**
+ * The `mediaType` a manifest's JSON declares; undefined when it is no JSON, or names none that
+ * is a media type (`type/subtype`).
+ */
 export function declaredMediaType(bytes: Uint8Array): string | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { mediaType?: unknown };
-    return typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+    return typeof parsed?.mediaType === 'string' && isValidMediaType(parsed.mediaType)
+      ? parsed.mediaType
+      : undefined;
   } catch {
     return undefined;
   }

@@ -58,10 +58,19 @@ export const quoted = (text: string): string => `"${logText(text)}"`;
 const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
 
 /**
+ * What GitHub's Markdown turns into a link even inside `<code>` (cmark-gfm's autolink extension):
+ * `scheme://` and `www.`. Neither is linked once its `:` or `.` is a character reference.
+ */
+const AUTOLINK = /:(?=\/\/)|(?<=www)\./gi;
+
+/**
  * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
  * escaped visibly first (a line break would end the table row), then every character Markdown or
- * HTML could read as syntax written as a numeric character reference.
+ * HTML could read as syntax written as a numeric character reference, and the start of every
+ * link GitHub would make of bare text (so an artifact cannot put a link in a summary).
  */
 export function markdownText(text: string): string {
-  return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
+  return escapeControls(text)
+    .replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`)
+    .replace(AUTOLINK, (char) => `&#${char.codePointAt(0) ?? 0};`);
 }

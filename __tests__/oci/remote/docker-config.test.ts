@@ -178,9 +178,11 @@ describe('credentials from the Docker config', () => {
         `Credentials for ${registry.host}: ${source}`,
       ]);
       expect(infos.join('\n')).not.toContain('pa:ss');
-      // Inputs are masked by the action already; what the client found itself, it masks.
+      // Inputs are masked by the action already; what the client found itself, it masks. The
+      // pair a Basic header carries is masked in base64 whatever the source.
+      const pair = basicAuthField('alice', 'pa:ss');
       expect(masked).toEqual(
-        options.dockerConfigDir === empty || options.credentials ? [] : ['pa:ss'],
+        options.dockerConfigDir === empty || options.credentials ? [pair] : ['pa:ss', pair],
       );
     }
   });

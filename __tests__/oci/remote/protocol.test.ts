@@ -1,6 +1,10 @@
 // The pure pieces of the protocol: challenge parsing, retry timing, scopes, links, error mapping.
 import { RegistryError } from '../../../src/oci/errors.js';
-import { isLoopbackHost, isPrivateHost } from '../../../src/oci/remote/auth/authorizer.js';
+import {
+  isLoopbackHost,
+  isPrivateHost,
+  withholdReason,
+} from '../../../src/oci/remote/auth/authorizer.js';
 import { parseChallenges, pickChallenge } from '../../../src/oci/remote/auth/challenge.js';
 import { covers, normalizeScopes } from '../../../src/oci/remote/auth/scopes.js';
 import {
@@ -249,6 +253,10 @@ describe('loopback and private hosts', () => {
     ['registry.localhost', true],
     ['[::1]', true],
     ['::1', true],
+    // IPv4-mapped IPv6 (as WHATWG URL writes it, and as typed), and the unspecified address.
+    ['[::ffff:7f00:1]', true],
+    ['[::ffff:127.0.0.1]', true],
+    ['[::]', true],
     ['10.0.0.1', false],
     ['ghcr.io', false],
   ])('%s is loopback (plain HTTP fallback allowed): %s', (host, loopback) => {
@@ -260,10 +268,22 @@ describe('loopback and private hosts', () => {
     ['192.168.0.1', true],
     ['172.16.0.1', true],
     ['[fd00::1]', true],
+    ['[::ffff:a00:1]', true],
+    ['[::ffff:c0a8:101]', true],
     ['172.32.0.1', false],
+    ['[::ffff:808:808]', false],
     ['auth.example', false],
   ])('%s is private: %s', (host, expected) => {
     expect(isPrivateHost(host)).toBe(expected);
+  });
+
+  it('withholds credentials from a realm at a mapped loopback address that a public registry names', () => {
+    const registry = new URL('https://registry.example/v2/');
+    for (const realm of ['https://[::ffff:127.0.0.1]:8443/token', 'https://[::ffff:a9fe:a9fe]/t']) {
+      expect(withholdReason(new URL(realm), registry)).toBe(
+        'it is a loopback or private address while the registry is not',
+      );
+    }
   });
 });
 

@@ -185,6 +185,56 @@ describe('bearer tokens stay out of errors and logs', () => {
   });
 });
 
+describe('a bearer token from the token service', () => {
+  let tokens: TokenServer;
+  let fixture: ProxiedRegistry;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir('oci-secrets-mask-');
+    tokens = await startTokenServer(
+      { users: { [USER]: { password: RIGHT, access: { 'team/app': ['pull'] } } } },
+      temp.path,
+    );
+    fixture = await startProxiedRegistry({ auth: tokens.registryAuth });
+  });
+  afterAll(async () => {
+    await fixture?.stop();
+    await tokens?.stop();
+    await temp?.remove();
+  });
+
+  it('is masked before the first request that carries it is sent', async () => {
+    const masked: string[] = [];
+    const unmaskedAtSend: string[] = [];
+    const stop = fixture.proxy.onRequest((request) => {
+      const header = request.headers['authorization'];
+      if (typeof header !== 'string' || !header.startsWith('Bearer ')) return;
+      const token = header.slice('Bearer '.length);
+      if (!masked.includes(token)) unmaskedAtSend.push(token);
+    });
+    try {
+      const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/team/app`), {
+        credentials: { kind: 'basic', username: USER, password: RIGHT },
+        retry: { attempts: 1 },
+        logger: {
+          debug: () => {},
+          info: () => {},
+          warning: () => {},
+          mask: (secret) => masked.push(secret),
+        },
+      });
+      await repo.fetchManifest('v1').catch(() => undefined);
+    } finally {
+      stop();
+    }
+    const sent = fixture.proxy.requests.filter((r) =>
+      String(r.headers['authorization']).startsWith('Bearer '),
+    );
+    expect(sent.length).toBeGreaterThan(0);
+    expect(unmaskedAtSend).toEqual([]);
+  });
+});
+
 describe('through the bundled action', () => {
   let registry: Registry;
   beforeAll(async () => {
@@ -223,6 +273,70 @@ describe('through the bundled action', () => {
       }
     } finally {
       await workspace.remove();
+    }
+  });
+});
+
+describe('a registry that echoes the Authorization header back in its error body', () => {
+  let fixture: ProxiedRegistry;
+  beforeAll(async () => {
+    fixture = await startProxiedRegistry({ htpasswd: { username: USER, password: RIGHT } });
+  });
+  afterAll(async () => fixture?.stop());
+
+  it.each([
+    ['given', { credentials: { kind: 'basic' as const, username: USER, password: RIGHT } }],
+    ['from the Docker config', {}],
+  ])('leaves nothing readable once the log masks what it was told (%s)', async (_how, given) => {
+    const temp = await makeTempDir('oci-secrets-echo-');
+    try {
+      const config = await writeDockerConfig(temp.path, {
+        auths: { [fixture.proxy.host]: { auth: basicAuthField(USER, RIGHT) } },
+      });
+      const echoed = `Basic ${Buffer.from(`${USER}:${RIGHT}`).toString('base64')}`;
+      fixture.proxy.setRules([
+        {
+          method: 'GET',
+          path: /\/manifests\//,
+          fault: {
+            kind: 'status',
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              errors: [{ code: 'DENIED', message: `no access for Authorization: ${echoed}` }],
+            }),
+          },
+        },
+      ]);
+      const logs: string[] = [];
+      const masked: string[] = [];
+      const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/echo/app`), {
+        dockerConfigDir: config,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+        logger: {
+          debug: (m) => logs.push(m),
+          info: (m) => logs.push(m),
+          warning: (m) => logs.push(m),
+          mask: (secret) => masked.push(secret),
+        },
+        ...given,
+      });
+      // The action masks a password it was given before the client exists.
+      if ('credentials' in given) masked.push(RIGHT);
+
+      const error = await repo.fetchManifest('v1').catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: 'DENIED', status: 403 });
+      expect((error as Error).message).toContain('no access for Authorization: Basic ');
+      // What the runner shows: every masked value replaced by ***.
+      const shown = masked.reduce(
+        (text, secret) => text.split(secret).join('***'),
+        visible(error, logs),
+      );
+      for (const secret of forms(USER, RIGHT)) expect(shown).not.toContain(secret);
+    } finally {
+      fixture.proxy.setRules([]);
+      await temp.remove();
     }
   });
 });

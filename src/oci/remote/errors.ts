@@ -35,16 +35,18 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
   return [{ code: 'UNKNOWN', message: snippet }];
 }
 
-/** Reads at most 64 KiB of an error body as text, discarding the rest. */
+/**
+ * Reads at most 64 KiB of an error body as text. The rest is not read: leaving the loop destroys
+ * the body (and its connection), since a body that never ends would hold the request forever.
+ */
 export async function readErrorBody(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
   let length = 0;
   for await (const chunk of body) {
-    if (length < MAX_ERROR_BODY) {
-      const buffer = Buffer.from(chunk);
-      parts.push(buffer.subarray(0, MAX_ERROR_BODY - length));
-      length += buffer.length;
-    }
+    const buffer = Buffer.from(chunk);
+    parts.push(buffer.subarray(0, MAX_ERROR_BODY - length));
+    length += buffer.length;
+    if (length >= MAX_ERROR_BODY) break;
   }
   return Buffer.concat(parts).toString('utf8');
 }

@@ -64,6 +64,9 @@ export interface RegistryResponse {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A registry's warnings shown, and how much of each. */
+const SHOWN_WARNINGS = 5;
+const WARNING_LENGTH = 300;
 const MAX_REDIRECTS = 10;
 
 export class RegistryClient {
@@ -117,7 +120,9 @@ export class RegistryClient {
         };
       }
       const { response, status } = answer;
-      if (status === 401 && !reauthenticated) {
+      // Only the registry's own 401 says how to authenticate to it: a challenge from the host a
+      // redirect led to (blob storage) would choose where the registry's credentials go.
+      if (status === 401 && !reauthenticated && answer.url.origin === base.origin) {
         // Learn (or refresh) the challenge, drop the refused token, and try once more.
         await response.body.dump();
         this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
@@ -367,7 +372,10 @@ export class RegistryClient {
     await response.body.dump();
   }
 
-  /** Registry `Warning: 299 - "…"` headers go to the user, once each. */
+  /**
+   * Registry `Warning: 299 - "…"` headers go to the user, once each: the first few, each
+   * shortened, since the registry chooses how many and how long.
+   */
   private reportWarnings(response: Response): void {
     const raw = response.headers['warning'];
     if (raw === undefined) return;
@@ -375,8 +383,19 @@ export class RegistryClient {
       for (const match of value.matchAll(/(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"/g)) {
         const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
         if (match[1] !== '299' || this.warned.has(text)) continue;
+        // One more than shown: the line that says the rest are left out was written.
+        if (this.warned.size > SHOWN_WARNINGS) return;
         this.warned.add(text);
-        this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
+        if (this.warned.size > SHOWN_WARNINGS) {
+          this.transport.logger.warning(
+            `${this.registry} sent more warnings (Warning headers); the rest are not shown`,
+          );
+          return;
+        }
+        const shown = logText(text);
+        this.transport.logger.warning(
+          `${this.registry} warns: ${shown.length > WARNING_LENGTH ? `${shown.slice(0, WARNING_LENGTH)}…` : shown}`,
+        );
       }
     }
   }

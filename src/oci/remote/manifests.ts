@@ -5,7 +5,7 @@ import type { Descriptor } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, isDigest, parseDigest, type Digest } from '../digest.js';
 import { OciError, RegistryError } from '../errors.js';
 import { declaredMediaType } from '../manifest-fields.js';
-import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../media-types.js';
+import { isValidMediaType, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isValidTag } from '../reference.js';
 import type { FetchedManifest } from '../target.js';
 import { deleteScope, pullScope, pushScope } from './auth/scopes.js';
@@ -33,10 +33,13 @@ export function acceptFor(mediaType?: string): string {
   return types.join(', ');
 }
 
-/** The media type without parameters. */
+/**
+ * The media type without parameters; undefined for one that is not `type/subtype`, which is not
+ * taken at its word: it would reach the `media-type` output and the log.
+ */
 function bareType(contentType: string | undefined): string | undefined {
   const bare = contentType?.split(';')[0]?.trim();
-  return bare === '' ? undefined : bare;
+  return bare !== undefined && isValidMediaType(bare) ? bare : undefined;
 }
 
 export async function resolveManifest(

@@ -4,9 +4,14 @@
 import { RegistryError } from '../errors.js';
 import type { Operation } from './errors.js';
 import type { RegistryClient } from './http-client.js';
+import { BodyTooLarge, readJson } from './json-body.js';
 import { header } from './transport.js';
 
 const MAX_PAGES = 10_000;
+/** Names in all: far more tags or repositories than any registry holds for real. */
+const MAX_NAMES = 1_000_000;
+/** One page of names: some registries send every tag in one page, without `n`. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 export async function listAll(
   client: RegistryClient,
@@ -21,17 +26,26 @@ export async function listAll(
   while (next !== undefined) {
     const answer = await client.send({ method: 'GET', url: next, scopes, repeatable: true, what });
     await client.expect(answer, [200], what);
-    const page = (await answer.response.body.json().catch((error: unknown) => {
-      throw new RegistryError('REGISTRY_ERROR', {
+    const page = (await readJson(answer.response.body, MAX_PAGE_BYTES).catch((error: unknown) => {
+      const tooLarge = error instanceof BodyTooLarge;
+      throw new RegistryError(tooLarge ? 'SIZE_LIMIT_EXCEEDED' : 'REGISTRY_ERROR', {
         ...what,
         status: 200,
-        hint: 'the list is not JSON',
+        hint: tooLarge ? `a page of the list is ${error.message}` : 'the list is not JSON',
         cause: error,
       });
     })) as Record<string, unknown>;
     const names = page[field];
     if (Array.isArray(names)) {
       for (const name of names) if (typeof name === 'string') found.add(name);
+    }
+    if (found.size > MAX_NAMES) {
+      // Pages that never end would fill the memory before MAX_PAGES is reached.
+      throw new RegistryError('SIZE_LIMIT_EXCEEDED', {
+        ...what,
+        status: 200,
+        hint: `the list holds more than ${MAX_NAMES} names`,
+      });
     }
     const link = nextLink(header(answer.response, 'link'));
     next = undefined;

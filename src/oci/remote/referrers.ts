@@ -6,10 +6,11 @@ import type { Descriptor, ImageIndex } from '../descriptor.js';
 import { digestAlgorithm, digestBytes, digestHex } from '../digest.js';
 import { OciError } from '../errors.js';
 import { KeyedQueue } from '../keyed-queue.js';
-import { OCI_INDEX, isIndexType } from '../media-types.js';
+import { MAX_MANIFEST_BYTES, OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import type { RegistryResponse } from './http-client.js';
+import { BodyTooLarge, readJson } from './json-body.js';
 import { fetchManifest, putManifest } from './manifests.js';
 import { sleep } from './retry.js';
 import { backOff } from './retry-loop.js';
@@ -66,8 +67,15 @@ async function referrersApi(
   }
   let index: Partial<ImageIndex>;
   try {
-    index = (await answer.response.body.json()) as Partial<ImageIndex>;
-  } catch {
+    // The index the API answers is a manifest, with a manifest's bound.
+    index = (await readJson(answer.response.body, MAX_MANIFEST_BYTES)) as Partial<ImageIndex>;
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      throw new OciError(
+        'SIZE_LIMIT_EXCEEDED',
+        `${what.operation} ${what.reference}: the registry's referrers index is ${error.message}, more than a manifest may have`,
+      );
+    }
     return { noApi: 'its referrers endpoint answered no JSON' };
   }
   if (!Array.isArray(index.manifests)) return { noApi: 'its referrers endpoint answered no index' };

@@ -173,19 +173,35 @@ export function withholdReason(realm: URL, registryUrl: URL): string | undefined
 export const mayReceiveCredentials = (realm: URL, registryUrl: URL): boolean =>
   withholdReason(realm, registryUrl) === undefined;
 
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+// `::` (the unspecified address) reaches this machine, as 0.0.0.0 does.
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '::']);
 
 export function isLoopbackHost(hostname: string): boolean {
-  const bare = hostname.replace(/^\[|\]$/g, '');
+  const bare = bareHost(hostname);
   return LOOPBACK_NAMES.has(bare) || /^127\./.test(bare) || bare.endsWith('.localhost');
 }
 
 export function isPrivateHost(hostname: string): boolean {
   if (isLoopbackHost(hostname)) return true;
-  const bare = hostname.replace(/^\[|\]$/g, '');
+  const bare = bareHost(hostname);
   if (isIP(bare) === 4) {
     return /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(bare);
   }
   if (isIP(bare) === 6) return /^(fc|fd|fe80)/i.test(bare);
   return false;
+}
+
+/**
+ * The host without IPv6 brackets, an IPv4-mapped IPv6 address as the IPv4 address it reaches
+ * (`[::ffff:7f00:1]`, as a URL writes `[::ffff:127.0.0.1]`, is 127.0.0.1).
+ */
+function bareHost(hostname: string): string {
+  const bare = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+  if (dotted) return dotted[1]!;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
+  if (!hex) return bare;
+  const high = parseInt(hex[1]!, 16);
+  const low = parseInt(hex[2]!, 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }

@@ -14,6 +14,7 @@ export async function findCredentials(
   logger: ClientLogger,
 ): Promise<FoundCredentials | undefined> {
   if (options.credentials) {
+    maskBasicPair(options.credentials, logger);
     return {
       credentials: options.credentials,
       source: options.credentialsSource ?? 'the credentials given to the client',
@@ -24,12 +25,31 @@ export async function findCredentials(
   if (fromConfig) {
     // Found here, not given by the user: the log learns them as secrets before any use.
     for (const secret of secretsOf(fromConfig.credentials)) logger.mask?.(secret);
+    maskBasicPair(fromConfig.credentials, logger);
     return fromConfig;
   }
   const fallback = options.fallbackCredentials?.(registry);
   if (fallback) {
+    maskBasicPair(fallback, logger);
     return { credentials: fallback, source: options.fallbackSource ?? 'the fallback credentials' };
   }
+  return undefined;
+}
+
+/**
+ * Masks `user:secret` in base64, as a Basic header sends it (to the registry, or to its token
+ * service), since a registry may echo that header in an error body: the runner hides a masked
+ * secret's own base64, but not that of the pair. The secret itself is masked by whoever found it.
+ */
+function maskBasicPair(credentials: Credentials, logger: ClientLogger): void {
+  const pair = basicPair(credentials);
+  if (pair !== undefined) logger.mask?.(Buffer.from(pair).toString('base64'));
+}
+
+/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
+export function basicPair(credentials: Credentials | undefined): string | undefined {
+  if (credentials?.kind === 'basic') return `${credentials.username}:${credentials.password}`;
+  if (credentials?.kind === 'identity-token') return `<token>:${credentials.token}`;
   return undefined;
 }
 

@@ -5,6 +5,8 @@ import { OciError, RegistryError } from '../../errors.js';
 import { readErrorBody, registryError, unreachableHint } from '../errors.js';
 import { isRetryableNetworkError } from '../retry.js';
 import type { Credentials } from '../options.js';
+import { basicPair } from './credentials.js';
+import { BodyTooLarge, readJson } from '../json-body.js';
 import { header, type Transport } from '../transport.js';
 
 export interface Token {
@@ -28,6 +30,8 @@ export interface TokenRequest {
 /** Default lifetime when the service does not say (the token spec's minimum). */
 const DEFAULT_EXPIRES_IN_S = 60;
 const CLIENT_ID = 'oci-artifact-action';
+/** A token service's answer: a token is a few KiB at most. */
+const MAX_TOKEN_ANSWER = 1024 * 1024;
 
 export async function fetchToken(transport: Transport, req: TokenRequest): Promise<Token> {
   const credentials = req.credentials;
@@ -103,13 +107,6 @@ async function getToken(transport: Transport, req: TokenRequest): Promise<Token>
   return readToken(transport, response, req);
 }
 
-/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
-function basicPair(credentials: Credentials | undefined): string | undefined {
-  if (credentials?.kind === 'basic') return `${credentials.username}:${credentials.password}`;
-  if (credentials?.kind === 'identity-token') return `<token>:${credentials.token}`;
-  return undefined;
-}
-
 async function readToken(
   transport: Transport,
   response: Awaited<ReturnType<Transport['send']>>,
@@ -137,8 +134,15 @@ async function readToken(
   }
   let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
   try {
-    parsed = (await response.body.json()) as typeof parsed;
+    parsed = (await readJson(response.body, MAX_TOKEN_ANSWER)) as typeof parsed;
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      throw new RegistryError('SIZE_LIMIT_EXCEEDED', {
+        ...what,
+        status: 200,
+        hint: `the token service ${req.realm.origin} answered ${error.message}, far more than a token`,
+      });
+    }
     throw new RegistryError('REGISTRY_ERROR', {
       ...what,
       status: 200,

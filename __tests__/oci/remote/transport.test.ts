@@ -88,6 +88,42 @@ describe('redirects', () => {
     await registry?.stop();
   });
 
+  it('follows a moved repository for manifest reads, credentials kept on its origin', async () => {
+    const credentials = { kind: 'basic' as const, username: 'u', password: 'p' };
+    const moved = new RemoteRepository(parseReference(`${proxy.host}/moved-to/app`), {
+      ...quick,
+      credentials,
+    });
+    await moved.pushBlob(emptyConfig.descriptor, emptyConfig.source);
+    const m = manifest([]);
+    await moved.pushManifest(m.descriptor, m.bytes, 'v1');
+    // The old name answers each read with a 301 to the new one, on the same origin.
+    const redirectTo = (path: string) => `${proxy.url}${path.replace('moved-from', 'moved-to')}`;
+    proxy.setRules(
+      ['manifests/v1', `manifests/${m.descriptor.digest}`]
+        .map((tail) => `/v2/moved-from/app/${tail}`)
+        .map((path) => ({
+          path: new RegExp(`^${path}$`),
+          fault: { kind: 'redirect' as const, status: 301, location: redirectTo(path) },
+        })),
+    );
+    const before = proxy.requests.length;
+    const old = new RemoteRepository(parseReference(`${proxy.host}/moved-from/app`), {
+      ...quick,
+      credentials,
+    });
+
+    expect(await old.resolve('v1')).toEqual(m.descriptor);
+    expect((await old.fetchManifest(m.descriptor)).bytes.equals(m.bytes)).toBe(true);
+    // The registry takes no anonymous read: what it answered at the new name, it answered to
+    // the credentials that the client kept across the redirect on its own origin.
+    const atNewName = proxy.requests
+      .slice(before)
+      .filter((r) => r.path.startsWith('/v2/moved-to/app/'));
+    expect(atNewName.map((r) => r.method)).toEqual(expect.arrayContaining(['HEAD', 'GET']));
+    expect(atNewName.some((r) => /^Basic /.test(String(r.headers['authorization'])))).toBe(true);
+  });
+
   it('follows a 307 to another origin without the Authorization header', async () => {
     const credentials = { kind: 'basic' as const, username: 'u', password: 'p' };
     const repo = new RemoteRepository(parseReference(`${proxy.host}/redirect/app`), {

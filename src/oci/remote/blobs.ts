@@ -34,6 +34,7 @@ export async function exists(
     ...(kind === 'manifests' ? { headers: { accept: acceptFor(descriptor.mediaType) } } : {}),
     scopes,
     repeatable: true,
+    followRedirects: false, // a redirect is the answer (below)
     what,
   });
   if (answer.status === 404) {

@@ -45,7 +45,10 @@ export interface RegistryRequest {
    * being waited out and tried again; for an endpoint whose 429 means "none here" (referrers.ts).
    */
   waitOutRateLimit?: boolean;
-  /** Follow 3xx (blob downloads to storage, referrers); never with credentials to another origin. */
+  /**
+   * Follow 3xx; by default only a GET or HEAD does (blob storage, a moved repository), as Go's
+   * client in docker and ORAS does. Never with credentials to another origin.
+   */
   followRedirects?: boolean;
   signal?: AbortSignal;
   what: Operation;
@@ -272,7 +275,8 @@ export class RegistryClient {
         ...(req.signal ? { signal: req.signal } : {}),
       });
       const location = header(response, 'location');
-      const follow = req.followRedirects === true && REDIRECTS.has(response.statusCode) && location;
+      const follows = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+      const follow = follows && REDIRECTS.has(response.statusCode) && location;
       if (!follow) return { response, status: response.statusCode, url };
       await response.body.dump();
       if (hop >= MAX_REDIRECTS) {

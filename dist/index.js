@@ -42539,7 +42539,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4171:
+/***/ 494:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42613,12 +42613,27 @@ class InputError extends Error {
     given;
     expected;
     constructor(input, given, expected) {
-        super(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`);
+        super(redactUserinfo(`Input "${input}": ${given === '' ? 'nothing was given' : `got ${JSON.stringify(given)}`}; expected ${expected}`));
         this.input = input;
         this.given = given;
         this.expected = expected;
         this.name = 'InputError';
     }
+}
+/**
+ * `user:password@` before a host, as a URL carries it (`https://alice:s3cret@ghcr.io`), or any
+ * `user@` after a scheme (`https://<token>@ghcr.io`); the `@` and what follows it are kept. The
+ * characters are those RFC 3986 allows in userinfo, less quotes: `repo[:tag][@digest]` is none.
+ */
+const USERINFO = /(?:([a-z][a-z0-9+.-]*:\/\/)([\w.~%!$&()*+,;=:-]+)|([\w.~%!$&()*+,;=-]+:[\w.~%!$&()*+,;=:-]*))@([^\s"']*)/gi;
+/** What an `@` that starts a digest is followed by (`app:v1@sha256:…` is a tag and a digest). */
+const DIGEST_START = /^(sha256|sha384|sha512|blake3)(\+[a-z0-9]+)?:/i;
+/**
+ * The text with credentials pasted into an input shown as `***@`: an error must not print them
+ * back, and the runner masks only the secrets it was told about.
+ */
+function redactUserinfo(text) {
+    return text.replace(USERINFO, (match, scheme, _afterScheme, bare, rest) => bare !== undefined && DIGEST_START.test(rest) ? match : `${scheme ?? ''}***@${rest}`);
 }
 /** An input the command cannot do without, left empty: `Input "files" is required for push`. */
 class RequiredInputError extends InputError {
@@ -45866,12 +45881,20 @@ const quoted = (text) => `"${logText(text)}"`;
  */
 const MARKDOWN_SPECIAL = /[&<>"'|\\`*_[\]~!#$]/g;
 /**
+ * What GitHub's Markdown turns into a link even inside `<code>` (cmark-gfm's autolink extension):
+ * `scheme://` and `www.`. Neither is linked once its `:` or `.` is a character reference.
+ */
+const AUTOLINK = /:(?=\/\/)|(?<=www)\./gi;
+/**
  * Text shown literally in a Markdown table cell (also inside `<code>`): control characters
  * escaped visibly first (a line break would end the table row), then every character Markdown or
- * HTML could read as syntax written as a numeric character reference.
+ * HTML could read as syntax written as a numeric character reference, and the start of every
+ * link GitHub would make of bare text (so an artifact cannot put a link in a summary).
  */
 function markdownText(text) {
-    return escapeControls(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`);
+    return escapeControls(text)
+        .replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0) ?? 0};`)
+        .replace(AUTOLINK, (char) => `&#${char.codePointAt(0) ?? 0};`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/log.ts
@@ -46218,6 +46241,9 @@ class CodedError extends Error {
 class OciError extends CodedError {
     name = 'OciError';
 }
+/** How many of a registry's `errors[]` a message quotes, and how much of each. */
+const SHOWN_REGISTRY_ERRORS = 3;
+const SHOWN_MESSAGE_LENGTH = 300;
 /** A request the registry refused for good (after retries, where retrying made sense). */
 class RegistryError extends OciError {
     operation;
@@ -46243,10 +46269,15 @@ class RegistryError extends OciError {
     }
     static describe(init) {
         const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
-        // The registry's words are its own: neutralised, they cannot forge a log line.
-        const details = (init.errors ?? [])
-            .map((e) => logText(e.message ? `${e.code}: ${e.message}` : e.code))
-            .join('; ');
+        // The registry's words are its own: neutralised, they cannot forge a log line; and only the
+        // first few, shortened, so a body of 64 KiB of messages does not become the error line.
+        const errors = init.errors ?? [];
+        const shown = errors.slice(0, SHOWN_REGISTRY_ERRORS).map((e) => {
+            const text = logText(e.message ? `${e.code}: ${e.message}` : e.code);
+            return text.length > SHOWN_MESSAGE_LENGTH ? `${text.slice(0, SHOWN_MESSAGE_LENGTH)}…` : text;
+        });
+        const more = errors.length - shown.length;
+        const details = [...shown, ...(more > 0 ? [`and ${more} more`] : [])].join('; ');
         // Not `instanceof Error`: errors from Node's core can come from another realm (vm, jest).
         const causeMessage = init.cause?.message;
         const cause = details === '' && typeof causeMessage === 'string' ? `: ${logText(causeMessage)}` : '';
@@ -46599,11 +46630,16 @@ function checkDescriptor(value, name, options = {}) {
         return { fault: `${name}: ${error.message}` };
     }
 }
-/** The `mediaType` a manifest's JSON declares; undefined when it is no JSON or names none. */
+/**
+ * The `mediaType` a manifest's JSON declares; undefined when it is no JSON, or names none that
+ * is a media type (`type/subtype`).
+ */
 function declaredMediaType(bytes) {
     try {
         const parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
-        return typeof parsed?.mediaType === 'string' ? parsed.mediaType : undefined;
+        return typeof parsed?.mediaType === 'string' && isValidMediaType(parsed.mediaType)
+            ? parsed.mediaType
+            : undefined;
     }
     catch {
         return undefined;
@@ -47089,7 +47125,7 @@ async function openNoFollow(path, flags, options = {}) {
 // Left open: on macOS and Windows the short window inside the check itself (between the
 // realpath, or a folder walk's listing, and the lstat) while a parent is swapped; a file
 // rewritten in place between hashing and upload is caught by the digest the registry (or
-// layout store) verifies; hard links cannot be told from the file they share (pnpm's store
+// layout store) verifies, and named by upload-blobs.ts; hard links cannot be told from the file they share (pnpm's store
 // relies on them), so one made to a file outside is read.
 
 
@@ -47099,8 +47135,8 @@ async function openNoFollow(path, flags, options = {}) {
 /** A checked file that is no longer what was checked. */
 class FileChangedError extends Error {
     code = 'FILE_CHANGED';
-    constructor(path, what) {
-        super(`${path} ${what} since it was checked; refused (is something writing the workspace?)`);
+    constructor(path, what, options) {
+        super(`${path} ${what} since it was checked; refused (is something writing the workspace?)`, options);
         this.name = 'FileChangedError';
     }
 }
@@ -47187,10 +47223,13 @@ async function readCheckedWhole(file) {
         chunks.push(chunk);
     return Buffer.concat(chunks);
 }
-async function digestChecked(file) {
+/** The file's digest; `inspect` sees every chunk first, and may throw to stop. */
+async function digestChecked(file, inspect) {
     const hash = newHash();
-    for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE)))
+    for await (const chunk of readChecked(file, Buffer.allocUnsafe(READ_SIZE))) {
+        inspect?.(chunk);
         hash.update(chunk);
+    }
     return { digest: `sha256:${hash.digest('hex')}`, size: file.identity.size };
 }
 
@@ -50979,12 +51018,27 @@ function rootPattern(base, pattern) {
 // link's target leads by name. Each takes the path module of the platform whose rules apply
 // (node:path's `posix` or `win32`), so the Windows rules are tested on any machine.
 
+
 /** The rules of the platform we run on. */
 const hostPaths = (external_node_path_default());
 /** Whether `child` is `root` or below it; both absolute. (win32 compares case-insensitively.) */
 function isWithin(root, child, rules = hostPaths) {
     const rel = rules.relative(root, child);
     return rel === '' || !(rules.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${rules.sep}`));
+}
+/**
+ * Where a files line points by name: `C:x`, `..\x`, `/etc`, `\\server\share`, `\\?\C:\x` and
+ * drive letters are resolved as the platform would, and only what stays below the working
+ * directory is inside (a `\\?\` form of an inside path is not: it is refused, never guessed at).
+ * The working directory's own name may hold glob characters: only what follows it counts.
+ */
+function namedPath(workingDirectory, pattern, rules = hostPaths) {
+    const literal = rules.resolve(workingDirectory, pattern);
+    const rel = rules.relative(workingDirectory, literal);
+    const segments = rules.isAbsolute(rel) ? [] : rel.split(rules.sep);
+    const firstGlob = segments.findIndex(hasGlobSyntax);
+    const prefix = firstGlob < 0 ? literal : rules.resolve(workingDirectory, ...segments.slice(0, firstGlob));
+    return { literal, prefix, inside: isWithin(workingDirectory, prefix, rules) };
 }
 /** The names from `root` down to `child` (empty for `root` itself); `child` must be within. */
 function segmentsBelow(root, child, rules = hostPaths) {
@@ -51003,6 +51057,14 @@ function patternSegments(pattern, workingDirectory, rules = hostPaths) {
 }
 /** A hidden name, as actions/upload-artifact and shells see it. */
 const isHiddenName = (name) => name.startsWith('.');
+/**
+ * A file taken under a name that is not hidden, whose real name is (`notes.txt` → `.env`): a link
+ * must not carry a hidden file past the rule that leaves hidden names out. The last name only,
+ * so that links to folders (pnpm's `node_modules/x` → `.pnpm/…`) keep working as before.
+ */
+function hiddenBehindLink(namedPath, realPath, rules = hostPaths) {
+    return isHiddenName(rules.basename(realPath)) && !isHiddenName(rules.basename(namedPath));
+}
 const path_rules_GLOBSTAR = '**';
 /**
  * How many leading segments of a glob match reach the first hidden name that the pattern did
@@ -51134,10 +51196,10 @@ async function expandInclude(spec, excludes, options) {
     const { workspace } = options;
     const workingDirectory = workspace.path;
     const blame = { input: 'files', given: spec.line };
-    const literal = (0,external_node_path_.resolve)(workingDirectory, spec.pattern);
     // Refused before looking at the disk: what lies outside is an error even when it is missing.
-    const prefix = literalPrefix(literal, workingDirectory);
-    checkInside(prefix, workingDirectory, spec);
+    const { literal, prefix, inside } = namedPath(workingDirectory, spec.pattern);
+    if (!inside)
+        throw outside(prefix, workingDirectory, spec);
     // What the line names, links followed; an excluded path is left alone, not even resolved.
     const named = await (0,promises_.stat)(literal).catch(() => undefined);
     if (named !== undefined) {
@@ -51149,8 +51211,11 @@ async function expandInclude(spec, excludes, options) {
         const found = await workspace.resolve(literal, blame);
         if (found === undefined)
             return [];
-        if (found.kind === 'file')
+        if (found.kind === 'file') {
+            if (leftOutBehindLink(title, found.file, options))
+                return [];
             return [fileEntry(literal, found.file, workingDirectory, spec)];
+        }
         // A link to a folder is walked at its real path (a walk does not follow links).
         const isLink = (await (0,promises_.lstat)(literal)).isSymbolicLink();
         return [
@@ -51192,9 +51257,18 @@ async function expandInclude(spec, excludes, options) {
         // Gone since it was listed; a folder only when it became one since.
         if (match?.kind !== 'file')
             continue;
+        if (leftOutBehindLink(segments.join('/'), match.file, options))
+            continue;
         entries.push(fileEntry(path, match.file, workingDirectory, spec));
     }
     return entries.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
+}
+/** A link to a hidden file, left out (and counted) unless hidden files are included. */
+function leftOutBehindLink(title, file, options) {
+    if (options.includeHiddenFiles || !hiddenBehindLink(title, file.path))
+        return false;
+    options.hidden.add(`${title} → ${(0,external_node_path_.basename)(file.path)}`);
+    return true;
 }
 /**
  * Whether an exclude matches the path itself (checked without walking below it); with
@@ -51216,27 +51290,13 @@ function fileEntry(path, file, workingDirectory, spec) {
         line: spec.line,
     };
 }
-/**
- * The part of a pattern before its first segment with glob syntax (the working directory's own
- * name may hold such characters: only what follows it counts).
- */
-function literalPrefix(path, workingDirectory) {
-    const rel = (0,external_node_path_.relative)(workingDirectory, path);
-    if ((0,external_node_path_.isAbsolute)(rel))
-        return path;
-    const segments = rel.split(external_node_path_.sep);
-    const firstGlob = segments.findIndex(hasGlobSyntax);
-    return firstGlob < 0 ? path : (0,external_node_path_.resolve)(workingDirectory, ...segments.slice(0, firstGlob));
-}
-function checkInside(path, workingDirectory, spec) {
-    const rel = (0,external_node_path_.relative)(workingDirectory, path);
-    if (rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel)) {
-        throw new SpecError('files', spec.line, `paths inside working-directory "${workingDirectory}", but ${JSON.stringify(path)} lies outside it`);
-    }
+function outside(path, workingDirectory, spec) {
+    return new SpecError('files', spec.line, `paths inside working-directory "${workingDirectory}", but ${JSON.stringify(path)} lies outside it`);
 }
 /** The path relative to the working directory with forward slashes; refuses what lies outside. */
 function titleOf(path, workingDirectory, spec) {
-    checkInside(path, workingDirectory, spec);
+    if (!isWithin(workingDirectory, path))
+        throw outside(path, workingDirectory, spec);
     const rel = (0,external_node_path_.relative)(workingDirectory, path);
     if (rel === '') {
         throw new SpecError('files', spec.line, `a file, folder or glob inside working-directory "${workingDirectory}", not the folder itself: name what to push (such as dist/ or out/**/*.zip); ** takes every file in it except hidden ones (.git, .env, …)`);
@@ -51270,10 +51330,14 @@ const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRe
 // A git config that holds credentials is never pushed, whatever include-hidden-files says:
 // actions/checkout keeps the job's token in `.git/config` as `http.<url>.extraheader` unless
 // `persist-credentials: false`, and remotes are sometimes written as https://user:token@host.
+// (What refuses such a file is credential-files.ts; this reads git's own format.)
 
-
-
-
+/** What each credential is, for a message. */
+const GIT_CREDENTIAL_TEXT = {
+    extraheader: 'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)',
+    'url-password': 'a URL with a password',
+    'url-token': 'a URL with a token as its user name',
+};
 /**
  * Whether a real path is a git config: `config` in a `.git` folder or below one (submodules keep
  * theirs in `.git/modules/<name>/config`). Names compare without case, as on macOS and Windows.
@@ -51284,6 +51348,9 @@ function isGitConfigPath(realPath, rules = hostPaths) {
 }
 // scheme://user:password@ — in a value or in a section's subsection ([url "…"]).
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:"]*:[^\s/@"]+@/i;
+// scheme://token@ — GitHub (and GitLab) take a token as the user name alone:
+// `git remote set-url origin https://${TOKEN}@github.com/…` is a common step.
+const URL_WITH_TOKEN_USER = /[a-z][a-z0-9+.-]*:\/\/(?:gh[pousr]_|github_pat_|glpat-)[^\s/@:"]*@/i;
 /** Reads git config lines one at a time and remembers the first credential found. */
 class GitConfigScanner {
     section = '';
@@ -51293,6 +51360,10 @@ class GitConfigScanner {
             return;
         if (URL_WITH_PASSWORD.test(text)) {
             this.found = 'url-password';
+            return;
+        }
+        if (URL_WITH_TOKEN_USER.test(text)) {
+            this.found = 'url-token';
             return;
         }
         let rest = text.trim();
@@ -51318,14 +51389,183 @@ function findGitCredential(text) {
         scanner.line(line);
     return scanner.found;
 }
+
+;// CONCATENATED MODULE: ./src/commands/pack/credential-files.ts
+// Files that tools write credentials into are never pushed while they hold one, whatever
+// include-hidden-files says and however they were named: a git config (actions/checkout's token),
+// git's credential store, .netrc, .npmrc and .yarnrc.yml, .pypirc, a Docker config, a
+// kubeconfig, AWS and Cargo credentials, the Google Cloud key google-github-actions/auth writes
+// into the workspace (gha-creds-*.json), and SSH private keys. Such a file is known by its real path's name and judged by its content, so a
+// file of the same name without a credential (an .npmrc that reads ${NODE_AUTH_TOKEN}) is pushed.
+
+
+
+
+
+/** A scanner that finds what the first of `patterns` to match a line names. */
+function patternScanner(patterns) {
+    return () => {
+        let found;
+        return {
+            line(text) {
+                found ??= patterns.find(([pattern]) => pattern.test(text))?.[1];
+            },
+            get found() {
+                return found;
+            },
+        };
+    };
+}
+// A value that is only a reference to an environment variable holds no secret of its own:
+// `${NPM_TOKEN}`, npm's `${NPM_TOKEN?}`, Yarn's `${NPM_TOKEN:-}` or `${NPM_TOKEN-default}`.
+const NOT_A_VARIABLE = String.raw `(?!["']?\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-?][^}]*)?\}["']?\s*$)\S`;
+const leaveOut = (name) => `leave it out (!**/${name})`;
+/** Git's own format (a config, or the credential store's URLs), read by GitConfigScanner. */
+function gitScanner() {
+    const git = new GitConfigScanner();
+    return {
+        line: (text) => git.line(text),
+        get found() {
+            return git.found === undefined ? undefined : GIT_CREDENTIAL_TEXT[git.found];
+        },
+    };
+}
+const GIT_CONFIG = {
+    what: 'a git config',
+    scanner: gitScanner,
+    advice: () => 'check out with persist-credentials: false, or leave .git out (!.git)',
+};
+const GIT_CREDENTIALS = {
+    what: "git's credential store",
+    scanner: gitScanner,
+    advice: leaveOut,
+};
+const NETRC = {
+    what: 'a .netrc',
+    scanner: patternScanner([[/(?:^|\s)password\s+\S/, 'a password']]),
+    advice: leaveOut,
+};
+const NPMRC = {
+    what: 'an .npmrc',
+    scanner: patternScanner([
+        [
+            new RegExp(String.raw `(?:^|:)\s*(?:_authToken|_auth|_password)\s*=\s*${NOT_A_VARIABLE}`),
+            'an auth token (write it as ${NODE_AUTH_TOKEN}, as actions/setup-node does)',
+        ],
+    ]),
+    advice: leaveOut,
+};
+const YARNRC = {
+    what: 'a .yarnrc.yml',
+    scanner: patternScanner([
+        [
+            new RegExp(String.raw `^\s*npmAuth(?:Token|Ident)\s*:\s*${NOT_A_VARIABLE}`),
+            'an auth token (write it as ${NODE_AUTH_TOKEN})',
+        ],
+    ]),
+    advice: leaveOut,
+};
+const DOCKER_CONFIG = {
+    what: 'a Docker config',
+    scanner: patternScanner([
+        [/"(?:auth|identitytoken|registrytoken)"\s*:\s*"[^"]/i, 'registry credentials'],
+    ]),
+    advice: () => 'set DOCKER_CONFIG to a folder outside the workspace, or leave it out (!**/.docker)',
+};
+const AWS_CREDENTIALS = {
+    what: 'an AWS credentials file',
+    scanner: patternScanner([[/^\s*aws_(?:secret_access_key|session_token)\s*=\s*\S/i, 'a key']]),
+    advice: () => 'leave it out (!**/.aws)',
+};
+const GOOGLE_CREDENTIALS = {
+    what: 'a Google Cloud credentials file (google-github-actions/auth writes one into the workspace)',
+    scanner: patternScanner([
+        [/"private_key"\s*:\s*"[^"]/, 'a private key'],
+        [/"credential_source"\s*:/, "a token source (the job's OIDC request token)"],
+        [/"refresh_token"\s*:\s*"[^"]/, 'a refresh token'],
+    ]),
+    advice: (name) => `set create_credentials_file: false on google-github-actions/auth, or leave it out (!**/${name.replace(/^gha-creds-.*\.json$/, 'gha-creds-*.json')})`,
+};
+const PYPIRC = {
+    what: 'a .pypirc',
+    scanner: patternScanner([[/^\s*password\s*[=:]\s*\S/, 'a password']]),
+    advice: leaveOut,
+};
+const KUBECONFIG = {
+    what: 'a kubeconfig',
+    scanner: patternScanner([
+        [/^\s*(?:token|client-key-data|password)\s*:\s*\S/, 'a token or client key'],
+    ]),
+    advice: () => 'leave it out (!**/.kube)',
+};
+const CARGO_CREDENTIALS = {
+    what: "Cargo's credentials",
+    scanner: patternScanner([[/^\s*token\s*=\s*\S/, 'a registry token']]),
+    advice: () => 'leave it out (!**/.cargo)',
+};
+const SSH_KEY = {
+    what: 'an SSH key file',
+    scanner: patternScanner([[/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key']]),
+    advice: leaveOut,
+};
+const SSH_KEY_NAMES = new Set([
+    'id_rsa',
+    'id_dsa',
+    'id_ecdsa',
+    'id_ed25519',
+    'id_ecdsa_sk',
+    'id_ed25519_sk',
+]);
 /**
- * Fails when `file` is a git config holding credentials; other files pass without a read.
+ * The credential store a real path is, by its names (compared without case, as on macOS and
+ * Windows); undefined for every other file, which is then not read for this.
+ */
+function credentialStoreOf(realPath, rules = hostPaths) {
+    if (isGitConfigPath(realPath, rules))
+        return GIT_CONFIG;
+    const names = realPath.split(rules.sep);
+    const name = (names.at(-1) ?? '').toLowerCase();
+    const folder = (names.at(-2) ?? '').toLowerCase();
+    if (name === '.git-credentials')
+        return GIT_CREDENTIALS;
+    if (name === '.netrc' || name === '_netrc')
+        return NETRC;
+    if (name === '.npmrc')
+        return NPMRC;
+    if (name === '.yarnrc.yml')
+        return YARNRC;
+    if (name === 'config.json' && folder === '.docker')
+        return DOCKER_CONFIG;
+    if (name === 'credentials' && folder === '.aws')
+        return AWS_CREDENTIALS;
+    if (/^gha-creds-.*\.json$/.test(name))
+        return GOOGLE_CREDENTIALS;
+    if (name === '.pypirc')
+        return PYPIRC;
+    if (name === 'config' && folder === '.kube')
+        return KUBECONFIG;
+    if ((name === 'credentials' || name === 'credentials.toml') && folder === '.cargo')
+        return CARGO_CREDENTIALS;
+    if (SSH_KEY_NAMES.has(name))
+        return SSH_KEY;
+    return undefined;
+}
+/** What credential `text` holds for `store`, if any. */
+function findCredential(store, text) {
+    const scanner = store.scanner();
+    for (const line of text.split(/\r?\n/))
+        scanner.line(line);
+    return scanner.found;
+}
+/**
+ * Fails when `file` is a credential store holding a credential; other files pass without a read.
  * `shown` is how the file is named in the message (never its content).
  */
-async function refuseGitCredentials(file, shown, blame) {
-    if (!isGitConfigPath(file.path))
+async function refuseCredentials(file, shown, blame, rules = hostPaths) {
+    const store = credentialStoreOf(file.path, rules);
+    if (store === undefined)
         return;
-    const scanner = new GitConfigScanner();
+    const scanner = store.scanner();
     const decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     let partial = '';
     for await (const chunk of readChecked(file)) {
@@ -51339,10 +51579,8 @@ async function refuseGitCredentials(file, shown, blame) {
     scanner.line(partial + decoder.end());
     if (scanner.found === undefined)
         return;
-    const what = scanner.found === 'extraheader'
-        ? 'an http extraheader (actions/checkout keeps the job token there unless persist-credentials: false)'
-        : 'a URL with a password';
-    throw new SpecError(blame.input, blame.given, `no credentials, but ${JSON.stringify(shown)} holds ${what}; a git config with credentials is never pushed: check out with persist-credentials: false, or leave .git out (!.git)`);
+    const name = file.path.split(rules.sep).at(-1) ?? shown;
+    throw new SpecError(blame.input, blame.given, `no credentials, but ${JSON.stringify(shown)} holds ${scanner.found}; ${store.what} with credentials is never pushed: ${store.advice(name)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pack/hidden-files.ts
@@ -51370,6 +51608,79 @@ class HiddenTally {
         const count = sorted.length === 1 ? '1 hidden file or folder' : `${sorted.length} hidden files and folders`;
         return `Left out ${count} (names starting with "."): ${shown.join(', ')}${more}. Set include-hidden-files: true to push them, or name them in a files line.`;
     }
+}
+
+;// CONCATENATED MODULE: ./src/commands/pack/known-secrets.ts
+// The credentials a push was given (`password`, `github-token`) never travel in its artifact: a
+// build step that wrote one into a file (an .npmrc for GitHub Packages, a dump of the
+// environment, a log) would otherwise publish it. Every byte a push packs is searched for their
+// values, whatever the file is called; the error names the file and the input, never the value.
+// Files up to 1 MiB (where configs live) are also searched for the values in base64, the form
+// of `auth` in a Docker config, `_auth` in an .npmrc and HTTP Basic headers.
+
+/**
+ * Shorter values are not searched for: a human password of a few letters may well occur in
+ * data by chance, while the tokens registries and GitHub issue are 36 characters and more.
+ */
+const MIN_SECRET_LENGTH = 16;
+/** Up to this size, a file is also searched for the values' base64 forms (three needles more each). */
+const BASE64_SEARCHED_SIZE = 1024 * 1024;
+class KnownSecrets {
+    plain;
+    withBase64;
+    constructor(secrets) {
+        const long = secrets.filter(({ value }) => value.length >= MIN_SECRET_LENGTH);
+        this.plain = long.map(({ input, value }) => ({ input, bytes: Buffer.from(value, 'utf8') }));
+        this.withBase64 = this.plain.flatMap((needle) => [
+            needle,
+            ...base64Cores(needle.bytes).map((bytes) => ({ input: needle.input, bytes })),
+        ]);
+    }
+    get empty() {
+        return this.plain.length === 0;
+    }
+    /** A fresh search over one file's (or one text's) bytes; `size` decides about base64. */
+    search(size = 0) {
+        const needles = size <= BASE64_SEARCHED_SIZE ? this.withBase64 : this.plain;
+        // Bytes kept from the end of one chunk, to find a value cut in two by the next.
+        const keep = Math.max(0, ...needles.map(({ bytes }) => bytes.length - 1));
+        let tail = Buffer.alloc(0);
+        return (chunk) => {
+            // Chunks may be views of a buffer that is reused: keep copies only.
+            const seam = Buffer.concat([tail, chunk.subarray(0, keep)]);
+            const found = needles.find(({ bytes }) => chunk.includes(bytes) || seam.includes(bytes));
+            if (found !== undefined)
+                return found.input;
+            const end = Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - keep))]);
+            tail = end.subarray(Math.max(0, end.length - keep));
+            return undefined;
+        };
+    }
+    /** A search over `size` bytes that throws the refusal naming `shown` when it finds a value. */
+    refuser(shown, blame, size) {
+        const search = this.search(size);
+        return (chunk) => {
+            const input = search(chunk);
+            if (input !== undefined)
+                throw secretRefusal(shown, input, blame);
+        };
+    }
+}
+/**
+ * The base64 text a value becomes wherever it stands in what is encoded: base64 turns each three
+ * bytes into four characters, so a value starting at an offset of 0, 1 or 2 (mod 3) gives one
+ * of three texts, of which the characters that encode its bytes alone are always the same.
+ */
+function base64Cores(value) {
+    return [0, 1, 2].map((offset) => {
+        const text = Buffer.concat([Buffer.alloc(offset), value]).toString('base64');
+        const first = offset === 0 ? 0 : 1;
+        const last = Math.floor((offset + value.length) / 3);
+        return Buffer.from(text.slice(4 * first, 4 * last));
+    });
+}
+function secretRefusal(shown, input, blame) {
+    return new SpecError(blame.input, blame.given, `no credentials, but ${shown} holds the value of the input "${input}", which is never pushed: leave that file out, or have the step that wrote it write a reference to a variable instead`);
 }
 
 ;// CONCATENATED MODULE: ./src/oci/descriptor.ts
@@ -51926,12 +52237,28 @@ function isExecutable(diskMode, platform = process.platform) {
 
 
 
+
 /**
  * Entries in the order a depth-first walk visits them with each folder's names sorted by code
  * unit (as Go's filepath.Walk does for ORAS), so the listing order of the file system never
  * shows in the archive. Links are kept as links, never followed.
  */
 async function walkFolder(options) {
+    // Judged by real path when the line was read, walked now: a parent swapped since for a link
+    // leading out would list another folder, whose files the walk would take as the ones checked.
+    await checkRootUnmoved(options);
+    const items = await listFolder(options);
+    // And during the walk (on Linux, each read also checks the kernel's name of the opened file).
+    await checkRootUnmoved(options);
+    return items;
+}
+async function checkRootUnmoved(options) {
+    const real = await (0,promises_.realpath)(options.root);
+    if (real !== options.realRoot) {
+        throw new FileChangedError(options.root, `now leads to ${JSON.stringify(real)}`);
+    }
+}
+async function listFolder(options) {
     const patterns = [globEscape(options.root), ...options.excludes.map((e) => `!${e}`)];
     const globber = await create(patterns.join('\n'), {
         followSymbolicLinks: false,
@@ -51939,7 +52266,9 @@ async function walkFolder(options) {
         matchDirectories: true,
         excludeHiddenFiles: false,
     });
-    const paths = await globber.glob();
+    const paths = await globber.glob().catch((error) => {
+        throw unreadableName(error, options) ?? error;
+    });
     const items = [];
     for (const path of paths) {
         const rel = (0,external_node_path_.relative)(options.root, path);
@@ -51954,7 +52283,9 @@ async function walkFolder(options) {
                 continue;
             }
         }
-        const stats = await (0,promises_.lstat)(path, { bigint: true });
+        const stats = await (0,promises_.lstat)(path, { bigint: true }).catch((error) => {
+            throw unreadableName(error, options) ?? error;
+        });
         const diskMode = Number(stats.mode);
         const mtime = options.mtime ?? Math.floor(Number(stats.mtimeMs) / 1000);
         let item;
@@ -51979,7 +52310,7 @@ async function walkFolder(options) {
                 identity: { dev: stats.dev, ino: stats.ino, size },
                 mode: diskMode,
             };
-            await refuseGitCredentials(source, name, options.blame);
+            await refuseCredentials(source, name, options.blame);
             item = { entry: { name, type: 'file', mode, mtime, size }, source };
         }
         else {
@@ -51990,6 +52321,18 @@ async function walkFolder(options) {
     }
     items.sort((a, b) => compareSegments(a.segments, b.segments));
     return items.map(({ item }) => item);
+}
+/**
+ * A name that is not valid UTF-8 (Linux allows any bytes) comes back from a listing with U+FFFD
+ * in place of its bad bytes, a name no file has: its lstat fails with ENOENT. Neither a tar
+ * entry's name nor a title could hold it, so the push says so rather than fail with ENOENT.
+ */
+function unreadableName(error, options) {
+    const { code, path } = error;
+    if (code !== 'ENOENT' || path === undefined || !path.includes('\uFFFD'))
+        return undefined;
+    const rel = (0,external_node_path_.relative)(options.root, path).split(external_node_path_.sep);
+    return new SpecError(options.blame.input, options.blame.given, `file names that are valid UTF-8 (tar entries and titles hold text), but ${JSON.stringify([options.title, ...rel].join('/'))} is not (shown with U+FFFD in place of its other bytes): rename it`);
 }
 /** A link must stay within the folder by its name and by where it leads on disk now. */
 async function checkLink(path, segments, target, name, options) {
@@ -52395,7 +52738,7 @@ const READ_AHEAD = 8;
  * The archive of `items` as a stream of chunks. Memory is bounded by the batch and the small
  * files read ahead. Fails when a file changed (size, or identity) since it was listed.
  */
-async function* tarChunks(items) {
+async function* tarChunks(items, watch) {
     const batch = new Batch(BATCH_SIZE);
     const ahead = new Map();
     const readAhead = (index) => {
@@ -52416,14 +52759,19 @@ async function* tarChunks(items) {
         yield* batch.add(encodeHeader(entry));
         if (entry.type !== 'file' || source === undefined)
             continue;
+        const inspect = watch?.(entry.name, entry.size);
         const small = ahead.get(i);
         ahead.delete(i);
         if (small !== undefined) {
-            yield* batch.add(await small);
+            const content = await small;
+            inspect?.(content);
+            yield* batch.add(content);
         }
         else {
-            for await (const chunk of readChecked(source))
+            for await (const chunk of readChecked(source)) {
+                inspect?.(chunk);
                 yield* batch.add(chunk);
+            }
         }
         yield* batch.add(padding(entry.size));
     }
@@ -52504,11 +52852,11 @@ function tarSize(items) {
 }
 /** Writes the archive of `items` to `path`; removes it again when anything fails. */
 async function packFolder(items, path, compressionLevel, options = {}) {
-    const { onProgress, parallelism } = options;
+    const { onProgress, parallelism, watch } = options;
     const plain = new Meter();
     const compressed = new Meter();
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), new ParallelGzip(compressionLevel, parallelism), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items, watch), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), new ParallelGzip(compressionLevel, parallelism), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
@@ -52564,8 +52912,8 @@ async function prepareLayers(entries, options) {
     return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
         const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
-            await refuseGitCredentials(entry.file, entry.title, blame);
-            const { digest, size } = await digestChecked(entry.file);
+            await refuseCredentials(entry.file, entry.title, blame);
+            const { digest, size } = await digestChecked(entry.file, options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size));
             return {
                 entry,
                 descriptor: {
@@ -52588,7 +52936,10 @@ async function prepareLayers(entries, options) {
             onSkipped: (name) => options.log.warning(`${JSON.stringify(name)} is not a file, folder or link; it is left out of ${JSON.stringify(entry.title)}`),
             onHidden: (name) => options.hidden.add(name),
         });
-        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, { onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)) });
+        const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, {
+            onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
+            watch: (name, size) => options.secrets.refuser(JSON.stringify(name), blame, size),
+        });
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
         const annotations = {
             [ORAS_CONTENT_DIGEST]: packed.uncompressedDigest,
@@ -52718,12 +53069,15 @@ function kindOf(stats) {
 
 
 
+
+
 /** An annotation file is read whole: beyond this it could not fit in a manifest anyway. */
 const MAX_ANNOTATION_FILE = 4 * 1024 * 1024;
 async function packArtifact(spec, log) {
     const workspace = await Workspace.open(spec.workingDirectory);
     log.debug(`working-directory ${workspace.path}${workspace.realPath === workspace.path ? '' : ` (real path ${workspace.realPath})`}: everything pushed must lie within it`);
     const hidden = new HiddenTally();
+    const secrets = new KnownSecrets(spec.secrets ?? []);
     const { entries, excludes } = await expandFileSpecs(spec.files, {
         workspace,
         ifNoFilesFound: spec.ifNoFilesFound,
@@ -52742,7 +53096,7 @@ async function packArtifact(spec, log) {
     if (annotationFile !== undefined && spec.annotationFile !== undefined) {
         checkLayerTitles(annotationFile, spec.annotationFile, entries.map((e) => e.title));
     }
-    const config = await readConfig(spec, workspace);
+    const config = await readConfig(spec, workspace, secrets);
     const platform = spec.platform === undefined ? undefined : platformConfig(spec.platform);
     // v1.1 wants an artifact type with a config: ORAS's default, as ORAS does with a platform.
     const artifactType = spec.artifactType ??
@@ -52756,6 +53110,7 @@ async function packArtifact(spec, log) {
         concurrency: spec.concurrency,
         includeHiddenFiles: spec.includeHiddenFiles,
         hidden,
+        secrets,
         log,
     });
     noticeHidden(hidden, log);
@@ -52789,6 +53144,16 @@ async function packArtifact(spec, log) {
     };
     const manifest = buildManifest(plan);
     const bytes = manifestBytes(manifest);
+    // What to name when the manifest's own text is at fault: the annotation file, else the input.
+    const metadata = spec.annotationFile === undefined
+        ? { input: 'annotations', given: Object.keys(spec.annotations).join(', ') }
+        : { input: 'annotation-file', given: spec.annotationFile };
+    checkManifestSize(bytes, layers, metadata);
+    // Titles and annotations (the annotation file's among them) travel in the manifest.
+    const inManifest = secrets.search(bytes.length)(bytes);
+    if (inManifest !== undefined) {
+        throw secretRefusal('the manifest (its titles or annotations)', inManifest, metadata);
+    }
     const configBlob = {
         descriptor: configDescriptor(plan),
         source: config === undefined ? { bytes: platform?.bytes ?? EMPTY_JSON } : { file: config.file },
@@ -52820,6 +53185,25 @@ async function packArtifact(spec, log) {
             size: descriptor.size,
         })),
     };
+}
+/**
+ * A glob over thousands of files makes a layer each; past 4 MiB no registry stores the manifest
+ * and no pull (ours included) reads it, so the push fails here, before a blob is sent. Blamed
+ * on the line that brought the most layers.
+ */
+function checkManifestSize(bytes, layers, metadata) {
+    if (bytes.length <= MAX_MANIFEST_BYTES)
+        return;
+    const expected = 'a manifest of at most 4 MiB (what registries and pulls accept)';
+    const size = formatBytes(bytes.length);
+    if (layers.length === 0) {
+        throw new SpecError(metadata.input, metadata.given, `${expected}, but its annotations make one of ${size}`);
+    }
+    const perLine = new Map();
+    for (const { entry } of layers)
+        perLine.set(entry.line, (perLine.get(entry.line) ?? 0) + 1);
+    const [line] = [...perLine].reduce((most, next) => (next[1] > most[1] ? next : most));
+    throw new SpecError('files', line, `${expected}, but these ${layers.length} layers make one of ${size}: push their folder as one layer (a line naming the folder) instead of a glob over its files${metadata.input === 'annotation-file' ? ', or fewer annotations in annotation-file' : ''}`);
 }
 function noticeHidden(hidden, log) {
     const notice = hidden.notice();
@@ -52855,12 +53239,13 @@ async function readAnnotationFile(spec, workspace) {
     }
     return parseAnnotationFile(text, spec.annotationFile);
 }
-async function readConfig(spec, workspace) {
+async function readConfig(spec, workspace, secrets) {
     if (spec.config === undefined)
         return undefined;
     const { file } = await resolveFile(workspace, 'config', spec.config.path, `path[:media/type] of an existing file (relative to working-directory "${spec.workingDirectory}")`);
-    await refuseGitCredentials(file, spec.config.path, { input: 'config', given: spec.config.path });
-    const { digest, size } = await digestChecked(file);
+    const blame = { input: 'config', given: spec.config.path };
+    await refuseCredentials(file, spec.config.path, blame);
+    const { digest, size } = await digestChecked(file, secrets.refuser(JSON.stringify(spec.config.path), blame, file.identity.size));
     const blob = { digest, size };
     if (spec.config.mediaType !== undefined)
         blob.mediaType = spec.config.mediaType;
@@ -53006,6 +53391,7 @@ function withHint(error, hint) {
 
 
 
+
 /** Blobs above this size get an `Uploading` line and progress lines; smaller ones are quick. */
 const BIG_BLOB = 8 * 1024 * 1024;
 const VERB = {
@@ -53019,12 +53405,15 @@ function line(verb, blob) {
 }
 /**
  * Re-opened for every attempt, so a retried upload never reads a used stream; each open proves
- * the file is still the one that was checked and hashed.
+ * the file is still the one that was checked and hashed. A file that changed is not retried.
  */
 function blobSource(blob) {
     const { source } = blob;
     return 'file' in source
-        ? { open: () => checkedStream(source.file) }
+        ? {
+            open: () => checkedStream(source.file),
+            isOwnFailure: (error) => error instanceof FileChangedError,
+        }
         : { open: () => external_node_stream_.Readable.from([source.bytes]) };
 }
 async function uploadBlobs(target, blobs, concurrency, log) {
@@ -53042,15 +53431,32 @@ async function uploadBlobs(target, blobs, concurrency, log) {
         else {
             if (big)
                 log.info(line('Uploading', blob));
-            outcome = await target.pushBlob(blob.descriptor, blobSource(blob), {
+            outcome = await target
+                .pushBlob(blob.descriptor, blobSource(blob), {
                 onProgress,
                 signal,
                 ...(big ? { skipExistenceCheck: true } : {}),
-            });
+            })
+                .catch((error) => whenRewritten(blob, error));
         }
         log.info(line(VERB[outcome], blob));
         return { blob, outcome };
     });
+}
+/**
+ * The target found other bytes than the digest: a file rewritten in place (same inode, same
+ * size) since it was hashed reads as that. Hashed again, such a file says so by name; otherwise
+ * (bytes changed on the way) the target's error stands.
+ */
+async function whenRewritten(blob, error) {
+    const { source } = blob;
+    if (!(error instanceof CodedError && error.code === 'DIGEST_MISMATCH') || !('file' in source)) {
+        throw error;
+    }
+    const now = await digestChecked(source.file).catch(() => undefined);
+    if (now === undefined || now.digest === blob.descriptor.digest)
+        throw error;
+    throw new FileChangedError(source.file.path, 'was rewritten in place', { cause: error });
 }
 /**
  * The outcome for blobs a manifest already in the target vouches for: registries accept a
@@ -53796,10 +54202,9 @@ class IndexFile {
         try {
             index = JSON.parse(text);
         }
-        catch (error) {
-            throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not JSON`, {
-                cause: error,
-            });
+        catch {
+            // Not JSON.parse's message: it quotes the text, and index.json may be a link to a secret.
+            throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not JSON`);
         }
         if (!isIndex(index)) {
             throw new OciError('LAYOUT_ERROR', `OCI layout ${this.root}: ${INDEX_FILE} is not an image index (expected schemaVersion 2 and a manifests array)`);
@@ -53923,14 +54328,18 @@ async function prepareLayout(root, create, index) {
     await index.read();
 }
 async function checkMarker(root, marker) {
-    let version;
-    try {
-        version = JSON.parse(await (0,promises_.readFile)(marker, 'utf8'))['imageLayoutVersion'];
-    }
-    catch (error) {
-        throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${MARKER_FILE} is not valid JSON`, {
+    const text = await (0,promises_.readFile)(marker, 'utf8').catch((error) => {
+        throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: cannot read ${MARKER_FILE}`, {
             cause: error,
         });
+    });
+    let version;
+    try {
+        version = JSON.parse(text)['imageLayoutVersion'];
+    }
+    catch {
+        // Not JSON.parse's message: it quotes the text, and the marker may be a link to a secret.
+        throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: ${MARKER_FILE} is not valid JSON`);
     }
     if (typeof version !== 'string' || !version.startsWith('1.')) {
         throw new OciError('LAYOUT_ERROR', `OCI layout ${root}: unsupported imageLayoutVersion ${JSON.stringify(version)} in ${MARKER_FILE}, expected 1.x`);
@@ -55341,10 +55750,13 @@ function acceptFor(mediaType) {
         : MANIFEST_ACCEPT;
     return types.join(', ');
 }
-/** The media type without parameters. */
+/**
+ * The media type without parameters; undefined for one that is not `type/subtype`, which is not
+ * taken at its word: it would reach the `media-type` output and the log.
+ */
 function bareType(contentType) {
     const bare = contentType?.split(';')[0]?.trim();
-    return bare === '' ? undefined : bare;
+    return bare !== undefined && isValidMediaType(bare) ? bare : undefined;
 }
 async function resolveManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
     const selector = manifestSelector(ctx, reference);
@@ -55539,6 +55951,7 @@ async function blobs_exists(ctx, descriptor, scopes = [pullScope(ctx.name)]) {
         ...(kind === 'manifests' ? { headers: { accept: acceptFor(descriptor.mediaType) } } : {}),
         scopes,
         repeatable: true,
+        followRedirects: false, // a redirect is the answer (below)
         what,
     });
     if (answer.status === 404) {
@@ -56260,6 +56673,7 @@ async function lookupDockerConfig(registry, dir, logger) {
 
 async function findCredentials(registry, options, logger) {
     if (options.credentials) {
+        maskBasicPair(options.credentials, logger);
         return {
             credentials: options.credentials,
             source: options.credentialsSource ?? 'the credentials given to the client',
@@ -56271,12 +56685,32 @@ async function findCredentials(registry, options, logger) {
         // Found here, not given by the user: the log learns them as secrets before any use.
         for (const secret of secretsOf(fromConfig.credentials))
             logger.mask?.(secret);
+        maskBasicPair(fromConfig.credentials, logger);
         return fromConfig;
     }
     const fallback = options.fallbackCredentials?.(registry);
     if (fallback) {
+        maskBasicPair(fallback, logger);
         return { credentials: fallback, source: options.fallbackSource ?? 'the fallback credentials' };
     }
+    return undefined;
+}
+/**
+ * Masks `user:secret` in base64, as a Basic header sends it (to the registry, or to its token
+ * service), since a registry may echo that header in an error body: the runner hides a masked
+ * secret's own base64, but not that of the pair. The secret itself is masked by whoever found it.
+ */
+function maskBasicPair(credentials, logger) {
+    const pair = basicPair(credentials);
+    if (pair !== undefined)
+        logger.mask?.(Buffer.from(pair).toString('base64'));
+}
+/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
+function basicPair(credentials) {
+    if (credentials?.kind === 'basic')
+        return `${credentials.username}:${credentials.password}`;
+    if (credentials?.kind === 'identity-token')
+        return `<token>:${credentials.token}`;
     return undefined;
 }
 /** Logs which source the credentials for `registry` come from, once per options object. */
@@ -56327,16 +56761,19 @@ function parseErrorBody(text) {
     const snippet = trimmed.replace(/\s+/g, ' ').slice(0, 200);
     return [{ code: 'UNKNOWN', message: snippet }];
 }
-/** Reads at most 64 KiB of an error body as text, discarding the rest. */
+/**
+ * Reads at most 64 KiB of an error body as text. The rest is not read: leaving the loop destroys
+ * the body (and its connection), since a body that never ends would hold the request forever.
+ */
 async function readErrorBody(body) {
     const parts = [];
     let length = 0;
     for await (const chunk of body) {
-        if (length < MAX_ERROR_BODY) {
-            const buffer = Buffer.from(chunk);
-            parts.push(buffer.subarray(0, MAX_ERROR_BODY - length));
-            length += buffer.length;
-        }
+        const buffer = Buffer.from(chunk);
+        parts.push(buffer.subarray(0, MAX_ERROR_BODY - length));
+        length += buffer.length;
+        if (length >= MAX_ERROR_BODY)
+            break;
     }
     return Buffer.concat(parts).toString('utf8');
 }
@@ -56438,6 +56875,36 @@ function registryError(what, response, context, extra = {}) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/json-body.ts
+// JSON answers other than manifests (tokens, pages of tag lists, referrers indexes) are read up
+// to a bound of ours, like manifests: a body that never ends would otherwise hold the request at
+// full speed (no stall or low-speed clock cuts it) and fill the memory.
+
+/** Thrown past the bound; the caller words what was being read. */
+class BodyTooLarge extends Error {
+    limit;
+    constructor(limit) {
+        super(`more than ${formatSize(limit)}`);
+        this.limit = limit;
+    }
+}
+/**
+ * The body parsed as JSON, read up to `limit` bytes. Past it, nothing more is read (leaving the
+ * loop destroys the body and its connection) and BodyTooLarge is thrown; text that is no JSON
+ * throws SyntaxError, as `body.json()` does.
+ */
+async function readJson(body, limit) {
+    const parts = [];
+    let length = 0;
+    for await (const chunk of body) {
+        length += chunk.length;
+        if (length > limit)
+            throw new BodyTooLarge(limit);
+        parts.push(Buffer.from(chunk));
+    }
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/token.ts
 // Bearer tokens from a registry's token service.
 // GET with Basic credentials: https://distribution.github.io/distribution/spec/auth/token/
@@ -56446,9 +56913,13 @@ function registryError(what, response, context, extra = {}) {
 
 
 
+
+
 /** Default lifetime when the service does not say (the token spec's minimum). */
 const DEFAULT_EXPIRES_IN_S = 60;
 const CLIENT_ID = 'oci-artifact-action';
+/** A token service's answer: a token is a few KiB at most. */
+const MAX_TOKEN_ANSWER = 1024 * 1024;
 async function fetchToken(transport, req) {
     const credentials = req.credentials;
     try {
@@ -56517,14 +56988,6 @@ async function getToken(transport, req) {
     const response = await transport.sendRetrying({ method: 'GET', url, headers, ...(req.signal ? { signal: req.signal } : {}) }, `token from ${req.realm.origin}`);
     return readToken(transport, response, req);
 }
-/** `user:password` for a Basic header; an identity token goes as the `<token>` user. */
-function basicPair(credentials) {
-    if (credentials?.kind === 'basic')
-        return `${credentials.username}:${credentials.password}`;
-    if (credentials?.kind === 'identity-token')
-        return `<token>:${credentials.token}`;
-    return undefined;
-}
 async function readToken(transport, response, req) {
     const what = {
         operation: 'get a token for',
@@ -56547,9 +57010,16 @@ async function readToken(transport, response, req) {
     }
     let parsed;
     try {
-        parsed = (await response.body.json());
+        parsed = (await readJson(response.body, MAX_TOKEN_ANSWER));
     }
     catch (error) {
+        if (error instanceof BodyTooLarge) {
+            throw new RegistryError('SIZE_LIMIT_EXCEEDED', {
+                ...what,
+                status: 200,
+                hint: `the token service ${req.realm.origin} answered ${error.message}, far more than a token`,
+            });
+        }
         throw new RegistryError('REGISTRY_ERROR', {
             ...what,
             status: 200,
@@ -56726,21 +57196,38 @@ function withholdReason(realm, registryUrl) {
     return undefined;
 }
 const mayReceiveCredentials = (realm, registryUrl) => withholdReason(realm, registryUrl) === undefined;
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+// `::` (the unspecified address) reaches this machine, as 0.0.0.0 does.
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '::']);
 function isLoopbackHost(hostname) {
-    const bare = hostname.replace(/^\[|\]$/g, '');
+    const bare = bareHost(hostname);
     return LOOPBACK_NAMES.has(bare) || /^127\./.test(bare) || bare.endsWith('.localhost');
 }
 function isPrivateHost(hostname) {
     if (isLoopbackHost(hostname))
         return true;
-    const bare = hostname.replace(/^\[|\]$/g, '');
+    const bare = bareHost(hostname);
     if ((0,external_node_net_.isIP)(bare) === 4) {
         return /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.)/.test(bare);
     }
     if ((0,external_node_net_.isIP)(bare) === 6)
         return /^(fc|fd|fe80)/i.test(bare);
     return false;
+}
+/**
+ * The host without IPv6 brackets, an IPv4-mapped IPv6 address as the IPv4 address it reaches
+ * (`[::ffff:7f00:1]`, as a URL writes `[::ffff:127.0.0.1]`, is 127.0.0.1).
+ */
+function bareHost(hostname) {
+    const bare = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+    if (dotted)
+        return dotted[1];
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
+    if (!hex)
+        return bare;
+    const high = parseInt(hex[1], 16);
+    const low = parseInt(hex[2], 16);
+    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/backoff-gate.ts
@@ -56870,6 +57357,9 @@ function settledOrAborted(promise, signal) {
 
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A registry's warnings shown, and how much of each. */
+const SHOWN_WARNINGS = 5;
+const WARNING_LENGTH = 300;
 const MAX_REDIRECTS = 10;
 class RegistryClient {
     registry;
@@ -56924,7 +57414,9 @@ class RegistryClient {
                 };
             }
             const { response, status } = answer;
-            if (status === 401 && !reauthenticated) {
+            // Only the registry's own 401 says how to authenticate to it: a challenge from the host a
+            // redirect led to (blob storage) would choose where the registry's credentials go.
+            if (status === 401 && !reauthenticated && answer.url.origin === base.origin) {
                 // Learn (or refresh) the challenge, drop the refused token, and try once more.
                 await response.body.dump();
                 this.authorizer.learn(parseChallenges(response.headers['www-authenticate']));
@@ -57045,7 +57537,8 @@ class RegistryClient {
                 ...(req.signal ? { signal: req.signal } : {}),
             });
             const location = header(response, 'location');
-            const follow = req.followRedirects === true && REDIRECTS.has(response.statusCode) && location;
+            const follows = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+            const follow = follows && REDIRECTS.has(response.statusCode) && location;
             if (!follow)
                 return { response, status: response.statusCode, url };
             await response.body.dump();
@@ -57130,7 +57623,10 @@ class RegistryClient {
         // Some registries answer /v2/ oddly (404); the real requests will tell.
         await response.body.dump();
     }
-    /** Registry `Warning: 299 - "…"` headers go to the user, once each. */
+    /**
+     * Registry `Warning: 299 - "…"` headers go to the user, once each: the first few, each
+     * shortened, since the registry chooses how many and how long.
+     */
     reportWarnings(response) {
         const raw = response.headers['warning'];
         if (raw === undefined)
@@ -57140,8 +57636,16 @@ class RegistryClient {
                 const text = (match[2] ?? '').replace(/\\(.)/g, '$1');
                 if (match[1] !== '299' || this.warned.has(text))
                     continue;
+                // One more than shown: the line that says the rest are left out was written.
+                if (this.warned.size > SHOWN_WARNINGS)
+                    return;
                 this.warned.add(text);
-                this.transport.logger.warning(`${this.registry} warns: ${logText(text)}`);
+                if (this.warned.size > SHOWN_WARNINGS) {
+                    this.transport.logger.warning(`${this.registry} sent more warnings (Warning headers); the rest are not shown`);
+                    return;
+                }
+                const shown = logText(text);
+                this.transport.logger.warning(`${this.registry} warns: ${shown.length > WARNING_LENGTH ? `${shown.slice(0, WARNING_LENGTH)}…` : shown}`);
             }
         }
     }
@@ -57196,7 +57700,12 @@ function sharedClient(registry, options = noOptions) {
 // tags unsorted. https://github.com/opencontainers/distribution-spec/blob/v1.1.0/spec.md#listing-tags
 
 
+
 const MAX_PAGES = 10_000;
+/** Names in all: far more tags or repositories than any registry holds for real. */
+const MAX_NAMES = 1_000_000;
+/** One page of names: some registries send every tag in one page, without `n`. */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 async function listAll(client, first, field, scopes, what) {
     const found = new Set();
     const seen = new Set();
@@ -57204,11 +57713,12 @@ async function listAll(client, first, field, scopes, what) {
     while (next !== undefined) {
         const answer = await client.send({ method: 'GET', url: next, scopes, repeatable: true, what });
         await client.expect(answer, [200], what);
-        const page = (await answer.response.body.json().catch((error) => {
-            throw new RegistryError('REGISTRY_ERROR', {
+        const page = (await readJson(answer.response.body, MAX_PAGE_BYTES).catch((error) => {
+            const tooLarge = error instanceof BodyTooLarge;
+            throw new RegistryError(tooLarge ? 'SIZE_LIMIT_EXCEEDED' : 'REGISTRY_ERROR', {
                 ...what,
                 status: 200,
-                hint: 'the list is not JSON',
+                hint: tooLarge ? `a page of the list is ${error.message}` : 'the list is not JSON',
                 cause: error,
             });
         }));
@@ -57217,6 +57727,14 @@ async function listAll(client, first, field, scopes, what) {
             for (const name of names)
                 if (typeof name === 'string')
                     found.add(name);
+        }
+        if (found.size > MAX_NAMES) {
+            // Pages that never end would fill the memory before MAX_PAGES is reached.
+            throw new RegistryError('SIZE_LIMIT_EXCEEDED', {
+                ...what,
+                status: 200,
+                hint: `the list holds more than ${MAX_NAMES} names`,
+            });
         }
         const link = nextLink(header(answer.response, 'link'));
         next = undefined;
@@ -57245,6 +57763,7 @@ function nextLink(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/referrers.ts
+
 
 
 
@@ -57288,9 +57807,13 @@ async function referrersApi(ctx, subject, artifactType) {
     }
     let index;
     try {
-        index = (await answer.response.body.json());
+        // The index the API answers is a manifest, with a manifest's bound.
+        index = (await readJson(answer.response.body, MAX_MANIFEST_BYTES));
     }
-    catch {
+    catch (error) {
+        if (error instanceof BodyTooLarge) {
+            throw new OciError('SIZE_LIMIT_EXCEEDED', `${what.operation} ${what.reference}: the registry's referrers index is ${error.message}, more than a manifest may have`);
+        }
         return { noApi: 'its referrers endpoint answered no JSON' };
     }
     if (!Array.isArray(index.manifests))
@@ -57787,7 +58310,7 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
     // After a failed attempt, though, it may have landed although the answer was lost: ask then.
     let check = options.skipExistenceCheck !== true && !isSmallBlob(descriptor.size);
     // The whole upload is the attempt: a failed session is not resumed but started over.
-    return retrying(transport, options.signal, async () => {
+    const attempts = retrying(transport, options.signal, async () => {
         // Asking for pull+push now lets one token serve HEAD, POST, PATCH and PUT.
         if (check && (await blobs_exists(ctx, descriptor, [pushScope(ctx.name)])))
             return { done: 'exists' };
@@ -57815,6 +58338,9 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             if (transport.stopped(options.signal))
                 throw error;
             await cancel(ctx, session, what);
+            const fromSource = sourceFailure(source, error);
+            if (fromSource !== undefined)
+                throw fromSource;
             if (isBodyTooLarge(error)) {
                 if (chunkSize > 0)
                     throw chunkTooLarge(error, chunkSize);
@@ -57840,6 +58366,22 @@ async function pushBlob(ctx, descriptor, source, options = {}) {
             };
         }
     });
+    // Said as the source said it, not as the failed request it caused.
+    return attempts.catch((error) => {
+        throw sourceFailure(source, error) ?? error;
+    });
+}
+/** The source's own error in `error`'s chain of causes, if any. */
+function sourceFailure(source, error) {
+    if (source.isOwnFailure === undefined)
+        return undefined;
+    let e = error;
+    for (let depth = 0; typeof e === 'object' && e !== null && depth < 10; depth++) {
+        if (source.isOwnFailure(e))
+            return e;
+        e = e.cause;
+    }
+    return undefined;
 }
 /** Network errors, 5xx/408/429 and lost sessions start the upload over; anything else is final. */
 function isRetryableUploadFailure(error) {
@@ -58529,6 +59071,11 @@ async function readPushInputs(command) {
         concurrency: readInteger('concurrency', 1, 64, DEFAULT_CONCURRENCY),
         tags: tagNames(readLines('tags'), target),
         tempRoot: process.env['RUNNER_TEMP'] || (0,external_node_os_namespaceObject.tmpdir)(),
+        // Masked already (main.ts); searched for in every byte pushed.
+        secrets: ['password', 'github-token'].map((input) => ({
+            input,
+            value: readString(input),
+        })),
     };
     if (artifactType !== '')
         options.artifactType = artifactType;
@@ -58819,23 +59366,60 @@ function pullStepMarkdown(summary) {
 ;// CONCATENATED MODULE: ./src/action/summary/write.ts
 
 
+
+/**
+ * What GitHub takes of one step's job summary; a larger one is dropped whole (with an error
+ * annotation). Artifacts and registries choose how long their titles and annotations are.
+ */
+const SUMMARY_LIMIT = 1024 * 1024;
 /**
  * Appends Markdown to the job summary. The summary only reports on work that is done, so it never
  * fails the step: without GITHUB_STEP_SUMMARY (not on a runner) it is skipped, and a write that
- * fails is a warning.
+ * fails is a warning. What would pass the step's limit is left out, saying so.
  */
 async function writeSummary(markdown) {
-    if (!process.env['GITHUB_STEP_SUMMARY']) {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (!file) {
         actionLog.debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
         return;
     }
     const text = typeof markdown === 'string' ? markdown : markdown.join('\n');
     try {
-        await summary.addRaw(text).write();
+        const written = await (0,promises_.stat)(file).then((s) => s.size, () => 0);
+        await summary.addRaw(fitSummary(text, SUMMARY_LIMIT - written)).write();
     }
     catch (error) {
         actionLog.warning(`The job summary could not be written: ${error.message}`);
     }
+}
+/** Room kept for the closing fence and the line that says what was left out. */
+const NOTE_ROOM = 512;
+/**
+ * `text` when it fits in `room` bytes (with the line end the summary adds); else its first whole
+ * lines that fit, an open code block closed, and a line saying how much was left out.
+ */
+function fitSummary(text, room) {
+    if (Buffer.byteLength(text) + 1 <= room)
+        return text;
+    const kept = [];
+    let size = 0;
+    let fenced = false;
+    for (const line of text.split('\n')) {
+        const bytes = Buffer.byteLength(line) + 1;
+        if (size + bytes > room - NOTE_ROOM)
+            break;
+        kept.push(line);
+        size += bytes;
+        if (line.startsWith('```'))
+            fenced = !fenced;
+    }
+    const leftOut = Math.ceil((Buffer.byteLength(text) - size) / 1024);
+    return [
+        ...kept,
+        ...(fenced ? ['```'] : []),
+        '',
+        `The rest of this summary (${leftOut} KiB) is left out: a job summary holds at most 1 MiB. The step outputs hold everything.`,
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/action/commands/push-report.ts
@@ -64881,7 +65465,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4171);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(494);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -13,6 +13,7 @@ import { deleteRefusedHint } from './delete-hint.js';
 import type { Operation } from './errors.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import { header } from './transport.js';
+import { BodyTooLarge, readBounded } from './bounded-body.js';
 
 /** Tag or digest, checked, so a bad value fails here rather than as an odd 404. */
 export function manifestSelector(ctx: RepositoryContext, reference: string): string {
@@ -148,20 +149,12 @@ export async function fetchManifest(
 }
 
 async function readCapped(
-  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
+  body: AsyncIterable<Buffer | Uint8Array>,
   what: Operation,
 ): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    length += chunk.length;
-    if (length > MAX_MANIFEST_BYTES) {
-      body.destroy?.();
-      throw tooBig(what, length);
-    }
-    parts.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(parts);
+  return readBounded(body, MAX_MANIFEST_BYTES).catch((error: unknown) => {
+    throw error instanceof BodyTooLarge ? tooBig(what, error.received) : error;
+  });
 }
 
 function tooBig(what: Operation, size: number): OciError {

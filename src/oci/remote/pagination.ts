@@ -4,7 +4,7 @@
 import { RegistryError } from '../errors.js';
 import type { Operation } from './errors.js';
 import type { RegistryClient } from './http-client.js';
-import { BodyTooLarge, readJson } from './json-body.js';
+import { BodyTooLarge, readJson } from './bounded-body.js';
 import { header } from './transport.js';
 
 const MAX_PAGES = 10_000;

@@ -10,7 +10,7 @@ import { MAX_MANIFEST_BYTES, OCI_INDEX, isIndexType } from '../media-types.js';
 import { pullScope, pushScope } from './auth/scopes.js';
 import { repoPath, type RepositoryContext } from './context.js';
 import type { RegistryResponse } from './http-client.js';
-import { BodyTooLarge, readJson } from './json-body.js';
+import { BodyTooLarge, readJson } from './bounded-body.js';
 import { fetchManifest, putManifest } from './manifests.js';
 import { sleep } from './retry.js';
 import { backOff } from './retry-loop.js';

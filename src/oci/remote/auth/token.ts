@@ -6,7 +6,7 @@ import { readErrorBody, registryError, unreachableHint } from '../errors.js';
 import { isRetryableNetworkError } from '../retry.js';
 import type { Credentials } from '../options.js';
 import { basicPair } from './credentials.js';
-import { BodyTooLarge, readJson } from '../json-body.js';
+import { BodyTooLarge, readJson } from '../bounded-body.js';
 import { header, type Transport } from '../transport.js';
 
 export interface Token {

@@ -42539,7 +42539,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 494:
+/***/ 1922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55725,7 +55725,48 @@ function deleteRefusedHint(registry) {
     return `deletion is disabled on this registry (${registry}); an administrator must enable it`;
 }
 
+;// CONCATENATED MODULE: ./src/oci/remote/bounded-body.ts
+// Answers read whole (manifests, tokens, pages of tag lists, referrers indexes) are read up to a
+// bound of ours: a body that never ends would otherwise hold the request at
+// full speed (no stall or low-speed clock cuts it) and fill the memory.
+
+/** Thrown past the bound; the caller words what was being read. */
+class BodyTooLarge extends Error {
+    limit;
+    received;
+    constructor(limit, 
+    /** Bytes received when the bound was passed (the body may have more). */
+    received) {
+        super(`more than ${formatSize(limit)}`);
+        this.limit = limit;
+        this.received = received;
+    }
+}
+/**
+ * The whole body, read up to `limit` bytes. Past it, nothing more is read (leaving the loop
+ * destroys the body and its connection) and BodyTooLarge is thrown.
+ */
+async function readBounded(body, limit) {
+    const parts = [];
+    let length = 0;
+    for await (const chunk of body) {
+        length += chunk.length;
+        if (length > limit)
+            throw new BodyTooLarge(limit, length);
+        parts.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(parts);
+}
+/**
+ * The body parsed as JSON, read up to `limit` bytes (readBounded); text that is no JSON throws
+ * SyntaxError, as `body.json()` does.
+ */
+async function readJson(body, limit) {
+    return JSON.parse((await readBounded(body, limit)).toString('utf8'));
+}
+
 ;// CONCATENATED MODULE: ./src/oci/remote/manifests.ts
+
 
 
 
@@ -55842,17 +55883,9 @@ async function fetchManifest(ctx, reference, scopes = [pullScope(ctx.name)]) {
     return { descriptor: { mediaType, digest, size: bytes.length }, bytes };
 }
 async function readCapped(body, what) {
-    const parts = [];
-    let length = 0;
-    for await (const chunk of body) {
-        length += chunk.length;
-        if (length > MAX_MANIFEST_BYTES) {
-            body.destroy?.();
-            throw tooBig(what, length);
-        }
-        parts.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(parts);
+    return readBounded(body, MAX_MANIFEST_BYTES).catch((error) => {
+        throw error instanceof BodyTooLarge ? tooBig(what, error.received) : error;
+    });
 }
 function tooBig(what, size) {
     return new OciError('SIZE_LIMIT_EXCEEDED', `${what.operation} ${what.reference}: the manifest is ${size} bytes, more than the ${MAX_MANIFEST_BYTES} (4 MiB) a manifest may have`);
@@ -56873,36 +56906,6 @@ function registryError(what, response, context, extra = {}) {
         ...(hint === undefined ? {} : { hint }),
         ...(extra.attempts === undefined ? {} : { attempts: extra.attempts }),
     });
-}
-
-;// CONCATENATED MODULE: ./src/oci/remote/json-body.ts
-// JSON answers other than manifests (tokens, pages of tag lists, referrers indexes) are read up
-// to a bound of ours, like manifests: a body that never ends would otherwise hold the request at
-// full speed (no stall or low-speed clock cuts it) and fill the memory.
-
-/** Thrown past the bound; the caller words what was being read. */
-class BodyTooLarge extends Error {
-    limit;
-    constructor(limit) {
-        super(`more than ${formatSize(limit)}`);
-        this.limit = limit;
-    }
-}
-/**
- * The body parsed as JSON, read up to `limit` bytes. Past it, nothing more is read (leaving the
- * loop destroys the body and its connection) and BodyTooLarge is thrown; text that is no JSON
- * throws SyntaxError, as `body.json()` does.
- */
-async function readJson(body, limit) {
-    const parts = [];
-    let length = 0;
-    for await (const chunk of body) {
-        length += chunk.length;
-        if (length > limit)
-            throw new BodyTooLarge(limit);
-        parts.push(Buffer.from(chunk));
-    }
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
 }
 
 ;// CONCATENATED MODULE: ./src/oci/remote/auth/token.ts
@@ -65465,7 +65468,7 @@ async function main_run() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(494);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 // The action's entry: everything happens in run(), which never throws.
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();

@@ -65,6 +65,32 @@ describe('a registry that fails a push', () => {
     }
   });
 
+  it('that refuses an extra tag fails the step, still naming the digest pushed in outputs', async () => {
+    fixture.proxy.setRules([
+      {
+        method: 'PUT',
+        path: /\/manifests\/extra$/,
+        fault: {
+          kind: 'status',
+          status: 403,
+          body: '{"errors":[{"code":"DENIED","message":"tag is immutable"}]}',
+        },
+      },
+    ]);
+    const run = await push('field/tag-refused', { tags: 'extra' });
+    const message = failed(run);
+    const digest = run.outputs['digest'] ?? '';
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(message).toContain(
+      `field/tag-refused@${digest} is pushed and tagged v1, but tagging it extra failed`,
+    );
+    expect(message).toContain('tag is immutable');
+    expect(JSON.parse(run.outputs['tags'] ?? '[]')).toEqual([
+      `${fixture.proxy.host}/field/tag-refused:v1`,
+    ]);
+    expect(run.summary).toContain(digest);
+  });
+
   it('that answers 503 to every upload never says it gave up before it has', async () => {
     fixture.proxy.setRules([
       { method: 'PUT', path: /\/blobs\/uploads\//, fault: { kind: 'status', status: 503 } },

@@ -1,4 +1,4 @@
-import { pushArtifact } from '../../commands/push/push.js';
+import { pushArtifact, TagsIncomplete } from '../../commands/push/push.js';
 import { openTarget } from '../../commands/open-target.js';
 import { SpecError } from '../../commands/pack/spec-error.js';
 import { InputError } from '../input-error.js';
@@ -16,7 +16,11 @@ export async function runPush(): Promise<void> {
       { ...inputs.options, tag },
       actionLog,
     ),
-  );
+  ).catch(async (error: unknown) => {
+    // The artifact is in: its outputs and summary still say where, and the step fails.
+    if (error instanceof TagsIncomplete) await reportPush(inputs.target, error.pushed, 'Pushed');
+    throw error;
+  });
   // Nothing matched and if-no-files-found allowed it: the log said so; no outputs.
   if (result.kind === 'nothing-found') return;
   await reportPush(inputs.target, result, 'Pushed');

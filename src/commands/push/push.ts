@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortDigest } from '../../oci/digest.js';
+import { CodedError } from '../../oci/errors.js';
 import type { Target } from '../../oci/target.js';
 import { processCancellation, type Cancellation } from '../cancellation.js';
 import { formatBytes } from '../format.js';
@@ -43,6 +44,29 @@ export interface PushResult extends PackedArtifact {
   /** Every tag the manifest now has, the main one first. */
   tags: string[];
   uploads: UploadedBlob[];
+}
+
+/**
+ * An extra tag failed after the manifest was in: the artifact is pushed. The error carries it,
+ * so that the step's outputs still name the digest a later step or a re-run can use.
+ */
+export class TagsIncomplete extends CodedError<'TAGS_INCOMPLETE'> {
+  override readonly name = 'TagsIncomplete';
+
+  constructor(
+    /** The artifact as pushed, with the tags it did get. */
+    readonly pushed: PushResult,
+    location: string,
+    failedTag: string,
+    cause: unknown,
+  ) {
+    const tagged = pushed.tags.length === 0 ? '' : ` and tagged ${pushed.tags.join(', ')}`;
+    super(
+      'TAGS_INCOMPLETE',
+      `${location}@${pushed.descriptor.digest} is pushed${tagged}, but tagging it ${failedTag} failed`,
+      { cause },
+    );
+  }
 }
 
 /**
@@ -107,7 +131,9 @@ export async function pushArtifact(
       for (const tag of options.tags) {
         if (tags.includes(tag)) continue;
         cancellation.throwIfRequested();
-        await target.tag(artifact.descriptor, tag);
+        await target.tag(artifact.descriptor, tag).catch((error: unknown) => {
+          throw new TagsIncomplete({ ...artifact, tags, uploads }, options.name, tag, error);
+        });
         log.info(`Tagged ${tag}`);
         tags.push(tag);
       }

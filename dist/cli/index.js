@@ -53519,6 +53519,22 @@ function reportExisting(blobs, log) {
 
 
 
+
+/**
+ * An extra tag failed after the manifest was in: the artifact is pushed. The error carries it,
+ * so that the step's outputs still name the digest a later step or a re-run can use.
+ */
+class TagsIncomplete extends CodedError {
+    pushed;
+    name = 'TagsIncomplete';
+    constructor(
+    /** The artifact as pushed, with the tags it did get. */
+    pushed, location, failedTag, cause) {
+        const tagged = pushed.tags.length === 0 ? '' : ` and tagged ${pushed.tags.join(', ')}`;
+        super('TAGS_INCOMPLETE', `${location}@${pushed.descriptor.digest} is pushed${tagged}, but tagging it ${failedTag} failed`, { cause });
+        this.pushed = pushed;
+    }
+}
 /**
  * Pushes the artifact; when `files` lines matched nothing and if-no-files-found allowed it,
  * pushes and tags nothing (the target is not even opened) and says so.
@@ -53560,7 +53576,9 @@ async function pushArtifact(targetSource, options, log) {
                 if (tags.includes(tag))
                     continue;
                 cancellation.throwIfRequested();
-                await target.tag(artifact.descriptor, tag);
+                await target.tag(artifact.descriptor, tag).catch((error) => {
+                    throw new TagsIncomplete({ ...artifact, tags, uploads }, options.name, tag, error);
+                });
                 log.info(`Tagged ${tag}`);
                 tags.push(tag);
             }
@@ -59517,7 +59535,12 @@ function pullInputs(spec, digest) {
 async function runPush() {
     const inputs = await readPushInputs('push');
     const tag = readPushTag(inputs);
-    const result = await asInputError(() => pushArtifact(() => openTarget(inputs.target, { create: true }), { ...inputs.options, tag }, actionLog));
+    const result = await asInputError(() => pushArtifact(() => openTarget(inputs.target, { create: true }), { ...inputs.options, tag }, actionLog)).catch(async (error) => {
+        // The artifact is in: its outputs and summary still say where, and the step fails.
+        if (error instanceof TagsIncomplete)
+            await reportPush(inputs.target, error.pushed, 'Pushed');
+        throw error;
+    });
     // Nothing matched and if-no-files-found allowed it: the log said so; no outputs.
     if (result.kind === 'nothing-found')
         return;

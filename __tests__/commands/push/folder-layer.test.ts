@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, readFile, realpath, symlink, utimes, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  mkdir,
+  readFile,
+  realpath,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { digestBytes } from '../../../src/oci/digest.js';
@@ -143,6 +152,29 @@ describe('folder layers', () => {
       env: { ...process.env, TZ: 'UTC' },
     }).toString();
     expect(listing).toContain('2020-09-13 12:26 out/a.txt');
+  });
+
+  it('stops when its signal aborts, with the reason given, and removes the archive', async () => {
+    const root = await temp();
+    await makeTree(root, 0);
+    const items = await walkFolder({
+      root: join(root, 'out'),
+      realRoot: await realpath(join(root, 'out')),
+      title: 'out',
+      excludes: [],
+      includeHiddenFiles: false,
+      blame: { input: 'files', given: 'out' },
+    });
+    const controller = new AbortController();
+    const reason = new Error('the job was cancelled');
+    const path = join(root, 'layer.tar.gz');
+    // Stopped as the first file's content goes in: mid-archive, not before it began.
+    const stopping = packFolder(items, path, 6, {
+      signal: controller.signal,
+      watch: () => () => controller.abort(reason),
+    });
+    await expect(stopping).rejects.toBe(reason);
+    await expect(access(path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('leaves out what the excludes match, folders with all below them', async () => {

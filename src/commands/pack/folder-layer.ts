@@ -44,6 +44,8 @@ export interface PackFolderOptions {
   parallelism?: number;
   /** Sees each file's content as it is archived. */
   watch?: ContentWatch;
+  /** Stops the packing (a cancelled job, another layer's failure); the archive is removed. */
+  signal?: AbortSignal;
 }
 
 /** Writes the archive of `items` to `path`; removes it again when anything fails. */
@@ -53,7 +55,7 @@ export async function packFolder(
   compressionLevel: number,
   options: PackFolderOptions = {},
 ): Promise<PackedFolder> {
-  const { onProgress, parallelism, watch } = options;
+  const { onProgress, parallelism, watch, signal } = options;
   const plain = new Meter();
   const compressed = new Meter();
   try {
@@ -64,9 +66,12 @@ export async function packFolder(
       new ParallelGzip(compressionLevel, parallelism),
       compressed,
       createWriteStream(path),
+      signal === undefined ? {} : { signal },
     );
   } catch (error) {
     await rm(path, { force: true });
+    // The pipeline's AbortError says less than why it was stopped.
+    if (signal?.aborted) throw signal.reason;
     throw diskFull(error, path, compressed.size, plain.size) ?? error;
   }
   return {

@@ -66,6 +66,8 @@ export interface ArtifactSpec {
   now?: () => Date;
   /** The credentials the push was given: no pushed byte may hold their values. */
   secrets?: readonly KnownSecret[];
+  /** Stops hashing and packing (the push's cancellation). */
+  signal?: AbortSignal;
 }
 
 /** One blob to push, with where its bytes come from. */
@@ -156,6 +158,7 @@ export async function packArtifact(
     hidden,
     secrets,
     log,
+    ...(spec.signal === undefined ? {} : { signal: spec.signal }),
   });
   noticeHidden(hidden, log);
   for (const layer of layers) {

@@ -43,6 +43,8 @@ export interface PrepareOptions {
   /** Values no layer may hold (the credentials the push was given). */
   secrets: KnownSecrets;
   log: Log;
+  /** Stops the packing from outside (the push's cancellation). */
+  signal?: AbortSignal;
 }
 
 export async function prepareLayers(
@@ -51,14 +53,25 @@ export async function prepareLayers(
 ): Promise<PreparedLayer[]> {
   // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
   const weight = (entry: LayerEntry): number => (entry.kind === 'file' ? 0 : Infinity);
-  return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
+  return mapTransfers(entries, options.concurrency, weight, async (entry, context) => {
+    // A cancelled job, or another layer's failure, stops this one between chunks.
+    const signal =
+      options.signal === undefined
+        ? context.signal
+        : AbortSignal.any([options.signal, context.signal]);
+    const { index } = context;
     const blame = { input: 'files', given: entry.line };
     if (entry.kind === 'file') {
       await refuseCredentials(entry.file, entry.title, blame);
-      const { digest, size } = await digestChecked(
-        entry.file,
-        options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size),
+      const refuse = options.secrets.refuser(
+        JSON.stringify(entry.title),
+        blame,
+        entry.file.identity.size,
       );
+      const { digest, size } = await digestChecked(entry.file, (chunk) => {
+        signal.throwIfAborted();
+        refuse(chunk);
+      });
       return {
         entry,
         descriptor: {
@@ -91,6 +104,7 @@ export async function prepareLayers(
       {
         onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
         watch: (name, size) => options.secrets.refuser(JSON.stringify(name), blame, size),
+        signal,
       },
     );
     options.log.info(

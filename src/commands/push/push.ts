@@ -93,7 +93,7 @@ export async function pushArtifact(
   const untrack = trackScratch(tempDir);
   try {
     const result = await log.group(title, async () => {
-      const packed = await packArtifact({ ...options, tempDir }, log);
+      const packed = await packArtifact({ ...options, tempDir, signal: cancellation.signal }, log);
       if (packed.kind === 'nothing-found') {
         reportNothingFound(packed, options, log);
         return packed;

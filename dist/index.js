@@ -52852,14 +52852,17 @@ function tarSize(items) {
 }
 /** Writes the archive of `items` to `path`; removes it again when anything fails. */
 async function packFolder(items, path, compressionLevel, options = {}) {
-    const { onProgress, parallelism, watch } = options;
+    const { onProgress, parallelism, watch, signal } = options;
     const plain = new Meter();
     const compressed = new Meter();
     try {
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items, watch), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), new ParallelGzip(compressionLevel, parallelism), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path));
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.from(tarChunks(items, watch), { objectMode: false }), plain, ...(onProgress === undefined ? [] : [progressTap(plain, onProgress)]), new ParallelGzip(compressionLevel, parallelism), compressed, (0,external_node_fs_namespaceObject.createWriteStream)(path), signal === undefined ? {} : { signal });
     }
     catch (error) {
         await (0,promises_.rm)(path, { force: true });
+        // The pipeline's AbortError says less than why it was stopped.
+        if (signal?.aborted)
+            throw signal.reason;
         throw diskFull(error, path, compressed.size, plain.size) ?? error;
     }
     return {
@@ -52909,11 +52912,20 @@ function progressTap(meter, onProgress) {
 async function prepareLayers(entries, options) {
     // Packing a folder is heavy work (tar and gzip): it keeps to the share of large transfers.
     const weight = (entry) => (entry.kind === 'file' ? 0 : Infinity);
-    return mapTransfers(entries, options.concurrency, weight, async (entry, { index }) => {
+    return mapTransfers(entries, options.concurrency, weight, async (entry, context) => {
+        // A cancelled job, or another layer's failure, stops this one between chunks.
+        const signal = options.signal === undefined
+            ? context.signal
+            : AbortSignal.any([options.signal, context.signal]);
+        const { index } = context;
         const blame = { input: 'files', given: entry.line };
         if (entry.kind === 'file') {
             await refuseCredentials(entry.file, entry.title, blame);
-            const { digest, size } = await digestChecked(entry.file, options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size));
+            const refuse = options.secrets.refuser(JSON.stringify(entry.title), blame, entry.file.identity.size);
+            const { digest, size } = await digestChecked(entry.file, (chunk) => {
+                signal.throwIfAborted();
+                refuse(chunk);
+            });
             return {
                 entry,
                 descriptor: {
@@ -52939,6 +52951,7 @@ async function prepareLayers(entries, options) {
         const packed = await packFolder(items, (0,external_node_path_.join)(options.tempDir, `layer-${index}.tar.gz`), options.compressionLevel, {
             onProgress: sizedProgress(options.log, 'Packing', entry.title, tarSize(items)),
             watch: (name, size) => options.secrets.refuser(JSON.stringify(name), blame, size),
+            signal,
         });
         options.log.info(`Packed ${entry.title}: ${items.length} entries, ${formatBytes(packed.uncompressedSize)} → ${formatBytes(packed.size)} gzipped`);
         const annotations = {
@@ -53112,6 +53125,7 @@ async function packArtifact(spec, log) {
         hidden,
         secrets,
         log,
+        ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     });
     noticeHidden(hidden, log);
     for (const layer of layers) {
@@ -53512,7 +53526,7 @@ async function pushArtifact(targetSource, options, log) {
     const untrack = trackScratch(tempDir);
     try {
         const result = await log.group(title, async () => {
-            const packed = await packArtifact({ ...options, tempDir }, log);
+            const packed = await packArtifact({ ...options, tempDir, signal: cancellation.signal }, log);
             if (packed.kind === 'nothing-found') {
                 reportNothingFound(packed, options, log);
                 return packed;

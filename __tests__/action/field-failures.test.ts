@@ -7,6 +7,7 @@ import { watch } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileLayer, folderLayer, pushArtifact } from '../commands/pull/fixtures.js';
+import { deferred } from '../support/deferred.js';
 import { freePort } from '../support/free-port.js';
 import { startAction, type StartedAction } from '../support/run-action.js';
 import { startRegistry, type Registry } from '../support/registry.js';
@@ -292,6 +293,20 @@ describe('a registry that cannot be reached or refuses the login', () => {
     await certificates?.remove();
   });
 
+  /** Resolves app:v1 on `registry` with the username ci and a wrong password. */
+  const resolveWithWrongPassword = (registry: Registry) =>
+    fixture.run(
+      {
+        command: 'resolve',
+        registry: registry.host,
+        reference: 'app:v1',
+        'plain-http': 'true',
+        username: 'ci',
+        password: 'wrong',
+      },
+      { env: quick },
+    );
+
   it('over plain HTTP when it speaks only HTTPS says which input to change', async () => {
     const run = await fixture.run(
       { command: 'resolve', registry: tls.host, reference: 'app:v1', 'plain-http': 'true' },
@@ -358,34 +373,14 @@ describe('a registry that cannot be reached or refuses the login', () => {
   });
 
   it('names where the credentials its token service rejected came from', async () => {
-    const run = await fixture.run(
-      {
-        command: 'resolve',
-        registry: tokenGuarded.host,
-        reference: 'app:v1',
-        'plain-http': 'true',
-        username: 'ci',
-        password: 'wrong',
-      },
-      { env: quick },
-    );
+    const run = await resolveWithWrongPassword(tokenGuarded);
     expect(failed(run)).toMatch(
       /^get a token for 127\.0\.0\.1:\d+ \(repository:app:pull\) failed \(HTTP 401\).*\. the registry rejected the credentials for 127\.0\.0\.1:\d+ \(from the "username" and "password" inputs\): check the username and password or token, and that it has not expired$/,
     );
   });
 
   it('names where the rejected credentials came from', async () => {
-    const run = await fixture.run(
-      {
-        command: 'resolve',
-        registry: guarded.host,
-        reference: 'app:v1',
-        'plain-http': 'true',
-        username: 'ci',
-        password: 'wrong',
-      },
-      { env: quick },
-    );
+    const run = await resolveWithWrongPassword(guarded);
     expect(failed(run)).toMatch(
       /\. the registry rejected the credentials for 127\.0\.0\.1:\d+ \(from the "username" and "password" inputs\): check the username and password or token, and that it has not expired$/,
     );
@@ -457,8 +452,7 @@ describe('a cancelled job', () => {
   it('a signal while the manifest PUT hangs: the manifest holds it back only so long', async () => {
     const ws = await fixture.tempDir();
     await writeFile(join(ws, 'small.txt'), 'small\n');
-    let begun!: (run: StartedAction) => void;
-    const running = new Promise<StartedAction>((resolve) => (begun = resolve));
+    const running = deferred<StartedAction>();
     fixture.proxy.setRules([
       {
         method: 'PUT',
@@ -470,7 +464,7 @@ describe('a cancelled job', () => {
         fault: {
           kind: 'hold-answer',
           until: new Promise(() => undefined),
-          onHeld: () => void running.then((run) => run.child.kill('SIGTERM')),
+          onHeld: () => void running.promise.then((run) => run.child.kill('SIGTERM')),
         },
       },
     ]);
@@ -484,7 +478,7 @@ describe('a cancelled job', () => {
       },
       { workspace: ws, env: { OCI_ACTION_TEST_HOLD_MS: '300' } },
     );
-    begun(run);
+    running.resolve(run);
     try {
       const result = await run.finished;
       expect(failed(result)).toBe(

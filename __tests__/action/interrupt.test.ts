@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { WORK_MARKER } from '../../src/commands/pull/work-folders.js';
 import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
 import { randomBytes } from '../oci/content.js';
+import { deferred } from '../support/deferred.js';
 import type { FaultProxy, SeenRequest } from '../support/fault-proxy.js';
 import { startAction, type StartedAction } from '../support/run-action.js';
 import { failed, pullFixture, repository, succeeded } from './pull-support.js';
@@ -211,10 +212,8 @@ describe('interrupting the action', () => {
   it('a signal while the manifest is being written lets it finish, then skips the extra tags', async () => {
     const ws = await tempDir();
     await writeFile(join(ws, 'small.txt'), 'small\n');
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let begun!: (run: StartedAction) => void;
-    const running = new Promise<StartedAction>((resolve) => (begun = resolve));
+    const released = deferred();
+    const running = deferred<StartedAction>();
     fixture.proxy.setRules([
       {
         method: 'PUT',
@@ -222,13 +221,13 @@ describe('interrupting the action', () => {
         times: 1,
         fault: {
           kind: 'hold-answer',
-          until: released,
+          until: released.promise,
           // The registry has stored the manifest: only its answer is late. Interrupt now, and
           // answer once the action has taken the signal in.
           onHeld: () => {
-            void running.then(async (run) => {
+            void running.promise.then(async (run) => {
               run.child.kill('SIGTERM');
-              await run.waitForLine(/^::debug::Interrupted by SIGTERM/).finally(release);
+              await run.waitForLine(/^::debug::Interrupted by SIGTERM/).finally(released.resolve);
             });
           },
         },
@@ -238,7 +237,7 @@ describe('interrupting the action', () => {
       { command: 'push', reference: 'commit/point:v1', files: 'small.txt', tags: 'extra' },
       ws,
     );
-    begun(run);
+    running.resolve(run);
     const result = await run.finished;
     expect(failed(result)).toBe(
       'Interrupted by SIGTERM while running "push": transfers aborted, temporary files removed',

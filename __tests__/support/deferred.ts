@@ -1,17 +1,17 @@
 // Promises a test settles by hand, and a wait for the event loop's next turn: ordering is proven
 // by what has settled, never by time.
 
-export interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
+export interface Deferred<T = void> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
   reject: (error: Error) => void;
 }
 
 /** A promise with its settling functions (Promise.withResolvers, which ES2023 lacks). */
-export function deferred(): Deferred {
-  let resolve!: () => void;
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
+  const promise = new Promise<T>((res, rej) => {
     resolve = res;
     reject = rej;
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packArtifact, type ArtifactSpec } from '../../../src/commands/pack/pack-artifact.js';
 import { parseFileSpecs } from '../../../src/commands/pack/file-spec.js';
 import { makeTempDir } from '../../support/temp.js';
+import { artifactSpec } from './push-options.js';
 import { recordingLog } from './recording-log.js';
 
 describe('the manifest a push packs', () => {
@@ -22,19 +23,14 @@ describe('the manifest a push packs', () => {
   });
   afterAll(async () => dir.remove());
 
-  const spec = (files: string[]): ArtifactSpec => ({
-    files: parseFileSpecs(files),
-    workingDirectory: ws,
-    ifNoFilesFound: 'error',
-    includeHiddenFiles: false,
-    imageSpec: 'v1.1',
-    annotations: {},
-    reproducible: true,
-    mtime: 0,
-    compressionLevel: 1,
-    concurrency: 8,
-    tempDir: dir.path,
-  });
+  const spec = (files: string[]): ArtifactSpec =>
+    artifactSpec({
+      files: parseFileSpecs(files),
+      workingDirectory: ws,
+      compressionLevel: 1,
+      concurrency: 8,
+      tempDir: dir.path,
+    });
 
   it('refuses one over 4 MiB, saying how to push those files instead', async () => {
     await expect(packArtifact(spec(['out/**']), recordingLog())).rejects.toThrow(

@@ -9,6 +9,7 @@ import { pushArtifact, type PushOptions } from '../../../src/commands/push/push.
 import { OciLayout } from '../../../src/oci/layout/store.js';
 import type { Target } from '../../../src/oci/target.js';
 import { memoryLog, useTempDirEach } from '../pull/helpers.js';
+import { pushOptions } from './push-options.js';
 
 describe('cancelling a push', () => {
   const dir = useTempDirEach('oci-push-cancel-');
@@ -20,23 +21,15 @@ describe('cancelling a push', () => {
     await mkdir(ws);
     await writeFile(join(ws, 'a.txt'), 'a\n');
     await writeFile(join(ws, 'b.txt'), 'b\n');
-    const options: PushOptions = {
+    const options = pushOptions({
       name: 'layout',
       files: parseFileSpecs(['a.txt', 'b.txt']),
       workingDirectory: ws,
-      ifNoFilesFound: 'error',
-      includeHiddenFiles: false,
-      imageSpec: 'v1.1',
-      annotations: {},
-      reproducible: true,
-      mtime: 0,
-      compressionLevel: 6,
-      concurrency: 1,
       tag: 'v1',
       tags: ['extra'],
       tempRoot: join(dir.path, 'temp'),
       cancellation,
-    };
+    });
     return { options, layout: join(dir.path, 'layout') };
   }
 

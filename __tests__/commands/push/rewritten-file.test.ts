@@ -4,13 +4,14 @@
 import { appendFile, mkdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFileSpecs } from '../../../src/commands/pack/file-spec.js';
-import { pushArtifact, type PushOptions } from '../../../src/commands/push/push.js';
+import { pushArtifact } from '../../../src/commands/push/push.js';
 import { OciLayout } from '../../../src/oci/layout/store.js';
 import { parseReference } from '../../../src/oci/reference.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import type { Target } from '../../../src/oci/target.js';
 import { startRegistry, type Registry } from '../../support/registry.js';
 import { memoryLog, useTempDirEach } from '../pull/helpers.js';
+import { pushOptions } from './push-options.js';
 
 describe('a file rewritten in place during a push', () => {
   const dir = useTempDirEach('oci-push-rewrite-');
@@ -29,22 +30,13 @@ describe('a file rewritten in place during a push', () => {
     await mkdir(ws);
     // Big enough to be checked for existence and sent in its own request.
     await writeFile(join(ws, 'report.bin'), Buffer.alloc(300 * 1024, 'a'));
-    const options: PushOptions = {
+    const options = pushOptions({
       name: 'target',
       files: parseFileSpecs(['report.bin']),
       workingDirectory: ws,
-      ifNoFilesFound: 'error',
-      includeHiddenFiles: false,
-      imageSpec: 'v1.1',
-      annotations: {},
-      reproducible: true,
-      mtime: 0,
-      compressionLevel: 6,
-      concurrency: 1,
       tag: 'v1',
-      tags: [],
       tempRoot: join(dir.path, 'temp'),
-    };
+    });
     // The target is opened once everything is hashed: the moment to rewrite the file.
     const target = async () => {
       await change(join(ws, 'report.bin'));

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { formatError } from '../../../src/action/format-error.js';
 import { OciError } from '../../../src/oci/errors.js';
 import { parseReference } from '../../../src/oci/reference.js';
+import type { ClientLogger } from '../../../src/oci/logger.js';
 import type { RemoteOptions } from '../../../src/oci/remote/options.js';
 import { RemoteRepository } from '../../../src/oci/remote/repository.js';
 import { basicAuthField, prependPath, writeDockerConfig } from '../../support/docker-config.js';
@@ -38,6 +39,38 @@ const forms = (user: string, secret: string): string[] => [
   encodeURIComponent(secret),
 ];
 
+/** A client logger that keeps every line in `logs`, and each secret it is told to mask in `masked`. */
+const loggingInto = (logs: string[], masked?: string[]): ClientLogger => ({
+  debug: (m) => logs.push(m),
+  info: (m) => logs.push(m),
+  warning: (m) => logs.push(m),
+  ...(masked && { mask: (secret: string) => masked.push(secret) }),
+});
+
+/**
+ * A registry behind the fault proxy whose token service grants USER pull (not push) on team/app,
+ * started for the enclosing describe; the getter gives it once started.
+ */
+function useTokenGuardedRegistry(tempPrefix: string): () => ProxiedRegistry {
+  let tokens: TokenServer;
+  let fixture: ProxiedRegistry;
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  beforeAll(async () => {
+    temp = await makeTempDir(tempPrefix);
+    tokens = await startTokenServer(
+      { users: { [USER]: { password: RIGHT, access: { 'team/app': ['pull'] } } } },
+      temp.path,
+    );
+    fixture = await startProxiedRegistry({ auth: tokens.registryAuth });
+  });
+  afterAll(async () => {
+    await fixture?.stop();
+    await tokens?.stop();
+    await temp?.remove();
+  });
+  return () => fixture;
+}
+
 describe('secrets stay out of errors and logs', () => {
   let registry: Registry;
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -55,11 +88,7 @@ describe('secrets stay out of errors and logs', () => {
   const open = (options: RemoteOptions): RemoteRepository =>
     new RemoteRepository(parseReference(`${registry.host}/secret/app`), {
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-      logger: {
-        debug: (m) => logs.push(m),
-        info: (m) => logs.push(m),
-        warning: (m) => logs.push(m),
-      },
+      logger: loggingInto(logs),
       ...options,
     });
 
@@ -141,33 +170,15 @@ describe('secrets stay out of errors and logs', () => {
 });
 
 describe('bearer tokens stay out of errors and logs', () => {
-  let tokens: TokenServer;
-  let fixture: ProxiedRegistry;
-  let temp: Awaited<ReturnType<typeof makeTempDir>>;
-  beforeAll(async () => {
-    temp = await makeTempDir('oci-secrets-token-');
-    tokens = await startTokenServer(
-      { users: { [USER]: { password: RIGHT, access: { 'team/app': ['pull'] } } } },
-      temp.path,
-    );
-    fixture = await startProxiedRegistry({ auth: tokens.registryAuth });
-  });
-  afterAll(async () => {
-    await fixture?.stop();
-    await tokens?.stop();
-    await temp?.remove();
-  });
+  const tokenGuarded = useTokenGuardedRegistry('oci-secrets-token-');
 
   it('a push the token does not allow fails as DENIED without the token or the password', async () => {
+    const fixture = tokenGuarded();
     const logs: string[] = [];
     const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/team/app`), {
       credentials: { kind: 'basic', username: USER, password: RIGHT },
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-      logger: {
-        debug: (m) => logs.push(m),
-        info: (m) => logs.push(m),
-        warning: (m) => logs.push(m),
-      },
+      logger: loggingInto(logs),
     });
     const layer = blob('not allowed');
     const error = await repo.pushBlob(layer.descriptor, layer.source).catch((e: unknown) => e);
@@ -186,24 +197,10 @@ describe('bearer tokens stay out of errors and logs', () => {
 });
 
 describe('a bearer token from the token service', () => {
-  let tokens: TokenServer;
-  let fixture: ProxiedRegistry;
-  let temp: Awaited<ReturnType<typeof makeTempDir>>;
-  beforeAll(async () => {
-    temp = await makeTempDir('oci-secrets-mask-');
-    tokens = await startTokenServer(
-      { users: { [USER]: { password: RIGHT, access: { 'team/app': ['pull'] } } } },
-      temp.path,
-    );
-    fixture = await startProxiedRegistry({ auth: tokens.registryAuth });
-  });
-  afterAll(async () => {
-    await fixture?.stop();
-    await tokens?.stop();
-    await temp?.remove();
-  });
+  const tokenGuarded = useTokenGuardedRegistry('oci-secrets-mask-');
 
   it('is masked before the first request that carries it is sent', async () => {
+    const fixture = tokenGuarded();
     const masked: string[] = [];
     const unmaskedAtSend: string[] = [];
     const stop = fixture.proxy.onRequest((request) => {
@@ -313,12 +310,7 @@ describe('a registry that echoes the Authorization header back in its error body
       const repo = new RemoteRepository(parseReference(`${fixture.proxy.host}/echo/app`), {
         dockerConfigDir: config,
         retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
-        logger: {
-          debug: (m) => logs.push(m),
-          info: (m) => logs.push(m),
-          warning: (m) => logs.push(m),
-          mask: (secret) => masked.push(secret),
-        },
+        logger: loggingInto(logs, masked),
         ...given,
       });
       // The action masks a password it was given before the client exists.

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { digestBytes } from '../../../src/oci/digest.js';
 import { walkFolder } from '../../../src/commands/pack/folder-walk.js';
-import { packFolder } from '../../../src/commands/pack/folder-layer.js';
+import { packFolder, type PackFolderOptions } from '../../../src/commands/pack/folder-layer.js';
 import { makeTempDir } from '../../support/temp.js';
 
 const LONG = 'd'.repeat(120);
@@ -32,7 +32,10 @@ async function makeTree(root: string, mtime: number): Promise<void> {
   }
 }
 
-async function pack(root: string, options: { mtime?: number; excludes?: string[] } = {}) {
+async function pack(
+  root: string,
+  options: { mtime?: number; excludes?: string[]; packing?: PackFolderOptions } = {},
+) {
   const items = await walkFolder({
     root: join(root, 'out'),
     realRoot: await realpath(join(root, 'out')),
@@ -42,7 +45,7 @@ async function pack(root: string, options: { mtime?: number; excludes?: string[]
     blame: { input: 'files', given: 'out' },
     ...(options.mtime === undefined ? {} : { mtime: options.mtime }),
   });
-  return packFolder(items, join(root, 'layer.tar.gz'), 6);
+  return packFolder(items, join(root, 'layer.tar.gz'), 6, options.packing);
 }
 
 describe('folder layers', () => {
@@ -157,24 +160,14 @@ describe('folder layers', () => {
   it('stops when its signal aborts, with the reason given, and removes the archive', async () => {
     const root = await temp();
     await makeTree(root, 0);
-    const items = await walkFolder({
-      root: join(root, 'out'),
-      realRoot: await realpath(join(root, 'out')),
-      title: 'out',
-      excludes: [],
-      includeHiddenFiles: false,
-      blame: { input: 'files', given: 'out' },
-    });
     const controller = new AbortController();
     const reason = new Error('the job was cancelled');
-    const path = join(root, 'layer.tar.gz');
     // Stopped as the first file's content goes in: mid-archive, not before it began.
-    const stopping = packFolder(items, path, 6, {
-      signal: controller.signal,
-      watch: () => () => controller.abort(reason),
+    const stopping = pack(root, {
+      packing: { signal: controller.signal, watch: () => () => controller.abort(reason) },
     });
     await expect(stopping).rejects.toBe(reason);
-    await expect(access(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(access(join(root, 'layer.tar.gz'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('leaves out what the excludes match, folders with all below them', async () => {

@@ -11,7 +11,7 @@ import { fileLayer, pushArtifact } from '../commands/pull/fixtures.js';
 import { randomBytes } from '../oci/content.js';
 import { deferred } from '../support/deferred.js';
 import type { FaultProxy, SeenRequest } from '../support/fault-proxy.js';
-import { startAction, type StartedAction } from '../support/run-action.js';
+import { startAction, type ActionRun, type StartedAction } from '../support/run-action.js';
 import { failed, pullFixture, repository, succeeded } from './pull-support.js';
 
 const never = new Promise<never>(() => undefined);
@@ -42,6 +42,17 @@ function reachingTimes(
       resolve();
     });
   });
+}
+
+/** Sends SIGTERM to a pull, which must fail saying so and leave its workspace `ws` empty. */
+async function interruptPull(run: StartedAction, ws: string): Promise<ActionRun> {
+  run.child.kill('SIGTERM');
+  const result = await run.finished;
+  expect(failed(result)).toBe(
+    'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
+  );
+  expect(await readdir(ws)).toEqual([]);
+  return result;
 }
 
 /** Tags of a repository as the registry lists them; [] when it holds none (or no repository). */
@@ -89,13 +100,8 @@ describe('interrupting the action', () => {
     const download = reaching(fixture.proxy, 'GET', path);
     const run = await start({ command: 'pull', reference: 'sigterm/pull:v1', path: 'out' }, ws);
     await download;
-    run.child.kill('SIGTERM');
-    const result = await run.finished;
-    expect(failed(result)).toBe(
-      'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
-    );
+    const result = await interruptPull(run, ws);
     expect(result.errors).toHaveLength(1);
-    expect(await readdir(ws)).toEqual([]);
   });
 
   it('SIGTERM mid-pull of a blob in parts: every part stops, the file and the work folder go', async () => {
@@ -115,13 +121,8 @@ describe('interrupting the action', () => {
       ws,
     );
     await parts;
-    run.child.kill('SIGTERM');
-    const result = await run.finished;
-    expect(failed(result)).toBe(
-      'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
-    );
+    const result = await interruptPull(run, ws);
     expect(result.errors).toHaveLength(1);
-    expect(await readdir(ws)).toEqual([]);
   });
 
   it('SIGTERM mid-pull of several references: removes its work folder and every folder it made', async () => {
@@ -141,12 +142,7 @@ describe('interrupting the action', () => {
       ws,
     );
     await download;
-    run.child.kill('SIGTERM');
-    const result = await run.finished;
-    expect(failed(result)).toBe(
-      'Interrupted by SIGTERM while running "pull": transfers aborted, temporary files removed',
-    );
-    expect(await readdir(ws)).toEqual([]);
+    await interruptPull(run, ws);
   });
 
   it('SIGTERM while index reads its entries: tags nothing', async () => {
